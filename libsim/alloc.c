@@ -1,0 +1,60 @@
+/*
+ * alloc.c: counted allocation with a failure hook for tests.
+ */
+#include "alloc.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+static atomic_long alloc_count;
+static atomic_long fail_at; /* 0: never fail */
+
+static int should_fail(void)
+{
+    long n = atomic_fetch_add(&alloc_count, 1) + 1;
+    long f = atomic_load(&fail_at);
+    return f > 0 && n >= f;
+}
+
+long shellsim_alloc_fail_at(long n)
+{
+    long made = atomic_exchange(&alloc_count, 0);
+    atomic_store(&fail_at, n);
+    return made;
+}
+
+void *shellsim_malloc(size_t size)
+{
+    return should_fail() ? NULL : malloc(size ? size : 1);
+}
+
+void *shellsim_calloc(size_t count, size_t size)
+{
+    return should_fail() ? NULL : calloc(count ? count : 1, size ? size : 1);
+}
+
+void *shellsim_realloc(void *p, size_t size)
+{
+    return should_fail() ? NULL : realloc(p, size ? size : 1);
+}
+
+void shellsim_free(void *p)
+{
+    free(p);
+}
+
+char *shellsim_strndup(const char *s, size_t n)
+{
+    char *d = shellsim_malloc(n + 1);
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+char *shellsim_strdup(const char *s)
+{
+    return shellsim_strndup(s, strlen(s));
+}

@@ -1,0 +1,457 @@
+/*
+ * dist.c: parsing, validation and sampling of distribution expressions.
+ *
+ * Densities and samplers (x in the support):
+ *   const(x)              point mass at x
+ *   uniform(a, b)         1/(b-a) on [a, b]              gsl_ran_flat
+ *   triangular(a, c, b)   2(x-a)/((b-a)(c-a)) for x<=c,  inverse CDF
+ *                         2(b-x)/((b-a)(b-c)) above
+ *   pert(a, c, b)         a + (b-a) Beta(alpha, beta),   gsl_ran_beta
+ *                         alpha = 1 + 4(c-a)/(b-a), beta = 1 + 4(b-c)/(b-a)
+ *   normal(m, s)          N(m, s^2)                      gsl_ran_gaussian_ziggurat
+ *   truncnormal(m,s,l,h)  N(m, s^2) restricted to [l, h]: rejection when
+ *                         [l, h] holds >= 25% of the mass, else inverse CDF
+ *                         on the side of the tail (gsl_cdf_ugaussian_*)
+ *   lognormal(mu, sg)     exp(N(mu, sg^2))               gsl_ran_lognormal
+ *   range90(lo, hi)       lognormal, mu = (ln lo + ln hi)/2,
+ *                         sg = (ln hi - ln lo) / (2 z95), z95 = 1.6448536...
+ *   gamma(k, th)          x^(k-1) e^(-x/th) / (G(k) th^k) gsl_ran_gamma
+ *   exponential(m)        e^(-x/m) / m                   gsl_ran_exponential
+ *   beta(a, b)            Beta(a, b)                     gsl_ran_beta
+ *   poisson(m)            m^k e^-m / k!                  gsl_ran_poisson
+ * Parameters are validated here, before any GSL call, so GSL's error handler
+ * is never reached.
+ */
+#define _GNU_SOURCE 1 /* strtod_l: locale-independent numbers */
+#include "dist.h"
+#include "shellsim.h"
+
+#include <ctype.h>
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <threads.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_sf_gamma.h>
+
+#define Z95 1.6448536269514722 /* standard normal 95th percentile */
+
+static const struct {
+    const char *name;
+    int nargs;
+} KINDS[] = {
+    [SHELLSIM_DIST_CONST] = {"const", 1},
+    [SHELLSIM_DIST_UNIFORM] = {"uniform", 2},
+    [SHELLSIM_DIST_TRIANGULAR] = {"triangular", 3},
+    [SHELLSIM_DIST_PERT] = {"pert", 3},
+    [SHELLSIM_DIST_NORMAL] = {"normal", 2},
+    [SHELLSIM_DIST_TRUNCNORMAL] = {"truncnormal", 4},
+    [SHELLSIM_DIST_LOGNORMAL] = {"lognormal", 2},
+    [SHELLSIM_DIST_RANGE90] = {"range90", 2},
+    [SHELLSIM_DIST_GAMMA] = {"gamma", 2},
+    [SHELLSIM_DIST_EXPONENTIAL] = {"exponential", 1},
+    [SHELLSIM_DIST_BETA] = {"beta", 2},
+    [SHELLSIM_DIST_POISSON] = {"poisson", 1},
+};
+#define NKINDS (sizeof KINDS / sizeof KINDS[0])
+
+const char *shellsim_dist_kind_name(shellsim_dist_kind kind)
+{
+    return (unsigned)kind < NKINDS ? KINDS[kind].name : "?";
+}
+
+/* ------------------------------------------------------------------ numbers */
+
+static locale_t c_locale;
+static once_flag c_locale_once = ONCE_FLAG_INIT;
+
+static void c_locale_init(void)
+{
+    c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+}
+
+int shellsim_parse_number(const char *s, size_t len, int allow_inf, double *out)
+{
+    char buf[128];
+    size_t i = 0, j;
+    while (len > 0 && isspace((unsigned char)s[len - 1]))
+        len--;
+    while (i < len && isspace((unsigned char)s[i]))
+        i++;
+    if (i == len || len - i >= sizeof buf)
+        return -1;
+    memcpy(buf, s + i, len - i);
+    buf[len - i] = '\0';
+    if (allow_inf) {
+        if (!strcmp(buf, "inf") || !strcmp(buf, "+inf")) {
+            *out = INFINITY;
+            return 0;
+        }
+        if (!strcmp(buf, "-inf")) {
+            *out = -INFINITY;
+            return 0;
+        }
+    }
+    /* grammar: [+-] (digits [. digits*] | . digits) [(e|E) [+-] digits] */
+    j = 0;
+    if (buf[j] == '+' || buf[j] == '-')
+        j++;
+    size_t digits = 0;
+    while (isdigit((unsigned char)buf[j]))
+        j++, digits++;
+    if (buf[j] == '.') {
+        j++;
+        while (isdigit((unsigned char)buf[j]))
+            j++, digits++;
+    }
+    if (digits == 0)
+        return -1;
+    if (buf[j] == 'e' || buf[j] == 'E') {
+        j++;
+        if (buf[j] == '+' || buf[j] == '-')
+            j++;
+        if (!isdigit((unsigned char)buf[j]))
+            return -1;
+        while (isdigit((unsigned char)buf[j]))
+            j++;
+    }
+    if (buf[j] != '\0')
+        return -1;
+    call_once(&c_locale_once, c_locale_init);
+    double v = c_locale ? strtod_l(buf, NULL, c_locale) : strtod(buf, NULL);
+    if (!isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* --------------------------------------------------------------- validation */
+
+static int fail(char *msg, size_t cap, const char *fmt, const char *a)
+{
+    snprintf(msg, cap, fmt, a);
+    return -1;
+}
+
+/* Probability mass of [l, h] under N(m, s^2), computed on the side of the
+ * tail for accuracy. */
+static double truncnormal_mass(double m, double s, double l, double h)
+{
+    double a = (l - m) / s, b = (h - m) / s;
+    if (a >= 0)
+        return gsl_cdf_ugaussian_Q(a) - gsl_cdf_ugaussian_Q(b);
+    if (b <= 0)
+        return gsl_cdf_ugaussian_P(b) - gsl_cdf_ugaussian_P(a);
+    return 1.0 - gsl_cdf_ugaussian_P(a) - gsl_cdf_ugaussian_Q(b);
+}
+
+static int validate(shellsim_dist *d, char *msg, size_t cap)
+{
+    const double *a = d->arg;
+    const char *k = KINDS[d->kind].name;
+    d->open_below = 0;
+    switch (d->kind) {
+    case SHELLSIM_DIST_CONST:
+        d->lo = d->hi = a[0];
+        return 0;
+    case SHELLSIM_DIST_UNIFORM:
+        if (!(a[0] <= a[1]))
+            return fail(msg, cap, "%s(a, b) needs a <= b", k);
+        d->lo = a[0], d->hi = a[1];
+        return 0;
+    case SHELLSIM_DIST_TRIANGULAR:
+    case SHELLSIM_DIST_PERT:
+        if (!(a[0] <= a[1] && a[1] <= a[2] && a[0] < a[2]))
+            return fail(msg, cap, "%s(min, mode, max) needs min <= mode <= max and min < max", k);
+        if (!isfinite(a[2] - a[0]))
+            return fail(msg, cap, "%s: max - min is too large", k);
+        d->lo = a[0], d->hi = a[2];
+        d->p1 = 1.0 + 4.0 * (a[1] - a[0]) / (a[2] - a[0]);
+        d->p2 = 1.0 + 4.0 * (a[2] - a[1]) / (a[2] - a[0]);
+        return 0;
+    case SHELLSIM_DIST_NORMAL:
+        if (!(a[1] > 0))
+            return fail(msg, cap, "%s(mean, sd) needs sd > 0", k);
+        d->lo = -INFINITY, d->hi = INFINITY;
+        return 0;
+    case SHELLSIM_DIST_TRUNCNORMAL: {
+        if (!(a[1] > 0))
+            return fail(msg, cap, "%s(mean, sd, lo, hi) needs sd > 0", k);
+        if (!(a[2] < a[3]))
+            return fail(msg, cap, "%s(mean, sd, lo, hi) needs lo < hi", k);
+        double mass = truncnormal_mass(a[0], a[1], a[2], a[3]);
+        if (!(mass > 1e-300))
+            return fail(msg, cap, "%s: [lo, hi] has no probability mass under normal(mean, sd)", k);
+        d->truncnormal_inverse = mass < 0.25;
+        d->p1 = mass;
+        d->lo = a[2], d->hi = a[3];
+        return 0;
+    }
+    case SHELLSIM_DIST_LOGNORMAL:
+        if (!(a[1] > 0))
+            return fail(msg, cap, "%s(mu, sigma) needs sigma > 0", k);
+        d->p1 = a[0], d->p2 = a[1];
+        d->lo = 0, d->hi = INFINITY, d->open_below = 1;
+        return 0;
+    case SHELLSIM_DIST_RANGE90:
+        if (!(a[0] > 0 && a[0] < a[1]))
+            return fail(msg, cap, "%s(lo, hi) needs 0 < lo < hi", k);
+        d->p1 = 0.5 * (log(a[0]) + log(a[1]));
+        d->p2 = (log(a[1]) - log(a[0])) / (2.0 * Z95);
+        if (!(d->p2 > 0))
+            return fail(msg, cap, "%s(lo, hi): lo and hi are too close", k);
+        d->lo = 0, d->hi = INFINITY, d->open_below = 1;
+        return 0;
+    case SHELLSIM_DIST_GAMMA:
+        if (!(a[0] > 0 && a[1] > 0))
+            return fail(msg, cap, "%s(shape, scale) needs shape > 0 and scale > 0", k);
+        d->lo = 0, d->hi = INFINITY, d->open_below = 1;
+        return 0;
+    case SHELLSIM_DIST_EXPONENTIAL:
+        if (!(a[0] > 0))
+            return fail(msg, cap, "%s(mean) needs mean > 0", k);
+        d->lo = 0, d->hi = INFINITY, d->open_below = 1;
+        return 0;
+    case SHELLSIM_DIST_BETA:
+        if (!(a[0] > 0 && a[1] > 0))
+            return fail(msg, cap, "%s(a, b) needs a > 0 and b > 0", k);
+        d->lo = 0, d->hi = 1;
+        return 0;
+    case SHELLSIM_DIST_POISSON:
+        if (!(a[0] >= 0))
+            return fail(msg, cap, "%s(mean) needs mean >= 0", k);
+        if (a[0] > SHELLSIM_POISSON_MAX_MEAN)
+            return fail(msg, cap, "%s(mean): means above 1e9 are not supported", k);
+        d->lo = 0, d->hi = a[0] > 0 ? INFINITY : 0;
+        return 0;
+    }
+    return fail(msg, cap, "unknown distribution%s", "");
+}
+
+int shellsim_dist_parse(const char *text, shellsim_dist *out, char *msg, size_t cap)
+{
+    shellsim_dist d;
+    memset(&d, 0, sizeof d);
+    const char *p = text;
+    while (isspace((unsigned char)*p))
+        p++;
+    size_t n = strlen(p);
+    while (n > 0 && isspace((unsigned char)p[n - 1]))
+        n--;
+    if (n == 0)
+        return fail(msg, cap, "empty value%s", "");
+    const char *open = memchr(p, '(', n);
+    if (!open) {
+        d.kind = SHELLSIM_DIST_CONST;
+        d.nargs = 1;
+        if (shellsim_parse_number(p, n, 0, &d.arg[0]) != 0) {
+            char shown[64];
+            snprintf(shown, sizeof shown, "%.*s", (int)(n < 40 ? n : 40), p);
+            return fail(msg, cap, "'%s' is neither a finite decimal number nor a distribution", shown);
+        }
+    } else {
+        size_t kl = (size_t)(open - p);
+        while (kl > 0 && isspace((unsigned char)p[kl - 1]))
+            kl--;
+        size_t i;
+        for (i = 0; i < NKINDS; i++)
+            if (strlen(KINDS[i].name) == kl && !strncmp(KINDS[i].name, p, kl))
+                break;
+        if (i == NKINDS) {
+            char shown[48];
+            snprintf(shown, sizeof shown, "%.*s", (int)(kl < 32 ? kl : 32), p);
+            return fail(msg, cap, "unknown distribution '%s' (const, uniform, triangular, pert, normal, "
+                        "truncnormal, lognormal, range90, gamma, exponential, beta, poisson)", shown);
+        }
+        d.kind = (shellsim_dist_kind)i;
+        if (p[n - 1] != ')')
+            return fail(msg, cap, "%s(...): missing ')' at the end", KINDS[i].name);
+        const char *q = open + 1, *end = p + n - 1;
+        int want = KINDS[i].nargs;
+        for (;;) {
+            const char *comma = memchr(q, ',', (size_t)(end - q));
+            const char *stop = comma ? comma : end;
+            if (d.nargs == want) {
+                snprintf(msg, cap, "%s takes %d argument%s", KINDS[i].name, want, want > 1 ? "s" : "");
+                return -1;
+            }
+            int allow_inf = d.kind == SHELLSIM_DIST_TRUNCNORMAL && d.nargs >= 2;
+            if (shellsim_parse_number(q, (size_t)(stop - q), allow_inf, &d.arg[d.nargs]) != 0) {
+                snprintf(msg, cap, "%s: argument %d is not a finite decimal number%s", KINDS[i].name,
+                         d.nargs + 1, d.kind == SHELLSIM_DIST_TRUNCNORMAL ? " (inf allowed only as lo/hi)" : "");
+                return -1;
+            }
+            d.nargs++;
+            if (!comma)
+                break;
+            q = comma + 1;
+        }
+        if (d.nargs != want) {
+            snprintf(msg, cap, "%s takes %d argument%s, not %d", KINDS[i].name, want, want > 1 ? "s" : "",
+                     d.nargs);
+            return -1;
+        }
+    }
+    if (validate(&d, msg, cap) != 0)
+        return -1;
+    *out = d;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- sampling */
+
+static double triangular(gsl_rng *r, double a, double c, double b)
+{
+    double u = gsl_rng_uniform(r);
+    double fc = (c - a) / (b - a);
+    if (u < fc)
+        return a + sqrt(u * (b - a) * (c - a));
+    return b - sqrt((1.0 - u) * (b - a) * (b - c));
+}
+
+static double truncnormal(const shellsim_dist *d, gsl_rng *r)
+{
+    double m = d->arg[0], s = d->arg[1], l = d->arg[2], h = d->arg[3];
+    double x;
+    if (!d->truncnormal_inverse) {
+        do
+            x = m + gsl_ran_gaussian_ziggurat(r, s);
+        while (x < l || x > h);
+        return x;
+    }
+    double a = (l - m) / s, b = (h - m) / s, u = gsl_rng_uniform(r);
+    if (a >= 0) { /* upper tail: work with Q for accuracy */
+        double qa = gsl_cdf_ugaussian_Q(a), qb = gsl_cdf_ugaussian_Q(b);
+        x = m + s * gsl_cdf_ugaussian_Qinv(qa - u * (qa - qb));
+    } else if (b <= 0) {
+        double pa = gsl_cdf_ugaussian_P(a), pb = gsl_cdf_ugaussian_P(b);
+        x = m + s * gsl_cdf_ugaussian_Pinv(pa + u * (pb - pa));
+    } else { /* interval straddles the mean but is narrow */
+        double pa = gsl_cdf_ugaussian_P(a), pb = gsl_cdf_ugaussian_P(b);
+        x = m + s * gsl_cdf_ugaussian_Pinv(pa + u * (pb - pa));
+    }
+    return x < l ? l : x > h ? h : x;
+}
+
+double shellsim_dist_sample(const shellsim_dist *d, gsl_rng *r)
+{
+    const double *a = d->arg;
+    switch (d->kind) {
+    case SHELLSIM_DIST_CONST:
+        return a[0];
+    case SHELLSIM_DIST_UNIFORM:
+        return a[0] == a[1] ? a[0] : gsl_ran_flat(r, a[0], a[1]);
+    case SHELLSIM_DIST_TRIANGULAR:
+        return triangular(r, a[0], a[1], a[2]);
+    case SHELLSIM_DIST_PERT:
+        return a[0] + (a[2] - a[0]) * gsl_ran_beta(r, d->p1, d->p2);
+    case SHELLSIM_DIST_NORMAL:
+        return a[0] + gsl_ran_gaussian_ziggurat(r, a[1]);
+    case SHELLSIM_DIST_TRUNCNORMAL:
+        return truncnormal(d, r);
+    case SHELLSIM_DIST_LOGNORMAL:
+    case SHELLSIM_DIST_RANGE90:
+        return gsl_ran_lognormal(r, d->p1, d->p2);
+    case SHELLSIM_DIST_GAMMA:
+        return gsl_ran_gamma(r, a[0], a[1]);
+    case SHELLSIM_DIST_EXPONENTIAL:
+        return gsl_ran_exponential(r, a[0]);
+    case SHELLSIM_DIST_BETA:
+        return gsl_ran_beta(r, a[0], a[1]);
+    case SHELLSIM_DIST_POISSON:
+        return a[0] > 0 ? (double)gsl_ran_poisson(r, a[0]) : 0.0;
+    }
+    return NAN;
+}
+
+long long shellsim_dist_sample_count(const shellsim_dist *d, gsl_rng *r)
+{
+    double x = round(shellsim_dist_sample(d, r)); /* half away from zero */
+    if (!(x > 0))
+        return 0;
+    if (x >= (double)SHELLSIM_MAX_SHELLS)
+        return SHELLSIM_MAX_SHELLS;
+    return (long long)x;
+}
+
+/* ------------------------------------------------------------- moments */
+
+double shellsim_dist_mean(const shellsim_dist *d)
+{
+    const double *a = d->arg;
+    switch (d->kind) {
+    case SHELLSIM_DIST_CONST:
+        return a[0];
+    case SHELLSIM_DIST_UNIFORM:
+        return 0.5 * (a[0] + a[1]);
+    case SHELLSIM_DIST_TRIANGULAR:
+        return (a[0] + a[1] + a[2]) / 3.0;
+    case SHELLSIM_DIST_PERT:
+        return a[0] + (a[2] - a[0]) * d->p1 / (d->p1 + d->p2);
+    case SHELLSIM_DIST_NORMAL:
+        return a[0];
+    case SHELLSIM_DIST_TRUNCNORMAL: {
+        double al = (a[2] - a[0]) / a[1], be = (a[3] - a[0]) / a[1];
+        double pa = isfinite(al) ? gsl_ran_ugaussian_pdf(al) : 0, pb = isfinite(be) ? gsl_ran_ugaussian_pdf(be) : 0;
+        return a[0] + a[1] * (pa - pb) / d->p1;
+    }
+    case SHELLSIM_DIST_LOGNORMAL:
+    case SHELLSIM_DIST_RANGE90:
+        return exp(d->p1 + 0.5 * d->p2 * d->p2);
+    case SHELLSIM_DIST_GAMMA:
+        return a[0] * a[1];
+    case SHELLSIM_DIST_EXPONENTIAL:
+        return a[0];
+    case SHELLSIM_DIST_BETA:
+        return a[0] / (a[0] + a[1]);
+    case SHELLSIM_DIST_POISSON:
+        return a[0];
+    }
+    return NAN;
+}
+
+double shellsim_dist_variance(const shellsim_dist *d)
+{
+    const double *a = d->arg;
+    switch (d->kind) {
+    case SHELLSIM_DIST_CONST:
+        return 0;
+    case SHELLSIM_DIST_UNIFORM:
+        return (a[1] - a[0]) * (a[1] - a[0]) / 12.0;
+    case SHELLSIM_DIST_TRIANGULAR:
+        return (a[0] * a[0] + a[1] * a[1] + a[2] * a[2] - a[0] * a[1] - a[0] * a[2] - a[1] * a[2]) / 18.0;
+    case SHELLSIM_DIST_PERT: {
+        double al = d->p1, be = d->p2, w = a[2] - a[0];
+        return w * w * al * be / ((al + be) * (al + be) * (al + be + 1));
+    }
+    case SHELLSIM_DIST_NORMAL:
+        return a[1] * a[1];
+    case SHELLSIM_DIST_TRUNCNORMAL: {
+        double al = (a[2] - a[0]) / a[1], be = (a[3] - a[0]) / a[1];
+        double pa = isfinite(al) ? gsl_ran_ugaussian_pdf(al) : 0, pb = isfinite(be) ? gsl_ran_ugaussian_pdf(be) : 0;
+        double ta = isfinite(al) ? al * pa : 0, tb = isfinite(be) ? be * pb : 0;
+        double z = d->p1, r = (pa - pb) / z;
+        return a[1] * a[1] * (1 + (ta - tb) / z - r * r);
+    }
+    case SHELLSIM_DIST_LOGNORMAL:
+    case SHELLSIM_DIST_RANGE90: {
+        double s2 = d->p2 * d->p2;
+        return (exp(s2) - 1) * exp(2 * d->p1 + s2);
+    }
+    case SHELLSIM_DIST_GAMMA:
+        return a[0] * a[1] * a[1];
+    case SHELLSIM_DIST_EXPONENTIAL:
+        return a[0] * a[0];
+    case SHELLSIM_DIST_BETA: {
+        double s = a[0] + a[1];
+        return a[0] * a[1] / (s * s * (s + 1));
+    }
+    case SHELLSIM_DIST_POISSON:
+        return a[0];
+    }
+    return NAN;
+}

@@ -1,0 +1,69 @@
+/*
+ * dist.h: the distribution expressions of a scenario (MODEL.md's table):
+ * parsing "kind(a, b, ...)" or a bare number, validating parameters, the
+ * support of each, and sampling through GSL.
+ *
+ * Internal header. A shellsim_dist is immutable plain data once parsed and
+ * may be shared between threads; sampling needs a per-thread gsl_rng.
+ */
+#ifndef SHELLSIM_DIST_H
+#define SHELLSIM_DIST_H
+
+#include <stddef.h>
+#include <gsl/gsl_rng.h>
+
+typedef enum shellsim_dist_kind {
+    SHELLSIM_DIST_CONST,
+    SHELLSIM_DIST_UNIFORM,
+    SHELLSIM_DIST_TRIANGULAR,
+    SHELLSIM_DIST_PERT,
+    SHELLSIM_DIST_NORMAL,
+    SHELLSIM_DIST_TRUNCNORMAL,
+    SHELLSIM_DIST_LOGNORMAL,
+    SHELLSIM_DIST_RANGE90,
+    SHELLSIM_DIST_GAMMA,
+    SHELLSIM_DIST_EXPONENTIAL,
+    SHELLSIM_DIST_BETA,
+    SHELLSIM_DIST_POISSON
+} shellsim_dist_kind;
+
+typedef struct shellsim_dist {
+    shellsim_dist_kind kind;
+    double arg[4];      /* as written */
+    int nargs;
+    /* derived at parse time */
+    double p1, p2;      /* kind-specific sampler parameters */
+    double lo, hi;      /* support [lo, hi] */
+    int open_below;     /* support is (lo, ...: the value lo is never drawn */
+    int truncnormal_inverse; /* truncnormal: sample by inverse CDF */
+} shellsim_dist;
+
+/* Largest poisson mean accepted (GSL returns an unsigned int). */
+#define SHELLSIM_POISSON_MAX_MEAN 1e9
+
+/* Parse and validate an expression. Returns 0 on success; otherwise -1 and
+ * a message of at most msgcap bytes in msg (e.g. "pert needs min <= mode <=
+ * max and min < max"). *d is unaltered on error. */
+int shellsim_dist_parse(const char *text, shellsim_dist *d, char *msg, size_t msgcap);
+
+/* A draw (real number). */
+double shellsim_dist_sample(const shellsim_dist *d, gsl_rng *r);
+
+/* A draw rounded half away from zero and clamped to [0, SHELLSIM_MAX_SHELLS]
+ * (the support checks make negative values impossible; the clamp is the
+ * documented saturation for unbounded distributions). */
+long long shellsim_dist_sample_count(const shellsim_dist *d, gsl_rng *r);
+
+/* Analytic mean and variance (used by the tests and documentation). */
+double shellsim_dist_mean(const shellsim_dist *d);
+double shellsim_dist_variance(const shellsim_dist *d);
+
+/* The kind's name as written in scenarios. */
+const char *shellsim_dist_kind_name(shellsim_dist_kind kind);
+
+/* Parse one decimal number: [+-]digits[.digits][e[+-]digits] (C locale,
+ * independent of the process locale), finite. With allow_inf, also "inf",
+ * "+inf" and "-inf". Surrounding blanks are skipped. Returns 0 or -1. */
+int shellsim_parse_number(const char *s, size_t len, int allow_inf, double *out);
+
+#endif

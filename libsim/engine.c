@@ -1,0 +1,302 @@
+/*
+ * engine.c: one replication of the model.
+ *
+ * For each day d, in this order (pipelines and sides in file order):
+ *   1. production: supplier stock += floor((d+1) P) - floor(d P);
+ *   2. departures while t_next < d + 1 and t_next < stop_day: draw
+ *      containers, transit_days, interval_days (always, in that order), ship
+ *      min(load, supplier stock), schedule usable = shipped -
+ *      round(shipped * loss_rate) on day floor(t_next + transit) if < H;
+ *   3. arrivals join the receiving side's stock;
+ *   4. fire: spread (stock / days left, floored) or target (min(stock,
+ *      target)), plus the base fire;
+ *   5. the day's series are recorded.
+ * Per-run draws come first, from each section's own stream (scenario.h).
+ * Rounding is half away from zero (C's round()). Shell counts are int64 and
+ * saturate at INT64_MAX rather than wrap.
+ */
+#include "engine.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "pcg32.h"
+
+typedef struct pipe_run {
+    shellsim_pcg32 g, gd;   /* own stream, detection stream */
+    gsl_rng r, rd;
+    long long stock, spc;
+    double production, t_next, stop_day, loss, detect;
+    long long shipments, shipped, delivered, seen, containers, exhausted_day;
+    long long *arrivals;    /* usable shells due on day d */
+} pipe_run;
+
+typedef struct side_run {
+    shellsim_pcg32 g;
+    gsl_rng r;
+    long long base, stock, target;
+    long long extra_fired, fired, fire_today, extra_today;
+} side_run;
+
+struct shellsim_engine_ws {
+    pipe_run *pipes;
+    side_run *sides;
+    long long *arrivals;    /* npipes * H */
+};
+
+size_t shellsim_engine_ncolumns(const shellsim_scenario *s)
+{
+    return (size_t)s->npipes * PIPE_NCOLS + (size_t)s->nsides * SIDE_NCOLS + (s->compare_a >= 0);
+}
+
+size_t shellsim_engine_nseries(const shellsim_scenario *s)
+{
+    return (size_t)s->nsides * SIDE_NSERIES + (size_t)s->npipes * PIPE_NSERIES + (s->compare_a >= 0);
+}
+
+void shellsim_engine_series_name(const shellsim_scenario *s, size_t i, char *buf, size_t cap, int *real)
+{
+    static const char *const side_names[] = {"fire", "extra", "stock"};
+    static const char *const pipe_names[] = {"supplier_stock", "delivered_cum", "shipments_cum",
+                                             "seen_shipments_cum", "containers_cum"};
+    *real = 0;
+    size_t ns = (size_t)s->nsides * SIDE_NSERIES;
+    if (i < ns) {
+        snprintf(buf, cap, "%s.%s", s->sides[i / SIDE_NSERIES].name, side_names[i % SIDE_NSERIES]);
+        return;
+    }
+    i -= ns;
+    if (i < (size_t)s->npipes * PIPE_NSERIES) {
+        snprintf(buf, cap, "%s.%s", s->pipes[i / PIPE_NSERIES].name, pipe_names[i % PIPE_NSERIES]);
+        return;
+    }
+    *real = 1;
+    snprintf(buf, cap, "%s/%s.fire_ratio", s->sides[s->compare_a].name, s->sides[s->compare_b].name);
+}
+
+shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s)
+{
+    shellsim_engine_ws *ws = shellsim_calloc(1, sizeof *ws);
+    if (!ws)
+        return NULL;
+    ws->pipes = shellsim_calloc((size_t)s->npipes, sizeof *ws->pipes);
+    ws->sides = shellsim_calloc((size_t)s->nsides, sizeof *ws->sides);
+    ws->arrivals = shellsim_calloc((size_t)s->npipes * (size_t)s->horizon_days, sizeof *ws->arrivals);
+    if (!ws->pipes || !ws->sides || !ws->arrivals) {
+        shellsim_engine_ws_free(ws);
+        return NULL;
+    }
+    for (int i = 0; i < s->npipes; i++) {
+        pipe_run *p = &ws->pipes[i];
+        p->r.type = p->rd.type = shellsim_rng_pcg32;
+        p->r.state = &p->g;
+        p->rd.state = &p->gd;
+        p->arrivals = ws->arrivals + (size_t)i * (size_t)s->horizon_days;
+    }
+    for (int i = 0; i < s->nsides; i++) {
+        side_run *sd = &ws->sides[i];
+        sd->r.type = shellsim_rng_pcg32;
+        sd->r.state = &sd->g;
+    }
+    return ws;
+}
+
+void shellsim_engine_ws_free(shellsim_engine_ws *ws)
+{
+    if (!ws)
+        return;
+    shellsim_free(ws->pipes);
+    shellsim_free(ws->sides);
+    shellsim_free(ws->arrivals);
+    shellsim_free(ws);
+}
+
+static inline long long sat_add(long long a, long long b)
+{
+    long long r;
+    return __builtin_add_overflow(a, b, &r) ? INT64_MAX : r;
+}
+
+static inline long long sat_mul(long long a, long long b)
+{
+    long long r;
+    return __builtin_mul_overflow(a, b, &r) ? INT64_MAX : r;
+}
+
+static inline double clamp01(double x)
+{
+    return x < 0 ? 0 : x > 1 ? 1 : x;
+}
+
+/* Whole shells produced on day d at rate P: floor((d+1) P) - floor(d P),
+ * in binary64, saturating at SHELLSIM_MAX_SHELLS. */
+static inline long long produced(double P, int d)
+{
+    if (P <= 0)
+        return 0;
+    double x = floor((d + 1.0) * P) - floor(d * P);
+    return x < (double)SHELLSIM_MAX_SHELLS ? (long long)x : SHELLSIM_MAX_SHELLS;
+}
+
+static void draw_per_run(const shellsim_scenario *s, shellsim_engine_ws *ws, uint64_t seed, uint64_t rep)
+{
+    int H = s->horizon_days;
+    for (int i = 0; i < s->nsides; i++) {
+        const shellsim_side *d = &s->sides[i];
+        side_run *sd = &ws->sides[i];
+        shellsim_pcg32_seed_stream(&sd->g, seed, rep, d->stream_key);
+        sd->base = shellsim_dist_sample_count(&d->base_fire_per_day, &sd->r);
+        sd->stock = shellsim_dist_sample_count(&d->stock, &sd->r);
+        sd->target = shellsim_dist_sample_count(&d->target_per_day, &sd->r);
+        sd->extra_fired = sd->fired = 0;
+    }
+    for (int i = 0; i < s->npipes; i++) {
+        const shellsim_pipeline *d = &s->pipes[i];
+        pipe_run *p = &ws->pipes[i];
+        shellsim_pcg32_seed_stream(&p->g, seed, rep, d->stream_key);
+        shellsim_pcg32_seed_stream(&p->gd, seed, rep, d->detect_key);
+        p->stock = shellsim_dist_sample_count(&d->supplier_stock, &p->r);
+        p->production = fmax(0.0, shellsim_dist_sample(&d->production_per_day, &p->r));
+        p->t_next = fmax(0.0, shellsim_dist_sample(&d->first_day, &p->r));
+        p->stop_day = shellsim_dist_sample(&d->stop_day, &p->r);
+        p->spc = shellsim_dist_sample_count(&d->shells_per_container, &p->r);
+        p->loss = clamp01(shellsim_dist_sample(&d->loss_rate, &p->r));
+        p->detect = clamp01(shellsim_dist_sample(&d->detect_prob, &p->rd));
+        p->shipments = p->shipped = p->delivered = p->seen = p->containers = 0;
+        p->exhausted_day = H;
+        memset(p->arrivals, 0, (size_t)H * sizeof *p->arrivals);
+    }
+}
+
+/* Step 2 for one pipeline on day d. Returns -1 past the departure cap. */
+static int departures(const shellsim_scenario *s, const shellsim_pipeline *d, pipe_run *p, int day)
+{
+    int H = s->horizon_days;
+    double next_day = day + 1.0;
+    long n = 0;
+    while (p->t_next < next_day && p->t_next < p->stop_day) {
+        if (++n > SHELLSIM_MAX_DEPARTURES_PER_DAY)
+            return -1;
+        long long c = shellsim_dist_sample_count(&d->containers, &p->r);
+        double transit = shellsim_dist_sample(&d->transit_days, &p->r);
+        double interval = shellsim_dist_sample(&d->interval_days, &p->r);
+        long long load = sat_mul(c, p->spc);
+        long long shipped = load < p->stock ? load : p->stock;
+        p->stock -= shipped;
+        if (shipped > 0) {
+            p->shipments++;
+            p->shipped = sat_add(p->shipped, shipped);
+            p->containers = sat_add(p->containers, shipped / p->spc + (shipped % p->spc != 0));
+            if (p->detect >= 1.0 || (p->detect > 0.0 && gsl_rng_uniform(&p->rd) < p->detect))
+                p->seen++;
+            long long usable = shipped - (long long)round((double)shipped * p->loss);
+            double arrive = floor(p->t_next + transit);
+            if (arrive < H) {
+                long long *slot = &p->arrivals[(int)arrive];
+                *slot = sat_add(*slot, usable);
+            }
+        }
+        if (shipped < load && p->exhausted_day == H)
+            p->exhausted_day = day;
+        p->t_next += interval;
+    }
+    return 0;
+}
+
+int shellsim_engine_replicate(const shellsim_scenario *s, shellsim_engine_ws *ws, uint64_t seed, uint64_t rep,
+                              double *col, double *ser, const unsigned char *series_on, size_t stride,
+                              char *msg, size_t msgcap)
+{
+    const int H = s->horizon_days;
+    const int ns = s->nsides, np = s->npipes;
+    const size_t pipe_series0 = (size_t)ns * SIDE_NSERIES;
+    const size_t ratio_series = pipe_series0 + (size_t)np * PIPE_NSERIES;
+    draw_per_run(s, ws, seed, rep);
+
+    for (int day = 0; day < H; day++) {
+        for (int i = 0; i < np; i++) {
+            pipe_run *p = &ws->pipes[i];
+            p->stock = sat_add(p->stock, produced(p->production, day));
+            if (departures(s, &s->pipes[i], p, day) != 0) {
+                snprintf(msg, msgcap,
+                         "replication %llu, day %d, [pipeline %s]: more than %d departures in one day "
+                         "(interval_days too small)",
+                         (unsigned long long)rep, day, s->pipes[i].name, SHELLSIM_MAX_DEPARTURES_PER_DAY);
+                return -1;
+            }
+        }
+        for (int i = 0; i < np; i++) {
+            pipe_run *p = &ws->pipes[i];
+            long long due = p->arrivals[day];
+            side_run *to = &ws->sides[s->pipes[i].to];
+            to->stock = sat_add(to->stock, due);
+            p->delivered = sat_add(p->delivered, due);
+        }
+        for (int i = 0; i < ns; i++) {
+            side_run *sd = &ws->sides[i];
+            long long extra = s->sides[i].policy == SHELLSIM_POLICY_SPREAD
+                                  ? sd->stock / (H - day)
+                                  : (sd->stock < sd->target ? sd->stock : sd->target);
+            sd->stock -= extra;
+            sd->extra_today = extra;
+            sd->fire_today = sat_add(sd->base, extra);
+            sd->extra_fired = sat_add(sd->extra_fired, extra);
+            sd->fired = sat_add(sd->fired, sd->fire_today);
+        }
+        if (!ser)
+            continue;
+        for (int i = 0; i < ns; i++) {
+            const side_run *sd = &ws->sides[i];
+            size_t k = (size_t)i * SIDE_NSERIES;
+            if (series_on[k + SIDE_S_FIRE])
+                ser[((k + SIDE_S_FIRE) * H + day) * stride] = (double)sd->fire_today;
+            if (series_on[k + SIDE_S_EXTRA])
+                ser[((k + SIDE_S_EXTRA) * H + day) * stride] = (double)sd->extra_today;
+            if (series_on[k + SIDE_S_STOCK])
+                ser[((k + SIDE_S_STOCK) * H + day) * stride] = (double)sd->stock;
+        }
+        for (int i = 0; i < np; i++) {
+            const pipe_run *p = &ws->pipes[i];
+            size_t k = pipe_series0 + (size_t)i * PIPE_NSERIES;
+            if (series_on[k + PIPE_S_SUPPLIER])
+                ser[((k + PIPE_S_SUPPLIER) * H + day) * stride] = (double)p->stock;
+            if (series_on[k + PIPE_S_DELIVERED]) /* arrived by the end of today */
+                ser[((k + PIPE_S_DELIVERED) * H + day) * stride] = (double)p->delivered;
+            if (series_on[k + PIPE_S_SHIPMENTS])
+                ser[((k + PIPE_S_SHIPMENTS) * H + day) * stride] = (double)p->shipments;
+            if (series_on[k + PIPE_S_SEEN])
+                ser[((k + PIPE_S_SEEN) * H + day) * stride] = (double)p->seen;
+            if (series_on[k + PIPE_S_CONTAINERS])
+                ser[((k + PIPE_S_CONTAINERS) * H + day) * stride] = (double)p->containers;
+        }
+        if (s->compare_a >= 0 && series_on[ratio_series]) {
+            long long fb = ws->sides[s->compare_b].fire_today;
+            ser[(ratio_series * H + day) * stride] =
+                fb > 0 ? (double)ws->sides[s->compare_a].fire_today / (double)fb : NAN;
+        }
+    }
+    for (int i = 0; i < np; i++) {
+        const pipe_run *p = &ws->pipes[i];
+        double *c = col + (size_t)i * PIPE_NCOLS * stride;
+        c[PIPE_SHIPMENTS * stride] = (double)p->shipments;
+        c[PIPE_SHIPPED * stride] = (double)p->shipped;
+        c[PIPE_DELIVERED * stride] = (double)p->delivered;
+        c[PIPE_SEEN * stride] = (double)p->seen;
+        c[PIPE_EXHAUSTED * stride] = (double)p->exhausted_day;
+    }
+    for (int i = 0; i < ns; i++) {
+        const side_run *sd = &ws->sides[i];
+        double *c = col + ((size_t)np * PIPE_NCOLS + (size_t)i * SIDE_NCOLS) * stride;
+        c[SIDE_EXTRA_FIRED * stride] = (double)sd->extra_fired;
+        c[SIDE_FIRED * stride] = (double)sd->fired;
+        c[SIDE_STOCK_END * stride] = (double)sd->stock;
+    }
+    if (s->compare_a >= 0) {
+        long long fb = ws->sides[s->compare_b].fired;
+        col[((size_t)np * PIPE_NCOLS + (size_t)ns * SIDE_NCOLS) * stride] =
+            fb > 0 ? (double)ws->sides[s->compare_a].fired / (double)fb : NAN;
+    }
+    return 0;
+}

@@ -1,0 +1,567 @@
+/*
+ * run.c: shellsim_run and the result handle.
+ *
+ * Replications are simulated in blocks; each block writes its values column
+ * by column into a buffer, which is then added to the summaries of the
+ * thread that ran it. Threads' summaries are merged at the end. Every sum is
+ * exact and every count an integer, so the result does not depend on which
+ * thread ran which block, nor on the block size.
+ */
+#include "run.h"
+
+#include <math.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "alloc.h"
+#include "engine.h"
+
+#define BLOCK_BUFFER_BYTES (4u << 20)
+#define MAX_BLOCK 256
+
+static void set_error(shellsim_error *err, shellsim_status st, const char *msg)
+{
+    if (!err)
+        return;
+    err->status = st;
+    err->line = 0;
+    snprintf(err->message, sizeof err->message, "%s", msg ? msg : shellsim_errstr(st));
+}
+
+void shellsim_run_options_init(shellsim_run_options *o)
+{
+    if (!o)
+        return;
+    memset(o, 0, sizeof *o);
+    o->replications = 10000;
+    o->seed = 1;
+}
+
+/* ------------------------------------------------------------------ result */
+
+static shellsim_summary *summaries_alloc(size_t n)
+{
+    return n ? shellsim_calloc(n, sizeof(shellsim_summary)) : NULL;
+}
+
+static void summaries_free(shellsim_summary *s, size_t n)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < n; i++)
+        shellsim_summary_free(&s[i]);
+    shellsim_free(s);
+}
+
+void shellsim_result_free(shellsim_result *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->nmetrics; i++)
+        shellsim_free(r->metrics[i].name);
+    for (size_t i = 0; i < r->nseries; i++)
+        shellsim_free(r->series[i].name);
+    shellsim_free(r->metrics);
+    shellsim_free(r->series);
+    summaries_free(r->columns, r->ncolumns);
+    summaries_free(r->days, r->nseries * (size_t)r->horizon_days);
+    shellsim_free(r->runs);
+    shellsim_free(r);
+}
+
+static int add_metric(shellsim_result *r, const char *name, size_t column, double divisor)
+{
+    metric_desc *m = &r->metrics[r->nmetrics];
+    m->name = shellsim_strdup(name);
+    if (!m->name)
+        return -1;
+    m->column = column;
+    m->divisor = divisor;
+    r->nmetrics++;
+    return 0;
+}
+
+static int build_metrics(const shellsim_scenario *s, shellsim_result *r)
+{
+    static const char *const pipe_metrics[PIPE_NCOLS] = {"shipments", "shipped", "delivered", "seen_shipments",
+                                                         "exhausted_day"};
+    char name[160];
+    double H = s->horizon_days;
+    size_t n = (size_t)s->npipes * PIPE_NCOLS + (size_t)s->nsides * 4 + (s->compare_a >= 0);
+    r->metrics = shellsim_calloc(n, sizeof *r->metrics);
+    if (!r->metrics)
+        return -1;
+    for (int i = 0; i < s->npipes; i++)
+        for (int k = 0; k < PIPE_NCOLS; k++) {
+            snprintf(name, sizeof name, "%s.%s", s->pipes[i].name, pipe_metrics[k]);
+            if (add_metric(r, name, (size_t)i * PIPE_NCOLS + (size_t)k, 1.0))
+                return -1;
+        }
+    size_t side0 = (size_t)s->npipes * PIPE_NCOLS;
+    for (int i = 0; i < s->nsides; i++) {
+        size_t c = side0 + (size_t)i * SIDE_NCOLS;
+        const char *nm = s->sides[i].name;
+        snprintf(name, sizeof name, "%s.extra_fired", nm);
+        if (add_metric(r, name, c + SIDE_EXTRA_FIRED, 1.0))
+            return -1;
+        snprintf(name, sizeof name, "%s.extra_per_day", nm);
+        if (add_metric(r, name, c + SIDE_EXTRA_FIRED, H))
+            return -1;
+        snprintf(name, sizeof name, "%s.fire_per_day", nm);
+        if (add_metric(r, name, c + SIDE_FIRED, H))
+            return -1;
+        snprintf(name, sizeof name, "%s.stock_end", nm);
+        if (add_metric(r, name, c + SIDE_STOCK_END, 1.0))
+            return -1;
+    }
+    if (s->compare_a >= 0) {
+        snprintf(name, sizeof name, "%s/%s.fire_ratio", s->sides[s->compare_a].name, s->sides[s->compare_b].name);
+        if (add_metric(r, name, side0 + (size_t)s->nsides * SIDE_NCOLS, 1.0))
+            return -1;
+    }
+    return 0;
+}
+
+/* Parse options->series into the selection; 0, or -1 with msg. */
+static int select_series(const shellsim_scenario *s, const char *spec, unsigned char *on, char *msg, size_t cap)
+{
+    size_t n = shellsim_engine_nseries(s);
+    char name[160];
+    int real;
+    if (!spec || !strcmp(spec, "all")) {
+        memset(on, 1, n);
+        return 0;
+    }
+    memset(on, 0, n);
+    if (!strcmp(spec, "none") || !*spec)
+        return 0;
+    const char *p = spec;
+    while (*p) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        size_t i;
+        for (i = 0; i < n; i++) {
+            shellsim_engine_series_name(s, i, name, sizeof name, &real);
+            if (strlen(name) == len && !strncmp(name, p, len))
+                break;
+        }
+        if (i == n) {
+            snprintf(msg, cap, "series: no series named '%.*s' in scenario %s", (int)(len < 100 ? len : 100), p,
+                     s->name);
+            return -1;
+        }
+        on[i] = 1;
+        p += len + (comma != NULL);
+    }
+    return 0;
+}
+
+shellsim_status shellsim_result_create(const shellsim_scenario *s, const shellsim_run_options *o,
+                                       shellsim_result **out, shellsim_error *err)
+{
+    *out = NULL;
+    size_t nser = shellsim_engine_nseries(s);
+    unsigned char *on = shellsim_malloc(nser);
+    shellsim_result *r = shellsim_calloc(1, sizeof *r);
+    char msg[256];
+    if (!on || !r)
+        goto oom;
+    if (select_series(s, o->series, on, msg, sizeof msg) != 0) {
+        shellsim_free(on);
+        shellsim_free(r);
+        set_error(err, SHELLSIM_EINVAL, msg);
+        return SHELLSIM_EINVAL;
+    }
+    r->replications = o->replications;
+    r->seed = o->seed;
+    r->horizon_days = s->horizon_days;
+    if (build_metrics(s, r))
+        goto oom;
+    r->ncolumns = shellsim_engine_ncolumns(s);
+    r->columns = summaries_alloc(r->ncolumns);
+    if (!r->columns)
+        goto oom;
+    for (size_t c = 0; c < r->ncolumns; c++)
+        shellsim_summary_init(&r->columns[c], !(s->compare_a >= 0 && c == r->ncolumns - 1), 1);
+    size_t nsel = 0;
+    for (size_t i = 0; i < nser; i++)
+        nsel += on[i];
+    if (nsel) {
+        r->series = shellsim_calloc(nsel, sizeof *r->series);
+        r->days = summaries_alloc(nsel * (size_t)s->horizon_days);
+        if (!r->series || !r->days)
+            goto oom;
+        for (size_t i = 0; i < nser; i++) {
+            if (!on[i])
+                continue;
+            char name[160];
+            int real;
+            shellsim_engine_series_name(s, i, name, sizeof name, &real);
+            series_desc *d = &r->series[r->nseries];
+            d->name = shellsim_strdup(name);
+            if (!d->name)
+                goto oom;
+            d->index = i;
+            d->real = real;
+            for (int day = 0; day < s->horizon_days; day++)
+                shellsim_summary_init(&r->days[r->nseries * (size_t)s->horizon_days + (size_t)day], !real, 0);
+            r->nseries++;
+        }
+    }
+    if (o->keep_runs) {
+        if (r->ncolumns && o->replications > SIZE_MAX / sizeof(double) / r->ncolumns)
+            goto oom;
+        r->runs = shellsim_malloc(r->ncolumns * (size_t)o->replications * sizeof(double));
+        if (!r->runs)
+            goto oom;
+    }
+    shellsim_free(on);
+    *out = r;
+    return SHELLSIM_OK;
+oom:
+    shellsim_free(on);
+    shellsim_result_free(r);
+    set_error(err, SHELLSIM_ENOMEM, NULL);
+    return SHELLSIM_ENOMEM;
+}
+
+shellsim_status shellsim_result_merge(shellsim_result *dst, const shellsim_result *src)
+{
+    for (size_t c = 0; c < dst->ncolumns; c++)
+        if (shellsim_summary_merge(&dst->columns[c], &src->columns[c]) != 0)
+            return SHELLSIM_ENOMEM;
+    size_t nd = dst->nseries * (size_t)dst->horizon_days;
+    for (size_t i = 0; i < nd; i++)
+        if (shellsim_summary_merge(&dst->days[i], &src->days[i]) != 0)
+            return SHELLSIM_ENOMEM;
+    return SHELLSIM_OK;
+}
+
+/* --------------------------------------------------------------------- run */
+
+typedef struct shared {
+    const shellsim_scenario *s;
+    const shellsim_run_options *o;
+    shellsim_result *r;
+    unsigned char *on;          /* engine series selected */
+    uint64_t first, last, block;
+    atomic_uint_fast64_t done;
+    atomic_uint_fast64_t next_block; /* blocks are handed out in order */
+    atomic_int stop;            /* set on error or interruption */
+    shellsim_status status;
+    char msg[SHELLSIM_ERROR_MESSAGE_SIZE];
+} shared;
+
+static void fail(shared *sh, shellsim_status st, const char *msg)
+{
+#ifdef _OPENMP
+#pragma omp critical(shellsim_run_fail)
+#endif
+    {
+        if (sh->status == SHELLSIM_OK) {
+            sh->status = st;
+            snprintf(sh->msg, sizeof sh->msg, "%s", msg ? msg : shellsim_errstr(st));
+        }
+    }
+    atomic_store(&sh->stop, 1);
+}
+
+/* The work of one thread: takes the next block until none is left, and
+ * accumulates into acc (a result created for the same scenario). */
+static void thread_work(shared *sh, shellsim_result *acc, int tid, int nthreads, int is_caller)
+{
+    const shellsim_scenario *s = sh->s;
+    const size_t H = (size_t)s->horizon_days, ncol = acc->ncolumns, B = sh->block;
+    size_t nser = shellsim_engine_nseries(s);
+    shellsim_engine_ws *ws = shellsim_engine_ws_alloc(s);
+    double *col = shellsim_malloc(ncol * B * sizeof *col);
+    double *ser = acc->nseries ? shellsim_malloc(nser * H * B * sizeof *ser) : NULL;
+    if (!ws || !col || (acc->nseries && !ser)) {
+        fail(sh, SHELLSIM_ENOMEM, NULL);
+        goto out;
+    }
+    char msg[512];
+    uint64_t nblocks = (sh->last - sh->first + B - 1) / B;
+    (void)tid;
+    (void)nthreads;
+    for (;;) {
+        uint64_t b = atomic_fetch_add(&sh->next_block, 1);
+        if (b >= nblocks || atomic_load(&sh->stop))
+            break;
+        uint64_t r0 = sh->first + b * B;
+        size_t cnt = (size_t)(sh->last - r0 < B ? sh->last - r0 : B);
+        for (size_t j = 0; j < cnt; j++) {
+            if (shellsim_engine_replicate(s, ws, sh->o->seed, r0 + j, col + j, ser ? ser + j : NULL, sh->on, B, msg,
+                                          sizeof msg) != 0) {
+                fail(sh, SHELLSIM_ELIMIT, msg);
+                goto out;
+            }
+        }
+        for (size_t c = 0; c < ncol; c++) {
+            if (shellsim_summary_add(&acc->columns[c], col + c * B, cnt) != 0) {
+                fail(sh, SHELLSIM_ENOMEM, NULL);
+                goto out;
+            }
+            if (sh->r->runs)
+                memcpy(sh->r->runs + c * sh->r->replications + r0, col + c * B, cnt * sizeof *col);
+        }
+        for (size_t i = 0; i < acc->nseries; i++) {
+            const double *src = ser + acc->series[i].index * H * B;
+            shellsim_summary *dst = acc->days + i * H;
+            for (size_t d = 0; d < H; d++)
+                if (shellsim_summary_add(&dst[d], src + d * B, cnt) != 0) {
+                    fail(sh, SHELLSIM_ENOMEM, NULL);
+                    goto out;
+                }
+        }
+        uint64_t done = atomic_fetch_add(&sh->done, cnt) + cnt;
+        if (is_caller && sh->o->progress && sh->o->progress(sh->o->progress_user, done, sh->r->replications))
+            fail(sh, SHELLSIM_EINTERRUPTED, NULL);
+    }
+out:
+    shellsim_engine_ws_free(ws);
+    shellsim_free(col);
+    shellsim_free(ser);
+}
+
+shellsim_status shellsim_run_range(const shellsim_scenario *s, const shellsim_run_options *o, uint64_t first,
+                                   uint64_t last, shellsim_result *r, shellsim_error *err)
+{
+    shared sh;
+    memset(&sh, 0, sizeof sh);
+    sh.s = s;
+    sh.o = o;
+    sh.r = r;
+    sh.first = first;
+    sh.last = last;
+    atomic_init(&sh.done, 0);
+    atomic_init(&sh.next_block, 0);
+    atomic_init(&sh.stop, 0);
+    size_t nser = shellsim_engine_nseries(s);
+    sh.on = shellsim_calloc(nser ? nser : 1, 1);
+    if (!sh.on) {
+        set_error(err, SHELLSIM_ENOMEM, NULL);
+        return SHELLSIM_ENOMEM;
+    }
+    for (size_t i = 0; i < r->nseries; i++)
+        sh.on[r->series[i].index] = 1;
+    /* Block size: as large as MAX_BLOCK while the series buffer stays near
+     * BLOCK_BUFFER_BYTES. The result does not depend on it. */
+    size_t per_rep = (r->nseries ? nser * (size_t)s->horizon_days : 0) + r->ncolumns;
+    uint64_t block = BLOCK_BUFFER_BYTES / (per_rep * sizeof(double));
+    sh.block = block < 1 ? 1 : block > MAX_BLOCK ? MAX_BLOCK : block;
+
+    int nthreads = 1;
+#ifdef _OPENMP
+    nthreads = o->threads > 0 ? o->threads : omp_get_num_procs();
+#endif
+    uint64_t nblocks = (last - first + sh.block - 1) / sh.block;
+    if ((uint64_t)nthreads > nblocks)
+        nthreads = nblocks ? (int)nblocks : 1;
+
+    shellsim_result **acc = shellsim_calloc((size_t)nthreads, sizeof *acc);
+    if (!acc) {
+        shellsim_free(sh.on);
+        set_error(err, SHELLSIM_ENOMEM, NULL);
+        return SHELLSIM_ENOMEM;
+    }
+    acc[0] = r;
+    shellsim_run_options local = *o;
+    local.keep_runs = 0;
+    for (int t = 1; t < nthreads; t++)
+        if (shellsim_result_create(s, &local, &acc[t], NULL) != SHELLSIM_OK)
+            fail(&sh, SHELLSIM_ENOMEM, NULL);
+
+    if (!atomic_load(&sh.stop)) {
+#ifdef _OPENMP
+#pragma omp parallel num_threads(nthreads)
+        {
+            int tid = omp_get_thread_num();
+            thread_work(&sh, acc[tid], tid, omp_get_num_threads(), tid == 0);
+        }
+#else
+        thread_work(&sh, r, 0, 1, 1);
+#endif
+    }
+    for (int t = 1; t < nthreads; t++) {
+        if (acc[t] && sh.status == SHELLSIM_OK && shellsim_result_merge(r, acc[t]) != SHELLSIM_OK)
+            fail(&sh, SHELLSIM_ENOMEM, NULL);
+        shellsim_result_free(acc[t]);
+    }
+    shellsim_free(acc);
+    shellsim_free(sh.on);
+    if (sh.status != SHELLSIM_OK)
+        set_error(err, sh.status, sh.msg);
+    return sh.status;
+}
+
+shellsim_status shellsim_run(const shellsim_scenario *s, const shellsim_run_options *options, shellsim_result **out,
+                             shellsim_error *err)
+{
+    shellsim_run_options o;
+    if (out)
+        *out = NULL;
+    if (!s || !out) {
+        set_error(err, SHELLSIM_EINVAL, "shellsim_run: NULL argument");
+        return SHELLSIM_EINVAL;
+    }
+    if (options)
+        o = *options;
+    else
+        shellsim_run_options_init(&o);
+    if (o.replications < 1 || o.replications > SHELLSIM_MAX_REPLICATIONS) {
+        set_error(err, SHELLSIM_EINVAL, "replications must be in 1 .. 2^40");
+        return SHELLSIM_EINVAL;
+    }
+    if (o.threads < 0 || o.threads > 1024) {
+        set_error(err, SHELLSIM_EINVAL, "threads must be in 0 .. 1024 (0: all cores)");
+        return SHELLSIM_EINVAL;
+    }
+    shellsim_result *r;
+    shellsim_status st = shellsim_result_create(s, &o, &r, err);
+    if (st != SHELLSIM_OK)
+        return st;
+    st = shellsim_run_range(s, &o, 0, o.replications, r, err);
+    if (st != SHELLSIM_OK) {
+        shellsim_result_free(r);
+        return st;
+    }
+    *out = r;
+    return SHELLSIM_OK;
+}
+
+/* --------------------------------------------------------------- accessors */
+
+uint64_t shellsim_result_replications(const shellsim_result *r)
+{
+    return r ? r->replications : 0;
+}
+
+uint64_t shellsim_result_seed(const shellsim_result *r)
+{
+    return r ? r->seed : 0;
+}
+
+int shellsim_result_horizon_days(const shellsim_result *r)
+{
+    return r ? r->horizon_days : 0;
+}
+
+size_t shellsim_result_metric_count(const shellsim_result *r)
+{
+    return r ? r->nmetrics : 0;
+}
+
+const char *shellsim_result_metric_name(const shellsim_result *r, size_t i)
+{
+    return r && i < r->nmetrics ? r->metrics[i].name : NULL;
+}
+
+static const metric_desc *find_metric(const shellsim_result *r, const char *name)
+{
+    for (size_t i = 0; i < r->nmetrics; i++)
+        if (!strcmp(r->metrics[i].name, name))
+            return &r->metrics[i];
+    return NULL;
+}
+
+shellsim_status shellsim_result_metric_stats(const shellsim_result *r, const char *name, shellsim_stats *out)
+{
+    if (!r || !name || !out)
+        return SHELLSIM_EINVAL;
+    const metric_desc *m = find_metric(r, name);
+    if (!m)
+        return SHELLSIM_ENOTFOUND;
+    shellsim_summary_stats(&r->columns[m->column], m->divisor, out);
+    return SHELLSIM_OK;
+}
+
+shellsim_status shellsim_result_metric_runs(const shellsim_result *r, const char *name, double *out, size_t cap)
+{
+    if (!r || !name || !out)
+        return SHELLSIM_EINVAL;
+    const metric_desc *m = find_metric(r, name);
+    if (!m)
+        return SHELLSIM_ENOTFOUND;
+    if (!r->runs)
+        return SHELLSIM_ENORUNS;
+    if (cap < r->replications)
+        return SHELLSIM_EINVAL;
+    const double *src = r->runs + m->column * r->replications;
+    for (uint64_t i = 0; i < r->replications; i++)
+        out[i] = src[i] / m->divisor;
+    return SHELLSIM_OK;
+}
+
+size_t shellsim_result_series_count(const shellsim_result *r)
+{
+    return r ? r->nseries : 0;
+}
+
+const char *shellsim_result_series_name(const shellsim_result *r, size_t i)
+{
+    return r && i < r->nseries ? r->series[i].name : NULL;
+}
+
+shellsim_status shellsim_result_series_band(const shellsim_result *r, const char *name, shellsim_band band,
+                                            double *out, size_t cap)
+{
+    if (!r || !name || !out)
+        return SHELLSIM_EINVAL;
+    if ((unsigned)band >= SHELLSIM_BAND_COUNT || cap < (size_t)r->horizon_days)
+        return SHELLSIM_EINVAL;
+    for (size_t i = 0; i < r->nseries; i++) {
+        if (strcmp(r->series[i].name, name))
+            continue;
+        const shellsim_summary *d = r->days + i * (size_t)r->horizon_days;
+        for (int day = 0; day < r->horizon_days; day++) {
+            double b[6];
+            shellsim_summary_bands(&d[day], 1.0, b);
+            out[day] = b[band];
+        }
+        return SHELLSIM_OK;
+    }
+    return SHELLSIM_ENOTFOUND;
+}
+
+/* ------------------------------------------------------------ status, version */
+
+const char *shellsim_errstr(shellsim_status st)
+{
+    switch (st) {
+    case SHELLSIM_OK:
+        return "no error";
+    case SHELLSIM_EINVAL:
+        return "invalid argument";
+    case SHELLSIM_ENOMEM:
+        return "out of memory";
+    case SHELLSIM_EIO:
+        return "cannot read file";
+    case SHELLSIM_ESCENARIO:
+        return "invalid scenario";
+    case SHELLSIM_ENOTFOUND:
+        return "no such metric or series";
+    case SHELLSIM_ELIMIT:
+        return "a model limit was exceeded";
+    case SHELLSIM_EINTERRUPTED:
+        return "run interrupted";
+    case SHELLSIM_ENORUNS:
+        return "per-run values were not kept (keep_runs)";
+    }
+    return "unknown status";
+}
+
+const char *shellsim_version(void)
+{
+    return SHELLSIM_VERSION;
+}
+
+int shellsim_version_number(void)
+{
+    return SHELLSIM_VERSION_NUMBER;
+}

@@ -1,0 +1,56 @@
+/*
+ * run.h: running replications in blocks on threads, and the result they
+ * build. Split out so that an MPI driver can run a range of replications
+ * per process and merge the partial results (all merges are exact).
+ *
+ * Internal header.
+ */
+#ifndef SHELLSIM_RUN_H
+#define SHELLSIM_RUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scenario.h"
+#include "summary.h"
+
+typedef struct metric_desc {
+    char *name;
+    size_t column;   /* engine column the metric reads */
+    double divisor;  /* 1, or H for the per-day metrics */
+} metric_desc;
+
+typedef struct series_desc {
+    char *name;
+    size_t index;    /* engine series index */
+    int real;
+} series_desc;
+
+struct shellsim_result {
+    uint64_t replications, seed;
+    int horizon_days;
+    size_t ncolumns;
+    size_t nmetrics;
+    metric_desc *metrics;
+    shellsim_summary *columns;    /* ncolumns */
+    size_t nseries;               /* selected series */
+    series_desc *series;
+    shellsim_summary *days;       /* nseries * H, series-major */
+    double *runs;                 /* ncolumns * replications, or NULL */
+};
+
+/* An empty result for the scenario and options (no replications yet):
+ * catalogue, summaries, and run storage when keep_runs. */
+shellsim_status shellsim_result_create(const shellsim_scenario *s, const shellsim_run_options *o,
+                                       shellsim_result **out, shellsim_error *err);
+
+/* Run replications [first, last) into r (which must come from
+ * shellsim_result_create with the same scenario and options; r->replications
+ * is the run's total and decides nothing but the progress total). */
+shellsim_status shellsim_run_range(const shellsim_scenario *s, const shellsim_run_options *o, uint64_t first,
+                                   uint64_t last, shellsim_result *r, shellsim_error *err);
+
+/* dst += src (both from the same scenario and options). */
+shellsim_status shellsim_result_merge(shellsim_result *dst, const shellsim_result *src);
+
+#endif

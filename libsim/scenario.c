@@ -1,0 +1,755 @@
+/*
+ * scenario.c: loading and validating scenario files with libinih.
+ *
+ * Debian's libinih is built with 200-byte lines, 50-byte section names and
+ * continuation lines, and passes no line numbers to the handler. So inih
+ * reads through our own reader (ini_parse_stream), which walks an in-memory
+ * copy of the text line by line and
+ *   - counts lines, so the handler knows the line of every key;
+ *   - rejects NUL bytes and lines longer than 199 characters, instead of
+ *     letting inih split them silently;
+ *   - strips leading blanks, which turns inih's continuation lines off;
+ *   - parses section headers itself, so that empty sections, duplicate
+ *     sections and names longer than inih's 50 bytes are seen.
+ * Only the first error is kept; after it the reader stops. On any error the
+ * partly built scenario is freed: loading is all or nothing.
+ */
+#include "scenario.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+
+#include "alloc.h"
+#include "pcg32.h"
+
+#define MAX_LINE 199 /* INI_MAX_LINE of Debian's libinih, less the NUL */
+
+/* ------------------------------------------------------------- key tables */
+
+typedef enum range { R_NONNEG, R_POSITIVE, R_UNIT } range;
+static const char *const RANGE_TEXT[] = {"[0, inf)", "(0, inf)", "[0, 1]"};
+
+typedef struct keyspec {
+    const char *key;
+    size_t offset;     /* of the shellsim_dist in the section's struct */
+    range range;
+    int shells;        /* a whole number of shells: bounded above by 2^53 */
+    const char *fallback; /* default expression, NULL when required */
+} keyspec;
+
+#define SIDE(k, r, s, d) {#k, offsetof(shellsim_side, k), r, s, d}
+static const keyspec SIDE_KEYS[] = {
+    SIDE(base_fire_per_day, R_NONNEG, 1, "0"),
+    SIDE(stock, R_NONNEG, 1, "0"),
+    SIDE(target_per_day, R_NONNEG, 1, NULL), /* required under policy = target */
+};
+#define NSIDE_KEYS (sizeof SIDE_KEYS / sizeof SIDE_KEYS[0])
+
+#define PIPE(k, r, s, d) {#k, offsetof(shellsim_pipeline, k), r, s, d}
+static const keyspec PIPE_KEYS[] = {
+    PIPE(supplier_stock, R_NONNEG, 1, NULL),
+    PIPE(production_per_day, R_NONNEG, 0, "0"),
+    PIPE(first_day, R_NONNEG, 0, "0"),
+    PIPE(stop_day, R_NONNEG, 0, NULL), /* default: the horizon */
+    PIPE(interval_days, R_POSITIVE, 0, NULL),
+    PIPE(containers, R_NONNEG, 0, NULL),
+    PIPE(shells_per_container, R_NONNEG, 1, NULL),
+    PIPE(transit_days, R_NONNEG, 0, NULL),
+    PIPE(loss_rate, R_UNIT, 0, "0"),
+    PIPE(detect_prob, R_UNIT, 0, "1"),
+};
+#define NPIPE_KEYS (sizeof PIPE_KEYS / sizeof PIPE_KEYS[0])
+
+/* Non-distribution keys: [scenario] name, horizon_days, start_date, compare;
+ * [side] policy; [pipeline] to. Their lines are kept in these slots. */
+enum { K_NAME, K_HORIZON, K_START, K_COMPARE, NSCEN_KEYS };
+#define K_POLICY NSIDE_KEYS
+#define K_TO NPIPE_KEYS
+#define MAX_KEYS (NPIPE_KEYS + 1)
+
+/* --------------------------------------------------------------- loader */
+
+typedef enum sec_kind { SEC_NONE, SEC_SCENARIO, SEC_SIDE, SEC_PIPE } sec_kind;
+
+typedef struct sec_info {
+    long header_line;
+    long key_line[MAX_KEYS]; /* 0 when the key is not set */
+    char *to;                /* pipelines: the side named by `to` */
+} sec_info;
+
+typedef struct loader {
+    const char *file;
+    const char *p, *end;     /* text still to read */
+    long line;               /* line the reader handed out last */
+    int first_line;
+    long err_line;           /* 0: no error yet */
+    char err[SHELLSIM_ERROR_MESSAGE_SIZE];
+    int oom;
+
+    sec_kind cur;            /* section the current line belongs to */
+    int cur_index;           /* index into sides / pipes */
+    sec_info scen_info;
+    int have_scenario;
+    sec_info *side_info, *pipe_info;
+    int side_cap, pipe_cap;
+    char *compare_text;
+
+    shellsim_scenario *s;
+} loader;
+
+static const char *sec_label(const loader *ld, char *buf, size_t cap)
+{
+    switch (ld->cur) {
+    case SEC_SCENARIO:
+        return "[scenario]";
+    case SEC_SIDE:
+        snprintf(buf, cap, "[side %s]", ld->s->sides[ld->cur_index].name);
+        return buf;
+    case SEC_PIPE:
+        snprintf(buf, cap, "[pipeline %s]", ld->s->pipes[ld->cur_index].name);
+        return buf;
+    default:
+        return "";
+    }
+}
+
+/* Record an error "FILE:LINE: [section] key: message" unless one is kept. */
+static void errorf(loader *ld, long line, const char *section, const char *key, const char *fmt, ...)
+{
+    if (ld->err_line || ld->oom)
+        return;
+    char what[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    ld->err_line = line > 0 ? line : 1;
+    snprintf(ld->err, sizeof ld->err, "%s:%ld: %s%s%s%s%s", ld->file, ld->err_line, section ? section : "",
+             section && *section ? " " : "", key ? key : "", key ? ": " : "", what);
+}
+
+static int failed(const loader *ld)
+{
+    return ld->err_line != 0 || ld->oom;
+}
+
+static int valid_name(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
+            return 0;
+    return 1;
+}
+
+/* Find a side or pipeline by name; returns its header line or 0. */
+static long name_used(const loader *ld, const char *name, const char **kind)
+{
+    for (int i = 0; i < ld->s->nsides; i++)
+        if (!strcmp(ld->s->sides[i].name, name)) {
+            *kind = "side";
+            return ld->side_info[i].header_line;
+        }
+    for (int i = 0; i < ld->s->npipes; i++)
+        if (!strcmp(ld->s->pipes[i].name, name)) {
+            *kind = "pipeline";
+            return ld->pipe_info[i].header_line;
+        }
+    return 0;
+}
+
+static int grow(loader *ld, void **arr, size_t elem, void **info, int *cap, int n)
+{
+    if (n < *cap)
+        return 0;
+    int ncap = *cap ? *cap * 2 : 4;
+    void *a = shellsim_realloc(*arr, (size_t)ncap * elem);
+    if (!a) {
+        ld->oom = 1;
+        return -1;
+    }
+    *arr = a;
+    void *b = shellsim_realloc(*info, (size_t)ncap * sizeof(sec_info));
+    if (!b) {
+        ld->oom = 1;
+        return -1;
+    }
+    *info = b;
+    *cap = ncap;
+    return 0;
+}
+
+/* A section header line "[...]": open the section. `text` starts at '['. */
+static void open_section(loader *ld, const char *text, size_t len)
+{
+    const char *close = memchr(text, ']', len);
+    ld->cur = SEC_NONE;
+    if (!close) {
+        errorf(ld, ld->line, NULL, NULL, "section header without ']'");
+        return;
+    }
+    for (const char *q = close + 1; q < text + len; q++) {
+        if (*q == ';' || *q == '#')
+            break;
+        if (!isspace((unsigned char)*q)) {
+            errorf(ld, ld->line, NULL, NULL, "unexpected text after the section header");
+            return;
+        }
+    }
+    const char *a = text + 1, *b = close;
+    while (a < b && isspace((unsigned char)*a))
+        a++;
+    while (b > a && isspace((unsigned char)b[-1]))
+        b--;
+    size_t wl = 0;
+    while (a + wl < b && !isspace((unsigned char)a[wl]))
+        wl++;
+    const char *nm = a + wl;
+    while (nm < b && isspace((unsigned char)*nm))
+        nm++;
+    size_t nl = (size_t)(b - nm);
+    char shown[96];
+    snprintf(shown, sizeof shown, "[%.*s]", (int)((size_t)(b - a) < 80 ? (size_t)(b - a) : 80), a);
+
+    if (wl == 8 && !strncmp(a, "scenario", 8) && nl == 0) {
+        if (ld->have_scenario) {
+            errorf(ld, ld->line, "[scenario]", NULL, "duplicate section (first on line %ld)",
+                   ld->scen_info.header_line);
+            return;
+        }
+        ld->have_scenario = 1;
+        ld->scen_info.header_line = ld->line;
+        ld->cur = SEC_SCENARIO;
+        return;
+    }
+    int is_side = wl == 4 && !strncmp(a, "side", 4);
+    int is_pipe = wl == 8 && !strncmp(a, "pipeline", 8);
+    if (!is_side && !is_pipe) {
+        errorf(ld, ld->line, shown, NULL, "unknown section (expected [scenario], [side NAME] or [pipeline NAME])");
+        return;
+    }
+    char *name = shellsim_strndup(nm, nl);
+    if (!name) {
+        ld->oom = 1;
+        return;
+    }
+    if (!valid_name(name)) {
+        errorf(ld, ld->line, shown, NULL, "the name must be one word of letters, digits, '_' or '-'");
+        shellsim_free(name);
+        return;
+    }
+    const char *kind;
+    long first = name_used(ld, name, &kind);
+    if (first) {
+        if (!strcmp(kind, is_side ? "side" : "pipeline"))
+            errorf(ld, ld->line, shown, NULL, "duplicate section (first on line %ld)", first);
+        else
+            errorf(ld, ld->line, shown, NULL, "the name '%s' is already used by [%s %s] on line %ld", name, kind,
+                   name, first);
+        shellsim_free(name);
+        return;
+    }
+    shellsim_scenario *s = ld->s;
+    sec_info *info;
+    if (is_side) {
+        if (grow(ld, (void **)&s->sides, sizeof *s->sides, (void **)&ld->side_info, &ld->side_cap, s->nsides)) {
+            shellsim_free(name);
+            return;
+        }
+        shellsim_side *sd = &s->sides[s->nsides];
+        memset(sd, 0, sizeof *sd);
+        sd->name = name;
+        info = &ld->side_info[s->nsides];
+        ld->cur = SEC_SIDE;
+        ld->cur_index = s->nsides++;
+    } else {
+        if (grow(ld, (void **)&s->pipes, sizeof *s->pipes, (void **)&ld->pipe_info, &ld->pipe_cap, s->npipes)) {
+            shellsim_free(name);
+            return;
+        }
+        shellsim_pipeline *pp = &s->pipes[s->npipes];
+        memset(pp, 0, sizeof *pp);
+        pp->name = name;
+        pp->to = -1;
+        info = &ld->pipe_info[s->npipes];
+        ld->cur = SEC_PIPE;
+        ld->cur_index = s->npipes++;
+    }
+    memset(info, 0, sizeof *info);
+    info->header_line = ld->line;
+}
+
+/* The ini_reader: hands inih one line at a time; see the file comment. */
+static char *read_line(char *str, int num, void *stream)
+{
+    loader *ld = stream;
+    if (failed(ld) || ld->p >= ld->end)
+        return NULL;
+    const char *start = ld->p;
+    const char *nl = memchr(start, '\n', (size_t)(ld->end - start));
+    const char *stop = nl ? nl : ld->end;
+    ld->p = nl ? nl + 1 : ld->end;
+    ld->line++;
+    if (memchr(start, '\0', (size_t)(stop - start))) {
+        errorf(ld, ld->line, NULL, NULL, "NUL byte in the text");
+        return NULL;
+    }
+    if (stop > start && stop[-1] == '\r')
+        stop--;
+    if (ld->first_line && stop - start >= 3 && !memcmp(start, "\xEF\xBB\xBF", 3))
+        start += 3;
+    ld->first_line = 0;
+    while (start < stop && (*start == ' ' || *start == '\t'))
+        start++;
+    size_t len = (size_t)(stop - start);
+    if (len > MAX_LINE || (int)len >= num) {
+        errorf(ld, ld->line, NULL, NULL, "line longer than %d characters", MAX_LINE);
+        return NULL;
+    }
+    memcpy(str, start, len);
+    str[len] = '\0';
+    if (len > 0 && str[0] == '[')
+        open_section(ld, str, len);
+    return failed(ld) ? NULL : str;
+}
+
+/* ---------------------------------------------------------------- values */
+
+static int parse_dist_key(loader *ld, const keyspec *ks, const char *section, const char *value,
+                          shellsim_dist *out)
+{
+    char msg[512];
+    shellsim_dist d;
+    if (shellsim_dist_parse(value, &d, msg, sizeof msg) != 0) {
+        errorf(ld, ld->line, section, ks->key, "%s", msg);
+        return -1;
+    }
+    int below = ks->range == R_POSITIVE ? (d.lo < 0 || (d.lo == 0 && !d.open_below)) : d.lo < 0;
+    int above = ks->range == R_UNIT && d.hi > 1;
+    if (below || above) {
+        char lo[32], hi[32];
+        snprintf(lo, sizeof lo, "%g", d.lo);
+        snprintf(hi, sizeof hi, "%g", d.hi);
+        errorf(ld, ld->line, section, ks->key, "%s takes values in %s%s, %s]%s, outside the key's range %s",
+               shellsim_dist_kind_name(d.kind), d.open_below ? "(" : "[", lo, hi, "", RANGE_TEXT[ks->range]);
+        return -1;
+    }
+    if (ks->shells && isfinite(d.hi) && d.hi > (double)SHELLSIM_MAX_SHELLS) {
+        errorf(ld, ld->line, section, ks->key, "values above 2^53 = %lld shells are not supported",
+               (long long)SHELLSIM_MAX_SHELLS);
+        return -1;
+    }
+    *out = d;
+    return 0;
+}
+
+static int valid_date(const char *v)
+{
+    int y, m, d;
+    char tail;
+    if (strlen(v) != 10 || v[4] != '-' || v[7] != '-')
+        return 0;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !isdigit((unsigned char)v[i]))
+            return 0;
+    if (sscanf(v, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+        return 0;
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1 || m < 1 || m > 12 || d < 1)
+        return 0;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return d <= mdays[m - 1] + (m == 2 && leap);
+}
+
+static void scenario_key(loader *ld, const char *key, const char *value)
+{
+    static const char *const names[NSCEN_KEYS] = {"name", "horizon_days", "start_date", "compare"};
+    int k;
+    for (k = 0; k < NSCEN_KEYS; k++)
+        if (!strcmp(key, names[k]))
+            break;
+    if (k == NSCEN_KEYS) {
+        errorf(ld, ld->line, "[scenario]", key, "unknown key (name, horizon_days, start_date, compare)");
+        return;
+    }
+    if (ld->scen_info.key_line[k]) {
+        errorf(ld, ld->line, "[scenario]", key, "duplicate key (first set on line %ld)", ld->scen_info.key_line[k]);
+        return;
+    }
+    ld->scen_info.key_line[k] = ld->line;
+    shellsim_scenario *s = ld->s;
+    switch (k) {
+    case K_NAME: {
+        char *n = shellsim_strdup(value);
+        if (!n) {
+            ld->oom = 1;
+            return;
+        }
+        shellsim_free(s->name);
+        s->name = n;
+        return;
+    }
+    case K_HORIZON: {
+        char *endp;
+        errno = 0;
+        long h = strtol(value, &endp, 10);
+        int digits = 1;
+        for (const char *q = value; *q; q++)
+            digits &= isdigit((unsigned char)*q) != 0;
+        if (!digits || *endp || errno || h < 1 || h > SHELLSIM_MAX_HORIZON_DAYS)
+            errorf(ld, ld->line, "[scenario]", key, "'%s' is not a whole number of days in 1 .. %d", value,
+                   SHELLSIM_MAX_HORIZON_DAYS);
+        else
+            s->horizon_days = (int)h;
+        return;
+    }
+    case K_START:
+        if (!valid_date(value))
+            errorf(ld, ld->line, "[scenario]", key, "'%s' is not a date YYYY-MM-DD", value);
+        else
+            memcpy(s->start_date, value, 11);
+        return;
+    case K_COMPARE:
+        ld->compare_text = shellsim_strdup(value);
+        if (!ld->compare_text)
+            ld->oom = 1;
+        return;
+    }
+}
+
+static void section_key(loader *ld, const char *key, const char *value)
+{
+    char label[96];
+    const char *section = sec_label(ld, label, sizeof label);
+    int side = ld->cur == SEC_SIDE;
+    const keyspec *specs = side ? SIDE_KEYS : PIPE_KEYS;
+    size_t nspecs = side ? NSIDE_KEYS : NPIPE_KEYS;
+    sec_info *info = side ? &ld->side_info[ld->cur_index] : &ld->pipe_info[ld->cur_index];
+    char *base = side ? (char *)&ld->s->sides[ld->cur_index] : (char *)&ld->s->pipes[ld->cur_index];
+    const char *special = side ? "policy" : "to";
+    size_t k;
+    for (k = 0; k < nspecs; k++)
+        if (!strcmp(key, specs[k].key))
+            break;
+    if (k == nspecs && strcmp(key, special) != 0) {
+        char list[400] = "";
+        strcat(list, special);
+        for (size_t i = 0; i < nspecs; i++) {
+            strcat(list, ", ");
+            strcat(list, specs[i].key);
+        }
+        errorf(ld, ld->line, section, key, "unknown key (%s)", list);
+        return;
+    }
+    if (info->key_line[k]) {
+        errorf(ld, ld->line, section, key, "duplicate key (first set on line %ld)", info->key_line[k]);
+        return;
+    }
+    info->key_line[k] = ld->line;
+    if (k < nspecs) {
+        parse_dist_key(ld, &specs[k], section, value, (shellsim_dist *)(base + specs[k].offset));
+    } else if (side) {
+        shellsim_side *sd = (shellsim_side *)base;
+        if (!strcmp(value, "spread"))
+            sd->policy = SHELLSIM_POLICY_SPREAD;
+        else if (!strcmp(value, "target"))
+            sd->policy = SHELLSIM_POLICY_TARGET;
+        else
+            errorf(ld, ld->line, section, key, "'%s' is not a policy (spread or target)", value);
+    } else {
+        info->to = shellsim_strdup(value);
+        if (!info->to)
+            ld->oom = 1;
+    }
+}
+
+static int handler(void *user, const char *section, const char *key, const char *value)
+{
+    (void)section; /* inih's copy is cut at 50 bytes; the reader's is whole */
+    loader *ld = user;
+    if (failed(ld))
+        return 0;
+    if (!*key) {
+        errorf(ld, ld->line, NULL, NULL, "missing key name before '='");
+        return 0;
+    }
+    if (ld->cur == SEC_NONE) {
+        errorf(ld, ld->line, NULL, key, "key outside any section");
+        return 0;
+    }
+    if (!*value) {
+        char label[96];
+        errorf(ld, ld->line, sec_label(ld, label, sizeof label), key, "empty value");
+        return 0;
+    }
+    if (ld->cur == SEC_SCENARIO)
+        scenario_key(ld, key, value);
+    else
+        section_key(ld, key, value);
+    return !failed(ld);
+}
+
+/* ------------------------------------------------------------- finishing */
+
+static void set_default(loader *ld, shellsim_dist *d, const char *expr)
+{
+    char msg[128];
+    if (shellsim_dist_parse(expr, d, msg, sizeof msg) != 0)
+        ld->oom = 1; /* cannot happen: defaults are valid */
+}
+
+static void finish(loader *ld)
+{
+    shellsim_scenario *s = ld->s;
+    char label[96];
+    if (!ld->have_scenario) {
+        errorf(ld, 1, "[scenario]", NULL, "section missing");
+        return;
+    }
+    long sl = ld->scen_info.header_line;
+    if (!s->horizon_days) {
+        errorf(ld, sl, "[scenario]", "horizon_days", "missing (a whole number of days, 1 .. %d)",
+               SHELLSIM_MAX_HORIZON_DAYS);
+        return;
+    }
+    if (s->nsides == 0) {
+        errorf(ld, sl, "[scenario]", NULL, "a scenario needs at least one [side NAME] section");
+        return;
+    }
+    char hbuf[32];
+    snprintf(hbuf, sizeof hbuf, "%d", s->horizon_days);
+    for (int i = 0; i < s->nsides; i++) {
+        shellsim_side *sd = &s->sides[i];
+        sec_info *info = &ld->side_info[i];
+        snprintf(label, sizeof label, "[side %s]", sd->name);
+        for (size_t k = 0; k < NSIDE_KEYS; k++) {
+            if (info->key_line[k])
+                continue;
+            shellsim_dist *d = (shellsim_dist *)((char *)sd + SIDE_KEYS[k].offset);
+            if (SIDE_KEYS[k].fallback)
+                set_default(ld, d, SIDE_KEYS[k].fallback);
+            else if (sd->policy == SHELLSIM_POLICY_TARGET) {
+                errorf(ld, info->header_line, label, SIDE_KEYS[k].key, "missing (required when policy = target)");
+                return;
+            } else
+                set_default(ld, d, "0");
+        }
+        sd->stream_key = 0;
+        char key[96];
+        snprintf(key, sizeof key, "side %s", sd->name);
+        sd->stream_key = shellsim_stream_key(key, NULL);
+    }
+    for (int i = 0; i < s->npipes; i++) {
+        shellsim_pipeline *p = &s->pipes[i];
+        sec_info *info = &ld->pipe_info[i];
+        snprintf(label, sizeof label, "[pipeline %s]", p->name);
+        if (!info->key_line[K_TO]) {
+            errorf(ld, info->header_line, label, "to", "missing (the side that receives the shells)");
+            return;
+        }
+        for (size_t k = 0; k < NPIPE_KEYS; k++) {
+            if (info->key_line[k])
+                continue;
+            shellsim_dist *d = (shellsim_dist *)((char *)p + PIPE_KEYS[k].offset);
+            if (PIPE_KEYS[k].fallback)
+                set_default(ld, d, PIPE_KEYS[k].fallback);
+            else if (!strcmp(PIPE_KEYS[k].key, "stop_day"))
+                set_default(ld, d, hbuf);
+            else {
+                errorf(ld, info->header_line, label, PIPE_KEYS[k].key, "missing (required)");
+                return;
+            }
+        }
+        for (int j = 0; j < s->nsides; j++)
+            if (!strcmp(s->sides[j].name, info->to))
+                p->to = j;
+        if (p->to < 0) {
+            errorf(ld, info->key_line[K_TO], label, "to", "no side named '%s'", info->to);
+            return;
+        }
+        char key[96];
+        snprintf(key, sizeof key, "pipeline %s", p->name);
+        p->stream_key = shellsim_stream_key(key, NULL);
+        p->detect_key = shellsim_stream_key(key, "detect");
+    }
+    if (ld->compare_text) {
+        long cl = ld->scen_info.key_line[K_COMPARE];
+        char *slash = strchr(ld->compare_text, '/');
+        if (!slash) {
+            errorf(ld, cl, "[scenario]", "compare", "expected SIDE_A/SIDE_B");
+            return;
+        }
+        *slash = '\0';
+        const char *names[2] = {ld->compare_text, slash + 1};
+        int idx[2] = {-1, -1};
+        for (int t = 0; t < 2; t++) {
+            char *nm = (char *)names[t];
+            while (isspace((unsigned char)*nm))
+                nm++;
+            char *e = nm + strlen(nm);
+            while (e > nm && isspace((unsigned char)e[-1]))
+                *--e = '\0';
+            for (int j = 0; j < s->nsides; j++)
+                if (!strcmp(s->sides[j].name, nm))
+                    idx[t] = j;
+            if (idx[t] < 0) {
+                errorf(ld, cl, "[scenario]", "compare", "no side named '%s'", nm);
+                return;
+            }
+        }
+        if (idx[0] == idx[1]) {
+            errorf(ld, cl, "[scenario]", "compare", "needs two different sides");
+            return;
+        }
+        s->compare_a = idx[0];
+        s->compare_b = idx[1];
+    }
+    if (!s->name) {
+        s->name = shellsim_strdup(ld->file);
+        if (!s->name)
+            ld->oom = 1;
+    }
+}
+
+void shellsim_scenario_free(shellsim_scenario *s)
+{
+    if (!s)
+        return;
+    for (int i = 0; i < s->nsides; i++)
+        shellsim_free(s->sides[i].name);
+    for (int i = 0; i < s->npipes; i++)
+        shellsim_free(s->pipes[i].name);
+    shellsim_free(s->sides);
+    shellsim_free(s->pipes);
+    shellsim_free(s->name);
+    shellsim_free(s);
+}
+
+static void set_error(shellsim_error *err, shellsim_status st, long line, const char *msg)
+{
+    if (!err)
+        return;
+    err->status = st;
+    err->line = line;
+    snprintf(err->message, sizeof err->message, "%s", msg);
+}
+
+shellsim_status shellsim_scenario_load_buffer(const char *data, size_t len, const char *name,
+                                              shellsim_scenario **out, shellsim_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!out || (!data && len)) {
+        set_error(err, SHELLSIM_EINVAL, 0, "shellsim_scenario_load_buffer: NULL argument");
+        return SHELLSIM_EINVAL;
+    }
+    loader ld;
+    memset(&ld, 0, sizeof ld);
+    ld.file = name ? name : "<string>";
+    ld.p = data ? data : "";
+    ld.end = ld.p + len;
+    ld.first_line = 1;
+    ld.s = shellsim_calloc(1, sizeof *ld.s);
+    if (!ld.s) {
+        set_error(err, SHELLSIM_ENOMEM, 0, shellsim_errstr(SHELLSIM_ENOMEM));
+        return SHELLSIM_ENOMEM;
+    }
+    ld.s->compare_a = ld.s->compare_b = -1;
+    int rc = ini_parse_stream(read_line, &ld, handler, &ld);
+    if (rc > 0 && !ld.oom && (!ld.err_line || rc < ld.err_line)) {
+        ld.err_line = 0;
+        errorf(&ld, rc, NULL, NULL, "expected 'key = value', '[section]' or a comment");
+    }
+    if (!failed(&ld))
+        finish(&ld);
+    for (int i = 0; i < ld.s->npipes; i++)
+        shellsim_free(ld.pipe_info[i].to);
+    shellsim_free(ld.side_info);
+    shellsim_free(ld.pipe_info);
+    shellsim_free(ld.compare_text);
+    if (ld.oom) {
+        shellsim_scenario_free(ld.s);
+        set_error(err, SHELLSIM_ENOMEM, 0, shellsim_errstr(SHELLSIM_ENOMEM));
+        return SHELLSIM_ENOMEM;
+    }
+    if (ld.err_line) {
+        shellsim_scenario_free(ld.s);
+        set_error(err, SHELLSIM_ESCENARIO, ld.err_line, ld.err);
+        return SHELLSIM_ESCENARIO;
+    }
+    *out = ld.s;
+    return SHELLSIM_OK;
+}
+
+shellsim_status shellsim_scenario_load_file(const char *path, shellsim_scenario **out, shellsim_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!path || !out) {
+        set_error(err, SHELLSIM_EINVAL, 0, "shellsim_scenario_load_file: NULL argument");
+        return SHELLSIM_EINVAL;
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        char msg[SHELLSIM_ERROR_MESSAGE_SIZE];
+        snprintf(msg, sizeof msg, "%s: cannot open: %s", path, strerror(errno));
+        set_error(err, SHELLSIM_EIO, 0, msg);
+        return SHELLSIM_EIO;
+    }
+    size_t cap = 0, len = 0;
+    char *buf = NULL;
+    shellsim_status st = SHELLSIM_OK;
+    for (;;) {
+        if (len == cap) {
+            size_t ncap = cap ? cap * 2 : 8192;
+            char *nb = shellsim_realloc(buf, ncap);
+            if (!nb) {
+                st = SHELLSIM_ENOMEM;
+                break;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        size_t got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (got == 0)
+            break;
+    }
+    if (st == SHELLSIM_OK && ferror(f)) {
+        char msg[SHELLSIM_ERROR_MESSAGE_SIZE];
+        snprintf(msg, sizeof msg, "%s: read error", path);
+        set_error(err, SHELLSIM_EIO, 0, msg);
+        st = SHELLSIM_EIO;
+    } else if (st == SHELLSIM_ENOMEM) {
+        set_error(err, SHELLSIM_ENOMEM, 0, shellsim_errstr(SHELLSIM_ENOMEM));
+    }
+    fclose(f);
+    if (st == SHELLSIM_OK)
+        st = shellsim_scenario_load_buffer(buf, len, path, out, err);
+    shellsim_free(buf);
+    return st;
+}
+
+const char *shellsim_scenario_name(const shellsim_scenario *s)
+{
+    return s ? s->name : NULL;
+}
+
+int shellsim_scenario_horizon_days(const shellsim_scenario *s)
+{
+    return s ? s->horizon_days : 0;
+}
+
+const char *shellsim_scenario_start_date(const shellsim_scenario *s)
+{
+    return s && s->start_date[0] ? s->start_date : NULL;
+}

@@ -1,0 +1,53 @@
+/*
+ * sketch.h: a mergeable quantile summary with exact counts.
+ *
+ * A value x != 0 falls in the bin of the top 11 exponent bits and the top 7
+ * mantissa bits of |x| (a log-linear histogram, 128 bins per power of two),
+ * so a bin's width is at most 2^-7 of its lower end; zero has a bin of its
+ * own. Counts are exact integers, so merging two sketches is addition: any
+ * split of the values over threads or processes gives the same sketch.
+ * Quantiles take each needed order statistic as its bin's midpoint (for
+ * whole-number data, the midpoint of the whole numbers in the bin), which is
+ * within 2^-8 (relative) of the true order statistic; whole numbers below
+ * 256 have bins of their own and come out exact.
+ *
+ * Memory: 8 bytes per bin between the smallest and largest bin seen of each
+ * sign; independent of the number of values.
+ *
+ * Internal header. One writer at a time.
+ */
+#ifndef SHELLSIM_SKETCH_H
+#define SHELLSIM_SKETCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SHELLSIM_SKETCH_BITS 7
+
+typedef struct shellsim_bins {
+    uint64_t *count; /* count[k - lo] for bin keys lo .. lo + n - 1 */
+    uint32_t lo, n;
+} shellsim_bins;
+
+typedef struct shellsim_sketch {
+    shellsim_bins pos, neg; /* keys of x > 0 and of |x| for x < 0 */
+    uint64_t zero;
+    int integer;            /* values are whole numbers */
+} shellsim_sketch;
+
+void shellsim_sketch_init(shellsim_sketch *s, int integer);
+void shellsim_sketch_free(shellsim_sketch *s);
+/* Add a finite value. Returns 0, or -1 when memory ran out (the sketch is
+ * unaltered then). */
+int shellsim_sketch_add(shellsim_sketch *s, double x);
+/* Add n copies... of each of the values v[0 .. n-1]. Returns 0 or -1. */
+int shellsim_sketch_add_many(shellsim_sketch *s, const double *v, size_t n);
+/* dst += src. Returns 0 or -1 (dst unaltered on failure). */
+int shellsim_sketch_merge(shellsim_sketch *dst, const shellsim_sketch *src);
+uint64_t shellsim_sketch_total(const shellsim_sketch *s);
+/* Quantiles at q[0 .. nq-1] (each in [0, 1], ascending) by the linear rule
+ * h = q (N - 1), value(floor h) + frac(h) (value(floor h + 1) - value(floor h)),
+ * clamped to [min, max]. N = 0 gives NaN. */
+void shellsim_sketch_quantiles(const shellsim_sketch *s, const double *q, size_t nq, double min, double max,
+                               double *out);
+#endif

@@ -1,0 +1,156 @@
+/*
+ * summary.c: count, exact sums, extremes and quantiles of a value stream.
+ */
+#include "summary.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+
+static const double QS[5] = {0.05, 0.25, 0.50, 0.75, 0.95};
+
+void shellsim_summary_init(shellsim_summary *s, int integer, int with_squares)
+{
+    memset(s, 0, sizeof *s);
+    s->min = INFINITY;
+    s->max = -INFINITY;
+    s->with_squares = with_squares;
+    shellsim_xsum_init(&s->s1);
+    shellsim_xsum_init(&s->s2);
+    shellsim_sketch_init(&s->q, integer);
+}
+
+void shellsim_summary_free(shellsim_summary *s)
+{
+    if (s)
+        shellsim_sketch_free(&s->q);
+}
+
+int shellsim_summary_add(shellsim_summary *s, const double *v, size_t n)
+{
+    if (s->q.integer) {
+        /* Whole numbers: exact 128-bit partial sums, then one exact add. */
+        __int128 sum = 0;
+        unsigned __int128 sq = 0;
+        for (size_t i = 0; i < n; i++) {
+            double x = v[i];
+            if (x != x) {
+                s->undefined++;
+                continue;
+            }
+            long long k = (long long)x;
+            sum += k;
+            if (s->with_squares) {
+                unsigned long long a = (unsigned long long)(k < 0 ? -k : k);
+                if (a < (1ULL << 53)) {
+                    sq += (unsigned __int128)a * a; /* < 2^106 each */
+                    if (sq >> 120) {
+                        shellsim_xsum_add_i128(&s->s2, (__int128)sq);
+                        sq = 0;
+                    }
+                } else {
+                    shellsim_xsum_add(&s->s2, x * x);
+                }
+            }
+            if (x < s->min)
+                s->min = x;
+            if (x > s->max)
+                s->max = x;
+            s->n++;
+            if (shellsim_sketch_add(&s->q, x) != 0)
+                return -1;
+            if ((i & 255) == 255) { /* keep the partial sum far from overflow */
+                shellsim_xsum_add_i128(&s->s1, sum);
+                sum = 0;
+            }
+        }
+        shellsim_xsum_add_i128(&s->s1, sum);
+        if (sq)
+            shellsim_xsum_add_i128(&s->s2, (__int128)sq);
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        double x = v[i];
+        if (x != x) {
+            s->undefined++;
+            continue;
+        }
+        shellsim_xsum_add(&s->s1, x);
+        if (s->with_squares)
+            shellsim_xsum_add(&s->s2, x * x);
+        if (x < s->min)
+            s->min = x;
+        if (x > s->max)
+            s->max = x;
+        s->n++;
+        if (shellsim_sketch_add(&s->q, x) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int shellsim_summary_merge(shellsim_summary *dst, const shellsim_summary *src)
+{
+    if (shellsim_sketch_merge(&dst->q, &src->q) != 0)
+        return -1;
+    dst->n += src->n;
+    dst->undefined += src->undefined;
+    if (src->min < dst->min)
+        dst->min = src->min;
+    if (src->max > dst->max)
+        dst->max = src->max;
+    shellsim_xsum_merge(&dst->s1, &src->s1);
+    shellsim_xsum_merge(&dst->s2, &src->s2);
+    return 0;
+}
+
+static double mean_of(const shellsim_summary *s, double divisor)
+{
+    if (s->n == 0)
+        return NAN;
+    return (double)(shellsim_xsum_value(&s->s1) / ((long double)s->n * divisor));
+}
+
+void shellsim_summary_stats(const shellsim_summary *s, double divisor, shellsim_stats *o)
+{
+    memset(o, 0, sizeof *o);
+    o->n = s->n;
+    o->undefined = s->undefined;
+    o->mean = mean_of(s, divisor);
+    o->sd = o->sem = o->ci95_lo = o->ci95_hi = NAN;
+    if (s->n >= 2 && s->with_squares) {
+        double var;
+        if (s->min == s->max) {
+            var = 0.0;
+        } else {
+            long double n = (long double)s->n, s1 = shellsim_xsum_value(&s->s1);
+            long double v = (shellsim_xsum_value(&s->s2) - s1 * s1 / n) / (n - 1);
+            var = v > 0 ? (double)v : 0.0;
+        }
+        o->sd = sqrt(var) / divisor;
+        o->sem = o->sd / sqrt((double)s->n);
+        double t = gsl_cdf_tdist_Pinv(0.975, (double)(s->n - 1));
+        o->ci95_lo = o->mean - t * o->sem;
+        o->ci95_hi = o->mean + t * o->sem;
+    } else if (s->n == 1 && s->with_squares) {
+        o->ci95_lo = o->ci95_hi = NAN;
+    }
+    o->min = s->n ? s->min / divisor : NAN;
+    o->max = s->n ? s->max / divisor : NAN;
+    double q[5];
+    shellsim_sketch_quantiles(&s->q, QS, 5, s->min, s->max, q);
+    o->p05 = q[0] / divisor;
+    o->p25 = q[1] / divisor;
+    o->p50 = q[2] / divisor;
+    o->p75 = q[3] / divisor;
+    o->p95 = q[4] / divisor;
+}
+
+void shellsim_summary_bands(const shellsim_summary *s, double divisor, double out[6])
+{
+    out[0] = mean_of(s, divisor);
+    shellsim_sketch_quantiles(&s->q, QS, 5, s->min, s->max, out + 1);
+    for (int i = 1; i < 6; i++)
+        out[i] /= divisor;
+}
