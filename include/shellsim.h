@@ -178,12 +178,17 @@ SHELLSIM_API int shellsim_result_horizon_days(const shellsim_result *r);
 
 /* Statistics of one metric over the runs (plain data). Quantiles follow the
  * "linear" rule (numpy's default, Hyndman-Fan type 7) applied to values
- * from a mergeable histogram: each of p05..p95 is within SHELLSIM_QUANTILE_
- * RELATIVE_ERROR of that rule applied to the exact values, exact when all
- * values are equal and for whole numbers below 256. n, mean, sd, sem, ci95,
- * min and max are computed from exact sums. A statistic that does not exist
- * (n = 0, or sd of a single value) is NaN. */
-#define SHELLSIM_QUANTILE_RELATIVE_ERROR 0.00390625 /* 2^-8 */
+ * from a mergeable histogram with exact counts, so memory does not grow with
+ * the replications: each of p05..p95 of a metric is within
+ * SHELLSIM_QUANTILE_RELATIVE_ERROR_METRIC (relative) of that rule applied to
+ * the exact values, and each band of a series within
+ * SHELLSIM_QUANTILE_RELATIVE_ERROR_SERIES; exact when all values are equal
+ * and for whole numbers below 2048 (metrics) or 256 (series). n, mean, sd,
+ * sem, ci95, min and max come from exact sums and are exact up to the final
+ * rounding. A statistic that does not exist (any of n = 0, or sd of a single
+ * value) is NaN. */
+#define SHELLSIM_QUANTILE_RELATIVE_ERROR_METRIC 0.00048828125 /* 2^-11 */
+#define SHELLSIM_QUANTILE_RELATIVE_ERROR_SERIES 0.00390625    /* 2^-8 */
 typedef struct shellsim_stats {
     uint64_t n;          /* runs counted */
     uint64_t undefined;  /* runs left out (fire_ratio where B fires 0) */

@@ -8,13 +8,14 @@
 
 #include "alloc.h"
 
-#define SHIFT (52 - SHELLSIM_SKETCH_BITS)
-#define NKEYS (UINT32_C(1) << (11 + SHELLSIM_SKETCH_BITS))
+#define SHIFT(s) (52 - (s)->bits)
+#define NKEYS(s) (UINT32_C(1) << (11 + (s)->bits))
 
-void shellsim_sketch_init(shellsim_sketch *s, int integer)
+void shellsim_sketch_init(shellsim_sketch *s, int integer, int bits)
 {
     memset(s, 0, sizeof *s);
     s->integer = integer;
+    s->bits = bits;
 }
 
 void shellsim_sketch_free(shellsim_sketch *s)
@@ -27,15 +28,15 @@ void shellsim_sketch_free(shellsim_sketch *s)
     s->pos.n = s->neg.n = 0;
 }
 
-static inline uint32_t key_of(double ax)
+static inline uint32_t key_of(const shellsim_sketch *s, double ax)
 {
     uint64_t bits;
     memcpy(&bits, &ax, sizeof bits);
-    return (uint32_t)(bits >> SHIFT);
+    return (uint32_t)(bits >> SHIFT(s));
 }
 
 /* Make bins cover keys [a, b] (a <= b), keeping counts. */
-static int cover(shellsim_bins *b, uint32_t ka, uint32_t kb)
+static int cover(shellsim_bins *b, uint32_t nkeys, uint32_t ka, uint32_t kb)
 {
     if (b->n && ka >= b->lo && kb < b->lo + b->n)
         return 0;
@@ -43,7 +44,7 @@ static int cover(shellsim_bins *b, uint32_t ka, uint32_t kb)
     uint32_t hi = b->n ? (kb > b->lo + b->n - 1 ? kb : b->lo + b->n - 1) : kb;
     uint32_t span = hi - lo + 1, slack = span / 8 + 8;
     lo = lo > slack ? lo - slack : 0;
-    hi = hi + slack < NKEYS ? hi + slack : NKEYS - 1;
+    hi = hi + slack < nkeys ? hi + slack : nkeys - 1;
     uint32_t n = hi - lo + 1;
     uint64_t *c = shellsim_calloc(n, sizeof *c);
     if (!c)
@@ -64,8 +65,8 @@ int shellsim_sketch_add(shellsim_sketch *s, double x)
         return 0;
     }
     shellsim_bins *b = x > 0 ? &s->pos : &s->neg;
-    uint32_t k = key_of(fabs(x));
-    if (k - b->lo >= b->n && cover(b, k, k) != 0)
+    uint32_t k = key_of(s, fabs(x));
+    if (k - b->lo >= b->n && cover(b, NKEYS(s), k, k) != 0)
         return -1;
     b->count[k - b->lo]++;
     return 0;
@@ -79,7 +80,7 @@ int shellsim_sketch_add_many(shellsim_sketch *s, const double *v, size_t n)
     return 0;
 }
 
-static int merge_bins(shellsim_bins *d, const shellsim_bins *s)
+static int merge_bins(shellsim_bins *d, const shellsim_bins *s, uint32_t nkeys)
 {
     if (!s->n)
         return 0;
@@ -90,7 +91,7 @@ static int merge_bins(shellsim_bins *d, const shellsim_bins *s)
         last--;
     if (first == last)
         return 0;
-    if (cover(d, s->lo + first, s->lo + last - 1) != 0)
+    if (cover(d, nkeys, s->lo + first, s->lo + last - 1) != 0)
         return -1;
     for (uint32_t i = first; i < last; i++)
         d->count[s->lo + i - d->lo] += s->count[i];
@@ -99,9 +100,9 @@ static int merge_bins(shellsim_bins *d, const shellsim_bins *s)
 
 int shellsim_sketch_merge(shellsim_sketch *dst, const shellsim_sketch *src)
 {
-    if (merge_bins(&dst->pos, &src->pos) != 0)
+    if (merge_bins(&dst->pos, &src->pos, NKEYS(dst)) != 0)
         return -1;
-    if (merge_bins(&dst->neg, &src->neg) != 0) {
+    if (merge_bins(&dst->neg, &src->neg, NKEYS(dst)) != 0) {
         /* take the positive counts out again: dst is unaltered on failure
          * (its bins may have grown, which changes no count) */
         for (uint32_t i = 0; i < src->pos.n; i++)
@@ -129,7 +130,7 @@ uint64_t shellsim_sketch_total(const shellsim_sketch *s)
 /* Representative value of bin key k of magnitudes. */
 static double rep(const shellsim_sketch *s, uint32_t k)
 {
-    uint64_t lb = (uint64_t)k << SHIFT, ub = (uint64_t)(k + 1) << SHIFT;
+    uint64_t lb = (uint64_t)k << SHIFT(s), ub = (uint64_t)(k + 1) << SHIFT(s);
     double lo, hi;
     memcpy(&lo, &lb, sizeof lo);
     memcpy(&hi, &ub, sizeof hi);

@@ -1,15 +1,15 @@
 /*
  * sketch.h: a mergeable quantile summary with exact counts.
  *
- * A value x != 0 falls in the bin of the top 11 exponent bits and the top 7
- * mantissa bits of |x| (a log-linear histogram, 128 bins per power of two),
- * so a bin's width is at most 2^-7 of its lower end; zero has a bin of its
+ * A value x != 0 falls in the bin of the 11 exponent bits and the top b
+ * mantissa bits of |x| (a log-linear histogram, 2^b bins per power of two),
+ * so a bin's width is at most 2^-b of its lower end; zero has a bin of its
  * own. Counts are exact integers, so merging two sketches is addition: any
  * split of the values over threads or processes gives the same sketch.
  * Quantiles take each needed order statistic as its bin's midpoint (for
  * whole-number data, the midpoint of the whole numbers in the bin), which is
- * within 2^-8 (relative) of the true order statistic; whole numbers below
- * 256 have bins of their own and come out exact.
+ * within 2^-(b+1) (relative) of the true order statistic; whole numbers below
+ * 2^(b+1) have bins of their own and come out exact.
  *
  * Memory: 8 bytes per bin between the smallest and largest bin seen of each
  * sign; independent of the number of values.
@@ -22,7 +22,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SHELLSIM_SKETCH_BITS 7
+/* Mantissa bits per bin key: 7 for per-day series (2^-8 relative error,
+ * whole numbers below 256 exact), 10 for metrics (2^-11, below 2048). */
+#define SHELLSIM_SKETCH_BITS_SERIES 7
+#define SHELLSIM_SKETCH_BITS_METRIC 10
 
 typedef struct shellsim_bins {
     uint64_t *count; /* count[k - lo] for bin keys lo .. lo + n - 1 */
@@ -33,16 +36,17 @@ typedef struct shellsim_sketch {
     shellsim_bins pos, neg; /* keys of x > 0 and of |x| for x < 0 */
     uint64_t zero;
     int integer;            /* values are whole numbers */
+    int bits;               /* b: mantissa bits per key */
 } shellsim_sketch;
 
-void shellsim_sketch_init(shellsim_sketch *s, int integer);
+void shellsim_sketch_init(shellsim_sketch *s, int integer, int bits);
 void shellsim_sketch_free(shellsim_sketch *s);
 /* Add a finite value. Returns 0, or -1 when memory ran out (the sketch is
  * unaltered then). */
 int shellsim_sketch_add(shellsim_sketch *s, double x);
 /* Add n copies... of each of the values v[0 .. n-1]. Returns 0 or -1. */
 int shellsim_sketch_add_many(shellsim_sketch *s, const double *v, size_t n);
-/* dst += src. Returns 0 or -1 (dst unaltered on failure). */
+/* dst += src (same bits). Returns 0 or -1 (dst unaltered on failure). */
 int shellsim_sketch_merge(shellsim_sketch *dst, const shellsim_sketch *src);
 uint64_t shellsim_sketch_total(const shellsim_sketch *s);
 /* Quantiles at q[0 .. nq-1] (each in [0, 1], ascending) by the linear rule

@@ -18,7 +18,7 @@ void shellsim_summary_init(shellsim_summary *s, int integer, int with_squares)
     s->with_squares = with_squares;
     shellsim_xsum_init(&s->s1);
     shellsim_xsum_init(&s->s2);
-    shellsim_sketch_init(&s->q, integer);
+    shellsim_sketch_init(&s->q, integer, with_squares ? SHELLSIM_SKETCH_BITS_METRIC : SHELLSIM_SKETCH_BITS_SERIES);
 }
 
 void shellsim_summary_free(shellsim_summary *s)

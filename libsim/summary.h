@@ -25,6 +25,8 @@ typedef struct shellsim_summary {
     shellsim_sketch q;
 } shellsim_summary;
 
+/* A metric summary (with_squares: sd and ci95; finer quantile bins) or a
+ * series-day summary (mean and quantiles only). */
 void shellsim_summary_init(shellsim_summary *s, int integer, int with_squares);
 void shellsim_summary_free(shellsim_summary *s);
 /* Add values v[0 .. n-1]; NaN counts as undefined. Whole-number summaries

@@ -1,0 +1,269 @@
+/*
+ * cli.c: argument parsing, help, progress bar and output for the shellsim
+ * command line.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "report.h"
+
+static void usage_main(FILE *f, const char *prog)
+{
+    fprintf(f,
+            "usage: %s COMMAND [OPTIONS]\n"
+            "\n"
+            "Monte Carlo estimates of what an arms pipeline means on the battlefield.\n"
+            "\n"
+            "commands:\n"
+            "  run SCENARIO     simulate a scenario file and print its metrics\n"
+            "  check SCENARIO   validate a scenario file only\n"
+            "\n"
+            "options:\n"
+            "  -h, --help       this help; '%s COMMAND --help' for a command's\n"
+            "  --version        print the version\n"
+            "\n"
+            "exit status: 0 done, 1 failure, 2 bad command line, 3 bad scenario\n",
+            prog, prog);
+}
+
+static void usage_run(FILE *f, const char *prog)
+{
+    fprintf(f,
+            "usage: %s run SCENARIO [--reps N] [--seed S] [--threads T] [--series SPEC] [--json]\n"
+            "\n"
+            "Simulate SCENARIO (an INI file) and print every metric's mean, p05, p50\n"
+            "and p95 as a table, or the full statistics and per-day series as JSON.\n"
+            "\n"
+            "  --reps N       replications, 1 .. 2^40 (default 10000)\n"
+            "  --seed S       seed, 0 .. 2^64-1 (default 1); the result depends only on\n"
+            "                 the scenario, the seed and N, never on the threads\n"
+            "  --threads T    threads, 0 = all cores (default 0)\n"
+            "  --series SPEC  per-day series to summarise: all (default), none, or\n"
+            "                 NAME,NAME,... (e.g. russia.extra,nk.delivered_cum)\n"
+            "  --json         print one JSON object on standard output\n"
+            "  -h, --help     this help\n",
+            prog);
+}
+
+static void usage_check(FILE *f, const char *prog)
+{
+    fprintf(f,
+            "usage: %s check SCENARIO\n"
+            "\n"
+            "Load and validate SCENARIO; print \"SCENARIO: ok\" or the first error as\n"
+            "FILE:LINE: [section] key: what is wrong (exit status 3). Nothing runs.\n",
+            prog);
+}
+
+static int parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+    if (!s || !*s || *s == '-' || *s == '+')
+        return -1;
+    for (const char *p = s; *p; p++)
+        if (*p < '0' || *p > '9')
+            return -1;
+    errno = 0;
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* Returns -1 to go on, or an exit status. */
+static int parse(int argc, char **argv, const char *prog, cli_options *o, int printer)
+{
+    FILE *err = printer ? stderr : NULL;
+#define BAD(...)                                                                                                  \
+    do {                                                                                                          \
+        if (err) {                                                                                                \
+            fprintf(err, "%s: ", prog);                                                                           \
+            fprintf(err, __VA_ARGS__);                                                                            \
+            fprintf(err, "\n");                                                                                   \
+        }                                                                                                         \
+        return CLI_USAGE;                                                                                         \
+    } while (0)
+    memset(o, 0, sizeof *o);
+    o->replications = 10000;
+    o->seed = 1;
+    if (argc < 2) {
+        if (err)
+            usage_main(err, prog);
+        return CLI_USAGE;
+    }
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+        if (printer)
+            usage_main(stdout, prog);
+        return CLI_OK;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        if (printer)
+            printf("shellsim %s\n", shellsim_version());
+        return CLI_OK;
+    }
+    o->command = argv[1];
+    int is_run = !strcmp(o->command, "run"), is_check = !strcmp(o->command, "check");
+    if (!is_run && !is_check)
+        BAD("unknown command '%s' (run or check; try --help)", o->command);
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            if (printer)
+                (is_run ? usage_run : usage_check)(stdout, prog);
+            return CLI_OK;
+        }
+    }
+    for (int i = 2; i < argc; i++) {
+        char *a = argv[i];
+        const char *val = NULL;
+        char name[32];
+        if (a[0] == '-' && a[1] == '-' && a[2]) {
+            char *eq = strchr(a, '=');
+            size_t n = eq ? (size_t)(eq - a) : strlen(a);
+            if (n >= sizeof name)
+                BAD("unknown option '%s'", a);
+            memcpy(name, a, n);
+            name[n] = '\0';
+            int takes = is_run && (!strcmp(name, "--reps") || !strcmp(name, "--seed") ||
+                                   !strcmp(name, "--threads") || !strcmp(name, "--series"));
+            int flag = is_run && !strcmp(name, "--json");
+            if (!takes && !flag)
+                BAD("unknown option '%s' for %s (try %s %s --help)", name, o->command, prog, o->command);
+            if (flag) {
+                if (eq)
+                    BAD("%s takes no value", name);
+                o->json = 1;
+                continue;
+            }
+            if (eq)
+                val = eq + 1;
+            else if (i + 1 < argc)
+                val = argv[++i];
+            else
+                BAD("%s needs a value", name);
+            uint64_t v;
+            if (!strcmp(name, "--reps")) {
+                if (parse_u64(val, SHELLSIM_MAX_REPLICATIONS, &v) || v == 0)
+                    BAD("--reps: '%s' is not a whole number in 1 .. 2^40", val);
+                o->replications = v;
+            } else if (!strcmp(name, "--seed")) {
+                if (parse_u64(val, UINT64_MAX, &v))
+                    BAD("--seed: '%s' is not a whole number in 0 .. 2^64-1", val);
+                o->seed = v;
+            } else if (!strcmp(name, "--threads")) {
+                if (parse_u64(val, 1024, &v))
+                    BAD("--threads: '%s' is not a whole number in 0 .. 1024", val);
+                o->threads = (int)v;
+            } else {
+                o->series = val;
+            }
+        } else if (a[0] == '-' && a[1] != '\0') {
+            BAD("unknown option '%s' (try %s %s --help)", a, prog, o->command);
+        } else if (!o->scenario) {
+            o->scenario = a;
+        } else {
+            BAD("unexpected argument '%s'", a);
+        }
+    }
+    if (!o->scenario)
+        BAD("%s needs a SCENARIO file (try %s %s --help)", o->command, prog, o->command);
+    return -1;
+#undef BAD
+}
+
+/* ------------------------------------------------------------ progress bar */
+
+typedef struct progress {
+    struct timespec start, last;
+    int shown;
+} progress;
+
+static double since(const struct timespec *a, const struct timespec *b)
+{
+    return (double)(b->tv_sec - a->tv_sec) + 1e-9 * (double)(b->tv_nsec - a->tv_nsec);
+}
+
+/* Drawn on stderr only when it is a terminal and the run has taken more
+ * than a second; at most ten times a second. */
+static int on_progress(void *user, uint64_t done, uint64_t total)
+{
+    progress *p = user;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double el = since(&p->start, &now);
+    if (el < 1.0 || (p->shown && since(&p->last, &now) < 0.1 && done < total))
+        return 0;
+    p->last = now;
+    p->shown = 1;
+    int width = 40, fill = total ? (int)((double)done / (double)total * width) : width;
+    double eta = done ? el * (double)(total - done) / (double)done : 0;
+    fprintf(stderr, "\r[%.*s%*s] %3d%%  %llu/%llu  eta %.0fs ", fill, "########################################",
+            width - fill, "", total ? (int)(100.0 * (double)done / (double)total) : 100, (unsigned long long)done,
+            (unsigned long long)total, eta);
+    fflush(stderr);
+    return 0;
+}
+
+int cli_main(int argc, char **argv, const char *prog, cli_runner runner, void *ctx, int printer)
+{
+    cli_options o;
+    int rc = parse(argc, argv, prog, &o, printer);
+    if (rc >= 0)
+        return rc;
+    shellsim_error err = SHELLSIM_ERROR_INIT;
+    shellsim_scenario *s = NULL;
+    shellsim_status st = shellsim_scenario_load_file(o.scenario, &s, &err);
+    if (st != SHELLSIM_OK) {
+        if (printer)
+            fprintf(stderr, "%s: %s\n", prog, err.message);
+        return st == SHELLSIM_ESCENARIO ? CLI_BAD_SCENARIO : CLI_FAILURE;
+    }
+    if (!strcmp(o.command, "check")) {
+        if (printer)
+            printf("%s: ok (%s, %d days)\n", o.scenario, shellsim_scenario_name(s),
+                   shellsim_scenario_horizon_days(s));
+        shellsim_scenario_free(s);
+        return CLI_OK;
+    }
+    shellsim_run_options ro;
+    shellsim_run_options_init(&ro);
+    ro.replications = o.replications;
+    ro.seed = o.seed;
+    ro.threads = o.threads;
+    ro.series = o.series;
+    progress pr;
+    memset(&pr, 0, sizeof pr);
+    clock_gettime(CLOCK_MONOTONIC, &pr.start);
+    if (printer && isatty(STDERR_FILENO)) {
+        ro.progress = on_progress;
+        ro.progress_user = &pr;
+    }
+    shellsim_result *r = NULL;
+    st = runner(s, &ro, &r, &err, ctx);
+    if (pr.shown)
+        fprintf(stderr, "\r%*s\r", 79, "");
+    if (st != SHELLSIM_OK) {
+        if (printer)
+            fprintf(stderr, "%s: %s\n", prog, err.message);
+        shellsim_scenario_free(s);
+        return st == SHELLSIM_EINVAL ? CLI_USAGE : CLI_FAILURE;
+    }
+    rc = CLI_OK;
+    if (printer) {
+        int w = o.json ? report_json(stdout, s, r) : report_table(stdout, s, r);
+        if (w != 0 || fflush(stdout) != 0) {
+            fprintf(stderr, "%s: cannot write the output\n", prog);
+            rc = CLI_FAILURE;
+        }
+    }
+    shellsim_result_free(r);
+    shellsim_scenario_free(s);
+    return rc;
+}

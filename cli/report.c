@@ -1,0 +1,209 @@
+/*
+ * report.c: JSON and table output of a result.
+ */
+#include "report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void report_number(char *buf, size_t cap, double x)
+{
+    if (!isfinite(x)) {
+        snprintf(buf, cap, "null");
+        return;
+    }
+    if (x == 0) {
+        snprintf(buf, cap, "0");
+        return;
+    }
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, cap, "%.*g", prec, x);
+        if (strtod(buf, NULL) == x)
+            break;
+    }
+    /* "1e+06" is valid JSON; keep it. A value like 2739 prints as "2739". */
+}
+
+static void json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+static void json_num(FILE *f, double x)
+{
+    char b[40];
+    report_number(b, sizeof b, x);
+    fputs(b, f);
+}
+
+int report_json(FILE *f, const shellsim_scenario *s, const shellsim_result *r)
+{
+    int H = shellsim_result_horizon_days(r);
+    fputs("{\"scenario\": ", f);
+    json_string(f, shellsim_scenario_name(s));
+    fprintf(f, ", \"replications\": %llu, \"seed\": %llu, \"horizon_days\": %d, \"metrics\": {",
+            (unsigned long long)shellsim_result_replications(r), (unsigned long long)shellsim_result_seed(r), H);
+    size_t nm = shellsim_result_metric_count(r);
+    for (size_t i = 0; i < nm; i++) {
+        const char *name = shellsim_result_metric_name(r, i);
+        shellsim_stats st;
+        if (shellsim_result_metric_stats(r, name, &st) != SHELLSIM_OK)
+            return -1;
+        if (i)
+            fputs(", ", f);
+        json_string(f, name);
+        fprintf(f, ": {\"n\": %llu, \"mean\": ", (unsigned long long)st.n);
+        json_num(f, st.mean);
+        const struct {
+            const char *k;
+            double v;
+        } rest[] = {{"sd", st.sd}, {"sem", st.sem}};
+        for (size_t k = 0; k < 2; k++) {
+            fprintf(f, ", \"%s\": ", rest[k].k);
+            json_num(f, rest[k].v);
+        }
+        fputs(", \"ci95\": [", f);
+        json_num(f, st.ci95_lo);
+        fputs(", ", f);
+        json_num(f, st.ci95_hi);
+        fputs("]", f);
+        const struct {
+            const char *k;
+            double v;
+        } q[] = {{"min", st.min}, {"p05", st.p05}, {"p25", st.p25}, {"p50", st.p50},
+                 {"p75", st.p75}, {"p95", st.p95}, {"max", st.max}};
+        for (size_t k = 0; k < sizeof q / sizeof q[0]; k++) {
+            fprintf(f, ", \"%s\": ", q[k].k);
+            json_num(f, q[k].v);
+        }
+        if (strstr(name, ".fire_ratio"))
+            fprintf(f, ", \"undefined\": %llu", (unsigned long long)st.undefined);
+        fputs("}", f);
+    }
+    fputs("}, \"series\": {", f);
+    size_t ns = shellsim_result_series_count(r);
+    double *band = malloc((size_t)(H > 0 ? H : 1) * sizeof *band);
+    if (!band)
+        return -1;
+    static const char *const bands[SHELLSIM_BAND_COUNT] = {"mean", "p05", "p25", "p50", "p75", "p95"};
+    for (size_t i = 0; i < ns; i++) {
+        const char *name = shellsim_result_series_name(r, i);
+        if (i)
+            fputs(", ", f);
+        json_string(f, name);
+        fputs(": {", f);
+        for (int b = 0; b < SHELLSIM_BAND_COUNT; b++) {
+            if (shellsim_result_series_band(r, name, (shellsim_band)b, band, (size_t)H) != SHELLSIM_OK) {
+                free(band);
+                return -1;
+            }
+            fprintf(f, "%s\"%s\": [", b ? ", " : "", bands[b]);
+            for (int d = 0; d < H; d++) {
+                if (d)
+                    fputs(", ", f);
+                json_num(f, band[d]);
+            }
+            fputs("]", f);
+        }
+        fputs("}", f);
+    }
+    free(band);
+    fputs("}}\n", f);
+    return ferror(f) ? -1 : 0;
+}
+
+/* ------------------------------------------------------------------- table */
+
+/* Readable number: whole numbers with thousands separators at >= 1000,
+ * otherwise 4 significant digits. */
+static void human(char *buf, size_t cap, double x)
+{
+    if (!isfinite(x)) {
+        snprintf(buf, cap, "-");
+        return;
+    }
+    double ax = fabs(x);
+    if (ax >= 1000 && ax < 1e18) {
+        char digits[32];
+        snprintf(digits, sizeof digits, "%.0f", ax);
+        size_t n = strlen(digits), o = 0;
+        char out[48];
+        if (x < 0)
+            out[o++] = '-';
+        for (size_t i = 0; i < n; i++) {
+            if (i && (n - i) % 3 == 0)
+                out[o++] = ',';
+            out[o++] = digits[i];
+        }
+        out[o] = '\0';
+        snprintf(buf, cap, "%s", out);
+    } else {
+        snprintf(buf, cap, "%.4g", x);
+    }
+}
+
+/* date + days, as YYYY-MM-DD (proleptic Gregorian, UTC). */
+static void date_add(const char *date, int days, char *out, size_t cap)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    tm.tm_year = atoi(date) - 1900;
+    tm.tm_mon = atoi(date + 5) - 1;
+    tm.tm_mday = atoi(date + 8) + days;
+    tm.tm_hour = 12;
+    time_t t = timegm(&tm);
+    struct tm res;
+    gmtime_r(&t, &res);
+    strftime(out, cap, "%Y-%m-%d", &res);
+}
+
+int report_table(FILE *f, const shellsim_scenario *s, const shellsim_result *r)
+{
+    int H = shellsim_result_horizon_days(r);
+    const char *start = shellsim_scenario_start_date(s);
+    fprintf(f, "scenario      %s\n", shellsim_scenario_name(s));
+    fprintf(f, "replications  %llu\n", (unsigned long long)shellsim_result_replications(r));
+    fprintf(f, "seed          %llu\n", (unsigned long long)shellsim_result_seed(r));
+    if (start) {
+        char end[16];
+        date_add(start, H - 1, end, sizeof end);
+        fprintf(f, "dates         %s .. %s (%d days)\n", start, end, H);
+    } else {
+        fprintf(f, "days          0 .. %d (%d days)\n", H - 1, H);
+    }
+    fputc('\n', f);
+    size_t nm = shellsim_result_metric_count(r), w = 6;
+    for (size_t i = 0; i < nm; i++) {
+        size_t l = strlen(shellsim_result_metric_name(r, i));
+        if (l > w)
+            w = l;
+    }
+    fprintf(f, "%-*s %14s %14s %14s %14s\n", (int)w, "metric", "mean", "p05", "p50", "p95");
+    for (size_t i = 0; i < nm; i++) {
+        const char *name = shellsim_result_metric_name(r, i);
+        shellsim_stats st;
+        if (shellsim_result_metric_stats(r, name, &st) != SHELLSIM_OK)
+            return -1;
+        char a[32], b[32], c[32], d[32];
+        human(a, sizeof a, st.mean);
+        human(b, sizeof b, st.p05);
+        human(c, sizeof c, st.p50);
+        human(d, sizeof d, st.p95);
+        fprintf(f, "%-*s %14s %14s %14s %14s", (int)w, name, a, b, c, d);
+        if (st.undefined)
+            fprintf(f, "   (%llu runs undefined)", (unsigned long long)st.undefined);
+        fputc('\n', f);
+    }
+    return ferror(f) ? -1 : 0;
+}
