@@ -21,7 +21,8 @@
 #include "alloc.h"
 #include "engine.h"
 
-#define BLOCK_BUFFER_BYTES (4u << 20)
+#define BLOCK_BUFFER_BYTES (4u << 20) /* measured: larger blocks reuse the
+                                         quantile bins in cache more */
 #define MAX_BLOCK 256
 
 static void set_error(shellsim_error *err, shellsim_status st, const char *msg)

@@ -80,6 +80,28 @@ int shellsim_sketch_add_many(shellsim_sketch *s, const double *v, size_t n)
     return 0;
 }
 
+int shellsim_sketch_add_nonneg(shellsim_sketch *s, const double *v, size_t n, double min_pos, double max)
+{
+    shellsim_bins *b = &s->pos;
+    if (max > 0) {
+        uint32_t ka = key_of(s, min_pos), kb = key_of(s, max);
+        if ((ka < b->lo || kb >= b->lo + b->n || !b->n) && cover(b, NKEYS(s), ka, kb) != 0)
+            return -1;
+    }
+    const int shift = SHIFT(s);
+    uint64_t *c = b->count - b->lo, zeros = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t bits;
+        memcpy(&bits, &v[i], sizeof bits);
+        if (bits == 0)
+            zeros++;
+        else
+            c[bits >> shift]++;
+    }
+    s->zero += zeros;
+    return 0;
+}
+
 static int merge_bins(shellsim_bins *d, const shellsim_bins *s, uint32_t nkeys)
 {
     if (!s->n)

@@ -46,6 +46,10 @@ void shellsim_sketch_free(shellsim_sketch *s);
 int shellsim_sketch_add(shellsim_sketch *s, double x);
 /* Add n copies... of each of the values v[0 .. n-1]. Returns 0 or -1. */
 int shellsim_sketch_add_many(shellsim_sketch *s, const double *v, size_t n);
+/* Add n values known to be finite and >= 0, of which the smallest positive
+ * is min_pos (ignored when there is none) and the largest max: one range
+ * check for the whole batch. Returns 0 or -1 (out of memory; unaltered). */
+int shellsim_sketch_add_nonneg(shellsim_sketch *s, const double *v, size_t n, double min_pos, double max);
 /* dst += src (same bits). Returns 0 or -1 (dst unaltered on failure). */
 int shellsim_sketch_merge(shellsim_sketch *dst, const shellsim_sketch *src);
 uint64_t shellsim_sketch_total(const shellsim_sketch *s);

@@ -27,8 +27,43 @@ void shellsim_summary_free(shellsim_summary *s)
         shellsim_sketch_free(&s->q);
 }
 
+/* Whole numbers in [0, 2^53) without squares (the per-day series): sums in
+ * one pass, quantile counts in another, one range check per batch. Returns
+ * 1 when the batch does not qualify (the general path then takes it). */
+static int add_series_fast(shellsim_summary *s, const double *v, size_t n)
+{
+    double mn = INFINITY, mx = -INFINITY, mnpos = INFINITY;
+    int64_t sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        double x = v[i];
+        mn = x < mn ? x : mn;
+        mx = x > mx ? x : mx;
+        mnpos = x > 0 && x < mnpos ? x : mnpos;
+    }
+    if (!(mn >= 0 && mx < 9007199254740992.0) || n > 1024)
+        return 1;
+    for (size_t i = 0; i < n; i++)
+        sum += (int64_t)v[i]; /* < 1024 * 2^53: no overflow */
+    if (shellsim_sketch_add_nonneg(&s->q, v, n, mnpos, mx) != 0)
+        return -1;
+    shellsim_xsum_add_i128(&s->s1, sum);
+    s->n += n;
+    if (mn < s->min)
+        s->min = mn;
+    if (mx > s->max)
+        s->max = mx;
+    return 0;
+}
+
 int shellsim_summary_add(shellsim_summary *s, const double *v, size_t n)
 {
+    if (n == 0)
+        return 0;
+    if (s->q.integer && !s->with_squares) {
+        int rc = add_series_fast(s, v, n);
+        if (rc <= 0)
+            return rc;
+    }
     if (s->q.integer) {
         /* Whole numbers: exact 128-bit partial sums, then one exact add. */
         __int128 sum = 0;
