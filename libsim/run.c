@@ -253,7 +253,8 @@ typedef struct shared {
     uint64_t first, last, block;
     atomic_uint_fast64_t done;
     atomic_uint_fast64_t next_block; /* blocks are handed out in order */
-    atomic_int stop;            /* set on error or interruption */
+    atomic_int stop;            /* set on running out of memory or interruption */
+    atomic_uint_fast64_t fail_rep; /* lowest replication that hit a model limit */
     shellsim_status status;
     char msg[SHELLSIM_ERROR_MESSAGE_SIZE];
 } shared;
@@ -270,6 +271,22 @@ static void fail(shared *sh, shellsim_status st, const char *msg)
         }
     }
     atomic_store(&sh->stop, 1);
+}
+
+/* A model limit in replication rep: keep the lowest such replication's
+ * message, so that the error is the same whatever the threads. */
+static void fail_at(shared *sh, uint64_t rep, const char *msg)
+{
+#ifdef _OPENMP
+#pragma omp critical(shellsim_run_fail)
+#endif
+    {
+        if (rep < atomic_load(&sh->fail_rep) && (sh->status == SHELLSIM_OK || sh->status == SHELLSIM_ELIMIT)) {
+            atomic_store(&sh->fail_rep, rep);
+            sh->status = SHELLSIM_ELIMIT;
+            snprintf(sh->msg, sizeof sh->msg, "%s", msg);
+        }
+    }
 }
 
 /* The work of one thread: takes the next block until none is left, and
@@ -295,11 +312,15 @@ static void thread_work(shared *sh, shellsim_result *acc, int tid, int nthreads,
         if (b >= nblocks || atomic_load(&sh->stop))
             break;
         uint64_t r0 = sh->first + b * B;
+        /* Blocks go out in order: every block below a failing replication
+         * is still run, so the lowest failure is the one reported. */
+        if (r0 >= atomic_load(&sh->fail_rep))
+            break;
         size_t cnt = (size_t)(sh->last - r0 < B ? sh->last - r0 : B);
         for (size_t j = 0; j < cnt; j++) {
             if (shellsim_engine_replicate(s, ws, sh->o->seed, r0 + j, col + j, ser ? ser + j : NULL, sh->on, B, msg,
                                           sizeof msg) != 0) {
-                fail(sh, SHELLSIM_ELIMIT, msg);
+                fail_at(sh, r0 + j, msg);
                 goto out;
             }
         }
@@ -342,6 +363,7 @@ shellsim_status shellsim_run_range(const shellsim_scenario *s, const shellsim_ru
     sh.last = last;
     atomic_init(&sh.done, 0);
     atomic_init(&sh.next_block, 0);
+    atomic_init(&sh.fail_rep, UINT64_MAX);
     atomic_init(&sh.stop, 0);
     size_t nser = shellsim_engine_nseries(s);
     sh.on = shellsim_calloc(nser ? nser : 1, 1);

@@ -1,7 +1,7 @@
 /*
  * xsum.c: the exact accumulator. Limbs are signed 64-bit words holding
  * 32-bit digits; each add puts at most 2^32 - 1 into a limb, so 2^30 adds
- * fit before carries must be propagated (normalise()).
+ * fit before carries must be propagated (shellsim_xsum_normalise()).
  */
 #include "xsum.h"
 
@@ -15,7 +15,7 @@ void shellsim_xsum_init(shellsim_xsum *x)
     memset(x, 0, sizeof *x);
 }
 
-static void normalise(shellsim_xsum *x)
+void shellsim_xsum_normalise(shellsim_xsum *x)
 {
     int64_t carry = 0;
     for (int i = 0; i < SHELLSIM_XSUM_LIMBS; i++) {
@@ -30,7 +30,7 @@ static void normalise(shellsim_xsum *x)
 static inline void bump(shellsim_xsum *x)
 {
     if (++x->pending >= (1u << 30))
-        normalise(x);
+        shellsim_xsum_normalise(x);
 }
 
 /* Add sign * m * 2^(bit - OFFSET), m < 2^64, bit >= 0. */
@@ -80,17 +80,17 @@ void shellsim_xsum_add_i128(shellsim_xsum *x, __int128 v)
 void shellsim_xsum_merge(shellsim_xsum *dst, const shellsim_xsum *src)
 {
     shellsim_xsum s = *src;
-    normalise(&s);
-    normalise(dst);
+    shellsim_xsum_normalise(&s);
+    shellsim_xsum_normalise(dst);
     for (int i = 0; i < SHELLSIM_XSUM_LIMBS; i++)
         dst->limb[i] += s.limb[i];
-    normalise(dst);
+    shellsim_xsum_normalise(dst);
 }
 
 long double shellsim_xsum_value(const shellsim_xsum *x)
 {
     shellsim_xsum s = *x;
-    normalise(&s);
+    shellsim_xsum_normalise(&s);
     /* Now limbs 0..L-2 are in [0, 2^32) and the top limb carries the sign.
      * Sum from the most significant nonzero limb down, three limbs deep
      * (96 bits > the 64-bit mantissa), in a fixed order. */

@@ -32,5 +32,7 @@ void shellsim_xsum_merge(shellsim_xsum *dst, const shellsim_xsum *src);
 /* The sum, rounded to long double (deterministic: a function of the exact
  * value only). */
 long double shellsim_xsum_value(const shellsim_xsum *x);
-/* Serialised size and (de)serialisation, for MPI. */
+/* Propagate carries: afterwards limbs 0 .. L-2 are in [0, 2^32) and the
+ * value is unchanged (a canonical form, for packing). */
+void shellsim_xsum_normalise(shellsim_xsum *x);
 #endif

@@ -1,0 +1,25 @@
+/*
+ * serial.h: a result's summaries as bytes, to carry partial results between
+ * processes (shellsim-mpi). Packing then merging is exact: the merged
+ * result equals a one-process run of all the replications, bit for bit.
+ *
+ * Internal header. Both sides must use the same scenario and options; the
+ * format is native-endian and meant for one build on one kind of machine.
+ */
+#ifndef SHELLSIM_SERIAL_H
+#define SHELLSIM_SERIAL_H
+
+#include <stddef.h>
+
+#include "run.h"
+
+/* Bytes needed to pack r. */
+size_t shellsim_result_packed_size(const shellsim_result *r);
+/* Pack r into buf (cap >= shellsim_result_packed_size(r)). Returns the bytes
+ * written. */
+size_t shellsim_result_pack(const shellsim_result *r, unsigned char *buf, size_t cap);
+/* dst += the packed result in buf[0 .. len-1]. Returns SHELLSIM_OK,
+ * SHELLSIM_EINVAL (malformed or from another scenario) or SHELLSIM_ENOMEM. */
+shellsim_status shellsim_result_merge_packed(shellsim_result *dst, const unsigned char *buf, size_t len);
+
+#endif
