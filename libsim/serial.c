@@ -61,8 +61,8 @@ static void pack_summary(writer *w, const shellsim_summary *s)
         uint32_t lo = bins[k]->lo, n = bins[k]->n;
         put(w, &lo, 4);
         put(w, &n, 4);
-        if (n)
-            put(w, bins[k]->count, (size_t)n * 8);
+        for (uint32_t i = 0; i < n; i++)
+            put_u64(w, shellsim_bins_count(bins[k], i));
     }
 }
 
@@ -121,22 +121,20 @@ static shellsim_status merge_summary(reader *rd, shellsim_summary *dst)
     shellsim_bins *bins[2] = {&s.q.pos, &s.q.neg};
     shellsim_status st = SHELLSIM_OK;
     for (int k = 0; k < 2 && !rd->bad; k++) {
-        get(rd, &bins[k]->lo, 4);
-        get(rd, &bins[k]->n, 4);
-        uint32_t n = bins[k]->n;
-        if (rd->bad || (size_t)(rd->end - rd->p) / 8 < n || (uint64_t)bins[k]->lo + n > (1u << 24)) {
+        uint32_t lo, n;
+        get(rd, &lo, 4);
+        get(rd, &n, 4);
+        if (rd->bad || (size_t)(rd->end - rd->p) / 8 < n || (uint64_t)lo + n > (UINT64_C(1) << (11 + s.q.bits))) {
             rd->bad = 1;
-            bins[k]->n = 0;
             break;
         }
         if (n) {
-            bins[k]->count = shellsim_malloc((size_t)n * 8);
-            if (!bins[k]->count) {
-                bins[k]->n = 0;
+            if (shellsim_bins_reserve_spill(bins[k], lo, lo + n - 1) != 0) {
                 st = SHELLSIM_ENOMEM;
                 break;
             }
-            get(rd, bins[k]->count, (size_t)n * 8);
+            for (uint32_t i = 0; i < n; i++)
+                bins[k]->spill[lo + i - bins[k]->lo] = get_u64(rd);
         }
     }
     if (st == SHELLSIM_OK && rd->bad)

@@ -22,10 +22,14 @@ void shellsim_sketch_free(shellsim_sketch *s)
 {
     if (!s)
         return;
-    shellsim_free(s->pos.count);
-    shellsim_free(s->neg.count);
-    s->pos.count = s->neg.count = NULL;
-    s->pos.n = s->neg.n = 0;
+    shellsim_bins *b[2] = {&s->pos, &s->neg};
+    for (int k = 0; k < 2; k++) {
+        shellsim_free(b[k]->count);
+        shellsim_free(b[k]->spill);
+        b[k]->count = NULL;
+        b[k]->spill = NULL;
+        b[k]->n = 0;
+    }
 }
 
 static inline uint32_t key_of(const shellsim_sketch *s, double ax)
@@ -35,27 +39,79 @@ static inline uint32_t key_of(const shellsim_sketch *s, double ax)
     return (uint32_t)(bits >> SHIFT(s));
 }
 
-/* Make bins cover keys [a, b] (a <= b), keeping counts. */
-static int cover(shellsim_bins *b, uint32_t nkeys, uint32_t ka, uint32_t kb)
+uint64_t shellsim_bins_count(const shellsim_bins *b, uint32_t i)
 {
-    if (b->n && ka >= b->lo && kb < b->lo + b->n)
+    return b->count[i] + (b->spill ? b->spill[i] : 0);
+}
+
+/* Make bins cover keys [ka, kb] (ka <= kb), keeping counts; with_spill
+ * makes sure the 64-bit counts exist too. 0, or -1 with b unaltered. */
+static int cover(shellsim_bins *b, uint32_t nkeys, uint32_t ka, uint32_t kb, int with_spill)
+{
+    int need_spill = with_spill || b->spill;
+    if (b->n && ka >= b->lo && kb < b->lo + b->n && (!need_spill || b->spill))
         return 0;
-    uint32_t lo = b->n ? (ka < b->lo ? ka : b->lo) : ka;
-    uint32_t hi = b->n ? (kb > b->lo + b->n - 1 ? kb : b->lo + b->n - 1) : kb;
-    uint32_t span = hi - lo + 1, slack = span / 8 + 8;
-    lo = lo > slack ? lo - slack : 0;
-    hi = hi + slack < nkeys ? hi + slack : nkeys - 1;
-    uint32_t n = hi - lo + 1;
-    uint64_t *c = shellsim_calloc(n, sizeof *c);
-    if (!c)
+    uint32_t lo = ka, hi = kb, n;
+    if (b->n) {
+        lo = ka < b->lo ? ka : b->lo;
+        hi = kb > b->lo + b->n - 1 ? kb : b->lo + b->n - 1;
+    }
+    if (b->n && lo == b->lo && hi == b->lo + b->n - 1) {
+        n = b->n; /* only the spill is missing */
+    } else {
+        uint32_t span = hi - lo + 1, slack = span / 8 + 8;
+        lo = lo > slack ? lo - slack : 0;
+        hi = hi + slack < nkeys ? hi + slack : nkeys - 1;
+        n = hi - lo + 1;
+    }
+    uint32_t *c = shellsim_calloc(n, sizeof *c);
+    uint64_t *sp = need_spill ? shellsim_calloc(n, sizeof *sp) : NULL;
+    if (!c || (need_spill && !sp)) {
+        shellsim_free(c);
+        shellsim_free(sp);
         return -1;
-    if (b->n)
+    }
+    if (b->n) {
         memcpy(c + (b->lo - lo), b->count, b->n * sizeof *c);
+        if (b->spill)
+            memcpy(sp + (b->lo - lo), b->spill, b->n * sizeof *sp);
+    }
     shellsim_free(b->count);
+    shellsim_free(b->spill);
     b->count = c;
+    b->spill = sp;
     b->lo = lo;
     b->n = n;
     return 0;
+}
+
+int shellsim_bins_reserve_spill(shellsim_bins *b, uint32_t ka, uint32_t kb)
+{
+    return cover(b, UINT32_MAX, ka, kb, 1);
+}
+
+/* Move the 32-bit counts into the 64-bit ones. 0 or -1 (unaltered). */
+static int spill(shellsim_sketch *s)
+{
+    shellsim_bins *b[2] = {&s->pos, &s->neg};
+    for (int k = 0; k < 2; k++)
+        if (b[k]->n && cover(b[k], NKEYS(s), b[k]->lo, b[k]->lo + b[k]->n - 1, 1) != 0)
+            return -1;
+    for (int k = 0; k < 2; k++)
+        for (uint32_t i = 0; i < b[k]->n; i++) {
+            b[k]->spill[i] += b[k]->count[i];
+            b[k]->count[i] = 0;
+        }
+    s->unspilled = 0;
+    return 0;
+}
+
+/* Room for n more values in the 32-bit counts. */
+static inline int room(shellsim_sketch *s, size_t n)
+{
+    if (s->unspilled + n <= UINT32_MAX)
+        return 0;
+    return spill(s);
 }
 
 int shellsim_sketch_add(shellsim_sketch *s, double x)
@@ -66,9 +122,10 @@ int shellsim_sketch_add(shellsim_sketch *s, double x)
     }
     shellsim_bins *b = x > 0 ? &s->pos : &s->neg;
     uint32_t k = key_of(s, fabs(x));
-    if (k - b->lo >= b->n && cover(b, NKEYS(s), k, k) != 0)
+    if (room(s, 1) != 0 || (k - b->lo >= b->n && cover(b, NKEYS(s), k, k, 0) != 0))
         return -1;
     b->count[k - b->lo]++;
+    s->unspilled++;
     return 0;
 }
 
@@ -83,13 +140,16 @@ int shellsim_sketch_add_many(shellsim_sketch *s, const double *v, size_t n)
 int shellsim_sketch_add_nonneg(shellsim_sketch *s, const double *v, size_t n, double min_pos, double max)
 {
     shellsim_bins *b = &s->pos;
+    if (room(s, n) != 0)
+        return -1;
     if (max > 0) {
         uint32_t ka = key_of(s, min_pos), kb = key_of(s, max);
-        if ((ka < b->lo || kb >= b->lo + b->n || !b->n) && cover(b, NKEYS(s), ka, kb) != 0)
+        if ((!b->n || ka < b->lo || kb >= b->lo + b->n) && cover(b, NKEYS(s), ka, kb, 0) != 0)
             return -1;
     }
     const int shift = SHIFT(s);
-    uint64_t *c = b->count - b->lo, zeros = 0;
+    uint32_t *c = b->count - b->lo;
+    uint64_t zeros = 0;
     for (size_t i = 0; i < n; i++) {
         uint64_t bits;
         memcpy(&bits, &v[i], sizeof bits);
@@ -99,24 +159,26 @@ int shellsim_sketch_add_nonneg(shellsim_sketch *s, const double *v, size_t n, do
             c[bits >> shift]++;
     }
     s->zero += zeros;
+    s->unspilled += n - zeros;
     return 0;
 }
 
+/* d += s, into d's 64-bit counts. 0 or -1 (d's counts unaltered). */
 static int merge_bins(shellsim_bins *d, const shellsim_bins *s, uint32_t nkeys)
 {
     if (!s->n)
         return 0;
     uint32_t first = 0, last = s->n;
-    while (first < last && !s->count[first])
+    while (first < last && !shellsim_bins_count(s, first))
         first++;
-    while (last > first && !s->count[last - 1])
+    while (last > first && !shellsim_bins_count(s, last - 1))
         last--;
     if (first == last)
         return 0;
-    if (cover(d, nkeys, s->lo + first, s->lo + last - 1) != 0)
+    if (cover(d, nkeys, s->lo + first, s->lo + last - 1, 1) != 0)
         return -1;
     for (uint32_t i = first; i < last; i++)
-        d->count[s->lo + i - d->lo] += s->count[i];
+        d->spill[s->lo + i - d->lo] += shellsim_bins_count(s, i);
     return 0;
 }
 
@@ -128,8 +190,7 @@ int shellsim_sketch_merge(shellsim_sketch *dst, const shellsim_sketch *src)
         /* take the positive counts out again: dst is unaltered on failure
          * (its bins may have grown, which changes no count) */
         for (uint32_t i = 0; i < src->pos.n; i++)
-            if (src->pos.count[i])
-                dst->pos.count[src->pos.lo + i - dst->pos.lo] -= src->pos.count[i];
+            dst->pos.spill[src->pos.lo + i - dst->pos.lo] -= shellsim_bins_count(&src->pos, i);
         return -1;
     }
     dst->zero += src->zero;
@@ -140,7 +201,7 @@ static uint64_t bins_total(const shellsim_bins *b)
 {
     uint64_t t = 0;
     for (uint32_t i = 0; i < b->n; i++)
-        t += b->count[i];
+        t += shellsim_bins_count(b, i);
     return t;
 }
 
@@ -171,7 +232,7 @@ static double value_at(const shellsim_sketch *s, uint64_t r)
 {
     uint64_t seen = 0;
     for (uint32_t i = s->neg.n; i-- > 0;) {
-        seen += s->neg.count[i];
+        seen += shellsim_bins_count(&s->neg, i);
         if (r < seen)
             return -rep(s, s->neg.lo + i);
     }
@@ -179,7 +240,7 @@ static double value_at(const shellsim_sketch *s, uint64_t r)
     if (r < seen)
         return 0.0;
     for (uint32_t i = 0; i < s->pos.n; i++) {
-        seen += s->pos.count[i];
+        seen += shellsim_bins_count(&s->pos, i);
         if (r < seen)
             return rep(s, s->pos.lo + i);
     }

@@ -27,14 +27,20 @@
 #define SHELLSIM_SKETCH_BITS_SERIES 7
 #define SHELLSIM_SKETCH_BITS_METRIC 10
 
+/* Counts of bin keys lo .. lo + n - 1: count[k - lo] (32-bit, the hot
+ * part, half the cache footprint of 64-bit counts) plus spill[k - lo]
+ * (64-bit, allocated only once a sketch has seen 2^32 - 1 values since the
+ * last spill, or when sketches merge). */
 typedef struct shellsim_bins {
-    uint64_t *count; /* count[k - lo] for bin keys lo .. lo + n - 1 */
+    uint32_t *count;
+    uint64_t *spill;
     uint32_t lo, n;
 } shellsim_bins;
 
 typedef struct shellsim_sketch {
     shellsim_bins pos, neg; /* keys of x > 0 and of |x| for x < 0 */
     uint64_t zero;
+    uint64_t unspilled;     /* values in the 32-bit counts: bounds each one */
     int integer;            /* values are whole numbers */
     int bits;               /* b: mantissa bits per key */
 } shellsim_sketch;
@@ -53,6 +59,10 @@ int shellsim_sketch_add_nonneg(shellsim_sketch *s, const double *v, size_t n, do
 /* dst += src (same bits). Returns 0 or -1 (dst unaltered on failure). */
 int shellsim_sketch_merge(shellsim_sketch *dst, const shellsim_sketch *src);
 uint64_t shellsim_sketch_total(const shellsim_sketch *s);
+/* Count of bin i (0 .. b->n - 1) of b. */
+uint64_t shellsim_bins_count(const shellsim_bins *b, uint32_t i);
+/* Make b cover keys [ka, kb] with spill counts (for unpacking). 0 or -1. */
+int shellsim_bins_reserve_spill(shellsim_bins *b, uint32_t ka, uint32_t kb);
 /* Quantiles at q[0 .. nq-1] (each in [0, 1], ascending) by the linear rule
  * h = q (N - 1), value(floor h) + frac(h) (value(floor h + 1) - value(floor h)),
  * clamped to [min, max]. N = 0 gives NaN. */
