@@ -251,29 +251,29 @@ int shellsim_engine_replicate(const shellsim_scenario *s, shellsim_engine_ws *ws
             const side_run *sd = &ws->sides[i];
             size_t k = (size_t)i * SIDE_NSERIES;
             if (series_on[k + SIDE_S_FIRE])
-                ser[((k + SIDE_S_FIRE) * H + day) * stride] = (double)sd->fire_today;
+                ser[(k + SIDE_S_FIRE) * H + day] = (double)sd->fire_today;
             if (series_on[k + SIDE_S_EXTRA])
-                ser[((k + SIDE_S_EXTRA) * H + day) * stride] = (double)sd->extra_today;
+                ser[(k + SIDE_S_EXTRA) * H + day] = (double)sd->extra_today;
             if (series_on[k + SIDE_S_STOCK])
-                ser[((k + SIDE_S_STOCK) * H + day) * stride] = (double)sd->stock;
+                ser[(k + SIDE_S_STOCK) * H + day] = (double)sd->stock;
         }
         for (int i = 0; i < np; i++) {
             const pipe_run *p = &ws->pipes[i];
             size_t k = pipe_series0 + (size_t)i * PIPE_NSERIES;
             if (series_on[k + PIPE_S_SUPPLIER])
-                ser[((k + PIPE_S_SUPPLIER) * H + day) * stride] = (double)p->stock;
+                ser[(k + PIPE_S_SUPPLIER) * H + day] = (double)p->stock;
             if (series_on[k + PIPE_S_DELIVERED]) /* arrived by the end of today */
-                ser[((k + PIPE_S_DELIVERED) * H + day) * stride] = (double)p->delivered;
+                ser[(k + PIPE_S_DELIVERED) * H + day] = (double)p->delivered;
             if (series_on[k + PIPE_S_SHIPMENTS])
-                ser[((k + PIPE_S_SHIPMENTS) * H + day) * stride] = (double)p->shipments;
+                ser[(k + PIPE_S_SHIPMENTS) * H + day] = (double)p->shipments;
             if (series_on[k + PIPE_S_SEEN])
-                ser[((k + PIPE_S_SEEN) * H + day) * stride] = (double)p->seen;
+                ser[(k + PIPE_S_SEEN) * H + day] = (double)p->seen;
             if (series_on[k + PIPE_S_CONTAINERS])
-                ser[((k + PIPE_S_CONTAINERS) * H + day) * stride] = (double)p->containers;
+                ser[(k + PIPE_S_CONTAINERS) * H + day] = (double)p->containers;
         }
         if (s->compare_a >= 0 && series_on[ratio_series]) {
             long long fb = ws->sides[s->compare_b].fire_today;
-            ser[(ratio_series * H + day) * stride] =
+            ser[ratio_series * H + day] =
                 fb > 0 ? (double)ws->sides[s->compare_a].fire_today / (double)fb : NAN;
         }
     }

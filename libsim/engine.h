@@ -2,9 +2,9 @@
  * engine.h: one replication of the model, day by day (MODEL.md, "One
  * replication, day by day"), and the catalogue of what it records.
  *
- * A replication writes one value per metric column and one per series per
- * day into caller-provided buffers (strided, so a block of replications can
- * be laid out column by column for the summaries).
+ * A replication writes one value per metric column (strided, so a block of
+ * replications lies column by column) and its per-day series (row by row,
+ * so the day loop writes sequentially) into caller-provided buffers.
  *
  * Internal header. A workspace belongs to one thread.
  */
@@ -37,8 +37,8 @@ void shellsim_engine_ws_free(shellsim_engine_ws *ws);
 
 /* Simulate replication `rep` under `seed`.
  *   col     metric columns out: col[c * stride], c < ncolumns.
- *   ser     series out: ser[(i * H + d) * stride] for series i with
- *           series_on[i] != 0; NULL when no series is wanted.
+ *   ser     series out, this replication's own rows: ser[i * H + d] for
+ *           series i with series_on[i] != 0; NULL when no series is wanted.
  * Returns 0, or -1 when a pipeline exceeded SHELLSIM_MAX_DEPARTURES_PER_DAY
  * (msg then says where). */
 int shellsim_engine_replicate(const shellsim_scenario *s, shellsim_engine_ws *ws, uint64_t seed, uint64_t rep,

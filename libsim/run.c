@@ -299,7 +299,8 @@ static void thread_work(shared *sh, shellsim_result *acc, int tid, int nthreads,
     shellsim_engine_ws *ws = shellsim_engine_ws_alloc(s);
     double *col = shellsim_malloc(ncol * B * sizeof *col);
     double *ser = acc->nseries ? shellsim_malloc(nser * H * B * sizeof *ser) : NULL;
-    if (!ws || !col || (acc->nseries && !ser)) {
+    double *gather = shellsim_malloc(B * sizeof *gather);
+    if (!ws || !col || !gather || (acc->nseries && !ser)) {
         fail(sh, SHELLSIM_ENOMEM, NULL);
         goto out;
     }
@@ -318,7 +319,7 @@ static void thread_work(shared *sh, shellsim_result *acc, int tid, int nthreads,
             break;
         size_t cnt = (size_t)(sh->last - r0 < B ? sh->last - r0 : B);
         for (size_t j = 0; j < cnt; j++) {
-            if (shellsim_engine_replicate(s, ws, sh->o->seed, r0 + j, col + j, ser ? ser + j : NULL, sh->on, B, msg,
+            if (shellsim_engine_replicate(s, ws, sh->o->seed, r0 + j, col + j, ser ? ser + j * nser * H : NULL, sh->on, B, msg,
                                           sizeof msg) != 0) {
                 fail_at(sh, r0 + j, msg);
                 goto out;
@@ -332,14 +333,19 @@ static void thread_work(shared *sh, shellsim_result *acc, int tid, int nthreads,
             if (sh->r->runs)
                 memcpy(sh->r->runs + c * sh->r->replications + r0, col + c * B, cnt * sizeof *col);
         }
+        /* Series rows are per replication; gather one day of a series at a
+         * time (consecutive days share cache lines, so this stays in L1). */
         for (size_t i = 0; i < acc->nseries; i++) {
-            const double *src = ser + acc->series[i].index * H * B;
+            const double *src = ser + acc->series[i].index * H;
             shellsim_summary *dst = acc->days + i * H;
-            for (size_t d = 0; d < H; d++)
-                if (shellsim_summary_add(&dst[d], src + d * B, cnt) != 0) {
+            for (size_t d = 0; d < H; d++) {
+                for (size_t j = 0; j < cnt; j++)
+                    gather[j] = src[j * nser * H + d];
+                if (shellsim_summary_add(&dst[d], gather, cnt) != 0) {
                     fail(sh, SHELLSIM_ENOMEM, NULL);
                     goto out;
                 }
+            }
         }
         uint64_t done = atomic_fetch_add(&sh->done, cnt) + cnt;
         if (is_caller && sh->o->progress && sh->o->progress(sh->o->progress_user, done, sh->r->replications))
@@ -349,6 +355,7 @@ out:
     shellsim_engine_ws_free(ws);
     shellsim_free(col);
     shellsim_free(ser);
+    shellsim_free(gather);
 }
 
 shellsim_status shellsim_run_range(const shellsim_scenario *s, const shellsim_run_options *o, uint64_t first,
