@@ -30,7 +30,6 @@ typedef struct pipe_run {
     long long stock, spc;
     double production, t_next, stop_day, loss, detect;
     long long shipments, shipped, delivered, seen, containers, exhausted_day;
-    long long *arrivals;    /* usable shells due on day d */
 } pipe_run;
 
 typedef struct side_run {
@@ -40,10 +39,16 @@ typedef struct side_run {
     long long extra_fired, fired, fire_today, extra_today;
 } side_run;
 
+/* State of up to `cap` replications run in lockstep: section i of
+ * replication j is pipes[i * cap + j] / sides[i * cap + j]; the shells due
+ * on day d from pipeline i for replication j are arrivals[(i H + d) cap + j]
+ * (so one day of a block is contiguous). */
 struct shellsim_engine_ws {
+    size_t cap;
     pipe_run *pipes;
     side_run *sides;
-    long long *arrivals;    /* npipes * H */
+    long long *arrivals;
+    unsigned char *dead;    /* replication hit a model limit */
 };
 
 size_t shellsim_engine_ncolumns(const shellsim_scenario *s)
@@ -76,27 +81,29 @@ void shellsim_engine_series_name(const shellsim_scenario *s, size_t i, char *buf
     snprintf(buf, cap, "%s/%s.fire_ratio", s->sides[s->compare_a].name, s->sides[s->compare_b].name);
 }
 
-shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s)
+shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t cap)
 {
     shellsim_engine_ws *ws = shellsim_calloc(1, sizeof *ws);
     if (!ws)
         return NULL;
-    ws->pipes = shellsim_calloc((size_t)s->npipes, sizeof *ws->pipes);
-    ws->sides = shellsim_calloc((size_t)s->nsides, sizeof *ws->sides);
-    ws->arrivals = shellsim_calloc((size_t)s->npipes * (size_t)s->horizon_days, sizeof *ws->arrivals);
-    if (!ws->pipes || !ws->sides || !ws->arrivals) {
+    size_t np = (size_t)s->npipes, ns = (size_t)s->nsides, H = (size_t)s->horizon_days;
+    ws->cap = cap;
+    ws->pipes = shellsim_calloc(np * cap, sizeof *ws->pipes);
+    ws->sides = shellsim_calloc(ns * cap, sizeof *ws->sides);
+    ws->arrivals = shellsim_calloc(np * H * cap, sizeof *ws->arrivals);
+    ws->dead = shellsim_calloc(cap, 1);
+    if (!ws->pipes || !ws->sides || !ws->arrivals || !ws->dead) {
         shellsim_engine_ws_free(ws);
         return NULL;
     }
-    for (int i = 0; i < s->npipes; i++) {
-        pipe_run *p = &ws->pipes[i];
+    for (size_t k = 0; k < np * cap; k++) {
+        pipe_run *p = &ws->pipes[k];
         p->r.type = p->rd.type = shellsim_rng_pcg32;
         p->r.state = &p->g;
         p->rd.state = &p->gd;
-        p->arrivals = ws->arrivals + (size_t)i * (size_t)s->horizon_days;
     }
-    for (int i = 0; i < s->nsides; i++) {
-        side_run *sd = &ws->sides[i];
+    for (size_t k = 0; k < ns * cap; k++) {
+        side_run *sd = &ws->sides[k];
         sd->r.type = shellsim_rng_pcg32;
         sd->r.state = &sd->g;
     }
@@ -110,6 +117,7 @@ void shellsim_engine_ws_free(shellsim_engine_ws *ws)
     shellsim_free(ws->pipes);
     shellsim_free(ws->sides);
     shellsim_free(ws->arrivals);
+    shellsim_free(ws->dead);
     shellsim_free(ws);
 }
 
@@ -140,12 +148,14 @@ static inline long long produced(double P, int d)
     return x < (double)SHELLSIM_MAX_SHELLS ? (long long)x : SHELLSIM_MAX_SHELLS;
 }
 
-static void draw_per_run(const shellsim_scenario *s, shellsim_engine_ws *ws, uint64_t seed, uint64_t rep)
+/* Per-run draws of replication rep, held in slot j of the block. */
+static void draw_per_run(const shellsim_scenario *s, shellsim_engine_ws *ws, uint64_t seed, uint64_t rep, size_t j)
 {
     int H = s->horizon_days;
+    size_t cap = ws->cap;
     for (int i = 0; i < s->nsides; i++) {
         const shellsim_side *d = &s->sides[i];
-        side_run *sd = &ws->sides[i];
+        side_run *sd = &ws->sides[(size_t)i * cap + j];
         shellsim_pcg32_seed_stream(&sd->g, seed, rep, d->stream_key);
         sd->base = shellsim_dist_sample_count(&d->base_fire_per_day, &sd->r);
         sd->stock = shellsim_dist_sample_count(&d->stock, &sd->r);
@@ -154,7 +164,7 @@ static void draw_per_run(const shellsim_scenario *s, shellsim_engine_ws *ws, uin
     }
     for (int i = 0; i < s->npipes; i++) {
         const shellsim_pipeline *d = &s->pipes[i];
-        pipe_run *p = &ws->pipes[i];
+        pipe_run *p = &ws->pipes[(size_t)i * cap + j];
         shellsim_pcg32_seed_stream(&p->g, seed, rep, d->stream_key);
         shellsim_pcg32_seed_stream(&p->gd, seed, rep, d->detect_key);
         p->stock = shellsim_dist_sample_count(&d->supplier_stock, &p->r);
@@ -166,12 +176,12 @@ static void draw_per_run(const shellsim_scenario *s, shellsim_engine_ws *ws, uin
         p->detect = clamp01(shellsim_dist_sample(&d->detect_prob, &p->rd));
         p->shipments = p->shipped = p->delivered = p->seen = p->containers = 0;
         p->exhausted_day = H;
-        memset(p->arrivals, 0, (size_t)H * sizeof *p->arrivals);
     }
 }
 
 /* Step 2 for one pipeline on day d. Returns -1 past the departure cap. */
-static int departures(const shellsim_scenario *s, const shellsim_pipeline *d, pipe_run *p, int day)
+static int departures(const shellsim_scenario *s, const shellsim_pipeline *d, pipe_run *p, long long *arrivals,
+                      size_t cap, int day)
 {
     int H = s->horizon_days;
     double next_day = day + 1.0;
@@ -194,7 +204,7 @@ static int departures(const shellsim_scenario *s, const shellsim_pipeline *d, pi
             long long usable = shipped - (long long)round((double)shipped * p->loss);
             double arrive = floor(p->t_next + transit);
             if (arrive < H) {
-                long long *slot = &p->arrivals[(int)arrive];
+                long long *slot = &arrivals[(size_t)arrive * cap];
                 *slot = sat_add(*slot, usable);
             }
         }
@@ -205,98 +215,130 @@ static int departures(const shellsim_scenario *s, const shellsim_pipeline *d, pi
     return 0;
 }
 
-int shellsim_engine_replicate(const shellsim_scenario *s, shellsim_engine_ws *ws, uint64_t seed, uint64_t rep,
-                              double *col, double *ser, const unsigned char *series_on, size_t stride,
-                              char *msg, size_t msgcap)
+int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, uint64_t seed, uint64_t rep0,
+                          size_t cnt, double *col, size_t stride, double *vals, const unsigned char *series_on,
+                          shellsim_day_fn day_fn, void *user, char *msg, size_t msgcap)
 {
     const int H = s->horizon_days;
     const int ns = s->nsides, np = s->npipes;
+    const size_t cap = ws->cap;
     const size_t pipe_series0 = (size_t)ns * SIDE_NSERIES;
     const size_t ratio_series = pipe_series0 + (size_t)np * PIPE_NSERIES;
-    draw_per_run(s, ws, seed, rep);
+    size_t first_dead = SIZE_MAX;
+    int dead_day = 0, dead_pipe = 0;
+    memset(ws->arrivals, 0, (size_t)np * (size_t)H * cap * sizeof *ws->arrivals);
+    for (size_t j = 0; j < cnt; j++) {
+        draw_per_run(s, ws, seed, rep0 + j, j);
+        ws->dead[j] = 0;
+    }
 
     for (int day = 0; day < H; day++) {
-        for (int i = 0; i < np; i++) {
-            pipe_run *p = &ws->pipes[i];
-            p->stock = sat_add(p->stock, produced(p->production, day));
-            if (departures(s, &s->pipes[i], p, day) != 0) {
-                snprintf(msg, msgcap,
-                         "replication %llu, day %d, [pipeline %s]: more than %d departures in one day "
-                         "(interval_days too small)",
-                         (unsigned long long)rep, day, s->pipes[i].name, SHELLSIM_MAX_DEPARTURES_PER_DAY);
-                return -1;
+        for (size_t j = 0; j < cnt; j++) {
+            if (ws->dead[j])
+                continue;
+            for (int i = 0; i < np; i++) {
+                pipe_run *p = &ws->pipes[(size_t)i * cap + j];
+                long long *arr = ws->arrivals + (size_t)i * (size_t)H * cap + j;
+                p->stock = sat_add(p->stock, produced(p->production, day));
+                if (departures(s, &s->pipes[i], p, arr, cap, day) != 0) {
+                    /* Stop this replication; the lowest one is reported. */
+                    ws->dead[j] = 1;
+                    if (j < first_dead) {
+                        first_dead = j;
+                        dead_day = day;
+                        dead_pipe = i;
+                    }
+                    break;
+                }
+            }
+            if (ws->dead[j])
+                continue;
+            for (int i = 0; i < np; i++) {
+                pipe_run *p = &ws->pipes[(size_t)i * cap + j];
+                long long due = ws->arrivals[((size_t)i * (size_t)H + (size_t)day) * cap + j];
+                side_run *to = &ws->sides[(size_t)s->pipes[i].to * cap + j];
+                to->stock = sat_add(to->stock, due);
+                p->delivered = sat_add(p->delivered, due);
+            }
+            for (int i = 0; i < ns; i++) {
+                side_run *sd = &ws->sides[(size_t)i * cap + j];
+                long long extra = s->sides[i].policy == SHELLSIM_POLICY_SPREAD
+                                      ? sd->stock / (H - day)
+                                      : (sd->stock < sd->target ? sd->stock : sd->target);
+                sd->stock -= extra;
+                sd->extra_today = extra;
+                sd->fire_today = sat_add(sd->base, extra);
+                sd->extra_fired = sat_add(sd->extra_fired, extra);
+                sd->fired = sat_add(sd->fired, sd->fire_today);
+            }
+            if (!vals)
+                continue;
+            /* step 5: this day's series, vals[series * cnt + j] */
+            for (int i = 0; i < ns; i++) {
+                const side_run *sd = &ws->sides[(size_t)i * cap + j];
+                size_t k = (size_t)i * SIDE_NSERIES;
+                if (series_on[k + SIDE_S_FIRE])
+                    vals[(k + SIDE_S_FIRE) * cnt + j] = (double)sd->fire_today;
+                if (series_on[k + SIDE_S_EXTRA])
+                    vals[(k + SIDE_S_EXTRA) * cnt + j] = (double)sd->extra_today;
+                if (series_on[k + SIDE_S_STOCK])
+                    vals[(k + SIDE_S_STOCK) * cnt + j] = (double)sd->stock;
+            }
+            for (int i = 0; i < np; i++) {
+                const pipe_run *p = &ws->pipes[(size_t)i * cap + j];
+                size_t k = pipe_series0 + (size_t)i * PIPE_NSERIES;
+                if (series_on[k + PIPE_S_SUPPLIER])
+                    vals[(k + PIPE_S_SUPPLIER) * cnt + j] = (double)p->stock;
+                if (series_on[k + PIPE_S_DELIVERED]) /* arrived by the end of today */
+                    vals[(k + PIPE_S_DELIVERED) * cnt + j] = (double)p->delivered;
+                if (series_on[k + PIPE_S_SHIPMENTS])
+                    vals[(k + PIPE_S_SHIPMENTS) * cnt + j] = (double)p->shipments;
+                if (series_on[k + PIPE_S_SEEN])
+                    vals[(k + PIPE_S_SEEN) * cnt + j] = (double)p->seen;
+                if (series_on[k + PIPE_S_CONTAINERS])
+                    vals[(k + PIPE_S_CONTAINERS) * cnt + j] = (double)p->containers;
+            }
+            if (s->compare_a >= 0 && series_on[ratio_series]) {
+                long long fb = ws->sides[(size_t)s->compare_b * cap + j].fire_today;
+                vals[ratio_series * cnt + j] =
+                    fb > 0 ? (double)ws->sides[(size_t)s->compare_a * cap + j].fire_today / (double)fb : NAN;
             }
         }
+        if (first_dead != SIZE_MAX)
+            continue; /* the block fails; finish only to find the lowest failure */
+        if (vals && day_fn(user, day, vals, cnt) != 0)
+            return -2;
+    }
+    if (first_dead != SIZE_MAX) {
+        snprintf(msg, msgcap,
+                 "replication %llu, day %d, [pipeline %s]: more than %d departures in one day "
+                 "(interval_days too small)",
+                 (unsigned long long)(rep0 + first_dead), dead_day, s->pipes[dead_pipe].name,
+                 SHELLSIM_MAX_DEPARTURES_PER_DAY);
+        return -1;
+    }
+    for (size_t j = 0; j < cnt; j++) {
         for (int i = 0; i < np; i++) {
-            pipe_run *p = &ws->pipes[i];
-            long long due = p->arrivals[day];
-            side_run *to = &ws->sides[s->pipes[i].to];
-            to->stock = sat_add(to->stock, due);
-            p->delivered = sat_add(p->delivered, due);
+            const pipe_run *p = &ws->pipes[(size_t)i * cap + j];
+            double *c = col + (size_t)i * PIPE_NCOLS * stride + j;
+            c[PIPE_SHIPMENTS * stride] = (double)p->shipments;
+            c[PIPE_SHIPPED * stride] = (double)p->shipped;
+            c[PIPE_DELIVERED * stride] = (double)p->delivered;
+            c[PIPE_SEEN * stride] = (double)p->seen;
+            c[PIPE_EXHAUSTED * stride] = (double)p->exhausted_day;
         }
         for (int i = 0; i < ns; i++) {
-            side_run *sd = &ws->sides[i];
-            long long extra = s->sides[i].policy == SHELLSIM_POLICY_SPREAD
-                                  ? sd->stock / (H - day)
-                                  : (sd->stock < sd->target ? sd->stock : sd->target);
-            sd->stock -= extra;
-            sd->extra_today = extra;
-            sd->fire_today = sat_add(sd->base, extra);
-            sd->extra_fired = sat_add(sd->extra_fired, extra);
-            sd->fired = sat_add(sd->fired, sd->fire_today);
+            const side_run *sd = &ws->sides[(size_t)i * cap + j];
+            double *c = col + ((size_t)np * PIPE_NCOLS + (size_t)i * SIDE_NCOLS) * stride + j;
+            c[SIDE_EXTRA_FIRED * stride] = (double)sd->extra_fired;
+            c[SIDE_FIRED * stride] = (double)sd->fired;
+            c[SIDE_STOCK_END * stride] = (double)sd->stock;
         }
-        if (!ser)
-            continue;
-        for (int i = 0; i < ns; i++) {
-            const side_run *sd = &ws->sides[i];
-            size_t k = (size_t)i * SIDE_NSERIES;
-            if (series_on[k + SIDE_S_FIRE])
-                ser[(k + SIDE_S_FIRE) * H + day] = (double)sd->fire_today;
-            if (series_on[k + SIDE_S_EXTRA])
-                ser[(k + SIDE_S_EXTRA) * H + day] = (double)sd->extra_today;
-            if (series_on[k + SIDE_S_STOCK])
-                ser[(k + SIDE_S_STOCK) * H + day] = (double)sd->stock;
+        if (s->compare_a >= 0) {
+            long long fb = ws->sides[(size_t)s->compare_b * cap + j].fired;
+            col[((size_t)np * PIPE_NCOLS + (size_t)ns * SIDE_NCOLS) * stride + j] =
+                fb > 0 ? (double)ws->sides[(size_t)s->compare_a * cap + j].fired / (double)fb : NAN;
         }
-        for (int i = 0; i < np; i++) {
-            const pipe_run *p = &ws->pipes[i];
-            size_t k = pipe_series0 + (size_t)i * PIPE_NSERIES;
-            if (series_on[k + PIPE_S_SUPPLIER])
-                ser[(k + PIPE_S_SUPPLIER) * H + day] = (double)p->stock;
-            if (series_on[k + PIPE_S_DELIVERED]) /* arrived by the end of today */
-                ser[(k + PIPE_S_DELIVERED) * H + day] = (double)p->delivered;
-            if (series_on[k + PIPE_S_SHIPMENTS])
-                ser[(k + PIPE_S_SHIPMENTS) * H + day] = (double)p->shipments;
-            if (series_on[k + PIPE_S_SEEN])
-                ser[(k + PIPE_S_SEEN) * H + day] = (double)p->seen;
-            if (series_on[k + PIPE_S_CONTAINERS])
-                ser[(k + PIPE_S_CONTAINERS) * H + day] = (double)p->containers;
-        }
-        if (s->compare_a >= 0 && series_on[ratio_series]) {
-            long long fb = ws->sides[s->compare_b].fire_today;
-            ser[ratio_series * H + day] =
-                fb > 0 ? (double)ws->sides[s->compare_a].fire_today / (double)fb : NAN;
-        }
-    }
-    for (int i = 0; i < np; i++) {
-        const pipe_run *p = &ws->pipes[i];
-        double *c = col + (size_t)i * PIPE_NCOLS * stride;
-        c[PIPE_SHIPMENTS * stride] = (double)p->shipments;
-        c[PIPE_SHIPPED * stride] = (double)p->shipped;
-        c[PIPE_DELIVERED * stride] = (double)p->delivered;
-        c[PIPE_SEEN * stride] = (double)p->seen;
-        c[PIPE_EXHAUSTED * stride] = (double)p->exhausted_day;
-    }
-    for (int i = 0; i < ns; i++) {
-        const side_run *sd = &ws->sides[i];
-        double *c = col + ((size_t)np * PIPE_NCOLS + (size_t)i * SIDE_NCOLS) * stride;
-        c[SIDE_EXTRA_FIRED * stride] = (double)sd->extra_fired;
-        c[SIDE_FIRED * stride] = (double)sd->fired;
-        c[SIDE_STOCK_END * stride] = (double)sd->stock;
-    }
-    if (s->compare_a >= 0) {
-        long long fb = ws->sides[s->compare_b].fired;
-        col[((size_t)np * PIPE_NCOLS + (size_t)ns * SIDE_NCOLS) * stride] =
-            fb > 0 ? (double)ws->sides[s->compare_a].fired / (double)fb : NAN;
     }
     return 0;
 }

@@ -2,9 +2,9 @@
  * engine.h: one replication of the model, day by day (MODEL.md, "One
  * replication, day by day"), and the catalogue of what it records.
  *
- * A replication writes one value per metric column (strided, so a block of
- * replications lies column by column) and its per-day series (row by row,
- * so the day loop writes sequentially) into caller-provided buffers.
+ * Replications run in blocks, in lockstep day by day, so that each day's
+ * values of every replication of the block are handed over together (a
+ * few kilobytes, in cache) to whoever summarises them.
  *
  * Internal header. A workspace belongs to one thread.
  */
@@ -32,17 +32,27 @@ void shellsim_engine_series_name(const shellsim_scenario *s, size_t i, char *buf
 
 typedef struct shellsim_engine_ws shellsim_engine_ws;
 
-shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s);
+/* A workspace for blocks of up to cap replications. NULL when out of
+ * memory. */
+shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t cap);
 void shellsim_engine_ws_free(shellsim_engine_ws *ws);
 
-/* Simulate replication `rep` under `seed`.
- *   col     metric columns out: col[c * stride], c < ncolumns.
- *   ser     series out, this replication's own rows: ser[i * H + d] for
- *           series i with series_on[i] != 0; NULL when no series is wanted.
- * Returns 0, or -1 when a pipeline exceeded SHELLSIM_MAX_DEPARTURES_PER_DAY
- * (msg then says where). */
-int shellsim_engine_replicate(const shellsim_scenario *s, shellsim_engine_ws *ws, uint64_t seed, uint64_t rep,
-                              double *col, double *ser, const unsigned char *series_on, size_t stride,
-                              char *msg, size_t msgcap);
+/* Receives one day of a block: vals[i * cnt + j] is series i (of those
+ * selected) of replication j. Returns 0, or non-zero to stop (out of
+ * memory). */
+typedef int (*shellsim_day_fn)(void *user, int day, const double *vals, size_t cnt);
+
+/* Simulate replications rep0 .. rep0 + cnt - 1 (cnt <= the workspace's cap)
+ * under `seed`, in lockstep day by day. Each replication draws from its own
+ * streams exactly as if run alone, so the block size changes no number.
+ *   col     metric columns out: col[c * stride + j], c < ncolumns.
+ *   vals    scratch for one day, nseries * cnt values; NULL when no series
+ *           is wanted (then day_fn is not called).
+ * Returns 0; -1 when a replication exceeded SHELLSIM_MAX_DEPARTURES_PER_DAY
+ * (msg names the lowest such replication, its day and pipeline); -2 when
+ * day_fn failed. */
+int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, uint64_t seed, uint64_t rep0,
+                          size_t cnt, double *col, size_t stride, double *vals, const unsigned char *series_on,
+                          shellsim_day_fn day_fn, void *user, char *msg, size_t msgcap);
 
 #endif
