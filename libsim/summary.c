@@ -39,11 +39,10 @@ static int add_series_fast(shellsim_summary *s, const double *v, size_t n)
         mn = x < mn ? x : mn;
         mx = x > mx ? x : mx;
         mnpos = x > 0 && x < mnpos ? x : mnpos;
+        sum += (int64_t)(x < 9007199254740992.0 ? x : 0); /* checked below */
     }
     if (!(mn >= 0 && mx < 9007199254740992.0) || n > 1024)
-        return 1;
-    for (size_t i = 0; i < n; i++)
-        sum += (int64_t)v[i]; /* < 1024 * 2^53: no overflow */
+        return 1; /* < 1024 * 2^53: the sum did not overflow; otherwise redo */
     if (shellsim_sketch_add_nonneg(&s->q, v, n, mnpos, mx) != 0)
         return -1;
     shellsim_xsum_add_i128(&s->s1, sum);
