@@ -29,6 +29,7 @@ typedef struct pipe_run {
     gsl_rng r, rd;
     long long stock, spc;
     double production, t_next, stop_day, loss, detect;
+    double produced_floor;  /* floor(d P) for today's d, carried from yesterday */
     long long shipments, shipped, delivered, seen, containers, exhausted_day;
 } pipe_run;
 
@@ -39,15 +40,31 @@ typedef struct side_run {
     long long extra_fired, fired, fire_today, extra_today;
 } side_run;
 
-/* State of up to `cap` replications run in lockstep: section i of
- * replication j is pipes[i * cap + j] / sides[i * cap + j]; the shells due
- * on day d from pipeline i for replication j are arrivals[(i H + d) cap + j]
- * (so one day of a block is contiguous). */
+/* Shells in transit are kept in a ring of RING days per replication: the
+ * shells due on day d from pipeline i for replication j are in
+ * ring[(i RING + d mod RING) cap + j] (one day of a block is contiguous and
+ * the whole ring stays in cache). Shipments due RING or more days ahead wait
+ * in a per-pipeline overflow list and move into the ring when they come
+ * within reach. */
+#define RING 64
+
+typedef struct pending {
+    size_t j;          /* replication slot */
+    long long day;     /* arrival day */
+    long long shells;
+} pending;
+
+typedef struct overflow {
+    pending *item;
+    size_t n, cap;
+} overflow;
+
 struct shellsim_engine_ws {
-    size_t cap;
+    size_t cap, np;
     pipe_run *pipes;
     side_run *sides;
-    long long *arrivals;
+    long long *ring;
+    overflow *late;         /* per pipeline */
     unsigned char *dead;    /* replication hit a model limit */
 };
 
@@ -88,11 +105,14 @@ shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t 
         return NULL;
     size_t np = (size_t)s->npipes, ns = (size_t)s->nsides, H = (size_t)s->horizon_days;
     ws->cap = cap;
+    ws->np = np;
     ws->pipes = shellsim_calloc(np * cap, sizeof *ws->pipes);
     ws->sides = shellsim_calloc(ns * cap, sizeof *ws->sides);
-    ws->arrivals = shellsim_calloc(np * H * cap, sizeof *ws->arrivals);
+    (void)H;
+    ws->ring = shellsim_calloc(np * RING * cap, sizeof *ws->ring);
+    ws->late = shellsim_calloc(np, sizeof *ws->late);
     ws->dead = shellsim_calloc(cap, 1);
-    if (!ws->pipes || !ws->sides || !ws->arrivals || !ws->dead) {
+    if (!ws->pipes || !ws->sides || !ws->ring || !ws->late || !ws->dead) {
         shellsim_engine_ws_free(ws);
         return NULL;
     }
@@ -116,7 +136,11 @@ void shellsim_engine_ws_free(shellsim_engine_ws *ws)
         return;
     shellsim_free(ws->pipes);
     shellsim_free(ws->sides);
-    shellsim_free(ws->arrivals);
+    shellsim_free(ws->ring);
+    if (ws->late)
+        for (size_t i = 0; i < ws->np; i++)
+            shellsim_free(ws->late[i].item);
+    shellsim_free(ws->late);
     shellsim_free(ws->dead);
     shellsim_free(ws);
 }
@@ -138,17 +162,20 @@ static inline double clamp01(double x)
     return x < 0 ? 0 : x > 1 ? 1 : x;
 }
 
-/* Whole shells produced on day d at rate P: floor((d+1) P) - floor(d P),
- * in binary64, saturating at SHELLSIM_MAX_SHELLS. */
-static inline long long produced(double P, int d)
+/* Whole shells produced on day d at rate P: floor((d+1) P) - floor(d P), in
+ * binary64, saturating at SHELLSIM_MAX_SHELLS. floor(d P) is yesterday's
+ * floor((d'+1) P) with d' + 1 = d, the same expression, so carrying it over
+ * changes no bit. */
+static inline long long produced(pipe_run *p, int d)
 {
-    if (P <= 0)
+    if (p->production <= 0)
         return 0;
-    double x = floor((d + 1.0) * P) - floor(d * P);
+    double next = floor((d + 1.0) * p->production);
+    double x = next - p->produced_floor;
+    p->produced_floor = next;
     return x < (double)SHELLSIM_MAX_SHELLS ? (long long)x : SHELLSIM_MAX_SHELLS;
 }
 
-/* Per-run draws of replication rep, held in slot j of the block. */
 static void draw_per_run(const shellsim_scenario *s, shellsim_engine_ws *ws, uint64_t seed, uint64_t rep, size_t j)
 {
     int H = s->horizon_days;
@@ -169,6 +196,7 @@ static void draw_per_run(const shellsim_scenario *s, shellsim_engine_ws *ws, uin
         shellsim_pcg32_seed_stream(&p->gd, seed, rep, d->detect_key);
         p->stock = shellsim_dist_sample_count(&d->supplier_stock, &p->r);
         p->production = fmax(0.0, shellsim_dist_sample(&d->production_per_day, &p->r));
+        p->produced_floor = 0.0; /* floor(0 * P) */
         p->t_next = fmax(0.0, shellsim_dist_sample(&d->first_day, &p->r));
         p->stop_day = shellsim_dist_sample(&d->stop_day, &p->r);
         p->spc = shellsim_dist_sample_count(&d->shells_per_container, &p->r);
@@ -180,8 +208,48 @@ static void draw_per_run(const shellsim_scenario *s, shellsim_engine_ws *ws, uin
 }
 
 /* Step 2 for one pipeline on day d. Returns -1 past the departure cap. */
-static int departures(const shellsim_scenario *s, const shellsim_pipeline *d, pipe_run *p, long long *arrivals,
-                      size_t cap, int day)
+/* Book `shells` to arrive on day `arrive` (day <= arrive < H). Returns 0 or
+ * -2 (out of memory). */
+static int book(long long *ring, size_t cap, overflow *late, size_t j, int day, long long arrive, long long shells)
+{
+    if (arrive - day < RING) {
+        long long *slot = &ring[(size_t)(arrive % RING) * cap];
+        *slot = sat_add(*slot, shells);
+        return 0;
+    }
+    if (late->n == late->cap) {
+        size_t ncap = late->cap ? 2 * late->cap : 64;
+        pending *it = shellsim_realloc(late->item, ncap * sizeof *it);
+        if (!it)
+            return -2;
+        late->item = it;
+        late->cap = ncap;
+    }
+    late->item[late->n++] = (pending){j, arrive, shells};
+    return 0;
+}
+
+/* Move the overflow shipments now within RING days into the ring. */
+static void unlate(long long *ring, size_t cap, overflow *late, int day)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < late->n; i++) {
+        pending *it = &late->item[i];
+        if (it->day - day < RING) {
+            long long *slot = &ring[(size_t)(it->day % RING) * cap + it->j];
+            *slot = sat_add(*slot, it->shells);
+        } else {
+            late->item[k++] = *it;
+        }
+    }
+    late->n = k;
+}
+
+/* Step 2 for one pipeline of replication slot j on day d. Returns 0, -1 past
+ * the departure cap, or -2 when out of memory. ring points at the
+ * pipeline's ring, slot j. */
+static int departures(const shellsim_scenario *s, const shellsim_pipeline *d, pipe_run *p, long long *ring,
+                      size_t cap, overflow *late, size_t j, int day)
 {
     int H = s->horizon_days;
     double next_day = day + 1.0;
@@ -203,10 +271,8 @@ static int departures(const shellsim_scenario *s, const shellsim_pipeline *d, pi
                 p->seen++;
             long long usable = shipped - (long long)round((double)shipped * p->loss);
             double arrive = floor(p->t_next + transit);
-            if (arrive < H) {
-                long long *slot = &arrivals[(size_t)arrive * cap];
-                *slot = sat_add(*slot, usable);
-            }
+            if (arrive < H && book(ring, cap, late, j, day, (long long)arrive, usable) != 0)
+                return -2;
         }
         if (shipped < load && p->exhausted_day == H)
             p->exhausted_day = day;
@@ -226,21 +292,29 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
     const size_t ratio_series = pipe_series0 + (size_t)np * PIPE_NSERIES;
     size_t first_dead = SIZE_MAX;
     int dead_day = 0, dead_pipe = 0;
-    memset(ws->arrivals, 0, (size_t)np * (size_t)H * cap * sizeof *ws->arrivals);
+    memset(ws->ring, 0, (size_t)np * RING * cap * sizeof *ws->ring);
+    for (int i = 0; i < np; i++)
+        ws->late[i].n = 0;
     for (size_t j = 0; j < cnt; j++) {
         draw_per_run(s, ws, seed, rep0 + j, j);
         ws->dead[j] = 0;
     }
 
     for (int day = 0; day < H; day++) {
+        for (int i = 0; i < np; i++)
+            if (ws->late[i].n)
+                unlate(ws->ring + (size_t)i * RING * cap, cap, &ws->late[i], day);
         for (size_t j = 0; j < cnt; j++) {
             if (ws->dead[j])
                 continue;
             for (int i = 0; i < np; i++) {
                 pipe_run *p = &ws->pipes[(size_t)i * cap + j];
-                long long *arr = ws->arrivals + (size_t)i * (size_t)H * cap + j;
-                p->stock = sat_add(p->stock, produced(p->production, day));
-                if (departures(s, &s->pipes[i], p, arr, cap, day) != 0) {
+                long long *ring = ws->ring + (size_t)i * RING * cap + j;
+                p->stock = sat_add(p->stock, produced(p, day));
+                int rc = departures(s, &s->pipes[i], p, ring, cap, &ws->late[i], j, day);
+                if (rc == -2)
+                    return -2;
+                if (rc != 0) {
                     /* Stop this replication; the lowest one is reported. */
                     ws->dead[j] = 1;
                     if (j < first_dead) {
@@ -255,7 +329,9 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
                 continue;
             for (int i = 0; i < np; i++) {
                 pipe_run *p = &ws->pipes[(size_t)i * cap + j];
-                long long due = ws->arrivals[((size_t)i * (size_t)H + (size_t)day) * cap + j];
+                long long *slot = &ws->ring[((size_t)i * RING + (size_t)(day % RING)) * cap + j];
+                long long due = *slot;
+                *slot = 0;
                 side_run *to = &ws->sides[(size_t)s->pipes[i].to * cap + j];
                 to->stock = sat_add(to->stock, due);
                 p->delivered = sat_add(p->delivered, due);

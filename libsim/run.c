@@ -21,10 +21,11 @@
 #include "alloc.h"
 #include "engine.h"
 
-/* A block's state (mostly its arrival slots) should stay in L2. Measured on
- * najin-dunay (2 MB L2): 64 replications a block beat 32 and 128..1024. */
+/* Large blocks let each day's quantile bins be reused from cache across many
+ * replications; the block's own state (about 600 bytes per pipeline and
+ * replication, mostly the ring of shells in transit) should stay in L2. */
 #define BLOCK_BUFFER_BYTES (1u << 20)
-#define MAX_BLOCK 64
+#define MAX_BLOCK 1024
 
 static void set_error(shellsim_error *err, shellsim_status st, const char *msg)
 {
@@ -385,9 +386,9 @@ shellsim_status shellsim_run_range(const shellsim_scenario *s, const shellsim_ru
     }
     for (size_t i = 0; i < r->nseries; i++)
         sh.on[r->series[i].index] = 1;
-    /* Block size: as large as MAX_BLOCK while the block's arrival slots
-     * stay near BLOCK_BUFFER_BYTES. The result does not depend on it. */
-    size_t per_rep = (size_t)s->npipes * (size_t)s->horizon_days + nser + r->ncolumns;
+    /* Block size: as large as MAX_BLOCK while the block's state stays near
+     * BLOCK_BUFFER_BYTES. The result does not depend on it. */
+    size_t per_rep = (size_t)s->npipes * 80 + (size_t)s->nsides * 12 + nser + r->ncolumns;
     uint64_t block = BLOCK_BUFFER_BYTES / (per_rep * sizeof(double));
     sh.block = block < 1 ? 1 : block > MAX_BLOCK ? MAX_BLOCK : block;
 
