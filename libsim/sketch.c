@@ -148,7 +148,8 @@ int shellsim_sketch_add_nonneg(shellsim_sketch *s, const double *v, size_t n, do
             return -1;
     }
     const int shift = SHIFT(s);
-    uint32_t *c = b->count - b->lo;
+    const uint64_t lo = b->lo;
+    uint32_t *c = b->count; /* NULL when every value is 0 */
     uint64_t zeros = 0;
     for (size_t i = 0; i < n; i++) {
         uint64_t bits;
@@ -156,7 +157,7 @@ int shellsim_sketch_add_nonneg(shellsim_sketch *s, const double *v, size_t n, do
         if (bits == 0)
             zeros++;
         else
-            c[bits >> shift]++;
+            c[(bits >> shift) - lo]++;
     }
     s->zero += zeros;
     s->unspilled += n - zeros;

@@ -1,0 +1,42 @@
+"""shellsim: Monte Carlo estimates of what an arms pipeline means on the
+battlefield -- Python bindings (ctypes) of libshellsim.
+
+    >>> import shellsim
+    >>> with shellsim.Scenario.from_file("scenarios/najin-dunay.ini") as s:
+    ...     r = s.run(replications=10000, seed=1)
+    >>> r.metrics["russia.extra_per_day"]["mean"]
+    >>> r.series("russia.extra")["p50"]          # numpy array, one per day
+    >>> from shellsim.plot import fan_chart
+    >>> fan_chart(r, "russia.extra").figure.savefig("fan.png")
+
+The API mirrors include/shellsim.h one to one: Scenario (shellsim_scenario),
+Scenario.run (shellsim_run), Result (shellsim_result). Errors raise
+shellsim.Error subclasses carrying the C message. The library is found
+through SHELLSIM_LIBRARY, next to this package, in the source tree's meson
+build directory, then on the system; its version is checked at import.
+"""
+
+from ._version import __version__
+from ._errors import (ClosedError, Error, FileError, InvalidArgumentError,
+                      LimitError, NoRunsError, NotFoundError, OutOfMemoryError,
+                      RunInterrupted, ScenarioError)
+from ._core import Result, Scenario, library_path, library_version
+
+# Show the public names as shellsim.X in reprs and tracebacks.
+for _cls in (Scenario, Result, Error, ScenarioError, FileError,
+             InvalidArgumentError, NotFoundError, LimitError, RunInterrupted,
+             NoRunsError, OutOfMemoryError, ClosedError):
+    _cls.__module__ = "shellsim"
+del _cls
+
+BANDS = ("mean", "p05", "p25", "p50", "p75", "p95")
+MAX_HORIZON_DAYS = 36500
+MAX_REPLICATIONS = 1 << 40
+
+__all__ = [
+    "__version__", "library_version", "library_path", "Scenario", "Result",
+    "Error", "ScenarioError", "FileError", "InvalidArgumentError",
+    "NotFoundError", "LimitError", "RunInterrupted", "NoRunsError",
+    "OutOfMemoryError", "ClosedError", "BANDS", "MAX_HORIZON_DAYS",
+    "MAX_REPLICATIONS",
+]

@@ -1,0 +1,608 @@
+"""_core.py: Scenario and Result, the two handles of the C API.
+
+Ownership: each object owns one C handle and frees it exactly once, at the
+first of close(), the end of a `with` block, or garbage collection. A close()
+while another Python thread is still inside a call on the same handle (say, a
+long run) does not free it under that call: the handle is marked closed at
+once (new calls raise ClosedError) and freed when the last call returns.
+
+Threads: a Scenario may be run from several Python threads at once (the C
+scenario is immutable); a Result may be read from several threads at once.
+ctypes releases the GIL for the duration of every C call (the library is a
+ctypes.CDLL, not a PyDLL), so runs in different threads proceed in parallel
+and other Python threads keep running during a run.
+"""
+
+import ctypes
+import datetime
+import math
+import operator
+import os
+import signal
+import threading
+
+import numpy as np
+
+from . import _errors, _lib
+from ._errors import ClosedError
+from ._lib import lib
+
+# Live C handles, by kind: for tests of deterministic freeing.
+_live_lock = threading.Lock()
+_live = {"scenario": 0, "result": 0}
+
+
+def _live_handles():
+    """{"scenario": n, "result": n}: C handles allocated and not yet freed."""
+    with _live_lock:
+        return dict(_live)
+
+
+def _number(x):
+    """A C double as the CLI's JSON has it: None for NaN and +-inf (JSON
+    null), else the float."""
+    return x if math.isfinite(x) else None
+
+
+class _Handle:
+    """An owned C handle with deterministic, thread-safe freeing."""
+
+    _kind = None       # "scenario" or "result"
+    _cfree = None      # the C _free function
+
+    def __init__(self, ptr):
+        self._lock = threading.Lock()
+        self._users = 0
+        self._closing = False
+        self._ptr = ptr
+        with _live_lock:
+            _live[self._kind] += 1
+
+    @property
+    def closed(self):
+        """True once close() was called (or the with block ended)."""
+        return self._closing or self._ptr is None
+
+    def _acquire(self):
+        with self._lock:
+            if self._closing or self._ptr is None:
+                raise ClosedError("this shellsim.%s is closed"
+                                  % type(self).__name__)
+            self._users += 1
+            return self._ptr
+
+    def _release(self):
+        with self._lock:
+            self._users -= 1
+            ptr = None
+            if self._closing and self._users == 0 and self._ptr is not None:
+                ptr, self._ptr = self._ptr, None
+        if ptr is not None:
+            self._free(ptr)
+
+    def _check_open(self):
+        if self._closing or self._ptr is None:
+            raise ClosedError("this shellsim.%s is closed" % type(self).__name__)
+
+    def _free(self, ptr):
+        type(self)._cfree(ptr)
+        with _live_lock:
+            _live[self._kind] -= 1
+
+    def close(self):
+        """Free the C handle now. Idempotent. Later use raises ClosedError."""
+        lock = getattr(self, "_lock", None)
+        if lock is None:  # __init__ did not finish
+            return
+        with lock:
+            if self._closing or self._ptr is None:
+                return
+            self._closing = True
+            if self._users:
+                return  # the last _release() frees it
+            ptr, self._ptr = self._ptr, None
+        self._free(ptr)
+
+    def __enter__(self):
+        self._check_open()
+        return self
+
+    # Two Python objects owning one C handle would free it twice.
+    def __reduce_ex__(self, protocol):
+        raise TypeError("a shellsim.%s owns a C handle: it cannot be copied "
+                        "or pickled" % type(self).__name__)
+
+    def __copy__(self):
+        self.__reduce_ex__(0)
+
+    def __deepcopy__(self, memo):
+        self.__reduce_ex__(0)
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def __del__(self):
+        # Nobody can be inside a call (they would hold a reference), so free
+        # directly. Guarded: at interpreter exit, module globals may be gone.
+        try:
+            ptr = self.__dict__.get("_ptr")
+            if ptr is not None:
+                self._ptr = None
+                self._free(ptr)
+        except Exception:  # pragma: no cover
+            pass
+
+
+class _Use:
+    """with handle._use() as ptr: ... (a plain class: cheaper than
+    contextlib for the bulk accessors)."""
+    __slots__ = ("h",)
+
+    def __init__(self, h):
+        self.h = h
+
+    def __enter__(self):
+        return self.h._acquire()
+
+    def __exit__(self, *exc):
+        self.h._release()
+        return False
+
+
+def _parse_date(s):
+    if s is None:
+        return None
+    return datetime.date.fromisoformat(s)
+
+
+# ----------------------------------------------------------------- scenario
+
+class Scenario(_Handle):
+    """A loaded, validated scenario (shellsim_scenario): immutable, usable
+    from several threads at once.
+
+    Load with Scenario.from_file(path) or Scenario.from_string(text); run
+    with scenario.run(...). Free with close() or a `with` block (or leave it
+    to the garbage collector).
+    """
+
+    _kind = "scenario"
+    _cfree = staticmethod(lib.shellsim_scenario_free)
+
+    def __init__(self, _ptr):
+        """Not for direct use: see from_file() and from_string()."""
+        if not isinstance(_ptr, _lib.ScenarioP) or not _ptr:
+            raise TypeError("use Scenario.from_file() or Scenario.from_string()")
+        super().__init__(_ptr)
+        self._name = _lib.decode(lib.shellsim_scenario_name(_ptr))
+        self._horizon_days = lib.shellsim_scenario_horizon_days(_ptr)
+        self._start_date = _parse_date(
+            _lib.decode(lib.shellsim_scenario_start_date(_ptr)))
+
+    @classmethod
+    def from_file(cls, path):
+        """Load and validate a scenario file (shellsim_scenario_load_file).
+
+        Raises ScenarioError ("PATH:LINE: [section] key: what is wrong") for
+        an invalid scenario and FileError (an OSError) for an unreadable file.
+        """
+        bpath = os.fsencode(path)
+        out = _lib.ScenarioP()
+        err = _lib.ShellsimError()
+        st = lib.shellsim_scenario_load_file(bpath, ctypes.byref(out),
+                                             ctypes.byref(err))
+        if st != _lib.OK:
+            raise _errors.from_record(st, err)
+        return cls(out)
+
+    @classmethod
+    def from_string(cls, text, name="<string>"):
+        """Load and validate a scenario from text (str, encoded as UTF-8, or
+        bytes) with shellsim_scenario_load_buffer. name stands for the file
+        name in error messages."""
+        data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
+        bname = name.encode("utf-8") if isinstance(name, str) else name
+        out = _lib.ScenarioP()
+        err = _lib.ShellsimError()
+        st = lib.shellsim_scenario_load_buffer(data, len(data), bname,
+                                               ctypes.byref(out),
+                                               ctypes.byref(err))
+        if st != _lib.OK:
+            raise _errors.from_record(st, err)
+        return cls(out)
+
+    @property
+    def name(self):
+        """The [scenario] name (or the file name when the key is absent)."""
+        self._check_open()
+        return self._name
+
+    @property
+    def horizon_days(self):
+        """H, the number of days simulated (1 .. 36500)."""
+        self._check_open()
+        return self._horizon_days
+
+    @property
+    def start_date(self):
+        """The date of day 0 (datetime.date), or None."""
+        self._check_open()
+        return self._start_date
+
+    def __repr__(self):
+        if self.closed:
+            return "<shellsim.Scenario (closed)>"
+        return "<shellsim.Scenario %r: %d days%s>" % (
+            self._name, self._horizon_days,
+            " from %s" % self._start_date if self._start_date else "")
+
+    def run(self, replications=10000, seed=1, threads=0, keep_runs=False,
+            series="all", progress=None):
+        """Run the Monte Carlo simulation (shellsim_run); return a Result.
+
+        replications  1 .. 2**40
+        seed          0 .. 2**64-1; the result depends only on the scenario,
+                      the seed, the replications and series, never on threads
+        threads       0 .. 1024; 0 = all cores
+        keep_runs     keep every run's metric values (8 bytes per metric per
+                      replication) for Result.runs()
+        series        "all", "none", or names: "a.b,c.d" or a list of them
+        progress      None or callable(done, total), called between blocks of
+                      replications from this thread; a true return value
+                      stops the run (RunInterrupted), an exception it raises
+                      stops the run and is re-raised here.
+
+        The GIL is released while the library computes. Ctrl-C
+        (KeyboardInterrupt) stops a run made from the main thread within one
+        block of replications and is re-raised here.
+        """
+        # Only what the C types cannot hold is checked here (ctypes would
+        # wrap it silently); the library checks the ranges, with its message.
+        reps = _int_in(replications, 0, 2**64 - 1,
+                       "replications must be in 1 .. 2^40")
+        seed = _int_in(seed, 0, 2**64 - 1, "seed must be in 0 .. 2^64-1")
+        threads = _int_in(threads, -2**31, 2**31 - 1,
+                          "threads must be in 0 .. 1024 (0: all cores)")
+        if series is None:
+            series = "all"
+        elif not isinstance(series, (str, bytes)):
+            series = ",".join(series)
+        bseries = series.encode("utf-8") if isinstance(series, str) else series
+        if progress is not None and not callable(progress):
+            raise TypeError("progress must be callable(done, total) or None")
+
+        opts = _lib.ShellsimRunOptions()
+        lib.shellsim_run_options_init(ctypes.byref(opts))
+        opts.replications = reps
+        opts.seed = seed
+        opts.threads = threads
+        opts.keep_runs = 1 if keep_runs else 0
+        opts.series = bseries
+        out = _lib.ResultP()
+        err = _lib.ShellsimError()
+        ptr = self._acquire()
+        try:
+            st = _Interruptible(progress).run(ptr, opts, out, err)
+        finally:
+            self._release()
+        if st != _lib.OK:
+            raise _errors.from_record(st, err)
+        return Result(out, self._name, self._start_date)
+
+
+def _int_in(x, lo, hi, message):
+    x = operator.index(x)
+    if not lo <= x <= hi:
+        raise _errors.make(_lib.EINVAL, "%s, not %d" % (message, x))
+    return x
+
+
+class _Interruptible:
+    """One call of shellsim_run with a progress callback that turns Ctrl-C
+    and exceptions into a clean stop.
+
+    How Ctrl-C works: Python runs signal handlers only in the main thread,
+    between bytecodes. During shellsim_run the main thread is in C with the
+    GIL released, so nothing happens until the library calls the progress
+    callback, which re-enters Python. The handler then runs at the very
+    first bytecode of the callback, before any try block could catch what
+    it raises, and ctypes would swallow a KeyboardInterrupt raised there
+    ("Exception ignored on calling ctypes callback function") while the run
+    went on. So, for the duration of a run from the main thread, the SIGINT
+    handler is wrapped: the wrapper calls the handler that was installed
+    (Python's default one raises KeyboardInterrupt), keeps what it raises
+    instead of letting it escape, and the callback, seeing it, returns 1:
+    the library stops between two blocks of replications with
+    SHELLSIM_EINTERRUPTED. Once shellsim_run has returned and the handler is
+    restored, the kept exception is raised. A handler that returns normally
+    lets the run go on. SIG_IGN and SIG_DFL are left alone.
+    """
+
+    def __init__(self, progress):
+        self.progress = progress
+        self.exc = None         # an exception to re-raise after the run
+        self.previous = None    # the SIGINT handler in place before the run
+
+    def _on_sigint(self, signum, frame):
+        try:
+            self.previous(signum, frame)
+        except BaseException as e:
+            if self.exc is None:
+                self.exc = e
+
+    def _callback(self, user, done, total):
+        try:
+            if self.exc is not None:
+                return 1
+            if self.progress is not None:
+                stop = self.progress(done, total)
+                if self.exc is not None:
+                    return 1
+                return 1 if stop else 0
+            return 0
+        except BaseException as e:  # includes KeyboardInterrupt
+            if self.exc is None:
+                self.exc = e
+            return 1
+
+    def run(self, ptr, opts, out, err):
+        main = threading.current_thread() is threading.main_thread()
+        wrap = False
+        if main:
+            try:
+                self.previous = signal.getsignal(signal.SIGINT)
+                wrap = callable(self.previous)
+            except (ValueError, AttributeError):  # pragma: no cover
+                wrap = False
+        if self.progress is None and not wrap:
+            # No Python code to run and no signal to watch: run bare.
+            return lib.shellsim_run(ptr, ctypes.byref(opts), ctypes.byref(out),
+                                    ctypes.byref(err))
+        cb = _lib.PROGRESS_FN(self._callback)  # kept alive by this frame
+        opts.progress = cb
+        if wrap:
+            signal.signal(signal.SIGINT, self._on_sigint)
+        try:
+            st = lib.shellsim_run(ptr, ctypes.byref(opts), ctypes.byref(out),
+                                  ctypes.byref(err))
+        finally:
+            if wrap:
+                # signal.signal() first runs any pending handler: a Ctrl-C
+                # that came after the last callback is still caught.
+                signal.signal(signal.SIGINT, self.previous)
+        if self.exc is not None:
+            if st == _lib.OK:  # it finished before the stop took effect
+                lib.shellsim_result_free(out)
+            exc, self.exc = self.exc, None
+            raise exc
+        return st
+
+
+# ------------------------------------------------------------------- result
+
+class Result(_Handle):
+    """The outcome of a run (shellsim_result): immutable, readable from
+    several threads at once.
+
+    metrics, metric_names, series_names, series(name), runs(name),
+    to_dict(); free with close() or a `with` block (or leave it to the
+    garbage collector). Using a closed Result raises ClosedError.
+    """
+
+    _kind = "result"
+    _cfree = staticmethod(lib.shellsim_result_free)
+
+    def __init__(self, _ptr, scenario_name=None, start_date=None):
+        """Not for direct use: see Scenario.run()."""
+        if not isinstance(_ptr, _lib.ResultP) or not _ptr:
+            raise TypeError("a Result comes from Scenario.run()")
+        super().__init__(_ptr)
+        self._scenario_name = scenario_name
+        self._start_date = start_date
+        self._replications = lib.shellsim_result_replications(_ptr)
+        self._seed = lib.shellsim_result_seed(_ptr)
+        self._horizon_days = lib.shellsim_result_horizon_days(_ptr)
+        self._metric_names = tuple(
+            _lib.decode(lib.shellsim_result_metric_name(_ptr, i))
+            for i in range(lib.shellsim_result_metric_count(_ptr)))
+        self._series_names = tuple(
+            _lib.decode(lib.shellsim_result_series_name(_ptr, i))
+            for i in range(lib.shellsim_result_series_count(_ptr)))
+
+    def _use(self):
+        return _Use(self)
+
+    # plain data, copied when the run returned
+    @property
+    def scenario_name(self):
+        """The name of the scenario that was run."""
+        self._check_open()
+        return self._scenario_name
+
+    @property
+    def start_date(self):
+        """The scenario's start_date (datetime.date of day 0) or None."""
+        self._check_open()
+        return self._start_date
+
+    @property
+    def replications(self):
+        self._check_open()
+        return self._replications
+
+    @property
+    def seed(self):
+        self._check_open()
+        return self._seed
+
+    @property
+    def horizon_days(self):
+        self._check_open()
+        return self._horizon_days
+
+    @property
+    def metric_names(self):
+        """Metric names, e.g. "nk.delivered", in the order of the CLI's JSON."""
+        self._check_open()
+        return list(self._metric_names)
+
+    @property
+    def series_names(self):
+        """Names of the series summarised by the run, e.g. "russia.extra"."""
+        self._check_open()
+        return list(self._series_names)
+
+    @property
+    def days(self):
+        """numpy array 0 .. H-1."""
+        self._check_open()
+        return np.arange(self._horizon_days)
+
+    @property
+    def dates(self):
+        """numpy datetime64[D] array of the H days, or None without a
+        start_date."""
+        self._check_open()
+        if self._start_date is None:
+            return None
+        return np.datetime64(self._start_date, "D") + np.arange(self._horizon_days)
+
+    def __repr__(self):
+        if self.closed:
+            return "<shellsim.Result (closed)>"
+        return "<shellsim.Result %r: %d replications, seed %d, %d days>" % (
+            self._scenario_name, self._replications, self._seed,
+            self._horizon_days)
+
+    # metrics
+    def metric_stats(self, name):
+        """Statistics of one metric (shellsim_result_metric_stats), as the
+        CLI's JSON has them: n, mean, sd, sem, ci95 [lo, hi], min, p05, p25,
+        p50, p75, p95, max, and undefined for a fire_ratio. A statistic that
+        does not exist (NaN in C) is None."""
+        with self._use() as ptr:
+            return self._stats(ptr, name)
+
+    def _stats(self, ptr, name):
+        st = _lib.ShellsimStats()
+        code = lib.shellsim_result_metric_stats(ptr, _bname(name),
+                                                ctypes.byref(st))
+        if code != _lib.OK:
+            raise _errors.make(code, "%s: %r (metrics: %s)" % (
+                _lib.errstr(code), name, ", ".join(self._metric_names)))
+        f = _number
+        d = {"n": st.n, "mean": f(st.mean), "sd": f(st.sd), "sem": f(st.sem),
+             "ci95": [f(st.ci95_lo), f(st.ci95_hi)], "min": f(st.min),
+             "p05": f(st.p05), "p25": f(st.p25), "p50": f(st.p50),
+             "p75": f(st.p75), "p95": f(st.p95), "max": f(st.max)}
+        if name.endswith(".fire_ratio"):
+            d["undefined"] = st.undefined
+        return d
+
+    @property
+    def metrics(self):
+        """dict: metric name -> statistics (see metric_stats), equal to the
+        "metrics" of the CLI's JSON. A new dict at each access."""
+        with self._use() as ptr:
+            return {n: self._stats(ptr, n) for n in self._metric_names}
+
+    def runs(self, name):
+        """numpy float64 array of a metric's value in each replication, in
+        replication order (shellsim_result_metric_runs). Needs a run with
+        keep_runs=True. A fire_ratio run where B fired nothing is NaN."""
+        with self._use() as ptr:
+            out = np.empty(self._replications, dtype=np.float64)
+            code = lib.shellsim_result_metric_runs(
+                ptr, _bname(name), out.ctypes.data_as(ctypes.POINTER(ctypes.c_double)),
+                out.size)
+            if code == _lib.ENORUNS:
+                raise _errors.make(code, "per-run values of %r were not kept: "
+                                   "run with keep_runs=True (8 bytes per metric "
+                                   "per replication)" % name)
+            if code != _lib.OK:
+                raise _errors.make(code, "%s: %r (metrics: %s)" % (
+                    _lib.errstr(code), name, ", ".join(self._metric_names)))
+            return out
+
+    metric_runs = runs
+
+    # series
+    def series_band(self, name, band):
+        """One band ("mean", "p05", "p25", "p50", "p75", "p95", or its index
+        0..5) of a series, days 0..H-1, as a numpy float64 array
+        (shellsim_result_series_band). Days without a value are NaN."""
+        with self._use() as ptr:
+            return self._band(ptr, name, band)
+
+    def _band(self, ptr, name, band, out=None):
+        if isinstance(band, str):
+            try:
+                band = _lib.BANDS.index(band)
+            except ValueError:
+                raise _errors.make(_lib.EINVAL, "no band %r (bands: %s)" % (
+                    band, ", ".join(_lib.BANDS))) from None
+        if out is None:
+            out = np.empty(self._horizon_days, dtype=np.float64)
+        code = lib.shellsim_result_series_band(
+            ptr, _bname(name), int(band),
+            out.ctypes.data_as(ctypes.POINTER(ctypes.c_double)), out.size)
+        if code == _lib.ENOTFOUND:
+            raise _errors.make(code, "no series %r in this result (series: %s; "
+                               "run with series=\"all\" or name it in series=)"
+                               % (name, ", ".join(self._series_names) or "none"))
+        if code != _lib.OK:
+            raise _errors.make(code)
+        return out
+
+    def series(self, name):
+        """dict band -> numpy float64 array of length H for "mean", "p05",
+        "p25", "p50", "p75", "p95": the per-day bands of a series."""
+        with self._use() as ptr:
+            return {b: self._band(ptr, name, i) for i, b in enumerate(_lib.BANDS)}
+
+    def to_dict(self, series=True):
+        """The CLI's --json object, value for value: scenario, replications,
+        seed, horizon_days, metrics, series (lists of floats; None where C
+        has NaN, as JSON null). series=False leaves "series" empty."""
+        with self._use() as ptr:
+            out_series = {}
+            if series:
+                buf = np.empty(self._horizon_days, dtype=np.float64)
+                for name in self._series_names:
+                    d = {}
+                    for i, b in enumerate(_lib.BANDS):
+                        self._band(ptr, name, i, buf)
+                        d[b] = _json_list(buf)
+                    out_series[name] = d
+            return {"scenario": self._scenario_name,
+                    "replications": self._replications,
+                    "seed": self._seed,
+                    "horizon_days": self._horizon_days,
+                    "metrics": {n: self._stats(ptr, n) for n in self._metric_names},
+                    "series": out_series}
+
+
+def _bname(name):
+    if not isinstance(name, str):
+        raise TypeError("a metric or series name is a str, not %s"
+                        % type(name).__name__)
+    return name.encode("utf-8")
+
+
+def _json_list(a):
+    """A float array as a list, with None for NaN and +-inf (JSON null)."""
+    lst = a.tolist()
+    if not np.isfinite(a).all():
+        lst = [x if math.isfinite(x) else None for x in lst]
+    return lst
+
+
+def library_version():
+    """The loaded library's version, "MAJOR.MINOR.PATCH" (shellsim_version)."""
+    return _lib.decode(lib.shellsim_version())
+
+
+def library_path():
+    """The path of the loaded libshellsim."""
+    return _lib.path

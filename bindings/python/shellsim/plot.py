@@ -1,0 +1,259 @@
+"""shellsim.plot: fan charts of per-day series (matplotlib, imported only
+when a chart is drawn).
+
+    fan_chart(result, "russia.extra")        # a Result, or the CLI's JSON dict
+
+draws the median (p50) as a line, the 50% band (p25-p75) darker and the 90%
+band (p05-p95) lighter, over dates when the start date is known, else over
+days 0 .. H-1.
+
+As a program, it turns the CLI's JSON into a PNG (the C CLI's
+`shellsim run --plot FILE.png` calls exactly this):
+
+    python3 -m shellsim.plot RESULT.json OUT.png [--start-date YYYY-MM-DD]
+                             [--series NAME ...] [--title TEXT] [--dpi N] [-q]
+
+RESULT.json may be "-" for standard input. By default it draws the headline
+series of each side, SIDE.fire and SIDE.extra, one panel per side. Exit
+status: 0 done, 1 failure (message on standard error), 2 bad command line.
+
+This module needs only numpy and matplotlib when it draws from a JSON dict:
+it never calls the C library itself.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import sys
+
+import numpy as np
+
+BANDS = ("mean", "p05", "p25", "p50", "p75", "p95")
+
+
+def _pyplot():
+    """matplotlib.pyplot, on the Agg backend when there is no display."""
+    import matplotlib
+    if "matplotlib.pyplot" not in sys.modules and sys.platform.startswith("linux") \
+            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") \
+            and not os.environ.get("MPLBACKEND"):
+        matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    return plt
+
+
+def _as_date(x):
+    """A start date from a str 'YYYY-MM-DD', a date/datetime or a
+    numpy.datetime64, as a datetime.date; None stays None."""
+    if x is None:
+        return None
+    if isinstance(x, datetime.datetime):
+        return x.date()
+    if isinstance(x, datetime.date):
+        return x
+    if isinstance(x, np.datetime64):
+        return x.astype("datetime64[D]").astype(datetime.date)
+    return datetime.date.fromisoformat(str(x))
+
+
+def _bands_of(result, series):
+    """dict band -> float64 array of one series, from a Result (anything with
+    .series(name)) or from the CLI's JSON dict (None -> NaN)."""
+    if isinstance(result, dict):
+        all_series = result.get("series") or {}
+        if series not in all_series:
+            raise KeyError("no series %r in this JSON (series: %s)%s" % (
+                series, ", ".join(all_series) or "none",
+                "" if all_series else "; run shellsim without --series none"))
+        d = all_series[series]
+        return {b: np.array(d[b], dtype=np.float64) for b in BANDS}
+    return result.series(series)
+
+
+def _start_of(result, scenario, start_date):
+    """The start date: start_date if given, else scenario's, else the
+    result's (a Result remembers its scenario's; a JSON dict may carry a
+    "start_date" key)."""
+    if start_date is not None:
+        return _as_date(start_date)
+    if scenario is not None:
+        return _as_date(getattr(scenario, "start_date", None))
+    if isinstance(result, dict):
+        return _as_date(result.get("start_date"))
+    return _as_date(getattr(result, "start_date", None))
+
+
+def fan_chart(result, series, ax=None, *, scenario=None, start_date=None,
+              label=None, color=None, show_mean=False, title=None):
+    """Draw a fan chart of one series and return the matplotlib Axes.
+
+    result      a shellsim.Result, or a dict loaded from the CLI's --json
+    series      the series name, e.g. "russia.extra"
+    ax          the Axes to draw on; None makes a new figure (pyplot, with
+                the Agg backend when there is no display)
+    scenario    optional: take the start date from this Scenario
+    start_date  optional: the date of day 0 (str YYYY-MM-DD, datetime.date or
+                numpy.datetime64); overrides scenario and result. Without
+                any, the x axis is days 0 .. H-1.
+    label       legend label of the median line (default: the series name)
+    color       a matplotlib colour (default: the next of the Axes' cycle)
+    show_mean   also draw the mean as a dashed line
+    title       Axes title (default: none on a given ax, the series name on
+                a new figure)
+    """
+    bands = _bands_of(result, series)
+    start = _start_of(result, scenario, start_date)
+    H = len(bands["p50"])
+    if start is not None:
+        x = np.datetime64(start, "D") + np.arange(H)
+    else:
+        x = np.arange(H)
+    new = ax is None
+    if new:
+        plt = _pyplot()
+        _, ax = plt.subplots(figsize=(9, 4.5), layout="constrained")
+    label = series if label is None else label
+    (line,) = ax.plot(x, bands["p50"], color=color, linewidth=1.6,
+                      label="%s: median" % label)
+    c = line.get_color()
+    ax.fill_between(x, bands["p25"], bands["p75"], color=c, alpha=0.35,
+                    linewidth=0, label="%s: 50%% (p25-p75)" % label)
+    ax.fill_between(x, bands["p05"], bands["p95"], color=c, alpha=0.15,
+                    linewidth=0, label="%s: 90%% (p05-p95)" % label)
+    if show_mean:
+        ax.plot(x, bands["mean"], color=c, linewidth=1, linestyle="--",
+                label="%s: mean" % label)
+    if start is not None:
+        import matplotlib.dates as mdates
+        locator = mdates.AutoDateLocator()
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        ax.set_xlabel("date (day 0 = %s)" % start.isoformat())
+    else:
+        ax.set_xlabel("day")
+    ax.set_xlim(x[0], x[-1])
+    ax.set_ylabel("shells per day" if series.endswith((".fire", ".extra"))
+                  else series)
+    ax.grid(True, alpha=0.3)
+    if title is not None:
+        ax.set_title(title)
+    elif new:
+        ax.set_title(series)
+    ax.legend(loc="best", fontsize="small")
+    return ax
+
+
+# ------------------------------------------------------------ command line
+
+def headline_series(names):
+    """The default series of the command line: every SIDE.extra, with its
+    SIDE.fire when present, grouped as [(SIDE, [names])] in JSON order."""
+    names = list(names)
+    panels = []
+    for n in names:
+        if n.endswith(".extra"):
+            side = n[:-len(".extra")]
+            group = [side + ".fire"] if side + ".fire" in names else []
+            panels.append((side, group + [n]))
+    return panels
+
+
+def _group(names):
+    """[(prefix, [names])], one group per section prefix, in order."""
+    panels = []
+    for n in names:
+        prefix = n.rsplit(".", 1)[0]
+        for p, group in panels:
+            if p == prefix:
+                group.append(n)
+                break
+        else:
+            panels.append((prefix, [n]))
+    return panels
+
+
+def draw(data, out, series=None, start_date=None, title=None, dpi=120):
+    """Draw the CLI's JSON dict into the PNG file out: one panel per side
+    (or per section prefix of the given series). Returns the panels drawn
+    as [(prefix, [names])]."""
+    from matplotlib.figure import Figure  # no pyplot: no backend needed
+
+    names = list((data.get("series") or {}).keys())
+    if not names:
+        raise ValueError("the JSON has no series; run shellsim without "
+                         "--series none")
+    if series:
+        missing = [s for s in series if s not in names]
+        if missing:
+            raise ValueError("no series %s in the JSON (series: %s)"
+                             % (", ".join(map(repr, missing)), ", ".join(names)))
+        panels = _group(series)
+    else:
+        panels = headline_series(names)
+        if not panels:
+            raise ValueError("the JSON has no SIDE.extra series; name some "
+                             "with --series (series: %s)" % ", ".join(names))
+    fig = Figure(figsize=(10, 3.4 * len(panels) + 0.6), layout="constrained")
+    axes = fig.subplots(len(panels), 1, squeeze=False, sharex=True)[:, 0]
+    for ax, (prefix, group) in zip(axes, panels):
+        for name in group:
+            fan_chart(data, name, ax=ax, start_date=start_date, label=name)
+        ax.set_title(prefix, loc="left", fontsize="medium")
+    for ax in axes[:-1]:
+        ax.set_xlabel("")
+    if title is None:
+        title = "%s: %s replications, seed %s" % (
+            data.get("scenario", "?"), data.get("replications", "?"),
+            data.get("seed", "?"))
+    fig.suptitle(title)
+    fig.savefig(out, dpi=dpi, format="png")
+    return panels
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(
+        prog="python3 -m shellsim.plot",
+        description="Draw fan charts (median, 50%% and 90%% bands) of the "
+                    "per-day series in shellsim's JSON output into a PNG.")
+    p.add_argument("result", metavar="RESULT.json",
+                   help="output of `shellsim run SCENARIO --json` ('-': stdin)")
+    p.add_argument("out", metavar="OUT.png", help="the PNG file to write")
+    p.add_argument("--start-date", metavar="YYYY-MM-DD",
+                   help="date of day 0 (default: the JSON's start_date if "
+                        "any, else the x axis counts days)")
+    p.add_argument("--series", metavar="NAME", nargs="+",
+                   help="series to draw, one panel per section (default: "
+                        "SIDE.fire and SIDE.extra of every side)")
+    p.add_argument("--title", help="figure title")
+    p.add_argument("--dpi", type=int, default=120, help="resolution (120)")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="print nothing on success")
+    a = p.parse_args(argv)
+    if a.start_date is not None:
+        try:
+            _as_date(a.start_date)
+        except ValueError:
+            p.error("--start-date: not a date YYYY-MM-DD: %r" % a.start_date)
+    prog = "shellsim.plot"
+    try:
+        if a.result == "-":
+            data = json.load(sys.stdin)
+        else:
+            with open(a.result, encoding="utf-8") as f:
+                data = json.load(f)
+        if not isinstance(data, dict):
+            raise ValueError("%s is not shellsim's JSON object" % a.result)
+        panels = draw(data, a.out, series=a.series, start_date=a.start_date,
+                      title=a.title, dpi=a.dpi)
+    except (OSError, ValueError, KeyError) as e:
+        print("%s: %s" % (prog, e), file=sys.stderr)
+        return 1
+    if not a.quiet:
+        print("%s: wrote %s (%s)" % (prog, a.out, "; ".join(
+            ", ".join(g) for _, g in panels)), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
