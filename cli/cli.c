@@ -5,9 +5,11 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -35,7 +37,8 @@ static void usage_main(FILE *f, const char *prog)
 static void usage_run(FILE *f, const char *prog)
 {
     fprintf(f,
-            "usage: %s run SCENARIO [--reps N] [--seed S] [--threads T] [--series SPEC] [--json]\n"
+            "usage: %s run SCENARIO [--reps N] [--seed S] [--threads T] [--series SPEC]\n"
+            "                    [--json] [--plot FILE.png]\n"
             "\n"
             "Simulate SCENARIO (an INI file) and print every metric's mean, p05, p50\n"
             "and p95 as a table, or the full statistics and per-day series as JSON.\n"
@@ -47,6 +50,9 @@ static void usage_run(FILE *f, const char *prog)
             "  --series SPEC  per-day series to summarise: all (default), none, or\n"
             "                 NAME,NAME,... (e.g. russia.extra,nk.delivered_cum)\n"
             "  --json         print one JSON object on standard output\n"
+            "  --plot FILE    also draw each side's fire and extra rounds per day (median,\n"
+            "                 50%% and 90%% bands) into the PNG FILE; needs python3 with\n"
+            "                 numpy and matplotlib (Debian: python3-matplotlib)\n"
             "  -h, --help     this help\n",
             prog);
 }
@@ -132,7 +138,8 @@ static int parse(int argc, char **argv, const char *prog, cli_options *o, int pr
             memcpy(name, a, n);
             name[n] = '\0';
             int takes = is_run && (!strcmp(name, "--reps") || !strcmp(name, "--seed") ||
-                                   !strcmp(name, "--threads") || !strcmp(name, "--series"));
+                                   !strcmp(name, "--threads") || !strcmp(name, "--series") ||
+                                   !strcmp(name, "--plot"));
             int flag = is_run && !strcmp(name, "--json");
             if (!takes && !flag)
                 BAD("unknown option '%s' for %s (try %s %s --help)", name, o->command, prog, o->command);
@@ -161,6 +168,10 @@ static int parse(int argc, char **argv, const char *prog, cli_options *o, int pr
                 if (parse_u64(val, 1024, &v))
                     BAD("--threads: '%s' is not a whole number in 0 .. 1024", val);
                 o->threads = (int)v;
+            } else if (!strcmp(name, "--plot")) {
+                if (!*val)
+                    BAD("--plot needs a file name");
+                o->plot = val;
             } else {
                 o->series = val;
             }
@@ -208,6 +219,75 @@ static int on_progress(void *user, uint64_t done, uint64_t total)
             width - fill, "", total ? (int)(100.0 * (double)done / (double)total) : 100, (unsigned long long)done,
             (unsigned long long)total, eta);
     fflush(stderr);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ --plot */
+
+/* The plotting script: $SHELLSIM_PLOT, else the installed copy, else the
+ * source tree's (the build knows both paths). */
+static const char *plot_script(void)
+{
+    const char *env = getenv("SHELLSIM_PLOT");
+    if (env && *env)
+        return env;
+    if (access(SHELLSIM_PLOT_INSTALLED, R_OK) == 0)
+        return SHELLSIM_PLOT_INSTALLED;
+    return SHELLSIM_PLOT_SOURCE;
+}
+
+/* Write the result's JSON to a temporary file and run the Python plotter on
+ * it (the same code as shellsim.plot.fan_chart). Returns 0 or -1. */
+static int draw_plot(const char *prog, const shellsim_scenario *s, const shellsim_result *r, const char *out)
+{
+    char path[] = "/tmp/shellsim-plot-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        fprintf(stderr, "%s: --plot: cannot make a temporary file: %s\n", prog, strerror(errno));
+        return -1;
+    }
+    FILE *f = fdopen(fd, "w");
+    int ok = f && report_json(f, s, r) == 0;
+    if (f)
+        ok &= fclose(f) == 0;
+    else
+        close(fd);
+    if (!ok) {
+        fprintf(stderr, "%s: --plot: cannot write %s\n", prog, path);
+        unlink(path);
+        return -1;
+    }
+    const char *py = getenv("SHELLSIM_PYTHON");
+    if (!py || !*py)
+        py = access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
+    const char *start = shellsim_scenario_start_date(s);
+    char *argv[10];
+    int n = 0;
+    argv[n++] = (char *)py;
+    argv[n++] = (char *)plot_script();
+    argv[n++] = path;
+    argv[n++] = (char *)out;
+    argv[n++] = "-q";
+    if (start) {
+        argv[n++] = "--start-date";
+        argv[n++] = (char *)start;
+    }
+    argv[n] = NULL;
+    extern char **environ;
+    pid_t pid;
+    int rc = posix_spawnp(&pid, py, NULL, NULL, argv, environ), status = 0;
+    if (rc == 0 && waitpid(pid, &status, 0) < 0)
+        rc = errno;
+    unlink(path);
+    if (rc != 0) {
+        fprintf(stderr, "%s: --plot: cannot run %s: %s\n", prog, py, strerror(rc));
+        return -1;
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        fprintf(stderr, "%s: --plot: the plotter (%s %s) failed\n", prog, py, argv[1]);
+        return -1;
+    }
+    fprintf(stderr, "%s: wrote %s\n", prog, out);
     return 0;
 }
 
@@ -262,6 +342,8 @@ int cli_main(int argc, char **argv, const char *prog, cli_runner runner, void *c
             fprintf(stderr, "%s: cannot write the output\n", prog);
             rc = CLI_FAILURE;
         }
+        if (rc == CLI_OK && o.plot && draw_plot(prog, s, r, o.plot) != 0)
+            rc = CLI_FAILURE;
     }
     shellsim_result_free(r);
     shellsim_scenario_free(s);

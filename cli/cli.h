@@ -23,6 +23,7 @@ typedef struct cli_options {
     int threads;           /* --threads, default 0 = all cores */
     int json;              /* --json */
     const char *series;    /* --series, default "all" */
+    const char *plot;      /* --plot FILE.png, or NULL */
 } cli_options;
 
 /* Carries out a run; returns a status and fills *out or err. `quiet`
