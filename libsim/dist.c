@@ -16,7 +16,7 @@
  *   range90(lo, hi)       lognormal, mu = (ln lo + ln hi)/2,
  *                         sg = (ln hi - ln lo) / (2 z95), z95 = 1.6448536...
  *   gamma(k, th)          x^(k-1) e^(-x/th) / (G(k) th^k) gsl_ran_gamma
- *   exponential(m)        e^(-x/m) / m                   gsl_ran_exponential
+ *   exponential(m)        e^(-x/m) / m                   -m log(gsl_rng_uniform_pos)
  *   beta(a, b)            Beta(a, b)                     gsl_ran_beta
  *   poisson(m)            m^k e^-m / k!                  gsl_ran_poisson
  * Parameters are validated here, before any GSL call, so GSL's error handler
@@ -323,7 +323,7 @@ static double truncnormal(const shellsim_dist *d, gsl_rng *r)
         while (x < l || x > h);
         return x;
     }
-    double a = (l - m) / s, b = (h - m) / s, u = gsl_rng_uniform(r);
+    double a = (l - m) / s, b = (h - m) / s, u = gsl_rng_uniform_pos(r); /* (0, 1): no infinite end */
     if (a >= 0) { /* upper tail: work with Q for accuracy */
         double qa = gsl_cdf_ugaussian_Q(a), qb = gsl_cdf_ugaussian_Q(b);
         x = m + s * gsl_cdf_ugaussian_Qinv(qa - u * (qa - qb));
@@ -359,7 +359,9 @@ double shellsim_dist_sample(const shellsim_dist *d, gsl_rng *r)
     case SHELLSIM_DIST_GAMMA:
         return gsl_ran_gamma(r, a[0], a[1]);
     case SHELLSIM_DIST_EXPONENTIAL:
-        return gsl_ran_exponential(r, a[0]);
+        /* -mean log(u), u in (0, 1): never 0, as the support (0, inf) says
+         * (gsl_ran_exponential's log1p(-u) gives 0 for u = 0). */
+        return -a[0] * log(gsl_rng_uniform_pos(r));
     case SHELLSIM_DIST_BETA:
         return gsl_ran_beta(r, a[0], a[1]);
     case SHELLSIM_DIST_POISSON:

@@ -93,7 +93,7 @@ static int build_metrics(const shellsim_scenario *s, shellsim_result *r)
 {
     static const char *const pipe_metrics[PIPE_NCOLS] = {"shipments", "shipped", "delivered", "seen_shipments",
                                                          "exhausted_day"};
-    char name[160];
+    char name[256];
     double H = s->horizon_days;
     size_t n = (size_t)s->npipes * PIPE_NCOLS + (size_t)s->nsides * 4 + (s->compare_a >= 0);
     r->metrics = shellsim_calloc(n, sizeof *r->metrics);
@@ -134,7 +134,7 @@ static int build_metrics(const shellsim_scenario *s, shellsim_result *r)
 static int select_series(const shellsim_scenario *s, const char *spec, unsigned char *on, char *msg, size_t cap)
 {
     size_t n = shellsim_engine_nseries(s);
-    char name[160];
+    char name[256];
     int real;
     if (!spec || !strcmp(spec, "all")) {
         memset(on, 1, n);
@@ -202,7 +202,7 @@ shellsim_status shellsim_result_create(const shellsim_scenario *s, const shellsi
         for (size_t i = 0; i < nser; i++) {
             if (!on[i])
                 continue;
-            char name[160];
+            char name[256];
             int real;
             shellsim_engine_series_name(s, i, name, sizeof name, &real);
             series_desc *d = &r->series[r->nseries];

@@ -217,8 +217,8 @@ static void open_section(loader *ld, const char *text, size_t len)
     while (nm < b && isspace((unsigned char)*nm))
         nm++;
     size_t nl = (size_t)(b - nm);
-    char shown[96];
-    snprintf(shown, sizeof shown, "[%.*s]", (int)((size_t)(b - a) < 80 ? (size_t)(b - a) : 80), a);
+    char shown[256];
+    snprintf(shown, sizeof shown, "[%.*s]", (int)((size_t)(b - a) < 200 ? (size_t)(b - a) : 200), a);
 
     if (wl == 8 && !strncmp(a, "scenario", 8) && nl == 0) {
         if (ld->have_scenario) {
@@ -308,13 +308,14 @@ static char *read_line(char *str, int num, void *stream)
     if (ld->first_line && stop - start >= 3 && !memcmp(start, "\xEF\xBB\xBF", 3))
         start += 3;
     ld->first_line = 0;
-    while (start < stop && (*start == ' ' || *start == '\t'))
-        start++;
-    size_t len = (size_t)(stop - start);
-    if (len > MAX_LINE || (int)len >= num) {
+    /* The limit is on the line as written, indentation included. */
+    if ((size_t)(stop - start) > MAX_LINE || (stop - start) >= num) {
         errorf(ld, ld->line, NULL, NULL, "line longer than %d characters", MAX_LINE);
         return NULL;
     }
+    while (start < stop && (*start == ' ' || *start == '\t'))
+        start++;
+    size_t len = (size_t)(stop - start);
     memcpy(str, start, len);
     str[len] = '\0';
     if (len > 0 && str[0] == '[')
@@ -428,7 +429,7 @@ static void scenario_key(loader *ld, const char *key, const char *value)
 
 static void section_key(loader *ld, const char *key, const char *value)
 {
-    char label[96];
+    char label[256];
     const char *section = sec_label(ld, label, sizeof label);
     int side = ld->cur == SEC_SIDE;
     const keyspec *specs = side ? SIDE_KEYS : PIPE_KEYS;
@@ -487,7 +488,7 @@ static int handler(void *user, const char *section, const char *key, const char 
         return 0;
     }
     if (!*value) {
-        char label[96];
+        char label[256];
         errorf(ld, ld->line, sec_label(ld, label, sizeof label), key, "empty value");
         return 0;
     }
@@ -510,7 +511,7 @@ static void set_default(loader *ld, shellsim_dist *d, const char *expr)
 static void finish(loader *ld)
 {
     shellsim_scenario *s = ld->s;
-    char label[96];
+    char label[256];
     if (!ld->have_scenario) {
         errorf(ld, 1, "[scenario]", NULL, "section missing");
         return;
@@ -544,7 +545,7 @@ static void finish(loader *ld)
                 set_default(ld, d, "0");
         }
         sd->stream_key = 0;
-        char key[96];
+        char key[256];
         snprintf(key, sizeof key, "side %s", sd->name);
         sd->stream_key = shellsim_stream_key(key, NULL);
     }
@@ -576,7 +577,7 @@ static void finish(loader *ld)
             errorf(ld, info->key_line[K_TO], label, "to", "no side named '%s'", info->to);
             return;
         }
-        char key[96];
+        char key[256];
         snprintf(key, sizeof key, "pipeline %s", p->name);
         p->stream_key = shellsim_stream_key(key, NULL);
         p->detect_key = shellsim_stream_key(key, "detect");

@@ -111,8 +111,11 @@ int shellsim_summary_add(shellsim_summary *s, const double *v, size_t n)
             continue;
         }
         shellsim_xsum_add(&s->s1, x);
-        if (s->with_squares)
-            shellsim_xsum_add(&s->s2, x * x);
+        if (s->with_squares) { /* x^2 exactly: p + e (an FMA two-product) */
+            double p = x * x;
+            shellsim_xsum_add(&s->s2, p);
+            shellsim_xsum_add(&s->s2, fma(x, x, -p));
+        }
         if (x < s->min)
             s->min = x;
         if (x > s->max)
@@ -154,12 +157,18 @@ void shellsim_summary_stats(const shellsim_summary *s, double divisor, shellsim_
     o->mean = mean_of(s, divisor);
     o->sd = o->sem = o->ci95_lo = o->ci95_hi = NAN;
     if (s->n >= 2 && s->with_squares) {
-        double var;
-        if (s->min == s->max) {
-            var = 0.0;
-        } else {
-            long double n = (long double)s->n, s1 = shellsim_xsum_value(&s->s1);
-            long double v = (shellsim_xsum_value(&s->s2) - s1 * s1 / n) / (n - 1);
+        /* sum (x - m)^2 = S2 - 2 m S1 + n m^2, exactly, for the rounded mean
+         * m (the identity holds for any m): no cancellation, whatever the
+         * spread. Only squares of whole numbers above 2^53 are inexact. */
+        double var = 0.0;
+        if (s->min != s->max) {
+            double m = (double)(shellsim_xsum_value(&s->s1) / (long double)s->n);
+            double m2 = m * m, m2e = fma(m, m, -m2);
+            shellsim_xsum d = s->s2;
+            shellsim_xsum_add_scaled(&d, &s->s1, -2.0 * m);
+            shellsim_xsum_add_product(&d, m2, s->n);
+            shellsim_xsum_add_product(&d, m2e, s->n);
+            long double v = shellsim_xsum_value(&d) / (long double)(s->n - 1);
             var = v > 0 ? (double)v : 0.0;
         }
         o->sd = sqrt(var) / divisor;

@@ -27,6 +27,11 @@ void shellsim_xsum_init(shellsim_xsum *x);
 void shellsim_xsum_add(shellsim_xsum *x, double v);
 /* Add a signed 128-bit integer exactly. */
 void shellsim_xsum_add_i128(shellsim_xsum *x, __int128 v);
+/* x += a * k exactly (a finite double, k a whole number). Bits of the
+ * product below 2^-1074 are dropped. */
+void shellsim_xsum_add_product(shellsim_xsum *x, double a, uint64_t k);
+/* dst += c * src exactly (c finite). Bits below 2^-1074 are dropped. */
+void shellsim_xsum_add_scaled(shellsim_xsum *dst, const shellsim_xsum *src, double c);
 /* dst += src, exactly. */
 void shellsim_xsum_merge(shellsim_xsum *dst, const shellsim_xsum *src);
 /* The sum, rounded to long double (deterministic: a function of the exact
