@@ -176,38 +176,105 @@ static inline long long produced(pipe_run *p, int d)
     return x < (double)SHELLSIM_MAX_SHELLS ? (long long)x : SHELLSIM_MAX_SHELLS;
 }
 
-static void draw_per_run(const shellsim_scenario *s, shellsim_engine_ws *ws, uint64_t seed, uint64_t rep, size_t j)
+/* ------------------------------------------------------------ parameters */
+
+static const char *const SIDE_PARAMS[SIDE_NPARAMS] = {"base_fire_per_day", "stock", "target_per_day"};
+static const char *const PIPE_PARAMS[PIPE_NPARAMS] = {"supplier_stock", "production_per_day", "first_day",
+                                                     "stop_day", "shells_per_container", "loss_rate",
+                                                     "detect_prob"};
+
+size_t shellsim_engine_nparams(const shellsim_scenario *s)
+{
+    return (size_t)s->nsides * SIDE_NPARAMS + (size_t)s->npipes * PIPE_NPARAMS;
+}
+
+const shellsim_dist *shellsim_engine_param(const shellsim_scenario *s, size_t i, char *buf, size_t cap,
+                                           int *shells)
+{
+    size_t ns = (size_t)s->nsides * SIDE_NPARAMS;
+    if (i < ns) {
+        const shellsim_side *d = &s->sides[i / SIDE_NPARAMS];
+        const shellsim_dist *const dist[SIDE_NPARAMS] = {&d->base_fire_per_day, &d->stock, &d->target_per_day};
+        if (buf)
+            snprintf(buf, cap, "%s.%s", d->name, SIDE_PARAMS[i % SIDE_NPARAMS]);
+        if (shells)
+            *shells = 1;
+        return dist[i % SIDE_NPARAMS];
+    }
+    i -= ns;
+    const shellsim_pipeline *d = &s->pipes[i / PIPE_NPARAMS];
+    const shellsim_dist *const dist[PIPE_NPARAMS] = {&d->supplier_stock, &d->production_per_day, &d->first_day,
+                                                     &d->stop_day, &d->shells_per_container, &d->loss_rate,
+                                                     &d->detect_prob};
+    size_t k = i % PIPE_NPARAMS;
+    if (buf)
+        snprintf(buf, cap, "%s.%s", d->name, PIPE_PARAMS[k]);
+    if (shells)
+        *shells = k == PIPE_P_SUPPLIER || k == PIPE_P_SPC;
+    return dist[k];
+}
+
+/* A per-run value: drawn always (so that the stream stays where it would
+ * be), then replaced by the caller's value when one is given (not NaN);
+ * shell counts rounded half away from zero and clamped like draws. The
+ * value used is reported in *out when out is given. */
+static double per_run(const shellsim_dist *d, gsl_rng *r, int shells, const double *in, double *out)
+{
+    double x = shells ? (double)shellsim_dist_sample_count(d, r) : shellsim_dist_sample(d, r);
+    if (in && *in == *in) {
+        x = *in;
+        if (shells) {
+            x = round(x);
+            x = !(x > 0) ? 0 : x > (double)SHELLSIM_MAX_SHELLS ? (double)SHELLSIM_MAX_SHELLS : x;
+        }
+    }
+    if (out)
+        *out = x;
+    return x;
+}
+
+/* Per-run draws of replication rep, held in slot j of the block; in/out:
+ * parameter k of slot j at [k * cnt + j], or NULL. */
+static void draw_per_run(const shellsim_scenario *s, shellsim_engine_ws *ws, uint64_t seed, uint64_t rep, size_t j,
+                         size_t cnt, const double *in, double *out)
 {
     int H = s->horizon_days;
     size_t cap = ws->cap;
+    const size_t side0 = 0, pipe0 = (size_t)s->nsides * SIDE_NPARAMS;
+#define IN(k) (in ? in + (k) * cnt + j : NULL)
+#define OUT(k) (out ? out + (k) * cnt + j : NULL)
     for (int i = 0; i < s->nsides; i++) {
         const shellsim_side *d = &s->sides[i];
         side_run *sd = &ws->sides[(size_t)i * cap + j];
+        size_t k = side0 + (size_t)i * SIDE_NPARAMS;
         shellsim_pcg32_seed_stream(&sd->g, seed, rep, d->stream_key);
-        sd->base = shellsim_dist_sample_count(&d->base_fire_per_day, &sd->r);
-        sd->stock = shellsim_dist_sample_count(&d->stock, &sd->r);
-        sd->target = shellsim_dist_sample_count(&d->target_per_day, &sd->r);
+        sd->base = (long long)per_run(&d->base_fire_per_day, &sd->r, 1, IN(k + SIDE_P_BASE), OUT(k + SIDE_P_BASE));
+        sd->stock = (long long)per_run(&d->stock, &sd->r, 1, IN(k + SIDE_P_STOCK), OUT(k + SIDE_P_STOCK));
+        sd->target = (long long)per_run(&d->target_per_day, &sd->r, 1, IN(k + SIDE_P_TARGET), OUT(k + SIDE_P_TARGET));
         sd->extra_fired = sd->fired = 0;
     }
     for (int i = 0; i < s->npipes; i++) {
         const shellsim_pipeline *d = &s->pipes[i];
         pipe_run *p = &ws->pipes[(size_t)i * cap + j];
+        size_t k = pipe0 + (size_t)i * PIPE_NPARAMS;
         shellsim_pcg32_seed_stream(&p->g, seed, rep, d->stream_key);
         shellsim_pcg32_seed_stream(&p->gd, seed, rep, d->detect_key);
-        p->stock = shellsim_dist_sample_count(&d->supplier_stock, &p->r);
-        p->production = fmax(0.0, shellsim_dist_sample(&d->production_per_day, &p->r));
+        p->stock = (long long)per_run(&d->supplier_stock, &p->r, 1, IN(k + PIPE_P_SUPPLIER), OUT(k + PIPE_P_SUPPLIER));
+        p->production =
+            fmax(0.0, per_run(&d->production_per_day, &p->r, 0, IN(k + PIPE_P_PRODUCTION), OUT(k + PIPE_P_PRODUCTION)));
         p->produced_floor = 0.0; /* floor(0 * P) */
-        p->t_next = fmax(0.0, shellsim_dist_sample(&d->first_day, &p->r));
-        p->stop_day = shellsim_dist_sample(&d->stop_day, &p->r);
-        p->spc = shellsim_dist_sample_count(&d->shells_per_container, &p->r);
-        p->loss = clamp01(shellsim_dist_sample(&d->loss_rate, &p->r));
-        p->detect = clamp01(shellsim_dist_sample(&d->detect_prob, &p->rd));
+        p->t_next = fmax(0.0, per_run(&d->first_day, &p->r, 0, IN(k + PIPE_P_FIRST), OUT(k + PIPE_P_FIRST)));
+        p->stop_day = per_run(&d->stop_day, &p->r, 0, IN(k + PIPE_P_STOP), OUT(k + PIPE_P_STOP));
+        p->spc = (long long)per_run(&d->shells_per_container, &p->r, 1, IN(k + PIPE_P_SPC), OUT(k + PIPE_P_SPC));
+        p->loss = clamp01(per_run(&d->loss_rate, &p->r, 0, IN(k + PIPE_P_LOSS), OUT(k + PIPE_P_LOSS)));
+        p->detect = clamp01(per_run(&d->detect_prob, &p->rd, 0, IN(k + PIPE_P_DETECT), OUT(k + PIPE_P_DETECT)));
         p->shipments = p->shipped = p->delivered = p->seen = p->containers = 0;
         p->exhausted_day = H;
     }
+#undef IN
+#undef OUT
 }
 
-/* Step 2 for one pipeline on day d. Returns -1 past the departure cap. */
 /* Book `shells` to arrive on day `arrive` (day <= arrive < H). Returns 0 or
  * -2 (out of memory). */
 static int book(long long *ring, size_t cap, overflow *late, size_t j, int day, long long arrive, long long shells)
@@ -283,7 +350,8 @@ static int departures(const shellsim_scenario *s, const shellsim_pipeline *d, pi
 
 int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, uint64_t seed, uint64_t rep0,
                           size_t cnt, double *col, size_t stride, double *vals, const unsigned char *series_on,
-                          shellsim_day_fn day_fn, void *user, char *msg, size_t msgcap)
+                          shellsim_day_fn day_fn, void *user, const double *params_in, double *params_out,
+                          char *msg, size_t msgcap)
 {
     const int H = s->horizon_days;
     const int ns = s->nsides, np = s->npipes;
@@ -296,7 +364,7 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
     for (int i = 0; i < np; i++)
         ws->late[i].n = 0;
     for (size_t j = 0; j < cnt; j++) {
-        draw_per_run(s, ws, seed, rep0 + j, j);
+        draw_per_run(s, ws, seed, rep0 + j, j, cnt, params_in, params_out);
         ws->dead[j] = 0;
     }
 

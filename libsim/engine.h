@@ -24,6 +24,18 @@ enum { SIDE_EXTRA_FIRED, SIDE_FIRED, SIDE_STOCK_END, SIDE_NCOLS };
 enum { SIDE_S_FIRE, SIDE_S_EXTRA, SIDE_S_STOCK, SIDE_NSERIES };
 enum { PIPE_S_SUPPLIER, PIPE_S_DELIVERED, PIPE_S_SHIPMENTS, PIPE_S_SEEN, PIPE_S_CONTAINERS, PIPE_NSERIES };
 
+/* Per-run keys ("parameters"), per side then per pipeline, in the order
+ * they are drawn. */
+enum { SIDE_P_BASE, SIDE_P_STOCK, SIDE_P_TARGET, SIDE_NPARAMS };
+enum { PIPE_P_SUPPLIER, PIPE_P_PRODUCTION, PIPE_P_FIRST, PIPE_P_STOP, PIPE_P_SPC, PIPE_P_LOSS, PIPE_P_DETECT,
+       PIPE_NPARAMS };
+
+size_t shellsim_engine_nparams(const shellsim_scenario *s);
+/* Parameter i: its distribution; its name "SECTION.key" into buf (may be
+ * NULL); *shells (may be NULL) set when it is a whole number of shells. */
+const shellsim_dist *shellsim_engine_param(const shellsim_scenario *s, size_t i, char *buf, size_t cap,
+                                           int *shells);
+
 size_t shellsim_engine_ncolumns(const shellsim_scenario *s);
 size_t shellsim_engine_nseries(const shellsim_scenario *s);
 /* Name of series i ("russia.extra"), written into buf. Real-valued (not a
@@ -48,11 +60,17 @@ typedef int (*shellsim_day_fn)(void *user, int day, const double *vals, size_t c
  *   col     metric columns out: col[c * stride + j], c < ncolumns.
  *   vals    scratch for one day, nseries * cnt values; NULL when no series
  *           is wanted (then day_fn is not called).
+ *   params_in   NULL, or nparams * cnt values: [k * cnt + j] replaces
+ *           parameter k of replication j unless NaN. The draw is made all
+ *           the same, so every other draw stays where it was (common random
+ *           numbers between runs that differ only in fixed parameters).
+ *   params_out  NULL, or nparams * cnt values out: the parameters used.
  * Returns 0; -1 when a replication exceeded SHELLSIM_MAX_DEPARTURES_PER_DAY
  * (msg names the lowest such replication, its day and pipeline); -2 when
  * day_fn failed. */
 int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, uint64_t seed, uint64_t rep0,
                           size_t cnt, double *col, size_t stride, double *vals, const unsigned char *series_on,
-                          shellsim_day_fn day_fn, void *user, char *msg, size_t msgcap);
+                          shellsim_day_fn day_fn, void *user, const double *params_in, double *params_out,
+                          char *msg, size_t msgcap);
 
 #endif

@@ -333,8 +333,8 @@ static void thread_work(shared *sh, shellsim_result *acc, int is_caller)
         if (r0 >= atomic_load(&sh->fail_rep))
             break;
         size_t cnt = (size_t)(sh->last - r0 < B ? sh->last - r0 : B);
-        int rc = shellsim_engine_block(s, ws, sh->o->seed, r0, cnt, col, B, vals, sh->on, add_day, &sink, msg,
-                                       sizeof msg);
+        int rc = shellsim_engine_block(s, ws, sh->o->seed, r0, cnt, col, B, vals, sh->on, add_day, &sink, NULL,
+                                       NULL, msg, sizeof msg);
         if (rc == -1) {
             unsigned long long rep;
             if (sscanf(msg, "replication %llu", &rep) != 1)
