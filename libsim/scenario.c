@@ -340,8 +340,9 @@ static int parse_dist_key(loader *ld, const keyspec *ks, const char *section, co
         char lo[32], hi[32];
         snprintf(lo, sizeof lo, "%g", d.lo);
         snprintf(hi, sizeof hi, "%g", d.hi);
-        errorf(ld, ld->line, section, ks->key, "%s takes values in %s%s, %s]%s, outside the key's range %s",
-               shellsim_dist_kind_name(d.kind), d.open_below ? "(" : "[", lo, hi, "", RANGE_TEXT[ks->range]);
+        errorf(ld, ld->line, section, ks->key, "%s takes values in %s%s, %s%s, outside the key's range %s",
+               shellsim_dist_kind_name(d.kind), d.open_below || isinf(d.lo) ? "(" : "[", lo, hi,
+               isinf(d.hi) ? ")" : "]", RANGE_TEXT[ks->range]);
         return -1;
     }
     if (ks->shells && isfinite(d.hi) && d.hi > (double)SHELLSIM_MAX_SHELLS) {
