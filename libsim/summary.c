@@ -73,18 +73,23 @@ int shellsim_summary_add(shellsim_summary *s, const double *v, size_t n)
                 s->undefined++;
                 continue;
             }
-            long long k = (long long)x;
-            sum += k;
-            if (s->with_squares) {
+            if (fabs(x) < 9007199254740992.0) { /* |x| < 2^53: 128-bit integers */
+                long long k = (long long)x;
                 unsigned long long a = (unsigned long long)(k < 0 ? -k : k);
-                if (a < (1ULL << 53)) {
+                sum += k;
+                if (s->with_squares) {
                     sq += (unsigned __int128)a * a; /* < 2^106 each */
                     if (sq >> 120) {
                         shellsim_xsum_add_i128(&s->s2, (__int128)sq);
                         sq = 0;
                     }
-                } else {
-                    shellsim_xsum_add(&s->s2, x * x);
+                }
+            } else { /* saturated counts and the like: exact double adds */
+                shellsim_xsum_add(&s->s1, x);
+                if (s->with_squares) {
+                    double p = x * x;
+                    shellsim_xsum_add(&s->s2, p);
+                    shellsim_xsum_add(&s->s2, fma(x, x, -p));
                 }
             }
             if (x < s->min)
