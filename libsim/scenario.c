@@ -318,8 +318,14 @@ static char *read_line(char *str, int num, void *stream)
     size_t len = (size_t)(stop - start);
     memcpy(str, start, len);
     str[len] = '\0';
-    if (len > 0 && str[0] == '[')
+    if (len > 0 && str[0] == '[') {
         open_section(ld, str, len);
+    } else if (len > 0 && str[0] != ';' && str[0] != '#') {
+        /* inih also takes ':' for '='; this format has '=' only. */
+        size_t sep = strcspn(str, "=:");
+        if (str[sep] != '=')
+            errorf(ld, ld->line, NULL, NULL, "expected 'key = value', '[section]' or a comment");
+    }
     return failed(ld) ? NULL : str;
 }
 

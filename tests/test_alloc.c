@@ -1,0 +1,264 @@
+/*
+ * test_alloc.c: every allocation-failure path (libsim/alloc.h). With
+ * shellsim_alloc_fail_at(n) the n-th allocation and all later ones fail;
+ * for n = 1, 2, ... until the call succeeds, loading and running must
+ * return SHELLSIM_ENOMEM with the OUT handle set to NULL, and never crash.
+ * Leaks on those paths are found by running this test under ASan or
+ * valgrind.
+ */
+#include <criterion/criterion.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "shellsim.h"
+
+/* Under AddressSanitizer, each test ends with a leak check of its own
+ * process: Criterion passes a test whose worker leaks, and only prints
+ * LeakSanitizer's report. */
+#if defined(__SANITIZE_ADDRESS__)
+#define SHELLSIM_TEST_LSAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SHELLSIM_TEST_LSAN 1
+#endif
+#endif
+#ifdef SHELLSIM_TEST_LSAN
+#include <sanitizer/lsan_interface.h>
+#endif
+
+static void expect_no_leaks(void)
+{
+#ifdef SHELLSIM_TEST_LSAN
+    cr_expect_eq(__lsan_do_recoverable_leak_check(), 0, "memory leaked (LeakSanitizer's report is above)");
+#endif
+}
+
+/* far more than any call below makes: a walk that gets here is stuck */
+#define MAX_WALK 200000
+
+static const char SCENARIO[] = "[scenario]\n"
+                               "name = alloc\n"
+                               "horizon_days = 30\n"
+                               "start_date = 2023-08-01\n"
+                               "compare = a/b\n"
+                               "[side a]\n"
+                               "base_fire_per_day = pert(50, 80, 120)\n"
+                               "[side b]\n"
+                               "base_fire_per_day = 100\n"
+                               "stock = uniform(1000, 3000)\n"
+                               "policy = target\n"
+                               "target_per_day = 200\n"
+                               "[side c]\n"
+                               "[side d]\n"
+                               "[side e]\n"
+                               "[side f]\n"
+                               "[pipeline p]\n"
+                               "to = a\n"
+                               "supplier_stock = range90(3e4, 2e5)\n"
+                               "production_per_day = pert(10, 30, 60)\n"
+                               "first_day = uniform(0, 3)\n"
+                               "interval_days = gamma(2, 1.5)\n"
+                               "containers = triangular(1, 3, 5)\n"
+                               "shells_per_container = pert(250, 400, 500)\n"
+                               "transit_days = triangular(1, 2, 4)\n"
+                               "loss_rate = pert(0.05, 0.2, 0.5)\n"
+                               "detect_prob = 0.5\n"
+                               "[pipeline q]\n"
+                               "to = b\n"
+                               "supplier_stock = 10000\n"
+                               "interval_days = 2\n"
+                               "containers = 2\n"
+                               "shells_per_container = 100\n"
+                               "transit_days = 1\n"
+                               "[pipeline r]\n"
+                               "to = c\n"
+                               "supplier_stock = 0\n"
+                               "interval_days = 5\n"
+                               "containers = 1\n"
+                               "shells_per_container = 1\n"
+                               "transit_days = 0\n"
+                               "[pipeline s]\n"
+                               "to = d\n"
+                               "supplier_stock = 10\n"
+                               "interval_days = 5\n"
+                               "containers = 1\n"
+                               "shells_per_container = 1\n"
+                               "transit_days = 0\n"
+                               "[pipeline t]\n"
+                               "to = e\n"
+                               "supplier_stock = 10\n"
+                               "interval_days = 5\n"
+                               "containers = 1\n"
+                               "shells_per_container = 1\n"
+                               "transit_days = 0\n";
+
+/* Run with 2100 replications, more than two blocks of the largest size a
+ * run uses (1024), so that both threads take blocks (the per-thread
+ * accumulators and their merge); the selected series is all zeros, which
+ * keeps the number of allocations small. */
+static const char LONG_SCENARIO[] = "[scenario]\n"
+                                    "horizon_days = 20\n"
+                                    "[side a]\n"
+                                    "[side b]\n"
+                                    "[pipeline p]\n"
+                                    "to = a\n"
+                                    "supplier_stock = uniform(1e4, 1e5)\n"
+                                    "interval_days = exponential(30)\n"
+                                    "containers = 1\n"
+                                    "shells_per_container = 100\n"
+                                    "transit_days = 3\n";
+
+static void reset(void)
+{
+    shellsim_alloc_fail_at(0);
+}
+
+TestSuite(alloc, .fini = reset);
+
+typedef shellsim_status (*attempt_fn)(void *ctx, void **out, shellsim_error *err);
+
+/* Walk n = 1, 2, ... until the attempt succeeds; returns the n at which it
+ * did. */
+static long walk(attempt_fn attempt, void *ctx, void (*release)(void *), const char *what)
+{
+    for (long n = 1; n <= MAX_WALK; n++) {
+        void *out = (void *)&out; /* not NULL: a failing call must reset it */
+        shellsim_error err = SHELLSIM_ERROR_INIT;
+        shellsim_alloc_fail_at(n);
+        shellsim_status st = attempt(ctx, &out, &err);
+        shellsim_alloc_fail_at(0);
+        if (st == SHELLSIM_OK) {
+            cr_expect_not_null(out, "%s: OK with a NULL result", what);
+            release(out);
+            return n;
+        }
+        cr_assert_eq(st, SHELLSIM_ENOMEM, "%s, allocation %ld fails: status %d (%s)", what, n, st, err.message);
+        cr_expect_null(out, "%s, allocation %ld fails: out is not NULL", what, n);
+        cr_expect_eq(err.status, SHELLSIM_ENOMEM, "%s, allocation %ld: error record status %d", what, n, err.status);
+        cr_expect(err.message[0] != '\0', "%s, allocation %ld: empty message", what, n);
+    }
+    cr_assert_fail("%s: still failing after %d allocations", what, MAX_WALK);
+    return -1;
+}
+
+static void release_scenario(void *p)
+{
+    shellsim_scenario_free(p);
+}
+
+static void release_result(void *p)
+{
+    shellsim_result_free(p);
+}
+
+static shellsim_status load_buffer(void *ctx, void **out, shellsim_error *err)
+{
+    const char *text = ctx;
+    return shellsim_scenario_load_buffer(text, strlen(text), "t.ini", (shellsim_scenario **)out, err);
+}
+
+static shellsim_status load_file(void *ctx, void **out, shellsim_error *err)
+{
+    return shellsim_scenario_load_file(ctx, (shellsim_scenario **)out, err);
+}
+
+typedef struct run_ctx {
+    shellsim_scenario *s;
+    shellsim_run_options o;
+} run_ctx;
+
+static shellsim_status run(void *ctx, void **out, shellsim_error *err)
+{
+    run_ctx *c = ctx;
+    return shellsim_run(c->s, &c->o, (shellsim_result **)out, err);
+}
+
+static shellsim_scenario *load_ok(const char *text)
+{
+    shellsim_scenario *s = NULL;
+    shellsim_error err = SHELLSIM_ERROR_INIT;
+    cr_assert_eq(shellsim_scenario_load_buffer(text, strlen(text), "t.ini", &s, &err), SHELLSIM_OK, "%s",
+                 err.message);
+    return s;
+}
+
+Test(alloc, counting_and_failing_work_as_documented)
+{
+    shellsim_alloc_fail_at(0);
+    void *a = shellsim_malloc(10), *b = shellsim_calloc(2, 3);
+    cr_expect_not_null(a);
+    cr_expect_not_null(b);
+    cr_expect_eq(shellsim_alloc_fail_at(2), 2, "two allocations counted");
+    void *c = shellsim_malloc(1), *d = shellsim_strdup("x"), *e = shellsim_malloc(1);
+    cr_expect_not_null(c, "the first allocation after fail_at(2) succeeds");
+    cr_expect_null(d, "the second fails");
+    cr_expect_null(e, "and every later one");
+    cr_expect_null(shellsim_realloc(a, 100), "realloc fails too");
+    shellsim_alloc_fail_at(0);
+    shellsim_free(a); /* a is still valid after the failed realloc */
+    shellsim_free(b);
+    shellsim_free(c);
+    shellsim_free(NULL);
+}
+
+Test(alloc, loading_a_buffer_fails_cleanly_at_every_allocation)
+{
+    long n = walk(load_buffer, (void *)SCENARIO, release_scenario, "load_buffer");
+    cr_expect_gt(n, 1, "loading allocates");
+    cr_log_info("load_buffer: succeeded from allocation %ld on", n);
+    expect_no_leaks();
+}
+
+Test(alloc, loading_a_file_fails_cleanly_at_every_allocation)
+{
+    char path[] = "/tmp/shellsim-alloc-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(write(fd, SCENARIO, strlen(SCENARIO)), (ssize_t)strlen(SCENARIO));
+    close(fd);
+    walk(load_file, path, release_scenario, "load_file");
+    unlink(path);
+    expect_no_leaks();
+}
+
+static void walk_run(const char *text, uint64_t reps, int threads, int keep_runs, const char *series,
+                     const char *what)
+{
+    run_ctx c;
+    c.s = load_ok(text);
+    shellsim_run_options_init(&c.o);
+    c.o.replications = reps;
+    c.o.seed = 3;
+    c.o.threads = threads;
+    c.o.keep_runs = keep_runs;
+    c.o.series = series;
+    long n = walk(run, &c, release_result, what);
+    cr_expect_gt(n, 1, "%s: running allocates", what);
+    cr_log_info("%s: succeeded from allocation %ld on", what, n);
+    /* and the library still works afterwards */
+    shellsim_result *r = NULL;
+    cr_expect_eq(shellsim_run(c.s, &c.o, &r, NULL), SHELLSIM_OK);
+    shellsim_result_free(r);
+    shellsim_scenario_free(c.s);
+    expect_no_leaks();
+}
+
+Test(alloc, running_on_one_thread_fails_cleanly_at_every_allocation)
+{
+    walk_run(SCENARIO, 50, 1, 1, NULL, "run, 1 thread");
+}
+
+Test(alloc, running_on_two_threads_fails_cleanly_at_every_allocation)
+{
+    walk_run(SCENARIO, 50, 2, 1, NULL, "run, 2 threads");
+}
+
+Test(alloc, running_several_blocks_on_two_threads_fails_cleanly_at_every_allocation)
+{
+    walk_run(LONG_SCENARIO, 2100, 2, 0, "b.stock", "run of several blocks, 2 threads");
+    walk_run(LONG_SCENARIO, 2100, 2, 1, "b.stock", "run of several blocks, 2 threads, keep_runs");
+}
