@@ -629,3 +629,25 @@ Test(summary, series_and_metric_summaries_agree_on_sums)
     gsl_rng_free(r);
     free(v);
 }
+
+/* Regression (found by fuzz_scenario under UBSan): a per-day series whose
+ * first batch is all zeros reached the batch counter with no bins allocated
+ * (arithmetic on a null pointer). Zeros must count, and later positive
+ * values must still land in their own bins. */
+Test(summary, a_series_day_that_starts_with_only_zeros_counts_them)
+{
+    static const double zeros[4] = {0, 0, 0, 0};
+    static const double later[4] = {0, 3, 3, 200};
+    shellsim_summary s;
+    shellsim_summary_init(&s, 1, 0); /* a series day: whole numbers, no squares */
+    cr_assert_eq(shellsim_summary_add(&s, zeros, 4), 0);
+    cr_assert_eq(shellsim_summary_add(&s, later, 4), 0);
+    double b[6];
+    shellsim_summary_bands(&s, 1.0, b);
+    cr_expect_eq(s.n, 8);
+    cr_expect_eq(b[0], 206.0 / 8, "mean %.17g", b[0]);
+    cr_expect_eq(b[3], 0.0, "median %.17g", b[3]); /* ranks 3 and 4 (0-based) are 0 and 0 */
+    /* p95: h = 0.95 * 7 = 6.65 between 3 and 200, both exact below 256 */
+    cr_expect(fabs(b[5] - (3 + 0.65 * 197)) < 1e-9, "p95 %.17g", b[5]);
+    shellsim_summary_free(&s);
+}
