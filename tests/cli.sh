@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# The CLI contract (MODEL.md, "CLI contract") checked from outside, and the
+# reproducibility promise: the JSON is byte for byte the same for any number
+# of threads (1, 2, 3, 8) and of MPI ranks (1, 2, 3).
+#   tests/cli.sh SHELLSIM SCENARIO_DIR [SHELLSIM_MPI]
+# Prints TAP.
+set -u
+sim=$1
+dir=$2
+mpi=${3:-}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+fails=0
+ok() {
+    n=$((n + 1))
+    echo "ok $n - $1"
+}
+not_ok() {
+    n=$((n + 1))
+    fails=$((fails + 1))
+    echo "not ok $n - $1"
+}
+check() { # check DESCRIPTION COMMAND...: passes when the command succeeds
+    local d=$1
+    shift
+    if "$@"; then ok "$d"; else not_ok "$d"; fi
+}
+status_is() { # status_is WANT COMMAND...
+    local want=$1
+    shift
+    "$@" >"$tmp/out" 2>"$tmp/err"
+    [ $? = "$want" ]
+}
+
+# --- reproducibility over threads -------------------------------------------
+for sc in aid-gap najin-dunay; do
+    "$sim" run "$dir/$sc.ini" --reps 2500 --seed 11 --threads 1 --json >"$tmp/t1.json"
+    for t in 2 3 8; do
+        "$sim" run "$dir/$sc.ini" --reps 2500 --seed 11 --threads $t --json >"$tmp/t$t.json"
+        check "$sc: JSON with $t threads is byte-identical to 1 thread" cmp -s "$tmp/t1.json" "$tmp/t$t.json"
+    done
+done
+"$sim" run "$dir/aid-gap.ini" --reps 2500 --seed 12 --threads 1 --json >"$tmp/s12.json"
+check "a different seed gives a different JSON" bash -c "! cmp -s '$tmp/t1.json' '$tmp/s12.json'"
+
+# --- reproducibility over MPI ranks -------------------------------------------
+if [ -n "$mpi" ] && command -v mpirun >/dev/null 2>&1; then
+    root=()
+    [ "$(id -u)" = 0 ] && root=(--allow-run-as-root)
+    "$sim" run "$dir/aid-gap.ini" --reps 2500 --seed 11 --threads 1 --json >"$tmp/ref.json"
+    for np in 1 2 3; do
+        OMPI_MCA_rmaps_base_oversubscribe=1 mpirun "${root[@]}" --oversubscribe -np $np \
+            "$mpi" run "$dir/aid-gap.ini" --reps 2500 --seed 11 --json >"$tmp/mpi$np.json" 2>"$tmp/mpi$np.err"
+        check "shellsim-mpi with $np ranks: JSON byte-identical to shellsim" cmp -s "$tmp/ref.json" "$tmp/mpi$np.json"
+    done
+    OMPI_MCA_rmaps_base_oversubscribe=1 mpirun "${root[@]}" --oversubscribe -np 2 \
+        "$mpi" run "$dir/aid-gap.ini" --reps 2500 --seed 11 --threads 3 --json >"$tmp/mpi2t3.json" 2>/dev/null
+    check "shellsim-mpi with 2 ranks of 3 threads: byte-identical" cmp -s "$tmp/ref.json" "$tmp/mpi2t3.json"
+else
+    echo "# shellsim-mpi not built or mpirun missing: MPI checks skipped"
+fi
+
+# --- the contract ----------------------------------------------------------
+check "run --json prints one JSON object with the contract's keys" bash -c \
+    "'$sim' run '$dir/seed-1m.ini' --reps 20 --json | /usr/bin/env python3 -c '
+import json, sys
+j = json.load(sys.stdin)
+assert set(j) == {\"scenario\", \"replications\", \"seed\", \"horizon_days\", \"metrics\", \"series\"}, set(j)
+assert j[\"replications\"] == 20 and j[\"seed\"] == 1 and j[\"horizon_days\"] == 365
+m = j[\"metrics\"][\"russia.extra_per_day\"]
+assert set(m) == {\"n\",\"mean\",\"sd\",\"sem\",\"ci95\",\"min\",\"p05\",\"p25\",\"p50\",\"p75\",\"p95\",\"max\"}, set(m)
+assert abs(m[\"mean\"] - 1e6 / 365) < 1e-9
+assert set(j[\"series\"][\"russia.extra\"]) == {\"mean\",\"p05\",\"p25\",\"p50\",\"p75\",\"p95\"}
+assert all(len(v) == 365 for v in j[\"series\"][\"russia.extra\"].values())
+'"
+check "exit 0 for a good run" status_is 0 "$sim" run "$dir/seed-1m.ini" --reps 5
+check "the table heads with scenario, replications, seed" bash -c "grep -q '^scenario *seed-1m' '$tmp/out' && grep -q '^replications *5' '$tmp/out' && grep -q '^seed *1' '$tmp/out'"
+check "nothing but the JSON on stdout" bash -c "'$sim' run '$dir/seed-1m.ini' --reps 5 --json 2>/dev/null | python3 -c 'import json,sys; json.loads(sys.stdin.read())'"
+check "exit 2 for an unknown option" status_is 2 "$sim" run "$dir/seed-1m.ini" --bogus
+check "exit 2 for --reps 0" status_is 2 "$sim" run "$dir/seed-1m.ini" --reps 0
+check "exit 2 for --reps abc" status_is 2 "$sim" run "$dir/seed-1m.ini" --reps abc
+check "exit 2 for --threads -1" status_is 2 "$sim" run "$dir/seed-1m.ini" --threads -1
+check "exit 2 for a missing scenario argument" status_is 2 "$sim" run
+check "exit 2 for an unknown command" status_is 2 "$sim" frobnicate x
+check "exit 2 for an unknown series" status_is 2 "$sim" run "$dir/seed-1m.ini" --series nope.x
+printf '[scenario]\nhorizon_days = 30\n[side a]\n[pipeline p]\nto = a\nsupplier_stock = 10\ninterval_days = 1\ncontainers = normal(1, 1)\nshells_per_container = 1\ntransit_days = 1\n' >"$tmp/bad.ini"
+check "exit 3 for a bad scenario" status_is 3 "$sim" run "$tmp/bad.ini"
+check "the message names file:line, section and key" grep -q "bad.ini:8: \[pipeline p\] containers:" "$tmp/err"
+check "nothing on stdout for a bad scenario" bash -c "[ ! -s '$tmp/out' ]"
+check "check: exit 3 for a bad scenario" status_is 3 "$sim" check "$tmp/bad.ini"
+check "check: exit 0 for a good one" status_is 0 "$sim" check "$dir/najin-dunay.ini"
+check "exit 1 for an unreadable file" status_is 1 "$sim" run "$tmp/does-not-exist.ini"
+printf '[scenario]\nhorizon_days = 5\n[side a]\n[pipeline p]\nto = a\nsupplier_stock = 10\ninterval_days = 1e-9\ncontainers = 1\nshells_per_container = 1\ntransit_days = 1\n' >"$tmp/storm.ini"
+check "exit 1 for a model limit (departure cap), naming the pipeline" bash -c \
+    "'$sim' run '$tmp/storm.ini' --reps 3 2>&1 >/dev/null | grep -q 'pipeline p.*departures'; [ \${PIPESTATUS[0]} = 1 ]"
+for c in "--help" "run --help" "check --help"; do
+    check "shellsim $c exits 0 and prints usage" bash -c "'$sim' $c | grep -q '^usage:'"
+done
+check "--series none leaves out every series" bash -c \
+    "'$sim' run '$dir/seed-1m.ini' --reps 5 --series none --json | python3 -c 'import json,sys; assert json.load(sys.stdin)[\"series\"] == {}'"
+check "--series NAME keeps just that one" bash -c \
+    "'$sim' run '$dir/seed-1m.ini' --reps 5 --series russia.extra --json | python3 -c 'import json,sys; assert list(json.load(sys.stdin)[\"series\"]) == [\"russia.extra\"]'"
+check "--series leaves metrics unchanged" bash -c \
+    "diff <('$sim' run '$dir/aid-gap.ini' --reps 300 --series none --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"metrics\"])') <('$sim' run '$dir/aid-gap.ini' --reps 300 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"metrics\"])')"
+
+echo "1..$n"
+[ "$fails" = 0 ]
