@@ -36,7 +36,8 @@ static double pert(gsl_rng *r, double a, double c, double b)
 static double tri(gsl_rng *r, double a, double c, double b)
 {
     double u = gsl_rng_uniform(r), fc = (c - a) / (b - a);
-    return u < fc ? a + sqrt(u * (b - a) * (c - a)) : b - sqrt((1 - u) * (b - a) * (b - c));
+    double x = u < fc ? a + sqrt(u * (c - a)) * sqrt(b - a) : b - sqrt((1 - u) * (b - c)) * sqrt(b - a);
+    return x < a ? a : x > b ? b : x;
 }
 
 int main(int argc, char **argv)

@@ -304,13 +304,18 @@ int shellsim_dist_parse(const char *text, shellsim_dist *out, char *msg, size_t 
 
 /* ---------------------------------------------------------------- sampling */
 
+/* Inverse CDF. The square root is taken of each factor, so that wide
+ * supports (b - a near the largest double) cannot overflow to infinity;
+ * the clamp keeps rounding inside [a, b]. */
 static double triangular(gsl_rng *r, double a, double c, double b)
 {
     double u = gsl_rng_uniform(r);
-    double fc = (c - a) / (b - a);
+    double fc = (c - a) / (b - a), x;
     if (u < fc)
-        return a + sqrt(u * (b - a) * (c - a));
-    return b - sqrt((1.0 - u) * (b - a) * (b - c));
+        x = a + sqrt(u * (c - a)) * sqrt(b - a);
+    else
+        x = b - sqrt((1.0 - u) * (b - c)) * sqrt(b - a);
+    return x < a ? a : x > b ? b : x;
 }
 
 static double truncnormal(const shellsim_dist *d, gsl_rng *r)

@@ -622,3 +622,17 @@ Test(parse_number, is_independent_of_the_process_locale)
     cr_expect_eq(d.arg[1], 2.5);
     setlocale(LC_NUMERIC, "C");
 }
+
+/* Regression (found by fuzz_dist): triangular(1, 44, 4.4e234) computed
+ * (b - a)(b - c) = inf and drew -inf; every draw must be finite and inside. */
+Test(support, a_very_wide_triangular_draws_inside_its_support)
+{
+    shellsim_dist d;
+    parse_ok("triangular(1e-0,44e-0,44e233)", &d);
+    gsl_rng *r = rng(7);
+    for (int i = 0; i < 10000; i++) {
+        double v = shellsim_dist_sample(&d, r);
+        cr_assert(isfinite(v) && v >= 1 && v <= 44e233, "draw %d: %.17g", i, v);
+    }
+    gsl_rng_free(r);
+}
