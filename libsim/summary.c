@@ -54,6 +54,24 @@ static int add_series_fast(shellsim_summary *s, const double *v, size_t n)
     return 0;
 }
 
+/* One value through exact double adds (the square exactly too, as p + e,
+ * an FMA two-product): real values, and whole numbers of 2^53 and above. */
+static int add_exact(shellsim_summary *s, double x)
+{
+    shellsim_xsum_add(&s->s1, x);
+    if (s->with_squares) {
+        double p = x * x;
+        shellsim_xsum_add(&s->s2, p);
+        shellsim_xsum_add(&s->s2, fma(x, x, -p));
+    }
+    if (x < s->min)
+        s->min = x;
+    if (x > s->max)
+        s->max = x;
+    s->n++;
+    return shellsim_sketch_add(&s->q, x);
+}
+
 int shellsim_summary_add(shellsim_summary *s, const double *v, size_t n)
 {
     if (n == 0)
@@ -63,63 +81,30 @@ int shellsim_summary_add(shellsim_summary *s, const double *v, size_t n)
         if (rc <= 0)
             return rc;
     }
-    if (s->q.integer) {
-        /* Whole numbers: exact 128-bit partial sums, then one exact add. */
-        __int128 sum = 0;
-        unsigned __int128 sq = 0;
-        for (size_t i = 0; i < n; i++) {
-            double x = v[i];
-            if (x != x) {
-                s->undefined++;
-                continue;
-            }
-            if (fabs(x) < 9007199254740992.0) { /* |x| < 2^53: 128-bit integers */
-                long long k = (long long)x;
-                unsigned long long a = (unsigned long long)(k < 0 ? -k : k);
-                sum += k;
-                if (s->with_squares) {
-                    sq += (unsigned __int128)a * a; /* < 2^106 each */
-                    if (sq >> 120) {
-                        shellsim_xsum_add_i128(&s->s2, (__int128)sq);
-                        sq = 0;
-                    }
-                }
-            } else { /* saturated counts and the like: exact double adds */
-                shellsim_xsum_add(&s->s1, x);
-                if (s->with_squares) {
-                    double p = x * x;
-                    shellsim_xsum_add(&s->s2, p);
-                    shellsim_xsum_add(&s->s2, fma(x, x, -p));
-                }
-            }
-            if (x < s->min)
-                s->min = x;
-            if (x > s->max)
-                s->max = x;
-            s->n++;
-            if (shellsim_sketch_add(&s->q, x) != 0)
-                return -1;
-            if ((i & 255) == 255) { /* keep the partial sum far from overflow */
-                shellsim_xsum_add_i128(&s->s1, sum);
-                sum = 0;
-            }
-        }
-        shellsim_xsum_add_i128(&s->s1, sum);
-        if (sq)
-            shellsim_xsum_add_i128(&s->s2, (__int128)sq);
-        return 0;
-    }
+    /* Whole numbers below 2^53 go through exact 128-bit partial sums,
+     * flushed into the accumulators every 256 values. */
+    __int128 sum = 0;
+    unsigned __int128 sq = 0;
     for (size_t i = 0; i < n; i++) {
         double x = v[i];
         if (x != x) {
             s->undefined++;
             continue;
         }
-        shellsim_xsum_add(&s->s1, x);
-        if (s->with_squares) { /* x^2 exactly: p + e (an FMA two-product) */
-            double p = x * x;
-            shellsim_xsum_add(&s->s2, p);
-            shellsim_xsum_add(&s->s2, fma(x, x, -p));
+        if (!s->q.integer || !(fabs(x) < 9007199254740992.0)) {
+            if (add_exact(s, x) != 0)
+                return -1;
+            continue;
+        }
+        long long k = (long long)x;
+        unsigned long long a = (unsigned long long)(k < 0 ? -k : k);
+        sum += k;
+        if (s->with_squares) {
+            sq += (unsigned __int128)a * a; /* < 2^106 each */
+            if (sq >> 120) {
+                shellsim_xsum_add_i128(&s->s2, (__int128)sq);
+                sq = 0;
+            }
         }
         if (x < s->min)
             s->min = x;
@@ -128,7 +113,14 @@ int shellsim_summary_add(shellsim_summary *s, const double *v, size_t n)
         s->n++;
         if (shellsim_sketch_add(&s->q, x) != 0)
             return -1;
+        if ((i & 255) == 255) {
+            shellsim_xsum_add_i128(&s->s1, sum);
+            sum = 0;
+        }
     }
+    shellsim_xsum_add_i128(&s->s1, sum);
+    if (sq)
+        shellsim_xsum_add_i128(&s->s2, (__int128)sq);
     return 0;
 }
 
