@@ -18,11 +18,18 @@ void report_number(char *buf, size_t cap, double x)
         snprintf(buf, cap, "0");
         return;
     }
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(buf, cap, "%.*g", prec, x);
+    /* The fewest significant digits that read back as x: reading back is
+     * monotone in the digits (17 always do), so search for the least. */
+    int lo = 1, hi = 17;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        snprintf(buf, cap, "%.*g", mid, x);
         if (strtod(buf, NULL) == x)
-            break;
+            hi = mid;
+        else
+            lo = mid + 1;
     }
+    snprintf(buf, cap, "%.*g", lo, x);
     /* "1e+06" is valid JSON; keep it. A value like 2739 prints as "2739". */
 }
 

@@ -555,11 +555,8 @@ shellsim_status shellsim_result_series_band(const shellsim_result *r, const char
         if (strcmp(r->series[i].name, name))
             continue;
         const shellsim_summary *d = r->days + i * (size_t)r->horizon_days;
-        for (int day = 0; day < r->horizon_days; day++) {
-            double b[6];
-            shellsim_summary_bands(&d[day], 1.0, b);
-            out[day] = b[band];
-        }
+        for (int day = 0; day < r->horizon_days; day++)
+            out[day] = shellsim_summary_band(&d[day], band, 1.0);
         return SHELLSIM_OK;
     }
     return SHELLSIM_ENOTFOUND;

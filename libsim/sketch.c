@@ -228,43 +228,70 @@ static double rep(const shellsim_sketch *s, uint32_t k)
     return lo + (hi - lo) / 2;
 }
 
-/* Value of the order statistic at 0-based rank r (r < total). */
-static double value_at(const shellsim_sketch *s, uint64_t r)
+/* Values of the order statistics at 0-based ranks r[0 .. m-1] (each <
+ * total, in any order), in one walk over the bins. */
+static void values_at(const shellsim_sketch *s, const uint64_t *rank, size_t m, double *value)
 {
+    enum { MAXR = 32 };
+    uint64_t r[MAXR];
+    size_t slot[MAXR];
+    double out[MAXR];
+    for (size_t i = 0; i < m; i++) { /* insertion sort: m is small */
+        size_t j = i;
+        for (; j > 0 && r[j - 1] > rank[i]; j--) {
+            r[j] = r[j - 1];
+            slot[j] = slot[j - 1];
+        }
+        r[j] = rank[i];
+        slot[j] = i;
+    }
     uint64_t seen = 0;
-    for (uint32_t i = s->neg.n; i-- > 0;) {
+    size_t k = 0;
+    for (uint32_t i = s->neg.n; i-- > 0 && k < m;) {
         seen += shellsim_bins_count(&s->neg, i);
-        if (r < seen)
-            return -rep(s, s->neg.lo + i);
+        while (k < m && r[k] < seen)
+            out[k++] = -rep(s, s->neg.lo + i);
     }
     seen += s->zero;
-    if (r < seen)
-        return 0.0;
-    for (uint32_t i = 0; i < s->pos.n; i++) {
+    while (k < m && r[k] < seen)
+        out[k++] = 0.0;
+    for (uint32_t i = 0; i < s->pos.n && k < m; i++) {
         seen += shellsim_bins_count(&s->pos, i);
-        if (r < seen)
-            return rep(s, s->pos.lo + i);
+        while (k < m && r[k] < seen)
+            out[k++] = rep(s, s->pos.lo + i);
     }
-    return NAN;
+    while (k < m)
+        out[k++] = NAN;
+    for (size_t i = 0; i < m; i++)
+        value[slot[i]] = out[i];
 }
 
-void shellsim_sketch_quantiles(const shellsim_sketch *s, const double *q, size_t nq, double min, double max,
-                               double *out)
+void shellsim_sketch_quantiles(const shellsim_sketch *s, uint64_t n, const double *q, size_t nq, double min,
+                               double max, double *out)
 {
-    uint64_t n = shellsim_sketch_total(s);
-    for (size_t j = 0; j < nq; j++) {
-        if (n == 0) {
+    if (n == 0) {
+        for (size_t j = 0; j < nq; j++)
             out[j] = NAN;
-            continue;
+        return;
+    }
+    /* Ranks floor(h) and floor(h) + 1 of each q, h = q (n - 1): ascending
+     * because q is. */
+    enum { MAXQ = 16 };
+    uint64_t rank[2 * MAXQ];
+    double val[2 * MAXQ], h[MAXQ];
+    for (size_t j0 = 0; j0 < nq; j0 += MAXQ) {
+        size_t m = nq - j0 < MAXQ ? nq - j0 : MAXQ;
+        for (size_t j = 0; j < m; j++) {
+            h[j] = q[j0 + j] * (double)(n - 1);
+            uint64_t i = (uint64_t)floor(h[j]);
+            rank[2 * j] = i;
+            rank[2 * j + 1] = i + 1 < n ? i + 1 : i;
         }
-        double h = q[j] * (double)(n - 1);
-        double fl = floor(h);
-        uint64_t i = (uint64_t)fl;
-        double a = value_at(s, i), v = a;
-        if (h > fl && i + 1 < n) {
-            double b = value_at(s, i + 1);
-            v = a + (h - fl) * (b - a);
+        values_at(s, rank, 2 * m, val);
+        for (size_t j = 0; j < m; j++) {
+            double fl = floor(h[j]), a = val[2 * j], b = val[2 * j + 1];
+            double v = h[j] > fl ? a + (h[j] - fl) * (b - a) : a;
+            out[j0 + j] = v < min ? min : v > max ? max : v;
         }
-        out[j] = v < min ? min : v > max ? max : v;
     }
 }

@@ -65,7 +65,9 @@ uint64_t shellsim_bins_count(const shellsim_bins *b, uint32_t i);
 int shellsim_bins_reserve_spill(shellsim_bins *b, uint32_t ka, uint32_t kb);
 /* Quantiles at q[0 .. nq-1] (each in [0, 1], ascending) by the linear rule
  * h = q (N - 1), value(floor h) + frac(h) (value(floor h + 1) - value(floor h)),
- * clamped to [min, max]. N = 0 gives NaN. */
-void shellsim_sketch_quantiles(const shellsim_sketch *s, const double *q, size_t nq, double min, double max,
-                               double *out);
+ * clamped to [min, max], in one walk over the bins. N is the number of
+ * values (shellsim_sketch_total, or the caller's own count of them); N = 0
+ * gives NaN. */
+void shellsim_sketch_quantiles(const shellsim_sketch *s, uint64_t n, const double *q, size_t nq, double min,
+                               double max, double *out);
 #endif

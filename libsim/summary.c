@@ -179,7 +179,7 @@ void shellsim_summary_stats(const shellsim_summary *s, double divisor, shellsim_
     o->min = s->n ? s->min / divisor : NAN;
     o->max = s->n ? s->max / divisor : NAN;
     double q[5];
-    shellsim_sketch_quantiles(&s->q, QS, 5, s->min, s->max, q);
+    shellsim_sketch_quantiles(&s->q, s->n, QS, 5, s->min, s->max, q);
     o->p05 = q[0] / divisor;
     o->p25 = q[1] / divisor;
     o->p50 = q[2] / divisor;
@@ -190,7 +190,16 @@ void shellsim_summary_stats(const shellsim_summary *s, double divisor, shellsim_
 void shellsim_summary_bands(const shellsim_summary *s, double divisor, double out[6])
 {
     out[0] = mean_of(s, divisor);
-    shellsim_sketch_quantiles(&s->q, QS, 5, s->min, s->max, out + 1);
+    shellsim_sketch_quantiles(&s->q, s->n, QS, 5, s->min, s->max, out + 1);
     for (int i = 1; i < 6; i++)
         out[i] /= divisor;
+}
+
+double shellsim_summary_band(const shellsim_summary *s, shellsim_band band, double divisor)
+{
+    if (band == SHELLSIM_BAND_MEAN)
+        return mean_of(s, divisor);
+    double v;
+    shellsim_sketch_quantiles(&s->q, s->n, &QS[band - SHELLSIM_BAND_P05], 1, s->min, s->max, &v);
+    return v / divisor;
 }

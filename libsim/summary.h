@@ -39,5 +39,8 @@ int shellsim_summary_merge(shellsim_summary *dst, const shellsim_summary *src);
 void shellsim_summary_stats(const shellsim_summary *s, double divisor, shellsim_stats *out);
 /* Mean and the five quantiles p05 .. p95 of the values, divided by divisor. */
 void shellsim_summary_bands(const shellsim_summary *s, double divisor, double out[6]);
+/* One band (mean, or one of the quantiles p05 .. p95) of the values,
+ * divided by divisor. */
+double shellsim_summary_band(const shellsim_summary *s, shellsim_band band, double divisor);
 
 #endif

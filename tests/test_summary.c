@@ -206,7 +206,7 @@ static void sketch_quantiles(const double *v, size_t n, int integer, int bits, d
         mx = fmax(mx, v[i]);
     }
     cr_assert_eq(shellsim_sketch_total(&s), (uint64_t)n);
-    shellsim_sketch_quantiles(&s, QS, NQ, mn, mx, out);
+    shellsim_sketch_quantiles(&s, shellsim_sketch_total(&s), QS, NQ, mn, mx, out);
     shellsim_sketch_free(&s);
 }
 
@@ -345,7 +345,7 @@ Test(sketch, an_empty_sketch_has_nan_quantiles)
     shellsim_sketch s;
     shellsim_sketch_init(&s, 0, SHELLSIM_SKETCH_BITS_SERIES);
     double out[NQ];
-    shellsim_sketch_quantiles(&s, QS, NQ, INFINITY, -INFINITY, out);
+    shellsim_sketch_quantiles(&s, shellsim_sketch_total(&s), QS, NQ, INFINITY, -INFINITY, out);
     for (size_t j = 0; j < NQ; j++)
         cr_expect(isnan(out[j]));
     cr_expect_eq(shellsim_sketch_total(&s), 0u);
@@ -371,7 +371,7 @@ Test(sketch, merging_two_halves_equals_one_sketch)
     shellsim_sketch_init(&whole, 0, B);
     cr_assert_eq(shellsim_sketch_add_many(&whole, v, N), 0);
     double qw[NQ];
-    shellsim_sketch_quantiles(&whole, QS, NQ, mn, mx, qw);
+    shellsim_sketch_quantiles(&whole, shellsim_sketch_total(&whole), QS, NQ, mn, mx, qw);
     static const int cuts[] = {0, 1, 5000, 10000, 19999, N};
     for (size_t c = 0; c < sizeof cuts / sizeof cuts[0]; c++) {
         shellsim_sketch a, b;
@@ -387,8 +387,8 @@ Test(sketch, merging_two_halves_equals_one_sketch)
         cr_assert_eq(shellsim_sketch_merge(&ba, &b), 0);
         cr_assert_eq(shellsim_sketch_merge(&ba, &a), 0);
         double q1[NQ], q2[NQ];
-        shellsim_sketch_quantiles(&ab, QS, NQ, mn, mx, q1);
-        shellsim_sketch_quantiles(&ba, QS, NQ, mn, mx, q2);
+        shellsim_sketch_quantiles(&ab, shellsim_sketch_total(&ab), QS, NQ, mn, mx, q1);
+        shellsim_sketch_quantiles(&ba, shellsim_sketch_total(&ba), QS, NQ, mn, mx, q2);
         cr_expect(memcmp(q1, qw, sizeof qw) == 0, "cut %d: a + b differs from the whole", cuts[c]);
         cr_expect(memcmp(q2, qw, sizeof qw) == 0, "cut %d: b + a differs from the whole", cuts[c]);
         cr_expect_eq(shellsim_sketch_total(&ab), (uint64_t)N);
