@@ -170,10 +170,13 @@ static inline long long produced(pipe_run *p, int d)
 {
     if (p->production <= 0)
         return 0;
-    double next = floor((d + 1.0) * p->production);
-    double x = next - p->produced_floor;
+    double x = (d + 1.0) * p->production; /* >= 0 */
+    /* floor by truncation (one instruction; baseline x86-64 has no roundsd):
+     * the same value for every x in [0, 2^63) */
+    double next = x < 9223372036854775808.0 ? (double)(long long)x : floor(x);
+    double made = next - p->produced_floor;
     p->produced_floor = next;
-    return x < (double)SHELLSIM_MAX_SHELLS ? (long long)x : SHELLSIM_MAX_SHELLS;
+    return made < (double)SHELLSIM_MAX_SHELLS ? (long long)made : SHELLSIM_MAX_SHELLS;
 }
 
 /* ------------------------------------------------------------ parameters */
@@ -368,18 +371,23 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
         ws->dead[j] = 0;
     }
 
+    /* Day by day; within a day, section by section over the block's
+     * replications. Replications are independent, so each still takes the
+     * steps in the model's order: departures of every pipeline (file order),
+     * arrivals, fire of every side, the series. */
     for (int day = 0; day < H; day++) {
-        for (int i = 0; i < np; i++)
-            if (ws->late[i].n)
-                unlate(ws->ring + (size_t)i * RING * cap, cap, &ws->late[i], day);
-        for (size_t j = 0; j < cnt; j++) {
-            if (ws->dead[j])
-                continue;
-            for (int i = 0; i < np; i++) {
-                pipe_run *p = &ws->pipes[(size_t)i * cap + j];
-                long long *ring = ws->ring + (size_t)i * RING * cap + j;
+        for (int i = 0; i < np; i++) {
+            pipe_run *pp = ws->pipes + (size_t)i * cap;
+            long long *ring = ws->ring + (size_t)i * RING * cap;
+            overflow *late = &ws->late[i];
+            if (late->n)
+                unlate(ring, cap, late, day);
+            for (size_t j = 0; j < cnt; j++) {
+                if (ws->dead[j])
+                    continue;
+                pipe_run *p = &pp[j];
                 p->stock = sat_add(p->stock, produced(p, day));
-                int rc = departures(s, &s->pipes[i], p, ring, cap, &ws->late[i], j, day);
+                int rc = departures(s, &s->pipes[i], p, ring + j, cap, late, j, day);
                 if (rc == -2)
                     return -2;
                 if (rc != 0) {
@@ -390,63 +398,64 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
                         dead_day = day;
                         dead_pipe = i;
                     }
-                    break;
                 }
             }
-            if (ws->dead[j])
-                continue;
-            for (int i = 0; i < np; i++) {
-                pipe_run *p = &ws->pipes[(size_t)i * cap + j];
-                long long *slot = &ws->ring[((size_t)i * RING + (size_t)(day % RING)) * cap + j];
-                long long due = *slot;
-                *slot = 0;
-                side_run *to = &ws->sides[(size_t)s->pipes[i].to * cap + j];
-                to->stock = sat_add(to->stock, due);
-                p->delivered = sat_add(p->delivered, due);
+        }
+        for (int i = 0; i < np; i++) { /* step 3 (a dead replication's values no longer matter) */
+            pipe_run *pp = ws->pipes + (size_t)i * cap;
+            side_run *to = ws->sides + (size_t)s->pipes[i].to * cap;
+            long long *slot = ws->ring + ((size_t)i * RING + (size_t)(day % RING)) * cap;
+            for (size_t j = 0; j < cnt; j++) {
+                long long due = slot[j];
+                slot[j] = 0;
+                to[j].stock = sat_add(to[j].stock, due);
+                pp[j].delivered = sat_add(pp[j].delivered, due);
             }
-            for (int i = 0; i < ns; i++) {
-                side_run *sd = &ws->sides[(size_t)i * cap + j];
-                long long extra = s->sides[i].policy == SHELLSIM_POLICY_SPREAD
-                                      ? sd->stock / (H - day)
-                                      : (sd->stock < sd->target ? sd->stock : sd->target);
-                sd->stock -= extra;
-                sd->extra_today = extra;
-                sd->fire_today = sat_add(sd->base, extra);
-                sd->extra_fired = sat_add(sd->extra_fired, extra);
-                sd->fired = sat_add(sd->fired, sd->fire_today);
+        }
+        for (int i = 0; i < ns; i++) { /* step 4 */
+            side_run *sd = ws->sides + (size_t)i * cap;
+            const long long days_left = H - day;
+            const int spread = s->sides[i].policy == SHELLSIM_POLICY_SPREAD;
+            for (size_t j = 0; j < cnt; j++) {
+                long long stock = sd[j].stock;
+                long long extra = spread ? stock / days_left : (stock < sd[j].target ? stock : sd[j].target);
+                sd[j].stock = stock - extra;
+                sd[j].extra_today = extra;
+                sd[j].fire_today = sat_add(sd[j].base, extra);
+                sd[j].extra_fired = sat_add(sd[j].extra_fired, extra);
+                sd[j].fired = sat_add(sd[j].fired, sd[j].fire_today);
             }
-            if (!vals)
-                continue;
-            /* step 5: this day's series, vals[series * cnt + j] */
-            for (int i = 0; i < ns; i++) {
-                const side_run *sd = &ws->sides[(size_t)i * cap + j];
-                size_t k = (size_t)i * SIDE_NSERIES;
-                if (series_on[k + SIDE_S_FIRE])
-                    vals[(k + SIDE_S_FIRE) * cnt + j] = (double)sd->fire_today;
-                if (series_on[k + SIDE_S_EXTRA])
-                    vals[(k + SIDE_S_EXTRA) * cnt + j] = (double)sd->extra_today;
-                if (series_on[k + SIDE_S_STOCK])
-                    vals[(k + SIDE_S_STOCK) * cnt + j] = (double)sd->stock;
+        }
+        if (!vals)
+            continue;
+        /* step 5: this day's series, vals[series * cnt + j] */
+        for (int i = 0; i < ns; i++) {
+            const side_run *sd = ws->sides + (size_t)i * cap;
+            size_t k = (size_t)i * SIDE_NSERIES;
+            double *fire = vals + (k + SIDE_S_FIRE) * cnt, *extra = vals + (k + SIDE_S_EXTRA) * cnt;
+            double *stock = vals + (k + SIDE_S_STOCK) * cnt;
+            for (size_t j = 0; j < cnt; j++) {
+                fire[j] = (double)sd[j].fire_today;
+                extra[j] = (double)sd[j].extra_today;
+                stock[j] = (double)sd[j].stock;
             }
-            for (int i = 0; i < np; i++) {
-                const pipe_run *p = &ws->pipes[(size_t)i * cap + j];
-                size_t k = pipe_series0 + (size_t)i * PIPE_NSERIES;
-                if (series_on[k + PIPE_S_SUPPLIER])
-                    vals[(k + PIPE_S_SUPPLIER) * cnt + j] = (double)p->stock;
-                if (series_on[k + PIPE_S_DELIVERED]) /* arrived by the end of today */
-                    vals[(k + PIPE_S_DELIVERED) * cnt + j] = (double)p->delivered;
-                if (series_on[k + PIPE_S_SHIPMENTS])
-                    vals[(k + PIPE_S_SHIPMENTS) * cnt + j] = (double)p->shipments;
-                if (series_on[k + PIPE_S_SEEN])
-                    vals[(k + PIPE_S_SEEN) * cnt + j] = (double)p->seen;
-                if (series_on[k + PIPE_S_CONTAINERS])
-                    vals[(k + PIPE_S_CONTAINERS) * cnt + j] = (double)p->containers;
+        }
+        for (int i = 0; i < np; i++) {
+            const pipe_run *pp = ws->pipes + (size_t)i * cap;
+            double *v = vals + (pipe_series0 + (size_t)i * PIPE_NSERIES) * cnt;
+            for (size_t j = 0; j < cnt; j++) {
+                v[PIPE_S_SUPPLIER * cnt + j] = (double)pp[j].stock;
+                v[PIPE_S_DELIVERED * cnt + j] = (double)pp[j].delivered; /* arrived by the end of today */
+                v[PIPE_S_SHIPMENTS * cnt + j] = (double)pp[j].shipments;
+                v[PIPE_S_SEEN * cnt + j] = (double)pp[j].seen;
+                v[PIPE_S_CONTAINERS * cnt + j] = (double)pp[j].containers;
             }
-            if (s->compare_a >= 0 && series_on[ratio_series]) {
-                long long fb = ws->sides[(size_t)s->compare_b * cap + j].fire_today;
+        }
+        if (s->compare_a >= 0 && series_on[ratio_series]) {
+            const side_run *a = ws->sides + (size_t)s->compare_a * cap, *b = ws->sides + (size_t)s->compare_b * cap;
+            for (size_t j = 0; j < cnt; j++)
                 vals[ratio_series * cnt + j] =
-                    fb > 0 ? (double)ws->sides[(size_t)s->compare_a * cap + j].fire_today / (double)fb : NAN;
-            }
+                    b[j].fire_today > 0 ? (double)a[j].fire_today / (double)b[j].fire_today : NAN;
         }
         if (first_dead != SIZE_MAX)
             continue; /* the block fails; finish only to find the lowest failure */
