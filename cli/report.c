@@ -132,8 +132,9 @@ int report_json(FILE *f, const shellsim_scenario *s, const shellsim_result *r)
 
 /* ------------------------------------------------------------------- table */
 
-/* Readable number: whole numbers with thousands separators at >= 1000,
- * otherwise 4 significant digits. */
+/* Readable number: thousands separators from 1,000 on, with one decimal
+ * below 10,000 unless whole (2,739.7 shells a day), whole above; below
+ * 1,000, four significant digits. */
 static void human(char *buf, size_t cap, double x)
 {
     if (!isfinite(x)) {
@@ -142,10 +143,12 @@ static void human(char *buf, size_t cap, double x)
     }
     double ax = fabs(x);
     if (ax >= 1000 && ax < 1e18) {
-        char digits[32];
-        snprintf(digits, sizeof digits, "%.0f", ax);
-        size_t n = strlen(digits), o = 0;
-        char out[48];
+        int decimals = ax < 10000 && round(ax * 10) != round(ax) * 10 ? 1 : 0;
+        char digits[40];
+        snprintf(digits, sizeof digits, "%.*f", decimals, ax);
+        char *dot = strchr(digits, '.');
+        size_t n = dot ? (size_t)(dot - digits) : strlen(digits), o = 0;
+        char out[64];
         if (x < 0)
             out[o++] = '-';
         for (size_t i = 0; i < n; i++) {
@@ -154,7 +157,7 @@ static void human(char *buf, size_t cap, double x)
             out[o++] = digits[i];
         }
         out[o] = '\0';
-        snprintf(buf, cap, "%s", out);
+        snprintf(buf, cap, "%s%s", out, dot ? dot : "");
     } else {
         snprintf(buf, cap, "%.4g", x);
     }
