@@ -25,12 +25,18 @@ static void usage_main(FILE *f, const char *prog)
             "commands:\n"
             "  run SCENARIO     simulate a scenario file and print its metrics\n"
             "  check SCENARIO   validate a scenario file only\n"
+            "  infer SCENARIO OBSERVATIONS\n"
+            "                   calibrate the scenario to observations (rejection ABC)\n"
+            "  compare A B      paired difference of two scenarios (common random numbers)\n"
+            "  sensitivity SCENARIO --metric NAME\n"
+            "                   Sobol indices and tornado of a metric's per-run unknowns\n"
             "\n"
             "options:\n"
             "  -h, --help       this help; '%s COMMAND --help' for a command's\n"
             "  --version        print the version\n"
             "\n"
-            "exit status: 0 done, 1 failure, 2 bad command line, 3 bad scenario\n",
+            "exit status: 0 done, 1 failure, 2 bad command line, 3 bad scenario (or\n"
+            "observations file)\n",
             prog, prog);
 }
 
@@ -38,7 +44,8 @@ static void usage_run(FILE *f, const char *prog)
 {
     fprintf(f,
             "usage: %s run SCENARIO [--reps N] [--seed S] [--threads T] [--series SPEC]\n"
-            "                    [--json] [--plot FILE.png]\n"
+            "                    [--json] [--plot FILE.png] [--until-ci NAME=HALFWIDTH]\n"
+            "                    [--exceed NAME=VALUE ...]\n"
             "\n"
             "Simulate SCENARIO (an INI file) and print every metric's mean, p05, p50\n"
             "and p95 as a table, or the full statistics and per-day series as JSON.\n"
@@ -53,6 +60,17 @@ static void usage_run(FILE *f, const char *prog)
             "  --plot FILE    also draw each side's fire and extra rounds per day (median,\n"
             "                 50%% and 90%% bands) into the PNG FILE; needs python3 with\n"
             "                 numpy and matplotlib (Debian: python3-matplotlib)\n"
+            "  --until-ci NAME=HALFWIDTH\n"
+            "                 run in whole blocks (checks at 1024, 2048, 3072, 4096, 5120,\n"
+            "                 ... replications, growing by about a quarter) until the 95%%\n"
+            "                 interval of metric NAME's mean is at most +-HALFWIDTH, with\n"
+            "                 --reps N as the cap; \"replications\" says how many ran, and\n"
+            "                 the output is that of a fixed run of that many\n"
+            "  --exceed NAME=VALUE\n"
+            "                 (repeatable) the share of runs with metric NAME >= VALUE\n"
+            "                 (in the metric's units), counted exactly, with a 95%% Wilson\n"
+            "                 interval: \"exceed\": {\"VALUE\": {\"p\", \"ci95\", ...}} in\n"
+            "                 the metric's JSON, a line under the table otherwise\n"
             "  -h, --help     this help\n",
             prog);
 }
@@ -67,7 +85,7 @@ static void usage_check(FILE *f, const char *prog)
             prog);
 }
 
-static int parse_u64(const char *s, uint64_t max, uint64_t *out)
+int cli_parse_u64(const char *s, uint64_t max, uint64_t *out)
 {
     if (!s || !*s || *s == '-' || *s == '+')
         return -1;
@@ -117,7 +135,7 @@ static int parse(int argc, char **argv, const char *prog, cli_options *o, int pr
     o->command = argv[1];
     int is_run = !strcmp(o->command, "run"), is_check = !strcmp(o->command, "check");
     if (!is_run && !is_check)
-        BAD("unknown command '%s' (run or check; try --help)", o->command);
+        BAD("unknown command '%s' (run, check, infer, compare or sensitivity; try --help)", o->command);
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -139,7 +157,8 @@ static int parse(int argc, char **argv, const char *prog, cli_options *o, int pr
             name[n] = '\0';
             int takes = is_run && (!strcmp(name, "--reps") || !strcmp(name, "--seed") ||
                                    !strcmp(name, "--threads") || !strcmp(name, "--series") ||
-                                   !strcmp(name, "--plot"));
+                                   !strcmp(name, "--plot") || !strcmp(name, "--until-ci") ||
+                                   !strcmp(name, "--exceed"));
             int flag = is_run && !strcmp(name, "--json");
             if (!takes && !flag)
                 BAD("unknown option '%s' for %s (try %s %s --help)", name, o->command, prog, o->command);
@@ -157,17 +176,28 @@ static int parse(int argc, char **argv, const char *prog, cli_options *o, int pr
                 BAD("%s needs a value", name);
             uint64_t v;
             if (!strcmp(name, "--reps")) {
-                if (parse_u64(val, SHELLSIM_MAX_REPLICATIONS, &v) || v == 0)
+                if (cli_parse_u64(val, SHELLSIM_MAX_REPLICATIONS, &v) || v == 0)
                     BAD("--reps: '%s' is not a whole number in 1 .. 2^40", val);
                 o->replications = v;
             } else if (!strcmp(name, "--seed")) {
-                if (parse_u64(val, UINT64_MAX, &v))
+                if (cli_parse_u64(val, UINT64_MAX, &v))
                     BAD("--seed: '%s' is not a whole number in 0 .. 2^64-1", val);
                 o->seed = v;
             } else if (!strcmp(name, "--threads")) {
-                if (parse_u64(val, 1024, &v))
+                if (cli_parse_u64(val, 1024, &v))
                     BAD("--threads: '%s' is not a whole number in 0 .. 1024", val);
                 o->threads = (int)v;
+            } else if (!strcmp(name, "--until-ci")) {
+                double hw;
+                if (cli_name_value(val, NULL, 0, &hw) || !(hw > 0))
+                    BAD("--until-ci: '%s' is not NAME=HALFWIDTH (a metric and a number > 0)", val);
+                o->until_ci = val;
+            } else if (!strcmp(name, "--exceed")) {
+                if (o->nexceed == CLI_MAX_EXCEED)
+                    BAD("--exceed: at most %d thresholds", CLI_MAX_EXCEED);
+                if (cli_name_value(val, NULL, 0, NULL))
+                    BAD("--exceed: '%s' is not NAME=VALUE (a metric and a number)", val);
+                o->exceed[o->nexceed++] = val;
             } else if (!strcmp(name, "--plot")) {
                 if (!*val)
                     BAD("--plot needs a file name");
@@ -191,21 +221,23 @@ static int parse(int argc, char **argv, const char *prog, cli_options *o, int pr
 
 /* ------------------------------------------------------------ progress bar */
 
-typedef struct progress {
-    struct timespec start, last;
-    int shown;
-} progress;
-
 static double since(const struct timespec *a, const struct timespec *b)
 {
     return (double)(b->tv_sec - a->tv_sec) + 1e-9 * (double)(b->tv_nsec - a->tv_nsec);
 }
 
-/* Drawn on stderr only when it is a terminal and the run has taken more
- * than a second; at most ten times a second. */
-static int on_progress(void *user, uint64_t done, uint64_t total)
+void cli_progress_start(cli_progress *p, const char *unit)
 {
-    progress *p = user;
+    memset(p, 0, sizeof *p);
+    p->unit = unit;
+    clock_gettime(CLOCK_MONOTONIC, &p->start);
+}
+
+/* Drawn on stderr (which the caller has checked is a terminal) once the
+ * work has taken more than a second; at most ten times a second. */
+int cli_progress_report(void *user, uint64_t done, uint64_t total)
+{
+    cli_progress *p = user;
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     double el = since(&p->start, &now);
@@ -215,11 +247,17 @@ static int on_progress(void *user, uint64_t done, uint64_t total)
     p->shown = 1;
     int width = 40, fill = total ? (int)((double)done / (double)total * width) : width;
     double eta = done ? el * (double)(total - done) / (double)done : 0;
-    fprintf(stderr, "\r[%.*s%*s] %3d%%  %llu/%llu  eta %.0fs ", fill, "########################################",
+    fprintf(stderr, "\r[%.*s%*s] %3d%%  %llu/%llu %s eta %.0fs ", fill, "########################################",
             width - fill, "", total ? (int)(100.0 * (double)done / (double)total) : 100, (unsigned long long)done,
-            (unsigned long long)total, eta);
+            (unsigned long long)total, p->unit, eta);
     fflush(stderr);
     return 0;
+}
+
+void cli_progress_end(const cli_progress *p)
+{
+    if (p->shown)
+        fprintf(stderr, "\r%*s\r", 79, "");
 }
 
 /* ------------------------------------------------------------------ --plot */
@@ -293,6 +331,12 @@ static int draw_plot(const char *prog, const shellsim_scenario *s, const shellsi
 
 int cli_main(int argc, char **argv, const char *prog, cli_runner runner, void *ctx, int printer)
 {
+    if (argc >= 2 && !strcmp(argv[1], "infer"))
+        return cli_infer(argc, argv, prog, printer);
+    if (argc >= 2 && !strcmp(argv[1], "compare"))
+        return cli_compare(argc, argv, prog, printer);
+    if (argc >= 2 && !strcmp(argv[1], "sensitivity"))
+        return cli_sensitivity(argc, argv, prog, printer);
     cli_options o;
     int rc = parse(argc, argv, prog, &o, printer);
     if (rc >= 0)
@@ -318,17 +362,18 @@ int cli_main(int argc, char **argv, const char *prog, cli_runner runner, void *c
     ro.seed = o.seed;
     ro.threads = o.threads;
     ro.series = o.series;
-    progress pr;
-    memset(&pr, 0, sizeof pr);
-    clock_gettime(CLOCK_MONOTONIC, &pr.start);
+    cli_progress pr;
+    cli_progress_start(&pr, "");
     if (printer && isatty(STDERR_FILENO)) {
-        ro.progress = on_progress;
+        ro.progress = cli_progress_report;
         ro.progress_user = &pr;
     }
     shellsim_result *r = NULL;
-    st = runner(s, &ro, &r, &err, ctx);
-    if (pr.shown)
-        fprintf(stderr, "\r%*s\r", 79, "");
+    if (o.until_ci || o.nexceed)
+        st = cli_run_extended(prog, &o, s, &ro, &r, &err, printer);
+    else
+        st = runner(s, &ro, &r, &err, ctx);
+    cli_progress_end(&pr);
     if (st != SHELLSIM_OK) {
         if (printer)
             fprintf(stderr, "%s: %s\n", prog, err.message);

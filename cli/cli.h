@@ -10,10 +10,13 @@
 #define SHELLSIM_CLI_H
 
 #include <stdint.h>
+#include <time.h>
 
 #include <shellsim.h>
 
 enum { CLI_OK = 0, CLI_FAILURE = 1, CLI_USAGE = 2, CLI_BAD_SCENARIO = 3 };
+
+#define CLI_MAX_EXCEED 64 /* --exceed options of one run */
 
 typedef struct cli_options {
     const char *command;   /* "run" or "check" */
@@ -24,6 +27,9 @@ typedef struct cli_options {
     int json;              /* --json */
     const char *series;    /* --series, default "all" */
     const char *plot;      /* --plot FILE.png, or NULL */
+    const char *until_ci;  /* --until-ci NAME=HALFWIDTH, or NULL */
+    int nexceed;           /* --exceed NAME=VALUE (repeatable) */
+    const char *exceed[CLI_MAX_EXCEED];
 } cli_options;
 
 /* Carries out a run; returns a status and fills *out or err. `quiet`
@@ -31,8 +37,43 @@ typedef struct cli_options {
 typedef shellsim_status (*cli_runner)(const shellsim_scenario *s, const shellsim_run_options *o,
                                       shellsim_result **out, shellsim_error *err, void *ctx);
 
+/* A whole number in 0 .. max, digits only. 0, or -1. */
+int cli_parse_u64(const char *s, uint64_t max, uint64_t *out);
+
+/* The progress bar on stderr (callers use it only when stderr is a
+ * terminal): start, pass cli_progress_report as a progress callback with
+ * the bar as its user pointer, end (clears the line if drawn). */
+typedef struct cli_progress {
+    struct timespec start, last;
+    int shown;
+    const char *unit;   /* after the counts, e.g. "accepted" */
+} cli_progress;
+void cli_progress_start(cli_progress *p, const char *unit);
+int cli_progress_report(void *user, uint64_t done, uint64_t total);
+void cli_progress_end(const cli_progress *p);
+
 /* The whole program. `prog` names it in help and messages; `is_printer`
  * is 0 on processes that must print nothing (MPI ranks other than 0). */
 int cli_main(int argc, char **argv, const char *prog, cli_runner runner, void *ctx, int is_printer);
+
+/* The `infer` command (cli/infer.c): argv[1] is "infer". Returns the exit
+ * status (3 also for a bad observations file). */
+int cli_infer(int argc, char **argv, const char *prog, int is_printer);
+
+/* The `compare` and `sensitivity` commands (cli/analysis.c): argv[1] names
+ * the command. Return the exit status. */
+int cli_compare(int argc, char **argv, const char *prog, int is_printer);
+int cli_sensitivity(int argc, char **argv, const char *prog, int is_printer);
+
+/* "NAME=NUMBER" (split at the last '='; NUMBER finite) into name (capacity
+ * cap; may be NULL) and *value (may be NULL). 0, or -1. */
+int cli_name_value(const char *arg, char *name, size_t cap, double *value);
+
+/* `run` with --until-ci or --exceed (shellsim_run_extended), in this process
+ * (on shellsim-mpi's rank 0 only: the other ranks get SHELLSIM_OK and no
+ * result). Prints the precision reached on stderr. */
+shellsim_status cli_run_extended(const char *prog, const cli_options *o, const shellsim_scenario *s,
+                                 const shellsim_run_options *ro, shellsim_result **out, shellsim_error *err,
+                                 int is_printer);
 
 #endif

@@ -33,7 +33,7 @@ void report_number(char *buf, size_t cap, double x)
     /* "1e+06" is valid JSON; keep it. A value like 2739 prints as "2739". */
 }
 
-static void json_string(FILE *f, const char *s)
+void report_string(FILE *f, const char *s)
 {
     fputc('"', f);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -47,56 +47,110 @@ static void json_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
-static void json_num(FILE *f, double x)
+void report_num(FILE *f, double x)
 {
     char b[40];
     report_number(b, sizeof b, x);
     fputs(b, f);
 }
 
-int report_json(FILE *f, const shellsim_scenario *s, const shellsim_result *r)
+/* The members of a STATS object, without its braces. */
+static void stats_members(FILE *f, const shellsim_stats *st, int with_undefined)
+{
+    fprintf(f, "\"n\": %llu, \"mean\": ", (unsigned long long)st->n);
+    report_num(f, st->mean);
+    fputs(", \"sd\": ", f);
+    report_num(f, st->sd);
+    fputs(", \"sem\": ", f);
+    report_num(f, st->sem);
+    fputs(", \"ci95\": [", f);
+    report_num(f, st->ci95_lo);
+    fputs(", ", f);
+    report_num(f, st->ci95_hi);
+    fputs("]", f);
+    const struct {
+        const char *k;
+        double v;
+    } q[] = {{"min", st->min}, {"p05", st->p05}, {"p25", st->p25}, {"p50", st->p50},
+             {"p75", st->p75}, {"p95", st->p95}, {"max", st->max}};
+    for (size_t k = 0; k < sizeof q / sizeof q[0]; k++) {
+        fprintf(f, ", \"%s\": ", q[k].k);
+        report_num(f, q[k].v);
+    }
+    if (with_undefined)
+        fprintf(f, ", \"undefined\": %llu", (unsigned long long)st->undefined);
+}
+
+void report_stats(FILE *f, const shellsim_stats *st, int with_undefined)
+{
+    fputc('{', f);
+    stats_members(f, st, with_undefined);
+    fputc('}', f);
+}
+
+/* The key of a threshold: the shortest fixed-point decimal that reads back
+ * as the value ("2700", "9000.5", "0.25"), or report_number's form outside
+ * [1e-4, 1e15). */
+static void exceed_key(char *buf, size_t cap, double x)
+{
+    if (isfinite(x) && (x == 0 || (fabs(x) >= 1e-4 && fabs(x) < 1e15)))
+        for (int d = 0; d <= 17; d++) {
+            snprintf(buf, cap, "%.*f", d, x);
+            if (strtod(buf, NULL) == x)
+                return;
+        }
+    report_number(buf, cap, x);
+}
+
+/* The metric's exceedances (shellsim_run_extended), if any:
+ * , "exceed": {"VALUE": {"p", "ci95", "count", "n"}, ...} */
+static void exceed_members(FILE *f, const shellsim_result *r, const char *name)
+{
+    size_t n = shellsim_result_exceedance_count(r), shown = 0;
+    for (size_t i = 0; i < n; i++) {
+        shellsim_exceedance e;
+        if (shellsim_result_exceedance(r, i, &e) != SHELLSIM_OK || strcmp(e.metric, name))
+            continue;
+        int seen = 0; /* a threshold given twice is one key */
+        for (size_t j = 0; j < i && !seen; j++) {
+            shellsim_exceedance p;
+            seen = shellsim_result_exceedance(r, j, &p) == SHELLSIM_OK && !strcmp(p.metric, name) &&
+                   p.value == e.value;
+        }
+        if (seen)
+            continue;
+        char key[40];
+        exceed_key(key, sizeof key, e.value);
+        fputs(shown++ ? ", " : ", \"exceed\": {", f);
+        report_string(f, key);
+        fputs(": {\"p\": ", f);
+        report_num(f, e.p);
+        fputs(", \"ci95\": [", f);
+        report_num(f, e.ci95_lo);
+        fputs(", ", f);
+        report_num(f, e.ci95_hi);
+        fprintf(f, "], \"count\": %llu, \"n\": %llu}", (unsigned long long)e.count, (unsigned long long)e.n);
+    }
+    if (shown)
+        fputc('}', f);
+}
+
+int report_metrics_series(FILE *f, const shellsim_result *r)
 {
     int H = shellsim_result_horizon_days(r);
-    fputs("{\"scenario\": ", f);
-    json_string(f, shellsim_scenario_name(s));
-    fprintf(f, ", \"replications\": %llu, \"seed\": %llu, \"horizon_days\": %d, \"metrics\": {",
-            (unsigned long long)shellsim_result_replications(r), (unsigned long long)shellsim_result_seed(r), H);
+    fputs("\"metrics\": {", f);
     size_t nm = shellsim_result_metric_count(r);
     for (size_t i = 0; i < nm; i++) {
         const char *name = shellsim_result_metric_name(r, i);
         shellsim_stats st;
         if (shellsim_result_metric_stats(r, name, &st) != SHELLSIM_OK)
             return -1;
-        if (i)
-            fputs(", ", f);
-        json_string(f, name);
-        fprintf(f, ": {\"n\": %llu, \"mean\": ", (unsigned long long)st.n);
-        json_num(f, st.mean);
-        const struct {
-            const char *k;
-            double v;
-        } rest[] = {{"sd", st.sd}, {"sem", st.sem}};
-        for (size_t k = 0; k < 2; k++) {
-            fprintf(f, ", \"%s\": ", rest[k].k);
-            json_num(f, rest[k].v);
-        }
-        fputs(", \"ci95\": [", f);
-        json_num(f, st.ci95_lo);
-        fputs(", ", f);
-        json_num(f, st.ci95_hi);
-        fputs("]", f);
-        const struct {
-            const char *k;
-            double v;
-        } q[] = {{"min", st.min}, {"p05", st.p05}, {"p25", st.p25}, {"p50", st.p50},
-                 {"p75", st.p75}, {"p95", st.p95}, {"max", st.max}};
-        for (size_t k = 0; k < sizeof q / sizeof q[0]; k++) {
-            fprintf(f, ", \"%s\": ", q[k].k);
-            json_num(f, q[k].v);
-        }
-        if (strstr(name, ".fire_ratio"))
-            fprintf(f, ", \"undefined\": %llu", (unsigned long long)st.undefined);
-        fputs("}", f);
+        fputs(i ? ", " : "", f);
+        report_string(f, name);
+        fputs(": {", f);
+        stats_members(f, &st, strstr(name, ".fire_ratio") != NULL);
+        exceed_members(f, r, name);
+        fputc('}', f);
     }
     fputs("}, \"series\": {", f);
     size_t ns = shellsim_result_series_count(r);
@@ -106,9 +160,8 @@ int report_json(FILE *f, const shellsim_scenario *s, const shellsim_result *r)
     static const char *const bands[SHELLSIM_BAND_COUNT] = {"mean", "p05", "p25", "p50", "p75", "p95"};
     for (size_t i = 0; i < ns; i++) {
         const char *name = shellsim_result_series_name(r, i);
-        if (i)
-            fputs(", ", f);
-        json_string(f, name);
+        fputs(i ? ", " : "", f);
+        report_string(f, name);
         fputs(": {", f);
         for (int b = 0; b < SHELLSIM_BAND_COUNT; b++) {
             if (shellsim_result_series_band(r, name, (shellsim_band)b, band, (size_t)H) != SHELLSIM_OK) {
@@ -119,14 +172,27 @@ int report_json(FILE *f, const shellsim_scenario *s, const shellsim_result *r)
             for (int d = 0; d < H; d++) {
                 if (d)
                     fputs(", ", f);
-                json_num(f, band[d]);
+                report_num(f, band[d]);
             }
             fputs("]", f);
         }
         fputs("}", f);
     }
     free(band);
-    fputs("}}\n", f);
+    fputs("}", f);
+    return ferror(f) ? -1 : 0;
+}
+
+int report_json(FILE *f, const shellsim_scenario *s, const shellsim_result *r)
+{
+    fputs("{\"scenario\": ", f);
+    report_string(f, shellsim_scenario_name(s));
+    fprintf(f, ", \"replications\": %llu, \"seed\": %llu, \"horizon_days\": %d, ",
+            (unsigned long long)shellsim_result_replications(r), (unsigned long long)shellsim_result_seed(r),
+            shellsim_result_horizon_days(r));
+    if (report_metrics_series(f, r) != 0)
+        return -1;
+    fputs("}\n", f);
     return ferror(f) ? -1 : 0;
 }
 
@@ -135,7 +201,7 @@ int report_json(FILE *f, const shellsim_scenario *s, const shellsim_result *r)
 /* Readable number: thousands separators from 1,000 on, with one decimal
  * below 10,000 unless whole (2,739.7 shells a day), whole above; below
  * 1,000, four significant digits. */
-static void human(char *buf, size_t cap, double x)
+void report_human(char *buf, size_t cap, double x)
 {
     if (!isfinite(x)) {
         snprintf(buf, cap, "-");
@@ -164,13 +230,13 @@ static void human(char *buf, size_t cap, double x)
 }
 
 /* date + days, as YYYY-MM-DD (proleptic Gregorian, UTC). */
-static void date_add(const char *date, int days, char *out, size_t cap)
+void report_date_add(const char *date, long days, char *out, size_t cap)
 {
     struct tm tm;
     memset(&tm, 0, sizeof tm);
     tm.tm_year = atoi(date) - 1900;
     tm.tm_mon = atoi(date + 5) - 1;
-    tm.tm_mday = atoi(date + 8) + days;
+    tm.tm_mday = atoi(date + 8) + (int)days;
     tm.tm_hour = 12;
     time_t t = timegm(&tm);
     struct tm res;
@@ -187,7 +253,7 @@ int report_table(FILE *f, const shellsim_scenario *s, const shellsim_result *r)
     fprintf(f, "seed          %llu\n", (unsigned long long)shellsim_result_seed(r));
     if (start) {
         char end[16];
-        date_add(start, H - 1, end, sizeof end);
+        report_date_add(start, H - 1, end, sizeof end);
         fprintf(f, "dates         %s .. %s (%d days)\n", start, end, H);
     } else {
         fprintf(f, "days          0 .. %d (%d days)\n", H - 1, H);
@@ -206,14 +272,24 @@ int report_table(FILE *f, const shellsim_scenario *s, const shellsim_result *r)
         if (shellsim_result_metric_stats(r, name, &st) != SHELLSIM_OK)
             return -1;
         char a[32], b[32], c[32], d[32];
-        human(a, sizeof a, st.mean);
-        human(b, sizeof b, st.p05);
-        human(c, sizeof c, st.p50);
-        human(d, sizeof d, st.p95);
+        report_human(a, sizeof a, st.mean);
+        report_human(b, sizeof b, st.p05);
+        report_human(c, sizeof c, st.p50);
+        report_human(d, sizeof d, st.p95);
         fprintf(f, "%-*s %14s %14s %14s %14s", (int)w, name, a, b, c, d);
         if (st.undefined)
             fprintf(f, "   (%llu runs undefined)", (unsigned long long)st.undefined);
         fputc('\n', f);
+    }
+    size_t ne = shellsim_result_exceedance_count(r);
+    for (size_t i = 0; i < ne; i++) { /* --exceed */
+        shellsim_exceedance e;
+        if (shellsim_result_exceedance(r, i, &e) != SHELLSIM_OK)
+            return -1;
+        char v[32];
+        report_human(v, sizeof v, e.value);
+        fprintf(f, "%sP(%s >= %s) = %.4f (95%%: %.4f .. %.4f), %llu of %llu runs\n", i ? "" : "\n", e.metric, v,
+                e.p, e.ci95_lo, e.ci95_hi, (unsigned long long)e.count, (unsigned long long)e.n);
     }
     return ferror(f) ? -1 : 0;
 }

@@ -21,4 +21,20 @@ int report_table(FILE *f, const shellsim_scenario *s, const shellsim_result *r);
  * ("null" for NaN and infinities, which JSON cannot hold). */
 void report_number(char *buf, size_t cap, double x);
 
+/* JSON pieces: a string (escaped), a number (report_number), a metric's
+ * statistics object (MODEL.md's STATS; "undefined" when asked), and the
+ * `"metrics": {...}, "series": {...}` members of a result. */
+void report_string(FILE *f, const char *s);
+void report_num(FILE *f, double x);
+void report_stats(FILE *f, const shellsim_stats *st, int with_undefined);
+int report_metrics_series(FILE *f, const shellsim_result *r);
+
+/* A readable number for tables: thousands separators from 1,000 on, one
+ * decimal below 10,000 unless whole; four significant digits below 1,000;
+ * "-" for NaN. */
+void report_human(char *buf, size_t cap, double x);
+
+/* date ("YYYY-MM-DD") + days, as YYYY-MM-DD. */
+void report_date_add(const char *date, long days, char *out, size_t cap);
+
 #endif

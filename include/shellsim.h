@@ -242,6 +242,9 @@ SHELLSIM_API shellsim_status shellsim_result_series_band(
     const shellsim_result *r, const char *name, shellsim_band band,
     double *out, size_t cap);
 
+#include "shellsim_infer.h" /* calibration to observations (rejection ABC) */
+#include "shellsim_analysis.h" /* paired comparison, sensitivity, precision, exceedance */
+
 #ifdef __cplusplus
 }
 #endif

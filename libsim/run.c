@@ -19,6 +19,7 @@
 #endif
 
 #include "alloc.h"
+#include "analysis.h"
 #include "engine.h"
 
 /* Large blocks let each day's quantile bins be reused from cache across many
@@ -74,6 +75,7 @@ void shellsim_result_free(shellsim_result *r)
     summaries_free(r->columns, r->ncolumns);
     summaries_free(r->days, r->nseries * (size_t)r->horizon_days);
     shellsim_free(r->runs);
+    shellsim_free(r->exceed);
     shellsim_free(r);
 }
 
@@ -354,6 +356,8 @@ static void thread_work(shared *sh, shellsim_result *acc, int is_caller)
             if (sh->r->runs)
                 memcpy(sh->r->runs + c * sh->r->replications + r0, col + c * B, cnt * sizeof *col);
         }
+        if (sh->r->nexceed) /* exact counts (analysis.c, shellsim_run_extended) */
+            shellsim_exceed_block(sh->r, col, B, cnt);
         uint64_t done = atomic_fetch_add(&sh->done, cnt) + cnt;
         if (is_caller && sh->o->progress && sh->o->progress(sh->o->progress_user, done, sh->r->replications))
             fail(sh, SHELLSIM_EINTERRUPTED, NULL);

@@ -37,6 +37,10 @@ struct shellsim_result {
     series_desc *series;
     shellsim_summary *days;       /* nseries * H, series-major */
     double *runs;                 /* ncolumns * replications, or NULL */
+    /* Exceedance thresholds counted block by block (analysis.h,
+     * shellsim_run_extended); NULL and 0 for a plain run. */
+    struct shellsim_exceed_count *exceed;
+    size_t nexceed;
 };
 
 /* An empty result for the scenario and options (no replications yet):

@@ -1,18 +1,8 @@
 /*
- * scenario.c: loading and validating scenario files with libinih.
- *
- * Debian's libinih is built with 200-byte lines, 50-byte section names and
- * continuation lines, and passes no line numbers to the handler. So inih
- * reads through our own reader (ini_parse_stream), which walks an in-memory
- * copy of the text line by line and
- *   - counts lines, so the handler knows the line of every key;
- *   - rejects NUL bytes and lines longer than 199 characters, instead of
- *     letting inih split them silently;
- *   - strips leading blanks, which turns inih's continuation lines off;
- *   - parses section headers itself, so that empty sections, duplicate
- *     sections and names longer than inih's 50 bytes are seen.
- * Only the first error is kept; after it the reader stops. On any error the
- * partly built scenario is freed: loading is all or nothing.
+ * scenario.c: loading and validating scenario files. The text is read by
+ * inifile.c (libinih with line numbers, see there); this file knows the
+ * sections and keys of a scenario. Only the first error is reported. On any
+ * error the partly built scenario is freed: loading is all or nothing.
  */
 #include "scenario.h"
 
@@ -25,12 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <ini.h>
-
 #include "alloc.h"
+#include "inifile.h"
 #include "pcg32.h"
-
-#define MAX_LINE 199 /* INI_MAX_LINE of Debian's libinih, less the NUL */
 
 /* ------------------------------------------------------------- key tables */
 
@@ -86,14 +73,7 @@ typedef struct sec_info {
 } sec_info;
 
 typedef struct loader {
-    const char *file;
-    const char *p, *end;     /* text still to read */
-    long line;               /* line the reader handed out last */
-    int first_line;
-    long err_line;           /* 0: no error yet */
-    char err[SHELLSIM_ERROR_MESSAGE_SIZE];
-    int oom;
-
+    shellsim_ini ini;        /* the reader; its user is this loader */
     sec_kind cur;            /* section the current line belongs to */
     int cur_index;           /* index into sides / pipes */
     sec_info scen_info;
@@ -121,24 +101,20 @@ static const char *sec_label(const loader *ld, char *buf, size_t cap)
     }
 }
 
-/* Record an error "FILE:LINE: [section] key: message" unless one is kept. */
+/* Keep an error "FILE:LINE: [section] key: message" unless one is kept. */
+static void errorf(loader *ld, long line, const char *section, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 static void errorf(loader *ld, long line, const char *section, const char *key, const char *fmt, ...)
 {
-    if (ld->err_line || ld->oom)
-        return;
-    char what[768];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
+    shellsim_ini_verrorf(&ld->ini, line, section, key, fmt, ap);
     va_end(ap);
-    ld->err_line = line > 0 ? line : 1;
-    snprintf(ld->err, sizeof ld->err, "%s:%ld: %s%s%s%s%s", ld->file, ld->err_line, section ? section : "",
-             section && *section ? " " : "", key ? key : "", key ? ": " : "", what);
 }
 
 static int failed(const loader *ld)
 {
-    return ld->err_line != 0 || ld->oom;
+    return shellsim_ini_failed(&ld->ini);
 }
 
 static int valid_name(const char *s)
@@ -174,13 +150,13 @@ static int grow(loader *ld, void **arr, size_t elem, void **info, int *cap, int 
     int ncap = *cap ? *cap * 2 : 4;
     void *a = shellsim_realloc(*arr, (size_t)ncap * elem);
     if (!a) {
-        ld->oom = 1;
+        ld->ini.oom = 1;
         return -1;
     }
     *arr = a;
     void *b = shellsim_realloc(*info, (size_t)ncap * sizeof(sec_info));
     if (!b) {
-        ld->oom = 1;
+        ld->ini.oom = 1;
         return -1;
     }
     *info = b;
@@ -188,62 +164,35 @@ static int grow(loader *ld, void **arr, size_t elem, void **info, int *cap, int 
     return 0;
 }
 
-/* A section header line "[...]": open the section. `text` starts at '['. */
-static void open_section(loader *ld, const char *text, size_t len)
+/* A section header [KIND NAME]: open the section. */
+static void on_section(shellsim_ini *ini, const char *a, size_t wl, const char *nm, size_t nl, const char *shown)
 {
-    const char *close = memchr(text, ']', len);
+    loader *ld = ini->user;
     ld->cur = SEC_NONE;
-    if (!close) {
-        errorf(ld, ld->line, NULL, NULL, "section header without ']'");
-        return;
-    }
-    for (const char *q = close + 1; q < text + len; q++) {
-        if (*q == ';' || *q == '#')
-            break;
-        if (!isspace((unsigned char)*q)) {
-            errorf(ld, ld->line, NULL, NULL, "unexpected text after the section header");
-            return;
-        }
-    }
-    const char *a = text + 1, *b = close;
-    while (a < b && isspace((unsigned char)*a))
-        a++;
-    while (b > a && isspace((unsigned char)b[-1]))
-        b--;
-    size_t wl = 0;
-    while (a + wl < b && !isspace((unsigned char)a[wl]))
-        wl++;
-    const char *nm = a + wl;
-    while (nm < b && isspace((unsigned char)*nm))
-        nm++;
-    size_t nl = (size_t)(b - nm);
-    char shown[256];
-    snprintf(shown, sizeof shown, "[%.*s]", (int)((size_t)(b - a) < 200 ? (size_t)(b - a) : 200), a);
-
     if (wl == 8 && !strncmp(a, "scenario", 8) && nl == 0) {
         if (ld->have_scenario) {
-            errorf(ld, ld->line, "[scenario]", NULL, "duplicate section (first on line %ld)",
+            errorf(ld, ld->ini.line, "[scenario]", NULL, "duplicate section (first on line %ld)",
                    ld->scen_info.header_line);
             return;
         }
         ld->have_scenario = 1;
-        ld->scen_info.header_line = ld->line;
+        ld->scen_info.header_line = ld->ini.line;
         ld->cur = SEC_SCENARIO;
         return;
     }
     int is_side = wl == 4 && !strncmp(a, "side", 4);
     int is_pipe = wl == 8 && !strncmp(a, "pipeline", 8);
     if (!is_side && !is_pipe) {
-        errorf(ld, ld->line, shown, NULL, "unknown section (expected [scenario], [side NAME] or [pipeline NAME])");
+        errorf(ld, ld->ini.line, shown, NULL, "unknown section (expected [scenario], [side NAME] or [pipeline NAME])");
         return;
     }
     char *name = shellsim_strndup(nm, nl);
     if (!name) {
-        ld->oom = 1;
+        ld->ini.oom = 1;
         return;
     }
     if (!valid_name(name)) {
-        errorf(ld, ld->line, shown, NULL, "the name must be one word of letters, digits, '_' or '-'");
+        errorf(ld, ld->ini.line, shown, NULL, "the name must be one word of letters, digits, '_' or '-'");
         shellsim_free(name);
         return;
     }
@@ -251,9 +200,9 @@ static void open_section(loader *ld, const char *text, size_t len)
     long first = name_used(ld, name, &kind);
     if (first) {
         if (!strcmp(kind, is_side ? "side" : "pipeline"))
-            errorf(ld, ld->line, shown, NULL, "duplicate section (first on line %ld)", first);
+            errorf(ld, ld->ini.line, shown, NULL, "duplicate section (first on line %ld)", first);
         else
-            errorf(ld, ld->line, shown, NULL, "the name '%s' is already used by [%s %s] on line %ld", name, kind,
+            errorf(ld, ld->ini.line, shown, NULL, "the name '%s' is already used by [%s %s] on line %ld", name, kind,
                    name, first);
         shellsim_free(name);
         return;
@@ -285,48 +234,7 @@ static void open_section(loader *ld, const char *text, size_t len)
         ld->cur_index = s->npipes++;
     }
     memset(info, 0, sizeof *info);
-    info->header_line = ld->line;
-}
-
-/* The ini_reader: hands inih one line at a time; see the file comment. */
-static char *read_line(char *str, int num, void *stream)
-{
-    loader *ld = stream;
-    if (failed(ld) || ld->p >= ld->end)
-        return NULL;
-    const char *start = ld->p;
-    const char *nl = memchr(start, '\n', (size_t)(ld->end - start));
-    const char *stop = nl ? nl : ld->end;
-    ld->p = nl ? nl + 1 : ld->end;
-    ld->line++;
-    if (memchr(start, '\0', (size_t)(stop - start))) {
-        errorf(ld, ld->line, NULL, NULL, "NUL byte in the text");
-        return NULL;
-    }
-    if (stop > start && stop[-1] == '\r')
-        stop--;
-    if (ld->first_line && stop - start >= 3 && !memcmp(start, "\xEF\xBB\xBF", 3))
-        start += 3;
-    ld->first_line = 0;
-    /* The limit is on the line as written, indentation included. */
-    if ((size_t)(stop - start) > MAX_LINE || (stop - start) >= num) {
-        errorf(ld, ld->line, NULL, NULL, "line longer than %d characters", MAX_LINE);
-        return NULL;
-    }
-    while (start < stop && (*start == ' ' || *start == '\t'))
-        start++;
-    size_t len = (size_t)(stop - start);
-    memcpy(str, start, len);
-    str[len] = '\0';
-    if (len > 0 && str[0] == '[') {
-        open_section(ld, str, len);
-    } else if (len > 0 && str[0] != ';' && str[0] != '#') {
-        /* inih also takes ':' for '='; this format has '=' only. */
-        size_t sep = strcspn(str, "=:");
-        if (str[sep] != '=')
-            errorf(ld, ld->line, NULL, NULL, "expected 'key = value', '[section]' or a comment");
-    }
-    return failed(ld) ? NULL : str;
+    info->header_line = ld->ini.line;
 }
 
 /* ---------------------------------------------------------------- values */
@@ -337,7 +245,7 @@ static int parse_dist_key(loader *ld, const keyspec *ks, const char *section, co
     char msg[512];
     shellsim_dist d;
     if (shellsim_dist_parse(value, &d, msg, sizeof msg) != 0) {
-        errorf(ld, ld->line, section, ks->key, "%s", msg);
+        errorf(ld, ld->ini.line, section, ks->key, "%s", msg);
         return -1;
     }
     int below = ks->range == R_POSITIVE ? (d.lo < 0 || (d.lo == 0 && !d.open_below)) : d.lo < 0;
@@ -346,13 +254,13 @@ static int parse_dist_key(loader *ld, const keyspec *ks, const char *section, co
         char lo[32], hi[32];
         snprintf(lo, sizeof lo, "%g", d.lo);
         snprintf(hi, sizeof hi, "%g", d.hi);
-        errorf(ld, ld->line, section, ks->key, "%s takes values in %s%s, %s%s, outside the key's range %s",
+        errorf(ld, ld->ini.line, section, ks->key, "%s takes values in %s%s, %s%s, outside the key's range %s",
                shellsim_dist_kind_name(d.kind), d.open_below || isinf(d.lo) ? "(" : "[", lo, hi,
                isinf(d.hi) ? ")" : "]", RANGE_TEXT[ks->range]);
         return -1;
     }
     if (ks->shells && isfinite(d.hi) && d.hi > (double)SHELLSIM_MAX_SHELLS) {
-        errorf(ld, ld->line, section, ks->key, "values above 2^53 = %lld shells are not supported",
+        errorf(ld, ld->ini.line, section, ks->key, "values above 2^53 = %lld shells are not supported",
                (long long)SHELLSIM_MAX_SHELLS);
         return -1;
     }
@@ -386,20 +294,20 @@ static void scenario_key(loader *ld, const char *key, const char *value)
         if (!strcmp(key, names[k]))
             break;
     if (k == NSCEN_KEYS) {
-        errorf(ld, ld->line, "[scenario]", key, "unknown key (name, horizon_days, start_date, compare)");
+        errorf(ld, ld->ini.line, "[scenario]", key, "unknown key (name, horizon_days, start_date, compare)");
         return;
     }
     if (ld->scen_info.key_line[k]) {
-        errorf(ld, ld->line, "[scenario]", key, "duplicate key (first set on line %ld)", ld->scen_info.key_line[k]);
+        errorf(ld, ld->ini.line, "[scenario]", key, "duplicate key (first set on line %ld)", ld->scen_info.key_line[k]);
         return;
     }
-    ld->scen_info.key_line[k] = ld->line;
+    ld->scen_info.key_line[k] = ld->ini.line;
     shellsim_scenario *s = ld->s;
     switch (k) {
     case K_NAME: {
         char *n = shellsim_strdup(value);
         if (!n) {
-            ld->oom = 1;
+            ld->ini.oom = 1;
             return;
         }
         shellsim_free(s->name);
@@ -414,7 +322,7 @@ static void scenario_key(loader *ld, const char *key, const char *value)
         for (const char *q = value; *q; q++)
             digits &= isdigit((unsigned char)*q) != 0;
         if (!digits || *endp || errno || h < 1 || h > SHELLSIM_MAX_HORIZON_DAYS)
-            errorf(ld, ld->line, "[scenario]", key, "'%s' is not a whole number of days in 1 .. %d", value,
+            errorf(ld, ld->ini.line, "[scenario]", key, "'%s' is not a whole number of days in 1 .. %d", value,
                    SHELLSIM_MAX_HORIZON_DAYS);
         else
             s->horizon_days = (int)h;
@@ -422,14 +330,14 @@ static void scenario_key(loader *ld, const char *key, const char *value)
     }
     case K_START:
         if (!valid_date(value))
-            errorf(ld, ld->line, "[scenario]", key, "'%s' is not a date YYYY-MM-DD", value);
+            errorf(ld, ld->ini.line, "[scenario]", key, "'%s' is not a date YYYY-MM-DD", value);
         else
             memcpy(s->start_date, value, 11);
         return;
     case K_COMPARE:
         ld->compare_text = shellsim_strdup(value);
         if (!ld->compare_text)
-            ld->oom = 1;
+            ld->ini.oom = 1;
         return;
     }
 }
@@ -455,14 +363,14 @@ static void section_key(loader *ld, const char *key, const char *value)
             strcat(list, ", ");
             strcat(list, specs[i].key);
         }
-        errorf(ld, ld->line, section, key, "unknown key (%s)", list);
+        errorf(ld, ld->ini.line, section, key, "unknown key (%s)", list);
         return;
     }
     if (info->key_line[k]) {
-        errorf(ld, ld->line, section, key, "duplicate key (first set on line %ld)", info->key_line[k]);
+        errorf(ld, ld->ini.line, section, key, "duplicate key (first set on line %ld)", info->key_line[k]);
         return;
     }
-    info->key_line[k] = ld->line;
+    info->key_line[k] = ld->ini.line;
     if (k < nspecs) {
         parse_dist_key(ld, &specs[k], section, value, (shellsim_dist *)(base + specs[k].offset));
     } else if (side) {
@@ -472,38 +380,30 @@ static void section_key(loader *ld, const char *key, const char *value)
         else if (!strcmp(value, "target"))
             sd->policy = SHELLSIM_POLICY_TARGET;
         else
-            errorf(ld, ld->line, section, key, "'%s' is not a policy (spread or target)", value);
+            errorf(ld, ld->ini.line, section, key, "'%s' is not a policy (spread or target)", value);
     } else {
         info->to = shellsim_strdup(value);
         if (!info->to)
-            ld->oom = 1;
+            ld->ini.oom = 1;
     }
 }
 
-static int handler(void *user, const char *section, const char *key, const char *value)
+static void on_key(shellsim_ini *ini, const char *key, const char *value)
 {
-    (void)section; /* inih's copy is cut at 50 bytes; the reader's is whole */
-    loader *ld = user;
-    if (failed(ld))
-        return 0;
-    if (!*key) {
-        errorf(ld, ld->line, NULL, NULL, "missing key name before '='");
-        return 0;
-    }
+    loader *ld = ini->user;
     if (ld->cur == SEC_NONE) {
-        errorf(ld, ld->line, NULL, key, "key outside any section");
-        return 0;
+        errorf(ld, ld->ini.line, NULL, key, "key outside any section");
+        return;
     }
     if (!*value) {
         char label[256];
-        errorf(ld, ld->line, sec_label(ld, label, sizeof label), key, "empty value");
-        return 0;
+        errorf(ld, ld->ini.line, sec_label(ld, label, sizeof label), key, "empty value");
+        return;
     }
     if (ld->cur == SEC_SCENARIO)
         scenario_key(ld, key, value);
     else
         section_key(ld, key, value);
-    return !failed(ld);
 }
 
 /* ------------------------------------------------------------- finishing */
@@ -512,7 +412,7 @@ static void set_default(loader *ld, shellsim_dist *d, const char *expr)
 {
     char msg[128];
     if (shellsim_dist_parse(expr, d, msg, sizeof msg) != 0)
-        ld->oom = 1; /* cannot happen: defaults are valid */
+        ld->ini.oom = 1; /* cannot happen: defaults are valid */
 }
 
 static void finish(loader *ld)
@@ -622,9 +522,9 @@ static void finish(loader *ld)
         s->compare_b = idx[1];
     }
     if (!s->name) {
-        s->name = shellsim_strdup(ld->file);
+        s->name = shellsim_strdup(ld->ini.file);
         if (!s->name)
-            ld->oom = 1;
+            ld->ini.oom = 1;
     }
 }
 
@@ -642,41 +542,29 @@ void shellsim_scenario_free(shellsim_scenario *s)
     shellsim_free(s);
 }
 
-static void set_error(shellsim_error *err, shellsim_status st, long line, const char *msg)
-{
-    if (!err)
-        return;
-    err->status = st;
-    err->line = line;
-    snprintf(err->message, sizeof err->message, "%s", msg);
-}
-
 shellsim_status shellsim_scenario_load_buffer(const char *data, size_t len, const char *name,
                                               shellsim_scenario **out, shellsim_error *err)
 {
     if (out)
         *out = NULL;
     if (!out || (!data && len)) {
-        set_error(err, SHELLSIM_EINVAL, 0, "shellsim_scenario_load_buffer: NULL argument");
+        shellsim_ini_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_scenario_load_buffer: NULL argument");
         return SHELLSIM_EINVAL;
     }
     loader ld;
     memset(&ld, 0, sizeof ld);
-    ld.file = name ? name : "<string>";
-    ld.p = data ? data : "";
-    ld.end = ld.p + len;
-    ld.first_line = 1;
+    ld.ini.file = name ? name : "<string>";
+    ld.ini.user = &ld;
+    ld.ini.section = on_section;
+    ld.ini.key = on_key;
+    ld.ini.section_hint = "'[section]'";
     ld.s = shellsim_calloc(1, sizeof *ld.s);
     if (!ld.s) {
-        set_error(err, SHELLSIM_ENOMEM, 0, shellsim_errstr(SHELLSIM_ENOMEM));
+        shellsim_ini_set_error(err, SHELLSIM_ENOMEM, 0, shellsim_errstr(SHELLSIM_ENOMEM));
         return SHELLSIM_ENOMEM;
     }
     ld.s->compare_a = ld.s->compare_b = -1;
-    int rc = ini_parse_stream(read_line, &ld, handler, &ld);
-    if (rc > 0 && !ld.oom && (!ld.err_line || rc < ld.err_line)) {
-        ld.err_line = 0;
-        errorf(&ld, rc, NULL, NULL, "expected 'key = value', '[section]' or a comment");
-    }
+    shellsim_ini_parse(&ld.ini, data, len);
     if (!failed(&ld))
         finish(&ld);
     for (int i = 0; i < ld.s->npipes; i++)
@@ -684,15 +572,10 @@ shellsim_status shellsim_scenario_load_buffer(const char *data, size_t len, cons
     shellsim_free(ld.side_info);
     shellsim_free(ld.pipe_info);
     shellsim_free(ld.compare_text);
-    if (ld.oom) {
+    shellsim_status st = shellsim_ini_status(&ld.ini, err);
+    if (st != SHELLSIM_OK) {
         shellsim_scenario_free(ld.s);
-        set_error(err, SHELLSIM_ENOMEM, 0, shellsim_errstr(SHELLSIM_ENOMEM));
-        return SHELLSIM_ENOMEM;
-    }
-    if (ld.err_line) {
-        shellsim_scenario_free(ld.s);
-        set_error(err, SHELLSIM_ESCENARIO, ld.err_line, ld.err);
-        return SHELLSIM_ESCENARIO;
+        return st;
     }
     *out = ld.s;
     return SHELLSIM_OK;
@@ -703,47 +586,15 @@ shellsim_status shellsim_scenario_load_file(const char *path, shellsim_scenario 
     if (out)
         *out = NULL;
     if (!path || !out) {
-        set_error(err, SHELLSIM_EINVAL, 0, "shellsim_scenario_load_file: NULL argument");
+        shellsim_ini_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_scenario_load_file: NULL argument");
         return SHELLSIM_EINVAL;
     }
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        char msg[SHELLSIM_ERROR_MESSAGE_SIZE];
-        snprintf(msg, sizeof msg, "%s: cannot open: %s", path, strerror(errno));
-        set_error(err, SHELLSIM_EIO, 0, msg);
-        return SHELLSIM_EIO;
-    }
-    size_t cap = 0, len = 0;
-    char *buf = NULL;
-    shellsim_status st = SHELLSIM_OK;
-    for (;;) {
-        if (len == cap) {
-            size_t ncap = cap ? cap * 2 : 8192;
-            char *nb = shellsim_realloc(buf, ncap);
-            if (!nb) {
-                st = SHELLSIM_ENOMEM;
-                break;
-            }
-            buf = nb;
-            cap = ncap;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    if (st == SHELLSIM_OK && ferror(f)) {
-        char msg[SHELLSIM_ERROR_MESSAGE_SIZE];
-        snprintf(msg, sizeof msg, "%s: read error", path);
-        set_error(err, SHELLSIM_EIO, 0, msg);
-        st = SHELLSIM_EIO;
-    } else if (st == SHELLSIM_ENOMEM) {
-        set_error(err, SHELLSIM_ENOMEM, 0, shellsim_errstr(SHELLSIM_ENOMEM));
-    }
-    fclose(f);
+    char *text;
+    size_t len;
+    shellsim_status st = shellsim_ini_read_file(path, &text, &len, err);
     if (st == SHELLSIM_OK)
-        st = shellsim_scenario_load_buffer(buf, len, path, out, err);
-    shellsim_free(buf);
+        st = shellsim_scenario_load_buffer(text, len, path, out, err);
+    shellsim_free(text);
     return st;
 }
 

@@ -21,6 +21,8 @@ from ._errors import (ClosedError, Error, FileError, InvalidArgumentError,
                       LimitError, NoRunsError, NotFoundError, OutOfMemoryError,
                       RunInterrupted, ScenarioError)
 from ._core import Result, Scenario, library_path, library_version
+from .infer import infer  # calibration to observations (shellsim_infer.h)
+from .analysis import compare, run_extended, sensitivity  # shellsim_analysis.h
 
 # Show the public names as shellsim.X in reprs and tracebacks.
 for _cls in (Scenario, Result, Error, ScenarioError, FileError,

@@ -244,8 +244,12 @@ def main(argv=None):
                 data = json.load(f)
         if not isinstance(data, dict):
             raise ValueError("%s is not shellsim's JSON object" % a.result)
-        panels = draw(data, a.out, series=a.series, start_date=a.start_date,
-                      title=a.title, dpi=a.dpi)
+        if "parameters" in data and "metric" in data:  # shellsim sensitivity
+            draw_tornado(data, a.out, title=a.title, dpi=a.dpi)
+            panels = [("tornado", [data["metric"]])]
+        else:
+            panels = draw(data, a.out, series=a.series,
+                          start_date=a.start_date, title=a.title, dpi=a.dpi)
     except (OSError, ValueError, KeyError) as e:
         print("%s: %s" % (prog, e), file=sys.stderr)
         return 1
@@ -253,6 +257,100 @@ def main(argv=None):
         print("%s: wrote %s (%s)" % (prog, a.out, "; ".join(
             ", ".join(g) for _, g in panels)), file=sys.stderr)
     return 0
+
+
+
+# ---------------------------------------------------------------- tornado
+
+def _sensitivity_dict(sensitivity):
+    """The CLI's `sensitivity --json` dict, from such a dict or from a
+    shellsim.analysis.Sensitivity (anything with to_dict())."""
+    if isinstance(sensitivity, dict):
+        d = sensitivity
+    elif hasattr(sensitivity, "to_dict"):
+        d = sensitivity.to_dict()
+    else:
+        raise TypeError("a tornado chart needs a shellsim.analysis.Sensitivity "
+                        "or the JSON dict of `shellsim sensitivity --json`")
+    if "parameters" not in d or "tornado_base" not in d:
+        raise ValueError("not the JSON of `shellsim sensitivity` (no "
+                         "\"parameters\" or \"tornado_base\")")
+    return d
+
+
+def tornado_chart(sensitivity, ax=None, *, title=None, max_parameters=None,
+                  colors=("#4878a8", "#d9823b")):
+    """Draw the one-at-a-time tornado of a sensitivity analysis and return
+    the matplotlib Axes.
+
+    sensitivity     a shellsim.analysis.Sensitivity, or the dict of the CLI's
+                    `shellsim sensitivity --json`
+    ax              the Axes to draw on; None makes a new figure
+    title           Axes title (default: the metric and the base value)
+    max_parameters  draw only the widest swings (default: all)
+    colors          (parameter at p10, parameter at p90)
+
+    One horizontal bar per parameter, from the metric's mean with every
+    parameter at its median (the vertical line) to its mean with that
+    parameter at its 10th percentile and at its 90th; widest swing on top.
+    Each label also gives the parameter's total Sobol index (ST).
+    """
+    d = _sensitivity_dict(sensitivity)
+    base = d["tornado_base"]
+    rows = []
+    for name, p in d["parameters"].items():
+        lo, hi = p["tornado"]
+        lo = base if lo is None else lo
+        hi = base if hi is None else hi
+        rows.append((abs(hi - lo), name, lo, hi, p.get("total")))
+    rows.sort(key=lambda r: (-r[0], r[1]))
+    if max_parameters is not None:
+        rows = rows[:max_parameters]
+    rows.reverse()  # barh draws bottom up: widest on top
+    new = ax is None
+    if new:
+        plt = _pyplot()
+        _, ax = plt.subplots(figsize=(9, 1.2 + 0.55 * max(len(rows), 1)),
+                             layout="constrained")
+    y = np.arange(len(rows))
+    for i, (_, name, lo, hi, _) in enumerate(rows):
+        ax.barh(i, lo - base, left=base, color=colors[0], height=0.6,
+                label="at p10" if i == 0 else None)
+        ax.barh(i, hi - base, left=base, color=colors[1], height=0.6,
+                label="at p90" if i == 0 else None)
+    labels = ["%s (ST %.2f)" % (name, st) if st is not None else name
+              for _, name, _, _, st in rows]
+    ax.set_yticks(y)
+    ax.set_yticklabels(labels)
+    ax.axvline(base, color="black", linewidth=1)
+    ax.set_xlabel("mean of %s (others at their medians)" % d.get("metric", "?"))
+    ax.grid(True, axis="x", alpha=0.3)
+    if rows:
+        ax.legend(loc="lower right", fontsize="small")
+    if title is not None:
+        ax.set_title(title)
+    else:
+        ax.set_title("%s: tornado around %s (every key at its median)"
+                     % (d.get("metric", "?"), "%.4g" % base))
+    return ax
+
+
+def draw_tornado(data, out, title=None, dpi=120):
+    """Draw the tornado chart of the CLI's sensitivity JSON dict into the PNG
+    file out (what `shellsim sensitivity --plot FILE.png` calls)."""
+    from matplotlib.figure import Figure  # no pyplot: no backend needed
+
+    d = _sensitivity_dict(data)
+    n = max(len(d["parameters"]), 1)
+    fig = Figure(figsize=(9, 1.6 + 0.55 * n), layout="constrained")
+    ax = fig.subplots()
+    tornado_chart(d, ax=ax, title=title)
+    if title is None:
+        fig.suptitle("%s: %s samples, seed %s; noise share %s" % (
+            d.get("scenario", "?"), d.get("samples", "?"), d.get("seed", "?"),
+            "%.3f" % d["noise_share"] if d.get("noise_share") is not None
+            else "-"))
+    fig.savefig(out, dpi=dpi, format="png")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,10 @@ HEADER = os.path.join(REPO, "include", "shellsim.h")
 def header_functions():
     with open(HEADER, encoding="utf-8") as f:
         text = f.read()
+    # and the public headers shellsim.h includes (shellsim_infer.h)
+    for name in re.findall(r'#include "(shellsim_\w+\.h)"', text):
+        with open(os.path.join(os.path.dirname(HEADER), name), encoding="utf-8") as f:
+            text += f.read()
     return set(re.findall(r"SHELLSIM_API\b[^;(]*?\b(shellsim_\w+)\s*\(", text))
 
 

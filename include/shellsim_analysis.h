@@ -1,0 +1,317 @@
+/*
+ * shellsim_analysis.h: analyses built on runs, the public interface.
+ * Included by shellsim.h; needs nothing else.
+ *
+ *  - Paired comparison of two scenarios under common random numbers
+ *    (shellsim_compare): replication r of A and of B share the draws of
+ *    every section they have in common (MODEL.md: streams are keyed by
+ *    (seed, replication, section name)), so the per-replication difference
+ *    B - A is free of the noise the two have in common.
+ *  - Variance-based sensitivity (shellsim_sensitivity_analyse): first-order
+ *    and total Sobol indices of a metric for every per-run key that is not
+ *    constant, with bootstrap intervals, the share of the model's own noise,
+ *    and a one-at-a-time tornado.
+ *  - Runs that stop on precision and count exceedances exactly
+ *    (shellsim_run_extended).
+ *
+ * The conventions of shellsim.h hold here too: functions that can fail
+ * return a shellsim_status, outputs come last (OUT), the error record may be
+ * NULL, handles are opaque and _free(NULL) is a no-op, nothing is printed,
+ * and a NULL where a pointer is required is SHELLSIM_EINVAL. Every result
+ * depends only on its inputs and seed: the same bits for any number of
+ * threads.
+ */
+#ifndef SHELLSIM_ANALYSIS_H
+#define SHELLSIM_ANALYSIS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "shellsim.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------ paired comparison */
+
+/* The three columns of a comparison: scenario A, scenario B, and the
+ * per-replication difference B - A. */
+typedef enum shellsim_arm {
+    SHELLSIM_ARM_A = 0,
+    SHELLSIM_ARM_B = 1,
+    SHELLSIM_ARM_DIFF = 2
+} shellsim_arm;
+
+/* The outcome of a comparison (opaque, immutable once returned, readable by
+ * several threads at once). */
+typedef struct shellsim_comparison shellsim_comparison;
+
+/* Run scenarios a and b on the same replications 0 .. N-1 under the same
+ * seed (common random numbers) and summarise, for every metric the two have
+ * in common (by name, in a's order), a's values, b's values and the
+ * difference b - a of each replication.
+ *   a, b     loaded scenarios (only read; they may have different horizons).
+ *   options  NULL means the defaults of shellsim_run_options_init(); used:
+ *            replications (N), seed, threads, keep_runs (keep every run's
+ *            values of the common metrics for shellsim_comparison_runs,
+ *            24 bytes per metric per replication) and progress (called with
+ *            replications done, N). series is ignored: no series are kept.
+ *   out      OUT: the comparison, or NULL on failure.
+ * The statistics of a and b are bit for bit those shellsim_run gives for
+ * each scenario alone. A difference is undefined (NaN, counted in
+ * `undefined`) when either value is (a fire_ratio where B fires 0).
+ * Returns SHELLSIM_OK; SHELLSIM_EINVAL (bad options, or no metric in
+ * common); SHELLSIM_ENOMEM; SHELLSIM_ELIMIT (as shellsim_run, naming the
+ * scenario); SHELLSIM_EINTERRUPTED. */
+SHELLSIM_API shellsim_status shellsim_compare(
+    const shellsim_scenario *a, const shellsim_scenario *b, const shellsim_run_options *options,
+    shellsim_comparison **out, shellsim_error *err);
+
+SHELLSIM_API void shellsim_comparison_free(shellsim_comparison *c);
+
+/* Replications run and seed used; 0 for NULL. */
+SHELLSIM_API uint64_t shellsim_comparison_replications(const shellsim_comparison *c);
+SHELLSIM_API uint64_t shellsim_comparison_seed(const shellsim_comparison *c);
+
+/* Number of metrics compared (0 for NULL) and the name of metric i (NULL
+ * when out of range; owned by c). */
+SHELLSIM_API size_t shellsim_comparison_metric_count(const shellsim_comparison *c);
+SHELLSIM_API const char *shellsim_comparison_metric_name(const shellsim_comparison *c, size_t i);
+
+/* Statistics (as shellsim_result_metric_stats) of one arm of a metric into
+ * *out (OUT). SHELLSIM_ENOTFOUND for a metric not compared; SHELLSIM_EINVAL
+ * for a bad arm or a NULL. */
+SHELLSIM_API shellsim_status shellsim_comparison_stats(
+    const shellsim_comparison *c, const char *name, shellsim_arm arm, shellsim_stats *out);
+
+/* What pairing buys, for one metric: the variance of the paired difference
+ * against var(A) + var(B), the variance of the difference of two
+ * independent runs (in the metric's units squared). variance_ratio is
+ * independent_variance / diff_variance: how many times more replications
+ * two independent runs would need for the same precision of the mean
+ * difference (+inf when the difference is the same in every run, NaN when
+ * nothing varies); correlation is that of A and B over the replications
+ * (NaN when either is constant). Variances are NaN with fewer than 2 runs. */
+typedef struct shellsim_pairing {
+    double diff_variance;        /* var(B - A), sample variance (n - 1) */
+    double independent_variance; /* var(A) + var(B) */
+    double variance_ratio;       /* independent_variance / diff_variance */
+    double correlation;          /* (var A + var B - var(B - A)) / (2 sd A sd B) */
+} shellsim_pairing;
+
+/* The pairing of a metric into *out (OUT). SHELLSIM_ENOTFOUND, EINVAL as
+ * shellsim_comparison_stats. */
+SHELLSIM_API shellsim_status shellsim_comparison_pairing(
+    const shellsim_comparison *c, const char *name, shellsim_pairing *out);
+
+/* One arm of a metric in each replication, in replication order, into
+ * out[0 .. N-1] (OUT, capacity cap). Needs keep_runs (else
+ * SHELLSIM_ENORUNS); SHELLSIM_EINVAL when cap < N or the arm is bad;
+ * SHELLSIM_ENOTFOUND for a metric not compared. Undefined values are NaN. */
+SHELLSIM_API shellsim_status shellsim_comparison_runs(
+    const shellsim_comparison *c, const char *name, shellsim_arm arm, double *out, size_t cap);
+
+/* ------------------------------------------------------------ sensitivity */
+
+/* Options of a sensitivity analysis: plain data; start from
+ * shellsim_sensitivity_options_init(). */
+typedef struct shellsim_sensitivity_options {
+    uint64_t samples;   /* N, base samples, [2, SHELLSIM_MAX_SAMPLES];
+                           default 4096 (powers of two suit the Sobol
+                           sequence best). The model runs N (3k + 4) times
+                           for k parameters. */
+    uint64_t seed;      /* any value; default 1: the replications' streams
+                           (the noise) and the bootstrap */
+    int threads;        /* [0, 1024]; 0 = all cores (default) */
+    int bootstrap;      /* resamples for the 95% intervals, [0, 100000];
+                           default 200; 0: intervals are NaN */
+    shellsim_progress_fn progress; /* may be NULL (default); called from the
+                           calling thread with (model runs done, in all);
+                           non-zero stops with SHELLSIM_EINTERRUPTED */
+    void *progress_user; /* passed to progress */
+} shellsim_sensitivity_options;
+
+#define SHELLSIM_MAX_SAMPLES 67108864ULL /* 2^26 */
+/* Parameters up to which the Sobol sequence is used (GSL's gsl_qrng_sobol
+ * has 40 dimensions and Saltelli sampling needs 2 per parameter); beyond,
+ * the points are pseudo-random (PCG32). */
+#define SHELLSIM_SOBOL_MAX_PARAMETERS 20
+
+/* Fill *options with the defaults above. NULL is a no-op. */
+SHELLSIM_API void shellsim_sensitivity_options_init(shellsim_sensitivity_options *options);
+
+/* The outcome of a sensitivity analysis (opaque, immutable once returned,
+ * readable by several threads at once). */
+typedef struct shellsim_sensitivity shellsim_sensitivity;
+
+/* Sobol indices of the mean of `metric` with respect to every per-run key of
+ * s whose distribution is not a single value (the parameters, named
+ * "SECTION.key", sides then pipelines in file order, as
+ * shellsim_inference_parameter_name).
+ *
+ * Method. Saltelli sampling: point j (j = 0 .. N-1) of the Sobol sequence
+ * in 2k dimensions (gsl_qrng_sobol; pseudo-random beyond
+ * SHELLSIM_SOBOL_MAX_PARAMETERS) gives rows A_j (first k coordinates) and
+ * B_j (last k), mapped to parameter values through each distribution's
+ * inverse CDF; AB^i_j is A_j with parameter i from B_j. Each evaluation is
+ * one replication of the model with the per-run keys fixed to those values;
+ * the per-shipment draws (intervals, containers, transits, detection) are
+ * the model's own noise, an input that is not sampled but shared: A_j, B_j
+ * and every AB^i_j run as replication j (common random numbers). With
+ * f_A, f_B, f_ABi the metric and V the variance of f_A and f_B pooled:
+ *   first order S_i  = mean_j f_B (f_ABi - f_A) / V        (Saltelli 2010)
+ *   total       ST_i = mean_j (f_A - f_ABi)^2 / (2 V)      (Jansen 1999)
+ * Since the noise is shared, S_i is the first-order effect of parameter i
+ * within a replication's noise (its interactions with the noise included)
+ * and ST_i its total effect; both are shares of the whole variance, noise
+ * included. The noise's own total effect, E[var(Y | parameters)] / V, is
+ * estimated the same way from A_j run as replication N + j (other noise,
+ * same parameters): noise_share. The intervals are bootstrap percentile
+ * intervals over the N sample indices (options->bootstrap resamples from a
+ * PCG32 stream fixed by the seed).
+ *
+ * Tornado: each parameter at its 10th and its 90th percentile with every
+ * other at its median, the mean of the metric over replications 0 .. N-1
+ * (the same noise for every setting).
+ *
+ *   s        a loaded scenario (only read).
+ *   metric   a metric of s, e.g. "russia.extra_per_day" (as its
+ *            shellsim_result_metric_name); unknown: SHELLSIM_ENOTFOUND.
+ *   options  NULL means the defaults.
+ *   out      OUT: the analysis, or NULL on failure.
+ * Memory: 8 bytes per model run (N (3k + 4) of them) and 16 N k for the
+ * points. Runs of the metric that are undefined (a fire_ratio where B fires
+ * 0) make the analysis fail with SHELLSIM_EINVAL.
+ * Returns SHELLSIM_OK, SHELLSIM_EINVAL (bad options, undefined values),
+ * SHELLSIM_ENOTFOUND, SHELLSIM_ENOMEM, SHELLSIM_ELIMIT (as shellsim_run),
+ * SHELLSIM_EINTERRUPTED. */
+SHELLSIM_API shellsim_status shellsim_sensitivity_analyse(
+    const shellsim_scenario *s, const char *metric, const shellsim_sensitivity_options *options,
+    shellsim_sensitivity **out, shellsim_error *err);
+
+SHELLSIM_API void shellsim_sensitivity_free(shellsim_sensitivity *sa);
+
+/* The metric analysed (owned by sa; NULL for NULL). */
+SHELLSIM_API const char *shellsim_sensitivity_metric(const shellsim_sensitivity *sa);
+
+/* Number of parameters (0 for NULL) and the name of parameter i (NULL when
+ * out of range; owned by sa). */
+SHELLSIM_API size_t shellsim_sensitivity_parameter_count(const shellsim_sensitivity *sa);
+SHELLSIM_API const char *shellsim_sensitivity_parameter_name(const shellsim_sensitivity *sa, size_t i);
+
+/* The indices of one parameter. An index is NaN when V = 0 (the metric
+ * does not vary); an interval is NaN without bootstrap. Estimates are not
+ * clipped: with few samples, a first-order index of a parameter without
+ * influence may come out slightly below 0. */
+typedef struct shellsim_sobol_indices {
+    double first_order, first_order_ci95_lo, first_order_ci95_hi;
+    double total, total_ci95_lo, total_ci95_hi;
+    double p10, p50, p90;              /* the parameter's percentiles (shell
+                                          counts rounded as the model does) */
+    double tornado_low, tornado_high;  /* mean of the metric with the
+                                          parameter at p10 / at p90 */
+} shellsim_sobol_indices;
+
+/* The indices of a parameter by name into *out (OUT). SHELLSIM_ENOTFOUND
+ * for a name that is not a parameter of the analysis. */
+SHELLSIM_API shellsim_status shellsim_sensitivity_parameter(
+    const shellsim_sensitivity *sa, const char *name, shellsim_sobol_indices *out);
+
+/* The analysis as a whole. */
+typedef struct shellsim_sensitivity_summary {
+    uint64_t samples;       /* N */
+    uint64_t evaluations;   /* model runs: N (3k + 4) */
+    uint64_t seed;
+    int bootstrap;          /* resamples */
+    int sobol;              /* 1: Sobol sequence; 0: pseudo-random points */
+    double mean, variance;  /* of the metric over f_A and f_B pooled (V) */
+    double noise_share, noise_share_ci95_lo, noise_share_ci95_hi;
+    double noise_share_at_medians; /* var of the metric with every parameter
+                               at its median, over replications, / V */
+    double tornado_base;    /* mean of the metric with every parameter at
+                               its median */
+} shellsim_sensitivity_summary;
+
+/* The summary into *out (OUT); SHELLSIM_EINVAL for NULLs. */
+SHELLSIM_API shellsim_status shellsim_sensitivity_summarise(
+    const shellsim_sensitivity *sa, shellsim_sensitivity_summary *out);
+
+/* ----------------------------------- runs to a precision, exceedances */
+
+/* A threshold of a metric: runs with metric >= value are counted. */
+typedef struct shellsim_threshold {
+    const char *metric;  /* a metric name of the scenario */
+    double value;        /* in the metric's units (extra_per_day: per day);
+                            not NaN */
+} shellsim_threshold;
+
+/* What shellsim_run_extended adds to shellsim_run: plain data; start from
+ * shellsim_run_extras_init(). */
+typedef struct shellsim_run_extras {
+    const char *until_metric;  /* NULL (default): run exactly
+                                  options->replications. Else run in whole
+                                  blocks until the 95% interval of this
+                                  metric's mean is at most +-until_halfwidth,
+                                  with options->replications as the cap */
+    double until_halfwidth;    /* > 0, finite, in the metric's units */
+    const shellsim_threshold *exceed; /* nexceed thresholds (may be NULL
+                                  when nexceed is 0) */
+    size_t nexceed;
+} shellsim_run_extras;
+
+/* Fill *extras with the defaults (nothing extra). NULL is a no-op. */
+SHELLSIM_API void shellsim_run_extras_init(shellsim_run_extras *extras);
+
+/* The replication counts at which shellsim_run_extended judges the
+ * precision: the checkpoint after n (n = 0 gives the first). Multiples of
+ * 1024 growing by about a quarter: 1024, 2048, 3072, 4096, 5120, 6144,
+ * 7168, 8192, 10240, 12288, 15360, ... (next = n + 1024 max(1, floor(n /
+ * 4096))); the run also stops at the cap. 0 when there is no checkpoint
+ * below 2^63. */
+SHELLSIM_API uint64_t shellsim_run_checkpoint_after(uint64_t n);
+
+/* shellsim_run with extras.
+ *   extras  NULL or nothing asked: exactly shellsim_run.
+ *   until_metric: replications run in whole chunks up to each checkpoint
+ *           (shellsim_run_checkpoint_after) and stop at the first whose 95%
+ *           interval half-width (Student's t, as shellsim_stats's ci95) is
+ *           <= until_halfwidth, or at options->replications. The decision
+ *           depends on nothing but the replications' values, so the result
+ *           is bit for bit that of shellsim_run with the same seed and
+ *           shellsim_result_replications() replications, for any threads.
+ *           progress is called with (done, options->replications).
+ *   exceed  for each threshold, the runs whose metric is >= value are
+ *           counted exactly (not from the quantile summary): see
+ *           shellsim_result_exceedance.
+ * Returns as shellsim_run; SHELLSIM_EINVAL also for an unknown metric, a
+ * halfwidth that is not > 0 and finite, or a NaN value. */
+SHELLSIM_API shellsim_status shellsim_run_extended(
+    const shellsim_scenario *scenario, const shellsim_run_options *options, const shellsim_run_extras *extras,
+    shellsim_result **out, shellsim_error *err);
+
+/* An exceedance: count of runs with metric >= value among the n runs where
+ * the metric is defined; p = count / n and its 95% Wilson score interval
+ * (NaN when n = 0). */
+typedef struct shellsim_exceedance {
+    const char *metric;   /* owned by the result */
+    double value;
+    uint64_t count, n;
+    double p, ci95_lo, ci95_hi;
+} shellsim_exceedance;
+
+/* Number of thresholds counted in a result (0 for NULL and for results of
+ * shellsim_run), and exceedance i (in the order given) into *out (OUT);
+ * SHELLSIM_EINVAL when i is out of range or for NULLs. */
+SHELLSIM_API size_t shellsim_result_exceedance_count(const shellsim_result *r);
+SHELLSIM_API shellsim_status shellsim_result_exceedance(
+    const shellsim_result *r, size_t i, shellsim_exceedance *out);
+
+/* The Wilson score interval of count successes in n trials at 95% (z =
+ * 1.959963984540054) into lo, hi (OUT); NaN for n = 0 or count > n. */
+SHELLSIM_API void shellsim_wilson_interval(uint64_t count, uint64_t n, double *lo, double *hi);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* SHELLSIM_ANALYSIS_H */

@@ -1,0 +1,663 @@
+/*
+ * infer.c: rejection ABC (shellsim_infer).
+ *
+ * Try r is replication r of the scenario under the seed, exactly as in
+ * shellsim_run (the engine draws each replication from its own streams, so
+ * a replication gives the same numbers in any block). Two passes:
+ *
+ *   1. Rounds of blocks of tries run on the threads, each block with only
+ *      the observed series switched on: a day callback marks the tries that
+ *      miss an observation, and the engine hands back each try's per-run
+ *      values (params_out) and metric columns. The caller then walks the
+ *      round's blocks in replication order: every try counts towards the
+ *      prior, every match is copied out, and the walk stops at the try that
+ *      brings the acceptances to `accept` (so `tried` is that try's number
+ *      plus one, whatever the threads or the block size). After the first
+ *      `pilot` tries the acceptance rate is projected; when the projection
+ *      exceeds max_tries the inference stops there.
+ *   2. The accepted tries are run again, every series on, in chunks of
+ *      acceptances, to summarise the posterior predictive of each series
+ *      (storing every series of every try in pass 1 would cost H * nseries
+ *      values per try; re-running the N accepted ones costs N tries).
+ *
+ * Every summary is exact and mergeable, and pass 1 adds values in
+ * replication order, so the outcome depends only on the scenario, the
+ * observations, the seed and `accept`.
+ */
+#include "infer.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "alloc.h"
+#include "engine.h"
+#include "observe.h"
+#include "scenario.h"
+
+#define BLOCK_BUFFER_BYTES (1u << 20) /* as run.c */
+#define MAX_BLOCK 1024
+#define BLOCKS_PER_THREAD 4            /* blocks of a round, per thread */
+#define MAX_ACCEPT 4294967296ULL       /* 2^32 */
+
+static void set_error(shellsim_error *err, shellsim_status st, const char *msg)
+{
+    if (!err)
+        return;
+    err->status = st;
+    err->line = 0;
+    snprintf(err->message, sizeof err->message, "%s", msg ? msg : shellsim_errstr(st));
+}
+
+void shellsim_infer_options_init(shellsim_infer_options *o)
+{
+    if (!o)
+        return;
+    memset(o, 0, sizeof *o);
+    o->accept = 1000;
+    o->max_tries = 1000000;
+    o->pilot = 2000;
+    o->seed = 1;
+}
+
+void shellsim_inference_free(shellsim_inference *inf)
+{
+    if (!inf)
+        return;
+    for (size_t k = 0; k < inf->nparams; k++) {
+        if (inf->param_names)
+            shellsim_free(inf->param_names[k]);
+        if (inf->prior)
+            shellsim_summary_free(&inf->prior[k]);
+        if (inf->posterior)
+            shellsim_summary_free(&inf->posterior[k]);
+    }
+    shellsim_free(inf->param_names);
+    shellsim_free(inf->param_index);
+    shellsim_free(inf->prior);
+    shellsim_free(inf->posterior);
+    shellsim_free(inf->values);
+    shellsim_free(inf->reps);
+    shellsim_result_free(inf->post);
+    shellsim_free(inf);
+}
+
+/* ------------------------------------------------------------ pass 1 */
+
+/* One block of a round: what the engine returned for tries r0 .. r0+cnt-1. */
+typedef struct block_out {
+    uint64_t r0;
+    size_t cnt;
+    int rc;                 /* engine's return */
+    char msg[512];
+    double *col;            /* ncolumns * B, [c * B + j] */
+    double *par;            /* nall * cnt, [k * cnt + j] (params_out) */
+    unsigned char *ok;      /* B: try j matched every observation so far */
+} block_out;
+
+typedef struct check_ctx {
+    const shellsim_observations *obs;
+    const size_t *index;    /* engine series index per observation */
+    unsigned char *ok;
+} check_ctx;
+
+static int check_day(void *user, int day, const double *vals, size_t cnt)
+{
+    const check_ctx *c = user;
+    for (size_t i = 0; i < c->obs->n; i++) {
+        const shellsim_observation *o = &c->obs->items[i];
+        if (o->day != day)
+            continue;
+        const double *v = vals + c->index[i] * cnt;
+        for (size_t j = 0; j < cnt; j++)
+            if (!shellsim_observation_matches(o, v[j]))
+                c->ok[j] = 0;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ pass 2 */
+
+/* Pass 2 takes the acceptances in chunks of up to K (in acceptance order):
+ * the consecutive replications of a chunk run as one engine block, each
+ * day's values go into a stash, and the chunk's K values of each series
+ * and day are then added to the summaries at once (adding them one run at
+ * a time would cost a call per run, series and day). */
+#define STASH_BYTES (8u << 20) /* per thread */
+#define MAX_CHUNK 64
+
+typedef struct stash {
+    const shellsim_result *post; /* series selection */
+    double *v;                   /* [(series * H + day) * K + k] */
+    size_t K, k0;                /* capacity; column of the block's first run */
+} stash;
+
+static int stash_day(void *user, int day, const double *vals, size_t cnt)
+{
+    stash *st = user;
+    size_t H = (size_t)st->post->horizon_days;
+    for (size_t i = 0; i < st->post->nseries; i++) {
+        const double *src = vals + st->post->series[i].index * cnt;
+        memcpy(st->v + (i * H + (size_t)day) * st->K + st->k0, src, cnt * sizeof *src);
+    }
+    return 0;
+}
+
+/* Run the accepted tries again with every series on and add their days to
+ * inf->post (per-thread accumulators, merged in thread order: exact).
+ * Returns SHELLSIM_OK, ENOMEM, or ELIMIT (cannot happen: the same tries
+ * passed pass 1). */
+static shellsim_status series_pass(const shellsim_scenario *s, shellsim_inference *inf, int nthreads, char *msg,
+                                   size_t msgcap)
+{
+    const size_t H = (size_t)s->horizon_days, nsel = inf->post->nseries;
+    const size_t nser = shellsim_engine_nseries(s), ncol = shellsim_engine_ncolumns(s);
+    size_t K = nsel ? STASH_BYTES / (nsel * H * sizeof(double)) : MAX_CHUNK;
+    K = K < 1 ? 1 : K > MAX_CHUNK ? MAX_CHUNK : K;
+    const uint64_t n = inf->accepted;
+    const size_t nchunks = (size_t)((n + K - 1) / K);
+    if ((size_t)nthreads > nchunks)
+        nthreads = nchunks ? (int)nchunks : 1;
+    shellsim_run_options local;
+    shellsim_run_options_init(&local);
+    local.replications = 1;
+    local.seed = inf->seed;
+    shellsim_result **acc = shellsim_calloc((size_t)nthreads, sizeof *acc);
+    unsigned char *on = shellsim_calloc(nser ? nser : 1, 1);
+    shellsim_status st = acc && on ? SHELLSIM_OK : SHELLSIM_ENOMEM;
+    if (acc) {
+        acc[0] = inf->post;
+        for (int t = 1; t < nthreads; t++)
+            if (shellsim_result_create(s, &local, &acc[t], NULL) != SHELLSIM_OK)
+                st = SHELLSIM_ENOMEM;
+    }
+    for (size_t i = 0; on && i < nsel; i++)
+        on[inf->post->series[i].index] = 1;
+    int failed_rc = 0;
+    if (st == SHELLSIM_OK) {
+#ifdef _OPENMP
+#pragma omp parallel num_threads(nthreads)
+#endif
+        {
+            int tid = 0;
+#ifdef _OPENMP
+            tid = omp_get_thread_num();
+#endif
+            shellsim_engine_ws *ws = shellsim_engine_ws_alloc(s, K);
+            double *col = shellsim_malloc(ncol * K * sizeof *col + 1);
+            double *vals = shellsim_malloc(nser * K * sizeof *vals + 1);
+            stash sk = {inf->post, shellsim_malloc(nsel * H * K * sizeof(double) + 1), K, 0};
+            char lmsg[512];
+            int rc = (!ws || !col || !vals || !sk.v) ? -2 : 0;
+#ifdef _OPENMP
+#pragma omp for schedule(dynamic, 1)
+#endif
+            for (size_t c = 0; c < nchunks; c++) {
+                size_t i0 = c * K, i1 = i0 + K < n ? i0 + K : (size_t)n;
+                for (size_t i = i0; rc == 0 && i < i1;) {
+                    size_t cnt = 1; /* consecutive replications: one block */
+                    while (i + cnt < i1 && inf->reps[i + cnt] == inf->reps[i] + cnt)
+                        cnt++;
+                    sk.k0 = i - i0;
+                    rc = shellsim_engine_block(s, ws, inf->seed, inf->reps[i], cnt, col, K, vals, on, stash_day, &sk,
+                                               NULL, NULL, lmsg, sizeof lmsg);
+                    i += cnt;
+                }
+                for (size_t d = 0; rc == 0 && d < nsel * H; d++)
+                    if (shellsim_summary_add(&acc[tid]->days[d], sk.v + d * K, i1 - i0) != 0)
+                        rc = -2;
+            }
+            if (rc != 0) {
+#ifdef _OPENMP
+#pragma omp critical(shellsim_infer_fail)
+#endif
+                {
+                    if (!failed_rc || rc == -1) {
+                        failed_rc = rc;
+                        if (rc == -1)
+                            snprintf(msg, msgcap, "%s", lmsg);
+                    }
+                }
+            }
+            shellsim_engine_ws_free(ws);
+            shellsim_free(col);
+            shellsim_free(vals);
+            shellsim_free(sk.v);
+        }
+        if (failed_rc)
+            st = failed_rc == -1 ? SHELLSIM_ELIMIT : SHELLSIM_ENOMEM;
+    }
+    for (int t = 1; acc && t < nthreads; t++) {
+        if (acc[t] && st == SHELLSIM_OK && shellsim_result_merge(inf->post, acc[t]) != SHELLSIM_OK)
+            st = SHELLSIM_ENOMEM;
+        shellsim_result_free(acc[t]);
+    }
+    shellsim_free(acc);
+    shellsim_free(on);
+    return st;
+}
+
+/* ---------------------------------------------------------------- infer */
+
+/* The engine series index of each observation in s; -1 (with msg) when obs
+ * was loaded for an incompatible scenario. */
+static int resolve(const shellsim_scenario *s, const shellsim_observations *obs, size_t *index, char *msg,
+                   size_t cap)
+{
+    size_t nser = shellsim_engine_nseries(s);
+    char name[160];
+    int real;
+    for (size_t i = 0; i < obs->n; i++) {
+        const shellsim_observation *o = &obs->items[i];
+        size_t k;
+        for (k = 0; k < nser; k++) {
+            shellsim_engine_series_name(s, k, name, sizeof name, &real);
+            if (!strcmp(name, o->series))
+                break;
+        }
+        if (k == nser || o->day < 0 || o->day >= s->horizon_days) {
+            snprintf(msg, cap,
+                     "observation %.80s (%.80s, day %d) does not fit scenario %.80s: load the observations "
+                     "for the scenario they are used with",
+                     o->name, o->series, o->day, s->name);
+            return -1;
+        }
+        index[i] = k;
+    }
+    return 0;
+}
+
+typedef struct plan {
+    const shellsim_scenario *s;
+    const shellsim_observations *obs;
+    const shellsim_infer_options *o;
+    const size_t *index;         /* per observation */
+    const unsigned char *on;     /* engine series switched on in pass 1 */
+    size_t B, ncol, nall;
+} plan;
+
+/* Run blocks[0 .. nb-1] (already given r0 and cnt) on the threads. */
+static void run_round(const plan *pl, block_out *blocks, size_t nb, shellsim_engine_ws **ws, double **vals,
+                      int nthreads)
+{
+    (void)nthreads;
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(nthreads) schedule(dynamic, 1)
+#endif
+    for (size_t b = 0; b < nb; b++) {
+        int tid = 0;
+#ifdef _OPENMP
+        tid = omp_get_thread_num();
+#endif
+        block_out *bo = &blocks[b];
+        memset(bo->ok, 1, bo->cnt);
+        check_ctx c = {pl->obs, pl->index, bo->ok};
+        bo->rc = shellsim_engine_block(pl->s, ws[tid], pl->o->seed, bo->r0, bo->cnt, bo->col, pl->B, vals[tid],
+                                       pl->on, check_day, &c, NULL, bo->par, bo->msg, sizeof bo->msg);
+    }
+}
+
+/* Why too few tries were accepted: after the pilot (pilot != 0) or after
+ * max_tries. */
+static void limit_message(char *msg, size_t cap, const shellsim_infer_options *o, uint64_t tried,
+                          uint64_t accepted, int pilot)
+{
+    const char *advice = "widen the tolerances, ask for fewer acceptances or allow more tries";
+    char head[160];
+    if (pilot)
+        snprintf(head, sizeof head, "pilot: the first %llu tries", (unsigned long long)tried);
+    else
+        snprintf(head, sizeof head, "max_tries: %llu tries", (unsigned long long)tried);
+    if (accepted == 0) {
+        double bound = 3.0 / (double)tried; /* "rule of three": 95% upper bound on the rate */
+        snprintf(msg, cap,
+                 "%s accepted none (rate below %.3g, 95%% bound), so %llu acceptances need more than %.3g "
+                 "tries (max_tries = %llu); %s",
+                 head, bound, (unsigned long long)o->accept, (double)o->accept / bound,
+                 (unsigned long long)o->max_tries, advice);
+    } else {
+        double rate = (double)accepted / (double)tried;
+        snprintf(msg, cap,
+                 "%s accepted %llu (rate %.3g), so %llu acceptances need about %.3g tries (max_tries = %llu); %s",
+                 head, (unsigned long long)accepted, rate, (unsigned long long)o->accept, (double)o->accept / rate,
+                 (unsigned long long)o->max_tries, advice);
+    }
+}
+
+static shellsim_status check_options(const shellsim_infer_options *o, char *msg, size_t cap)
+{
+    if (o->accept < 1 || o->accept > MAX_ACCEPT)
+        snprintf(msg, cap, "accept must be in 1 .. 2^32");
+    else if (o->max_tries < o->accept || o->max_tries > SHELLSIM_MAX_REPLICATIONS)
+        snprintf(msg, cap, "max_tries must be in accept (%llu) .. 2^40", (unsigned long long)o->accept);
+    else if (o->pilot > SHELLSIM_MAX_REPLICATIONS)
+        snprintf(msg, cap, "pilot must be in 0 .. 2^40");
+    else if (o->threads < 0 || o->threads > 1024)
+        snprintf(msg, cap, "threads must be in 0 .. 1024 (0: all cores)");
+    else
+        return SHELLSIM_OK;
+    return SHELLSIM_EINVAL;
+}
+
+/* The reported parameters: every per-run key that is not a single value. */
+static shellsim_status choose_params(const shellsim_scenario *s, shellsim_inference *inf, uint64_t accept)
+{
+    size_t nall = shellsim_engine_nparams(s);
+    inf->param_names = shellsim_calloc(nall ? nall : 1, sizeof *inf->param_names);
+    inf->param_index = shellsim_calloc(nall ? nall : 1, sizeof *inf->param_index);
+    inf->prior = shellsim_calloc(nall ? nall : 1, sizeof *inf->prior);
+    inf->posterior = shellsim_calloc(nall ? nall : 1, sizeof *inf->posterior);
+    if (!inf->param_names || !inf->param_index || !inf->prior || !inf->posterior)
+        return SHELLSIM_ENOMEM;
+    char name[160];
+    for (size_t k = 0; k < nall; k++) {
+        int shells;
+        const shellsim_dist *d = shellsim_engine_param(s, k, name, sizeof name, &shells);
+        if (!(d->lo < d->hi))
+            continue;
+        size_t i = inf->nparams;
+        inf->param_names[i] = shellsim_strdup(name);
+        shellsim_summary_init(&inf->prior[i], shells, 1);
+        shellsim_summary_init(&inf->posterior[i], shells, 1);
+        inf->param_index[i] = k;
+        inf->nparams++; /* counted once initialised: _free frees what is there */
+        if (!inf->param_names[i])
+            return SHELLSIM_ENOMEM;
+    }
+    if (inf->nparams && accept > SIZE_MAX / sizeof(double) / inf->nparams)
+        return SHELLSIM_ENOMEM;
+    inf->values = shellsim_malloc((size_t)accept * (inf->nparams ? inf->nparams : 1) * sizeof *inf->values);
+    inf->reps = shellsim_malloc((size_t)accept * sizeof *inf->reps);
+    return inf->values && inf->reps ? SHELLSIM_OK : SHELLSIM_ENOMEM;
+}
+
+shellsim_status shellsim_infer(const shellsim_scenario *s, const shellsim_observations *obs,
+                               const shellsim_infer_options *options, shellsim_inference **out, shellsim_error *err)
+{
+    char msg[SHELLSIM_ERROR_MESSAGE_SIZE];
+    if (out)
+        *out = NULL;
+    if (!s || !obs || !out) {
+        set_error(err, SHELLSIM_EINVAL, "shellsim_infer: NULL argument");
+        return SHELLSIM_EINVAL;
+    }
+    shellsim_infer_options o;
+    if (options)
+        o = *options;
+    else
+        shellsim_infer_options_init(&o);
+    if (check_options(&o, msg, sizeof msg) != SHELLSIM_OK) {
+        set_error(err, SHELLSIM_EINVAL, msg);
+        return SHELLSIM_EINVAL;
+    }
+    const size_t nser = shellsim_engine_nseries(s), ncol = shellsim_engine_ncolumns(s);
+    const size_t nall = shellsim_engine_nparams(s);
+    size_t *index = shellsim_malloc((obs->n ? obs->n : 1) * sizeof *index);
+    unsigned char *on = shellsim_calloc(nser ? nser : 1, 1);
+    shellsim_inference *inf = shellsim_calloc(1, sizeof *inf);
+    shellsim_status st = SHELLSIM_OK;
+    msg[0] = '\0';
+    int nthreads = 1;
+#ifdef _OPENMP
+    nthreads = o.threads > 0 ? o.threads : omp_get_num_procs();
+#endif
+    const size_t nslots = (size_t)nthreads * BLOCKS_PER_THREAD;
+    block_out *blocks = shellsim_calloc(nslots, sizeof *blocks);
+    shellsim_engine_ws **ws = shellsim_calloc((size_t)nthreads, sizeof *ws);
+    double **vals = shellsim_calloc((size_t)nthreads, sizeof *vals);
+    if (!index || !on || !inf || !blocks || !ws || !vals) {
+        st = SHELLSIM_ENOMEM;
+        goto done;
+    }
+    if (resolve(s, obs, index, msg, sizeof msg) != 0) {
+        st = SHELLSIM_EINVAL;
+        goto done;
+    }
+    for (size_t i = 0; i < obs->n; i++)
+        on[index[i]] = 1;
+    inf->seed = o.seed;
+    if ((st = choose_params(s, inf, o.accept)) != SHELLSIM_OK)
+        goto done;
+    {
+        shellsim_run_options ro;
+        shellsim_run_options_init(&ro);
+        ro.replications = o.accept;
+        ro.seed = o.seed;
+        ro.keep_runs = 1;
+        if ((st = shellsim_result_create(s, &ro, &inf->post, err)) != SHELLSIM_OK)
+            goto done_quiet;
+    }
+    /* Block size as run.c: the block's state near BLOCK_BUFFER_BYTES. */
+    size_t per_rep = (size_t)s->npipes * 80 + (size_t)s->nsides * 12 + nser + ncol + nall;
+    size_t B = BLOCK_BUFFER_BYTES / (per_rep * sizeof(double));
+    B = B < 1 ? 1 : B > MAX_BLOCK ? MAX_BLOCK : B;
+    for (size_t b = 0; b < nslots; b++) {
+        blocks[b].col = shellsim_malloc(ncol * B * sizeof(double) + 1);
+        blocks[b].par = shellsim_malloc(nall * B * sizeof(double) + 1);
+        blocks[b].ok = shellsim_malloc(B);
+        if (!blocks[b].col || !blocks[b].par || !blocks[b].ok) {
+            st = SHELLSIM_ENOMEM;
+            goto done;
+        }
+    }
+    for (int t = 0; t < nthreads; t++) {
+        ws[t] = shellsim_engine_ws_alloc(s, B);
+        vals[t] = shellsim_malloc(nser * B * sizeof(double) + 1);
+        if (!ws[t] || !vals[t]) {
+            st = SHELLSIM_ENOMEM;
+            goto done;
+        }
+    }
+    plan pl = {s, obs, &o, index, on, B, ncol, nall};
+    const uint64_t accept = o.accept, pilot = o.pilot < o.max_tries ? o.pilot : 0;
+    double *runs = inf->post->runs; /* [c * accept + i] */
+    uint64_t next = 0;              /* first try not yet run */
+    int finished = 0;
+    while (!finished) {
+        /* The first round covers the pilot only, so that a hopeless rate
+         * is reported after `pilot` tries, not after a whole round. */
+        size_t nb = nslots;
+        if (next < pilot) {
+            uint64_t need = (pilot - next + B - 1) / B;
+            nb = need < nb ? (size_t)need : nb;
+        }
+        size_t used = 0;
+        for (; used < nb && next < o.max_tries; used++) {
+            blocks[used].r0 = next;
+            blocks[used].cnt = (size_t)(o.max_tries - next < B ? o.max_tries - next : B);
+            next += blocks[used].cnt;
+        }
+        run_round(&pl, blocks, used, ws, vals, nthreads);
+        for (size_t b = 0; b < used && !finished; b++) {
+            block_out *bo = &blocks[b];
+            if (bo->rc == -1) {
+                st = SHELLSIM_ELIMIT;
+                snprintf(msg, sizeof msg, "%s", bo->msg);
+                goto done;
+            }
+            if (bo->rc != 0) {
+                st = SHELLSIM_ENOMEM;
+                goto done;
+            }
+            size_t jend = bo->cnt;
+            for (size_t j = 0; j < bo->cnt; j++) {
+                uint64_t rep = bo->r0 + j;
+                if (bo->ok[j]) {
+                    uint64_t i = inf->accepted++;
+                    inf->reps[i] = rep;
+                    for (size_t k = 0; k < inf->nparams; k++)
+                        inf->values[k * accept + i] = bo->par[inf->param_index[k] * bo->cnt + j];
+                    for (size_t c = 0; c < ncol; c++)
+                        runs[c * accept + i] = bo->col[c * B + j];
+                    if (inf->accepted == accept) {
+                        jend = j + 1;
+                        finished = 1;
+                        break;
+                    }
+                }
+                if (rep + 1 == pilot) {
+                    /* accepted < accept here; project from the pilot */
+                    double need = inf->accepted ? (double)accept * (double)pilot / (double)inf->accepted
+                                                : (double)accept * (double)pilot / 3.0;
+                    if (need > (double)o.max_tries) {
+                        limit_message(msg, sizeof msg, &o, pilot, inf->accepted, 1);
+                        st = SHELLSIM_ELIMIT;
+                        goto done;
+                    }
+                }
+            }
+            for (size_t k = 0; k < inf->nparams; k++)
+                if (shellsim_summary_add(&inf->prior[k], bo->par + inf->param_index[k] * bo->cnt, jend) != 0) {
+                    st = SHELLSIM_ENOMEM;
+                    goto done;
+                }
+            inf->tried = bo->r0 + jend;
+        }
+        if (finished)
+            break;
+        if (inf->tried >= o.max_tries) {
+            limit_message(msg, sizeof msg, &o, inf->tried, inf->accepted, 0);
+            st = SHELLSIM_ELIMIT;
+            goto done;
+        }
+        if (o.progress && o.progress(o.progress_user, inf->accepted, accept)) {
+            st = SHELLSIM_EINTERRUPTED;
+            goto done;
+        }
+    }
+    /* Posterior of the parameters and the metrics, in replication order. */
+    for (size_t k = 0; k < inf->nparams; k++)
+        if (shellsim_summary_add(&inf->posterior[k], inf->values + k * accept, (size_t)accept) != 0) {
+            st = SHELLSIM_ENOMEM;
+            goto done;
+        }
+    for (size_t c = 0; c < ncol; c++)
+        if (shellsim_summary_add(&inf->post->columns[c], runs + c * accept, (size_t)accept) != 0) {
+            st = SHELLSIM_ENOMEM;
+            goto done;
+        }
+    for (int t = 0; t < nthreads; t++) { /* pass 2 allocates its own */
+        shellsim_engine_ws_free(ws[t]);
+        shellsim_free(vals[t]);
+        ws[t] = NULL;
+        vals[t] = NULL;
+    }
+    st = series_pass(s, inf, nthreads, msg, sizeof msg);
+    if (st == SHELLSIM_OK && o.progress && o.progress(o.progress_user, inf->accepted, accept))
+        st = SHELLSIM_EINTERRUPTED;
+done:
+    if (st != SHELLSIM_OK)
+        set_error(err, st, msg[0] ? msg : NULL);
+done_quiet:
+    for (size_t b = 0; blocks && b < nslots; b++) {
+        shellsim_free(blocks[b].col);
+        shellsim_free(blocks[b].par);
+        shellsim_free(blocks[b].ok);
+    }
+    for (int t = 0; ws && t < nthreads; t++)
+        shellsim_engine_ws_free(ws[t]);
+    for (int t = 0; vals && t < nthreads; t++)
+        shellsim_free(vals[t]);
+    shellsim_free(blocks);
+    shellsim_free(ws);
+    shellsim_free(vals);
+    shellsim_free(index);
+    shellsim_free(on);
+    if (st != SHELLSIM_OK) {
+        shellsim_inference_free(inf);
+        return st;
+    }
+    *out = inf;
+    return SHELLSIM_OK;
+}
+
+/* --------------------------------------------------------------- accessors */
+
+uint64_t shellsim_inference_accepted(const shellsim_inference *inf)
+{
+    return inf ? inf->accepted : 0;
+}
+
+uint64_t shellsim_inference_tried(const shellsim_inference *inf)
+{
+    return inf ? inf->tried : 0;
+}
+
+uint64_t shellsim_inference_seed(const shellsim_inference *inf)
+{
+    return inf ? inf->seed : 0;
+}
+
+size_t shellsim_inference_parameter_count(const shellsim_inference *inf)
+{
+    return inf ? inf->nparams : 0;
+}
+
+const char *shellsim_inference_parameter_name(const shellsim_inference *inf, size_t i)
+{
+    return inf && i < inf->nparams ? inf->param_names[i] : NULL;
+}
+
+static long find_param(const shellsim_inference *inf, const char *name)
+{
+    for (size_t k = 0; k < inf->nparams; k++)
+        if (!strcmp(inf->param_names[k], name))
+            return (long)k;
+    return -1;
+}
+
+static shellsim_status param_stats(const shellsim_inference *inf, const char *name, const shellsim_summary *sums,
+                                   shellsim_stats *out)
+{
+    if (!inf || !name || !out)
+        return SHELLSIM_EINVAL;
+    long k = find_param(inf, name);
+    if (k < 0)
+        return SHELLSIM_ENOTFOUND;
+    shellsim_summary_stats(&sums[k], 1.0, out);
+    return SHELLSIM_OK;
+}
+
+shellsim_status shellsim_inference_prior_stats(const shellsim_inference *inf, const char *name, shellsim_stats *out)
+{
+    return param_stats(inf, name, inf ? inf->prior : NULL, out);
+}
+
+shellsim_status shellsim_inference_posterior_stats(const shellsim_inference *inf, const char *name,
+                                                   shellsim_stats *out)
+{
+    return param_stats(inf, name, inf ? inf->posterior : NULL, out);
+}
+
+shellsim_status shellsim_inference_parameter_runs(const shellsim_inference *inf, const char *name, double *out,
+                                                  size_t cap)
+{
+    if (!inf || !name || !out)
+        return SHELLSIM_EINVAL;
+    long k = find_param(inf, name);
+    if (k < 0)
+        return SHELLSIM_ENOTFOUND;
+    if (cap < inf->accepted)
+        return SHELLSIM_EINVAL;
+    memcpy(out, inf->values + (size_t)k * inf->accepted, (size_t)inf->accepted * sizeof *out);
+    return SHELLSIM_OK;
+}
+
+shellsim_status shellsim_inference_replications(const shellsim_inference *inf, uint64_t *out, size_t cap)
+{
+    if (!inf || !out)
+        return SHELLSIM_EINVAL;
+    if (cap < inf->accepted)
+        return SHELLSIM_EINVAL;
+    memcpy(out, inf->reps, (size_t)inf->accepted * sizeof *out);
+    return SHELLSIM_OK;
+}
+
+const shellsim_result *shellsim_inference_posterior(const shellsim_inference *inf)
+{
+    return inf ? inf->post : NULL;
+}
