@@ -25,6 +25,7 @@
 
 #include "alloc.h"
 #include "engine.h"
+#include "failure.h"
 #include "pcg32.h"
 #include "scenario.h"
 #include "shellsim_analysis.h"
@@ -710,39 +711,8 @@ typedef struct cmp_shared {
     size_t ncol_a, ncol_b;
     uint64_t nblocks;
     atomic_uint_fast64_t next_block, done;
-    atomic_int stop;
-    atomic_uint_fast64_t fail_key; /* 2 rep + (0 for A, 1 for B): lowest failure */
-    shellsim_status status;
-    char msg[SHELLSIM_ERROR_MESSAGE_SIZE];
+    shellsim_failure fail;       /* places: 2 rep + (0 for A, 1 for B) */
 } cmp_shared;
-
-static void cmp_fail(cmp_shared *sh, shellsim_status st, const char *msg)
-{
-#ifdef _OPENMP
-#pragma omp critical(shellsim_analysis_fail)
-#endif
-    {
-        if (sh->status == SHELLSIM_OK) {
-            sh->status = st;
-            snprintf(sh->msg, sizeof sh->msg, "%s", msg ? msg : shellsim_errstr(st));
-        }
-    }
-    atomic_store(&sh->stop, 1);
-}
-
-static void cmp_fail_at(cmp_shared *sh, uint64_t key, const char *msg)
-{
-#ifdef _OPENMP
-#pragma omp critical(shellsim_analysis_fail)
-#endif
-    {
-        if (key < atomic_load(&sh->fail_key) && (sh->status == SHELLSIM_OK || sh->status == SHELLSIM_ELIMIT)) {
-            atomic_store(&sh->fail_key, key);
-            sh->status = SHELLSIM_ELIMIT;
-            snprintf(sh->msg, sizeof sh->msg, "%s", msg);
-        }
-    }
-}
 
 /* Run one scenario's block; 0, or -1 after recording the failure. */
 static int cmp_engine(cmp_shared *sh, int arm, const shellsim_scenario *s, shellsim_engine_ws *ws, uint64_t r0,
@@ -758,9 +728,9 @@ static int cmp_engine(cmp_shared *sh, int arm, const shellsim_scenario *s, shell
         if (sscanf(msg, "replication %llu", &rep) != 1)
             rep = r0;
         snprintf(full, sizeof full, "scenario %s (%s): %s", arm ? "B" : "A", s->name, msg);
-        cmp_fail_at(sh, 2 * (uint64_t)rep + (uint64_t)arm, full);
+        shellsim_failure_at(&sh->fail, 2 * (uint64_t)rep + (uint64_t)arm, SHELLSIM_ELIMIT, full);
     } else {
-        cmp_fail(sh, SHELLSIM_ENOMEM, NULL);
+        shellsim_failure_stop(&sh->fail, SHELLSIM_ENOMEM, NULL);
     }
     return -1;
 }
@@ -773,15 +743,15 @@ static void cmp_work(cmp_shared *sh, shellsim_summary *acc, int is_caller)
     double *ca = shellsim_malloc(sh->ncol_a * BLOCK * sizeof *ca), *cb = shellsim_malloc(sh->ncol_b * BLOCK * sizeof *cb);
     double *vd = shellsim_malloc(BLOCK * sizeof *vd); /* the differences */
     if (!wa || !wb || !ca || !cb || !vd) {
-        cmp_fail(sh, SHELLSIM_ENOMEM, NULL);
+        shellsim_failure_stop(&sh->fail, SHELLSIM_ENOMEM, NULL);
         goto out;
     }
     for (;;) {
         uint64_t blk = atomic_fetch_add(&sh->next_block, 1);
-        if (blk >= sh->nblocks || atomic_load(&sh->stop))
+        if (blk >= sh->nblocks || shellsim_failure_stopped(&sh->fail))
             break;
         uint64_t r0 = blk * BLOCK;
-        if (2 * r0 >= atomic_load(&sh->fail_key))
+        if (2 * r0 >= shellsim_failure_first(&sh->fail))
             break; /* blocks go out in order: the lowest failure is known */
         size_t cnt = (size_t)(N - r0 < BLOCK ? N - r0 : BLOCK);
         if (cmp_engine(sh, 0, sh->a, wa, r0, cnt, ca) != 0 || cmp_engine(sh, 1, sh->b, wb, r0, cnt, cb) != 0)
@@ -794,7 +764,7 @@ static void cmp_work(cmp_shared *sh, shellsim_summary *acc, int is_caller)
             const double *arms[3] = {xa, xb, vd};
             for (int k = 0; k < 3; k++) {
                 if (shellsim_summary_add(&acc[3 * i + (size_t)k], arms[k], cnt) != 0) {
-                    cmp_fail(sh, SHELLSIM_ENOMEM, NULL);
+                    shellsim_failure_stop(&sh->fail, SHELLSIM_ENOMEM, NULL);
                     goto out;
                 }
                 if (c->runs) { /* in the metric's units */
@@ -807,7 +777,7 @@ static void cmp_work(cmp_shared *sh, shellsim_summary *acc, int is_caller)
         }
         uint64_t done = atomic_fetch_add(&sh->done, cnt) + cnt;
         if (is_caller && sh->o->progress && sh->o->progress(sh->o->progress_user, done, N))
-            cmp_fail(sh, SHELLSIM_EINTERRUPTED, NULL);
+            shellsim_failure_stop(&sh->fail, SHELLSIM_EINTERRUPTED, NULL);
     }
 out:
     shellsim_engine_ws_free(wa);
@@ -902,8 +872,7 @@ shellsim_status shellsim_compare(const shellsim_scenario *a, const shellsim_scen
     sh.nblocks = (o.replications + BLOCK - 1) / BLOCK;
     atomic_init(&sh.next_block, 0);
     atomic_init(&sh.done, 0);
-    atomic_init(&sh.stop, 0);
-    atomic_init(&sh.fail_key, UINT64_MAX);
+    shellsim_failure_init(&sh.fail);
     nt = nthreads_for(o.threads, sh.nblocks);
     if (!(acc = shellsim_calloc((size_t)nt, sizeof *acc)))
         goto oom;
@@ -920,16 +889,15 @@ shellsim_status shellsim_compare(const shellsim_scenario *a, const shellsim_scen
 #else
     cmp_work(&sh, acc[0], 1);
 #endif
-    for (int t = 1; t < nt && sh.status == SHELLSIM_OK; t++)
+    for (int t = 1; t < nt && sh.fail.status == SHELLSIM_OK; t++)
         for (size_t i = 0; i < 3 * c->nmetrics; i++)
             if (shellsim_summary_merge(&c->sum[i], &acc[t][i]) != 0) {
-                sh.status = SHELLSIM_ENOMEM;
-                snprintf(sh.msg, sizeof sh.msg, "%s", shellsim_errstr(SHELLSIM_ENOMEM));
+                shellsim_failure_stop(&sh.fail, SHELLSIM_ENOMEM, NULL);
                 break;
             }
-    st = sh.status;
+    st = sh.fail.status;
     if (st != SHELLSIM_OK)
-        set_error(err, st, sh.msg);
+        set_error(err, st, sh.fail.msg);
     goto done;
 oom:
     st = SHELLSIM_ENOMEM;
@@ -1089,42 +1057,8 @@ typedef struct sa_shared {
     double *y;                   /* M x N */
     uint64_t nblocks;
     atomic_uint_fast64_t next_block, done;
-    atomic_int stop;
-    atomic_uint_fast64_t fail_key; /* j M + m: lowest failure */
-    shellsim_status status;
-    char msg[SHELLSIM_ERROR_MESSAGE_SIZE];
+    shellsim_failure fail;       /* places: j M + m */
 } sa_shared;
-
-static void sa_fail(sa_shared *sh, shellsim_status st, const char *msg)
-{
-#ifdef _OPENMP
-#pragma omp critical(shellsim_analysis_fail)
-#endif
-    {
-        if (sh->status == SHELLSIM_OK) {
-            sh->status = st;
-            snprintf(sh->msg, sizeof sh->msg, "%s", msg ? msg : shellsim_errstr(st));
-        }
-    }
-    atomic_store(&sh->stop, 1);
-}
-
-/* A failure of variant m at sample j (model limit, or an undefined
- * metric): the lowest (j, m) is reported, whatever the threads. */
-static void sa_fail_at(sa_shared *sh, uint64_t key, shellsim_status st, const char *msg)
-{
-#ifdef _OPENMP
-#pragma omp critical(shellsim_analysis_fail)
-#endif
-    {
-        if (key < atomic_load(&sh->fail_key) && sh->status != SHELLSIM_ENOMEM &&
-            sh->status != SHELLSIM_EINTERRUPTED) {
-            atomic_store(&sh->fail_key, key);
-            sh->status = st;
-            snprintf(sh->msg, sizeof sh->msg, "%s", msg);
-        }
-    }
-}
 
 static void sa_work(sa_shared *sh, int is_caller)
 {
@@ -1136,15 +1070,15 @@ static void sa_work(sa_shared *sh, int is_caller)
     double *pin = shellsim_malloc((np ? np : 1) * B * sizeof *pin);
     double *xa = shellsim_malloc((k ? 2 * k : 1) * B * sizeof *xa), *xb = xa + k * B;
     if (!ws || !col || !pin || !xa) {
-        sa_fail(sh, SHELLSIM_ENOMEM, NULL);
+        shellsim_failure_stop(&sh->fail, SHELLSIM_ENOMEM, NULL);
         goto out;
     }
     for (;;) {
         uint64_t blk = atomic_fetch_add(&sh->next_block, 1);
-        if (blk >= sh->nblocks || atomic_load(&sh->stop))
+        if (blk >= sh->nblocks || shellsim_failure_stopped(&sh->fail))
             break;
         uint64_t r0 = blk * B;
-        if (r0 * M >= atomic_load(&sh->fail_key))
+        if (r0 * M >= shellsim_failure_first(&sh->fail))
             break;
         size_t cnt = (size_t)(N - r0 < B ? N - r0 : B);
         /* this block's rows of A and B */
@@ -1179,11 +1113,11 @@ static void sa_work(sa_shared *sh, int is_caller)
                     rep = rep0;
                 uint64_t j = rep >= N ? rep - N : rep;
                 snprintf(full, sizeof full, "sensitivity: %s", msg);
-                sa_fail_at(sh, j * M + m, SHELLSIM_ELIMIT, full);
+                shellsim_failure_at(&sh->fail, j * M + m, SHELLSIM_ELIMIT, full);
                 goto out;
             }
             if (rc != 0) {
-                sa_fail(sh, SHELLSIM_ENOMEM, NULL);
+                shellsim_failure_stop(&sh->fail, SHELLSIM_ENOMEM, NULL);
                 goto out;
             }
             const double *v = col + sh->column * B;
@@ -1195,14 +1129,14 @@ static void sa_work(sa_shared *sh, int is_caller)
                              "sensitivity: the metric is undefined in replication %llu (a fire_ratio where B "
                              "fires nothing): choose another metric",
                              (unsigned long long)(rep0 + j));
-                    sa_fail_at(sh, (r0 + j) * M + m, SHELLSIM_EINVAL, full);
+                    shellsim_failure_at(&sh->fail, (r0 + j) * M + m, SHELLSIM_EINVAL, full);
                     goto out;
                 }
             }
         }
         uint64_t done = atomic_fetch_add(&sh->done, cnt * M) + cnt * M;
         if (is_caller && sh->o->progress && sh->o->progress(sh->o->progress_user, done, N * M))
-            sa_fail(sh, SHELLSIM_EINTERRUPTED, NULL);
+            shellsim_failure_stop(&sh->fail, SHELLSIM_EINTERRUPTED, NULL);
     }
 out:
     shellsim_engine_ws_free(ws);
@@ -1430,8 +1364,7 @@ shellsim_status shellsim_sensitivity_analyse(const shellsim_scenario *s, const c
     sh.nblocks = (N + BLOCK - 1) / BLOCK;
     atomic_init(&sh.next_block, 0);
     atomic_init(&sh.done, 0);
-    atomic_init(&sh.stop, 0);
-    atomic_init(&sh.fail_key, UINT64_MAX);
+    shellsim_failure_init(&sh.fail);
     int nt = nthreads_for(o.threads, sh.nblocks);
 #ifdef _OPENMP
 #pragma omp parallel num_threads(nt)
@@ -1440,9 +1373,9 @@ shellsim_status shellsim_sensitivity_analyse(const shellsim_scenario *s, const c
     (void)nt;
     sa_work(&sh, 1);
 #endif
-    if (sh.status != SHELLSIM_OK) {
-        st = sh.status;
-        set_error(err, st, sh.msg);
+    if (sh.fail.status != SHELLSIM_OK) {
+        st = sh.fail.status;
+        set_error(err, st, sh.fail.msg);
         goto done;
     }
 

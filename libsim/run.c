@@ -21,6 +21,7 @@
 #include "alloc.h"
 #include "analysis.h"
 #include "engine.h"
+#include "failure.h"
 
 /* Large blocks let each day's quantile bins be reused from cache across many
  * replications; the block's own state (about 600 bytes per pipeline and
@@ -257,41 +258,9 @@ typedef struct shared {
     uint64_t first, last, block;
     atomic_uint_fast64_t done;
     atomic_uint_fast64_t next_block; /* blocks are handed out in order */
-    atomic_int stop;            /* set on running out of memory or interruption */
-    atomic_uint_fast64_t fail_rep; /* lowest replication that hit a model limit */
-    shellsim_status status;
-    char msg[SHELLSIM_ERROR_MESSAGE_SIZE];
+    shellsim_failure fail;      /* the first failure, the same whatever the threads */
 } shared;
 
-static void fail(shared *sh, shellsim_status st, const char *msg)
-{
-#ifdef _OPENMP
-#pragma omp critical(shellsim_run_fail)
-#endif
-    {
-        if (sh->status == SHELLSIM_OK) {
-            sh->status = st;
-            snprintf(sh->msg, sizeof sh->msg, "%s", msg ? msg : shellsim_errstr(st));
-        }
-    }
-    atomic_store(&sh->stop, 1);
-}
-
-/* A model limit in replication rep: keep the lowest such replication's
- * message, so that the error is the same whatever the threads. */
-static void fail_at(shared *sh, uint64_t rep, const char *msg)
-{
-#ifdef _OPENMP
-#pragma omp critical(shellsim_run_fail)
-#endif
-    {
-        if (rep < atomic_load(&sh->fail_rep) && (sh->status == SHELLSIM_OK || sh->status == SHELLSIM_ELIMIT)) {
-            atomic_store(&sh->fail_rep, rep);
-            sh->status = SHELLSIM_ELIMIT;
-            snprintf(sh->msg, sizeof sh->msg, "%s", msg);
-        }
-    }
-}
 
 /* Where a block's days go: the summaries of the thread's accumulator. */
 typedef struct day_sink {
@@ -320,19 +289,19 @@ static void thread_work(shared *sh, shellsim_result *acc, int is_caller)
     double *vals = acc->nseries ? shellsim_malloc(nser * B * sizeof *vals) : NULL;
     day_sink sink = {acc};
     if (!ws || !col || (acc->nseries && !vals)) {
-        fail(sh, SHELLSIM_ENOMEM, NULL);
+        shellsim_failure_stop(&sh->fail, SHELLSIM_ENOMEM, NULL);
         goto out;
     }
     char msg[512];
     uint64_t nblocks = (sh->last - sh->first + B - 1) / B;
     for (;;) {
         uint64_t b = atomic_fetch_add(&sh->next_block, 1);
-        if (b >= nblocks || atomic_load(&sh->stop))
+        if (b >= nblocks || shellsim_failure_stopped(&sh->fail))
             break;
         uint64_t r0 = sh->first + b * B;
         /* Blocks go out in order: every block below a failing replication
          * is still run, so the lowest failure is the one reported. */
-        if (r0 >= atomic_load(&sh->fail_rep))
+        if (r0 >= shellsim_failure_first(&sh->fail))
             break;
         size_t cnt = (size_t)(sh->last - r0 < B ? sh->last - r0 : B);
         int rc = shellsim_engine_block(s, ws, sh->o->seed, r0, cnt, col, B, vals, sh->on, add_day, &sink, NULL,
@@ -341,16 +310,16 @@ static void thread_work(shared *sh, shellsim_result *acc, int is_caller)
             unsigned long long rep;
             if (sscanf(msg, "replication %llu", &rep) != 1)
                 rep = r0;
-            fail_at(sh, rep, msg);
+            shellsim_failure_at(&sh->fail, rep, SHELLSIM_ELIMIT, msg);
             goto out;
         }
         if (rc != 0) {
-            fail(sh, SHELLSIM_ENOMEM, NULL);
+            shellsim_failure_stop(&sh->fail, SHELLSIM_ENOMEM, NULL);
             goto out;
         }
         for (size_t c = 0; c < ncol; c++) {
             if (shellsim_summary_add(&acc->columns[c], col + c * B, cnt) != 0) {
-                fail(sh, SHELLSIM_ENOMEM, NULL);
+                shellsim_failure_stop(&sh->fail, SHELLSIM_ENOMEM, NULL);
                 goto out;
             }
             if (sh->r->runs)
@@ -360,7 +329,7 @@ static void thread_work(shared *sh, shellsim_result *acc, int is_caller)
             shellsim_exceed_block(sh->r, col, B, cnt);
         uint64_t done = atomic_fetch_add(&sh->done, cnt) + cnt;
         if (is_caller && sh->o->progress && sh->o->progress(sh->o->progress_user, done, sh->r->replications))
-            fail(sh, SHELLSIM_EINTERRUPTED, NULL);
+            shellsim_failure_stop(&sh->fail, SHELLSIM_EINTERRUPTED, NULL);
     }
 out:
     shellsim_engine_ws_free(ws);
@@ -380,8 +349,7 @@ shellsim_status shellsim_run_range(const shellsim_scenario *s, const shellsim_ru
     sh.last = last;
     atomic_init(&sh.done, 0);
     atomic_init(&sh.next_block, 0);
-    atomic_init(&sh.fail_rep, UINT64_MAX);
-    atomic_init(&sh.stop, 0);
+    shellsim_failure_init(&sh.fail);
     size_t nser = shellsim_engine_nseries(s);
     sh.on = shellsim_calloc(nser ? nser : 1, 1);
     if (!sh.on) {
@@ -415,9 +383,9 @@ shellsim_status shellsim_run_range(const shellsim_scenario *s, const shellsim_ru
     local.keep_runs = 0;
     for (int t = 1; t < nthreads; t++)
         if (shellsim_result_create(s, &local, &acc[t], NULL) != SHELLSIM_OK)
-            fail(&sh, SHELLSIM_ENOMEM, NULL);
+            shellsim_failure_stop(&sh.fail, SHELLSIM_ENOMEM, NULL);
 
-    if (!atomic_load(&sh.stop)) {
+    if (!shellsim_failure_stopped(&sh.fail)) {
 #ifdef _OPENMP
 #pragma omp parallel num_threads(nthreads)
         {
@@ -429,15 +397,15 @@ shellsim_status shellsim_run_range(const shellsim_scenario *s, const shellsim_ru
 #endif
     }
     for (int t = 1; t < nthreads; t++) {
-        if (acc[t] && sh.status == SHELLSIM_OK && shellsim_result_merge(r, acc[t]) != SHELLSIM_OK)
-            fail(&sh, SHELLSIM_ENOMEM, NULL);
+        if (acc[t] && sh.fail.status == SHELLSIM_OK && shellsim_result_merge(r, acc[t]) != SHELLSIM_OK)
+            shellsim_failure_stop(&sh.fail, SHELLSIM_ENOMEM, NULL);
         shellsim_result_free(acc[t]);
     }
     shellsim_free(acc);
     shellsim_free(sh.on);
-    if (sh.status != SHELLSIM_OK)
-        set_error(err, sh.status, sh.msg);
-    return sh.status;
+    if (sh.fail.status != SHELLSIM_OK)
+        set_error(err, sh.fail.status, sh.fail.msg);
+    return sh.fail.status;
 }
 
 shellsim_status shellsim_run(const shellsim_scenario *s, const shellsim_run_options *options, shellsim_result **out,
