@@ -509,60 +509,15 @@ static int sensitivity_table(FILE *f, const shellsim_scenario *s, const shellsim
     return ferror(f) ? -1 : 0;
 }
 
-/* The plotting script (as cli.c's): $SHELLSIM_PLOT, else the installed
- * copy, else the source tree's. */
-static const char *plot_script(void)
-{
-    const char *env = getenv("SHELLSIM_PLOT");
-    if (env && *env)
-        return env;
-    if (access(SHELLSIM_PLOT_INSTALLED, R_OK) == 0)
-        return SHELLSIM_PLOT_INSTALLED;
-    return SHELLSIM_PLOT_SOURCE;
-}
+typedef struct sensitivity_output {
+    const shellsim_scenario *s;
+    const shellsim_sensitivity *sa;
+} sensitivity_output;
 
-/* The tornado chart: the JSON into a temporary file, then the Python
- * plotter on it (shellsim.plot.tornado_chart). Returns 0 or -1. */
-static int draw_tornado(const char *prog, const shellsim_scenario *s, const shellsim_sensitivity *sa,
-                        const char *out)
+static int sensitivity_json_of(FILE *f, const void *ctx)
 {
-    char path[] = "/tmp/shellsim-plot-XXXXXX";
-    int fd = mkstemp(path);
-    if (fd < 0) {
-        fprintf(stderr, "%s: --plot: cannot make a temporary file: %s\n", prog, strerror(errno));
-        return -1;
-    }
-    FILE *f = fdopen(fd, "w");
-    int ok = f && sensitivity_json(f, s, sa) == 0;
-    if (f)
-        ok &= fclose(f) == 0;
-    else
-        close(fd);
-    if (!ok) {
-        fprintf(stderr, "%s: --plot: cannot write %s\n", prog, path);
-        unlink(path);
-        return -1;
-    }
-    const char *py = getenv("SHELLSIM_PYTHON");
-    if (!py || !*py)
-        py = access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
-    char *argv[] = {(char *)py, (char *)plot_script(), path, (char *)out, "-q", NULL};
-    extern char **environ;
-    pid_t pid;
-    int rc = posix_spawnp(&pid, py, NULL, NULL, argv, environ), status = 0;
-    if (rc == 0 && waitpid(pid, &status, 0) < 0)
-        rc = errno;
-    unlink(path);
-    if (rc != 0) {
-        fprintf(stderr, "%s: --plot: cannot run %s: %s\n", prog, py, strerror(rc));
-        return -1;
-    }
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        fprintf(stderr, "%s: --plot: the plotter (%s %s) failed\n", prog, py, argv[1]);
-        return -1;
-    }
-    fprintf(stderr, "%s: wrote %s\n", prog, out);
-    return 0;
+    const sensitivity_output *o = ctx;
+    return sensitivity_json(f, o->s, o->sa);
 }
 
 int cli_sensitivity(int argc, char **argv, const char *prog, int printer)
@@ -601,7 +556,8 @@ int cli_sensitivity(int argc, char **argv, const char *prog, int printer)
             fprintf(stderr, "%s: cannot write the output\n", prog);
             rc = CLI_FAILURE;
         }
-        if (rc == CLI_OK && a.plot && draw_tornado(prog, s, sa, a.plot) != 0)
+        sensitivity_output out = {s, sa};
+        if (rc == CLI_OK && a.plot && cli_plot(prog, sensitivity_json_of, &out, a.plot, NULL) != 0)
             rc = CLI_FAILURE;
     }
     shellsim_sensitivity_free(sa);

@@ -274,9 +274,7 @@ static const char *plot_script(void)
     return SHELLSIM_PLOT_SOURCE;
 }
 
-/* Write the result's JSON to a temporary file and run the Python plotter on
- * it (the same code as shellsim.plot.fan_chart). Returns 0 or -1. */
-static int draw_plot(const char *prog, const shellsim_scenario *s, const shellsim_result *r, const char *out)
+int cli_plot(const char *prog, cli_json_fn write_json, const void *ctx, const char *out, const char *start_date)
 {
     char path[] = "/tmp/shellsim-plot-XXXXXX";
     int fd = mkstemp(path);
@@ -285,7 +283,7 @@ static int draw_plot(const char *prog, const shellsim_scenario *s, const shellsi
         return -1;
     }
     FILE *f = fdopen(fd, "w");
-    int ok = f && report_json(f, s, r) == 0;
+    int ok = f && write_json(f, ctx) == 0;
     if (f)
         ok &= fclose(f) == 0;
     else
@@ -298,17 +296,16 @@ static int draw_plot(const char *prog, const shellsim_scenario *s, const shellsi
     const char *py = getenv("SHELLSIM_PYTHON");
     if (!py || !*py)
         py = access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
-    const char *start = shellsim_scenario_start_date(s);
-    char *argv[10];
+    char *argv[8];
     int n = 0;
     argv[n++] = (char *)py;
     argv[n++] = (char *)plot_script();
     argv[n++] = path;
     argv[n++] = (char *)out;
     argv[n++] = "-q";
-    if (start) {
+    if (start_date) {
         argv[n++] = "--start-date";
-        argv[n++] = (char *)start;
+        argv[n++] = (char *)start_date;
     }
     argv[n] = NULL;
     extern char **environ;
@@ -327,6 +324,17 @@ static int draw_plot(const char *prog, const shellsim_scenario *s, const shellsi
     }
     fprintf(stderr, "%s: wrote %s\n", prog, out);
     return 0;
+}
+
+typedef struct run_output {
+    const shellsim_scenario *s;
+    const shellsim_result *r;
+} run_output;
+
+static int run_json(FILE *f, const void *ctx)
+{
+    const run_output *o = ctx;
+    return report_json(f, o->s, o->r);
 }
 
 int cli_main(int argc, char **argv, const char *prog, cli_runner runner, void *ctx, int printer)
@@ -387,7 +395,9 @@ int cli_main(int argc, char **argv, const char *prog, cli_runner runner, void *c
             fprintf(stderr, "%s: cannot write the output\n", prog);
             rc = CLI_FAILURE;
         }
-        if (rc == CLI_OK && o.plot && draw_plot(prog, s, r, o.plot) != 0)
+        run_output ro_out = {s, r};
+        if (rc == CLI_OK && o.plot &&
+            cli_plot(prog, run_json, &ro_out, o.plot, shellsim_scenario_start_date(s)) != 0)
             rc = CLI_FAILURE;
     }
     shellsim_result_free(r);

@@ -10,6 +10,7 @@
 #define SHELLSIM_CLI_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #include <shellsim.h>
@@ -51,6 +52,13 @@ typedef struct cli_progress {
 void cli_progress_start(cli_progress *p, const char *unit);
 int cli_progress_report(void *user, uint64_t done, uint64_t total);
 void cli_progress_end(const cli_progress *p);
+
+/* Draw a PNG with the Python plotter (bindings/python/shellsim/plot.py, the
+ * code of shellsim.plot): write_json(f, ctx) writes the JSON it reads into
+ * a temporary file. start_date may be NULL. Messages go to stderr. Returns
+ * 0, or -1. */
+typedef int (*cli_json_fn)(FILE *f, const void *ctx);
+int cli_plot(const char *prog, cli_json_fn write_json, const void *ctx, const char *out, const char *start_date);
 
 /* The whole program. `prog` names it in help and messages; `is_printer`
  * is 0 on processes that must print nothing (MPI ranks other than 0). */
