@@ -31,19 +31,18 @@ static shellsim_status run_mpi(const shellsim_scenario *s, const shellsim_run_op
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     *out = NULL;
-    if (o->replications < 1 || o->replications > SHELLSIM_MAX_REPLICATIONS) {
-        set_error(err, SHELLSIM_EINVAL, "replications must be in 1 .. 2^40");
-        return SHELLSIM_EINVAL;
-    }
-    uint64_t n = o->replications;
+    shellsim_run_options local;
+    shellsim_status st = shellsim_run_options_resolve(o, &local, err);
+    if (st != SHELLSIM_OK)
+        return st;
+    uint64_t n = local.replications;
     uint64_t first = (uint64_t)((unsigned __int128)n * (unsigned)rank / (unsigned)size);
     uint64_t last = (uint64_t)((unsigned __int128)n * (unsigned)(rank + 1) / (unsigned)size);
-    shellsim_run_options local = *o;
     local.keep_runs = 0;
     if (rank != 0)
         local.progress = NULL;
     shellsim_result *r = NULL;
-    shellsim_status st = shellsim_result_create(s, &local, &r, err);
+    st = shellsim_result_create(s, &local, &r, err);
     if (st == SHELLSIM_OK)
         st = shellsim_run_range(s, &local, first, last, r, err);
 

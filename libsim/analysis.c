@@ -550,19 +550,10 @@ shellsim_status shellsim_run_extended(const shellsim_scenario *s, const shellsim
         set_error(err, SHELLSIM_EINVAL, "shellsim_run_extended: NULL argument");
         return SHELLSIM_EINVAL;
     }
-    shellsim_run_options o;
-    if (options)
-        o = *options;
-    else
-        shellsim_run_options_init(&o);
-    if (o.replications < 1 || o.replications > SHELLSIM_MAX_REPLICATIONS) {
-        set_error(err, SHELLSIM_EINVAL, "replications must be in 1 .. 2^40");
-        return SHELLSIM_EINVAL;
-    }
-    if (o.threads < 0 || o.threads > 1024) {
-        set_error(err, SHELLSIM_EINVAL, "threads must be in 0 .. 1024 (0: all cores)");
-        return SHELLSIM_EINVAL;
-    }
+shellsim_run_options o;
+    shellsim_status ost = shellsim_run_options_resolve(options, &o, err);
+    if (ost != SHELLSIM_OK)
+        return ost;
     if (x->until_metric && !(x->until_halfwidth > 0 && isfinite(x->until_halfwidth))) {
         set_error(err, SHELLSIM_EINVAL, "until: the half-width must be a finite number > 0");
         return SHELLSIM_EINVAL;
@@ -806,19 +797,10 @@ shellsim_status shellsim_compare(const shellsim_scenario *a, const shellsim_scen
         set_error(err, SHELLSIM_EINVAL, "shellsim_compare: NULL argument");
         return SHELLSIM_EINVAL;
     }
-    shellsim_run_options o;
-    if (options)
-        o = *options;
-    else
-        shellsim_run_options_init(&o);
-    if (o.replications < 1 || o.replications > SHELLSIM_MAX_REPLICATIONS) {
-        set_error(err, SHELLSIM_EINVAL, "replications must be in 1 .. 2^40");
-        return SHELLSIM_EINVAL;
-    }
-    if (o.threads < 0 || o.threads > 1024) {
-        set_error(err, SHELLSIM_EINVAL, "threads must be in 0 .. 1024 (0: all cores)");
-        return SHELLSIM_EINVAL;
-    }
+shellsim_run_options o;
+    shellsim_status ost = shellsim_run_options_resolve(options, &o, err);
+    if (ost != SHELLSIM_OK)
+        return ost;
     shellsim_result *ra = NULL, *rb = NULL;
     shellsim_comparison *c = NULL;
     shellsim_summary **acc = NULL;

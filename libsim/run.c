@@ -408,6 +408,24 @@ shellsim_status shellsim_run_range(const shellsim_scenario *s, const shellsim_ru
     return sh.fail.status;
 }
 
+shellsim_status shellsim_run_options_resolve(const shellsim_run_options *options, shellsim_run_options *o,
+                                             shellsim_error *err)
+{
+    if (options)
+        *o = *options;
+    else
+        shellsim_run_options_init(o);
+    if (o->replications < 1 || o->replications > SHELLSIM_MAX_REPLICATIONS) {
+        set_error(err, SHELLSIM_EINVAL, "replications must be in 1 .. 2^40");
+        return SHELLSIM_EINVAL;
+    }
+    if (o->threads < 0 || o->threads > 1024) {
+        set_error(err, SHELLSIM_EINVAL, "threads must be in 0 .. 1024 (0: all cores)");
+        return SHELLSIM_EINVAL;
+    }
+    return SHELLSIM_OK;
+}
+
 shellsim_status shellsim_run(const shellsim_scenario *s, const shellsim_run_options *options, shellsim_result **out,
                              shellsim_error *err)
 {
@@ -418,20 +436,11 @@ shellsim_status shellsim_run(const shellsim_scenario *s, const shellsim_run_opti
         set_error(err, SHELLSIM_EINVAL, "shellsim_run: NULL argument");
         return SHELLSIM_EINVAL;
     }
-    if (options)
-        o = *options;
-    else
-        shellsim_run_options_init(&o);
-    if (o.replications < 1 || o.replications > SHELLSIM_MAX_REPLICATIONS) {
-        set_error(err, SHELLSIM_EINVAL, "replications must be in 1 .. 2^40");
-        return SHELLSIM_EINVAL;
-    }
-    if (o.threads < 0 || o.threads > 1024) {
-        set_error(err, SHELLSIM_EINVAL, "threads must be in 0 .. 1024 (0: all cores)");
-        return SHELLSIM_EINVAL;
-    }
+    shellsim_status st = shellsim_run_options_resolve(options, &o, err);
+    if (st != SHELLSIM_OK)
+        return st;
     shellsim_result *r;
-    shellsim_status st = shellsim_result_create(s, &o, &r, err);
+    st = shellsim_result_create(s, &o, &r, err);
     if (st != SHELLSIM_OK)
         return st;
     st = shellsim_run_range(s, &o, 0, o.replications, r, err);

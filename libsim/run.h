@@ -43,6 +43,12 @@ struct shellsim_result {
     size_t nexceed;
 };
 
+/* *o = *options (the defaults when NULL), checked: SHELLSIM_OK, or
+ * SHELLSIM_EINVAL with the reason in err (replications out of 1 .. 2^40,
+ * threads out of 0 .. 1024). */
+shellsim_status shellsim_run_options_resolve(const shellsim_run_options *options, shellsim_run_options *o,
+                                             shellsim_error *err);
+
 /* An empty result for the scenario and options (no replications yet):
  * catalogue, summaries, and run storage when keep_runs. */
 shellsim_status shellsim_result_create(const shellsim_scenario *s, const shellsim_run_options *o,
