@@ -138,18 +138,12 @@ static int parse(int argc, char **argv, const char *prog, const char *cmd, int s
             else
                 BAD("%s needs a value", name);
             uint64_t v;
-            if (!strcmp(name, "--reps")) {
-                if (cli_parse_u64(val, SHELLSIM_MAX_REPLICATIONS, &v) || v == 0)
-                    BAD("--reps: '%s' is not a whole number in 1 .. 2^40", val);
-                a->reps = v;
-            } else if (!strcmp(name, "--seed")) {
-                if (cli_parse_u64(val, UINT64_MAX, &v))
-                    BAD("--seed: '%s' is not a whole number in 0 .. 2^64-1", val);
-                a->seed = v;
-            } else if (!strcmp(name, "--threads")) {
-                if (cli_parse_u64(val, 1024, &v))
-                    BAD("--threads: '%s' is not a whole number in 0 .. 1024", val);
-                a->threads = (int)v;
+            char why[200];
+            int common = cli_common_option(name, val, &a->reps, &a->seed, &a->threads, why, sizeof why);
+            if (common < 0)
+                BAD("%s", why);
+            if (common > 0) {
+                /* --reps, --seed or --threads */
             } else if (!strcmp(name, "--samples")) {
                 if (cli_parse_u64(val, SHELLSIM_MAX_SAMPLES, &v) || v < 2)
                     BAD("--samples: '%s' is not a whole number in 2 .. 2^26", val);

@@ -174,19 +174,12 @@ static int parse(int argc, char **argv, const char *prog, cli_options *o, int pr
                 val = argv[++i];
             else
                 BAD("%s needs a value", name);
-            uint64_t v;
-            if (!strcmp(name, "--reps")) {
-                if (cli_parse_u64(val, SHELLSIM_MAX_REPLICATIONS, &v) || v == 0)
-                    BAD("--reps: '%s' is not a whole number in 1 .. 2^40", val);
-                o->replications = v;
-            } else if (!strcmp(name, "--seed")) {
-                if (cli_parse_u64(val, UINT64_MAX, &v))
-                    BAD("--seed: '%s' is not a whole number in 0 .. 2^64-1", val);
-                o->seed = v;
-            } else if (!strcmp(name, "--threads")) {
-                if (cli_parse_u64(val, 1024, &v))
-                    BAD("--threads: '%s' is not a whole number in 0 .. 1024", val);
-                o->threads = (int)v;
+            char why[200];
+            int common = cli_common_option(name, val, &o->replications, &o->seed, &o->threads, why, sizeof why);
+            if (common < 0)
+                BAD("%s", why);
+            if (common > 0) {
+                /* --reps, --seed or --threads */
             } else if (!strcmp(name, "--until-ci")) {
                 double hw;
                 if (cli_name_value(val, NULL, 0, &hw) || !(hw > 0))
@@ -217,6 +210,37 @@ static int parse(int argc, char **argv, const char *prog, cli_options *o, int pr
         BAD("%s needs a SCENARIO file (try %s %s --help)", o->command, prog, o->command);
     return -1;
 #undef BAD
+}
+
+int cli_common_option(const char *name, const char *val, uint64_t *reps, uint64_t *seed, int *threads,
+                      char *why, size_t cap)
+{
+    uint64_t v;
+    if (reps && !strcmp(name, "--reps")) {
+        if (cli_parse_u64(val, SHELLSIM_MAX_REPLICATIONS, &v) || v == 0) {
+            snprintf(why, cap, "--reps: '%s' is not a whole number in 1 .. 2^40", val);
+            return -1;
+        }
+        *reps = v;
+        return 1;
+    }
+    if (!strcmp(name, "--seed")) {
+        if (cli_parse_u64(val, UINT64_MAX, &v)) {
+            snprintf(why, cap, "--seed: '%s' is not a whole number in 0 .. 2^64-1", val);
+            return -1;
+        }
+        *seed = v;
+        return 1;
+    }
+    if (!strcmp(name, "--threads")) {
+        if (cli_parse_u64(val, 1024, &v)) {
+            snprintf(why, cap, "--threads: '%s' is not a whole number in 0 .. 1024", val);
+            return -1;
+        }
+        *threads = (int)v;
+        return 1;
+    }
+    return 0;
 }
 
 /* ------------------------------------------------------------ progress bar */

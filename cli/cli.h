@@ -41,6 +41,12 @@ typedef shellsim_status (*cli_runner)(const shellsim_scenario *s, const shellsim
 /* A whole number in 0 .. max, digits only. 0, or -1. */
 int cli_parse_u64(const char *s, uint64_t max, uint64_t *out);
 
+/* The options every command that runs takes: --reps (when reps is given),
+ * --seed and --threads with value val. 1: taken into *reps, *seed or
+ * *threads; 0: not one of them; -1: a bad value, said in why. */
+int cli_common_option(const char *name, const char *val, uint64_t *reps, uint64_t *seed, int *threads,
+                      char *why, size_t cap);
+
 /* The progress bar on stderr (callers use it only when stderr is a
  * terminal): start, pass cli_progress_report as a progress callback with
  * the bar as its user pointer, end (clears the line if drawn). */

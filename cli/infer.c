@@ -110,6 +110,12 @@ static int parse(int argc, char **argv, const char *prog, infer_args *a, FILE *e
             else
                 BAD("%s needs a value", name);
             uint64_t v;
+            char why[200];
+            int common = cli_common_option(name, val, NULL, &a->o.seed, &a->o.threads, why, sizeof why);
+            if (common < 0)
+                BAD("%s", why);
+            if (common > 0)
+                continue;
             switch (k) {
             case 0:
                 if (cli_parse_u64(val, 4294967296ULL, &v) || v == 0)
@@ -122,20 +128,10 @@ static int parse(int argc, char **argv, const char *prog, infer_args *a, FILE *e
                 a->o.max_tries = v;
                 max_given = 1;
                 break;
-            case 2:
+            default: /* --pilot */
                 if (cli_parse_u64(val, SHELLSIM_MAX_REPLICATIONS, &v))
                     BAD("--pilot: '%s' is not a whole number in 0 .. 2^40", val);
                 a->o.pilot = v;
-                break;
-            case 3:
-                if (cli_parse_u64(val, UINT64_MAX, &v))
-                    BAD("--seed: '%s' is not a whole number in 0 .. 2^64-1", val);
-                a->o.seed = v;
-                break;
-            default:
-                if (cli_parse_u64(val, 1024, &v))
-                    BAD("--threads: '%s' is not a whole number in 0 .. 1024", val);
-                a->o.threads = (int)v;
                 break;
             }
         } else if (arg[0] == '-' && arg[1] != '\0') {

@@ -187,10 +187,11 @@ def _package_version():
     return __version__
 
 
-def declare(cdll, path="libshellsim"):
-    """Set restype and argtypes on every function of PROTOTYPES; a missing
-    symbol is an ImportError naming it."""
-    for name, (restype, argtypes) in PROTOTYPES.items():
+def declare(cdll, path="libshellsim", prototypes=None):
+    """Set restype and argtypes on every function of `prototypes` (default:
+    PROTOTYPES; the inference and analysis modules pass theirs, which then
+    join PROTOTYPES); a missing symbol is an ImportError naming it."""
+    for name, (restype, argtypes) in (PROTOTYPES if prototypes is None else prototypes).items():
         try:
             fn = getattr(cdll, name)
         except AttributeError:
@@ -199,6 +200,8 @@ def declare(cdll, path="libshellsim"):
                               % (path, name)) from None
         fn.restype = restype
         fn.argtypes = argtypes
+    if prototypes is not None:
+        PROTOTYPES.update(prototypes)
 
 
 def load():

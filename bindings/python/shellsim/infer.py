@@ -94,20 +94,7 @@ PROTOTYPES = {
 }
 
 
-def _declare():
-    for name, (restype, argtypes) in PROTOTYPES.items():
-        try:
-            fn = getattr(lib, name)
-        except AttributeError:
-            raise ImportError("shellsim: %s has no function %s(): it is not "
-                              "the library this package was written for"
-                              % (_lib.path, name)) from None
-        fn.restype = restype
-        fn.argtypes = argtypes
-    _lib.PROTOTYPES.update(PROTOTYPES)
-
-
-_declare()
+_lib.declare(lib, _lib.path, PROTOTYPES)
 
 # ------------------------------------------------------------------ helpers
 
