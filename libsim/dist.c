@@ -172,6 +172,10 @@ static int validate(shellsim_dist *d, char *msg, size_t cap)
         d->lo = a[0], d->hi = a[2];
         d->p1 = 1.0 + 4.0 * (a[1] - a[0]) / (a[2] - a[0]);
         d->p2 = 1.0 + 4.0 * (a[2] - a[1]) / (a[2] - a[0]);
+        d->t_fc = (a[1] - a[0]) / (a[2] - a[0]);
+        d->t_ca = a[1] - a[0];
+        d->t_bc = a[2] - a[1];
+        d->t_sba = sqrt(a[2] - a[0]);
         return 0;
     case SHELLSIM_DIST_NORMAL:
         if (!(a[1] > 0))
@@ -307,14 +311,14 @@ int shellsim_dist_parse(const char *text, shellsim_dist *out, char *msg, size_t 
 /* Inverse CDF. The square root is taken of each factor, so that wide
  * supports (b - a near the largest double) cannot overflow to infinity;
  * the clamp keeps rounding inside [a, b]. */
-static double triangular(gsl_rng *r, double a, double c, double b)
+static double triangular(const shellsim_dist *d, gsl_rng *r)
 {
-    double u = gsl_rng_uniform(r);
-    double fc = (c - a) / (b - a), x;
-    if (u < fc)
-        x = a + sqrt(u * (c - a)) * sqrt(b - a);
+    double a = d->arg[0], b = d->arg[2];
+    double u = gsl_rng_uniform(r), x;
+    if (u < d->t_fc) /* fc = (c - a) / (b - a) */
+        x = a + sqrt(u * d->t_ca) * d->t_sba;
     else
-        x = b - sqrt((1.0 - u) * (b - c)) * sqrt(b - a);
+        x = b - sqrt((1.0 - u) * d->t_bc) * d->t_sba;
     return x < a ? a : x > b ? b : x;
 }
 
@@ -351,7 +355,7 @@ double shellsim_dist_sample(const shellsim_dist *d, gsl_rng *r)
     case SHELLSIM_DIST_UNIFORM:
         return a[0] == a[1] ? a[0] : gsl_ran_flat(r, a[0], a[1]);
     case SHELLSIM_DIST_TRIANGULAR:
-        return triangular(r, a[0], a[1], a[2]);
+        return triangular(d, r);
     case SHELLSIM_DIST_PERT:
         return a[0] + (a[2] - a[0]) * gsl_ran_beta(r, d->p1, d->p2);
     case SHELLSIM_DIST_NORMAL:

@@ -36,6 +36,9 @@ typedef struct shellsim_dist {
     double lo, hi;      /* support [lo, hi] */
     int open_below;     /* support is (lo, ...: the value lo is never drawn */
     int truncnormal_inverse; /* truncnormal: sample by inverse CDF */
+    /* triangular: (c - a) / (b - a), c - a, b - c and sqrt(b - a), the
+     * sampler's constants (computed once, the same bits as per draw) */
+    double t_fc, t_ca, t_bc, t_sba;
 } shellsim_dist;
 
 /* Largest poisson mean accepted (GSL returns an unsigned int). */
