@@ -710,8 +710,8 @@ static int cmp_engine(cmp_shared *sh, int arm, const shellsim_scenario *s, shell
                       size_t cnt, double *col)
 {
     char msg[512], full[700];
-    int rc = shellsim_engine_block(s, ws, sh->o->seed, r0, cnt, col, BLOCK, NULL, NULL, NULL, NULL, NULL, NULL, msg,
-                                   sizeof msg);
+    int rc = shellsim_engine_block(s, ws, sh->o->seed, r0, cnt, col, BLOCK, NULL, NULL, NULL, NULL, NULL, NULL,
+                                   NULL, msg, sizeof msg);
     if (rc == 0)
         return 0;
     if (rc == -1) {
@@ -1087,7 +1087,7 @@ static void sa_work(sa_shared *sh, int is_caller)
             }
             char msg[512], full[700];
             uint64_t rep0 = m == k + 2 ? N + r0 : r0;
-            int rc = shellsim_engine_block(sh->s, ws, sh->o->seed, rep0, cnt, col, B, NULL, NULL, NULL, NULL,
+            int rc = shellsim_engine_block(sh->s, ws, sh->o->seed, rep0, cnt, col, B, NULL, NULL, NULL, NULL, NULL,
                                            np ? pin : NULL, NULL, msg, sizeof msg);
             if (rc == -1) {
                 unsigned long long rep;

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "dayrec.h"
 #include "pcg32.h"
 
 typedef struct pipe_run {
@@ -66,6 +67,7 @@ struct shellsim_engine_ws {
     long long *ring;
     overflow *late;         /* per pipeline */
     unsigned char *dead;    /* replication hit a model limit */
+    int64_t *iv;            /* one day of the whole-number series, [series * cap + j] */
 };
 
 size_t shellsim_engine_ncolumns(const shellsim_scenario *s)
@@ -112,7 +114,8 @@ shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t 
     ws->ring = shellsim_calloc(np * RING * cap, sizeof *ws->ring);
     ws->late = shellsim_calloc(np, sizeof *ws->late);
     ws->dead = shellsim_calloc(cap, 1);
-    if (!ws->pipes || !ws->sides || !ws->ring || !ws->late || !ws->dead) {
+    ws->iv = shellsim_calloc((ns * SIDE_NSERIES + np * PIPE_NSERIES) * cap + 1, sizeof *ws->iv);
+    if (!ws->pipes || !ws->sides || !ws->ring || !ws->late || !ws->dead || !ws->iv) {
         shellsim_engine_ws_free(ws);
         return NULL;
     }
@@ -142,6 +145,7 @@ void shellsim_engine_ws_free(shellsim_engine_ws *ws)
             shellsim_free(ws->late[i].item);
     shellsim_free(ws->late);
     shellsim_free(ws->dead);
+    shellsim_free(ws->iv);
     shellsim_free(ws);
 }
 
@@ -351,10 +355,65 @@ static int departures(const shellsim_scenario *s, const shellsim_pipeline *d, pi
     return 0;
 }
 
+/* Step 5: this day's whole-number series, as doubles into vals[series *
+ * cnt + j] (for a day_fn) ... */
+static void copy_whole(const shellsim_scenario *s, const shellsim_engine_ws *ws, double *vals, size_t cnt)
+{
+    const size_t cap = ws->cap, pipe_series0 = (size_t)s->nsides * SIDE_NSERIES;
+    for (int i = 0; i < s->nsides; i++) {
+        const side_run *sd = ws->sides + (size_t)i * cap;
+        size_t k = (size_t)i * SIDE_NSERIES;
+        double *fire = vals + (k + SIDE_S_FIRE) * cnt, *extra = vals + (k + SIDE_S_EXTRA) * cnt;
+        double *stock = vals + (k + SIDE_S_STOCK) * cnt;
+        for (size_t j = 0; j < cnt; j++) {
+            fire[j] = (double)sd[j].fire_today;
+            extra[j] = (double)sd[j].extra_today;
+            stock[j] = (double)sd[j].stock;
+        }
+    }
+    for (int i = 0; i < s->npipes; i++) {
+        const pipe_run *pp = ws->pipes + (size_t)i * cap;
+        double *v = vals + (pipe_series0 + (size_t)i * PIPE_NSERIES) * cnt;
+        for (size_t j = 0; j < cnt; j++) {
+            v[PIPE_S_SUPPLIER * cnt + j] = (double)pp[j].stock;
+            v[PIPE_S_DELIVERED * cnt + j] = (double)pp[j].delivered; /* arrived by the end of today */
+            v[PIPE_S_SHIPMENTS * cnt + j] = (double)pp[j].shipments;
+            v[PIPE_S_SEEN * cnt + j] = (double)pp[j].seen;
+            v[PIPE_S_CONTAINERS * cnt + j] = (double)pp[j].containers;
+        }
+    }
+}
+
+/* ... or as whole numbers into ws->iv[series * cap + j] (for a recorder). */
+static void record_whole(const shellsim_scenario *s, shellsim_engine_ws *ws, size_t cnt)
+{
+    const size_t cap = ws->cap, pipe_series0 = (size_t)s->nsides * SIDE_NSERIES;
+    for (int i = 0; i < s->nsides; i++) {
+        const side_run *sd = ws->sides + (size_t)i * cap;
+        int64_t *v = ws->iv + (size_t)i * SIDE_NSERIES * cap;
+        for (size_t j = 0; j < cnt; j++) {
+            v[SIDE_S_FIRE * cap + j] = sd[j].fire_today;
+            v[SIDE_S_EXTRA * cap + j] = sd[j].extra_today;
+            v[SIDE_S_STOCK * cap + j] = sd[j].stock;
+        }
+    }
+    for (int i = 0; i < s->npipes; i++) {
+        const pipe_run *pp = ws->pipes + (size_t)i * cap;
+        int64_t *v = ws->iv + (pipe_series0 + (size_t)i * PIPE_NSERIES) * cap;
+        for (size_t j = 0; j < cnt; j++) {
+            v[PIPE_S_SUPPLIER * cap + j] = pp[j].stock;
+            v[PIPE_S_DELIVERED * cap + j] = pp[j].delivered; /* arrived by the end of today */
+            v[PIPE_S_SHIPMENTS * cap + j] = pp[j].shipments;
+            v[PIPE_S_SEEN * cap + j] = pp[j].seen;
+            v[PIPE_S_CONTAINERS * cap + j] = pp[j].containers;
+        }
+    }
+}
+
 int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, uint64_t seed, uint64_t rep0,
                           size_t cnt, double *col, size_t stride, double *vals, const unsigned char *series_on,
-                          shellsim_day_fn day_fn, void *user, const double *params_in, double *params_out,
-                          char *msg, size_t msgcap)
+                          shellsim_day_fn day_fn, void *user, shellsim_dayrec *rec, const double *params_in,
+                          double *params_out, char *msg, size_t msgcap)
 {
     const int H = s->horizon_days;
     const int ns = s->nsides, np = s->npipes;
@@ -370,6 +429,8 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
         draw_per_run(s, ws, seed, rep0 + j, j, cnt, params_in, params_out);
         ws->dead[j] = 0;
     }
+    if (rec && shellsim_dayrec_block(rec, cnt) != 0)
+        return -2;
 
     /* Day by day; within a day, section by section over the block's
      * replications. Replications are independent, so each still takes the
@@ -426,32 +487,13 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
                 sd[j].fired = sat_add(sd[j].fired, sd[j].fire_today);
             }
         }
-        if (!vals)
+        if (rec)
+            record_whole(s, ws, cnt);
+        else if (vals)
+            copy_whole(s, ws, vals, cnt);
+        else
             continue;
-        /* step 5: this day's series, vals[series * cnt + j] */
-        for (int i = 0; i < ns; i++) {
-            const side_run *sd = ws->sides + (size_t)i * cap;
-            size_t k = (size_t)i * SIDE_NSERIES;
-            double *fire = vals + (k + SIDE_S_FIRE) * cnt, *extra = vals + (k + SIDE_S_EXTRA) * cnt;
-            double *stock = vals + (k + SIDE_S_STOCK) * cnt;
-            for (size_t j = 0; j < cnt; j++) {
-                fire[j] = (double)sd[j].fire_today;
-                extra[j] = (double)sd[j].extra_today;
-                stock[j] = (double)sd[j].stock;
-            }
-        }
-        for (int i = 0; i < np; i++) {
-            const pipe_run *pp = ws->pipes + (size_t)i * cap;
-            double *v = vals + (pipe_series0 + (size_t)i * PIPE_NSERIES) * cnt;
-            for (size_t j = 0; j < cnt; j++) {
-                v[PIPE_S_SUPPLIER * cnt + j] = (double)pp[j].stock;
-                v[PIPE_S_DELIVERED * cnt + j] = (double)pp[j].delivered; /* arrived by the end of today */
-                v[PIPE_S_SHIPMENTS * cnt + j] = (double)pp[j].shipments;
-                v[PIPE_S_SEEN * cnt + j] = (double)pp[j].seen;
-                v[PIPE_S_CONTAINERS * cnt + j] = (double)pp[j].containers;
-            }
-        }
-        if (s->compare_a >= 0 && series_on[ratio_series]) {
+        if (vals && s->compare_a >= 0 && series_on[ratio_series]) {
             const side_run *a = ws->sides + (size_t)s->compare_a * cap, *b = ws->sides + (size_t)s->compare_b * cap;
             for (size_t j = 0; j < cnt; j++)
                 vals[ratio_series * cnt + j] =
@@ -459,6 +501,8 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
         }
         if (first_dead != SIZE_MAX)
             continue; /* the block fails; finish only to find the lowest failure */
+        if (rec && shellsim_dayrec_day(rec, day, ws->iv, cap) != 0)
+            return -2;
         if (vals && day_fn(user, day, vals, cnt) != 0)
             return -2;
     }

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dayrec.h"
 #include "scenario.h"
 
 /* Metric columns of a replication, per pipeline then per side, then the
@@ -60,6 +61,9 @@ typedef int (*shellsim_day_fn)(void *user, int day, const double *vals, size_t c
  *   col     metric columns out: col[c * stride + j], c < ncolumns.
  *   vals    scratch for one day, nseries * cnt values; NULL when no series
  *           is wanted (then day_fn is not called).
+ *   rec     NULL, or a recorder (dayrec.h) that takes each day's
+ *           whole-number series; vals then carries only the real-valued
+ *           one (the comparison's fire_ratio) to day_fn.
  *   params_in   NULL, or nparams * cnt values: [k * cnt + j] replaces
  *           parameter k of replication j unless NaN. The draw is made all
  *           the same, so every other draw stays where it was (common random
@@ -70,7 +74,7 @@ typedef int (*shellsim_day_fn)(void *user, int day, const double *vals, size_t c
  * day_fn failed. */
 int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, uint64_t seed, uint64_t rep0,
                           size_t cnt, double *col, size_t stride, double *vals, const unsigned char *series_on,
-                          shellsim_day_fn day_fn, void *user, const double *params_in, double *params_out,
-                          char *msg, size_t msgcap);
+                          shellsim_day_fn day_fn, void *user, shellsim_dayrec *rec,
+                          const double *params_in, double *params_out, char *msg, size_t msgcap);
 
 #endif

@@ -204,7 +204,7 @@ static shellsim_status series_pass(const shellsim_scenario *s, shellsim_inferenc
                         cnt++;
                     sk.k0 = i - i0;
                     rc = shellsim_engine_block(s, ws, inf->seed, inf->reps[i], cnt, col, K, vals, on, stash_day, &sk,
-                                               NULL, NULL, lmsg, sizeof lmsg);
+                                               NULL, NULL, NULL, lmsg, sizeof lmsg);
                     i += cnt;
                 }
                 for (size_t d = 0; rc == 0 && d < nsel * H; d++)
@@ -297,7 +297,7 @@ static void run_round(const plan *pl, block_out *blocks, size_t nb, shellsim_eng
         memset(bo->ok, 1, bo->cnt);
         check_ctx c = {pl->obs, pl->index, bo->ok};
         bo->rc = shellsim_engine_block(pl->s, ws[tid], pl->o->seed, bo->r0, bo->cnt, bo->col, pl->B, vals[tid],
-                                       pl->on, check_day, &c, NULL, bo->par, bo->msg, sizeof bo->msg);
+                                       pl->on, check_day, &c, NULL, NULL, bo->par, bo->msg, sizeof bo->msg);
     }
 }
 

@@ -20,6 +20,7 @@
 
 #include "alloc.h"
 #include "analysis.h"
+#include "dayrec.h"
 #include "engine.h"
 #include "failure.h"
 
@@ -267,14 +268,38 @@ typedef struct day_sink {
     shellsim_result *acc;
 } day_sink;
 
+/* The real-valued series of a day (the whole-number ones go through the
+ * thread's recorder). */
 static int add_day(void *user, int day, const double *vals, size_t cnt)
 {
     shellsim_result *acc = ((day_sink *)user)->acc;
     size_t H = (size_t)acc->horizon_days;
     for (size_t i = 0; i < acc->nseries; i++)
-        if (shellsim_summary_add(&acc->days[i * H + (size_t)day], vals + acc->series[i].index * cnt, cnt) != 0)
+        if (acc->series[i].real &&
+            shellsim_summary_add(&acc->days[i * H + (size_t)day], vals + acc->series[i].index * cnt, cnt) != 0)
             return -1;
     return 0;
+}
+
+/* A recorder of acc's whole-number series (NULL: out of memory; a
+ * recorder of no series when there are none). */
+static shellsim_dayrec *recorder_for(shellsim_result *acc, size_t cap)
+{
+    size_t n = 0, H = (size_t)acc->horizon_days;
+    size_t *index = shellsim_calloc(acc->nseries + 1, sizeof *index);
+    shellsim_summary **out = shellsim_calloc(acc->nseries + 1, sizeof *out);
+    shellsim_dayrec *rec = NULL;
+    if (index && out) {
+        for (size_t i = 0; i < acc->nseries; i++)
+            if (!acc->series[i].real) {
+                index[n] = acc->series[i].index;
+                out[n++] = &acc->days[i * H];
+            }
+        rec = shellsim_dayrec_alloc(out, index, n, acc->horizon_days, cap);
+    }
+    shellsim_free(index);
+    shellsim_free(out);
+    return rec;
 }
 
 /* The work of one thread: takes the next block until none is left, and
@@ -286,9 +311,13 @@ static void thread_work(shared *sh, shellsim_result *acc, int is_caller)
     size_t nser = shellsim_engine_nseries(s);
     shellsim_engine_ws *ws = shellsim_engine_ws_alloc(s, B);
     double *col = shellsim_malloc(ncol * B * sizeof *col);
-    double *vals = acc->nseries ? shellsim_malloc(nser * B * sizeof *vals) : NULL;
+    int any_real = 0;
+    for (size_t i = 0; i < acc->nseries; i++)
+        any_real |= acc->series[i].real;
+    double *vals = any_real ? shellsim_malloc(nser * B * sizeof *vals) : NULL;
+    shellsim_dayrec *rec = acc->nseries ? recorder_for(acc, B) : NULL;
     day_sink sink = {acc};
-    if (!ws || !col || (acc->nseries && !vals)) {
+    if (!ws || !col || (any_real && !vals) || (acc->nseries && !rec)) {
         shellsim_failure_stop(&sh->fail, SHELLSIM_ENOMEM, NULL);
         goto out;
     }
@@ -304,8 +333,8 @@ static void thread_work(shared *sh, shellsim_result *acc, int is_caller)
         if (r0 >= shellsim_failure_first(&sh->fail))
             break;
         size_t cnt = (size_t)(sh->last - r0 < B ? sh->last - r0 : B);
-        int rc = shellsim_engine_block(s, ws, sh->o->seed, r0, cnt, col, B, vals, sh->on, add_day, &sink, NULL,
-                                       NULL, msg, sizeof msg);
+        int rc = shellsim_engine_block(s, ws, sh->o->seed, r0, cnt, col, B, vals, sh->on, add_day, &sink, rec,
+                                       NULL, NULL, msg, sizeof msg);
         if (rc == -1) {
             unsigned long long rep;
             if (sscanf(msg, "replication %llu", &rep) != 1)
@@ -331,7 +360,10 @@ static void thread_work(shared *sh, shellsim_result *acc, int is_caller)
         if (is_caller && sh->o->progress && sh->o->progress(sh->o->progress_user, done, sh->r->replications))
             shellsim_failure_stop(&sh->fail, SHELLSIM_EINTERRUPTED, NULL);
     }
+    if (rec && shellsim_dayrec_flush(rec) != 0)
+        shellsim_failure_stop(&sh->fail, SHELLSIM_ENOMEM, NULL);
 out:
+    shellsim_dayrec_free(rec);
     shellsim_engine_ws_free(ws);
     shellsim_free(col);
     shellsim_free(vals);

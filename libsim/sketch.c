@@ -164,6 +164,34 @@ int shellsim_sketch_add_nonneg(shellsim_sketch *s, const double *v, size_t n, do
     return 0;
 }
 
+int shellsim_sketch_add_counts(shellsim_sketch *s, uint32_t lo, const int64_t *count, uint32_t n)
+{
+    uint32_t first = 0, last = n;
+    while (first < last && !count[first])
+        first++;
+    while (last > first && !count[last - 1])
+        last--;
+    if (first == last)
+        return 0;
+    uint64_t total = 0;
+    for (uint32_t i = first; i < last; i++)
+        total += (uint64_t)count[i];
+    shellsim_bins *b = &s->pos;
+    /* into the 32-bit counts while they have room (no 64-bit ones needed) */
+    int wide = total > UINT32_MAX || room(s, (size_t)total) != 0;
+    if (cover(b, NKEYS(s), lo + first, lo + last - 1, wide) != 0)
+        return -1;
+    if (wide) {
+        for (uint32_t i = first; i < last; i++)
+            b->spill[lo + i - b->lo] += (uint64_t)count[i];
+    } else {
+        for (uint32_t i = first; i < last; i++)
+            b->count[lo + i - b->lo] += (uint32_t)count[i];
+        s->unspilled += total;
+    }
+    return 0;
+}
+
 /* d += s, into d's 64-bit counts. 0 or -1 (d's counts unaltered). */
 static int merge_bins(shellsim_bins *d, const shellsim_bins *s, uint32_t nkeys)
 {

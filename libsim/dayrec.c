@@ -1,0 +1,389 @@
+/*
+ * dayrec.c: per-day series summaries recorded by change (dayrec.h).
+ */
+#include "dayrec.h"
+
+#include <limits.h>
+#include <string.h>
+
+#include "alloc.h"
+
+#define NONE UINT32_MAX /* no bin yet (the first day of a block) */
+#define LOCAL_KEYS 4096 /* keys of the in-cache histogram of one day's changes */
+
+/* Key of a value, as sketch.c computes it for SHELLSIM_SKETCH_BITS_SERIES:
+ * the exponent and top mantissa bits of (double)x; 0 only for x = 0. */
+#define KEY_SHIFT (52 - SHELLSIM_SKETCH_BITS_SERIES)
+
+static inline uint32_t key_of(int64_t x)
+{
+    double d = (double)x;
+    uint64_t bits;
+    memcpy(&bits, &d, sizeof bits);
+    return (uint32_t)(bits >> KEY_SHIFT);
+}
+
+/* One day of one series over a block: the values' wrapping sum, minimum
+ * and maximum; each replication's key into prev, and the keys that changed
+ * (old and new) into chg_old and chg_new (room for cnt + 8). Returns the
+ * number of changes. */
+typedef size_t scan_fn(const int64_t *v, size_t cnt, uint32_t *prev, uint32_t *chg_old, uint32_t *chg_new,
+                       uint64_t *sum, int64_t *mn, int64_t *mx);
+
+static size_t scan_tail(const int64_t *v, size_t j, size_t cnt, uint32_t *prev, uint32_t *chg_old,
+                        uint32_t *chg_new, size_t nc, uint64_t *sum, int64_t *mn, int64_t *mx)
+{
+    uint64_t s = *sum;
+    int64_t lo = *mn, hi = *mx;
+    for (; j < cnt; j++) {
+        int64_t x = v[j];
+        s += (uint64_t)x;
+        lo = x < lo ? x : lo;
+        hi = x > hi ? x : hi;
+        uint32_t k = key_of(x), o = prev[j];
+        chg_old[nc] = o; /* kept only when the key changed */
+        chg_new[nc] = k;
+        nc += k != o;
+        prev[j] = k;
+    }
+    *sum = s;
+    *mn = lo;
+    *mx = hi;
+    return nc;
+}
+
+static size_t scan_generic(const int64_t *v, size_t cnt, uint32_t *prev, uint32_t *chg_old, uint32_t *chg_new,
+                           uint64_t *sum, int64_t *mn, int64_t *mx)
+{
+    *sum = 0;
+    *mn = INT64_MAX;
+    *mx = INT64_MIN;
+    return scan_tail(v, 0, cnt, prev, chg_old, chg_new, 0, sum, mn, mx);
+}
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#include <immintrin.h>
+#define HAVE_SCAN_AVX512 1
+/* The same with AVX-512 (F, DQ, VL), 8 values at a time. The conversion to
+ * double rounds as the scalar one does (MXCSR, to nearest), so the keys
+ * are the same bits. Compression goes through a register: compress to
+ * memory is microcoded and slow on some processors. */
+__attribute__((target("avx512f,avx512dq,avx512vl"))) static size_t
+scan_avx512(const int64_t *v, size_t cnt, uint32_t *prev, uint32_t *chg_old, uint32_t *chg_new, uint64_t *sum,
+            int64_t *mn, int64_t *mx)
+{
+    __m512i vs = _mm512_setzero_si512(), vlo = _mm512_set1_epi64(INT64_MAX), vhi = _mm512_set1_epi64(INT64_MIN);
+    size_t nc = 0, j = 0;
+    for (; j + 8 <= cnt; j += 8) {
+        __m512i x = _mm512_loadu_si512((const void *)(v + j));
+        vs = _mm512_add_epi64(vs, x);
+        vlo = _mm512_min_epi64(vlo, x);
+        vhi = _mm512_max_epi64(vhi, x);
+        __m512i bits = _mm512_castpd_si512(_mm512_cvtepi64_pd(x));
+        __m256i k = _mm512_cvtepi64_epi32(_mm512_srli_epi64(bits, KEY_SHIFT));
+        __m256i o = _mm256_loadu_si256((const __m256i *)(prev + j));
+        __mmask8 m = _mm256_cmpneq_epu32_mask(k, o);
+        _mm256_storeu_si256((__m256i *)(prev + j), k);
+        _mm256_storeu_si256((__m256i *)(chg_old + nc), _mm256_maskz_compress_epi32(m, o));
+        _mm256_storeu_si256((__m256i *)(chg_new + nc), _mm256_maskz_compress_epi32(m, k));
+        nc += (size_t)__builtin_popcount(m);
+    }
+    *sum = (uint64_t)_mm512_reduce_add_epi64(vs);
+    *mn = _mm512_reduce_min_epi64(vlo);
+    *mx = _mm512_reduce_max_epi64(vhi);
+    return scan_tail(v, j, cnt, prev, chg_old, chg_new, nc, sum, mn, mx);
+}
+#endif
+
+static scan_fn *pick_scan(void)
+{
+#ifdef HAVE_SCAN_AVX512
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+        __builtin_cpu_supports("avx512vl"))
+        return scan_avx512;
+#endif
+    return scan_generic;
+}
+
+/* Changes of one day: count[k - lo] for bin keys lo .. lo + n - 1, and the
+ * value 0 apart (its key, 0, is far below the others). */
+typedef struct dhist {
+    int32_t *count;
+    uint32_t lo, n;
+    int64_t zero;
+} dhist;
+
+typedef struct dseries {
+    size_t index;       /* engine series */
+    shellsim_summary *out; /* H day summaries */
+    dhist *day;         /* H */
+    __int128 *sum;      /* H: exact sums since the last flush */
+    int64_t *min, *max; /* H */
+    uint32_t *prev;     /* cap: each replication's key yesterday */
+} dseries;
+
+struct shellsim_dayrec {
+    size_t ns, cap, cnt;
+    int H;
+    uint64_t recorded;  /* replications since the last flush: bounds |count| */
+    uint64_t *n;        /* H: values per day since the last flush */
+    dseries *s;
+    uint32_t *chg_old, *chg_new; /* cap + 8: one day's changes */
+    int32_t *local;     /* LOCAL_KEYS + 1, zero between uses */
+    scan_fn *scan;
+};
+
+void shellsim_dayrec_free(shellsim_dayrec *r)
+{
+    if (!r)
+        return;
+    if (r->s)
+        for (size_t i = 0; i < r->ns; i++) {
+            dseries *s = &r->s[i];
+            if (s->day)
+                for (int d = 0; d < r->H; d++)
+                    shellsim_free(s->day[d].count);
+            shellsim_free(s->day);
+            shellsim_free(s->sum);
+            shellsim_free(s->min);
+            shellsim_free(s->max);
+            shellsim_free(s->prev);
+        }
+    shellsim_free(r->s);
+    shellsim_free(r->n);
+    shellsim_free(r->chg_old);
+    shellsim_free(r->chg_new);
+    shellsim_free(r->local);
+    shellsim_free(r);
+}
+
+static void reset_days(shellsim_dayrec *r)
+{
+    for (size_t i = 0; i < r->ns; i++) {
+        dseries *s = &r->s[i];
+        for (int d = 0; d < r->H; d++) {
+            s->sum[d] = 0;
+            s->min[d] = INT64_MAX;
+            s->max[d] = INT64_MIN;
+        }
+    }
+    memset(r->n, 0, (size_t)r->H * sizeof *r->n);
+    r->recorded = 0;
+}
+
+shellsim_dayrec *shellsim_dayrec_alloc(shellsim_summary *const *out, const size_t *engine_index, size_t nseries,
+                                       int H, size_t cap)
+{
+    shellsim_dayrec *r = shellsim_calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->ns = nseries;
+    r->H = H;
+    r->cap = cap;
+    r->s = shellsim_calloc(nseries ? nseries : 1, sizeof *r->s);
+    r->n = shellsim_calloc((size_t)H, sizeof *r->n);
+    r->chg_old = shellsim_calloc(cap + 8, sizeof *r->chg_old);
+    r->chg_new = shellsim_calloc(cap + 8, sizeof *r->chg_new);
+    r->local = shellsim_calloc(LOCAL_KEYS + 1, sizeof *r->local);
+    r->scan = pick_scan();
+    if (!r->s || !r->n || !r->chg_old || !r->chg_new || !r->local)
+        goto oom;
+    for (size_t i = 0; i < nseries; i++) {
+        dseries *s = &r->s[i];
+        s->index = engine_index[i];
+        s->out = out[i];
+        s->day = shellsim_calloc((size_t)H, sizeof *s->day);
+        s->sum = shellsim_calloc((size_t)H, sizeof *s->sum);
+        s->min = shellsim_calloc((size_t)H, sizeof *s->min);
+        s->max = shellsim_calloc((size_t)H, sizeof *s->max);
+        s->prev = shellsim_calloc(cap, sizeof *s->prev);
+        if (!s->day || !s->sum || !s->min || !s->max || !s->prev)
+            goto oom;
+    }
+    reset_days(r);
+    return r;
+oom:
+    shellsim_dayrec_free(r);
+    return NULL;
+}
+
+void shellsim_dayrec_use_portable(shellsim_dayrec *r)
+{
+    r->scan = scan_generic;
+}
+
+int shellsim_dayrec_block(shellsim_dayrec *r, size_t cnt)
+{
+    /* A replication adds at most +1 and -1 to a count: flush before the
+     * 32-bit counts could overflow. */
+    if (r->recorded + cnt > INT32_MAX && shellsim_dayrec_flush(r) != 0)
+        return -1;
+    r->cnt = cnt;
+    r->recorded += cnt;
+    for (size_t i = 0; i < r->ns; i++)
+        memset(r->s[i].prev, 0xff, cnt * sizeof *r->s[i].prev); /* NONE */
+    return 0;
+}
+
+/* Make h cover key k. 0 or -1 (h unaltered). */
+static int cover(dhist *h, uint32_t k)
+{
+    uint32_t lo = k, hi = k;
+    if (h->n) {
+        lo = k < h->lo ? k : h->lo;
+        hi = k > h->lo + h->n - 1 ? k : h->lo + h->n - 1;
+    }
+    uint32_t span = hi - lo + 1, slack = span / 8 + 16;
+    lo = lo > slack ? lo - slack : 1;
+    hi = hi + slack;
+    uint32_t n = hi - lo + 1;
+    int32_t *c = shellsim_calloc((size_t)n + 1, sizeof *c); /* + a spare slot (record()) */
+    if (!c)
+        return -1;
+    if (h->n)
+        memcpy(c + (h->lo - lo), h->count, h->n * sizeof *c);
+    shellsim_free(h->count);
+    h->count = c;
+    h->lo = lo;
+    h->n = n;
+    return 0;
+}
+
+static inline int bump(dhist *h, uint32_t k, int32_t delta)
+{
+    if (k == 0) {
+        h->zero += delta;
+        return 0;
+    }
+    if (k - h->lo >= h->n && cover(h, k) != 0)
+        return -1;
+    h->count[k - h->lo] += delta;
+    return 0;
+}
+
+static int record(shellsim_dayrec *r, dseries *s, int day, const int64_t *v)
+{
+    const size_t cnt = r->cnt;
+    uint32_t *chg_old = r->chg_old, *chg_new = r->chg_new;
+    int64_t mn, mx;
+    uint64_t sum;
+    size_t nc = r->scan(v, cnt, s->prev, chg_old, chg_new, &sum, &mn, &mx);
+    /* cnt <= 1024 values below 2^53 sum below 2^63. Larger ones are summed
+     * as the doubles nearest them, which is what every other statistic
+     * (and a summary fed doubles) sees. */
+    __int128 total = (__int128)sum;
+    if (mx >= (INT64_C(1) << 53)) {
+        total = 0;
+        for (size_t j = 0; j < cnt; j++)
+            total += (__int128)(double)v[j];
+    }
+    s->sum[day] += total;
+    if (mn < s->min[day])
+        s->min[day] = mn;
+    if (mx > s->max[day])
+        s->max[day] = mx;
+    if (nc == 0)
+        return 0;
+    /* The range of the keys that changed (neither 0, the value 0, nor NONE),
+     * made room for once; then the counts without checks. */
+    dhist *h = &s->day[day];
+    uint32_t klo = UINT32_MAX, khi = 0;
+    for (size_t i = 0; i < nc; i++) {
+        uint32_t o = chg_old[i], k = chg_new[i];
+        uint32_t o_lo = o - 1 < NONE - 1 ? o : UINT32_MAX, o_hi = o - 1 < NONE - 1 ? o : 0;
+        uint32_t k_lo = k ? k : UINT32_MAX;
+        klo = o_lo < klo ? o_lo : klo;
+        klo = k_lo < klo ? k_lo : klo;
+        khi = o_hi > khi ? o_hi : khi;
+        khi = k > khi ? k : khi;
+    }
+    if (klo > khi) { /* zeros only */
+        for (size_t i = 0; i < nc; i++)
+            h->zero += (chg_new[i] == 0) - (chg_old[i] == 0);
+        return 0;
+    }
+    if ((klo - h->lo >= h->n || khi - h->lo >= h->n) && (cover(h, klo) != 0 || cover(h, khi) != 0))
+        return -1;
+    /* The day's histogram was last touched a block ago and is likely out of
+     * cache: count the changes in a small histogram that stays in cache
+     * (keys 0 and NONE go to its spare last slot; zeros are counted apart),
+     * then add that to the day's in one sequential pass. */
+    const uint32_t span = khi - klo + 1;
+    int32_t *c = span <= LOCAL_KEYS ? r->local : h->count + (klo - h->lo);
+    /* the spare slot: the local one, or the one past the day's own end */
+    const uint32_t spare = span <= LOCAL_KEYS ? LOCAL_KEYS : h->n - (klo - h->lo);
+    int64_t zero = 0;
+    for (size_t i = 0; i < nc; i++) {
+        uint32_t o = chg_old[i] - klo, k = chg_new[i] - klo;
+        c[o < span ? o : spare]--;
+        c[k < span ? k : spare]++;
+        zero += (chg_new[i] == 0) - (chg_old[i] == 0);
+    }
+    c[spare] = 0;
+    h->zero += zero;
+    if (c == r->local) {
+        int32_t *d = h->count + (klo - h->lo);
+        for (uint32_t k = 0; k < span; k++) {
+            d[k] += c[k];
+            c[k] = 0;
+        }
+    }
+    return 0;
+}
+
+int shellsim_dayrec_day(shellsim_dayrec *r, int day, const int64_t *v, size_t stride)
+{
+    for (size_t i = 0; i < r->ns; i++)
+        if (record(r, &r->s[i], day, v + r->s[i].index * stride) != 0)
+            return -1;
+    r->n[day] += r->cnt;
+    return 0;
+}
+
+int shellsim_dayrec_flush(shellsim_dayrec *r)
+{
+    const int H = r->H;
+    for (size_t i = 0; i < r->ns; i++) {
+        dseries *s = &r->s[i];
+        uint32_t lo = UINT32_MAX, hi = 0;
+        for (int d = 0; d < H; d++)
+            if (s->day[d].n) {
+                lo = s->day[d].lo < lo ? s->day[d].lo : lo;
+                hi = s->day[d].lo + s->day[d].n - 1 > hi ? s->day[d].lo + s->day[d].n - 1 : hi;
+            }
+        uint32_t n = lo <= hi ? hi - lo + 1 : 0;
+        int64_t *run = shellsim_calloc(n ? n : 1, sizeof *run), zero = 0;
+        if (!run)
+            return -1;
+        for (int d = 0; d < H; d++) {
+            dhist *h = &s->day[d];
+            for (uint32_t k = 0; k < h->n; k++)
+                run[h->lo - lo + k] += h->count[k];
+            zero += h->zero;
+            if (r->n[d] == 0)
+                continue;
+            shellsim_summary *o = &s->out[d];
+            if (shellsim_sketch_add_counts(&o->q, lo, run, n) != 0) {
+                shellsim_free(run);
+                return -1;
+            }
+            o->q.zero += (uint64_t)zero;
+            o->n += r->n[d];
+            shellsim_xsum_add_i128(&o->s1, s->sum[d]);
+            if ((double)s->min[d] < o->min)
+                o->min = (double)s->min[d];
+            if ((double)s->max[d] > o->max)
+                o->max = (double)s->max[d];
+        }
+        shellsim_free(run);
+        for (int d = 0; d < H; d++) {
+            dhist *h = &s->day[d];
+            if (h->n)
+                memset(h->count, 0, h->n * sizeof *h->count);
+            h->zero = 0;
+        }
+    }
+    reset_days(r);
+    return 0;
+}

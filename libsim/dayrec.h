@@ -1,0 +1,55 @@
+/*
+ * dayrec.h: the per-day summaries of whole-number series, recorded by
+ * change.
+ *
+ * A series of a replication keeps its quantile bin (sketch.h) for many
+ * days in a row: cumulative counts change only on the days of events, and
+ * fire under `spread` moves by a few rounds a day. So instead of counting
+ * every value of every day in that day's histogram, the recorder keeps
+ * each replication's bin of yesterday and writes only the changes: on day
+ * d a replication that moved from bin a to bin b adds -1 to a and +1 to b
+ * in day d's difference histogram. Day d's histogram is the sum of the
+ * difference histograms of days 0 .. d, formed once, when the recorder is
+ * flushed into the day summaries. Sums, extremes and counts are kept per
+ * day exactly. The summaries that come out are the ones that counting
+ * every value would give, bit for bit: only the work differs.
+ *
+ * Internal header. A recorder belongs to one thread.
+ */
+#ifndef SHELLSIM_DAYREC_H
+#define SHELLSIM_DAYREC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "summary.h"
+
+typedef struct shellsim_dayrec shellsim_dayrec;
+
+/* A recorder of nseries series over H days, for blocks of up to cap
+ * replications. Series s is read from engine series engine_index[s] and
+ * goes into the day summaries out[s][0 .. H-1] (whole-number series
+ * summaries: shellsim_summary_init(.., 1, 0)). NULL when out of memory. */
+shellsim_dayrec *shellsim_dayrec_alloc(shellsim_summary *const *out, const size_t *engine_index, size_t nseries,
+                                       int H, size_t cap);
+void shellsim_dayrec_free(shellsim_dayrec *r);
+
+/* Start a block of cnt (<= cap) replications: no replication has a bin
+ * yet. Returns 0, or -1 when out of memory (a flush that was due failed). */
+int shellsim_dayrec_block(shellsim_dayrec *r, size_t cnt);
+
+/* Day `day` of the block: v[i * stride + j] is engine series i of
+ * replication j (j < cnt), a whole number in [0, 2^63). Days of a block
+ * come in order 0, 1, ... Returns 0, or -1 when out of memory. */
+int shellsim_dayrec_day(shellsim_dayrec *r, int day, const int64_t *v, size_t stride);
+
+/* Add everything recorded so far to the day summaries and start afresh.
+ * Returns 0, or -1 when out of memory (the summaries may then hold part of
+ * it). */
+int shellsim_dayrec_flush(shellsim_dayrec *r);
+
+/* Use the portable scan even where a vector one exists (for the tests,
+ * which check that both give the same summaries). */
+void shellsim_dayrec_use_portable(shellsim_dayrec *r);
+
+#endif

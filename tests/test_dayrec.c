@@ -1,0 +1,211 @@
+/*
+ * test_dayrec.c: the per-day series recorder (libsim/dayrec.h). It writes
+ * only the days on which a replication's bin changes, so the property to
+ * hold is that its day summaries are those of counting every value, bit for
+ * bit: counts of every bin, zeros, n, exact sums, extremes, and so every
+ * statistic. Checked for blocks of awkward sizes, values that stay, step
+ * and jump (0, small, up to 2^63 - 1), the portable and the vector scan,
+ * flushes midway, and one day's changes spread wider than the in-cache
+ * histogram.
+ */
+#include <criterion/criterion.h>
+
+#include <stdint.h>
+#include <string.h>
+
+#include "dayrec.h"
+#include "summary.h"
+
+#define H 23
+#define NS 3
+#define CAP 1024
+
+/* splitmix64: the test data's own generator */
+static uint64_t next(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9E3779B97F4A7C15u);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+    return z ^ (z >> 31);
+}
+
+/* Tomorrow's value of a replication: mostly the same or a small step (the
+ * bin often stays), sometimes 0, a jump of any size, or the largest. */
+static int64_t step(int64_t x, int wide, uint64_t *g)
+{
+    uint64_t u = next(g);
+    switch (u % 16) {
+    case 0:
+        return 0;
+    case 1:
+        return wide ? (int64_t)(next(g) >> (1 + next(g) % 63)) : (int64_t)(next(g) % 5000);
+    case 2:
+        return wide && u % 64 == 2 ? INT64_MAX : x;
+    case 3:
+    case 4:
+    case 5:
+        return x > 3 ? x - (int64_t)(u >> 60) % 4 : x + 1;
+    default:
+        return x < INT64_MAX - 20 ? x + (int64_t)((u >> 40) % 3) : x;
+    }
+}
+
+typedef struct fixture {
+    shellsim_summary want[NS][H], got[NS][H];
+    shellsim_dayrec *rec;
+} fixture;
+
+static void setup(fixture *f, int portable)
+{
+    size_t index[NS] = {2, 0, 1};
+    shellsim_summary *out[NS];
+    for (int s = 0; s < NS; s++) {
+        out[s] = f->got[s];
+        for (int d = 0; d < H; d++) {
+            shellsim_summary_init(&f->want[s][d], 1, 0);
+            shellsim_summary_init(&f->got[s][d], 1, 0);
+        }
+    }
+    f->rec = shellsim_dayrec_alloc(out, index, NS, H, CAP);
+    cr_assert_not_null(f->rec);
+    if (portable)
+        shellsim_dayrec_use_portable(f->rec);
+}
+
+static void teardown(fixture *f)
+{
+    shellsim_dayrec_free(f->rec);
+    for (int s = 0; s < NS; s++)
+        for (int d = 0; d < H; d++) {
+            shellsim_summary_free(&f->want[s][d]);
+            shellsim_summary_free(&f->got[s][d]);
+        }
+}
+
+/* Blocks of the given sizes; engine series i of replication j on each day
+ * (v[i * CAP + j]) into the recorder, and into the reference summaries of
+ * the recorder's series (engine series {2, 0, 1}) one value at a time. */
+static void feed(fixture *f, const size_t *sizes, size_t nblocks, int wide, int flush_each, uint64_t seed)
+{
+    static int64_t v[3 * CAP];
+    const size_t index[NS] = {2, 0, 1};
+    uint64_t g = seed;
+    for (size_t b = 0; b < nblocks; b++) {
+        size_t cnt = sizes[b];
+        cr_assert_eq(shellsim_dayrec_block(f->rec, cnt), 0);
+        for (size_t i = 0; i < 3 * CAP; i++)
+            v[i] = (int64_t)(next(&g) % 3000);
+        for (int d = 0; d < H; d++) {
+            for (size_t i = 0; i < 3; i++)
+                for (size_t j = 0; j < cnt; j++)
+                    v[i * CAP + j] = step(v[i * CAP + j], wide, &g);
+            cr_assert_eq(shellsim_dayrec_day(f->rec, d, v, CAP), 0);
+            for (int s = 0; s < NS; s++)
+                for (size_t j = 0; j < cnt; j++) {
+                    double x = (double)v[index[s] * CAP + j];
+                    cr_assert_eq(shellsim_summary_add(&f->want[s][d], &x, 1), 0);
+                }
+        }
+        if (flush_each)
+            cr_assert_eq(shellsim_dayrec_flush(f->rec), 0);
+    }
+    cr_assert_eq(shellsim_dayrec_flush(f->rec), 0);
+}
+
+static void same_bins(const shellsim_sketch *a, const shellsim_sketch *b, int s, int d)
+{
+    cr_assert_eq(a->zero, b->zero, "series %d day %d: zeros", s, d);
+    cr_assert_eq(shellsim_sketch_total(a), shellsim_sketch_total(b), "series %d day %d: total", s, d);
+    for (uint32_t i = 0; i < a->pos.n; i++) {
+        uint64_t ca = shellsim_bins_count(&a->pos, i), cb = 0;
+        uint32_t k = a->pos.lo + i;
+        if (k - b->pos.lo < b->pos.n)
+            cb = shellsim_bins_count(&b->pos, k - b->pos.lo);
+        cr_assert_eq(ca, cb, "series %d day %d key %u: %llu vs %llu", s, d, k, (unsigned long long)ca,
+                     (unsigned long long)cb);
+    }
+}
+
+static void check_equal(fixture *f)
+{
+    for (int s = 0; s < NS; s++)
+        for (int d = 0; d < H; d++) {
+            const shellsim_summary *w = &f->want[s][d], *g = &f->got[s][d];
+            cr_assert_eq(w->n, g->n);
+            cr_assert_eq(g->undefined, 0);
+            cr_assert(w->min == g->min && w->max == g->max, "series %d day %d: extremes", s, d);
+            cr_assert(shellsim_xsum_value(&w->s1) == shellsim_xsum_value(&g->s1), "series %d day %d: sum", s, d);
+            same_bins(&w->q, &g->q, s, d);
+            same_bins(&g->q, &w->q, s, d);
+            double bw[6], bg[6];
+            shellsim_summary_bands(w, 1.0, bw);
+            shellsim_summary_bands(g, 1.0, bg);
+            cr_assert(memcmp(bw, bg, sizeof bw) == 0, "series %d day %d: bands differ", s, d);
+        }
+}
+
+static const size_t SIZES[] = {1000, 17, 1024, 1, 8, 9};
+
+Test(dayrec, summaries_equal_counting_every_value)
+{
+    static fixture f;
+    setup(&f, 0);
+    feed(&f, SIZES, 6, 0, 0, 1);
+    check_equal(&f);
+    teardown(&f);
+}
+
+Test(dayrec, the_portable_scan_gives_the_same_summaries)
+{
+    static fixture f;
+    setup(&f, 1);
+    feed(&f, SIZES, 6, 1, 0, 2);
+    check_equal(&f);
+    teardown(&f);
+}
+
+Test(dayrec, values_of_any_magnitude_up_to_int64_max_are_recorded_exactly)
+{
+    static fixture f;
+    setup(&f, 0);
+    feed(&f, SIZES, 6, 1, 0, 3);
+    check_equal(&f);
+    int saw_max = 0;
+    for (int d = 0; d < H; d++)
+        saw_max |= f.want[0][d].max == (double)INT64_MAX;
+    cr_assert(saw_max, "the data reach INT64_MAX");
+    teardown(&f);
+}
+
+Test(dayrec, flushing_after_every_block_changes_nothing)
+{
+    static fixture f;
+    setup(&f, 0);
+    feed(&f, SIZES, 6, 1, 1, 4);
+    check_equal(&f);
+    teardown(&f);
+}
+
+Test(dayrec, a_day_whose_changes_span_more_bins_than_the_local_histogram)
+{
+    /* day 0: values 1, 2, 4, ... 2^62 (keys 128 apart: 63 * 128 > 4096);
+     * day 1: each one up by half (every bin changes) */
+    static fixture f;
+    setup(&f, 0);
+    static int64_t v[3 * CAP];
+    cr_assert_eq(shellsim_dayrec_block(f.rec, 63), 0);
+    for (int d = 0; d < H; d++) {
+        for (size_t i = 0; i < 3; i++)
+            for (size_t j = 0; j < 63; j++)
+                v[i * CAP + j] = (INT64_C(1) << j) + (d % 2 ? (INT64_C(1) << j) / 2 : 0);
+        cr_assert_eq(shellsim_dayrec_day(f.rec, d, v, CAP), 0);
+        for (int s = 0; s < NS; s++)
+            for (size_t j = 0; j < 63; j++) {
+                double x = (double)v[j];
+                cr_assert_eq(shellsim_summary_add(&f.want[s][d], &x, 1), 0);
+            }
+    }
+    cr_assert_eq(shellsim_dayrec_flush(f.rec), 0);
+    check_equal(&f);
+    teardown(&f);
+}
