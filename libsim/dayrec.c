@@ -23,42 +23,52 @@ static inline uint32_t key_of(int64_t x)
     return (uint32_t)(bits >> KEY_SHIFT);
 }
 
-/* One day of one series over a block: the values' wrapping sum, minimum
- * and maximum; each replication's key into prev, and the keys that changed
- * (old and new) into chg_old and chg_new (room for cnt + 8). Returns the
- * number of changes. */
-typedef size_t scan_fn(const int64_t *v, size_t cnt, uint32_t *prev, uint32_t *chg_old, uint32_t *chg_new,
-                       uint64_t *sum, int64_t *mn, int64_t *mx);
+/* One day of one series over a block: the values' wrapping sum, minimum,
+ * maximum, smallest positive value (INT64_MAX if none) and number of
+ * zeros; each replication's key into prev, and the keys that changed (old
+ * and new) into chg_old and chg_new (room for cnt + 8). */
+typedef struct scan_out {
+    uint64_t sum, zeros;
+    int64_t min, max, min_pos;
+    size_t nc;
+} scan_out;
 
-static size_t scan_tail(const int64_t *v, size_t j, size_t cnt, uint32_t *prev, uint32_t *chg_old,
-                        uint32_t *chg_new, size_t nc, uint64_t *sum, int64_t *mn, int64_t *mx)
+typedef void scan_fn(const int64_t *v, size_t cnt, uint32_t *prev, uint32_t *chg_old, uint32_t *chg_new,
+                     scan_out *out);
+
+/* The portable scan, from value j on, adding to *out. */
+static void scan_from(const int64_t *v, size_t j, size_t cnt, uint32_t *prev, uint32_t *chg_old, uint32_t *chg_new,
+                      scan_out *out)
 {
-    uint64_t s = *sum;
-    int64_t lo = *mn, hi = *mx;
+    uint64_t s = out->sum, zeros = out->zeros;
+    int64_t lo = out->min, hi = out->max, lo_pos = out->min_pos;
+    size_t nc = out->nc;
     for (; j < cnt; j++) {
         int64_t x = v[j];
         s += (uint64_t)x;
         lo = x < lo ? x : lo;
         hi = x > hi ? x : hi;
+        lo_pos = x > 0 && x < lo_pos ? x : lo_pos;
+        zeros += x == 0;
         uint32_t k = key_of(x), o = prev[j];
         chg_old[nc] = o; /* kept only when the key changed */
         chg_new[nc] = k;
         nc += k != o;
         prev[j] = k;
     }
-    *sum = s;
-    *mn = lo;
-    *mx = hi;
-    return nc;
+    out->sum = s;
+    out->zeros = zeros;
+    out->min = lo;
+    out->max = hi;
+    out->min_pos = lo_pos;
+    out->nc = nc;
 }
 
-static size_t scan_generic(const int64_t *v, size_t cnt, uint32_t *prev, uint32_t *chg_old, uint32_t *chg_new,
-                           uint64_t *sum, int64_t *mn, int64_t *mx)
+static void scan_generic(const int64_t *v, size_t cnt, uint32_t *prev, uint32_t *chg_old, uint32_t *chg_new,
+                         scan_out *out)
 {
-    *sum = 0;
-    *mn = INT64_MAX;
-    *mx = INT64_MIN;
-    return scan_tail(v, 0, cnt, prev, chg_old, chg_new, 0, sum, mn, mx);
+    *out = (scan_out){0, 0, INT64_MAX, INT64_MIN, INT64_MAX, 0};
+    scan_from(v, 0, cnt, prev, chg_old, chg_new, out);
 }
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
@@ -68,17 +78,21 @@ static size_t scan_generic(const int64_t *v, size_t cnt, uint32_t *prev, uint32_
  * double rounds as the scalar one does (MXCSR, to nearest), so the keys
  * are the same bits. Compression goes through a register: compress to
  * memory is microcoded and slow on some processors. */
-__attribute__((target("avx512f,avx512dq,avx512vl"))) static size_t
-scan_avx512(const int64_t *v, size_t cnt, uint32_t *prev, uint32_t *chg_old, uint32_t *chg_new, uint64_t *sum,
-            int64_t *mn, int64_t *mx)
+__attribute__((target("avx512f,avx512dq,avx512vl"))) static void
+scan_avx512(const int64_t *v, size_t cnt, uint32_t *prev, uint32_t *chg_old, uint32_t *chg_new, scan_out *out)
 {
     __m512i vs = _mm512_setzero_si512(), vlo = _mm512_set1_epi64(INT64_MAX), vhi = _mm512_set1_epi64(INT64_MIN);
+    __m512i vpos = vlo;
     size_t nc = 0, j = 0;
+    uint64_t zeros = 0;
     for (; j + 8 <= cnt; j += 8) {
         __m512i x = _mm512_loadu_si512((const void *)(v + j));
         vs = _mm512_add_epi64(vs, x);
         vlo = _mm512_min_epi64(vlo, x);
         vhi = _mm512_max_epi64(vhi, x);
+        __mmask8 pos = _mm512_test_epi64_mask(x, x);
+        vpos = _mm512_mask_min_epi64(vpos, pos, vpos, x);
+        zeros += (uint64_t)__builtin_popcount((unsigned)(~pos & 0xff));
         __m512i bits = _mm512_castpd_si512(_mm512_cvtepi64_pd(x));
         __m256i k = _mm512_cvtepi64_epi32(_mm512_srli_epi64(bits, KEY_SHIFT));
         __m256i o = _mm256_loadu_si256((const __m256i *)(prev + j));
@@ -88,10 +102,15 @@ scan_avx512(const int64_t *v, size_t cnt, uint32_t *prev, uint32_t *chg_old, uin
         _mm256_storeu_si256((__m256i *)(chg_new + nc), _mm256_maskz_compress_epi32(m, k));
         nc += (size_t)__builtin_popcount(m);
     }
-    *sum = (uint64_t)_mm512_reduce_add_epi64(vs);
-    *mn = _mm512_reduce_min_epi64(vlo);
-    *mx = _mm512_reduce_max_epi64(vhi);
-    return scan_tail(v, j, cnt, prev, chg_old, chg_new, nc, sum, mn, mx);
+    uint64_t lane[8];
+    _mm512_storeu_si512((void *)lane, vs); /* wrapping: summed unsigned */
+    out->sum = lane[0] + lane[1] + lane[2] + lane[3] + lane[4] + lane[5] + lane[6] + lane[7];
+    out->zeros = zeros;
+    out->min = _mm512_reduce_min_epi64(vlo);
+    out->max = _mm512_reduce_max_epi64(vhi);
+    out->min_pos = _mm512_reduce_min_epi64(vpos);
+    out->nc = nc;
+    scan_from(v, j, cnt, prev, chg_old, chg_new, out);
 }
 #endif
 
@@ -106,10 +125,16 @@ static scan_fn *pick_scan(void)
     return scan_generic;
 }
 
+/* Counts of changes are 16-bit (half the memory to bring into cache each
+ * block); a replication adds at most +1 and -1 to one, so the recorder
+ * flushes before DCOUNT_MAX replications. */
+typedef int16_t dcount;
+#define DCOUNT_MAX INT16_MAX
+
 /* Changes of one day: count[k - lo] for bin keys lo .. lo + n - 1, and the
  * value 0 apart (its key, 0, is far below the others). */
 typedef struct dhist {
-    int32_t *count;
+    dcount *count;
     uint32_t lo, n;
     int64_t zero;
 } dhist;
@@ -121,6 +146,9 @@ typedef struct dseries {
     __int128 *sum;      /* H: exact sums since the last flush */
     int64_t *min, *max; /* H */
     uint32_t *prev;     /* cap: each replication's key yesterday */
+    int last_day;       /* the block's last day recorded (< 0: none yet) */
+    uint64_t last_zeros;        /* its zeros */
+    uint32_t last_klo, last_khi; /* its range of positive keys */
 } dseries;
 
 struct shellsim_dayrec {
@@ -130,7 +158,7 @@ struct shellsim_dayrec {
     uint64_t *n;        /* H: values per day since the last flush */
     dseries *s;
     uint32_t *chg_old, *chg_new; /* cap + 8: one day's changes */
-    int32_t *local;     /* LOCAL_KEYS + 1, zero between uses */
+    dcount *local;      /* LOCAL_KEYS + 1, zero between uses */
     scan_fn *scan;
 };
 
@@ -216,13 +244,15 @@ void shellsim_dayrec_use_portable(shellsim_dayrec *r)
 int shellsim_dayrec_block(shellsim_dayrec *r, size_t cnt)
 {
     /* A replication adds at most +1 and -1 to a count: flush before the
-     * 32-bit counts could overflow. */
-    if (r->recorded + cnt > INT32_MAX && shellsim_dayrec_flush(r) != 0)
+     * counts could overflow. */
+    if (r->recorded + cnt > DCOUNT_MAX && shellsim_dayrec_flush(r) != 0)
         return -1;
     r->cnt = cnt;
     r->recorded += cnt;
-    for (size_t i = 0; i < r->ns; i++)
+    for (size_t i = 0; i < r->ns; i++) {
         memset(r->s[i].prev, 0xff, cnt * sizeof *r->s[i].prev); /* NONE */
+        r->s[i].last_day = -1;
+    }
     return 0;
 }
 
@@ -238,7 +268,7 @@ static int cover(dhist *h, uint32_t k)
     lo = lo > slack ? lo - slack : 1;
     hi = hi + slack;
     uint32_t n = hi - lo + 1;
-    int32_t *c = shellsim_calloc((size_t)n + 1, sizeof *c); /* + a spare slot (record()) */
+    dcount *c = shellsim_calloc((size_t)n + 1, sizeof *c); /* + a spare slot (record()) */
     if (!c)
         return -1;
     if (h->n)
@@ -250,80 +280,62 @@ static int cover(dhist *h, uint32_t k)
     return 0;
 }
 
-static inline int bump(dhist *h, uint32_t k, int32_t delta)
-{
-    if (k == 0) {
-        h->zero += delta;
-        return 0;
-    }
-    if (k - h->lo >= h->n && cover(h, k) != 0)
-        return -1;
-    h->count[k - h->lo] += delta;
-    return 0;
-}
-
 static int record(shellsim_dayrec *r, dseries *s, int day, const int64_t *v)
 {
     const size_t cnt = r->cnt;
-    uint32_t *chg_old = r->chg_old, *chg_new = r->chg_new;
-    int64_t mn, mx;
-    uint64_t sum;
-    size_t nc = r->scan(v, cnt, s->prev, chg_old, chg_new, &sum, &mn, &mx);
+    const uint32_t *chg_old = r->chg_old, *chg_new = r->chg_new;
+    scan_out o;
+    r->scan(v, cnt, s->prev, r->chg_old, r->chg_new, &o);
     /* cnt <= 1024 values below 2^53 sum below 2^63. Larger ones are summed
      * as the doubles nearest them, which is what every other statistic
      * (and a summary fed doubles) sees. */
-    __int128 total = (__int128)sum;
-    if (mx >= (INT64_C(1) << 53)) {
+    __int128 total = (__int128)o.sum;
+    if (o.max >= (INT64_C(1) << 53)) {
         total = 0;
         for (size_t j = 0; j < cnt; j++)
             total += (__int128)(double)v[j];
     }
     s->sum[day] += total;
-    if (mn < s->min[day])
-        s->min[day] = mn;
-    if (mx > s->max[day])
-        s->max[day] = mx;
-    if (nc == 0)
-        return 0;
-    /* The range of the keys that changed (neither 0, the value 0, nor NONE),
-     * made room for once; then the counts without checks. */
+    if (o.min < s->min[day])
+        s->min[day] = o.min;
+    if (o.max > s->max[day])
+        s->max[day] = o.max;
+    /* The changes' keys other than 0 and NONE lie between the smallest and
+     * the largest positive key of today and of yesterday; the change of
+     * the zero count is today's zeros less yesterday's. */
     dhist *h = &s->day[day];
-    uint32_t klo = UINT32_MAX, khi = 0;
-    for (size_t i = 0; i < nc; i++) {
-        uint32_t o = chg_old[i], k = chg_new[i];
-        uint32_t o_lo = o - 1 < NONE - 1 ? o : UINT32_MAX, o_hi = o - 1 < NONE - 1 ? o : 0;
-        uint32_t k_lo = k ? k : UINT32_MAX;
-        klo = o_lo < klo ? o_lo : klo;
-        klo = k_lo < klo ? k_lo : klo;
-        khi = o_hi > khi ? o_hi : khi;
-        khi = k > khi ? k : khi;
+    const int first = s->last_day < 0 || s->last_day != day - 1;
+    /* (min_pos is meaningful when some value is positive: max > 0) */
+    uint32_t klo = o.max > 0 ? key_of(o.min_pos) : UINT32_MAX, khi = o.max > 0 ? key_of(o.max) : 0;
+    h->zero += (int64_t)o.zeros - (first ? 0 : (int64_t)s->last_zeros);
+    if (!first) {
+        klo = s->last_klo < klo ? s->last_klo : klo;
+        khi = s->last_khi > khi ? s->last_khi : khi;
     }
-    if (klo > khi) { /* zeros only */
-        for (size_t i = 0; i < nc; i++)
-            h->zero += (chg_new[i] == 0) - (chg_old[i] == 0);
+    s->last_day = day;
+    s->last_zeros = o.zeros;
+    s->last_klo = o.max > 0 ? key_of(o.min_pos) : UINT32_MAX;
+    s->last_khi = o.max > 0 ? key_of(o.max) : 0;
+    if (o.nc == 0 || klo > khi) /* no change, or only to and from 0 */
         return 0;
-    }
+    const uint32_t span = khi - klo + 1;
     if ((klo - h->lo >= h->n || khi - h->lo >= h->n) && (cover(h, klo) != 0 || cover(h, khi) != 0))
         return -1;
     /* The day's histogram was last touched a block ago and is likely out of
-     * cache: count the changes in a small histogram that stays in cache
-     * (keys 0 and NONE go to its spare last slot; zeros are counted apart),
-     * then add that to the day's in one sequential pass. */
-    const uint32_t span = khi - klo + 1;
-    int32_t *c = span <= LOCAL_KEYS ? r->local : h->count + (klo - h->lo);
-    /* the spare slot: the local one, or the one past the day's own end */
+     * cache: count the changes in a small histogram that stays in cache,
+     * then add that to the day's in one sequential pass. Keys 0 and NONE
+     * (outside [klo, khi]) go to a spare slot: the local one, or the one
+     * past the day's own end. */
+    dcount *c = span <= LOCAL_KEYS ? r->local : h->count + (klo - h->lo);
     const uint32_t spare = span <= LOCAL_KEYS ? LOCAL_KEYS : h->n - (klo - h->lo);
-    int64_t zero = 0;
-    for (size_t i = 0; i < nc; i++) {
-        uint32_t o = chg_old[i] - klo, k = chg_new[i] - klo;
-        c[o < span ? o : spare]--;
-        c[k < span ? k : spare]++;
-        zero += (chg_new[i] == 0) - (chg_old[i] == 0);
+    for (size_t i = 0; i < o.nc; i++) {
+        uint32_t a = chg_old[i] - klo, b = chg_new[i] - klo;
+        c[a < span ? a : spare]--;
+        c[b < span ? b : spare]++;
     }
     c[spare] = 0;
-    h->zero += zero;
     if (c == r->local) {
-        int32_t *d = h->count + (klo - h->lo);
+        dcount *d = h->count + (klo - h->lo);
         for (uint32_t k = 0; k < span; k++) {
             d[k] += c[k];
             c[k] = 0;
