@@ -344,8 +344,26 @@ static int record(shellsim_dayrec *r, dseries *s, int day, const int64_t *v)
     return 0;
 }
 
+/* Ask for the lines of the day's change histograms that today's changes
+ * are likely to touch (about yesterday's range of keys), so that they
+ * arrive while the scans run. */
+static void prefetch_day(const shellsim_dayrec *r, int day)
+{
+    for (size_t i = 0; i < r->ns; i++) {
+        const dseries *s = &r->s[i];
+        const dhist *h = &s->day[day];
+        if (s->last_day != day - 1 || s->last_klo > s->last_khi || !h->n)
+            continue;
+        uint32_t a = s->last_klo > h->lo ? s->last_klo - h->lo : 0;
+        uint32_t b = s->last_khi - h->lo < h->n ? s->last_khi - h->lo : h->n - 1;
+        for (uint32_t k = a; k <= b; k += 64 / sizeof(dcount))
+            __builtin_prefetch(h->count + k, 1, 3);
+    }
+}
+
 int shellsim_dayrec_day(shellsim_dayrec *r, int day, const int64_t *v, size_t stride)
 {
+    prefetch_day(r, day);
     for (size_t i = 0; i < r->ns; i++)
         if (record(r, &r->s[i], day, v + r->s[i].index * stride) != 0)
             return -1;

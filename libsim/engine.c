@@ -25,28 +25,35 @@
 #include "dayrec.h"
 #include "pcg32.h"
 
+/* Per-replication state. The loops over a block's replications run day
+ * by day, so what every day reads and writes comes first, in one cache
+ * line (the structures are aligned to 64 bytes); what only departures and
+ * per-run draws touch comes after. */
 typedef struct pipe_run {
+    long long stock, delivered, shipments, seen;
+    double production, t_next, stop_day;
+    double produced_floor;  /* floor(d P) for today's d, carried from yesterday */
+    long long containers, shipped, exhausted_day, spc;
+    double loss, detect;
     shellsim_pcg32 g, gd;   /* own stream, detection stream */
     gsl_rng r, rd;
-    long long stock, spc;
-    double production, t_next, stop_day, loss, detect;
-    double produced_floor;  /* floor(d P) for today's d, carried from yesterday */
-    long long shipments, shipped, delivered, seen, containers, exhausted_day;
-} pipe_run;
+} __attribute__((aligned(64))) pipe_run;
 
 typedef struct side_run {
-    shellsim_pcg32 g;
-    gsl_rng r;
     long long base, stock, target;
     long long extra_fired, fired, fire_today, extra_today;
-} side_run;
+    shellsim_pcg32 g;
+    gsl_rng r;
+} __attribute__((aligned(64))) side_run;
 
-/* Shells in transit are kept in a ring of RING days per replication: the
- * shells due on day d from pipeline i for replication j are in
- * ring[(i RING + d mod RING) cap + j] (one day of a block is contiguous and
- * the whole ring stays in cache). Shipments due RING or more days ahead wait
- * in a per-pipeline overflow list and move into the ring when they come
- * within reach. */
+/* Shells in transit: a shipment of pipeline i due on day d is appended to
+ * the list of arrivals of (i, d mod RING), and the arrivals of today's list
+ * are added to their replications' stocks. Appending touches only the end
+ * of a short list (a table indexed by replication and day would be touched
+ * at random, a cache miss per shipment). Shipments due RING or more days
+ * ahead wait in a per-pipeline overflow list and move into the lists when
+ * they come within reach. All counts are >= 0, so adding shipments one by
+ * one saturates exactly as adding their sum would. */
 #define RING 64
 
 typedef struct pending {
@@ -60,11 +67,21 @@ typedef struct overflow {
     size_t n, cap;
 } overflow;
 
+typedef struct arrival {
+    size_t j;
+    long long shells;
+} arrival;
+
+typedef struct arrivals {
+    arrival *item;
+    size_t n, cap;
+} arrivals;
+
 struct shellsim_engine_ws {
     size_t cap, np;
     pipe_run *pipes;
     side_run *sides;
-    long long *ring;
+    arrivals *due;          /* [pipeline * RING + day mod RING] */
     overflow *late;         /* per pipeline */
     unsigned char *dead;    /* replication hit a model limit */
     int64_t *iv;            /* one day of the whole-number series, [series * cap + j] */
@@ -108,14 +125,14 @@ shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t 
     size_t np = (size_t)s->npipes, ns = (size_t)s->nsides, H = (size_t)s->horizon_days;
     ws->cap = cap;
     ws->np = np;
-    ws->pipes = shellsim_calloc(np * cap, sizeof *ws->pipes);
-    ws->sides = shellsim_calloc(ns * cap, sizeof *ws->sides);
+    ws->pipes = shellsim_calloc_aligned(np * cap, sizeof *ws->pipes, _Alignof(pipe_run));
+    ws->sides = shellsim_calloc_aligned(ns * cap, sizeof *ws->sides, _Alignof(side_run));
     (void)H;
-    ws->ring = shellsim_calloc(np * RING * cap, sizeof *ws->ring);
+    ws->due = shellsim_calloc(np * RING, sizeof *ws->due);
     ws->late = shellsim_calloc(np, sizeof *ws->late);
     ws->dead = shellsim_calloc(cap, 1);
     ws->iv = shellsim_calloc((ns * SIDE_NSERIES + np * PIPE_NSERIES) * cap + 1, sizeof *ws->iv);
-    if (!ws->pipes || !ws->sides || !ws->ring || !ws->late || !ws->dead || !ws->iv) {
+    if (!ws->pipes || !ws->sides || !ws->due || !ws->late || !ws->dead || !ws->iv) {
         shellsim_engine_ws_free(ws);
         return NULL;
     }
@@ -139,7 +156,10 @@ void shellsim_engine_ws_free(shellsim_engine_ws *ws)
         return;
     shellsim_free(ws->pipes);
     shellsim_free(ws->sides);
-    shellsim_free(ws->ring);
+    if (ws->due)
+        for (size_t i = 0; i < ws->np * RING; i++)
+            shellsim_free(ws->due[i].item);
+    shellsim_free(ws->due);
     if (ws->late)
         for (size_t i = 0; i < ws->np; i++)
             shellsim_free(ws->late[i].item);
@@ -282,48 +302,53 @@ static void draw_per_run(const shellsim_scenario *s, shellsim_engine_ws *ws, uin
 #undef OUT
 }
 
-/* Book `shells` to arrive on day `arrive` (day <= arrive < H). Returns 0 or
- * -2 (out of memory). */
-static int book(long long *ring, size_t cap, overflow *late, size_t j, int day, long long arrive, long long shells)
+/* Append x to a list. 0, or -2 when out of memory. */
+#define PUSH(list, type, x)                                                                                  \
+    do {                                                                                                     \
+        if ((list)->n == (list)->cap) {                                                                      \
+            size_t ncap_ = (list)->cap ? 2 * (list)->cap : 64;                                               \
+            type *it_ = shellsim_realloc((list)->item, ncap_ * sizeof *it_);                                 \
+            if (!it_)                                                                                        \
+                return -2;                                                                                   \
+            (list)->item = it_;                                                                              \
+            (list)->cap = ncap_;                                                                             \
+        }                                                                                                    \
+        (list)->item[(list)->n++] = (x);                                                                     \
+    } while (0)
+
+/* Book `shells` to arrive on day `arrive` (day <= arrive < H) for
+ * replication slot j; due: the pipeline's RING lists. Returns 0 or -2 (out
+ * of memory). */
+static int book(arrivals *due, overflow *late, size_t j, int day, long long arrive, long long shells)
 {
-    if (arrive - day < RING) {
-        long long *slot = &ring[(size_t)(arrive % RING) * cap];
-        *slot = sat_add(*slot, shells);
-        return 0;
-    }
-    if (late->n == late->cap) {
-        size_t ncap = late->cap ? 2 * late->cap : 64;
-        pending *it = shellsim_realloc(late->item, ncap * sizeof *it);
-        if (!it)
-            return -2;
-        late->item = it;
-        late->cap = ncap;
-    }
-    late->item[late->n++] = (pending){j, arrive, shells};
+    if (arrive - day < RING)
+        PUSH(&due[arrive % RING], arrival, ((arrival){j, shells}));
+    else
+        PUSH(late, pending, ((pending){j, arrive, shells}));
     return 0;
 }
 
-/* Move the overflow shipments now within RING days into the ring. */
-static void unlate(long long *ring, size_t cap, overflow *late, int day)
+/* Move the overflow shipments now within RING days into the lists. 0 or -2
+ * (out of memory). */
+static int unlate(arrivals *due, overflow *late, int day)
 {
     size_t k = 0;
     for (size_t i = 0; i < late->n; i++) {
         pending *it = &late->item[i];
-        if (it->day - day < RING) {
-            long long *slot = &ring[(size_t)(it->day % RING) * cap + it->j];
-            *slot = sat_add(*slot, it->shells);
-        } else {
+        if (it->day - day < RING)
+            PUSH(&due[it->day % RING], arrival, ((arrival){it->j, it->shells}));
+        else
             late->item[k++] = *it;
-        }
     }
     late->n = k;
+    return 0;
 }
 
 /* Step 2 for one pipeline of replication slot j on day d. Returns 0, -1 past
  * the departure cap, or -2 when out of memory. ring points at the
  * pipeline's ring, slot j. */
-static int departures(const shellsim_scenario *s, const shellsim_pipeline *d, pipe_run *p, long long *ring,
-                      size_t cap, overflow *late, size_t j, int day)
+static int departures(const shellsim_scenario *s, const shellsim_pipeline *d, pipe_run *p, arrivals *due,
+                      overflow *late, size_t j, int day)
 {
     int H = s->horizon_days;
     double next_day = day + 1.0;
@@ -345,7 +370,7 @@ static int departures(const shellsim_scenario *s, const shellsim_pipeline *d, pi
                 p->seen++;
             long long usable = shipped - (long long)round((double)shipped * p->loss);
             double arrive = floor(p->t_next + transit);
-            if (arrive < H && book(ring, cap, late, j, day, (long long)arrive, usable) != 0)
+            if (arrive < H && book(due, late, j, day, (long long)arrive, usable) != 0)
                 return -2;
         }
         if (shipped < load && p->exhausted_day == H)
@@ -422,7 +447,8 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
     const size_t ratio_series = pipe_series0 + (size_t)np * PIPE_NSERIES;
     size_t first_dead = SIZE_MAX;
     int dead_day = 0, dead_pipe = 0;
-    memset(ws->ring, 0, (size_t)np * RING * cap * sizeof *ws->ring);
+    for (size_t i = 0; i < (size_t)np * RING; i++)
+        ws->due[i].n = 0;
     for (int i = 0; i < np; i++)
         ws->late[i].n = 0;
     for (size_t j = 0; j < cnt; j++) {
@@ -439,16 +465,16 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
     for (int day = 0; day < H; day++) {
         for (int i = 0; i < np; i++) {
             pipe_run *pp = ws->pipes + (size_t)i * cap;
-            long long *ring = ws->ring + (size_t)i * RING * cap;
+            arrivals *due = ws->due + (size_t)i * RING;
             overflow *late = &ws->late[i];
-            if (late->n)
-                unlate(ring, cap, late, day);
+            if (late->n && unlate(due, late, day) != 0)
+                return -2;
             for (size_t j = 0; j < cnt; j++) {
                 if (ws->dead[j])
                     continue;
                 pipe_run *p = &pp[j];
                 p->stock = sat_add(p->stock, produced(p, day));
-                int rc = departures(s, &s->pipes[i], p, ring + j, cap, late, j, day);
+                int rc = departures(s, &s->pipes[i], p, due, late, j, day);
                 if (rc == -2)
                     return -2;
                 if (rc != 0) {
@@ -465,13 +491,14 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
         for (int i = 0; i < np; i++) { /* step 3 (a dead replication's values no longer matter) */
             pipe_run *pp = ws->pipes + (size_t)i * cap;
             side_run *to = ws->sides + (size_t)s->pipes[i].to * cap;
-            long long *slot = ws->ring + ((size_t)i * RING + (size_t)(day % RING)) * cap;
-            for (size_t j = 0; j < cnt; j++) {
-                long long due = slot[j];
-                slot[j] = 0;
-                to[j].stock = sat_add(to[j].stock, due);
-                pp[j].delivered = sat_add(pp[j].delivered, due);
+            arrivals *today = &ws->due[(size_t)i * RING + (size_t)(day % RING)];
+            for (size_t k = 0; k < today->n; k++) {
+                size_t j = today->item[k].j;
+                long long shells = today->item[k].shells;
+                to[j].stock = sat_add(to[j].stock, shells);
+                pp[j].delivered = sat_add(pp[j].delivered, shells);
             }
+            today->n = 0;
         }
         for (int i = 0; i < ns; i++) { /* step 4 */
             side_run *sd = ws->sides + (size_t)i * cap;
