@@ -25,23 +25,25 @@
 #include "dayrec.h"
 #include "pcg32.h"
 
-/* Per-replication state. The loops over a block's replications run day
- * by day, so what every day reads and writes comes first, in one cache
- * line (the structures are aligned to 64 bytes); what only departures and
- * per-run draws touch comes after. */
+/* Per-replication state. What the series record (stocks, cumulative
+ * counts, the day's fire) lives in the workspace's series arrays, one
+ * array per series over the block's replications, so that a day's values
+ * are already laid out as the recorder reads them. The rest is per
+ * replication; the loops over a block run day by day, so what every day
+ * reads and writes comes first, in one cache line (the structures are
+ * aligned to 64 bytes), and what only departures and per-run draws touch
+ * comes after. */
 typedef struct pipe_run {
-    long long stock, delivered, shipments, seen;
     double production, t_next, stop_day;
     double produced_floor;  /* floor(d P) for today's d, carried from yesterday */
-    long long containers, shipped, exhausted_day, spc;
+    long long shipped, exhausted_day, spc;
     double loss, detect;
     shellsim_pcg32 g, gd;   /* own stream, detection stream */
     gsl_rng r, rd;
 } __attribute__((aligned(64))) pipe_run;
 
 typedef struct side_run {
-    long long base, stock, target;
-    long long extra_fired, fired, fire_today, extra_today;
+    long long base, target, extra_fired, fired;
     shellsim_pcg32 g;
     gsl_rng r;
 } __attribute__((aligned(64))) side_run;
@@ -78,14 +80,25 @@ typedef struct arrivals {
 } arrivals;
 
 struct shellsim_engine_ws {
-    size_t cap, np;
+    size_t cap, np, ns;
     pipe_run *pipes;
     side_run *sides;
     arrivals *due;          /* [pipeline * RING + day mod RING] */
     overflow *late;         /* per pipeline */
     unsigned char *dead;    /* replication hit a model limit */
-    int64_t *iv;            /* one day of the whole-number series, [series * cap + j] */
+    int64_t *iv;            /* the whole-number series' values: [series * cap + j] */
 };
+
+/* Series k of side i, or of pipeline i, over the block: [j]. */
+static inline int64_t *side_series(const shellsim_engine_ws *ws, int i, int k)
+{
+    return ws->iv + ((size_t)i * SIDE_NSERIES + (size_t)k) * ws->cap;
+}
+
+static inline int64_t *pipe_series(const shellsim_engine_ws *ws, int i, int k)
+{
+    return ws->iv + (ws->ns * SIDE_NSERIES + (size_t)i * PIPE_NSERIES + (size_t)k) * ws->cap;
+}
 
 size_t shellsim_engine_ncolumns(const shellsim_scenario *s)
 {
@@ -125,6 +138,7 @@ shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t 
     size_t np = (size_t)s->npipes, ns = (size_t)s->nsides, H = (size_t)s->horizon_days;
     ws->cap = cap;
     ws->np = np;
+    ws->ns = ns;
     ws->pipes = shellsim_calloc_aligned(np * cap, sizeof *ws->pipes, _Alignof(pipe_run));
     ws->sides = shellsim_calloc_aligned(ns * cap, sizeof *ws->sides, _Alignof(side_run));
     (void)H;
@@ -169,9 +183,9 @@ void shellsim_engine_ws_free(shellsim_engine_ws *ws)
     shellsim_free(ws);
 }
 
-static inline long long sat_add(long long a, long long b)
+static inline int64_t sat_add(int64_t a, int64_t b)
 {
-    long long r;
+    int64_t r;
     return __builtin_add_overflow(a, b, &r) ? INT64_MAX : r;
 }
 
@@ -276,7 +290,8 @@ static void draw_per_run(const shellsim_scenario *s, shellsim_engine_ws *ws, uin
         size_t k = side0 + (size_t)i * SIDE_NPARAMS;
         shellsim_pcg32_seed_stream(&sd->g, seed, rep, d->stream_key);
         sd->base = (long long)per_run(&d->base_fire_per_day, &sd->r, 1, IN(k + SIDE_P_BASE), OUT(k + SIDE_P_BASE));
-        sd->stock = (long long)per_run(&d->stock, &sd->r, 1, IN(k + SIDE_P_STOCK), OUT(k + SIDE_P_STOCK));
+        side_series(ws, i, SIDE_S_STOCK)[j] =
+            (int64_t)per_run(&d->stock, &sd->r, 1, IN(k + SIDE_P_STOCK), OUT(k + SIDE_P_STOCK));
         sd->target = (long long)per_run(&d->target_per_day, &sd->r, 1, IN(k + SIDE_P_TARGET), OUT(k + SIDE_P_TARGET));
         sd->extra_fired = sd->fired = 0;
     }
@@ -286,7 +301,8 @@ static void draw_per_run(const shellsim_scenario *s, shellsim_engine_ws *ws, uin
         size_t k = pipe0 + (size_t)i * PIPE_NPARAMS;
         shellsim_pcg32_seed_stream(&p->g, seed, rep, d->stream_key);
         shellsim_pcg32_seed_stream(&p->gd, seed, rep, d->detect_key);
-        p->stock = (long long)per_run(&d->supplier_stock, &p->r, 1, IN(k + PIPE_P_SUPPLIER), OUT(k + PIPE_P_SUPPLIER));
+        pipe_series(ws, i, PIPE_S_SUPPLIER)[j] =
+            (int64_t)per_run(&d->supplier_stock, &p->r, 1, IN(k + PIPE_P_SUPPLIER), OUT(k + PIPE_P_SUPPLIER));
         p->production =
             fmax(0.0, per_run(&d->production_per_day, &p->r, 0, IN(k + PIPE_P_PRODUCTION), OUT(k + PIPE_P_PRODUCTION)));
         p->produced_floor = 0.0; /* floor(0 * P) */
@@ -295,7 +311,9 @@ static void draw_per_run(const shellsim_scenario *s, shellsim_engine_ws *ws, uin
         p->spc = (long long)per_run(&d->shells_per_container, &p->r, 1, IN(k + PIPE_P_SPC), OUT(k + PIPE_P_SPC));
         p->loss = clamp01(per_run(&d->loss_rate, &p->r, 0, IN(k + PIPE_P_LOSS), OUT(k + PIPE_P_LOSS)));
         p->detect = clamp01(per_run(&d->detect_prob, &p->rd, 0, IN(k + PIPE_P_DETECT), OUT(k + PIPE_P_DETECT)));
-        p->shipments = p->shipped = p->delivered = p->seen = p->containers = 0;
+        p->shipped = 0;
+        pipe_series(ws, i, PIPE_S_DELIVERED)[j] = pipe_series(ws, i, PIPE_S_SHIPMENTS)[j] = 0;
+        pipe_series(ws, i, PIPE_S_SEEN)[j] = pipe_series(ws, i, PIPE_S_CONTAINERS)[j] = 0;
         p->exhausted_day = H;
     }
 #undef IN
@@ -347,9 +365,12 @@ static int unlate(arrivals *due, overflow *late, int day)
 /* Step 2 for one pipeline of replication slot j on day d. Returns 0, -1 past
  * the departure cap, or -2 when out of memory. ring points at the
  * pipeline's ring, slot j. */
-static int departures(const shellsim_scenario *s, const shellsim_pipeline *d, pipe_run *p, arrivals *due,
+static int departures(const shellsim_scenario *s, const shellsim_engine_ws *ws, int i, pipe_run *p, arrivals *due,
                       overflow *late, size_t j, int day)
 {
+    const shellsim_pipeline *d = &s->pipes[i];
+    int64_t *stock = &pipe_series(ws, i, PIPE_S_SUPPLIER)[j], *shipments = &pipe_series(ws, i, PIPE_S_SHIPMENTS)[j];
+    int64_t *seen = &pipe_series(ws, i, PIPE_S_SEEN)[j], *containers = &pipe_series(ws, i, PIPE_S_CONTAINERS)[j];
     int H = s->horizon_days;
     double next_day = day + 1.0;
     long n = 0;
@@ -360,14 +381,14 @@ static int departures(const shellsim_scenario *s, const shellsim_pipeline *d, pi
         double transit = shellsim_dist_sample(&d->transit_days, &p->r);
         double interval = shellsim_dist_sample(&d->interval_days, &p->r);
         long long load = sat_mul(c, p->spc);
-        long long shipped = load < p->stock ? load : p->stock;
-        p->stock -= shipped;
+        long long shipped = load < *stock ? load : *stock;
+        *stock -= shipped;
         if (shipped > 0) {
-            p->shipments++;
+            ++*shipments;
             p->shipped = sat_add(p->shipped, shipped);
-            p->containers = sat_add(p->containers, shipped / p->spc + (shipped % p->spc != 0));
+            *containers = sat_add(*containers, shipped / p->spc + (shipped % p->spc != 0));
             if (p->detect >= 1.0 || (p->detect > 0.0 && gsl_rng_uniform(&p->rd) < p->detect))
-                p->seen++;
+                ++*seen;
             long long usable = shipped - (long long)round((double)shipped * p->loss);
             double arrive = floor(p->t_next + transit);
             if (arrive < H && book(due, late, j, day, (long long)arrive, usable) != 0)
@@ -380,58 +401,15 @@ static int departures(const shellsim_scenario *s, const shellsim_pipeline *d, pi
     return 0;
 }
 
-/* Step 5: this day's whole-number series, as doubles into vals[series *
- * cnt + j] (for a day_fn) ... */
+/* Step 5 for a day_fn: this day's whole-number series, as doubles into
+ * vals[series * cnt + j] (a recorder reads ws->iv itself). */
 static void copy_whole(const shellsim_scenario *s, const shellsim_engine_ws *ws, double *vals, size_t cnt)
 {
-    const size_t cap = ws->cap, pipe_series0 = (size_t)s->nsides * SIDE_NSERIES;
-    for (int i = 0; i < s->nsides; i++) {
-        const side_run *sd = ws->sides + (size_t)i * cap;
-        size_t k = (size_t)i * SIDE_NSERIES;
-        double *fire = vals + (k + SIDE_S_FIRE) * cnt, *extra = vals + (k + SIDE_S_EXTRA) * cnt;
-        double *stock = vals + (k + SIDE_S_STOCK) * cnt;
-        for (size_t j = 0; j < cnt; j++) {
-            fire[j] = (double)sd[j].fire_today;
-            extra[j] = (double)sd[j].extra_today;
-            stock[j] = (double)sd[j].stock;
-        }
-    }
-    for (int i = 0; i < s->npipes; i++) {
-        const pipe_run *pp = ws->pipes + (size_t)i * cap;
-        double *v = vals + (pipe_series0 + (size_t)i * PIPE_NSERIES) * cnt;
-        for (size_t j = 0; j < cnt; j++) {
-            v[PIPE_S_SUPPLIER * cnt + j] = (double)pp[j].stock;
-            v[PIPE_S_DELIVERED * cnt + j] = (double)pp[j].delivered; /* arrived by the end of today */
-            v[PIPE_S_SHIPMENTS * cnt + j] = (double)pp[j].shipments;
-            v[PIPE_S_SEEN * cnt + j] = (double)pp[j].seen;
-            v[PIPE_S_CONTAINERS * cnt + j] = (double)pp[j].containers;
-        }
-    }
-}
-
-/* ... or as whole numbers into ws->iv[series * cap + j] (for a recorder). */
-static void record_whole(const shellsim_scenario *s, shellsim_engine_ws *ws, size_t cnt)
-{
-    const size_t cap = ws->cap, pipe_series0 = (size_t)s->nsides * SIDE_NSERIES;
-    for (int i = 0; i < s->nsides; i++) {
-        const side_run *sd = ws->sides + (size_t)i * cap;
-        int64_t *v = ws->iv + (size_t)i * SIDE_NSERIES * cap;
-        for (size_t j = 0; j < cnt; j++) {
-            v[SIDE_S_FIRE * cap + j] = sd[j].fire_today;
-            v[SIDE_S_EXTRA * cap + j] = sd[j].extra_today;
-            v[SIDE_S_STOCK * cap + j] = sd[j].stock;
-        }
-    }
-    for (int i = 0; i < s->npipes; i++) {
-        const pipe_run *pp = ws->pipes + (size_t)i * cap;
-        int64_t *v = ws->iv + (pipe_series0 + (size_t)i * PIPE_NSERIES) * cap;
-        for (size_t j = 0; j < cnt; j++) {
-            v[PIPE_S_SUPPLIER * cap + j] = pp[j].stock;
-            v[PIPE_S_DELIVERED * cap + j] = pp[j].delivered; /* arrived by the end of today */
-            v[PIPE_S_SHIPMENTS * cap + j] = pp[j].shipments;
-            v[PIPE_S_SEEN * cap + j] = pp[j].seen;
-            v[PIPE_S_CONTAINERS * cap + j] = pp[j].containers;
-        }
+    size_t n = (size_t)s->nsides * SIDE_NSERIES + (size_t)s->npipes * PIPE_NSERIES;
+    for (size_t k = 0; k < n; k++) {
+        const int64_t *v = ws->iv + k * ws->cap;
+        for (size_t j = 0; j < cnt; j++)
+            vals[k * cnt + j] = (double)v[j];
     }
 }
 
@@ -466,6 +444,7 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
         for (int i = 0; i < np; i++) {
             pipe_run *pp = ws->pipes + (size_t)i * cap;
             arrivals *due = ws->due + (size_t)i * RING;
+            int64_t *stock = pipe_series(ws, i, PIPE_S_SUPPLIER);
             overflow *late = &ws->late[i];
             if (late->n && unlate(due, late, day) != 0)
                 return -2;
@@ -473,8 +452,10 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
                 if (ws->dead[j])
                     continue;
                 pipe_run *p = &pp[j];
-                p->stock = sat_add(p->stock, produced(p, day));
-                int rc = departures(s, &s->pipes[i], p, due, late, j, day);
+                stock[j] = sat_add(stock[j], produced(p, day));
+                if (!(p->t_next < day + 1.0 && p->t_next < p->stop_day))
+                    continue; /* no departure today (most days) */
+                int rc = departures(s, ws, i, p, due, late, j, day);
                 if (rc == -2)
                     return -2;
                 if (rc != 0) {
@@ -489,14 +470,14 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
             }
         }
         for (int i = 0; i < np; i++) { /* step 3 (a dead replication's values no longer matter) */
-            pipe_run *pp = ws->pipes + (size_t)i * cap;
-            side_run *to = ws->sides + (size_t)s->pipes[i].to * cap;
+            int64_t *to = side_series(ws, s->pipes[i].to, SIDE_S_STOCK);
+            int64_t *delivered = pipe_series(ws, i, PIPE_S_DELIVERED);
             arrivals *today = &ws->due[(size_t)i * RING + (size_t)(day % RING)];
             for (size_t k = 0; k < today->n; k++) {
                 size_t j = today->item[k].j;
                 long long shells = today->item[k].shells;
-                to[j].stock = sat_add(to[j].stock, shells);
-                pp[j].delivered = sat_add(pp[j].delivered, shells);
+                to[j] = sat_add(to[j], shells);
+                delivered[j] = sat_add(delivered[j], shells); /* arrived by the end of today */
             }
             today->n = 0;
         }
@@ -504,27 +485,26 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
             side_run *sd = ws->sides + (size_t)i * cap;
             const long long days_left = H - day;
             const int spread = s->sides[i].policy == SHELLSIM_POLICY_SPREAD;
+            int64_t *stock = side_series(ws, i, SIDE_S_STOCK), *fire = side_series(ws, i, SIDE_S_FIRE);
+            int64_t *extra_today = side_series(ws, i, SIDE_S_EXTRA);
             for (size_t j = 0; j < cnt; j++) {
-                long long stock = sd[j].stock;
-                long long extra = spread ? stock / days_left : (stock < sd[j].target ? stock : sd[j].target);
-                sd[j].stock = stock - extra;
-                sd[j].extra_today = extra;
-                sd[j].fire_today = sat_add(sd[j].base, extra);
+                int64_t st = stock[j];
+                int64_t extra = spread ? st / days_left : (st < sd[j].target ? st : sd[j].target);
+                stock[j] = st - extra;
+                extra_today[j] = extra;
+                fire[j] = sat_add(sd[j].base, extra);
                 sd[j].extra_fired = sat_add(sd[j].extra_fired, extra);
-                sd[j].fired = sat_add(sd[j].fired, sd[j].fire_today);
+                sd[j].fired = sat_add(sd[j].fired, fire[j]);
             }
         }
-        if (rec)
-            record_whole(s, ws, cnt);
-        else if (vals)
-            copy_whole(s, ws, vals, cnt);
-        else
+        if (!rec && !vals)
             continue;
+        if (!rec)
+            copy_whole(s, ws, vals, cnt);
         if (vals && s->compare_a >= 0 && series_on[ratio_series]) {
-            const side_run *a = ws->sides + (size_t)s->compare_a * cap, *b = ws->sides + (size_t)s->compare_b * cap;
+            const int64_t *a = side_series(ws, s->compare_a, SIDE_S_FIRE), *b = side_series(ws, s->compare_b, SIDE_S_FIRE);
             for (size_t j = 0; j < cnt; j++)
-                vals[ratio_series * cnt + j] =
-                    b[j].fire_today > 0 ? (double)a[j].fire_today / (double)b[j].fire_today : NAN;
+                vals[ratio_series * cnt + j] = b[j] > 0 ? (double)a[j] / (double)b[j] : NAN;
         }
         if (first_dead != SIZE_MAX)
             continue; /* the block fails; finish only to find the lowest failure */
@@ -545,10 +525,10 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
         for (int i = 0; i < np; i++) {
             const pipe_run *p = &ws->pipes[(size_t)i * cap + j];
             double *c = col + (size_t)i * PIPE_NCOLS * stride + j;
-            c[PIPE_SHIPMENTS * stride] = (double)p->shipments;
+            c[PIPE_SHIPMENTS * stride] = (double)pipe_series(ws, i, PIPE_S_SHIPMENTS)[j];
             c[PIPE_SHIPPED * stride] = (double)p->shipped;
-            c[PIPE_DELIVERED * stride] = (double)p->delivered;
-            c[PIPE_SEEN * stride] = (double)p->seen;
+            c[PIPE_DELIVERED * stride] = (double)pipe_series(ws, i, PIPE_S_DELIVERED)[j];
+            c[PIPE_SEEN * stride] = (double)pipe_series(ws, i, PIPE_S_SEEN)[j];
             c[PIPE_EXHAUSTED * stride] = (double)p->exhausted_day;
         }
         for (int i = 0; i < ns; i++) {
@@ -556,7 +536,7 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
             double *c = col + ((size_t)np * PIPE_NCOLS + (size_t)i * SIDE_NCOLS) * stride + j;
             c[SIDE_EXTRA_FIRED * stride] = (double)sd->extra_fired;
             c[SIDE_FIRED * stride] = (double)sd->fired;
-            c[SIDE_STOCK_END * stride] = (double)sd->stock;
+            c[SIDE_STOCK_END * stride] = (double)side_series(ws, i, SIDE_S_STOCK)[j];
         }
         if (s->compare_a >= 0) {
             long long fb = ws->sides[(size_t)s->compare_b * cap + j].fired;
