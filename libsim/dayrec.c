@@ -82,9 +82,9 @@ __attribute__((target("avx512f,avx512dq,avx512vl"))) static void
 scan_avx512(const int64_t *v, size_t cnt, uint32_t *prev, uint32_t *chg_old, uint32_t *chg_new, scan_out *out)
 {
     __m512i vs = _mm512_setzero_si512(), vlo = _mm512_set1_epi64(INT64_MAX), vhi = _mm512_set1_epi64(INT64_MIN);
-    __m512i vpos = vlo;
+    __m512i vpos = vlo, vzero = _mm512_setzero_si512();
+    const __m512i minus1 = _mm512_set1_epi64(-1);
     size_t nc = 0, j = 0;
-    uint64_t zeros = 0;
     for (; j + 8 <= cnt; j += 8) {
         __m512i x = _mm512_loadu_si512((const void *)(v + j));
         vs = _mm512_add_epi64(vs, x);
@@ -92,7 +92,7 @@ scan_avx512(const int64_t *v, size_t cnt, uint32_t *prev, uint32_t *chg_old, uin
         vhi = _mm512_max_epi64(vhi, x);
         __mmask8 pos = _mm512_test_epi64_mask(x, x);
         vpos = _mm512_mask_min_epi64(vpos, pos, vpos, x);
-        zeros += (uint64_t)__builtin_popcount((unsigned)(~pos & 0xff));
+        vzero = _mm512_mask_sub_epi64(vzero, (__mmask8)~pos, vzero, minus1);
         __m512i bits = _mm512_castpd_si512(_mm512_cvtepi64_pd(x));
         __m256i k = _mm512_cvtepi64_epi32(_mm512_srli_epi64(bits, KEY_SHIFT));
         __m256i o = _mm256_loadu_si256((const __m256i *)(prev + j));
@@ -105,7 +105,7 @@ scan_avx512(const int64_t *v, size_t cnt, uint32_t *prev, uint32_t *chg_old, uin
     uint64_t lane[8];
     _mm512_storeu_si512((void *)lane, vs); /* wrapping: summed unsigned */
     out->sum = lane[0] + lane[1] + lane[2] + lane[3] + lane[4] + lane[5] + lane[6] + lane[7];
-    out->zeros = zeros;
+    out->zeros = (uint64_t)_mm512_reduce_add_epi64(vzero); /* <= cnt: no overflow */
     out->min = _mm512_reduce_min_epi64(vlo);
     out->max = _mm512_reduce_max_epi64(vhi);
     out->min_pos = _mm512_reduce_min_epi64(vpos);
