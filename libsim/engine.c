@@ -34,8 +34,6 @@
  * aligned to 64 bytes), and what only departures and per-run draws touch
  * comes after. */
 typedef struct pipe_run {
-    double production, t_next, stop_day;
-    double produced_floor;  /* floor(d P) for today's d, carried from yesterday */
     long long shipped, exhausted_day, spc;
     double loss, detect;
     shellsim_pcg32 g, gd;   /* own stream, detection stream */
@@ -43,10 +41,16 @@ typedef struct pipe_run {
 } __attribute__((aligned(64))) pipe_run;
 
 typedef struct side_run {
-    long long base, target, extra_fired, fired;
     shellsim_pcg32 g;
     gsl_rng r;
-} __attribute__((aligned(64))) side_run;
+} side_run;
+
+/* What the daily loops read of each pipeline and side, one array per
+ * quantity over the block, so that the loops run over contiguous memory
+ * (and vectorise where they can). */
+enum { PD_PRODUCTION, PD_PRODUCED_FLOOR /* floor(d P) for today's d, from yesterday */, PD_T_NEXT, PD_STOP_DAY,
+       PD_N };
+enum { SV_BASE, SV_TARGET, SV_EXTRA_FIRED, SV_FIRED, SV_N };
 
 /* Shells in transit: a shipment of pipeline i due on day d is appended to
  * the list of arrivals of (i, d mod RING), and the arrivals of today's list
@@ -87,7 +91,20 @@ struct shellsim_engine_ws {
     overflow *late;         /* per pipeline */
     unsigned char *dead;    /* replication hit a model limit */
     int64_t *iv;            /* the whole-number series' values: [series * cap + j] */
+    double *pd;             /* [(pipeline * PD_N + quantity) * cap + j] */
+    unsigned char *small_production; /* per pipeline: H max P < 2^52 in this block */
+    int64_t *sv;            /* [(side * SV_N + quantity) * cap + j] */
 };
+
+static inline double *pipe_day(const shellsim_engine_ws *ws, int i, int k)
+{
+    return ws->pd + ((size_t)i * PD_N + (size_t)k) * ws->cap;
+}
+
+static inline int64_t *side_val(const shellsim_engine_ws *ws, int i, int k)
+{
+    return ws->sv + ((size_t)i * SV_N + (size_t)k) * ws->cap;
+}
 
 /* Series k of side i, or of pipeline i, over the block: [j]. */
 static inline int64_t *side_series(const shellsim_engine_ws *ws, int i, int k)
@@ -140,13 +157,17 @@ shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t 
     ws->np = np;
     ws->ns = ns;
     ws->pipes = shellsim_calloc_aligned(np * cap, sizeof *ws->pipes, _Alignof(pipe_run));
-    ws->sides = shellsim_calloc_aligned(ns * cap, sizeof *ws->sides, _Alignof(side_run));
+    ws->sides = shellsim_calloc(ns * cap, sizeof *ws->sides);
     (void)H;
     ws->due = shellsim_calloc(np * RING, sizeof *ws->due);
     ws->late = shellsim_calloc(np, sizeof *ws->late);
     ws->dead = shellsim_calloc(cap, 1);
     ws->iv = shellsim_calloc((ns * SIDE_NSERIES + np * PIPE_NSERIES) * cap + 1, sizeof *ws->iv);
-    if (!ws->pipes || !ws->sides || !ws->due || !ws->late || !ws->dead || !ws->iv) {
+    ws->pd = shellsim_calloc(np * PD_N * cap + 1, sizeof *ws->pd);
+    ws->small_production = shellsim_calloc(np + 1, 1);
+    ws->sv = shellsim_calloc(ns * SV_N * cap + 1, sizeof *ws->sv);
+    if (!ws->pipes || !ws->sides || !ws->due || !ws->late || !ws->dead || !ws->iv || !ws->pd || !ws->sv ||
+        !ws->small_production) {
         shellsim_engine_ws_free(ws);
         return NULL;
     }
@@ -180,6 +201,9 @@ void shellsim_engine_ws_free(shellsim_engine_ws *ws)
     shellsim_free(ws->late);
     shellsim_free(ws->dead);
     shellsim_free(ws->iv);
+    shellsim_free(ws->pd);
+    shellsim_free(ws->small_production);
+    shellsim_free(ws->sv);
     shellsim_free(ws);
 }
 
@@ -200,21 +224,111 @@ static inline double clamp01(double x)
     return x < 0 ? 0 : x > 1 ? 1 : x;
 }
 
-/* Whole shells produced on day d at rate P: floor((d+1) P) - floor(d P), in
- * binary64, saturating at SHELLSIM_MAX_SHELLS. floor(d P) is yesterday's
- * floor((d'+1) P) with d' + 1 = d, the same expression, so carrying it over
- * changes no bit. */
-static inline long long produced(pipe_run *p, int d)
+/* Functions marked VECTOR are compiled twice on x86-64 with GCC, for
+ * AVX-512 (x86-64-v4) and for the baseline, and the processor picks one at
+ * run time. Their arithmetic is integer or exactly rounded (no
+ * contraction into FMA: the library is built with -ffp-contract=off), so
+ * both give the same bits. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(SHELLSIM_NO_CLONES)
+#define VECTOR __attribute__((target_clones("arch=x86-64-v4", "default")))
+#else
+#define VECTOR
+#endif
+
+/* a + b for a, b >= 0, saturating at INT64_MAX (no branch: vectorises). */
+static inline int64_t sat_add_nonneg(int64_t a, int64_t b)
 {
-    if (p->production <= 0)
-        return 0;
-    double x = (d + 1.0) * p->production; /* >= 0 */
-    /* floor by truncation (one instruction; baseline x86-64 has no roundsd):
-     * the same value for every x in [0, 2^63) */
-    double next = x < 9223372036854775808.0 ? (double)(long long)x : floor(x);
-    double made = next - p->produced_floor;
-    p->produced_floor = next;
-    return made < (double)SHELLSIM_MAX_SHELLS ? (long long)made : SHELLSIM_MAX_SHELLS;
+    uint64_t r = (uint64_t)a + (uint64_t)b; /* < 2^64: no wrap */
+    return r > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)r;
+}
+
+/* Step 1 for a pipeline's replications: whole shells produced on day d at
+ * rate P, floor((d+1) P) - floor(d P), in binary64, saturating at
+ * SHELLSIM_MAX_SHELLS, join the supplier stock. floor(d P) is yesterday's
+ * floor((d'+1) P) with d' + 1 = d, the same expression, so carrying it
+ * over changes no bit. */
+static void produce_any(size_t cnt, int d, const double *production, double *produced_floor, int64_t *stock)
+{
+    for (size_t j = 0; j < cnt; j++) {
+        double x = (d + 1.0) * production[j]; /* >= 0 */
+        /* doubles from 2^52 up are whole */
+        double next = x < 4503599627370496.0 ? (double)(int64_t)x : x;
+        double made = next - produced_floor[j];
+        produced_floor[j] = next;
+        int64_t add = made < (double)SHELLSIM_MAX_SHELLS ? (int64_t)made : SHELLSIM_MAX_SHELLS;
+        stock[j] = sat_add_nonneg(stock[j], production[j] > 0 ? add : 0);
+    }
+}
+
+/* The same when every (d + 1) P of the block is below 2^52 (the caller
+ * checks H max P): then r = (x + 2^52) - 2^52 is x rounded to a whole
+ * number, exactly, and the floor is r or r - 1; the day's production, a
+ * whole number in [0, 2^52), is read off the bits of made + 2^52. No
+ * conversion, no branch: it vectorises. */
+VECTOR static void produce(size_t cnt, int d, const double *restrict production, double *restrict produced_floor,
+                           int64_t *restrict stock)
+{
+    const double two52 = 4503599627370496.0;
+    int64_t two52_bits;
+    memcpy(&two52_bits, &two52, sizeof two52_bits);
+    for (size_t j = 0; j < cnt; j++) {
+        double x = (d + 1.0) * production[j]; /* >= 0 */
+        double r = (x + two52) - two52;
+        double next = r > x ? r - 1.0 : r;
+        double made = next - produced_floor[j] + two52;
+        produced_floor[j] = next;
+        int64_t bits;
+        memcpy(&bits, &made, sizeof bits);
+        stock[j] = sat_add_nonneg(stock[j], bits - two52_bits);
+    }
+}
+
+/* Step 4 for a side's replications: extra = floor(stock / days_left) under
+ * spread, min(stock, target) under target; the stock drops by it; fire =
+ * base + extra. Under spread, below 2^52 the quotient is a multiplication
+ * by 1 / days_left, within 1 of the exact one (two roundings of relative
+ * size 2^-53 each, and a quotient below 2^52), which one step corrects; a
+ * second loop divides the (rare) larger stocks. */
+VECTOR static void fire_step(size_t cnt, int spread, int64_t days_left, int64_t *restrict stock,
+                             int64_t *restrict extra_today, int64_t *restrict fire, const int64_t *restrict base,
+                             const int64_t *restrict target, int64_t *restrict extra_fired, int64_t *restrict fired)
+{
+    const int64_t big = INT64_C(1) << 52;
+    if (spread) {
+        /* y = x / days_left, rounded, is below 2^52, so (y + 2^52) - 2^52 is
+         * y rounded to a whole number, exactly, and the whole part is that
+         * or one less; it is read off the bits of w + 2^52 (no conversion,
+         * no branch: the loop vectorises) */
+        const double inv = 1.0 / (double)days_left, two52 = 4503599627370496.0;
+        int64_t two52_bits, any_big = 0;
+        memcpy(&two52_bits, &two52, sizeof two52_bits);
+        for (size_t j = 0; j < cnt; j++) {
+            int64_t x = stock[j];
+            any_big |= x >> 52;                        /* x >= 2^52: redone below */
+            double y = (double)(x & (big - 1)) * inv; /* (x itself when x < 2^52) */
+            double w = (y + two52) - two52;
+            double t = (w > y ? w - 1.0 : w) + two52;
+            int64_t q;
+            memcpy(&q, &t, sizeof q);
+            q -= two52_bits;
+            int64_t r = x - q * days_left;
+            extra_today[j] = q + (r >= days_left) - (r < 0);
+        }
+        if (any_big)
+            for (size_t j = 0; j < cnt; j++)
+                if (stock[j] >= big)
+                    extra_today[j] = stock[j] / days_left;
+    } else {
+        for (size_t j = 0; j < cnt; j++)
+            extra_today[j] = stock[j] < target[j] ? stock[j] : target[j];
+    }
+    for (size_t j = 0; j < cnt; j++) {
+        int64_t e = extra_today[j], f = sat_add_nonneg(base[j], e);
+        stock[j] -= e;
+        fire[j] = f;
+        extra_fired[j] = sat_add_nonneg(extra_fired[j], e);
+        fired[j] = sat_add_nonneg(fired[j], f);
+    }
 }
 
 /* ------------------------------------------------------------ parameters */
@@ -289,11 +403,13 @@ static void draw_per_run(const shellsim_scenario *s, shellsim_engine_ws *ws, uin
         side_run *sd = &ws->sides[(size_t)i * cap + j];
         size_t k = side0 + (size_t)i * SIDE_NPARAMS;
         shellsim_pcg32_seed_stream(&sd->g, seed, rep, d->stream_key);
-        sd->base = (long long)per_run(&d->base_fire_per_day, &sd->r, 1, IN(k + SIDE_P_BASE), OUT(k + SIDE_P_BASE));
+        side_val(ws, i, SV_BASE)[j] =
+            (int64_t)per_run(&d->base_fire_per_day, &sd->r, 1, IN(k + SIDE_P_BASE), OUT(k + SIDE_P_BASE));
         side_series(ws, i, SIDE_S_STOCK)[j] =
             (int64_t)per_run(&d->stock, &sd->r, 1, IN(k + SIDE_P_STOCK), OUT(k + SIDE_P_STOCK));
-        sd->target = (long long)per_run(&d->target_per_day, &sd->r, 1, IN(k + SIDE_P_TARGET), OUT(k + SIDE_P_TARGET));
-        sd->extra_fired = sd->fired = 0;
+        side_val(ws, i, SV_TARGET)[j] =
+            (int64_t)per_run(&d->target_per_day, &sd->r, 1, IN(k + SIDE_P_TARGET), OUT(k + SIDE_P_TARGET));
+        side_val(ws, i, SV_EXTRA_FIRED)[j] = side_val(ws, i, SV_FIRED)[j] = 0;
     }
     for (int i = 0; i < s->npipes; i++) {
         const shellsim_pipeline *d = &s->pipes[i];
@@ -303,11 +419,12 @@ static void draw_per_run(const shellsim_scenario *s, shellsim_engine_ws *ws, uin
         shellsim_pcg32_seed_stream(&p->gd, seed, rep, d->detect_key);
         pipe_series(ws, i, PIPE_S_SUPPLIER)[j] =
             (int64_t)per_run(&d->supplier_stock, &p->r, 1, IN(k + PIPE_P_SUPPLIER), OUT(k + PIPE_P_SUPPLIER));
-        p->production =
+        pipe_day(ws, i, PD_PRODUCTION)[j] =
             fmax(0.0, per_run(&d->production_per_day, &p->r, 0, IN(k + PIPE_P_PRODUCTION), OUT(k + PIPE_P_PRODUCTION)));
-        p->produced_floor = 0.0; /* floor(0 * P) */
-        p->t_next = fmax(0.0, per_run(&d->first_day, &p->r, 0, IN(k + PIPE_P_FIRST), OUT(k + PIPE_P_FIRST)));
-        p->stop_day = per_run(&d->stop_day, &p->r, 0, IN(k + PIPE_P_STOP), OUT(k + PIPE_P_STOP));
+        pipe_day(ws, i, PD_PRODUCED_FLOOR)[j] = 0.0; /* floor(0 * P) */
+        pipe_day(ws, i, PD_T_NEXT)[j] =
+            fmax(0.0, per_run(&d->first_day, &p->r, 0, IN(k + PIPE_P_FIRST), OUT(k + PIPE_P_FIRST)));
+        pipe_day(ws, i, PD_STOP_DAY)[j] = per_run(&d->stop_day, &p->r, 0, IN(k + PIPE_P_STOP), OUT(k + PIPE_P_STOP));
         p->spc = (long long)per_run(&d->shells_per_container, &p->r, 1, IN(k + PIPE_P_SPC), OUT(k + PIPE_P_SPC));
         p->loss = clamp01(per_run(&d->loss_rate, &p->r, 0, IN(k + PIPE_P_LOSS), OUT(k + PIPE_P_LOSS)));
         p->detect = clamp01(per_run(&d->detect_prob, &p->rd, 0, IN(k + PIPE_P_DETECT), OUT(k + PIPE_P_DETECT)));
@@ -371,10 +488,11 @@ static int departures(const shellsim_scenario *s, const shellsim_engine_ws *ws, 
     const shellsim_pipeline *d = &s->pipes[i];
     int64_t *stock = &pipe_series(ws, i, PIPE_S_SUPPLIER)[j], *shipments = &pipe_series(ws, i, PIPE_S_SHIPMENTS)[j];
     int64_t *seen = &pipe_series(ws, i, PIPE_S_SEEN)[j], *containers = &pipe_series(ws, i, PIPE_S_CONTAINERS)[j];
+    double *t_next = &pipe_day(ws, i, PD_T_NEXT)[j], stop_day = pipe_day(ws, i, PD_STOP_DAY)[j];
     int H = s->horizon_days;
     double next_day = day + 1.0;
     long n = 0;
-    while (p->t_next < next_day && p->t_next < p->stop_day) {
+    while (*t_next < next_day && *t_next < stop_day) {
         if (++n > SHELLSIM_MAX_DEPARTURES_PER_DAY)
             return -1;
         long long c = shellsim_dist_sample_count(&d->containers, &p->r);
@@ -390,13 +508,13 @@ static int departures(const shellsim_scenario *s, const shellsim_engine_ws *ws, 
             if (p->detect >= 1.0 || (p->detect > 0.0 && gsl_rng_uniform(&p->rd) < p->detect))
                 ++*seen;
             long long usable = shipped - (long long)round((double)shipped * p->loss);
-            double arrive = floor(p->t_next + transit);
+            double arrive = floor(*t_next + transit);
             if (arrive < H && book(due, late, j, day, (long long)arrive, usable) != 0)
                 return -2;
         }
         if (shipped < load && p->exhausted_day == H)
             p->exhausted_day = day;
-        p->t_next += interval;
+        *t_next += interval;
     }
     return 0;
 }
@@ -435,6 +553,13 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
     }
     if (rec && shellsim_dayrec_block(rec, cnt) != 0)
         return -2;
+    for (int i = 0; i < np; i++) {
+        const double *production = pipe_day(ws, i, PD_PRODUCTION);
+        double max = 0.0;
+        for (size_t j = 0; j < cnt; j++)
+            max = production[j] > max ? production[j] : max;
+        ws->small_production[i] = max * H < 4503599627370496.0 / 2; /* margin for the rounding of the product */
+    }
 
     /* Day by day; within a day, section by section over the block's
      * replications. Replications are independent, so each still takes the
@@ -448,14 +573,16 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
             overflow *late = &ws->late[i];
             if (late->n && unlate(due, late, day) != 0)
                 return -2;
+            if (ws->small_production[i])
+                produce(cnt, day, pipe_day(ws, i, PD_PRODUCTION), pipe_day(ws, i, PD_PRODUCED_FLOOR), stock);
+            else
+                produce_any(cnt, day, pipe_day(ws, i, PD_PRODUCTION), pipe_day(ws, i, PD_PRODUCED_FLOOR), stock);
+            const double *t_next = pipe_day(ws, i, PD_T_NEXT), *stop_day = pipe_day(ws, i, PD_STOP_DAY);
+            const double next_day = day + 1.0;
             for (size_t j = 0; j < cnt; j++) {
-                if (ws->dead[j])
-                    continue;
-                pipe_run *p = &pp[j];
-                stock[j] = sat_add(stock[j], produced(p, day));
-                if (!(p->t_next < day + 1.0 && p->t_next < p->stop_day))
+                if (!(t_next[j] < next_day && t_next[j] < stop_day[j]) || ws->dead[j])
                     continue; /* no departure today (most days) */
-                int rc = departures(s, ws, i, p, due, late, j, day);
+                int rc = departures(s, ws, i, &pp[j], due, late, j, day);
                 if (rc == -2)
                     return -2;
                 if (rc != 0) {
@@ -481,22 +608,10 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
             }
             today->n = 0;
         }
-        for (int i = 0; i < ns; i++) { /* step 4 */
-            side_run *sd = ws->sides + (size_t)i * cap;
-            const long long days_left = H - day;
-            const int spread = s->sides[i].policy == SHELLSIM_POLICY_SPREAD;
-            int64_t *stock = side_series(ws, i, SIDE_S_STOCK), *fire = side_series(ws, i, SIDE_S_FIRE);
-            int64_t *extra_today = side_series(ws, i, SIDE_S_EXTRA);
-            for (size_t j = 0; j < cnt; j++) {
-                int64_t st = stock[j];
-                int64_t extra = spread ? st / days_left : (st < sd[j].target ? st : sd[j].target);
-                stock[j] = st - extra;
-                extra_today[j] = extra;
-                fire[j] = sat_add(sd[j].base, extra);
-                sd[j].extra_fired = sat_add(sd[j].extra_fired, extra);
-                sd[j].fired = sat_add(sd[j].fired, fire[j]);
-            }
-        }
+        for (int i = 0; i < ns; i++) /* step 4 */
+            fire_step(cnt, s->sides[i].policy == SHELLSIM_POLICY_SPREAD, H - day, side_series(ws, i, SIDE_S_STOCK),
+                      side_series(ws, i, SIDE_S_EXTRA), side_series(ws, i, SIDE_S_FIRE), side_val(ws, i, SV_BASE),
+                      side_val(ws, i, SV_TARGET), side_val(ws, i, SV_EXTRA_FIRED), side_val(ws, i, SV_FIRED));
         if (!rec && !vals)
             continue;
         if (!rec)
@@ -532,16 +647,15 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
             c[PIPE_EXHAUSTED * stride] = (double)p->exhausted_day;
         }
         for (int i = 0; i < ns; i++) {
-            const side_run *sd = &ws->sides[(size_t)i * cap + j];
             double *c = col + ((size_t)np * PIPE_NCOLS + (size_t)i * SIDE_NCOLS) * stride + j;
-            c[SIDE_EXTRA_FIRED * stride] = (double)sd->extra_fired;
-            c[SIDE_FIRED * stride] = (double)sd->fired;
+            c[SIDE_EXTRA_FIRED * stride] = (double)side_val(ws, i, SV_EXTRA_FIRED)[j];
+            c[SIDE_FIRED * stride] = (double)side_val(ws, i, SV_FIRED)[j];
             c[SIDE_STOCK_END * stride] = (double)side_series(ws, i, SIDE_S_STOCK)[j];
         }
         if (s->compare_a >= 0) {
-            long long fb = ws->sides[(size_t)s->compare_b * cap + j].fired;
+            int64_t fb = side_val(ws, s->compare_b, SV_FIRED)[j];
             col[((size_t)np * PIPE_NCOLS + (size_t)ns * SIDE_NCOLS) * stride + j] =
-                fb > 0 ? (double)ws->sides[(size_t)s->compare_a * cap + j].fired / (double)fb : NAN;
+                fb > 0 ? (double)side_val(ws, s->compare_a, SV_FIRED)[j] / (double)fb : NAN;
         }
     }
     return 0;

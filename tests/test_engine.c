@@ -426,14 +426,16 @@ Test(departures, production_is_exact_for_a_rate_of_one_third)
 
 Test(departures, production_telescopes_to_floor_of_h_times_p)
 {
-    /* the sum over days of floor((d+1) P) - floor(d P) is floor(H P) */
-    static const double rates[] = {0.1, 2.7, 1.0 / 7, 1234.5678};
+    /* the sum over days of floor((d+1) P) - floor(d P) is floor(H P), for
+     * rates whose (d+1) P stays below 2^51 (the vectorised step) and above
+     * it (the general one) */
+    static const double rates[] = {0.1, 2.7, 1.0 / 7, 1234.5678, 5e11 + 1.0 / 3, 3e12 + 0.5};
     const int H = 3650;
     for (size_t k = 0; k < sizeof rates / sizeof rates[0]; k++) {
         char lines[256];
         snprintf(lines, sizeof lines,
-                 "supplier_stock = 0\nproduction_per_day = %.17g\ncontainers = 1\n"
-                 "shells_per_container = 1e12\ninterval_days = 10000\ntransit_days = 0\nfirst_day = 3649.5",
+                 "supplier_stock = 0\nproduction_per_day = %.17g\ncontainers = 2\n"
+                 "shells_per_container = 9e15\ninterval_days = 10000\ntransit_days = 0\nfirst_day = 3649.5",
                  rates[k]);
         char *t = pipeline_scenario(H, "", lines);
         shellsim_scenario *s = scenario(t);
@@ -773,6 +775,27 @@ Test(fire, spread_fires_the_whole_stock_by_the_last_day)
     cr_expect_eq(mean_of(r, "a.extra_fired"), 100.0);
     cr_expect_eq(mean_of(r, "a.stock_end"), 0.0);
     shellsim_result_free(r);
+}
+
+Test(fire, spread_divides_exactly_on_both_sides_of_2_pow_52)
+{
+    /* the quotient is a multiplication below 2^52 and a division above */
+    static const long long stocks[] = {4503599627370495LL, 4503599627370496LL, 4503599627370497LL,
+                                       9000000000000001LL, 12345678901234LL};
+    for (size_t k = 0; k < sizeof stocks / sizeof stocks[0]; k++) {
+        char text[128];
+        snprintf(text, sizeof text, "[scenario]\nhorizon_days = 7\n[side a]\nstock = %lld\n", stocks[k]);
+        shellsim_result *r = run_text(text, 2, 1);
+        double *x = band(r, "a.extra", SHELLSIM_BAND_MEAN);
+        long long stock = stocks[k];
+        for (int d = 0; d < 7; d++) {
+            long long e = stock / (7 - d);
+            stock -= e;
+            cr_expect_eq(x[d], (double)e, "stock %lld day %d: %.17g", stocks[k], d, x[d]);
+        }
+        free(x);
+        shellsim_result_free(r);
+    }
 }
 
 Test(fire, base_fire_alone_sets_fire_per_day)
