@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "simd.h"
 
 #define NONE UINT32_MAX /* no bin yet (the first day of a block) */
 #define LOCAL_KEYS 4096 /* keys of the in-cache histogram of one day's changes */
@@ -71,14 +72,13 @@ static void scan_generic(const int64_t *v, size_t cnt, uint32_t *prev, uint32_t 
     scan_from(v, 0, cnt, prev, chg_old, chg_new, out);
 }
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#ifdef SHELLSIM_HAVE_AVX512
 #include <immintrin.h>
-#define HAVE_SCAN_AVX512 1
 /* The same with AVX-512 (F, DQ, VL), 8 values at a time. The conversion to
  * double rounds as the scalar one does (MXCSR, to nearest), so the keys
  * are the same bits. Compression goes through a register: compress to
  * memory is microcoded and slow on some processors. */
-__attribute__((target("avx512f,avx512dq,avx512vl"))) static void
+SHELLSIM_TARGET_AVX512 static void
 scan_avx512(const int64_t *v, size_t cnt, uint32_t *prev, uint32_t *chg_old, uint32_t *chg_new, scan_out *out)
 {
     __m512i vs = _mm512_setzero_si512(), vlo = _mm512_set1_epi64(INT64_MAX), vhi = _mm512_set1_epi64(INT64_MIN);
@@ -116,10 +116,8 @@ scan_avx512(const int64_t *v, size_t cnt, uint32_t *prev, uint32_t *chg_old, uin
 
 static scan_fn *pick_scan(void)
 {
-#ifdef HAVE_SCAN_AVX512
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-        __builtin_cpu_supports("avx512vl"))
+#ifdef SHELLSIM_HAVE_AVX512
+    if (shellsim_simd_avx512())
         return scan_avx512;
 #endif
     return scan_generic;
@@ -234,11 +232,6 @@ shellsim_dayrec *shellsim_dayrec_alloc(shellsim_summary *const *out, const size_
 oom:
     shellsim_dayrec_free(r);
     return NULL;
-}
-
-void shellsim_dayrec_use_portable(shellsim_dayrec *r)
-{
-    r->scan = scan_generic;
 }
 
 int shellsim_dayrec_block(shellsim_dayrec *r, size_t cnt)

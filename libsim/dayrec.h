@@ -48,8 +48,4 @@ int shellsim_dayrec_day(shellsim_dayrec *r, int day, const int64_t *v, size_t st
  * it). */
 int shellsim_dayrec_flush(shellsim_dayrec *r);
 
-/* Use the portable scan even where a vector one exists (for the tests,
- * which check that both give the same summaries). */
-void shellsim_dayrec_use_portable(shellsim_dayrec *r);
-
 #endif

@@ -24,6 +24,7 @@
 #include "alloc.h"
 #include "dayrec.h"
 #include "pcg32.h"
+#include "simd.h"
 
 /* Per-replication state. What the series record (stocks, cumulative
  * counts, the day's fire) lives in the workspace's series arrays, one
@@ -224,16 +225,12 @@ static inline double clamp01(double x)
     return x < 0 ? 0 : x > 1 ? 1 : x;
 }
 
-/* Functions marked VECTOR are compiled twice on x86-64 with GCC, for
- * AVX-512 (x86-64-v4) and for the baseline, and the processor picks one at
- * run time. Their arithmetic is integer or exactly rounded (no
- * contraction into FMA: the library is built with -ffp-contract=off), so
- * both give the same bits. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(SHELLSIM_NO_CLONES)
-#define VECTOR __attribute__((target_clones("arch=x86-64-v4", "default")))
-#else
-#define VECTOR
-#endif
+/* The daily steps below are loops over the block written so that they
+ * vectorise; each is compiled for the baseline and, where simd.h says so,
+ * for AVX-512, and the engine picks one per block. Their arithmetic is
+ * integer or exactly rounded (no contraction into FMA: the library is
+ * built with -ffp-contract=off), so both give the same bits. */
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
 
 /* a + b for a, b >= 0, saturating at INT64_MAX (no branch: vectorises). */
 static inline int64_t sat_add_nonneg(int64_t a, int64_t b)
@@ -265,7 +262,7 @@ static void produce_any(size_t cnt, int d, const double *production, double *pro
  * number, exactly, and the floor is r or r - 1; the day's production, a
  * whole number in [0, 2^52), is read off the bits of made + 2^52. No
  * conversion, no branch: it vectorises. */
-VECTOR static void produce(size_t cnt, int d, const double *restrict production, double *restrict produced_floor,
+ALWAYS_INLINE void produce_body(size_t cnt, int d, const double *restrict production, double *restrict produced_floor,
                            int64_t *restrict stock)
 {
     const double two52 = 4503599627370496.0;
@@ -289,7 +286,7 @@ VECTOR static void produce(size_t cnt, int d, const double *restrict production,
  * by 1 / days_left, within 1 of the exact one (two roundings of relative
  * size 2^-53 each, and a quotient below 2^52), which one step corrects; a
  * second loop divides the (rare) larger stocks. */
-VECTOR static void fire_step(size_t cnt, int spread, int64_t days_left, int64_t *restrict stock,
+ALWAYS_INLINE void fire_step_body(size_t cnt, int spread, int64_t days_left, int64_t *restrict stock,
                              int64_t *restrict extra_today, int64_t *restrict fire, const int64_t *restrict base,
                              const int64_t *restrict target, int64_t *restrict extra_fired, int64_t *restrict fired)
 {
@@ -330,6 +327,40 @@ VECTOR static void fire_step(size_t cnt, int spread, int64_t days_left, int64_t 
         fired[j] = sat_add_nonneg(fired[j], f);
     }
 }
+
+static void produce(size_t cnt, int d, const double *restrict production, double *restrict produced_floor,
+                    int64_t *restrict stock)
+{
+    produce_body(cnt, d, production, produced_floor, stock);
+}
+
+static void fire_step(size_t cnt, int spread, int64_t days_left, int64_t *restrict stock,
+                      int64_t *restrict extra_today, int64_t *restrict fire, const int64_t *restrict base,
+                      const int64_t *restrict target, int64_t *restrict extra_fired, int64_t *restrict fired)
+{
+    fire_step_body(cnt, spread, days_left, stock, extra_today, fire, base, target, extra_fired, fired);
+}
+
+#ifdef SHELLSIM_HAVE_AVX512
+SHELLSIM_TARGET_AVX512 static void produce_avx512(size_t cnt, int d, const double *restrict production,
+                                                  double *restrict produced_floor, int64_t *restrict stock)
+{
+    produce_body(cnt, d, production, produced_floor, stock);
+}
+
+SHELLSIM_TARGET_AVX512 static void fire_step_avx512(size_t cnt, int spread, int64_t days_left,
+                                                    int64_t *restrict stock, int64_t *restrict extra_today,
+                                                    int64_t *restrict fire, const int64_t *restrict base,
+                                                    const int64_t *restrict target, int64_t *restrict extra_fired,
+                                                    int64_t *restrict fired)
+{
+    fire_step_body(cnt, spread, days_left, stock, extra_today, fire, base, target, extra_fired, fired);
+}
+#endif
+
+typedef void produce_fn(size_t, int, const double *restrict, double *restrict, int64_t *restrict);
+typedef void fire_step_fn(size_t, int, int64_t, int64_t *restrict, int64_t *restrict, int64_t *restrict,
+                          const int64_t *restrict, const int64_t *restrict, int64_t *restrict, int64_t *restrict);
 
 /* ------------------------------------------------------------ parameters */
 
@@ -553,6 +584,14 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
     }
     if (rec && shellsim_dayrec_block(rec, cnt) != 0)
         return -2;
+    produce_fn *produce_step = produce;
+    fire_step_fn *fire = fire_step;
+#ifdef SHELLSIM_HAVE_AVX512
+    if (shellsim_simd_avx512()) {
+        produce_step = produce_avx512;
+        fire = fire_step_avx512;
+    }
+#endif
     for (int i = 0; i < np; i++) {
         const double *production = pipe_day(ws, i, PD_PRODUCTION);
         double max = 0.0;
@@ -574,7 +613,7 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
             if (late->n && unlate(due, late, day) != 0)
                 return -2;
             if (ws->small_production[i])
-                produce(cnt, day, pipe_day(ws, i, PD_PRODUCTION), pipe_day(ws, i, PD_PRODUCED_FLOOR), stock);
+                produce_step(cnt, day, pipe_day(ws, i, PD_PRODUCTION), pipe_day(ws, i, PD_PRODUCED_FLOOR), stock);
             else
                 produce_any(cnt, day, pipe_day(ws, i, PD_PRODUCTION), pipe_day(ws, i, PD_PRODUCED_FLOOR), stock);
             const double *t_next = pipe_day(ws, i, PD_T_NEXT), *stop_day = pipe_day(ws, i, PD_STOP_DAY);
@@ -609,9 +648,9 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
             today->n = 0;
         }
         for (int i = 0; i < ns; i++) /* step 4 */
-            fire_step(cnt, s->sides[i].policy == SHELLSIM_POLICY_SPREAD, H - day, side_series(ws, i, SIDE_S_STOCK),
-                      side_series(ws, i, SIDE_S_EXTRA), side_series(ws, i, SIDE_S_FIRE), side_val(ws, i, SV_BASE),
-                      side_val(ws, i, SV_TARGET), side_val(ws, i, SV_EXTRA_FIRED), side_val(ws, i, SV_FIRED));
+            fire(cnt, s->sides[i].policy == SHELLSIM_POLICY_SPREAD, H - day, side_series(ws, i, SIDE_S_STOCK),
+                 side_series(ws, i, SIDE_S_EXTRA), side_series(ws, i, SIDE_S_FIRE), side_val(ws, i, SV_BASE),
+                 side_val(ws, i, SV_TARGET), side_val(ws, i, SV_EXTRA_FIRED), side_val(ws, i, SV_FIRED));
         if (!rec && !vals)
             continue;
         if (!rec)
