@@ -201,6 +201,8 @@ static void reset_days(shellsim_dayrec *r)
 shellsim_dayrec *shellsim_dayrec_alloc(shellsim_summary *const *out, const size_t *engine_index, size_t nseries,
                                        int H, size_t cap)
 {
+    if (cap > DCOUNT_MAX)
+        return NULL;
     shellsim_dayrec *r = shellsim_calloc(1, sizeof *r);
     if (!r)
         return NULL;
