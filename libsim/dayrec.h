@@ -27,10 +27,11 @@
 typedef struct shellsim_dayrec shellsim_dayrec;
 
 /* A recorder of nseries series over H days, for blocks of up to cap
- * replications (cap <= 32767: counts of changes are 16-bit). Series s is read from engine series engine_index[s] and
- * goes into the day summaries out[s][0 .. H-1] (whole-number series
- * summaries: shellsim_summary_init(.., 1, 0)). NULL when out of memory or
- * cap is too large. */
+ * replications (cap <= 32767: counts of changes are 16-bit). Series s is
+ * read from engine series engine_index[s] and goes into the day summaries
+ * out[s][0 .. H-1] (whole-number series summaries:
+ * shellsim_summary_init(.., 1, 0)). NULL when out of memory or cap is too
+ * large. */
 shellsim_dayrec *shellsim_dayrec_alloc(shellsim_summary *const *out, const size_t *engine_index, size_t nseries,
                                        int H, size_t cap);
 void shellsim_dayrec_free(shellsim_dayrec *r);
