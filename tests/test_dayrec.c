@@ -150,22 +150,25 @@ static void check_equal(fixture *f)
 
 static const size_t SIZES[] = {1000, 17, 1024, 1, 8, 9};
 
-Test(dayrec, summaries_equal_counting_every_value)
+/* Blocks of SIZES through the recorder and through counting every value,
+ * then the two compared. */
+static void record_and_compare(int portable, int wide, int flush_each, uint64_t seed)
 {
     static fixture f;
-    setup(&f, 0);
-    feed(&f, SIZES, 6, 0, 0, 1);
+    setup(&f, portable);
+    feed(&f, SIZES, 6, wide, flush_each, seed);
     check_equal(&f);
     teardown(&f);
 }
 
+Test(dayrec, summaries_equal_counting_every_value)
+{
+    record_and_compare(0, 0, 0, 1);
+}
+
 Test(dayrec, the_portable_scan_gives_the_same_summaries)
 {
-    static fixture f;
-    setup(&f, 1);
-    feed(&f, SIZES, 6, 1, 0, 2);
-    check_equal(&f);
-    teardown(&f);
+    record_and_compare(1, 1, 0, 2);
 }
 
 Test(dayrec, values_of_any_magnitude_up_to_int64_max_are_recorded_exactly)
@@ -183,11 +186,7 @@ Test(dayrec, values_of_any_magnitude_up_to_int64_max_are_recorded_exactly)
 
 Test(dayrec, flushing_after_every_block_changes_nothing)
 {
-    static fixture f;
-    setup(&f, 0);
-    feed(&f, SIZES, 6, 1, 1, 4);
-    check_equal(&f);
-    teardown(&f);
+    record_and_compare(0, 1, 1, 4);
 }
 
 Test(dayrec, a_day_whose_changes_span_more_bins_than_the_local_histogram)
