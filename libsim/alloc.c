@@ -34,20 +34,6 @@ void *shellsim_calloc(size_t count, size_t size)
     return should_fail() ? NULL : calloc(count ? count : 1, size ? size : 1);
 }
 
-void *shellsim_calloc_aligned(size_t count, size_t size, size_t align)
-{
-    if (should_fail())
-        return NULL;
-    size_t n = (count ? count : 1) * (size ? size : 1);
-    if (size && n / size != (count ? count : 1))
-        return NULL;
-    n = (n + align - 1) / align * align; /* aligned_alloc wants a multiple */
-    void *p = aligned_alloc(align, n);
-    if (p)
-        memset(p, 0, n);
-    return p;
-}
-
 void *shellsim_realloc(void *p, size_t size)
 {
     return should_fail() ? NULL : realloc(p, size ? size : 1);

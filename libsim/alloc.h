@@ -12,9 +12,6 @@
 
 void *shellsim_malloc(size_t size);
 void *shellsim_calloc(size_t count, size_t size);
-/* calloc aligned to `align` (a power of two, a multiple of sizeof(void *));
- * freed by shellsim_free. */
-void *shellsim_calloc_aligned(size_t count, size_t size, size_t align);
 void *shellsim_realloc(void *p, size_t size);
 void shellsim_free(void *p);
 char *shellsim_strdup(const char *s);

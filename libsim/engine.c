@@ -26,20 +26,17 @@
 #include "pcg32.h"
 #include "simd.h"
 
-/* Per-replication state. What the series record (stocks, cumulative
- * counts, the day's fire) lives in the workspace's series arrays, one
- * array per series over the block's replications, so that a day's values
- * are already laid out as the recorder reads them. The rest is per
- * replication; the loops over a block run day by day, so what every day
- * reads and writes comes first, in one cache line (the structures are
- * aligned to 64 bytes), and what only departures and per-run draws touch
- * comes after. */
+/* Per-replication state that only departures and per-run draws touch.
+ * What the series record (stocks, cumulative counts, the day's fire) lives
+ * in the workspace's series arrays, one array per series over the block's
+ * replications, so that a day's values are already laid out as the
+ * recorder reads them; what the daily loops read is in arrays too (below). */
 typedef struct pipe_run {
     long long shipped, exhausted_day, spc;
     double loss, detect;
     shellsim_pcg32 g, gd;   /* own stream, detection stream */
     gsl_rng r, rd;
-} __attribute__((aligned(64))) pipe_run;
+} pipe_run;
 
 typedef struct side_run {
     shellsim_pcg32 g;
@@ -153,13 +150,12 @@ shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t 
     shellsim_engine_ws *ws = shellsim_calloc(1, sizeof *ws);
     if (!ws)
         return NULL;
-    size_t np = (size_t)s->npipes, ns = (size_t)s->nsides, H = (size_t)s->horizon_days;
+    size_t np = (size_t)s->npipes, ns = (size_t)s->nsides;
     ws->cap = cap;
     ws->np = np;
     ws->ns = ns;
-    ws->pipes = shellsim_calloc_aligned(np * cap, sizeof *ws->pipes, _Alignof(pipe_run));
+    ws->pipes = shellsim_calloc(np * cap, sizeof *ws->pipes);
     ws->sides = shellsim_calloc(ns * cap, sizeof *ws->sides);
-    (void)H;
     ws->due = shellsim_calloc(np * RING, sizeof *ws->due);
     ws->late = shellsim_calloc(np, sizeof *ws->late);
     ws->dead = shellsim_calloc(cap, 1);
@@ -208,10 +204,12 @@ void shellsim_engine_ws_free(shellsim_engine_ws *ws)
     shellsim_free(ws);
 }
 
+/* a + b for a, b >= 0 (every count of shells is), saturating at
+ * INT64_MAX; no branch, so loops with it vectorise. */
 static inline int64_t sat_add(int64_t a, int64_t b)
 {
-    int64_t r;
-    return __builtin_add_overflow(a, b, &r) ? INT64_MAX : r;
+    uint64_t r = (uint64_t)a + (uint64_t)b; /* < 2^64: no wrap */
+    return r > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)r;
 }
 
 static inline long long sat_mul(long long a, long long b)
@@ -232,13 +230,6 @@ static inline double clamp01(double x)
  * built with -ffp-contract=off), so both give the same bits. */
 #define ALWAYS_INLINE static inline __attribute__((always_inline))
 
-/* a + b for a, b >= 0, saturating at INT64_MAX (no branch: vectorises). */
-static inline int64_t sat_add_nonneg(int64_t a, int64_t b)
-{
-    uint64_t r = (uint64_t)a + (uint64_t)b; /* < 2^64: no wrap */
-    return r > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)r;
-}
-
 /* Step 1 for a pipeline's replications: whole shells produced on day d at
  * rate P, floor((d+1) P) - floor(d P), in binary64, saturating at
  * SHELLSIM_MAX_SHELLS, join the supplier stock. floor(d P) is yesterday's
@@ -253,7 +244,7 @@ static void produce_any(size_t cnt, int d, const double *production, double *pro
         double made = next - produced_floor[j];
         produced_floor[j] = next;
         int64_t add = made < (double)SHELLSIM_MAX_SHELLS ? (int64_t)made : SHELLSIM_MAX_SHELLS;
-        stock[j] = sat_add_nonneg(stock[j], production[j] > 0 ? add : 0);
+        stock[j] = sat_add(stock[j], add); /* (P = 0 makes 0: P >= 0 always) */
     }
 }
 
@@ -276,7 +267,7 @@ ALWAYS_INLINE void produce_body(size_t cnt, int d, const double *restrict produc
         produced_floor[j] = next;
         int64_t bits;
         memcpy(&bits, &made, sizeof bits);
-        stock[j] = sat_add_nonneg(stock[j], bits - two52_bits);
+        stock[j] = sat_add(stock[j], bits - two52_bits);
     }
 }
 
@@ -320,11 +311,11 @@ ALWAYS_INLINE void fire_step_body(size_t cnt, int spread, int64_t days_left, int
             extra_today[j] = stock[j] < target[j] ? stock[j] : target[j];
     }
     for (size_t j = 0; j < cnt; j++) {
-        int64_t e = extra_today[j], f = sat_add_nonneg(base[j], e);
+        int64_t e = extra_today[j], f = sat_add(base[j], e);
         stock[j] -= e;
         fire[j] = f;
-        extra_fired[j] = sat_add_nonneg(extra_fired[j], e);
-        fired[j] = sat_add_nonneg(fired[j], f);
+        extra_fired[j] = sat_add(extra_fired[j], e);
+        fired[j] = sat_add(fired[j], f);
     }
 }
 
