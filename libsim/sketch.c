@@ -192,8 +192,10 @@ int shellsim_sketch_add_counts(shellsim_sketch *s, uint32_t lo, const int64_t *c
     return 0;
 }
 
-/* d += s, into d's 64-bit counts. 0 or -1 (d's counts unaltered). */
-static int merge_bins(shellsim_bins *d, const shellsim_bins *s, uint32_t nkeys)
+/* d += s: into d's 32-bit counts when narrow (the caller has checked that
+ * they have room), else into its 64-bit ones. 0 or -1 (d's counts
+ * unaltered). */
+static int merge_bins(shellsim_bins *d, const shellsim_bins *s, uint32_t nkeys, int narrow)
 {
     if (!s->n)
         return 0;
@@ -204,24 +206,43 @@ static int merge_bins(shellsim_bins *d, const shellsim_bins *s, uint32_t nkeys)
         last--;
     if (first == last)
         return 0;
-    if (cover(d, nkeys, s->lo + first, s->lo + last - 1, 1) != 0)
+    if (cover(d, nkeys, s->lo + first, s->lo + last - 1, !narrow) != 0)
         return -1;
-    for (uint32_t i = first; i < last; i++)
-        d->spill[s->lo + i - d->lo] += shellsim_bins_count(s, i);
+    for (uint32_t i = first; i < last; i++) {
+        if (narrow)
+            d->count[s->lo + i - d->lo] += (uint32_t)shellsim_bins_count(s, i);
+        else
+            d->spill[s->lo + i - d->lo] += shellsim_bins_count(s, i);
+    }
     return 0;
 }
 
+static uint64_t bins_total(const shellsim_bins *b);
+
 int shellsim_sketch_merge(shellsim_sketch *dst, const shellsim_sketch *src)
 {
-    if (merge_bins(&dst->pos, &src->pos, NKEYS(dst)) != 0)
+    /* Small merges (threads of one run) stay in the 32-bit counts: no 64-bit
+     * ones to allocate and touch. */
+    uint64_t moved = bins_total(&src->pos) + bins_total(&src->neg);
+    int narrow = moved <= UINT32_MAX && dst->unspilled + moved <= UINT32_MAX;
+    if (merge_bins(&dst->pos, &src->pos, NKEYS(dst), narrow) != 0)
         return -1;
-    if (merge_bins(&dst->neg, &src->neg, NKEYS(dst)) != 0) {
+    if (merge_bins(&dst->neg, &src->neg, NKEYS(dst), narrow) != 0) {
         /* take the positive counts out again: dst is unaltered on failure
          * (its bins may have grown, which changes no count) */
-        for (uint32_t i = 0; i < src->pos.n; i++)
-            dst->pos.spill[src->pos.lo + i - dst->pos.lo] -= shellsim_bins_count(&src->pos, i);
+        for (uint32_t i = 0; i < src->pos.n; i++) {
+            uint64_t c = shellsim_bins_count(&src->pos, i);
+            if (!c) /* (only the bins with counts were covered) */
+                continue;
+            if (narrow)
+                dst->pos.count[src->pos.lo + i - dst->pos.lo] -= (uint32_t)c;
+            else
+                dst->pos.spill[src->pos.lo + i - dst->pos.lo] -= c;
+        }
         return -1;
     }
+    if (narrow)
+        dst->unspilled += moved;
     dst->zero += src->zero;
     return 0;
 }

@@ -402,6 +402,39 @@ Test(sketch, merging_two_halves_equals_one_sketch)
     free(v);
 }
 
+Test(sketch, a_merge_whose_32_bit_counts_would_overflow_goes_to_the_64_bit_ones)
+{
+    /* the destination claims nearly 2^32 values in its 32-bit counts, so
+     * the merge must use the 64-bit ones; counts and quantiles are those of
+     * one sketch of all the values */
+    enum { N = 3000 };
+    double v[N];
+    gsl_rng *r = rng(36);
+    for (int i = 0; i < N; i++)
+        v[i] = (i % 11 == 0) ? 0 : gsl_ran_lognormal(r, 5, 2) * (i % 4 == 0 ? -1 : 1);
+    const int B = SHELLSIM_SKETCH_BITS_METRIC;
+    shellsim_sketch whole, a, b;
+    shellsim_sketch_init(&whole, 0, B);
+    shellsim_sketch_init(&a, 0, B);
+    shellsim_sketch_init(&b, 0, B);
+    cr_assert_eq(shellsim_sketch_add_many(&whole, v, N), 0);
+    cr_assert_eq(shellsim_sketch_add_many(&a, v, N / 3), 0);
+    cr_assert_eq(shellsim_sketch_add_many(&b, v + N / 3, N - N / 3), 0);
+    a.unspilled = UINT32_MAX - 10;
+    cr_assert_eq(shellsim_sketch_merge(&a, &b), 0);
+    cr_assert_not_null(a.pos.spill, "the 64-bit counts were used");
+    cr_assert_eq(a.unspilled, UINT32_MAX - 10, "nothing went into the 32-bit counts");
+    cr_assert_eq(shellsim_sketch_total(&a), (uint64_t)N);
+    double qa[NQ], qw[NQ];
+    shellsim_sketch_quantiles(&a, N, QS, NQ, -INFINITY, INFINITY, qa);
+    shellsim_sketch_quantiles(&whole, N, QS, NQ, -INFINITY, INFINITY, qw);
+    cr_expect(memcmp(qa, qw, sizeof qw) == 0, "merged quantiles differ from the whole");
+    shellsim_sketch_free(&whole);
+    shellsim_sketch_free(&a);
+    shellsim_sketch_free(&b);
+    gsl_rng_free(r);
+}
+
 /* --------------------------------------------------------------- summary */
 
 static shellsim_stats summarise(const double *v, size_t n, int integer, double divisor)
