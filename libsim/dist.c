@@ -25,6 +25,7 @@
 #define _GNU_SOURCE 1 /* strtod_l: locale-independent numbers */
 #include "dist.h"
 #include "shellsim.h"
+#include "simd.h"
 
 #include <ctype.h>
 #include <locale.h>
@@ -308,17 +309,29 @@ int shellsim_dist_parse(const char *text, shellsim_dist *out, char *msg, size_t 
 
 /* ---------------------------------------------------------------- sampling */
 
+/* c ? x : y, by masks: the compiler keeps a branch for a ternary. */
+static inline double pick(int c, double x, double y)
+{
+    uint64_t bx, by, m = -(uint64_t)(c != 0);
+    memcpy(&bx, &x, sizeof bx);
+    memcpy(&by, &y, sizeof by);
+    bx = (bx & m) | (by & ~m);
+    memcpy(&x, &bx, sizeof x);
+    return x;
+}
+
 /* Inverse CDF. The square root is taken of each factor, so that wide
  * supports (b - a near the largest double) cannot overflow to infinity;
  * the clamp keeps rounding inside [a, b]. */
 static double triangular(const shellsim_dist *d, gsl_rng *r)
 {
     double a = d->arg[0], b = d->arg[2];
-    double u = gsl_rng_uniform(r), x;
-    if (u < d->t_fc) /* fc = (c - a) / (b - a) */
-        x = a + sqrt(u * d->t_ca) * d->t_sba;
-    else
-        x = b - sqrt((1.0 - u) * d->t_bc) * d->t_sba;
+    double u = gsl_rng_uniform(r);
+    /* Either side of the mode with the same operations as two branches, but
+     * selected without one: u < fc is a coin toss the predictor misses. */
+    int left = u < d->t_fc; /* fc = (c - a) / (b - a) */
+    double s = sqrt(pick(left, u, 1.0 - u) * pick(left, d->t_ca, d->t_bc)) * d->t_sba;
+    double x = pick(left, a + s, b - s);
     return x < a ? a : x > b ? b : x;
 }
 
@@ -387,6 +400,112 @@ long long shellsim_dist_sample_count(const shellsim_dist *d, gsl_rng *r)
     if (x >= (double)SHELLSIM_MAX_SHELLS)
         return SHELLSIM_MAX_SHELLS;
     return (long long)x;
+}
+
+/* -------------------------------------------------------------- batches */
+
+int shellsim_dist_uniforms(const shellsim_dist *d)
+{
+    switch (d->kind) {
+    case SHELLSIM_DIST_CONST:
+        return 0;
+    case SHELLSIM_DIST_UNIFORM:
+        return d->arg[0] == d->arg[1] ? 0 : 1;
+    case SHELLSIM_DIST_TRIANGULAR:
+        return 1;
+    default:
+        return -1;
+    }
+}
+
+/* The loops below are written once and compiled for the baseline and, where
+ * simd.h says so, for AVX-512; both give the bits of the scalar samplers
+ * (IEEE operations only, no contraction: the library is built with
+ * -ffp-contract=off). */
+static inline void from_uniform_body(const shellsim_dist *d, const double *restrict u, size_t n,
+                                     double *restrict out)
+{
+    const double a = d->arg[0], b = d->kind == SHELLSIM_DIST_TRIANGULAR ? d->arg[2] : d->arg[1];
+    if (shellsim_dist_uniforms(d) == 0) {
+        for (size_t k = 0; k < n; k++)
+            out[k] = a;
+    } else if (d->kind == SHELLSIM_DIST_UNIFORM) {
+        for (size_t k = 0; k < n; k++) /* gsl_ran_flat */
+            out[k] = a * (1 - u[k]) + b * u[k];
+    } else {
+        const double fc = d->t_fc, ca = d->t_ca, bc = d->t_bc, sba = d->t_sba;
+        for (size_t k = 0; k < n; k++) { /* triangular() */
+            int left = u[k] < fc;
+            double s = sqrt((left ? u[k] : 1.0 - u[k]) * (left ? ca : bc)) * sba;
+            double x = left ? a + s : b - s;
+            out[k] = x < a ? a : x > b ? b : x;
+        }
+    }
+}
+
+/* round(x) clamped to [0, SHELLSIM_MAX_SHELLS] without a call: for
+ * 0 < x < 2^53, x - trunc(x) is exact, and rounding half away from zero
+ * adds one when it is at least 1/2. */
+static inline void counts_body(const double *restrict x, size_t n, long long *restrict out)
+{
+    const double max = (double)SHELLSIM_MAX_SHELLS;
+    for (size_t k = 0; k < n; k++) {
+        /* v = x when 0 < x < max, else +0 (x <= 0 and NaN give 0; x >= max
+         * gives max, added below), by a mask: the loop vectorises */
+        double v = x[k];
+        int big = v >= max;
+        uint64_t bits, keep = -(uint64_t)((v > 0) & !big);
+        memcpy(&bits, &v, sizeof bits);
+        bits &= keep;
+        memcpy(&v, &bits, sizeof v);
+        long long t = (long long)v;
+        out[k] = t + (v - (double)t >= 0.5) + (SHELLSIM_MAX_SHELLS & -(long long)big);
+    }
+}
+
+static void from_uniform_base(const shellsim_dist *d, const double *restrict u, size_t n, double *restrict out)
+{
+    from_uniform_body(d, u, n, out);
+}
+
+static void counts_base(const double *restrict x, size_t n, long long *restrict out)
+{
+    counts_body(x, n, out);
+}
+
+#ifdef SHELLSIM_HAVE_AVX512
+SHELLSIM_TARGET_AVX512 static void from_uniform_avx512(const shellsim_dist *d, const double *restrict u, size_t n,
+                                                       double *restrict out)
+{
+    from_uniform_body(d, u, n, out);
+}
+
+SHELLSIM_TARGET_AVX512 static void counts_avx512(const double *restrict x, size_t n, long long *restrict out)
+{
+    counts_body(x, n, out);
+}
+#endif
+
+void shellsim_dist_from_uniform(const shellsim_dist *d, const double *u, size_t n, double *out)
+{
+#ifdef SHELLSIM_HAVE_AVX512
+    if (shellsim_simd_avx512()) {
+        from_uniform_avx512(d, u, n, out);
+        return;
+    }
+#endif
+    from_uniform_base(d, u, n, out);
+}
+
+void shellsim_dist_counts(const double *x, size_t n, long long *out)
+{
+#ifdef SHELLSIM_HAVE_AVX512
+    if (shellsim_simd_avx512()) {
+        counts_avx512(x, n, out);
+        return;
+    }
+#endif
+    counts_base(x, n, out);
 }
 
 /* ------------------------------------------------------------- moments */

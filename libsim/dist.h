@@ -57,6 +57,17 @@ double shellsim_dist_sample(const shellsim_dist *d, gsl_rng *r);
  * documented saturation for unbounded distributions). */
 long long shellsim_dist_sample_count(const shellsim_dist *d, gsl_rng *r);
 
+/* Batches (the engine draws a key for many replications at once). A key
+ * of kind const, uniform or triangular takes shellsim_dist_uniforms(d)
+ * draws of u = gsl_rng_uniform(r) (0 or 1; -1 for the other kinds, which
+ * are drawn one by one) and transforms them; shellsim_dist_from_uniform
+ * does the transform of u[0 .. n-1] (ignored when no draw is taken) into
+ * out, and shellsim_dist_counts the rounding and clamp of
+ * shellsim_dist_sample_count, each the same bits as the one-by-one calls. */
+int shellsim_dist_uniforms(const shellsim_dist *d);
+void shellsim_dist_from_uniform(const shellsim_dist *d, const double *u, size_t n, double *out);
+void shellsim_dist_counts(const double *x, size_t n, long long *out);
+
 /* Analytic mean and variance (used by the tests and documentation). */
 double shellsim_dist_mean(const shellsim_dist *d);
 double shellsim_dist_variance(const shellsim_dist *d);

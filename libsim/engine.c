@@ -92,6 +92,12 @@ struct shellsim_engine_ws {
     double *pd;             /* [(pipeline * PD_N + quantity) * cap + j] */
     unsigned char *small_production; /* per pipeline: H max P < 2^52 in this block */
     int64_t *sv;            /* [(side * SV_N + quantity) * cap + j] */
+    /* one day's departures of one pipeline (departures()): the replication
+     * slots with one due (cap + 8, for whole vectors of slots), and each
+     * one's uniform draw, containers drawn and rounded, transit and interval */
+    uint32_t *dep;
+    double *dep_u, *dep_x, *dep_transit, *dep_interval;
+    long long *dep_containers;
 };
 
 static inline double *pipe_day(const shellsim_engine_ws *ws, int i, int k)
@@ -163,8 +169,15 @@ shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t 
     ws->pd = shellsim_calloc(np * PD_N * cap + 1, sizeof *ws->pd);
     ws->small_production = shellsim_calloc(np + 1, 1);
     ws->sv = shellsim_calloc(ns * SV_N * cap + 1, sizeof *ws->sv);
+    ws->dep = shellsim_calloc(cap + 8, sizeof *ws->dep);
+    ws->dep_u = shellsim_calloc(cap + 1, sizeof *ws->dep_u);
+    ws->dep_x = shellsim_calloc(cap + 1, sizeof *ws->dep_x);
+    ws->dep_transit = shellsim_calloc(cap + 1, sizeof *ws->dep_transit);
+    ws->dep_interval = shellsim_calloc(cap + 1, sizeof *ws->dep_interval);
+    ws->dep_containers = shellsim_calloc(cap + 1, sizeof *ws->dep_containers);
     if (!ws->pipes || !ws->sides || !ws->due || !ws->late || !ws->dead || !ws->iv || !ws->pd || !ws->sv ||
-        !ws->small_production) {
+        !ws->small_production || !ws->dep || !ws->dep_u || !ws->dep_x || !ws->dep_transit || !ws->dep_interval ||
+        !ws->dep_containers) {
         shellsim_engine_ws_free(ws);
         return NULL;
     }
@@ -201,6 +214,12 @@ void shellsim_engine_ws_free(shellsim_engine_ws *ws)
     shellsim_free(ws->pd);
     shellsim_free(ws->small_production);
     shellsim_free(ws->sv);
+    shellsim_free(ws->dep);
+    shellsim_free(ws->dep_u);
+    shellsim_free(ws->dep_x);
+    shellsim_free(ws->dep_transit);
+    shellsim_free(ws->dep_interval);
+    shellsim_free(ws->dep_containers);
     shellsim_free(ws);
 }
 
@@ -501,42 +520,140 @@ static int unlate(arrivals *due, overflow *late, int day)
     return 0;
 }
 
-/* Step 2 for one pipeline of replication slot j on day d. Returns 0, -1 past
- * the departure cap, or -2 when out of memory. ring points at the
- * pipeline's ring, slot j. */
-static int departures(const shellsim_scenario *s, const shellsim_engine_ws *ws, int i, pipe_run *p, arrivals *due,
-                      overflow *late, size_t j, int day)
+/* The slots j < cnt with a departure due on the day before next_day
+ * (t_next < next_day and t_next < stop_day), ascending, into list; their
+ * number. Without a branch per slot (which the predictor would miss on the
+ * days a slot's ship leaves). */
+static inline size_t due_body(size_t cnt, double next_day, const double *restrict t_next,
+                              const double *restrict stop_day, uint32_t *restrict list)
+{
+    size_t n = 0;
+    for (size_t j = 0; j < cnt; j++) {
+        list[n] = (uint32_t)j;
+        n += (t_next[j] < next_day) & (t_next[j] < stop_day[j]);
+    }
+    return n;
+}
+
+static size_t due(size_t cnt, double next_day, const double *restrict t_next, const double *restrict stop_day,
+                  uint32_t *restrict list)
+{
+    return due_body(cnt, next_day, t_next, stop_day, list);
+}
+
+#ifdef SHELLSIM_HAVE_AVX512
+#include <immintrin.h>
+/* 8 slots at a time; the slots are compressed through a register (compress
+ * to memory is microcoded and slow on some processors), so list needs room
+ * for 8 past the last slot. */
+SHELLSIM_TARGET_AVX512 static size_t due_avx512(size_t cnt, double next_day, const double *restrict t_next,
+                                                const double *restrict stop_day, uint32_t *restrict list)
+{
+    const __m512d nd = _mm512_set1_pd(next_day);
+    __m256i slot = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m256i eight = _mm256_set1_epi32(8);
+    size_t n = 0, j = 0;
+    for (; j + 8 <= cnt; j += 8) {
+        __m512d t = _mm512_loadu_pd(t_next + j);
+        __mmask8 m = _mm512_cmp_pd_mask(t, nd, _CMP_LT_OQ) &
+                     _mm512_cmp_pd_mask(t, _mm512_loadu_pd(stop_day + j), _CMP_LT_OQ);
+        _mm256_storeu_si256((__m256i *)(list + n), _mm256_maskz_compress_epi32(m, slot));
+        n += (size_t)__builtin_popcount(m);
+        slot = _mm256_add_epi32(slot, eight);
+    }
+    for (; j < cnt; j++) {
+        list[n] = (uint32_t)j;
+        n += (t_next[j] < next_day) & (t_next[j] < stop_day[j]);
+    }
+    return n;
+}
+#endif
+
+/* x[k] = a draw of key d from the stream of slot list[k], k < n: one by one
+ * through GSL, or for kinds that take one uniform (dist.h), those uniforms
+ * straight from each stream (the bits gsl_rng_uniform gives: pcg32.c) and
+ * one transform of them all. */
+static void draw_key(const shellsim_dist *d, pipe_run *pp, const uint32_t *list, size_t n, double *u, double *x)
+{
+    int m = shellsim_dist_uniforms(d);
+    if (m < 0) {
+        for (size_t k = 0; k < n; k++)
+            x[k] = shellsim_dist_sample(d, &pp[list[k]].r);
+        return;
+    }
+    if (m == 1)
+        for (size_t k = 0; k < n; k++)
+            u[k] = shellsim_pcg32_next(&pp[list[k]].g) / 4294967296.0;
+    shellsim_dist_from_uniform(d, u, n, x);
+}
+
+/* Where a block stopped: the lowest replication slot past a model limit. */
+typedef struct failure {
+    size_t j;
+    int day, pipe;
+} failure;
+
+/* Step 2 for pipeline i on day `day`, for the slots in list[0 .. n-1] (those
+ * with a departure due; list is overwritten). Each round makes one
+ * departure of every listed slot, then keeps the slots with another due
+ * today. A slot's draws keep their order (containers, transit_days,
+ * interval_days), each key drawn for the whole round at once (draw_key).
+ * A slot with more than SHELLSIM_MAX_DEPARTURES_PER_DAY departures in the
+ * day is marked dead instead (*fail: the lowest). Returns 0, or -2 when out
+ * of memory. */
+static int departures(const shellsim_scenario *s, shellsim_engine_ws *ws, int i, uint32_t *list, size_t n, int day,
+                      failure *fail)
 {
     const shellsim_pipeline *d = &s->pipes[i];
-    int64_t *stock = &pipe_series(ws, i, PIPE_S_SUPPLIER)[j], *shipments = &pipe_series(ws, i, PIPE_S_SHIPMENTS)[j];
-    int64_t *seen = &pipe_series(ws, i, PIPE_S_SEEN)[j], *containers = &pipe_series(ws, i, PIPE_S_CONTAINERS)[j];
-    double *t_next = &pipe_day(ws, i, PD_T_NEXT)[j], stop_day = pipe_day(ws, i, PD_STOP_DAY)[j];
-    int H = s->horizon_days;
-    double next_day = day + 1.0;
-    long n = 0;
-    while (*t_next < next_day && *t_next < stop_day) {
-        if (++n > SHELLSIM_MAX_DEPARTURES_PER_DAY)
-            return -1;
-        long long c = shellsim_dist_sample_count(&d->containers, &p->r);
-        double transit = shellsim_dist_sample(&d->transit_days, &p->r);
-        double interval = shellsim_dist_sample(&d->interval_days, &p->r);
-        long long load = sat_mul(c, p->spc);
-        long long shipped = load < *stock ? load : *stock;
-        *stock -= shipped;
-        if (shipped > 0) {
-            ++*shipments;
-            p->shipped = sat_add(p->shipped, shipped);
-            *containers = sat_add(*containers, shipped / p->spc + (shipped % p->spc != 0));
-            if (p->detect >= 1.0 || (p->detect > 0.0 && gsl_rng_uniform(&p->rd) < p->detect))
-                ++*seen;
-            long long usable = shipped - (long long)round((double)shipped * p->loss);
-            double arrive = floor(*t_next + transit);
-            if (arrive < H && book(due, late, j, day, (long long)arrive, usable) != 0)
-                return -2;
+    pipe_run *pp = ws->pipes + (size_t)i * ws->cap;
+    arrivals *due_lists = ws->due + (size_t)i * RING;
+    overflow *late = &ws->late[i];
+    int64_t *stock = pipe_series(ws, i, PIPE_S_SUPPLIER), *shipments = pipe_series(ws, i, PIPE_S_SHIPMENTS);
+    int64_t *seen = pipe_series(ws, i, PIPE_S_SEEN), *containers = pipe_series(ws, i, PIPE_S_CONTAINERS);
+    double *t_next = pipe_day(ws, i, PD_T_NEXT);
+    const double *stop_day = pipe_day(ws, i, PD_STOP_DAY);
+    long long *c = ws->dep_containers;
+    double *transit = ws->dep_transit, *interval = ws->dep_interval;
+    const int H = s->horizon_days;
+    const double next_day = day + 1.0;
+    for (long pass = 1; n > 0; pass++) {
+        if (pass > SHELLSIM_MAX_DEPARTURES_PER_DAY) {
+            for (size_t k = 0; k < n; k++) {
+                ws->dead[list[k]] = 1;
+                if (list[k] < fail->j)
+                    *fail = (failure){list[k], day, i};
+            }
+            return 0;
         }
-        if (shipped < load && p->exhausted_day == H)
-            p->exhausted_day = day;
-        *t_next += interval;
+        draw_key(&d->containers, pp, list, n, ws->dep_u, ws->dep_x);
+        shellsim_dist_counts(ws->dep_x, n, c);
+        draw_key(&d->transit_days, pp, list, n, ws->dep_u, transit);
+        draw_key(&d->interval_days, pp, list, n, ws->dep_u, interval);
+        size_t again = 0;
+        for (size_t k = 0; k < n; k++) {
+            const size_t j = list[k];
+            pipe_run *p = &pp[j];
+            long long load = sat_mul(c[k], p->spc);
+            long long shipped = load < stock[j] ? load : stock[j];
+            stock[j] -= shipped;
+            if (shipped > 0) {
+                ++shipments[j];
+                p->shipped = sat_add(p->shipped, shipped);
+                containers[j] = sat_add(containers[j], shipped / p->spc + (shipped % p->spc != 0));
+                if (p->detect >= 1.0 || (p->detect > 0.0 && gsl_rng_uniform(&p->rd) < p->detect))
+                    ++seen[j];
+                long long usable = shipped - (long long)round((double)shipped * p->loss);
+                double arrive = floor(t_next[j] + transit[k]);
+                if (arrive < H && book(due_lists, late, j, day, (long long)arrive, usable) != 0)
+                    return -2;
+            }
+            if (shipped < load && p->exhausted_day == H)
+                p->exhausted_day = day;
+            t_next[j] += interval[k];
+            list[again] = (uint32_t)j;
+            again += (t_next[j] < next_day) & (t_next[j] < stop_day[j]);
+        }
+        n = again;
     }
     return 0;
 }
@@ -563,8 +680,7 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
     const size_t cap = ws->cap;
     const size_t pipe_series0 = (size_t)ns * SIDE_NSERIES;
     const size_t ratio_series = pipe_series0 + (size_t)np * PIPE_NSERIES;
-    size_t first_dead = SIZE_MAX;
-    int dead_day = 0, dead_pipe = 0;
+    failure fail = {SIZE_MAX, 0, 0};
     for (size_t i = 0; i < (size_t)np * RING; i++)
         ws->due[i].n = 0;
     for (int i = 0; i < np; i++)
@@ -577,10 +693,12 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
         return -2;
     produce_fn *produce_step = produce;
     fire_step_fn *fire = fire_step;
+    size_t (*due_today)(size_t, double, const double *, const double *, uint32_t *) = due;
 #ifdef SHELLSIM_HAVE_AVX512
     if (shellsim_simd_avx512()) {
         produce_step = produce_avx512;
         fire = fire_step_avx512;
+        due_today = due_avx512;
     }
 #endif
     for (int i = 0; i < np; i++) {
@@ -597,34 +715,24 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
      * arrivals, fire of every side, the series. */
     for (int day = 0; day < H; day++) {
         for (int i = 0; i < np; i++) {
-            pipe_run *pp = ws->pipes + (size_t)i * cap;
-            arrivals *due = ws->due + (size_t)i * RING;
             int64_t *stock = pipe_series(ws, i, PIPE_S_SUPPLIER);
             overflow *late = &ws->late[i];
-            if (late->n && unlate(due, late, day) != 0)
+            if (late->n && unlate(ws->due + (size_t)i * RING, late, day) != 0)
                 return -2;
             if (ws->small_production[i])
                 produce_step(cnt, day, pipe_day(ws, i, PD_PRODUCTION), pipe_day(ws, i, PD_PRODUCED_FLOOR), stock);
             else
                 produce_any(cnt, day, pipe_day(ws, i, PD_PRODUCTION), pipe_day(ws, i, PD_PRODUCED_FLOOR), stock);
-            const double *t_next = pipe_day(ws, i, PD_T_NEXT), *stop_day = pipe_day(ws, i, PD_STOP_DAY);
-            const double next_day = day + 1.0;
-            for (size_t j = 0; j < cnt; j++) {
-                if (!(t_next[j] < next_day && t_next[j] < stop_day[j]) || ws->dead[j])
-                    continue; /* no departure today (most days) */
-                int rc = departures(s, ws, i, &pp[j], due, late, j, day);
-                if (rc == -2)
-                    return -2;
-                if (rc != 0) {
-                    /* Stop this replication; the lowest one is reported. */
-                    ws->dead[j] = 1;
-                    if (j < first_dead) {
-                        first_dead = j;
-                        dead_day = day;
-                        dead_pipe = i;
-                    }
-                }
+            size_t n = due_today(cnt, day + 1.0, pipe_day(ws, i, PD_T_NEXT), pipe_day(ws, i, PD_STOP_DAY), ws->dep);
+            if (fail.j != SIZE_MAX) { /* (a dead replication departs no more) */
+                size_t k = 0;
+                for (size_t m = 0; m < n; m++)
+                    if (!ws->dead[ws->dep[m]])
+                        ws->dep[k++] = ws->dep[m];
+                n = k;
             }
+            if (departures(s, ws, i, ws->dep, n, day, &fail) != 0)
+                return -2;
         }
         for (int i = 0; i < np; i++) { /* step 3 (a dead replication's values no longer matter) */
             int64_t *to = side_series(ws, s->pipes[i].to, SIDE_S_STOCK);
@@ -651,18 +759,18 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
             for (size_t j = 0; j < cnt; j++)
                 vals[ratio_series * cnt + j] = b[j] > 0 ? (double)a[j] / (double)b[j] : NAN;
         }
-        if (first_dead != SIZE_MAX)
+        if (fail.j != SIZE_MAX)
             continue; /* the block fails; finish only to find the lowest failure */
         if (rec && shellsim_dayrec_day(rec, day, ws->iv, cap) != 0)
             return -2;
         if (vals && day_fn(user, day, vals, cnt) != 0)
             return -2;
     }
-    if (first_dead != SIZE_MAX) {
+    if (fail.j != SIZE_MAX) {
         snprintf(msg, msgcap,
                  "replication %llu, day %d, [pipeline %s]: more than %d departures in one day "
                  "(interval_days too small)",
-                 (unsigned long long)(rep0 + first_dead), dead_day, s->pipes[dead_pipe].name,
+                 (unsigned long long)(rep0 + fail.j), fail.day, s->pipes[fail.pipe].name,
                  SHELLSIM_MAX_DEPARTURES_PER_DAY);
         return -1;
     }

@@ -25,6 +25,7 @@
 #include "dist.h"
 #include "pcg32.h"
 #include "shellsim.h"
+#include "simd.h"
 
 #define N_DRAWS 200000
 #define Z95 1.6448536269514722 /* standard normal 95th percentile */
@@ -635,4 +636,88 @@ Test(support, a_very_wide_triangular_draws_inside_its_support)
         cr_assert(isfinite(v) && v >= 1 && v <= 44e233, "draw %d: %.17g", i, v);
     }
     gsl_rng_free(r);
+}
+
+/* ---------------------------------------------------------------- batches */
+
+/* The engine draws keys of kind const, uniform and triangular for many
+ * replications at once (shellsim_dist_from_uniform on uniforms taken
+ * straight from each stream): every value must be the bits of the draw one
+ * by one through GSL, on the portable and on the vector path (simd.h). */
+static void batch_equals_one_by_one(const char *text, int portable)
+{
+    enum { N = 4099 }; /* not a whole number of vectors */
+    static double u[N], got[N], want[N];
+    static long long cgot[N], cwant[N];
+    shellsim_dist d;
+    parse_ok(text, &d);
+    int m = shellsim_dist_uniforms(&d);
+    cr_assert(m == 0 || m == 1, "%s: %d uniforms", text, m);
+    gsl_rng *one = rng(99), *batch = rng(99);
+    for (int k = 0; k < N; k++) {
+        want[k] = shellsim_dist_sample(&d, one);
+        u[k] = m ? gsl_rng_uniform(batch) : NAN;
+    }
+    cr_assert_eq(gsl_rng_get(one), gsl_rng_get(batch), "%s: streams out of step", text);
+    shellsim_simd_force_portable(portable);
+    shellsim_dist_from_uniform(&d, u, N, got);
+    shellsim_dist_counts(want, N, cgot);
+    shellsim_simd_force_portable(0);
+    for (int k = 0; k < N; k++) {
+        cr_assert(memcmp(&got[k], &want[k], sizeof got[k]) == 0, "%s, %s path, draw %d: %a, one by one %a", text,
+                  portable ? "portable" : "vector", k, got[k], want[k]);
+        /* the count of that same value, as sample_count rounds a draw */
+        shellsim_dist c;
+        char buf[64];
+        snprintf(buf, sizeof buf, "%.17g", want[k]);
+        parse_ok(buf, &c);
+        cwant[k] = shellsim_dist_sample_count(&c, one);
+        cr_assert_eq(cgot[k], cwant[k], "%s: count of %.17g: %lld, one by one %lld", text, want[k], cgot[k],
+                     cwant[k]);
+    }
+    gsl_rng_free(one);
+    gsl_rng_free(batch);
+}
+
+Test(batch, draws_of_uniform_triangular_and_const_equal_the_one_by_one_draws_bit_for_bit)
+{
+    static const char *const kinds[] = {
+        "triangular(150, 230, 300)", "triangular(7, 14, 28)", "triangular(0, 0, 1)", "triangular(0, 1, 1)",
+        "triangular(1e-0,44e-0,44e233)", "triangular(-3.5, 0.25, 2)", "uniform(9, 24)", "uniform(-1e300, 1e300)",
+        "uniform(0.5, 0.5)", "const(2.5)", "7",
+    };
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        for (int portable = 0; portable <= 1; portable++)
+            batch_equals_one_by_one(kinds[i], portable);
+}
+
+Test(batch, other_kinds_are_drawn_one_by_one)
+{
+    static const char *const kinds[] = {"pert(1, 2, 4)", "normal(0, 1)", "gamma(2, 3.5)", "poisson(4)",
+                                        "exponential(2)", "beta(2, 3)", "lognormal(0, 1)"};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        shellsim_dist d;
+        parse_ok(kinds[i], &d);
+        cr_expect_eq(shellsim_dist_uniforms(&d), -1, "%s", kinds[i]);
+    }
+}
+
+Test(batch, counts_round_half_away_from_zero_and_clamp_like_sample_count)
+{
+    const double x[] = {2.5, 3.5, 2.4999, 0.5, 0.49999999999999994, 0, -0, -0.4, -2.5, -1e300, NAN, 1e6,
+                        4503599627370495.5, 4503599627370496.0, 9007199254740991.0, 9007199254740992.0,
+                        9007199254740994.0, 1e17, 1e300, INFINITY, -INFINITY, 1e-300};
+    const long long want[] = {3, 4, 2, 1, 0, 0, 0, 0, 0, 0, 0, 1000000,
+                              4503599627370496LL, 4503599627370496LL, 9007199254740991LL, SHELLSIM_MAX_SHELLS,
+                              SHELLSIM_MAX_SHELLS, SHELLSIM_MAX_SHELLS, SHELLSIM_MAX_SHELLS, SHELLSIM_MAX_SHELLS, 0, 0};
+    enum { N = sizeof x / sizeof x[0] };
+    long long got[N];
+    for (int portable = 0; portable <= 1; portable++) {
+        shellsim_simd_force_portable(portable);
+        shellsim_dist_counts(x, N, got);
+        shellsim_simd_force_portable(0);
+        for (int k = 0; k < N; k++)
+            cr_expect_eq(got[k], want[k], "%s path: count of %.17g: %lld, expected %lld",
+                         portable ? "portable" : "vector", x[k], got[k], want[k]);
+    }
 }
