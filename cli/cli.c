@@ -393,6 +393,7 @@ int cli_main(int argc, char **argv, const char *prog, cli_runner runner, void *c
     ro.replications = o.replications;
     ro.seed = o.seed;
     ro.threads = o.threads;
+    report_set_threads(o.threads);
     ro.series = o.series;
     cli_progress pr;
     cli_progress_start(&pr, "");

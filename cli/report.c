@@ -8,6 +8,59 @@
 #include <string.h>
 #include <time.h>
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+/* buf = x with prec significant digits (%g); whether that reads back as x. */
+static int reads_back(char *buf, size_t cap, int prec, double x)
+{
+    int n = snprintf(buf, cap, "%.*g", prec, x);
+    return n > 0 && (size_t)n < cap && strtod(buf, NULL) == x;
+}
+
+/* What report_number's search gives for a whole number x, |x| < 2^53,
+ * without it: every such number is a double, so the fewest digits are
+ * its digits less its trailing zeros, P, and %.Pg writes it plainly when
+ * there are no trailing zeros and as d.ddde+XX otherwise. */
+static void whole_number(char *buf, size_t cap, double x)
+{
+    char dig[24];
+    long long v = (long long)x;
+    unsigned long long a = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    int n = 0;
+    do
+        dig[n++] = (char)('0' + a % 10);
+    while (a /= 10); /* dig: least significant first */
+    int z = 0;
+    while (z < n - 1 && dig[z] == '0')
+        z++;
+    char out[40];
+    size_t k = 0;
+    if (v < 0)
+        out[k++] = '-';
+    if (z == 0) {
+        for (int i = n - 1; i >= 0; i--)
+            out[k++] = dig[i];
+    } else {
+        out[k++] = dig[n - 1];
+        if (n - 1 > z)
+            out[k++] = '.';
+        for (int i = n - 2; i >= z; i--)
+            out[k++] = dig[i];
+        k += (size_t)snprintf(out + k, sizeof out - k, "e+%02d", n - 1);
+    }
+    out[k] = '\0';
+    snprintf(buf, cap, "%s", out);
+}
+
+static int report_threads;
+
+void report_set_threads(int threads)
+{
+    report_threads = threads;
+}
+
 void report_number(char *buf, size_t cap, double x)
 {
     if (!isfinite(x)) {
@@ -18,13 +71,23 @@ void report_number(char *buf, size_t cap, double x)
         snprintf(buf, cap, "0");
         return;
     }
+    if (fabs(x) < 9007199254740992.0 && x == trunc(x)) {
+        whole_number(buf, cap, x);
+        return;
+    }
     /* The fewest significant digits that read back as x: reading back is
-     * monotone in the digits (17 always do), so search for the least. */
-    int lo = 1, hi = 17;
+     * monotone in the digits (17 always do). Most values here (means,
+     * interpolated quantiles) need 15 to 17, so those are tried first; the
+     * others are searched for below 15. */
+    if (!reads_back(buf, cap, 15, x)) {
+        if (!reads_back(buf, cap, 16, x))
+            snprintf(buf, cap, "%.17g", x);
+        return;
+    }
+    int lo = 1, hi = 15;
     while (lo < hi) {
         int mid = (lo + hi) / 2;
-        snprintf(buf, cap, "%.*g", mid, x);
-        if (strtod(buf, NULL) == x)
+        if (reads_back(buf, cap, mid, x))
             hi = mid;
         else
             lo = mid + 1;
@@ -135,6 +198,30 @@ static void exceed_members(FILE *f, const shellsim_result *r, const char *name)
         fputc('}', f);
 }
 
+/* "[x0, x1, ...]" (report_number each), malloc'd; NULL without memory. */
+static char *number_array(const double *x, size_t n)
+{
+    enum { MAXLEN = 32 }; /* > "-1.2345678901234567e-308" and ", " */
+    char *s = malloc(n * MAXLEN + 3), *p = s;
+    if (!s)
+        return NULL;
+    *p++ = '[';
+    for (size_t d = 0; d < n; d++) {
+        if (d) {
+            *p++ = ',';
+            *p++ = ' ';
+        }
+        char num[MAXLEN];
+        report_number(num, sizeof num, x[d]);
+        size_t len = strlen(num);
+        memcpy(p, num, len);
+        p += len;
+    }
+    *p++ = ']';
+    *p = '\0';
+    return s;
+}
+
 int report_metrics_series(FILE *f, const shellsim_result *r)
 {
     int H = shellsim_result_horizon_days(r);
@@ -153,32 +240,41 @@ int report_metrics_series(FILE *f, const shellsim_result *r)
         fputc('}', f);
     }
     fputs("}, \"series\": {", f);
-    size_t ns = shellsim_result_series_count(r);
-    double *band = malloc((size_t)(H > 0 ? H : 1) * sizeof *band);
-    if (!band)
-        return -1;
+    /* Every band of every series, then their text, the arrays shared out
+     * among the threads (the numbers are most of the output's time), then
+     * the text in order. */
+    const size_t ns = shellsim_result_series_count(r), nh = (size_t)(H > 0 ? H : 1);
+    const long narrays = (long)(ns * SHELLSIM_BAND_COUNT);
+    double *band = malloc((size_t)(narrays ? narrays : 1) * nh * sizeof *band);
+    char **text = calloc((size_t)(narrays ? narrays : 1), sizeof *text);
+    int failed = !band || !text;
+    for (long k = 0; k < narrays && !failed; k++)
+        failed = shellsim_result_series_band(r, shellsim_result_series_name(r, (size_t)k / SHELLSIM_BAND_COUNT),
+                                             (shellsim_band)(k % SHELLSIM_BAND_COUNT), band + (size_t)k * nh,
+                                             nh) != SHELLSIM_OK;
+    if (!failed) {
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic) num_threads(report_threads > 0 ? report_threads : omp_get_num_procs()) \
+    reduction(| : failed)
+#endif
+        for (long k = 0; k < narrays; k++)
+            failed |= !(text[k] = number_array(band + (size_t)k * nh, (size_t)H));
+    }
     static const char *const bands[SHELLSIM_BAND_COUNT] = {"mean", "p05", "p25", "p50", "p75", "p95"};
-    for (size_t i = 0; i < ns; i++) {
-        const char *name = shellsim_result_series_name(r, i);
+    for (size_t i = 0; i < ns && !failed; i++) {
         fputs(i ? ", " : "", f);
-        report_string(f, name);
+        report_string(f, shellsim_result_series_name(r, i));
         fputs(": {", f);
-        for (int b = 0; b < SHELLSIM_BAND_COUNT; b++) {
-            if (shellsim_result_series_band(r, name, (shellsim_band)b, band, (size_t)H) != SHELLSIM_OK) {
-                free(band);
-                return -1;
-            }
-            fprintf(f, "%s\"%s\": [", b ? ", " : "", bands[b]);
-            for (int d = 0; d < H; d++) {
-                if (d)
-                    fputs(", ", f);
-                report_num(f, band[d]);
-            }
-            fputs("]", f);
-        }
+        for (int b = 0; b < SHELLSIM_BAND_COUNT; b++)
+            fprintf(f, "%s\"%s\": %s", b ? ", " : "", bands[b], text[i * SHELLSIM_BAND_COUNT + (size_t)b]);
         fputs("}", f);
     }
+    for (long k = 0; text && k < narrays; k++)
+        free(text[k]);
+    free(text);
     free(band);
+    if (failed)
+        return -1;
     fputs("}", f);
     return ferror(f) ? -1 : 0;
 }

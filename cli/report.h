@@ -17,6 +17,10 @@ int report_json(FILE *f, const shellsim_scenario *s, const shellsim_result *r);
  * replications, seed and dates. Returns 0 or -1. */
 int report_table(FILE *f, const shellsim_scenario *s, const shellsim_result *r);
 
+/* Threads that report_metrics_series (and report_json) may use to write
+ * numbers: the run's --threads, 0 = all cores (the default). */
+void report_set_threads(int threads);
+
 /* The shortest decimal form of x that reads back as the same double
  * ("null" for NaN and infinities, which JSON cannot hold). */
 void report_number(char *buf, size_t cap, double x);

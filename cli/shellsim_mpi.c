@@ -94,6 +94,7 @@ static shellsim_status run_mpi(const shellsim_scenario *s, const shellsim_run_op
         shellsim_result_free(r);
         return st;
     }
+    shellsim_result_finish(r, local.threads);
     *out = r;
     return SHELLSIM_OK;
 }

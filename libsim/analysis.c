@@ -635,6 +635,7 @@ shellsim_run_options o;
         shellsim_result_free(r);
         return st;
     }
+    shellsim_result_finish(r, o.threads);
     *out = r;
     return SHELLSIM_OK;
 }

@@ -78,7 +78,31 @@ void shellsim_result_free(shellsim_result *r)
     summaries_free(r->days, r->nseries * (size_t)r->horizon_days);
     shellsim_free(r->runs);
     shellsim_free(r->exceed);
+    shellsim_free(r->bands);
     shellsim_free(r);
+}
+
+void shellsim_result_unfinish(shellsim_result *r)
+{
+    shellsim_free(r->bands);
+    r->bands = NULL;
+}
+
+void shellsim_result_finish(shellsim_result *r, int threads)
+{
+    shellsim_result_unfinish(r);
+    const long nd = (long)(r->nseries * (size_t)r->horizon_days);
+    double *b = shellsim_malloc((size_t)(nd ? nd : 1) * SHELLSIM_BAND_COUNT * sizeof *b);
+    if (!b)
+        return;
+#ifdef _OPENMP
+    int nt = threads > 0 ? threads : omp_get_num_procs();
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 64)
+#endif
+    for (long i = 0; i < nd; i++)
+        shellsim_summary_bands(&r->days[i], 1.0, b + (size_t)i * SHELLSIM_BAND_COUNT);
+    (void)threads;
+    r->bands = b;
 }
 
 static int add_metric(shellsim_result *r, const char *name, size_t column, double divisor)
@@ -239,14 +263,25 @@ oom:
 
 shellsim_status shellsim_result_merge(shellsim_result *dst, const shellsim_result *src)
 {
+    return shellsim_result_merge_threads(dst, src, 1);
+}
+
+shellsim_status shellsim_result_merge_threads(shellsim_result *dst, const shellsim_result *src, int threads)
+{
+    shellsim_result_unfinish(dst);
     for (size_t c = 0; c < dst->ncolumns; c++)
         if (shellsim_summary_merge(&dst->columns[c], &src->columns[c]) != 0)
             return SHELLSIM_ENOMEM;
-    size_t nd = dst->nseries * (size_t)dst->horizon_days;
-    for (size_t i = 0; i < nd; i++)
-        if (shellsim_summary_merge(&dst->days[i], &src->days[i]) != 0)
-            return SHELLSIM_ENOMEM;
-    return SHELLSIM_OK;
+    /* the day summaries are independent, and each merge is exact */
+    const long nd = (long)(dst->nseries * (size_t)dst->horizon_days);
+    int failed = 0;
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(threads > 0 ? threads : 1) schedule(dynamic, 64) reduction(| : failed)
+#endif
+    for (long i = 0; i < nd; i++)
+        failed |= shellsim_summary_merge(&dst->days[i], &src->days[i]) != 0;
+    (void)threads;
+    return failed ? SHELLSIM_ENOMEM : SHELLSIM_OK;
 }
 
 /* --------------------------------------------------------------------- run */
@@ -374,6 +409,7 @@ shellsim_status shellsim_run_range(const shellsim_scenario *s, const shellsim_ru
 {
     shared sh;
     memset(&sh, 0, sizeof sh);
+    shellsim_result_unfinish(r);
     sh.s = s;
     sh.o = o;
     sh.r = r;
@@ -429,7 +465,7 @@ shellsim_status shellsim_run_range(const shellsim_scenario *s, const shellsim_ru
 #endif
     }
     for (int t = 1; t < nthreads; t++) {
-        if (acc[t] && sh.fail.status == SHELLSIM_OK && shellsim_result_merge(r, acc[t]) != SHELLSIM_OK)
+        if (acc[t] && sh.fail.status == SHELLSIM_OK && shellsim_result_merge_threads(r, acc[t], nthreads) != SHELLSIM_OK)
             shellsim_failure_stop(&sh.fail, SHELLSIM_ENOMEM, NULL);
         shellsim_result_free(acc[t]);
     }
@@ -480,6 +516,7 @@ shellsim_status shellsim_run(const shellsim_scenario *s, const shellsim_run_opti
         shellsim_result_free(r);
         return st;
     }
+    shellsim_result_finish(r, o.threads);
     *out = r;
     return SHELLSIM_OK;
 }
@@ -567,9 +604,10 @@ shellsim_status shellsim_result_series_band(const shellsim_result *r, const char
     for (size_t i = 0; i < r->nseries; i++) {
         if (strcmp(r->series[i].name, name))
             continue;
-        const shellsim_summary *d = r->days + i * (size_t)r->horizon_days;
-        for (int day = 0; day < r->horizon_days; day++)
-            out[day] = shellsim_summary_band(&d[day], band, 1.0);
+        const size_t d0 = i * (size_t)r->horizon_days;
+        for (size_t day = 0; day < (size_t)r->horizon_days; day++)
+            out[day] = r->bands ? r->bands[(d0 + day) * SHELLSIM_BAND_COUNT + (size_t)band]
+                                : shellsim_summary_band(&r->days[d0 + day], band, 1.0);
         return SHELLSIM_OK;
     }
     return SHELLSIM_ENOTFOUND;

@@ -36,6 +36,11 @@ struct shellsim_result {
     size_t nseries;               /* selected series */
     series_desc *series;
     shellsim_summary *days;       /* nseries * H, series-major */
+    /* The bands of every series and day, [(series * H + day) * 6 + band],
+     * once shellsim_result_finish has computed them; NULL before, and
+     * again after anything adds to the summaries (the accessors then
+     * compute a band when asked). */
+    double *bands;
     double *runs;                 /* ncolumns * replications, or NULL */
     /* Exceedance thresholds counted block by block (analysis.h,
      * shellsim_run_extended); NULL and 0 for a plain run. */
@@ -60,7 +65,18 @@ shellsim_status shellsim_result_create(const shellsim_scenario *s, const shellsi
 shellsim_status shellsim_run_range(const shellsim_scenario *s, const shellsim_run_options *o, uint64_t first,
                                    uint64_t last, shellsim_result *r, shellsim_error *err);
 
-/* dst += src (both from the same scenario and options). */
+/* dst += src (both from the same scenario and options); the second on up
+ * to `threads` threads. */
 shellsim_status shellsim_result_merge(shellsim_result *dst, const shellsim_result *src);
+shellsim_status shellsim_result_merge_threads(shellsim_result *dst, const shellsim_result *src, int threads);
+
+/* Compute r->bands, all the quantile walks of the per-day summaries at
+ * once, on up to `threads` threads (0: all cores), for a result that is
+ * complete: after the last run_range or merge. Without memory it leaves
+ * r->bands NULL, which costs only speed. */
+void shellsim_result_finish(shellsim_result *r, int threads);
+
+/* Forget r->bands (the summaries are about to change). */
+void shellsim_result_unfinish(shellsim_result *r);
 
 #endif

@@ -148,6 +148,7 @@ static shellsim_status merge_summary(reader *rd, shellsim_summary *dst)
 shellsim_status shellsim_result_merge_packed(shellsim_result *dst, const unsigned char *buf, size_t len)
 {
     reader rd = {buf, buf + len, 0};
+    shellsim_result_unfinish(dst);
     if (get_u64(&rd) != MAGIC || get_u64(&rd) != dst->ncolumns || get_u64(&rd) != dst->nseries ||
         get_u64(&rd) != (uint64_t)dst->horizon_days)
         return SHELLSIM_EINVAL;

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "dayrec.h"
+#include "run.h"
 #include "shellsim.h"
 #include "simd.h"
 #include "summary.h"
@@ -310,5 +311,38 @@ Test(paths, portable_and_vector_code_give_the_same_results_bit_for_bit)
         free(u);
         shellsim_result_free(a);
         shellsim_result_free(b);
+    }
+}
+
+/* A finished result (shellsim_run) serves its series' bands from a table
+ * computed once, on the run's threads; they must be the bits of the bands
+ * computed from the summaries when asked (what a result gives before it is
+ * finished, and after anything has been merged into it). */
+Test(bands, the_table_of_a_finished_result_equals_the_bands_computed_when_asked)
+{
+    for (size_t k = 0; k < sizeof PATH_SCENARIOS / sizeof PATH_SCENARIOS[0]; k++) {
+        shellsim_result *r = run_paths(PATH_SCENARIOS[k], 0);
+        cr_assert_not_null(r->bands, "shellsim_run finishes its result");
+        size_t days = (size_t)shellsim_result_horizon_days(r), ns = shellsim_result_series_count(r);
+        double *table = malloc(ns * SHELLSIM_BAND_COUNT * days * sizeof *table), *asked = malloc(days * sizeof *asked);
+        cr_assert(table && asked);
+        for (size_t i = 0; i < ns; i++)
+            for (int b = 0; b < SHELLSIM_BAND_COUNT; b++)
+                cr_assert_eq(shellsim_result_series_band(r, shellsim_result_series_name(r, i), (shellsim_band)b,
+                                                         table + (i * SHELLSIM_BAND_COUNT + (size_t)b) * days, days),
+                             SHELLSIM_OK);
+        shellsim_result_unfinish(r);
+        cr_assert_null(r->bands);
+        for (size_t i = 0; i < ns; i++)
+            for (int b = 0; b < SHELLSIM_BAND_COUNT; b++) {
+                const char *name = shellsim_result_series_name(r, i);
+                cr_assert_eq(shellsim_result_series_band(r, name, (shellsim_band)b, asked, days), SHELLSIM_OK);
+                cr_assert(memcmp(asked, table + (i * SHELLSIM_BAND_COUNT + (size_t)b) * days, days * sizeof *asked) ==
+                              0,
+                          "scenario %zu series %s band %d: the table differs", k, name, b);
+            }
+        free(table);
+        free(asked);
+        shellsim_result_free(r);
     }
 }
