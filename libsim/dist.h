@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <gsl/gsl_rng.h>
 
+#include "pcg32.h"
+
 typedef enum shellsim_dist_kind {
     SHELLSIM_DIST_CONST,
     SHELLSIM_DIST_UNIFORM,
@@ -39,6 +41,9 @@ typedef struct shellsim_dist {
     /* triangular: (c - a) / (b - a), c - a, b - c and sqrt(b - a), the
      * sampler's constants (computed once, the same bits as per draw) */
     double t_fc, t_ca, t_bc, t_sba;
+    /* gamma: shape - 1/3 and (1/3) / sqrt(shape - 1/3) (gsl_ran_gamma's d
+     * and c, the same bits) */
+    double g_d, g_c;
 } shellsim_dist;
 
 /* Largest poisson mean accepted (GSL returns an unsigned int). */
@@ -51,6 +56,18 @@ int shellsim_dist_parse(const char *text, shellsim_dist *d, char *msg, size_t ms
 
 /* A draw (real number). */
 double shellsim_dist_sample(const shellsim_dist *d, gsl_rng *r);
+
+/* 1 when gamma draws (shape >= 1) from a shellsim_rng_pcg32 stream take
+ * their common path without calls into GSL (dist.c): it reproduces
+ * gsl_ran_gamma, which was checked at the first call. 0: GSL draws them. */
+int shellsim_dist_gamma_fast(void);
+
+/* Gamma keys of shape >= 1 when shellsim_dist_gamma_fast(): 1 when d is
+ * one; then shellsim_dist_gamma_batch(d, st, n, out) gives out[k] = the
+ * draw shellsim_dist_sample would take from the stream st[k] (advanced as
+ * it would be), eight streams at a time where simd.h allows. */
+int shellsim_dist_gamma_batchable(const shellsim_dist *d);
+void shellsim_dist_gamma_batch(const shellsim_dist *d, shellsim_pcg32 *st, size_t n, double *out);
 
 /* A draw rounded half away from zero and clamped to [0, SHELLSIM_MAX_SHELLS]
  * (the support checks make negative values impossible; the clamp is the

@@ -98,6 +98,7 @@ struct shellsim_engine_ws {
     uint32_t *dep;
     double *dep_u, *dep_x, *dep_transit, *dep_interval;
     long long *dep_containers;
+    shellsim_pcg32 *dep_stream; /* the listed slots' streams, for batched gamma draws */
 };
 
 static inline double *pipe_day(const shellsim_engine_ws *ws, int i, int k)
@@ -175,9 +176,10 @@ shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t 
     ws->dep_transit = shellsim_calloc(cap + 1, sizeof *ws->dep_transit);
     ws->dep_interval = shellsim_calloc(cap + 1, sizeof *ws->dep_interval);
     ws->dep_containers = shellsim_calloc(cap + 1, sizeof *ws->dep_containers);
+    ws->dep_stream = shellsim_calloc(cap + 1, sizeof *ws->dep_stream);
     if (!ws->pipes || !ws->sides || !ws->due || !ws->late || !ws->dead || !ws->iv || !ws->pd || !ws->sv ||
         !ws->small_production || !ws->dep || !ws->dep_u || !ws->dep_x || !ws->dep_transit || !ws->dep_interval ||
-        !ws->dep_containers) {
+        !ws->dep_containers || !ws->dep_stream) {
         shellsim_engine_ws_free(ws);
         return NULL;
     }
@@ -220,6 +222,7 @@ void shellsim_engine_ws_free(shellsim_engine_ws *ws)
     shellsim_free(ws->dep_transit);
     shellsim_free(ws->dep_interval);
     shellsim_free(ws->dep_containers);
+    shellsim_free(ws->dep_stream);
     shellsim_free(ws);
 }
 
@@ -572,10 +575,20 @@ SHELLSIM_TARGET_AVX512 static size_t due_avx512(size_t cnt, double next_day, con
 /* x[k] = a draw of key d from the stream of slot list[k], k < n: one by one
  * through GSL, or for kinds that take one uniform (dist.h), those uniforms
  * straight from each stream (the bits gsl_rng_uniform gives: pcg32.c) and
- * one transform of them all. */
-static void draw_key(const shellsim_dist *d, pipe_run *pp, const uint32_t *list, size_t n, double *u, double *x)
+ * one transform of them all, or for gamma the streams gathered for
+ * shellsim_dist_gamma_batch (st: room for n). */
+static void draw_key(const shellsim_dist *d, pipe_run *pp, const uint32_t *list, size_t n, double *u, double *x,
+                     shellsim_pcg32 *st)
 {
     int m = shellsim_dist_uniforms(d);
+    if (m < 0 && shellsim_dist_gamma_batchable(d)) {
+        for (size_t k = 0; k < n; k++)
+            st[k] = pp[list[k]].g;
+        shellsim_dist_gamma_batch(d, st, n, x);
+        for (size_t k = 0; k < n; k++)
+            pp[list[k]].g = st[k];
+        return;
+    }
     if (m < 0) {
         for (size_t k = 0; k < n; k++)
             x[k] = shellsim_dist_sample(d, &pp[list[k]].r);
@@ -625,10 +638,10 @@ static int departures(const shellsim_scenario *s, shellsim_engine_ws *ws, int i,
             }
             return 0;
         }
-        draw_key(&d->containers, pp, list, n, ws->dep_u, ws->dep_x);
+        draw_key(&d->containers, pp, list, n, ws->dep_u, ws->dep_x, ws->dep_stream);
         shellsim_dist_counts(ws->dep_x, n, c);
-        draw_key(&d->transit_days, pp, list, n, ws->dep_u, transit);
-        draw_key(&d->interval_days, pp, list, n, ws->dep_u, interval);
+        draw_key(&d->transit_days, pp, list, n, ws->dep_u, transit, ws->dep_stream);
+        draw_key(&d->interval_days, pp, list, n, ws->dep_u, interval, ws->dep_stream);
         size_t again = 0;
         for (size_t k = 0; k < n; k++) {
             const size_t j = list[k];

@@ -721,3 +721,45 @@ Test(batch, counts_round_half_away_from_zero_and_clamp_like_sample_count)
                          portable ? "portable" : "vector", x[k], got[k], want[k]);
     }
 }
+
+/* Gamma keys of shape >= 1 are drawn from PCG streams without calls into
+ * GSL on their common path, and eight streams at a time in the engine; the
+ * draws and the streams afterwards must be GSL's, bit for bit. */
+Test(batch, gamma_draws_equal_gsl_ran_gamma_bit_for_bit_one_by_one_and_in_batches)
+{
+    cr_assert_eq(shellsim_dist_gamma_fast(), 1, "the common path reproduces this GSL's gsl_ran_gamma");
+    static const char *const kinds[] = {"gamma(2, 3.5)", "gamma(1, 1)", "gamma(7.25, 0.5)", "gamma(1.0000001, 2)",
+                                        "gamma(150, 1e-3)", "gamma(3, 1e300)"};
+    enum { N = 20003 };
+    static double want[N], one[N], batch[N];
+    static shellsim_pcg32 st[N];
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        shellsim_dist d;
+        parse_ok(kinds[i], &d);
+        cr_assert(shellsim_dist_gamma_batchable(&d), "%s", kinds[i]);
+        gsl_rng *ref = rng(5), *r = rng(5);
+        for (int k = 0; k < N; k++) {
+            shellsim_pcg32 *g = shellsim_pcg32_from_gsl(ref);
+            st[k] = *g;               /* each batch stream starts where a draw does */
+            want[k] = gsl_ran_gamma(ref, d.arg[0], d.arg[1]);
+            one[k] = shellsim_dist_sample(&d, r);
+        }
+        cr_assert(memcmp(one, want, sizeof want) == 0, "%s: one by one differs from gsl_ran_gamma", kinds[i]);
+        for (int portable = 0; portable <= 1; portable++) {
+            static shellsim_pcg32 copy[N];
+            memcpy(copy, st, sizeof st);
+            shellsim_simd_force_portable(portable);
+            shellsim_dist_gamma_batch(&d, copy, N, batch);
+            shellsim_simd_force_portable(0);
+            for (int k = 0; k < N; k++) {
+                cr_assert(memcmp(&batch[k], &want[k], sizeof want[k]) == 0, "%s, %s path, draw %d: %a, GSL %a",
+                          kinds[i], portable ? "portable" : "vector", k, batch[k], want[k]);
+                /* stream k now stands where draw k + 1 began */
+                if (k + 1 < N)
+                    cr_assert(copy[k].state == st[k + 1].state, "%s: stream %d advanced wrongly", kinds[i], k);
+            }
+        }
+        gsl_rng_free(ref);
+        gsl_rng_free(r);
+    }
+}
