@@ -24,13 +24,14 @@ static inline uint32_t key_of(int64_t x)
     return (uint32_t)(bits >> KEY_SHIFT);
 }
 
-/* One day of one series over a block: the values' wrapping sum, minimum,
- * maximum, smallest positive value (INT64_MAX if none) and number of
- * zeros; each replication's key into prev, and the keys that changed (old
- * and new) into chg_old and chg_new (room for cnt + 8). */
+/* One day of one series over a block: the values' wrapping sum, minimum
+ * and maximum; each replication's key into prev, and the keys that changed
+ * (old and new) into chg_old and chg_new (room for cnt + 8). The zeros and
+ * the range of the keys that moved come from the changes (moved()), which
+ * are fewer than the values. */
 typedef struct scan_out {
-    uint64_t sum, zeros;
-    int64_t min, max, min_pos;
+    uint64_t sum;
+    int64_t min, max;
     size_t nc;
 } scan_out;
 
@@ -41,16 +42,14 @@ typedef void scan_fn(const int64_t *v, size_t cnt, uint32_t *prev, uint32_t *chg
 static void scan_from(const int64_t *v, size_t j, size_t cnt, uint32_t *prev, uint32_t *chg_old, uint32_t *chg_new,
                       scan_out *out)
 {
-    uint64_t s = out->sum, zeros = out->zeros;
-    int64_t lo = out->min, hi = out->max, lo_pos = out->min_pos;
+    uint64_t s = out->sum;
+    int64_t lo = out->min, hi = out->max;
     size_t nc = out->nc;
     for (; j < cnt; j++) {
         int64_t x = v[j];
         s += (uint64_t)x;
         lo = x < lo ? x : lo;
         hi = x > hi ? x : hi;
-        lo_pos = x > 0 && x < lo_pos ? x : lo_pos;
-        zeros += x == 0;
         uint32_t k = key_of(x), o = prev[j];
         chg_old[nc] = o; /* kept only when the key changed */
         chg_new[nc] = k;
@@ -58,19 +57,48 @@ static void scan_from(const int64_t *v, size_t j, size_t cnt, uint32_t *prev, ui
         prev[j] = k;
     }
     out->sum = s;
-    out->zeros = zeros;
     out->min = lo;
     out->max = hi;
-    out->min_pos = lo_pos;
     out->nc = nc;
 }
 
 static void scan_generic(const int64_t *v, size_t cnt, uint32_t *prev, uint32_t *chg_old, uint32_t *chg_new,
                          scan_out *out)
 {
-    *out = (scan_out){0, 0, INT64_MAX, INT64_MIN, INT64_MAX, 0};
+    *out = (scan_out){0, INT64_MAX, INT64_MIN, 0};
     scan_from(v, 0, cnt, prev, chg_old, chg_new, out);
 }
+
+/* Of n changes (old[i] -> new[i]): the range [*klo, *khi] of the positive
+ * keys among them (empty: *klo > *khi) and the change of the number of
+ * zeros. k - 1 wraps key 0 and NONE (yesterday's key on a block's first
+ * day) above every positive key; k + 1 wraps NONE to 0 and takes 0 to 1,
+ * below every positive key plus one. A loop that vectorises. */
+static inline int64_t moved_body(const uint32_t *restrict old, const uint32_t *restrict new, size_t n, uint32_t *klo,
+                                 uint32_t *khi)
+{
+    uint32_t lo = UINT32_MAX, hi = 0;
+    int32_t zero = 0; /* |zero| <= n <= 32767 */
+    for (size_t i = 0; i < n; i++) {
+        uint32_t a = old[i], b = new[i];
+        uint32_t la = a - 1, lb = b - 1, ua = a + 1, ub = b + 1;
+        lo = la < lo ? la : lo;
+        lo = lb < lo ? lb : lo;
+        hi = ua > hi ? ua : hi;
+        hi = ub > hi ? ub : hi;
+        zero += (int32_t)(b == 0) - (int32_t)(a == 0);
+    }
+    *klo = lo >= UINT32_MAX - 1 ? UINT32_MAX : lo + 1;
+    *khi = hi <= 1 ? 0 : hi - 1;
+    return zero;
+}
+
+static int64_t moved_generic(const uint32_t *old, const uint32_t *new, size_t n, uint32_t *klo, uint32_t *khi)
+{
+    return moved_body(old, new, n, klo, khi);
+}
+
+typedef int64_t moved_fn(const uint32_t *old, const uint32_t *new, size_t n, uint32_t *klo, uint32_t *khi);
 
 #ifdef SHELLSIM_HAVE_AVX512
 #include <immintrin.h>
@@ -82,17 +110,12 @@ SHELLSIM_TARGET_AVX512 static void
 scan_avx512(const int64_t *v, size_t cnt, uint32_t *prev, uint32_t *chg_old, uint32_t *chg_new, scan_out *out)
 {
     __m512i vs = _mm512_setzero_si512(), vlo = _mm512_set1_epi64(INT64_MAX), vhi = _mm512_set1_epi64(INT64_MIN);
-    __m512i vpos = vlo, vzero = _mm512_setzero_si512();
-    const __m512i minus1 = _mm512_set1_epi64(-1);
     size_t nc = 0, j = 0;
     for (; j + 8 <= cnt; j += 8) {
         __m512i x = _mm512_loadu_si512((const void *)(v + j));
         vs = _mm512_add_epi64(vs, x);
         vlo = _mm512_min_epi64(vlo, x);
         vhi = _mm512_max_epi64(vhi, x);
-        __mmask8 pos = _mm512_test_epi64_mask(x, x);
-        vpos = _mm512_mask_min_epi64(vpos, pos, vpos, x);
-        vzero = _mm512_mask_sub_epi64(vzero, (__mmask8)~pos, vzero, minus1);
         __m512i bits = _mm512_castpd_si512(_mm512_cvtepi64_pd(x));
         __m256i k = _mm512_cvtepi64_epi32(_mm512_srli_epi64(bits, KEY_SHIFT));
         __m256i o = _mm256_loadu_si256((const __m256i *)(prev + j));
@@ -105,14 +128,27 @@ scan_avx512(const int64_t *v, size_t cnt, uint32_t *prev, uint32_t *chg_old, uin
     uint64_t lane[8];
     _mm512_storeu_si512((void *)lane, vs); /* wrapping: summed unsigned */
     out->sum = lane[0] + lane[1] + lane[2] + lane[3] + lane[4] + lane[5] + lane[6] + lane[7];
-    out->zeros = (uint64_t)_mm512_reduce_add_epi64(vzero); /* <= cnt: no overflow */
     out->min = _mm512_reduce_min_epi64(vlo);
     out->max = _mm512_reduce_max_epi64(vhi);
-    out->min_pos = _mm512_reduce_min_epi64(vpos);
     out->nc = nc;
     scan_from(v, j, cnt, prev, chg_old, chg_new, out);
 }
+
+SHELLSIM_TARGET_AVX512 static int64_t moved_avx512(const uint32_t *old, const uint32_t *new, size_t n, uint32_t *klo,
+                                                   uint32_t *khi)
+{
+    return moved_body(old, new, n, klo, khi);
+}
 #endif
+
+static moved_fn *pick_moved(void)
+{
+#ifdef SHELLSIM_HAVE_AVX512
+    if (shellsim_simd_avx512())
+        return moved_avx512;
+#endif
+    return moved_generic;
+}
 
 static scan_fn *pick_scan(void)
 {
@@ -145,8 +181,7 @@ typedef struct dseries {
     int64_t *min, *max; /* H */
     uint32_t *prev;     /* cap: each replication's key yesterday */
     int last_day;       /* the block's last day recorded (< 0: none yet) */
-    uint64_t last_zeros;        /* its zeros */
-    uint32_t last_klo, last_khi; /* its range of positive keys */
+    uint32_t last_klo, last_khi; /* its range of positive keys that moved */
 } dseries;
 
 struct shellsim_dayrec {
@@ -158,6 +193,7 @@ struct shellsim_dayrec {
     uint32_t *chg_old, *chg_new; /* cap + 8: one day's changes */
     dcount *local;      /* LOCAL_KEYS + 1, zero between uses */
     scan_fn *scan;
+    moved_fn *moved;
 };
 
 void shellsim_dayrec_free(shellsim_dayrec *r)
@@ -215,6 +251,7 @@ shellsim_dayrec *shellsim_dayrec_alloc(shellsim_summary *const *out, const size_
     r->chg_new = shellsim_calloc(cap + 8, sizeof *r->chg_new);
     r->local = shellsim_calloc(LOCAL_KEYS + 1, sizeof *r->local);
     r->scan = pick_scan();
+    r->moved = pick_moved();
     if (!r->s || !r->n || !r->chg_old || !r->chg_new || !r->local)
         goto oom;
     for (size_t i = 0; i < nseries; i++) {
@@ -295,22 +332,12 @@ static int record(shellsim_dayrec *r, dseries *s, int day, const int64_t *v)
         s->min[day] = o.min;
     if (o.max > s->max[day])
         s->max[day] = o.max;
-    /* The changes' keys other than 0 and NONE lie between the smallest and
-     * the largest positive key of today and of yesterday; the change of
-     * the zero count is today's zeros less yesterday's. */
     dhist *h = &s->day[day];
-    const int first = s->last_day < 0 || s->last_day != day - 1;
-    /* (min_pos is meaningful when some value is positive: max > 0) */
-    uint32_t klo = o.max > 0 ? key_of(o.min_pos) : UINT32_MAX, khi = o.max > 0 ? key_of(o.max) : 0;
-    h->zero += (int64_t)o.zeros - (first ? 0 : (int64_t)s->last_zeros);
-    if (!first) {
-        klo = s->last_klo < klo ? s->last_klo : klo;
-        khi = s->last_khi > khi ? s->last_khi : khi;
-    }
+    uint32_t klo, khi;
+    h->zero += o.nc ? r->moved(chg_old, chg_new, o.nc, &klo, &khi) : 0;
     s->last_day = day;
-    s->last_zeros = o.zeros;
-    s->last_klo = o.max > 0 ? key_of(o.min_pos) : UINT32_MAX;
-    s->last_khi = o.max > 0 ? key_of(o.max) : 0;
+    s->last_klo = o.nc ? klo : UINT32_MAX;
+    s->last_khi = o.nc ? khi : 0;
     if (o.nc == 0 || klo > khi) /* no change, or only to and from 0 */
         return 0;
     const uint32_t span = khi - klo + 1;
