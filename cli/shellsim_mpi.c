@@ -94,7 +94,11 @@ static shellsim_status run_mpi(const shellsim_scenario *s, const shellsim_run_op
         shellsim_result_free(r);
         return st;
     }
-    shellsim_result_finish(r, local.threads);
+    if (shellsim_result_finish(r, local.threads) != 0) {
+        set_error(err, SHELLSIM_ENOMEM, shellsim_errstr(SHELLSIM_ENOMEM));
+        shellsim_result_free(r);
+        return SHELLSIM_ENOMEM;
+    }
     *out = r;
     return SHELLSIM_OK;
 }

@@ -635,7 +635,11 @@ shellsim_run_options o;
         shellsim_result_free(r);
         return st;
     }
-    shellsim_result_finish(r, o.threads);
+    if (shellsim_result_finish(r, o.threads) != 0) {
+        shellsim_result_free(r);
+        set_error(err, SHELLSIM_ENOMEM, NULL);
+        return SHELLSIM_ENOMEM;
+    }
     *out = r;
     return SHELLSIM_OK;
 }

@@ -88,13 +88,28 @@ void shellsim_result_unfinish(shellsim_result *r)
     r->bands = NULL;
 }
 
-void shellsim_result_finish(shellsim_result *r, int threads)
+int shellsim_result_finish(shellsim_result *r, int threads)
 {
     shellsim_result_unfinish(r);
+    /* the series not recorded because another holds their values: a copy
+     * of that one (merged into empty summaries, which is a copy, bit for
+     * bit; emptied first, so that finishing twice copies once) */
+    const size_t H = (size_t)r->horizon_days;
+    for (size_t a = 0; a < r->nseries; a++) {
+        if (r->series[a].alias < 0)
+            continue;
+        for (size_t d = 0; d < H; d++) {
+            shellsim_summary *dst = &r->days[a * H + d];
+            shellsim_summary_free(dst);
+            shellsim_summary_init(dst, 1, 0);
+            if (shellsim_summary_merge(dst, &r->days[(size_t)r->series[a].alias * H + d]) != 0)
+                return -1;
+        }
+    }
     const long nd = (long)(r->nseries * (size_t)r->horizon_days);
     double *b = shellsim_malloc((size_t)(nd ? nd : 1) * SHELLSIM_BAND_COUNT * sizeof *b);
     if (!b)
-        return;
+        return 0; /* (the accessors compute the bands when asked) */
 #ifdef _OPENMP
     int nt = threads > 0 ? threads : omp_get_num_procs();
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 64)
@@ -103,6 +118,7 @@ void shellsim_result_finish(shellsim_result *r, int threads)
         shellsim_summary_bands(&r->days[i], 1.0, b + (size_t)i * SHELLSIM_BAND_COUNT);
     (void)threads;
     r->bands = b;
+    return 0;
 }
 
 static int add_metric(shellsim_result *r, const char *name, size_t column, double divisor)
@@ -239,10 +255,24 @@ shellsim_status shellsim_result_create(const shellsim_scenario *s, const shellsi
                 goto oom;
             d->index = i;
             d->real = real;
+            d->alias = -1;
             for (int day = 0; day < s->horizon_days; day++)
                 shellsim_summary_init(&r->days[r->nseries * (size_t)s->horizon_days + (size_t)day], !real, 0);
             r->nseries++;
         }
+    }
+    /* A pipeline whose detect_prob is the constant 1 sees every shipment:
+     * its seen_shipments_cum is its shipments_cum, day by day. */
+    for (size_t a = 0; a < r->nseries; a++) {
+        size_t pipe0 = (size_t)s->nsides * SIDE_NSERIES, e = r->series[a].index;
+        if (r->series[a].real || e < pipe0 || (e - pipe0) % PIPE_NSERIES != PIPE_S_SEEN)
+            continue;
+        const shellsim_dist *dp = &s->pipes[(e - pipe0) / PIPE_NSERIES].detect_prob;
+        if (dp->kind != SHELLSIM_DIST_CONST || !(dp->arg[0] >= 1))
+            continue;
+        for (size_t b = 0; b < r->nseries; b++)
+            if (r->series[b].index == e - PIPE_S_SEEN + PIPE_S_SHIPMENTS)
+                r->series[a].alias = (long)b;
     }
     if (o->keep_runs) {
         if (r->ncolumns && o->replications > SIZE_MAX / sizeof(double) / r->ncolumns)
@@ -326,7 +356,7 @@ static shellsim_dayrec *recorder_for(shellsim_result *acc, size_t cap)
     shellsim_dayrec *rec = NULL;
     if (index && out) {
         for (size_t i = 0; i < acc->nseries; i++)
-            if (!acc->series[i].real) {
+            if (!acc->series[i].real && acc->series[i].alias < 0) {
                 index[n] = acc->series[i].index;
                 out[n++] = &acc->days[i * H];
             }
@@ -516,7 +546,11 @@ shellsim_status shellsim_run(const shellsim_scenario *s, const shellsim_run_opti
         shellsim_result_free(r);
         return st;
     }
-    shellsim_result_finish(r, o.threads);
+    if (shellsim_result_finish(r, o.threads) != 0) {
+        shellsim_result_free(r);
+        set_error(err, SHELLSIM_ENOMEM, NULL);
+        return SHELLSIM_ENOMEM;
+    }
     *out = r;
     return SHELLSIM_OK;
 }

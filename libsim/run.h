@@ -24,6 +24,10 @@ typedef struct series_desc {
     char *name;
     size_t index;    /* engine series index */
     int real;
+    /* -1, or the series of this result that holds the same values by
+     * construction (seen_shipments_cum is shipments_cum when detect_prob
+     * is 1): not recorded, but copied from it by shellsim_result_finish */
+    long alias;
 } series_desc;
 
 struct shellsim_result {
@@ -70,11 +74,12 @@ shellsim_status shellsim_run_range(const shellsim_scenario *s, const shellsim_ru
 shellsim_status shellsim_result_merge(shellsim_result *dst, const shellsim_result *src);
 shellsim_status shellsim_result_merge_threads(shellsim_result *dst, const shellsim_result *src, int threads);
 
-/* Compute r->bands, all the quantile walks of the per-day summaries at
- * once, on up to `threads` threads (0: all cores), for a result that is
- * complete: after the last run_range or merge. Without memory it leaves
- * r->bands NULL, which costs only speed. */
-void shellsim_result_finish(shellsim_result *r, int threads);
+/* Complete a result after its last run_range or merge: copy the series
+ * that alias another (series_desc), then compute r->bands, all the
+ * quantile walks of the per-day summaries at once, on up to `threads`
+ * threads (0: all cores). 0, or -1 when out of memory for the copies (for
+ * the table alone it leaves r->bands NULL, which costs only speed). */
+int shellsim_result_finish(shellsim_result *r, int threads);
 
 /* Forget r->bands (the summaries are about to change). */
 void shellsim_result_unfinish(shellsim_result *r);

@@ -346,3 +346,41 @@ Test(bands, the_table_of_a_finished_result_equals_the_bands_computed_when_asked)
         shellsim_result_free(r);
     }
 }
+
+/* seen_shipments_cum of a pipeline whose detect_prob is 1 is its
+ * shipments_cum, day by day: it is not recorded but copied when the result
+ * is finished. The copy must be the recorded series' bits, once however
+ * often the result is finished; with detect_prob below 1 the series is
+ * recorded itself. */
+static size_t series_at(const shellsim_result *r, const char *name)
+{
+    for (size_t i = 0; i < r->nseries; i++)
+        if (!strcmp(r->series[i].name, name))
+            return i;
+    cr_assert_fail("no series %s", name);
+    return 0;
+}
+
+Test(alias, seen_shipments_without_detect_prob_is_a_copy_of_shipments_made_once)
+{
+    shellsim_result *r = run_paths(PATH_SCENARIOS[0], 0);
+    size_t seen = series_at(r, "us.seen_shipments_cum"), ships = series_at(r, "us.shipments_cum");
+    cr_assert_eq(r->series[seen].alias, (long)ships, "us has no detect_prob: seen is shipments");
+    cr_assert_eq(r->series[series_at(r, "nk.seen_shipments_cum")].alias, -1, "nk sees 70%%: recorded");
+    size_t days = (size_t)r->horizon_days;
+    for (int round = 0; round < 2; round++) { /* finished by shellsim_run, then once more */
+        if (round)
+            cr_assert_eq(shellsim_result_finish(r, 2), 0);
+        for (size_t d = 0; d < days; d++) {
+            const shellsim_summary *a = &r->days[seen * days + d], *b = &r->days[ships * days + d];
+            cr_assert_eq(a->n, 3000, "day %zu: n %llu", d, (unsigned long long)a->n);
+            cr_assert_eq(a->n, b->n);
+            double x[6], y[6];
+            shellsim_summary_bands(a, 1.0, x);
+            shellsim_summary_bands(b, 1.0, y);
+            cr_assert(memcmp(x, y, sizeof x) == 0, "day %zu: bands differ", d);
+            cr_assert(a->min == b->min && a->max == b->max);
+        }
+    }
+    shellsim_result_free(r);
+}
