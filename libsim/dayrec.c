@@ -12,6 +12,12 @@
 #define NONE UINT32_MAX /* no bin yet (the first day of a block) */
 #define LOCAL_KEYS 4096 /* keys of the in-cache histogram of one day's changes */
 
+/* Counts of changes are 16-bit (half the memory to bring into cache each
+ * block); a replication adds at most +1 and -1 to one, so the recorder
+ * flushes before DCOUNT_MAX replications. */
+typedef int16_t dcount;
+#define DCOUNT_MAX INT16_MAX
+
 /* Key of a value, as sketch.c computes it for SHELLSIM_SKETCH_BITS_SERIES:
  * the exponent and top mantissa bits of (double)x; 0 only for x = 0. */
 #define KEY_SHIFT (52 - SHELLSIM_SKETCH_BITS_SERIES)
@@ -141,6 +147,38 @@ SHELLSIM_TARGET_AVX512 static int64_t moved_avx512(const uint32_t *old, const ui
 }
 #endif
 
+/* d[k] += c[k], c[k] = 0 for k < n (the day's counts from the local ones). */
+static inline void add_local_body(dcount *restrict d, dcount *restrict c, uint32_t n)
+{
+    for (uint32_t k = 0; k < n; k++) {
+        d[k] += c[k];
+        c[k] = 0;
+    }
+}
+
+static void add_local_generic(dcount *restrict d, dcount *restrict c, uint32_t n)
+{
+    add_local_body(d, c, n);
+}
+
+typedef void add_local_fn(dcount *restrict d, dcount *restrict c, uint32_t n);
+
+#ifdef SHELLSIM_HAVE_AVX512
+SHELLSIM_TARGET_AVX512 static void add_local_avx512(dcount *restrict d, dcount *restrict c, uint32_t n)
+{
+    add_local_body(d, c, n);
+}
+#endif
+
+static add_local_fn *pick_add_local(void)
+{
+#ifdef SHELLSIM_HAVE_AVX512
+    if (shellsim_simd_avx512())
+        return add_local_avx512;
+#endif
+    return add_local_generic;
+}
+
 static moved_fn *pick_moved(void)
 {
 #ifdef SHELLSIM_HAVE_AVX512
@@ -158,12 +196,6 @@ static scan_fn *pick_scan(void)
 #endif
     return scan_generic;
 }
-
-/* Counts of changes are 16-bit (half the memory to bring into cache each
- * block); a replication adds at most +1 and -1 to one, so the recorder
- * flushes before DCOUNT_MAX replications. */
-typedef int16_t dcount;
-#define DCOUNT_MAX INT16_MAX
 
 /* Changes of one day: count[k - lo] for bin keys lo .. lo + n - 1, and the
  * value 0 apart (its key, 0, is far below the others). */
@@ -194,6 +226,7 @@ struct shellsim_dayrec {
     dcount *local;      /* LOCAL_KEYS + 1, zero between uses */
     scan_fn *scan;
     moved_fn *moved;
+    add_local_fn *add_local;
 };
 
 void shellsim_dayrec_free(shellsim_dayrec *r)
@@ -252,6 +285,7 @@ shellsim_dayrec *shellsim_dayrec_alloc(shellsim_summary *const *out, const size_
     r->local = shellsim_calloc(LOCAL_KEYS + 1, sizeof *r->local);
     r->scan = pick_scan();
     r->moved = pick_moved();
+    r->add_local = pick_add_local();
     if (!r->s || !r->n || !r->chg_old || !r->chg_new || !r->local)
         goto oom;
     for (size_t i = 0; i < nseries; i++) {
@@ -356,13 +390,8 @@ static int record(shellsim_dayrec *r, dseries *s, int day, const int64_t *v)
         c[b < span ? b : spare]++;
     }
     c[spare] = 0;
-    if (c == r->local) {
-        dcount *d = h->count + (klo - h->lo);
-        for (uint32_t k = 0; k < span; k++) {
-            d[k] += c[k];
-            c[k] = 0;
-        }
-    }
+    if (c == r->local)
+        r->add_local(h->count + (klo - h->lo), c, span);
     return 0;
 }
 
@@ -416,7 +445,14 @@ int shellsim_dayrec_flush(shellsim_dayrec *r)
             if (r->n[d] == 0)
                 continue;
             shellsim_summary *o = &s->out[d];
-            if (shellsim_sketch_add_counts(&o->q, lo, run, n) != 0) {
+            /* the day's positive values' keys lie between those of its
+             * smallest positive value (at least its minimum, or 1) and of
+             * its maximum: the counts outside are 0 */
+            uint32_t dlo = key_of(s->min[d] > 1 ? s->min[d] : 1), dhi = s->max[d] > 0 ? key_of(s->max[d]) : 0;
+            dlo = dlo > lo ? dlo : lo;
+            dhi = dhi < hi ? dhi : hi;
+            if (n && dlo <= dhi &&
+                shellsim_sketch_add_counts(&o->q, dlo, run + (dlo - lo), dhi - dlo + 1) != 0) {
                 shellsim_free(run);
                 return -1;
             }
