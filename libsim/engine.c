@@ -607,10 +607,10 @@ typedef struct failure {
 } failure;
 
 /* Step 2 for pipeline i on day `day`, for the slots in list[0 .. n-1] (those
- * with a departure due; list is overwritten). Each round makes one
+ * with a departure due; list is overwritten). Each pass makes one
  * departure of every listed slot, then keeps the slots with another due
  * today. A slot's draws keep their order (containers, transit_days,
- * interval_days), each key drawn for the whole round at once (draw_key).
+ * interval_days), each key drawn for the whole pass at once (draw_key).
  * A slot with more than SHELLSIM_MAX_DEPARTURES_PER_DAY departures in the
  * day is marked dead instead (*fail: the lowest). Returns 0, or -2 when out
  * of memory. */
