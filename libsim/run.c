@@ -479,21 +479,21 @@ shellsim_status shellsim_run_range(const shellsim_scenario *s, const shellsim_ru
     acc[0] = r;
     shellsim_run_options local = *o;
     local.keep_runs = 0;
-    for (int t = 1; t < nthreads; t++)
-        if (shellsim_result_create(s, &local, &acc[t], NULL) != SHELLSIM_OK)
-            shellsim_failure_stop(&sh.fail, SHELLSIM_ENOMEM, NULL);
-
-    if (!shellsim_failure_stopped(&sh.fail)) {
 #ifdef _OPENMP
 #pragma omp parallel num_threads(nthreads)
-        {
-            int tid = omp_get_thread_num();
+    {
+        /* each thread makes its own result (its summaries are written
+         * first by the thread that fills them, and not one after another) */
+        int tid = omp_get_thread_num();
+        if (tid > 0 && shellsim_result_create(s, &local, &acc[tid], NULL) != SHELLSIM_OK)
+            shellsim_failure_stop(&sh.fail, SHELLSIM_ENOMEM, NULL);
+        else
             thread_work(&sh, acc[tid], tid == 0);
-        }
-#else
-        thread_work(&sh, r, 1);
-#endif
     }
+#else
+    (void)local;
+    thread_work(&sh, r, 1);
+#endif
     for (int t = 1; t < nthreads; t++) {
         if (acc[t] && sh.fail.status == SHELLSIM_OK && shellsim_result_merge_threads(r, acc[t], nthreads) != SHELLSIM_OK)
             shellsim_failure_stop(&sh.fail, SHELLSIM_ENOMEM, NULL);
