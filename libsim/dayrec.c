@@ -382,8 +382,9 @@ static int record(shellsim_dayrec *r, dseries *s, int day, const int64_t *v)
      * then add that to the day's in one sequential pass. Keys 0 and NONE
      * (outside [klo, khi]) go to a spare slot: the local one, or the one
      * past the day's own end. */
-    dcount *c = span <= LOCAL_KEYS ? r->local : h->count + (klo - h->lo);
-    const uint32_t spare = span <= LOCAL_KEYS ? LOCAL_KEYS : h->n - (klo - h->lo);
+    const int local = span <= LOCAL_KEYS && span <= 4 * o.nc; /* (few changes over many keys: in place) */
+    dcount *c = local ? r->local : h->count + (klo - h->lo);
+    const uint32_t spare = local ? LOCAL_KEYS : h->n - (klo - h->lo);
     for (size_t i = 0; i < o.nc; i++) {
         uint32_t a = chg_old[i] - klo, b = chg_new[i] - klo;
         c[a < span ? a : spare]--;
