@@ -50,7 +50,11 @@ static void pack_summary(writer *w, const shellsim_summary *s)
     put_u64(w, s->undefined);
     put(w, &s->min, 8);
     put(w, &s->max, 8);
-    shellsim_xsum a = s->s1, b = s->s2;
+    shellsim_xsum a = s->s1, b;
+    if (s->s2)
+        b = *s->s2;
+    else
+        shellsim_xsum_init(&b);
     shellsim_xsum_normalise(&a);
     shellsim_xsum_normalise(&b);
     put(w, a.limb, sizeof a.limb);
@@ -116,7 +120,10 @@ static shellsim_status merge_summary(reader *rd, shellsim_summary *dst)
     get(rd, &s.min, 8);
     get(rd, &s.max, 8);
     get(rd, s.s1.limb, sizeof s.s1.limb);
-    get(rd, s.s2.limb, sizeof s.s2.limb);
+    shellsim_xsum s2;
+    get(rd, s2.limb, sizeof s2.limb);
+    s2.pending = 0;
+    s.s2 = dst->with_squares ? &s2 : NULL; /* (lent to the merge below, not the temporary's to free) */
     s.q.zero = get_u64(rd);
     shellsim_bins *bins[2] = {&s.q.pos, &s.q.neg};
     shellsim_status st = SHELLSIM_OK;
@@ -141,6 +148,7 @@ static shellsim_status merge_summary(reader *rd, shellsim_summary *dst)
         st = SHELLSIM_EINVAL;
     if (st == SHELLSIM_OK && shellsim_summary_merge(dst, &s) != 0)
         st = SHELLSIM_ENOMEM;
+    s.s2 = NULL;
     shellsim_summary_free(&s);
     return st;
 }

@@ -6,6 +6,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "alloc.h"
+
 #include <gsl/gsl_cdf.h>
 
 static const double QS[5] = {0.05, 0.25, 0.50, 0.75, 0.95};
@@ -17,14 +19,28 @@ void shellsim_summary_init(shellsim_summary *s, int integer, int with_squares)
     s->max = -INFINITY;
     s->with_squares = with_squares;
     shellsim_xsum_init(&s->s1);
-    shellsim_xsum_init(&s->s2);
+    s->s2 = NULL;
     shellsim_sketch_init(&s->q, integer, with_squares ? SHELLSIM_SKETCH_BITS_METRIC : SHELLSIM_SKETCH_BITS_SERIES);
 }
 
 void shellsim_summary_free(shellsim_summary *s)
 {
-    if (s)
-        shellsim_sketch_free(&s->q);
+    if (!s)
+        return;
+    shellsim_sketch_free(&s->q);
+    shellsim_free(s->s2);
+    s->s2 = NULL;
+}
+
+/* s->s2, allocated (zero) when it is not yet: 0, or -1 out of memory. */
+static int squares(shellsim_summary *s)
+{
+    if (s->s2)
+        return 0;
+    if (!(s->s2 = shellsim_malloc(sizeof *s->s2)))
+        return -1;
+    shellsim_xsum_init(s->s2);
+    return 0;
 }
 
 /* Whole numbers in [0, 2^53) without squares (the per-day series): sums in
@@ -58,11 +74,13 @@ static int add_series_fast(shellsim_summary *s, const double *v, size_t n)
  * an FMA two-product): real values, and whole numbers of 2^53 and above. */
 static int add_exact(shellsim_summary *s, double x)
 {
+    if (s->with_squares && squares(s) != 0)
+        return -1;
     shellsim_xsum_add(&s->s1, x);
     if (s->with_squares) {
         double p = x * x;
-        shellsim_xsum_add(&s->s2, p);
-        shellsim_xsum_add(&s->s2, fma(x, x, -p));
+        shellsim_xsum_add(s->s2, p);
+        shellsim_xsum_add(s->s2, fma(x, x, -p));
     }
     if (x < s->min)
         s->min = x;
@@ -81,6 +99,8 @@ int shellsim_summary_add(shellsim_summary *s, const double *v, size_t n)
         if (rc <= 0)
             return rc;
     }
+    if (s->with_squares && squares(s) != 0)
+        return -1;
     /* Whole numbers below 2^53 go through exact 128-bit partial sums,
      * flushed into the accumulators every 256 values. */
     __int128 sum = 0;
@@ -102,7 +122,7 @@ int shellsim_summary_add(shellsim_summary *s, const double *v, size_t n)
         if (s->with_squares) {
             sq += (unsigned __int128)a * a; /* < 2^106 each */
             if (sq >> 120) {
-                shellsim_xsum_add_i128(&s->s2, (__int128)sq);
+                shellsim_xsum_add_i128(s->s2, (__int128)sq);
                 sq = 0;
             }
         }
@@ -120,12 +140,14 @@ int shellsim_summary_add(shellsim_summary *s, const double *v, size_t n)
     }
     shellsim_xsum_add_i128(&s->s1, sum);
     if (sq)
-        shellsim_xsum_add_i128(&s->s2, (__int128)sq);
+        shellsim_xsum_add_i128(s->s2, (__int128)sq);
     return 0;
 }
 
 int shellsim_summary_merge(shellsim_summary *dst, const shellsim_summary *src)
 {
+    if (src->s2 && squares(dst) != 0)
+        return -1; /* (dst unaltered: a zero s2 adds nothing) */
     if (shellsim_sketch_merge(&dst->q, &src->q) != 0)
         return -1;
     dst->n += src->n;
@@ -135,7 +157,8 @@ int shellsim_summary_merge(shellsim_summary *dst, const shellsim_summary *src)
     if (src->max > dst->max)
         dst->max = src->max;
     shellsim_xsum_merge(&dst->s1, &src->s1);
-    shellsim_xsum_merge(&dst->s2, &src->s2);
+    if (src->s2)
+        shellsim_xsum_merge(dst->s2, src->s2);
     return 0;
 }
 
@@ -161,7 +184,11 @@ void shellsim_summary_stats(const shellsim_summary *s, double divisor, shellsim_
         if (s->min != s->max) {
             double m = (double)(shellsim_xsum_value(&s->s1) / (long double)s->n);
             double m2 = m * m, m2e = fma(m, m, -m2);
-            shellsim_xsum d = s->s2;
+            shellsim_xsum d;
+            if (s->s2)
+                d = *s->s2;
+            else
+                shellsim_xsum_init(&d);
             shellsim_xsum_add_scaled(&d, &s->s1, -2.0 * m);
             shellsim_xsum_add_product(&d, m2, s->n);
             shellsim_xsum_add_product(&d, m2e, s->n);

@@ -21,7 +21,10 @@ typedef struct shellsim_summary {
     uint64_t undefined;  /* NaN values seen (left out) */
     double min, max;
     int with_squares;    /* keep s2 (for sd) */
-    shellsim_xsum s1, s2;
+    shellsim_xsum s1;
+    /* the sum of squares: allocated at the first square (NULL: 0), so that
+     * the many series summaries, which keep none, are half the size */
+    shellsim_xsum *s2;
     shellsim_sketch q;
 } shellsim_summary;
 
