@@ -261,14 +261,7 @@ static int infer_table(FILE *f, const shellsim_scenario *s, const char *obs_path
         shellsim_stats st;
         if (shellsim_result_metric_stats(r, name, &st) != SHELLSIM_OK)
             return -1;
-        report_human(a, sizeof a, st.mean);
-        report_human(b, sizeof b, st.p05);
-        report_human(c, sizeof c, st.p50);
-        report_human(d, sizeof d, st.p95);
-        fprintf(f, "%-*s %12s %12s %12s %12s", (int)w, name, a, b, c, d);
-        if (st.undefined)
-            fprintf(f, "   (%llu runs undefined)", (unsigned long long)st.undefined);
-        fputc('\n', f);
+        report_row(f, (int)w, 12, name, &st);
     }
     return ferror(f) ? -1 : 0;
 }

@@ -294,6 +294,19 @@ int report_json(FILE *f, const shellsim_scenario *s, const shellsim_result *r)
 
 /* ------------------------------------------------------------------- table */
 
+void report_row(FILE *f, int name_width, int width, const char *name, const shellsim_stats *st)
+{
+    char a[32], b[32], c[32], d[32];
+    report_human(a, sizeof a, st->mean);
+    report_human(b, sizeof b, st->p05);
+    report_human(c, sizeof c, st->p50);
+    report_human(d, sizeof d, st->p95);
+    fprintf(f, "%-*s %*s %*s %*s %*s", name_width, name, width, a, width, b, width, c, width, d);
+    if (st->undefined)
+        fprintf(f, "   (%llu runs undefined)", (unsigned long long)st->undefined);
+    fputc('\n', f);
+}
+
 /* Readable number: thousands separators from 1,000 on, with one decimal
  * below 10,000 unless whole (2,739.7 shells a day), whole above; below
  * 1,000, four significant digits. */
@@ -367,15 +380,7 @@ int report_table(FILE *f, const shellsim_scenario *s, const shellsim_result *r)
         shellsim_stats st;
         if (shellsim_result_metric_stats(r, name, &st) != SHELLSIM_OK)
             return -1;
-        char a[32], b[32], c[32], d[32];
-        report_human(a, sizeof a, st.mean);
-        report_human(b, sizeof b, st.p05);
-        report_human(c, sizeof c, st.p50);
-        report_human(d, sizeof d, st.p95);
-        fprintf(f, "%-*s %14s %14s %14s %14s", (int)w, name, a, b, c, d);
-        if (st.undefined)
-            fprintf(f, "   (%llu runs undefined)", (unsigned long long)st.undefined);
-        fputc('\n', f);
+        report_row(f, (int)w, 14, name, &st);
     }
     size_t ne = shellsim_result_exceedance_count(r);
     for (size_t i = 0; i < ne; i++) { /* --exceed */

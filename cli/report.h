@@ -38,6 +38,11 @@ int report_metrics_series(FILE *f, const shellsim_result *r);
  * "-" for NaN. */
 void report_human(char *buf, size_t cap, double x);
 
+/* A table row: the name left-aligned in name_width, then mean, p05, p50 and
+ * p95 (report_human) right-aligned in width each, and the runs left out as
+ * undefined, if any. */
+void report_row(FILE *f, int name_width, int width, const char *name, const shellsim_stats *st);
+
 /* date ("YYYY-MM-DD") + days, as YYYY-MM-DD. */
 void report_date_add(const char *date, long days, char *out, size_t cap);
 

@@ -170,33 +170,6 @@ SHELLSIM_TARGET_AVX512 static void add_local_avx512(dcount *restrict d, dcount *
 }
 #endif
 
-static add_local_fn *pick_add_local(void)
-{
-#ifdef SHELLSIM_HAVE_AVX512
-    if (shellsim_simd_avx512())
-        return add_local_avx512;
-#endif
-    return add_local_generic;
-}
-
-static moved_fn *pick_moved(void)
-{
-#ifdef SHELLSIM_HAVE_AVX512
-    if (shellsim_simd_avx512())
-        return moved_avx512;
-#endif
-    return moved_generic;
-}
-
-static scan_fn *pick_scan(void)
-{
-#ifdef SHELLSIM_HAVE_AVX512
-    if (shellsim_simd_avx512())
-        return scan_avx512;
-#endif
-    return scan_generic;
-}
-
 /* Changes of one day: count[k - lo] for bin keys lo .. lo + n - 1, and the
  * value 0 apart (its key, 0, is far below the others). */
 typedef struct dhist {
@@ -283,9 +256,16 @@ shellsim_dayrec *shellsim_dayrec_alloc(shellsim_summary *const *out, const size_
     r->chg_old = shellsim_calloc(cap + 8, sizeof *r->chg_old);
     r->chg_new = shellsim_calloc(cap + 8, sizeof *r->chg_new);
     r->local = shellsim_calloc(LOCAL_KEYS + 1, sizeof *r->local);
-    r->scan = pick_scan();
-    r->moved = pick_moved();
-    r->add_local = pick_add_local();
+    r->scan = scan_generic;
+    r->moved = moved_generic;
+    r->add_local = add_local_generic;
+#ifdef SHELLSIM_HAVE_AVX512
+    if (shellsim_simd_avx512()) {
+        r->scan = scan_avx512;
+        r->moved = moved_avx512;
+        r->add_local = add_local_avx512;
+    }
+#endif
     if (!r->s || !r->n || !r->chg_old || !r->chg_new || !r->local)
         goto oom;
     for (size_t i = 0; i < nseries; i++) {
