@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
      * is a documented error but slow to reach). */
     int small = s->horizon_days <= 120;
     for (int i = 0; i < s->npipes; i++)
-        small &= s->pipes[i].interval_days.lo >= 0.05;
+        small &= s->pipes[i].key[SHELLSIM_PIPE_INTERVAL].lo >= 0.05;
     if (small) {
         shellsim_run_options o;
         shellsim_run_options_init(&o);

@@ -23,6 +23,7 @@
 
 #include "alloc.h"
 #include "dayrec.h"
+#include "params.h"
 #include "pcg32.h"
 #include "simd.h"
 
@@ -31,17 +32,16 @@
  * in the workspace's series arrays, one array per series over the block's
  * replications, so that a day's values are already laid out as the
  * recorder reads them; what the daily loops read is in arrays too (below). */
+/* The per-shipment keys, each drawn from a stream of its own. */
+enum { SHIP_CONTAINERS, SHIP_TRANSIT, SHIP_INTERVAL, SHIP_N };
+static const int SHIP_KEY[SHIP_N] = {SHELLSIM_PIPE_CONTAINERS, SHELLSIM_PIPE_TRANSIT, SHELLSIM_PIPE_INTERVAL};
+
 typedef struct pipe_run {
     long long shipped, exhausted_day, spc;
     double loss, detect;
-    shellsim_pcg32 g, gd;   /* own stream, detection stream */
-    gsl_rng r, rd;
+    shellsim_pcg32 g[SHIP_N], gd; /* the per-shipment keys' streams; the sightings' stream */
+    gsl_rng r[SHIP_N], rd;
 } pipe_run;
-
-typedef struct side_run {
-    shellsim_pcg32 g;
-    gsl_rng r;
-} side_run;
 
 /* What the daily loops read of each pipeline and side, one array per
  * quantity over the block, so that the loops run over contiguous memory
@@ -84,7 +84,6 @@ typedef struct arrivals {
 struct shellsim_engine_ws {
     size_t cap, np, ns;
     pipe_run *pipes;
-    side_run *sides;
     arrivals *due;          /* [pipeline * RING + day mod RING] */
     overflow *late;         /* per pipeline */
     unsigned char *dead;    /* replication hit a model limit */
@@ -99,6 +98,9 @@ struct shellsim_engine_ws {
     double *dep_u, *dep_x, *dep_transit, *dep_interval;
     long long *dep_containers;
     shellsim_pcg32 *dep_stream; /* the listed slots' streams, for batched gamma draws */
+    /* the random streams' bases under bases_seed (stream_bases) */
+    uint64_t *side_base, *pipe_base, bases_seed;
+    int bases_ready;
 };
 
 static inline double *pipe_day(const shellsim_engine_ws *ws, int i, int k)
@@ -162,7 +164,6 @@ shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t 
     ws->np = np;
     ws->ns = ns;
     ws->pipes = shellsim_calloc(np * cap, sizeof *ws->pipes);
-    ws->sides = shellsim_calloc(ns * cap, sizeof *ws->sides);
     ws->due = shellsim_calloc(np * RING, sizeof *ws->due);
     ws->late = shellsim_calloc(np, sizeof *ws->late);
     ws->dead = shellsim_calloc(cap, 1);
@@ -177,22 +178,19 @@ shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t 
     ws->dep_interval = shellsim_calloc(cap + 1, sizeof *ws->dep_interval);
     ws->dep_containers = shellsim_calloc(cap + 1, sizeof *ws->dep_containers);
     ws->dep_stream = shellsim_calloc(cap + 1, sizeof *ws->dep_stream);
-    if (!ws->pipes || !ws->sides || !ws->due || !ws->late || !ws->dead || !ws->iv || !ws->pd || !ws->sv ||
+    ws->side_base = shellsim_calloc(ns * SHELLSIM_SIDE_NKEYS + 1, sizeof *ws->side_base);
+    ws->pipe_base = shellsim_calloc(np * (SHELLSIM_PIPE_NKEYS + 1) + 1, sizeof *ws->pipe_base);
+    if (!ws->pipes || !ws->due || !ws->late || !ws->dead || !ws->iv || !ws->pd || !ws->sv ||
         !ws->small_production || !ws->dep || !ws->dep_u || !ws->dep_x || !ws->dep_transit || !ws->dep_interval ||
-        !ws->dep_containers || !ws->dep_stream) {
+        !ws->dep_containers || !ws->dep_stream || !ws->side_base || !ws->pipe_base) {
         shellsim_engine_ws_free(ws);
         return NULL;
     }
     for (size_t k = 0; k < np * cap; k++) {
         pipe_run *p = &ws->pipes[k];
-        p->r.type = p->rd.type = shellsim_rng_pcg32;
-        p->r.state = &p->g;
-        p->rd.state = &p->gd;
-    }
-    for (size_t k = 0; k < ns * cap; k++) {
-        side_run *sd = &ws->sides[k];
-        sd->r.type = shellsim_rng_pcg32;
-        sd->r.state = &sd->g;
+        for (int m = 0; m < SHIP_N; m++)
+            p->r[m] = (gsl_rng){shellsim_rng_pcg32, &p->g[m]};
+        p->rd = (gsl_rng){shellsim_rng_pcg32, &p->gd};
     }
     return ws;
 }
@@ -202,7 +200,6 @@ void shellsim_engine_ws_free(shellsim_engine_ws *ws)
     if (!ws)
         return;
     shellsim_free(ws->pipes);
-    shellsim_free(ws->sides);
     if (ws->due)
         for (size_t i = 0; i < ws->np * RING; i++)
             shellsim_free(ws->due[i].item);
@@ -223,6 +220,8 @@ void shellsim_engine_ws_free(shellsim_engine_ws *ws)
     shellsim_free(ws->dep_interval);
     shellsim_free(ws->dep_containers);
     shellsim_free(ws->dep_stream);
+    shellsim_free(ws->side_base);
+    shellsim_free(ws->pipe_base);
     shellsim_free(ws);
 }
 
@@ -238,11 +237,6 @@ static inline long long sat_mul(long long a, long long b)
 {
     long long r;
     return __builtin_mul_overflow(a, b, &r) ? INT64_MAX : r;
-}
-
-static inline double clamp01(double x)
-{
-    return x < 0 ? 0 : x > 1 ? 1 : x;
 }
 
 /* The daily steps below are loops over the block written so that they
@@ -377,101 +371,111 @@ typedef void fire_step_fn(size_t, int, int64_t, int64_t *restrict, int64_t *rest
 
 /* ------------------------------------------------------------ parameters */
 
-static const char *const SIDE_PARAMS[SIDE_NPARAMS] = {"base_fire_per_day", "stock", "target_per_day"};
-static const char *const PIPE_PARAMS[PIPE_NPARAMS] = {"supplier_stock", "production_per_day", "first_day",
-                                                     "stop_day", "shells_per_container", "loss_rate",
-                                                     "detect_prob"};
-
 size_t shellsim_engine_nparams(const shellsim_scenario *s)
 {
-    return (size_t)s->nsides * SIDE_NPARAMS + (size_t)s->npipes * PIPE_NPARAMS;
+    return shellsim_params_count(s);
 }
 
 const shellsim_dist *shellsim_engine_param(const shellsim_scenario *s, size_t i, char *buf, size_t cap,
                                            int *shells)
 {
-    size_t ns = (size_t)s->nsides * SIDE_NPARAMS;
-    if (i < ns) {
-        const shellsim_side *d = &s->sides[i / SIDE_NPARAMS];
-        const shellsim_dist *const dist[SIDE_NPARAMS] = {&d->base_fire_per_day, &d->stock, &d->target_per_day};
-        if (buf)
-            snprintf(buf, cap, "%s.%s", d->name, SIDE_PARAMS[i % SIDE_NPARAMS]);
-        if (shells)
-            *shells = 1;
-        return dist[i % SIDE_NPARAMS];
-    }
-    i -= ns;
-    const shellsim_pipeline *d = &s->pipes[i / PIPE_NPARAMS];
-    const shellsim_dist *const dist[PIPE_NPARAMS] = {&d->supplier_stock, &d->production_per_day, &d->first_day,
-                                                     &d->stop_day, &d->shells_per_container, &d->loss_rate,
-                                                     &d->detect_prob};
-    size_t k = i % PIPE_NPARAMS;
+    shellsim_param p;
+    if (shellsim_params_get(s, i, &p) != 0)
+        return NULL;
     if (buf)
-        snprintf(buf, cap, "%s.%s", d->name, PIPE_PARAMS[k]);
+        snprintf(buf, cap, "%s.%s", p.section, p.key->name);
     if (shells)
-        *shells = k == PIPE_P_SUPPLIER || k == PIPE_P_SPC;
-    return dist[k];
+        *shells = p.key->shells;
+    return p.dist;
 }
 
-/* A per-run value: drawn always (so that the stream stays where it would
- * be), then replaced by the caller's value when one is given (not NaN);
- * shell counts rounded half away from zero and clamped like draws. The
- * value used is reported in *out when out is given. */
-static double per_run(const shellsim_dist *d, gsl_rng *r, int shells, const double *in, double *out)
+/* A per-run key of replication rep: drawn from the key's own stream (base:
+ * shellsim_pcg32_stream_base of the run's seed and the key's stream hash;
+ * a constant takes no draw), replaced by the caller's value when one is
+ * given (not NaN), then made the value used (keys.h). The value is
+ * reported in *out when out is given. */
+static double per_run(const shellsim_keyspec *key, const shellsim_dist *d, uint64_t base, uint64_t rep,
+                      const double *in, double *out)
 {
-    double x = shells ? (double)shellsim_dist_sample_count(d, r) : shellsim_dist_sample(d, r);
+    double x;
     if (in && *in == *in) {
         x = *in;
-        if (shells) {
-            x = round(x);
-            x = !(x > 0) ? 0 : x > (double)SHELLSIM_MAX_SHELLS ? (double)SHELLSIM_MAX_SHELLS : x;
-        }
+    } else {
+        shellsim_pcg32 g = {0, 1};
+        gsl_rng r = {shellsim_rng_pcg32, &g};
+        if (shellsim_dist_uniforms(d) != 0) /* (a constant takes no draw) */
+            shellsim_pcg32_seed_rep(&g, base, rep);
+        x = key->shells ? (double)shellsim_dist_sample_count(d, &r) : shellsim_dist_sample(d, &r);
     }
+    x = shellsim_key_as_used(key, x);
     if (out)
         *out = x;
     return x;
 }
 
-/* Per-run draws of replication rep, held in slot j of the block; in/out:
- * parameter k of slot j at [k * cnt + j], or NULL. */
-static void draw_per_run(const shellsim_scenario *s, shellsim_engine_ws *ws, uint64_t seed, uint64_t rep, size_t j,
-                         size_t cnt, const double *in, double *out)
+/* The stream bases of a run's seed: ws->side_base[i * SHELLSIM_SIDE_NKEYS +
+ * k], ws->pipe_base[i * (SHELLSIM_PIPE_NKEYS + 1) + k], the last of a
+ * pipeline's being its sightings' stream. */
+static void stream_bases(const shellsim_scenario *s, shellsim_engine_ws *ws, uint64_t seed)
+{
+    if (ws->bases_ready && ws->bases_seed == seed)
+        return;
+    for (int i = 0; i < s->nsides; i++)
+        for (int k = 0; k < SHELLSIM_SIDE_NKEYS; k++)
+            ws->side_base[i * SHELLSIM_SIDE_NKEYS + k] = shellsim_pcg32_stream_base(seed, s->sides[i].stream[k]);
+    for (int i = 0; i < s->npipes; i++) {
+        uint64_t *b = ws->pipe_base + (size_t)i * (SHELLSIM_PIPE_NKEYS + 1);
+        for (int k = 0; k < SHELLSIM_PIPE_NKEYS; k++)
+            b[k] = shellsim_pcg32_stream_base(seed, s->pipes[i].stream[k]);
+        b[SHELLSIM_PIPE_NKEYS] = shellsim_pcg32_stream_base(seed, s->pipes[i].detect_stream);
+    }
+    ws->bases_seed = seed;
+    ws->bases_ready = 1;
+}
+
+/* Per-run draws of replication rep, held in slot j of the block, and the
+ * per-shipment streams seeded; in/out: parameter k (params.h's order) of
+ * slot j at [k * cnt + j], or NULL. */
+static void draw_per_run(const shellsim_scenario *s, shellsim_engine_ws *ws, uint64_t rep, size_t j, size_t cnt,
+                         const double *in, double *out)
 {
     int H = s->horizon_days;
-    size_t cap = ws->cap;
-    const size_t side0 = 0, pipe0 = (size_t)s->nsides * SIDE_NPARAMS;
+    size_t cap = ws->cap, k = 0;
 #define IN(k) (in ? in + (k) * cnt + j : NULL)
 #define OUT(k) (out ? out + (k) * cnt + j : NULL)
     for (int i = 0; i < s->nsides; i++) {
         const shellsim_side *d = &s->sides[i];
-        side_run *sd = &ws->sides[(size_t)i * cap + j];
-        size_t k = side0 + (size_t)i * SIDE_NPARAMS;
-        shellsim_pcg32_seed_stream(&sd->g, seed, rep, d->stream_key);
-        side_val(ws, i, SV_BASE)[j] =
-            (int64_t)per_run(&d->base_fire_per_day, &sd->r, 1, IN(k + SIDE_P_BASE), OUT(k + SIDE_P_BASE));
-        side_series(ws, i, SIDE_S_STOCK)[j] =
-            (int64_t)per_run(&d->stock, &sd->r, 1, IN(k + SIDE_P_STOCK), OUT(k + SIDE_P_STOCK));
-        side_val(ws, i, SV_TARGET)[j] =
-            (int64_t)per_run(&d->target_per_day, &sd->r, 1, IN(k + SIDE_P_TARGET), OUT(k + SIDE_P_TARGET));
+        const uint64_t *base = ws->side_base + (size_t)i * SHELLSIM_SIDE_NKEYS;
+        double v[SHELLSIM_SIDE_NKEYS];
+        for (int m = 0; m < SHELLSIM_SIDE_NKEYS; m++, k++)
+            v[m] = per_run(&shellsim_side_keys[m], &d->key[m], base[m], rep, IN(k), OUT(k));
+        side_val(ws, i, SV_BASE)[j] = (int64_t)v[SHELLSIM_SIDE_BASE_FIRE];
+        side_series(ws, i, SIDE_S_STOCK)[j] = (int64_t)v[SHELLSIM_SIDE_STOCK];
+        side_val(ws, i, SV_TARGET)[j] = (int64_t)v[SHELLSIM_SIDE_TARGET];
         side_val(ws, i, SV_EXTRA_FIRED)[j] = side_val(ws, i, SV_FIRED)[j] = 0;
     }
     for (int i = 0; i < s->npipes; i++) {
         const shellsim_pipeline *d = &s->pipes[i];
+        const uint64_t *base = ws->pipe_base + (size_t)i * (SHELLSIM_PIPE_NKEYS + 1);
         pipe_run *p = &ws->pipes[(size_t)i * cap + j];
-        size_t k = pipe0 + (size_t)i * PIPE_NPARAMS;
-        shellsim_pcg32_seed_stream(&p->g, seed, rep, d->stream_key);
-        shellsim_pcg32_seed_stream(&p->gd, seed, rep, d->detect_key);
-        pipe_series(ws, i, PIPE_S_SUPPLIER)[j] =
-            (int64_t)per_run(&d->supplier_stock, &p->r, 1, IN(k + PIPE_P_SUPPLIER), OUT(k + PIPE_P_SUPPLIER));
-        pipe_day(ws, i, PD_PRODUCTION)[j] =
-            fmax(0.0, per_run(&d->production_per_day, &p->r, 0, IN(k + PIPE_P_PRODUCTION), OUT(k + PIPE_P_PRODUCTION)));
+        double v[SHELLSIM_PIPE_NKEYS];
+        for (int m = 0; m < SHELLSIM_PIPE_NKEYS; m++)
+            if (shellsim_pipe_keys[m].kind == SHELLSIM_KEY_PER_RUN) {
+                v[m] = per_run(&shellsim_pipe_keys[m], &d->key[m], base[m], rep, IN(k), OUT(k));
+                k++;
+            }
+        for (int m = 0; m < SHIP_N; m++)
+            if (shellsim_dist_uniforms(&d->key[SHIP_KEY[m]]) != 0) /* (a constant takes no draw) */
+                shellsim_pcg32_seed_rep(&p->g[m], base[SHIP_KEY[m]], rep);
+        shellsim_pcg32_seed_rep(&p->gd, base[SHELLSIM_PIPE_NKEYS], rep);
+        pipe_series(ws, i, PIPE_S_SUPPLIER)[j] = (int64_t)v[SHELLSIM_PIPE_SUPPLIER_STOCK];
+        pipe_day(ws, i, PD_PRODUCTION)[j] = v[SHELLSIM_PIPE_PRODUCTION];
         pipe_day(ws, i, PD_PRODUCED_FLOOR)[j] = 0.0; /* floor(0 * P) */
-        pipe_day(ws, i, PD_T_NEXT)[j] =
-            fmax(0.0, per_run(&d->first_day, &p->r, 0, IN(k + PIPE_P_FIRST), OUT(k + PIPE_P_FIRST)));
-        pipe_day(ws, i, PD_STOP_DAY)[j] = per_run(&d->stop_day, &p->r, 0, IN(k + PIPE_P_STOP), OUT(k + PIPE_P_STOP));
-        p->spc = (long long)per_run(&d->shells_per_container, &p->r, 1, IN(k + PIPE_P_SPC), OUT(k + PIPE_P_SPC));
-        p->loss = clamp01(per_run(&d->loss_rate, &p->r, 0, IN(k + PIPE_P_LOSS), OUT(k + PIPE_P_LOSS)));
-        p->detect = clamp01(per_run(&d->detect_prob, &p->rd, 0, IN(k + PIPE_P_DETECT), OUT(k + PIPE_P_DETECT)));
+        pipe_day(ws, i, PD_T_NEXT)[j] = v[SHELLSIM_PIPE_FIRST_DAY];
+        pipe_day(ws, i, PD_STOP_DAY)[j] = v[SHELLSIM_PIPE_STOP_DAY];
+        p->spc = (long long)v[SHELLSIM_PIPE_SPC];
+        p->loss = v[SHELLSIM_PIPE_LOSS];
+        p->detect = v[SHELLSIM_PIPE_DETECT];
         p->shipped = 0;
         pipe_series(ws, i, PIPE_S_DELIVERED)[j] = pipe_series(ws, i, PIPE_S_SHIPMENTS)[j] = 0;
         pipe_series(ws, i, PIPE_S_SEEN)[j] = pipe_series(ws, i, PIPE_S_CONTAINERS)[j] = 0;
@@ -576,27 +580,28 @@ SHELLSIM_TARGET_AVX512 static size_t due_avx512(size_t cnt, double next_day, con
  * through GSL, or for kinds that take one uniform (dist.h), those uniforms
  * straight from each stream (the bits gsl_rng_uniform gives: pcg32.c) and
  * one transform of them all, or for gamma the streams gathered for
- * shellsim_dist_gamma_batch (st: room for n). */
-static void draw_key(const shellsim_dist *d, pipe_run *pp, const uint32_t *list, size_t n, double *u, double *x,
-                     shellsim_pcg32 *st)
+ * shellsim_dist_gamma_batch (st: room for n). key: which of the slots'
+ * per-shipment streams (SHIP_*). */
+static void draw_key(const shellsim_dist *d, int key, pipe_run *pp, const uint32_t *list, size_t n, double *u,
+                     double *x, shellsim_pcg32 *st)
 {
     int m = shellsim_dist_uniforms(d);
     if (m < 0 && shellsim_dist_gamma_batchable(d)) {
         for (size_t k = 0; k < n; k++)
-            st[k] = pp[list[k]].g;
+            st[k] = pp[list[k]].g[key];
         shellsim_dist_gamma_batch(d, st, n, x);
         for (size_t k = 0; k < n; k++)
-            pp[list[k]].g = st[k];
+            pp[list[k]].g[key] = st[k];
         return;
     }
     if (m < 0) {
         for (size_t k = 0; k < n; k++)
-            x[k] = shellsim_dist_sample(d, &pp[list[k]].r);
+            x[k] = shellsim_dist_sample(d, &pp[list[k]].r[key]);
         return;
     }
     if (m == 1)
         for (size_t k = 0; k < n; k++)
-            u[k] = shellsim_pcg32_next(&pp[list[k]].g) / 4294967296.0;
+            u[k] = shellsim_pcg32_next(&pp[list[k]].g[key]) / 4294967296.0;
     shellsim_dist_from_uniform(d, u, n, x);
 }
 
@@ -638,10 +643,11 @@ static int departures(const shellsim_scenario *s, shellsim_engine_ws *ws, int i,
             }
             return 0;
         }
-        draw_key(&d->containers, pp, list, n, ws->dep_u, ws->dep_x, ws->dep_stream);
+        draw_key(&d->key[SHELLSIM_PIPE_CONTAINERS], SHIP_CONTAINERS, pp, list, n, ws->dep_u, ws->dep_x,
+                 ws->dep_stream);
         shellsim_dist_counts(ws->dep_x, n, c);
-        draw_key(&d->transit_days, pp, list, n, ws->dep_u, transit, ws->dep_stream);
-        draw_key(&d->interval_days, pp, list, n, ws->dep_u, interval, ws->dep_stream);
+        draw_key(&d->key[SHELLSIM_PIPE_TRANSIT], SHIP_TRANSIT, pp, list, n, ws->dep_u, transit, ws->dep_stream);
+        draw_key(&d->key[SHELLSIM_PIPE_INTERVAL], SHIP_INTERVAL, pp, list, n, ws->dep_u, interval, ws->dep_stream);
         size_t again = 0;
         for (size_t k = 0; k < n; k++) {
             const size_t j = list[k];
@@ -698,8 +704,9 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
         ws->due[i].n = 0;
     for (int i = 0; i < np; i++)
         ws->late[i].n = 0;
+    stream_bases(s, ws, seed);
     for (size_t j = 0; j < cnt; j++) {
-        draw_per_run(s, ws, seed, rep0 + j, j, cnt, params_in, params_out);
+        draw_per_run(s, ws, rep0 + j, j, cnt, params_in, params_out);
         ws->dead[j] = 0;
     }
     if (rec && shellsim_dayrec_block(rec, cnt) != 0)

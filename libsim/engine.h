@@ -25,12 +25,8 @@ enum { SIDE_EXTRA_FIRED, SIDE_FIRED, SIDE_STOCK_END, SIDE_NCOLS };
 enum { SIDE_S_FIRE, SIDE_S_EXTRA, SIDE_S_STOCK, SIDE_NSERIES };
 enum { PIPE_S_SUPPLIER, PIPE_S_DELIVERED, PIPE_S_SHIPMENTS, PIPE_S_SEEN, PIPE_S_CONTAINERS, PIPE_NSERIES };
 
-/* Per-run keys ("parameters"), per side then per pipeline, in the order
- * they are drawn. */
-enum { SIDE_P_BASE, SIDE_P_STOCK, SIDE_P_TARGET, SIDE_NPARAMS };
-enum { PIPE_P_SUPPLIER, PIPE_P_PRODUCTION, PIPE_P_FIRST, PIPE_P_STOP, PIPE_P_SPC, PIPE_P_LOSS, PIPE_P_DETECT,
-       PIPE_NPARAMS };
-
+/* Per-run keys ("parameters"): params.h, whose order params_in and
+ * params_out below follow. */
 size_t shellsim_engine_nparams(const shellsim_scenario *s);
 /* Parameter i: its distribution; its name "SECTION.key" into buf (may be
  * NULL); *shells (may be NULL) set when it is a whole number of shells. */

@@ -40,12 +40,20 @@ static uint64_t splitmix64(uint64_t x)
     return x ^ (x >> 31);
 }
 
+uint64_t shellsim_pcg32_stream_base(uint64_t seed, uint64_t key)
+{
+    return splitmix64(splitmix64(seed) ^ key);
+}
+
+void shellsim_pcg32_seed_rep(shellsim_pcg32 *g, uint64_t base, uint64_t rep)
+{
+    uint64_t c = splitmix64(base ^ rep);
+    shellsim_pcg32_seed(g, c, splitmix64(c ^ 0xda3e39cb94b95bdbULL));
+}
+
 void shellsim_pcg32_seed_stream(shellsim_pcg32 *g, uint64_t seed, uint64_t rep, uint64_t key)
 {
-    uint64_t a = splitmix64(seed);
-    uint64_t b = splitmix64(a ^ key);
-    uint64_t c = splitmix64(b ^ rep);
-    shellsim_pcg32_seed(g, c, splitmix64(c ^ 0xda3e39cb94b95bdbULL));
+    shellsim_pcg32_seed_rep(g, shellsim_pcg32_stream_base(seed, key), rep);
 }
 
 uint64_t shellsim_stream_key(const char *section, const char *tag)

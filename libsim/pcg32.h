@@ -46,13 +46,20 @@ extern const gsl_rng_type *shellsim_rng_pcg32;
 /* The PCG state inside a gsl_rng of type shellsim_rng_pcg32. */
 shellsim_pcg32 *shellsim_pcg32_from_gsl(gsl_rng *r);
 
-/* Seed a generator for replication `rep` of the section named `key` under a
+/* Seed a generator for replication `rep` of the stream named `key` under a
  * run's seed: (seed, rep, key) -> (initstate, initseq) through SplitMix64.
- * key is a 64-bit hash of the section (shellsim_stream_key). */
+ * key is a 64-bit hash of the section and key (shellsim_stream_key). */
 void shellsim_pcg32_seed_stream(shellsim_pcg32 *g, uint64_t seed, uint64_t rep, uint64_t key);
 
-/* FNV-1a 64 of a string, mixed with `tag` (0 for the section's own stream,
- * another value for an auxiliary stream such as "detect"). */
+/* The same in two steps, for many replications of one stream:
+ * shellsim_pcg32_seed_rep(g, shellsim_pcg32_stream_base(seed, key), rep)
+ * is shellsim_pcg32_seed_stream(g, seed, rep, key). */
+uint64_t shellsim_pcg32_stream_base(uint64_t seed, uint64_t key);
+void shellsim_pcg32_seed_rep(shellsim_pcg32 *g, uint64_t base, uint64_t rep);
+
+/* FNV-1a 64 of a section's name ("pipeline nk"), mixed with a tag: the
+ * key's name ("loss_rate"), or "detect" for the sightings of shipments;
+ * NULL for the section alone. */
 uint64_t shellsim_stream_key(const char *section, const char *tag);
 
 #endif

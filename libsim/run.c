@@ -267,7 +267,7 @@ shellsim_status shellsim_result_create(const shellsim_scenario *s, const shellsi
         size_t pipe0 = (size_t)s->nsides * SIDE_NSERIES, e = r->series[a].index;
         if (r->series[a].real || e < pipe0 || (e - pipe0) % PIPE_NSERIES != PIPE_S_SEEN)
             continue;
-        const shellsim_dist *dp = &s->pipes[(e - pipe0) / PIPE_NSERIES].detect_prob;
+        const shellsim_dist *dp = &s->pipes[(e - pipe0) / PIPE_NSERIES].key[SHELLSIM_PIPE_DETECT];
         if (dp->kind != SHELLSIM_DIST_CONST || !(dp->arg[0] >= 1))
             continue;
         for (size_t b = 0; b < r->nseries; b++)

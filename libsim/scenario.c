@@ -21,46 +21,15 @@
 
 /* ------------------------------------------------------------- key tables */
 
-typedef enum range { R_NONNEG, R_POSITIVE, R_UNIT } range;
-static const char *const RANGE_TEXT[] = {"[0, inf)", "(0, inf)", "[0, 1]"};
-
-typedef struct keyspec {
-    const char *key;
-    size_t offset;     /* of the shellsim_dist in the section's struct */
-    range range;
-    int shells;        /* a whole number of shells: bounded above by 2^53 */
-    const char *fallback; /* default expression, NULL when required */
-} keyspec;
-
-#define SIDE(k, r, s, d) {#k, offsetof(shellsim_side, k), r, s, d}
-static const keyspec SIDE_KEYS[] = {
-    SIDE(base_fire_per_day, R_NONNEG, 1, "0"),
-    SIDE(stock, R_NONNEG, 1, "0"),
-    SIDE(target_per_day, R_NONNEG, 1, NULL), /* required under policy = target */
-};
-#define NSIDE_KEYS (sizeof SIDE_KEYS / sizeof SIDE_KEYS[0])
-
-#define PIPE(k, r, s, d) {#k, offsetof(shellsim_pipeline, k), r, s, d}
-static const keyspec PIPE_KEYS[] = {
-    PIPE(supplier_stock, R_NONNEG, 1, NULL),
-    PIPE(production_per_day, R_NONNEG, 0, "0"),
-    PIPE(first_day, R_NONNEG, 0, "0"),
-    PIPE(stop_day, R_NONNEG, 0, NULL), /* default: the horizon */
-    PIPE(interval_days, R_POSITIVE, 0, NULL),
-    PIPE(containers, R_NONNEG, 0, NULL),
-    PIPE(shells_per_container, R_NONNEG, 1, NULL),
-    PIPE(transit_days, R_NONNEG, 0, NULL),
-    PIPE(loss_rate, R_UNIT, 0, "0"),
-    PIPE(detect_prob, R_UNIT, 0, "1"),
-};
-#define NPIPE_KEYS (sizeof PIPE_KEYS / sizeof PIPE_KEYS[0])
+/* The distribution keys of sides and pipelines are the rows of keys.h's
+ * tables; a section's struct holds them in key[], by row. */
 
 /* Non-distribution keys: [scenario] name, horizon_days, start_date, compare;
  * [side] policy; [pipeline] to. Their lines are kept in these slots. */
 enum { K_NAME, K_HORIZON, K_START, K_COMPARE, NSCEN_KEYS };
-#define K_POLICY NSIDE_KEYS
-#define K_TO NPIPE_KEYS
-#define MAX_KEYS (NPIPE_KEYS + 1)
+#define K_POLICY SHELLSIM_SIDE_NKEYS
+#define K_TO SHELLSIM_PIPE_NKEYS
+#define MAX_KEYS (SHELLSIM_PIPE_NKEYS + 1)
 
 /* --------------------------------------------------------------- loader */
 
@@ -239,28 +208,28 @@ static void on_section(shellsim_ini *ini, const char *a, size_t wl, const char *
 
 /* ---------------------------------------------------------------- values */
 
-static int parse_dist_key(loader *ld, const keyspec *ks, const char *section, const char *value,
+static int parse_dist_key(loader *ld, const shellsim_keyspec *ks, const char *section, const char *value,
                           shellsim_dist *out)
 {
     char msg[512];
     shellsim_dist d;
     if (shellsim_dist_parse(value, &d, msg, sizeof msg) != 0) {
-        errorf(ld, ld->ini.line, section, ks->key, "%s", msg);
+        errorf(ld, ld->ini.line, section, ks->name, "%s", msg);
         return -1;
     }
-    int below = ks->range == R_POSITIVE ? (d.lo < 0 || (d.lo == 0 && !d.open_below)) : d.lo < 0;
-    int above = ks->range == R_UNIT && d.hi > 1;
+    int below = ks->range == SHELLSIM_RANGE_POSITIVE ? (d.lo < 0 || (d.lo == 0 && !d.open_below)) : d.lo < 0;
+    int above = ks->range == SHELLSIM_RANGE_UNIT && d.hi > 1;
     if (below || above) {
         char lo[32], hi[32];
         snprintf(lo, sizeof lo, "%g", d.lo);
         snprintf(hi, sizeof hi, "%g", d.hi);
-        errorf(ld, ld->ini.line, section, ks->key, "%s takes values in %s%s, %s%s, outside the key's range %s",
+        errorf(ld, ld->ini.line, section, ks->name, "%s takes values in %s%s, %s%s, outside the key's range %s",
                shellsim_dist_kind_name(d.kind), d.open_below || isinf(d.lo) ? "(" : "[", lo, hi,
-               isinf(d.hi) ? ")" : "]", RANGE_TEXT[ks->range]);
+               isinf(d.hi) ? ")" : "]", shellsim_key_range_text(ks->range));
         return -1;
     }
     if (ks->shells && isfinite(d.hi) && d.hi > (double)SHELLSIM_MAX_SHELLS) {
-        errorf(ld, ld->ini.line, section, ks->key, "values above 2^53 = %lld shells are not supported",
+        errorf(ld, ld->ini.line, section, ks->name, "values above 2^53 = %lld shells are not supported",
                (long long)SHELLSIM_MAX_SHELLS);
         return -1;
     }
@@ -347,21 +316,21 @@ static void section_key(loader *ld, const char *key, const char *value)
     char label[256];
     const char *section = sec_label(ld, label, sizeof label);
     int side = ld->cur == SEC_SIDE;
-    const keyspec *specs = side ? SIDE_KEYS : PIPE_KEYS;
-    size_t nspecs = side ? NSIDE_KEYS : NPIPE_KEYS;
+    const shellsim_keyspec *specs = side ? shellsim_side_keys : shellsim_pipe_keys;
+    size_t nspecs = side ? SHELLSIM_SIDE_NKEYS : SHELLSIM_PIPE_NKEYS;
     sec_info *info = side ? &ld->side_info[ld->cur_index] : &ld->pipe_info[ld->cur_index];
-    char *base = side ? (char *)&ld->s->sides[ld->cur_index] : (char *)&ld->s->pipes[ld->cur_index];
+    shellsim_dist *dists = side ? ld->s->sides[ld->cur_index].key : ld->s->pipes[ld->cur_index].key;
     const char *special = side ? "policy" : "to";
     size_t k;
     for (k = 0; k < nspecs; k++)
-        if (!strcmp(key, specs[k].key))
+        if (!strcmp(key, specs[k].name))
             break;
     if (k == nspecs && strcmp(key, special) != 0) {
         char list[400] = "";
         strcat(list, special);
         for (size_t i = 0; i < nspecs; i++) {
             strcat(list, ", ");
-            strcat(list, specs[i].key);
+            strcat(list, specs[i].name);
         }
         errorf(ld, ld->ini.line, section, key, "unknown key (%s)", list);
         return;
@@ -372,9 +341,9 @@ static void section_key(loader *ld, const char *key, const char *value)
     }
     info->key_line[k] = ld->ini.line;
     if (k < nspecs) {
-        parse_dist_key(ld, &specs[k], section, value, (shellsim_dist *)(base + specs[k].offset));
+        parse_dist_key(ld, &specs[k], section, value, &dists[k]);
     } else if (side) {
-        shellsim_side *sd = (shellsim_side *)base;
+        shellsim_side *sd = &ld->s->sides[ld->cur_index];
         if (!strcmp(value, "spread"))
             sd->policy = SHELLSIM_POLICY_SPREAD;
         else if (!strcmp(value, "target"))
@@ -439,22 +408,22 @@ static void finish(loader *ld)
         shellsim_side *sd = &s->sides[i];
         sec_info *info = &ld->side_info[i];
         snprintf(label, sizeof label, "[side %s]", sd->name);
-        for (size_t k = 0; k < NSIDE_KEYS; k++) {
+        for (size_t k = 0; k < SHELLSIM_SIDE_NKEYS; k++) {
             if (info->key_line[k])
                 continue;
-            shellsim_dist *d = (shellsim_dist *)((char *)sd + SIDE_KEYS[k].offset);
-            if (SIDE_KEYS[k].fallback)
-                set_default(ld, d, SIDE_KEYS[k].fallback);
+            shellsim_dist *d = &sd->key[k];
+            if (shellsim_side_keys[k].fallback)
+                set_default(ld, d, shellsim_side_keys[k].fallback);
             else if (sd->policy == SHELLSIM_POLICY_TARGET) {
-                errorf(ld, info->header_line, label, SIDE_KEYS[k].key, "missing (required when policy = target)");
+                errorf(ld, info->header_line, label, shellsim_side_keys[k].name, "missing (required when policy = target)");
                 return;
             } else
                 set_default(ld, d, "0");
         }
-        sd->stream_key = 0;
         char key[256];
         snprintf(key, sizeof key, "side %s", sd->name);
-        sd->stream_key = shellsim_stream_key(key, NULL);
+        for (size_t k = 0; k < SHELLSIM_SIDE_NKEYS; k++)
+            sd->stream[k] = shellsim_stream_key(key, shellsim_side_keys[k].name);
     }
     for (int i = 0; i < s->npipes; i++) {
         shellsim_pipeline *p = &s->pipes[i];
@@ -464,16 +433,16 @@ static void finish(loader *ld)
             errorf(ld, info->header_line, label, "to", "missing (the side that receives the shells)");
             return;
         }
-        for (size_t k = 0; k < NPIPE_KEYS; k++) {
+        for (size_t k = 0; k < SHELLSIM_PIPE_NKEYS; k++) {
             if (info->key_line[k])
                 continue;
-            shellsim_dist *d = (shellsim_dist *)((char *)p + PIPE_KEYS[k].offset);
-            if (PIPE_KEYS[k].fallback)
-                set_default(ld, d, PIPE_KEYS[k].fallback);
-            else if (!strcmp(PIPE_KEYS[k].key, "stop_day"))
+            shellsim_dist *d = &p->key[k];
+            if (shellsim_pipe_keys[k].fallback)
+                set_default(ld, d, shellsim_pipe_keys[k].fallback);
+            else if (k == SHELLSIM_PIPE_STOP_DAY)
                 set_default(ld, d, hbuf);
             else {
-                errorf(ld, info->header_line, label, PIPE_KEYS[k].key, "missing (required)");
+                errorf(ld, info->header_line, label, shellsim_pipe_keys[k].name, "missing (required)");
                 return;
             }
         }
@@ -486,8 +455,9 @@ static void finish(loader *ld)
         }
         char key[256];
         snprintf(key, sizeof key, "pipeline %s", p->name);
-        p->stream_key = shellsim_stream_key(key, NULL);
-        p->detect_key = shellsim_stream_key(key, "detect");
+        for (size_t k = 0; k < SHELLSIM_PIPE_NKEYS; k++)
+            p->stream[k] = shellsim_stream_key(key, shellsim_pipe_keys[k].name);
+        p->detect_stream = shellsim_stream_key(key, "detect");
     }
     if (ld->compare_text) {
         long cl = ld->scen_info.key_line[K_COMPARE];

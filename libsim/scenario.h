@@ -11,30 +11,30 @@
 #include <stdint.h>
 
 #include "dist.h"
+#include "keys.h"
 #include "shellsim.h"
 
-typedef enum shellsim_policy { SHELLSIM_POLICY_SPREAD, SHELLSIM_POLICY_TARGET } shellsim_policy;
+/* A side's fire policy (fire.h has the table of policies). */
+typedef enum shellsim_policy { SHELLSIM_POLICY_SPREAD, SHELLSIM_POLICY_TARGET, SHELLSIM_NPOLICIES } shellsim_policy;
 
-/* Where a key was set, for messages (0: not set, the default applies). */
+/* A section's distributions are indexed by its key table (keys.h): key[k]
+ * is the row k's distribution (its default when the file does not set it),
+ * stream[k] the hash that keys its random stream, shellsim_stream_key("side
+ * NAME" or "pipeline NAME", the key's name). */
 typedef struct shellsim_side {
     char *name;                 /* NAME of [side NAME] */
-    uint64_t stream_key;        /* shellsim_stream_key("side NAME", NULL) */
     shellsim_policy policy;
-    shellsim_dist base_fire_per_day; /* per run, rounded */
-    shellsim_dist stock;             /* per run, rounded */
-    shellsim_dist target_per_day;    /* per run, rounded */
+    shellsim_dist key[SHELLSIM_SIDE_NKEYS];
+    uint64_t stream[SHELLSIM_SIDE_NKEYS];
 } shellsim_side;
 
 typedef struct shellsim_pipeline {
     char *name;                 /* NAME of [pipeline NAME] */
-    uint64_t stream_key;        /* shellsim_stream_key("pipeline NAME", NULL) */
-    uint64_t detect_key;        /* shellsim_stream_key("pipeline NAME", "detect") */
     int to;                     /* index of the receiving side */
-    /* per run */
-    shellsim_dist supplier_stock, production_per_day, first_day, stop_day;
-    shellsim_dist shells_per_container, loss_rate, detect_prob;
-    /* per shipment */
-    shellsim_dist containers, transit_days, interval_days;
+    shellsim_dist key[SHELLSIM_PIPE_NKEYS];
+    uint64_t stream[SHELLSIM_PIPE_NKEYS];
+    uint64_t detect_stream;     /* shellsim_stream_key("pipeline NAME", "detect"): detect_prob and the
+                                   sighting of each shipment */
 } shellsim_pipeline;
 
 struct shellsim_scenario {

@@ -1,0 +1,33 @@
+/*
+ * params.h: the per-run keys of a scenario seen as its parameters: what
+ * the sensitivity analysis varies, the inference calibrates and a run may
+ * fix (engine.h's params_in). Their order: every side's per-run keys in
+ * file order, then every pipeline's, each section's in the order of its
+ * key table (keys.h).
+ *
+ * Internal header. Reads an immutable scenario: any thread.
+ */
+#ifndef SHELLSIM_PARAMS_H
+#define SHELLSIM_PARAMS_H
+
+#include <stddef.h>
+
+#include "scenario.h"
+
+typedef struct shellsim_param {
+    const char *section;           /* the section's NAME (owned by the scenario) */
+    int is_side;                   /* 1: [side NAME]; 0: [pipeline NAME] */
+    int index;                     /* the section's index among the sides or the pipelines */
+    int row;                       /* the key's row in its section's table */
+    const shellsim_keyspec *key;
+    const shellsim_dist *dist;     /* owned by the scenario */
+} shellsim_param;
+
+/* Number of parameters of s. */
+size_t shellsim_params_count(const shellsim_scenario *s);
+
+/* Parameter i into *out (OUT). 0, or -1 when i is out of range (then *out
+ * is unaltered). */
+int shellsim_params_get(const shellsim_scenario *s, size_t i, shellsim_param *out);
+
+#endif
