@@ -126,32 +126,17 @@ static inline int64_t *pipe_series(const shellsim_engine_ws *ws, int i, int k)
 
 size_t shellsim_engine_ncolumns(const shellsim_scenario *s)
 {
-    return (size_t)s->npipes * PIPE_NCOLS + (size_t)s->nsides * SIDE_NCOLS + (s->compare_a >= 0);
+    return shellsim_outputs_ncolumns(s);
 }
 
 size_t shellsim_engine_nseries(const shellsim_scenario *s)
 {
-    return (size_t)s->nsides * SIDE_NSERIES + (size_t)s->npipes * PIPE_NSERIES + (s->compare_a >= 0);
+    return shellsim_outputs_nseries(s);
 }
 
 void shellsim_engine_series_name(const shellsim_scenario *s, size_t i, char *buf, size_t cap, int *real)
 {
-    static const char *const side_names[] = {"fire", "extra", "stock"};
-    static const char *const pipe_names[] = {"supplier_stock", "delivered_cum", "shipments_cum",
-                                             "seen_shipments_cum", "containers_cum"};
-    *real = 0;
-    size_t ns = (size_t)s->nsides * SIDE_NSERIES;
-    if (i < ns) {
-        snprintf(buf, cap, "%s.%s", s->sides[i / SIDE_NSERIES].name, side_names[i % SIDE_NSERIES]);
-        return;
-    }
-    i -= ns;
-    if (i < (size_t)s->npipes * PIPE_NSERIES) {
-        snprintf(buf, cap, "%s.%s", s->pipes[i / PIPE_NSERIES].name, pipe_names[i % PIPE_NSERIES]);
-        return;
-    }
-    *real = 1;
-    snprintf(buf, cap, "%s/%s.fire_ratio", s->sides[s->compare_a].name, s->sides[s->compare_b].name);
+    shellsim_outputs_series(s, i, buf, cap, real);
 }
 
 shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t cap)

@@ -15,16 +15,10 @@
 #include <stdint.h>
 
 #include "dayrec.h"
+#include "outputs.h"
 #include "scenario.h"
 
-/* Metric columns of a replication, per pipeline then per side, then the
- * comparison; see shellsim_engine_columns. */
-enum { PIPE_SHIPMENTS, PIPE_SHIPPED, PIPE_DELIVERED, PIPE_SEEN, PIPE_EXHAUSTED, PIPE_NCOLS };
-enum { SIDE_EXTRA_FIRED, SIDE_FIRED, SIDE_STOCK_END, SIDE_NCOLS };
-/* Series, per side then per pipeline, then the comparison. */
-enum { SIDE_S_FIRE, SIDE_S_EXTRA, SIDE_S_STOCK, SIDE_NSERIES };
-enum { PIPE_S_SUPPLIER, PIPE_S_DELIVERED, PIPE_S_SHIPMENTS, PIPE_S_SEEN, PIPE_S_CONTAINERS, PIPE_NSERIES };
-
+/* The metric columns and series the engine fills are outputs.h's. */
 /* Per-run keys ("parameters"): params.h, whose order params_in and
  * params_out below follow. */
 size_t shellsim_engine_nparams(const shellsim_scenario *s);

@@ -135,40 +135,16 @@ static int add_metric(shellsim_result *r, const char *name, size_t column, doubl
 
 static int build_metrics(const shellsim_scenario *s, shellsim_result *r)
 {
-    static const char *const pipe_metrics[PIPE_NCOLS] = {"shipments", "shipped", "delivered", "seen_shipments",
-                                                         "exhausted_day"};
-    char name[256];
-    double H = s->horizon_days;
-    size_t n = (size_t)s->npipes * PIPE_NCOLS + (size_t)s->nsides * 4 + (s->compare_a >= 0);
-    r->metrics = shellsim_calloc(n, sizeof *r->metrics);
+    size_t n = shellsim_outputs_nmetrics(s);
+    r->metrics = shellsim_calloc(n + 1, sizeof *r->metrics);
     if (!r->metrics)
         return -1;
-    for (int i = 0; i < s->npipes; i++)
-        for (int k = 0; k < PIPE_NCOLS; k++) {
-            snprintf(name, sizeof name, "%s.%s", s->pipes[i].name, pipe_metrics[k]);
-            if (add_metric(r, name, (size_t)i * PIPE_NCOLS + (size_t)k, 1.0))
-                return -1;
-        }
-    size_t side0 = (size_t)s->npipes * PIPE_NCOLS;
-    for (int i = 0; i < s->nsides; i++) {
-        size_t c = side0 + (size_t)i * SIDE_NCOLS;
-        const char *nm = s->sides[i].name;
-        snprintf(name, sizeof name, "%s.extra_fired", nm);
-        if (add_metric(r, name, c + SIDE_EXTRA_FIRED, 1.0))
-            return -1;
-        snprintf(name, sizeof name, "%s.extra_per_day", nm);
-        if (add_metric(r, name, c + SIDE_EXTRA_FIRED, H))
-            return -1;
-        snprintf(name, sizeof name, "%s.fire_per_day", nm);
-        if (add_metric(r, name, c + SIDE_FIRED, H))
-            return -1;
-        snprintf(name, sizeof name, "%s.stock_end", nm);
-        if (add_metric(r, name, c + SIDE_STOCK_END, 1.0))
-            return -1;
-    }
-    if (s->compare_a >= 0) {
-        snprintf(name, sizeof name, "%s/%s.fire_ratio", s->sides[s->compare_a].name, s->sides[s->compare_b].name);
-        if (add_metric(r, name, side0 + (size_t)s->nsides * SIDE_NCOLS, 1.0))
+    for (size_t i = 0; i < n; i++) {
+        char name[256];
+        size_t column;
+        double divisor;
+        shellsim_outputs_metric(s, i, name, sizeof name, &column, &divisor);
+        if (add_metric(r, name, column, divisor))
             return -1;
     }
     return 0;
