@@ -41,9 +41,6 @@ typedef struct scan_out {
     size_t nc;
 } scan_out;
 
-typedef void scan_fn(const int64_t *v, size_t cnt, uint32_t *prev, uint32_t *chg_old, uint32_t *chg_new,
-                     scan_out *out);
-
 /* The portable scan, from value j on, adding to *out. */
 static void scan_from(const int64_t *v, size_t j, size_t cnt, uint32_t *prev, uint32_t *chg_old, uint32_t *chg_new,
                       scan_out *out)
@@ -68,7 +65,7 @@ static void scan_from(const int64_t *v, size_t j, size_t cnt, uint32_t *prev, ui
     out->nc = nc;
 }
 
-static void scan_generic(const int64_t *v, size_t cnt, uint32_t *prev, uint32_t *chg_old, uint32_t *chg_new,
+static void scan_portable(const int64_t *v, size_t cnt, uint32_t *prev, uint32_t *chg_old, uint32_t *chg_new,
                          scan_out *out)
 {
     *out = (scan_out){0, INT64_MAX, INT64_MIN, 0};
@@ -80,7 +77,7 @@ static void scan_generic(const int64_t *v, size_t cnt, uint32_t *prev, uint32_t 
  * zeros. k - 1 wraps key 0 and NONE (yesterday's key on a block's first
  * day) above every positive key; k + 1 wraps NONE to 0 and takes 0 to 1,
  * below every positive key plus one. A loop that vectorises. */
-static inline int64_t moved_body(const uint32_t *restrict old, const uint32_t *restrict new, size_t n, uint32_t *klo,
+SHELLSIM_ALWAYS_INLINE int64_t moved_body(const uint32_t *restrict old, const uint32_t *restrict new, size_t n, uint32_t *klo,
                                  uint32_t *khi)
 {
     uint32_t lo = UINT32_MAX, hi = 0;
@@ -98,13 +95,6 @@ static inline int64_t moved_body(const uint32_t *restrict old, const uint32_t *r
     *khi = hi <= 1 ? 0 : hi - 1;
     return zero;
 }
-
-static int64_t moved_generic(const uint32_t *old, const uint32_t *new, size_t n, uint32_t *klo, uint32_t *khi)
-{
-    return moved_body(old, new, n, klo, khi);
-}
-
-typedef int64_t moved_fn(const uint32_t *old, const uint32_t *new, size_t n, uint32_t *klo, uint32_t *khi);
 
 #ifdef SHELLSIM_HAVE_AVX512
 #include <immintrin.h>
@@ -139,16 +129,19 @@ scan_avx512(const int64_t *v, size_t cnt, uint32_t *prev, uint32_t *chg_old, uin
     out->nc = nc;
     scan_from(v, j, cnt, prev, chg_old, chg_new, out);
 }
-
-SHELLSIM_TARGET_AVX512 static int64_t moved_avx512(const uint32_t *old, const uint32_t *new, size_t n, uint32_t *klo,
-                                                   uint32_t *khi)
-{
-    return moved_body(old, new, n, klo, khi);
-}
 #endif
 
+static void scan(const int64_t *v, size_t cnt, uint32_t *prev, uint32_t *chg_old, uint32_t *chg_new, scan_out *out)
+{
+    SHELLSIM_SIMD_PICK(scan, (v, cnt, prev, chg_old, chg_new, out));
+}
+
+SHELLSIM_SIMD_RET(int64_t, moved,
+                  (const uint32_t *restrict old, const uint32_t *restrict new, size_t n, uint32_t *klo, uint32_t *khi),
+                  (old, new, n, klo, khi))
+
 /* d[k] += c[k], c[k] = 0 for k < n (the day's counts from the local ones). */
-static inline void add_local_body(dcount *restrict d, dcount *restrict c, uint32_t n)
+SHELLSIM_ALWAYS_INLINE void add_local_body(dcount *restrict d, dcount *restrict c, uint32_t n)
 {
     for (uint32_t k = 0; k < n; k++) {
         d[k] += c[k];
@@ -156,19 +149,7 @@ static inline void add_local_body(dcount *restrict d, dcount *restrict c, uint32
     }
 }
 
-static void add_local_generic(dcount *restrict d, dcount *restrict c, uint32_t n)
-{
-    add_local_body(d, c, n);
-}
-
-typedef void add_local_fn(dcount *restrict d, dcount *restrict c, uint32_t n);
-
-#ifdef SHELLSIM_HAVE_AVX512
-SHELLSIM_TARGET_AVX512 static void add_local_avx512(dcount *restrict d, dcount *restrict c, uint32_t n)
-{
-    add_local_body(d, c, n);
-}
-#endif
+SHELLSIM_SIMD_VOID(add_local, (dcount *restrict d, dcount *restrict c, uint32_t n), (d, c, n))
 
 /* Changes of one day: count[k - lo] for bin keys lo .. lo + n - 1, and the
  * value 0 apart (its key, 0, is far below the others). */
@@ -197,9 +178,6 @@ struct shellsim_dayrec {
     dseries *s;
     uint32_t *chg_old, *chg_new; /* cap + 8: one day's changes */
     dcount *local;      /* LOCAL_KEYS + 1, zero between uses */
-    scan_fn *scan;
-    moved_fn *moved;
-    add_local_fn *add_local;
 };
 
 void shellsim_dayrec_free(shellsim_dayrec *r)
@@ -256,16 +234,6 @@ shellsim_dayrec *shellsim_dayrec_alloc(shellsim_summary *const *out, const size_
     r->chg_old = shellsim_calloc(cap + 8, sizeof *r->chg_old);
     r->chg_new = shellsim_calloc(cap + 8, sizeof *r->chg_new);
     r->local = shellsim_calloc(LOCAL_KEYS + 1, sizeof *r->local);
-    r->scan = scan_generic;
-    r->moved = moved_generic;
-    r->add_local = add_local_generic;
-#ifdef SHELLSIM_HAVE_AVX512
-    if (shellsim_simd_avx512()) {
-        r->scan = scan_avx512;
-        r->moved = moved_avx512;
-        r->add_local = add_local_avx512;
-    }
-#endif
     if (!r->s || !r->n || !r->chg_old || !r->chg_new || !r->local)
         goto oom;
     for (size_t i = 0; i < nseries; i++) {
@@ -331,7 +299,7 @@ static int record(shellsim_dayrec *r, dseries *s, int day, const int64_t *v)
     const size_t cnt = r->cnt;
     const uint32_t *chg_old = r->chg_old, *chg_new = r->chg_new;
     scan_out o;
-    r->scan(v, cnt, s->prev, r->chg_old, r->chg_new, &o);
+    scan(v, cnt, s->prev, r->chg_old, r->chg_new, &o);
     /* cnt <= 1024 values below 2^53 sum below 2^63. Larger ones are summed
      * as the doubles nearest them, which is what every other statistic
      * (and a summary fed doubles) sees. */
@@ -348,7 +316,7 @@ static int record(shellsim_dayrec *r, dseries *s, int day, const int64_t *v)
         s->max[day] = o.max;
     dhist *h = &s->day[day];
     uint32_t klo, khi;
-    h->zero += o.nc ? r->moved(chg_old, chg_new, o.nc, &klo, &khi) : 0;
+    h->zero += o.nc ? moved(chg_old, chg_new, o.nc, &klo, &khi) : 0;
     s->last_day = day;
     s->last_klo = o.nc ? klo : UINT32_MAX;
     s->last_khi = o.nc ? khi : 0;
@@ -372,7 +340,7 @@ static int record(shellsim_dayrec *r, dseries *s, int day, const int64_t *v)
     }
     c[spare] = 0;
     if (c == r->local)
-        r->add_local(h->count + (klo - h->lo), c, span);
+        add_local(h->count + (klo - h->lo), c, span);
     return 0;
 }
 

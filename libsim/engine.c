@@ -225,11 +225,10 @@ static inline long long sat_mul(long long a, long long b)
 }
 
 /* The daily steps below are loops over the block written so that they
- * vectorise; each is compiled for the baseline and, where simd.h says so,
- * for AVX-512, and the engine picks one per block. Their arithmetic is
- * integer or exactly rounded (no contraction into FMA: the library is
- * built with -ffp-contract=off), so both give the same bits. */
-#define ALWAYS_INLINE static inline __attribute__((always_inline))
+ * vectorise; each is compiled for the baseline and, where the processor
+ * has it, for AVX-512 (simd.h). Their arithmetic is integer or exactly
+ * rounded (no contraction into FMA: the library is built with
+ * -ffp-contract=off), so both give the same bits. */
 
 /* Step 1 for a pipeline's replications: whole shells produced on day d at
  * rate P, floor((d+1) P) - floor(d P), in binary64, saturating at
@@ -254,7 +253,7 @@ static void produce_any(size_t cnt, int d, const double *production, double *pro
  * number, exactly, and the floor is r or r - 1; the day's production, a
  * whole number in [0, 2^52), is read off the bits of made + 2^52. No
  * conversion, no branch: it vectorises. */
-ALWAYS_INLINE void produce_body(size_t cnt, int d, const double *restrict production, double *restrict produced_floor,
+SHELLSIM_ALWAYS_INLINE void produce_body(size_t cnt, int d, const double *restrict production, double *restrict produced_floor,
                            int64_t *restrict stock)
 {
     const double two52 = 4503599627370496.0;
@@ -272,45 +271,13 @@ ALWAYS_INLINE void produce_body(size_t cnt, int d, const double *restrict produc
     }
 }
 
-/* Step 4 for a side's replications: extra = floor(stock / days_left) under
- * spread, min(stock, target) under target; the stock drops by it; fire =
- * base + extra. Under spread, below 2^52 the quotient is a multiplication
- * by 1 / days_left, within 1 of the exact one (two roundings of relative
- * size 2^-53 each, and a quotient below 2^52), which one step corrects; a
- * second loop divides the (rare) larger stocks. */
-ALWAYS_INLINE void fire_step_body(size_t cnt, int spread, int64_t days_left, int64_t *restrict stock,
-                             int64_t *restrict extra_today, int64_t *restrict fire, const int64_t *restrict base,
-                             const int64_t *restrict target, int64_t *restrict extra_fired, int64_t *restrict fired)
+/* Step 4 for a side's replications, after the policy's extra fire
+ * (fire.h) is in extra_today: the stock drops by it; fire = base + extra;
+ * the run's sums grow. */
+SHELLSIM_ALWAYS_INLINE void fire_apply_body(size_t cnt, int64_t *restrict stock, const int64_t *restrict extra_today,
+                                            int64_t *restrict fire, const int64_t *restrict base,
+                                            int64_t *restrict extra_fired, int64_t *restrict fired)
 {
-    const int64_t big = INT64_C(1) << 52;
-    if (spread) {
-        /* y = x / days_left, rounded, is below 2^52, so (y + 2^52) - 2^52 is
-         * y rounded to a whole number, exactly, and the whole part is that
-         * or one less; it is read off the bits of w + 2^52 (no conversion,
-         * no branch: the loop vectorises) */
-        const double inv = 1.0 / (double)days_left, two52 = 4503599627370496.0;
-        int64_t two52_bits, any_big = 0;
-        memcpy(&two52_bits, &two52, sizeof two52_bits);
-        for (size_t j = 0; j < cnt; j++) {
-            int64_t x = stock[j];
-            any_big |= x >> 52;                        /* x >= 2^52: redone below */
-            double y = (double)(x & (big - 1)) * inv; /* (x itself when x < 2^52) */
-            double w = (y + two52) - two52;
-            double t = (w > y ? w - 1.0 : w) + two52;
-            int64_t q;
-            memcpy(&q, &t, sizeof q);
-            q -= two52_bits;
-            int64_t r = x - q * days_left;
-            extra_today[j] = q + (r >= days_left) - (r < 0);
-        }
-        if (any_big)
-            for (size_t j = 0; j < cnt; j++)
-                if (stock[j] >= big)
-                    extra_today[j] = stock[j] / days_left;
-    } else {
-        for (size_t j = 0; j < cnt; j++)
-            extra_today[j] = stock[j] < target[j] ? stock[j] : target[j];
-    }
     for (size_t j = 0; j < cnt; j++) {
         int64_t e = extra_today[j], f = sat_add(base[j], e);
         stock[j] -= e;
@@ -320,39 +287,15 @@ ALWAYS_INLINE void fire_step_body(size_t cnt, int spread, int64_t days_left, int
     }
 }
 
-static void produce(size_t cnt, int d, const double *restrict production, double *restrict produced_floor,
-                    int64_t *restrict stock)
-{
-    produce_body(cnt, d, production, produced_floor, stock);
-}
+SHELLSIM_SIMD_VOID(produce,
+                   (size_t cnt, int d, const double *restrict production, double *restrict produced_floor,
+                    int64_t *restrict stock),
+                   (cnt, d, production, produced_floor, stock))
 
-static void fire_step(size_t cnt, int spread, int64_t days_left, int64_t *restrict stock,
-                      int64_t *restrict extra_today, int64_t *restrict fire, const int64_t *restrict base,
-                      const int64_t *restrict target, int64_t *restrict extra_fired, int64_t *restrict fired)
-{
-    fire_step_body(cnt, spread, days_left, stock, extra_today, fire, base, target, extra_fired, fired);
-}
-
-#ifdef SHELLSIM_HAVE_AVX512
-SHELLSIM_TARGET_AVX512 static void produce_avx512(size_t cnt, int d, const double *restrict production,
-                                                  double *restrict produced_floor, int64_t *restrict stock)
-{
-    produce_body(cnt, d, production, produced_floor, stock);
-}
-
-SHELLSIM_TARGET_AVX512 static void fire_step_avx512(size_t cnt, int spread, int64_t days_left,
-                                                    int64_t *restrict stock, int64_t *restrict extra_today,
-                                                    int64_t *restrict fire, const int64_t *restrict base,
-                                                    const int64_t *restrict target, int64_t *restrict extra_fired,
-                                                    int64_t *restrict fired)
-{
-    fire_step_body(cnt, spread, days_left, stock, extra_today, fire, base, target, extra_fired, fired);
-}
-#endif
-
-typedef void produce_fn(size_t, int, const double *restrict, double *restrict, int64_t *restrict);
-typedef void fire_step_fn(size_t, int, int64_t, int64_t *restrict, int64_t *restrict, int64_t *restrict,
-                          const int64_t *restrict, const int64_t *restrict, int64_t *restrict, int64_t *restrict);
+SHELLSIM_SIMD_VOID(fire_apply,
+                   (size_t cnt, int64_t *restrict stock, const int64_t *restrict extra_today, int64_t *restrict fire,
+                    const int64_t *restrict base, int64_t *restrict extra_fired, int64_t *restrict fired),
+                   (cnt, stock, extra_today, fire, base, extra_fired, fired))
 
 /* ------------------------------------------------------------ parameters */
 
@@ -516,8 +459,8 @@ static int unlate(arrivals *due, overflow *late, int day)
  * (t_next < next_day and t_next < stop_day), ascending, into list; their
  * number. Without a branch per slot (which the predictor would miss on the
  * days a slot's ship leaves). */
-static inline size_t due_body(size_t cnt, double next_day, const double *restrict t_next,
-                              const double *restrict stop_day, uint32_t *restrict list)
+static size_t due_portable(size_t cnt, double next_day, const double *restrict t_next,
+                           const double *restrict stop_day, uint32_t *restrict list)
 {
     size_t n = 0;
     for (size_t j = 0; j < cnt; j++) {
@@ -525,12 +468,6 @@ static inline size_t due_body(size_t cnt, double next_day, const double *restric
         n += (t_next[j] < next_day) & (t_next[j] < stop_day[j]);
     }
     return n;
-}
-
-static size_t due(size_t cnt, double next_day, const double *restrict t_next, const double *restrict stop_day,
-                  uint32_t *restrict list)
-{
-    return due_body(cnt, next_day, t_next, stop_day, list);
 }
 
 #ifdef SHELLSIM_HAVE_AVX512
@@ -560,6 +497,12 @@ SHELLSIM_TARGET_AVX512 static size_t due_avx512(size_t cnt, double next_day, con
     return n;
 }
 #endif
+
+static size_t due(size_t cnt, double next_day, const double *restrict t_next, const double *restrict stop_day,
+                  uint32_t *restrict list)
+{
+    return SHELLSIM_SIMD_PICK(due, (cnt, next_day, t_next, stop_day, list));
+}
 
 /* x[k] = a draw of key d from the stream of slot list[k], k < n: one by one
  * through GSL, or for kinds that take one uniform (dist.h), those uniforms
@@ -696,16 +639,6 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
     }
     if (rec && shellsim_dayrec_block(rec, cnt) != 0)
         return -2;
-    produce_fn *produce_step = produce;
-    fire_step_fn *fire = fire_step;
-    size_t (*due_today)(size_t, double, const double *, const double *, uint32_t *) = due;
-#ifdef SHELLSIM_HAVE_AVX512
-    if (shellsim_simd_avx512()) {
-        produce_step = produce_avx512;
-        fire = fire_step_avx512;
-        due_today = due_avx512;
-    }
-#endif
     for (int i = 0; i < np; i++) {
         const double *production = pipe_day(ws, i, PD_PRODUCTION);
         double max = 0.0;
@@ -725,10 +658,10 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
             if (late->n && unlate(ws->due + (size_t)i * RING, late, day) != 0)
                 return -2;
             if (ws->small_production[i])
-                produce_step(cnt, day, pipe_day(ws, i, PD_PRODUCTION), pipe_day(ws, i, PD_PRODUCED_FLOOR), stock);
+                produce(cnt, day, pipe_day(ws, i, PD_PRODUCTION), pipe_day(ws, i, PD_PRODUCED_FLOOR), stock);
             else
                 produce_any(cnt, day, pipe_day(ws, i, PD_PRODUCTION), pipe_day(ws, i, PD_PRODUCED_FLOOR), stock);
-            size_t n = due_today(cnt, day + 1.0, pipe_day(ws, i, PD_T_NEXT), pipe_day(ws, i, PD_STOP_DAY), ws->dep);
+            size_t n = due(cnt, day + 1.0, pipe_day(ws, i, PD_T_NEXT), pipe_day(ws, i, PD_STOP_DAY), ws->dep);
             if (fail.j != SIZE_MAX) { /* (a dead replication departs no more) */
                 size_t k = 0;
                 for (size_t m = 0; m < n; m++)
@@ -751,10 +684,13 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
             }
             today->n = 0;
         }
-        for (int i = 0; i < ns; i++) /* step 4 */
-            fire(cnt, s->sides[i].policy == SHELLSIM_POLICY_SPREAD, H - day, side_series(ws, i, SIDE_S_STOCK),
-                 side_series(ws, i, SIDE_S_EXTRA), side_series(ws, i, SIDE_S_FIRE), side_val(ws, i, SV_BASE),
-                 side_val(ws, i, SV_TARGET), side_val(ws, i, SV_EXTRA_FIRED), side_val(ws, i, SV_FIRED));
+        for (int i = 0; i < ns; i++) { /* step 4 */
+            int64_t *stock = side_series(ws, i, SIDE_S_STOCK), *extra = side_series(ws, i, SIDE_S_EXTRA);
+            shellsim_fire_policies[s->sides[i].policy].extra_block(cnt, H - day, stock, side_val(ws, i, SV_TARGET),
+                                                                   extra);
+            fire_apply(cnt, stock, extra, side_series(ws, i, SIDE_S_FIRE), side_val(ws, i, SV_BASE),
+                       side_val(ws, i, SV_EXTRA_FIRED), side_val(ws, i, SV_FIRED));
+        }
         if (!rec && !vals)
             continue;
         if (!rec)

@@ -344,12 +344,14 @@ static void section_key(loader *ld, const char *key, const char *value)
         parse_dist_key(ld, &specs[k], section, value, &dists[k]);
     } else if (side) {
         shellsim_side *sd = &ld->s->sides[ld->cur_index];
-        if (!strcmp(value, "spread"))
-            sd->policy = SHELLSIM_POLICY_SPREAD;
-        else if (!strcmp(value, "target"))
-            sd->policy = SHELLSIM_POLICY_TARGET;
-        else
-            errorf(ld, ld->ini.line, section, key, "'%s' is not a policy (spread or target)", value);
+        int policy = shellsim_fire_policy_find(value);
+        if (policy >= 0) {
+            sd->policy = (shellsim_policy)policy;
+        } else {
+            char names[128];
+            shellsim_fire_policy_names(names, sizeof names);
+            errorf(ld, ld->ini.line, section, key, "'%s' is not a policy (%s)", value, names);
+        }
     } else {
         info->to = shellsim_strdup(value);
         if (!info->to)

@@ -11,11 +11,9 @@
 #include <stdint.h>
 
 #include "dist.h"
+#include "fire.h"
 #include "keys.h"
 #include "shellsim.h"
-
-/* A side's fire policy (fire.h has the table of policies). */
-typedef enum shellsim_policy { SHELLSIM_POLICY_SPREAD, SHELLSIM_POLICY_TARGET, SHELLSIM_NPOLICIES } shellsim_policy;
 
 /* A section's distributions are indexed by its key table (keys.h): key[k]
  * is the row k's distribution (its default when the file does not set it),
@@ -23,7 +21,7 @@ typedef enum shellsim_policy { SHELLSIM_POLICY_SPREAD, SHELLSIM_POLICY_TARGET, S
  * NAME" or "pipeline NAME", the key's name). */
 typedef struct shellsim_side {
     char *name;                 /* NAME of [side NAME] */
-    shellsim_policy policy;
+    shellsim_policy policy;     /* a row of fire.h's table */
     shellsim_dist key[SHELLSIM_SIDE_NKEYS];
     uint64_t stream[SHELLSIM_SIDE_NKEYS];
 } shellsim_side;

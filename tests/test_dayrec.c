@@ -71,14 +71,14 @@ static void setup(fixture *f, int portable)
             shellsim_summary_init(&f->got[s][d], 1, 0);
         }
     }
-    shellsim_simd_force_portable(portable);
+    shellsim_simd_force_portable(portable); /* for every call until teardown */
     f->rec = shellsim_dayrec_alloc(out, index, NS, H, CAP);
-    shellsim_simd_force_portable(0);
     cr_assert_not_null(f->rec);
 }
 
 static void teardown(fixture *f)
 {
+    shellsim_simd_force_portable(0);
     shellsim_dayrec_free(f->rec);
     for (int s = 0; s < NS; s++)
         for (int d = 0; d < H; d++) {
