@@ -26,6 +26,7 @@
 #include "params.h"
 #include "pcg32.h"
 #include "simd.h"
+#include "transit.h"
 
 /* Per-replication state that only departures and per-run draws touch.
  * What the series record (stocks, cumulative counts, the day's fire) lives
@@ -50,42 +51,10 @@ enum { PD_PRODUCTION, PD_PRODUCED_FLOOR /* floor(d P) for today's d, from yester
        PD_N };
 enum { SV_BASE, SV_TARGET, SV_EXTRA_FIRED, SV_FIRED, SV_N };
 
-/* Shells in transit: a shipment of pipeline i due on day d is appended to
- * the list of arrivals of (i, d mod RING), and the arrivals of today's list
- * are added to their replications' stocks. Appending touches only the end
- * of a short list (a table indexed by replication and day would be touched
- * at random, a cache miss per shipment). Shipments due RING or more days
- * ahead wait in a per-pipeline overflow list and move into the lists when
- * they come within reach. All counts are >= 0, so adding shipments one by
- * one saturates exactly as adding their sum would. */
-#define RING 64
-
-typedef struct pending {
-    size_t j;          /* replication slot */
-    long long day;     /* arrival day */
-    long long shells;
-} pending;
-
-typedef struct overflow {
-    pending *item;
-    size_t n, cap;
-} overflow;
-
-typedef struct arrival {
-    size_t j;
-    long long shells;
-} arrival;
-
-typedef struct arrivals {
-    arrival *item;
-    size_t n, cap;
-} arrivals;
-
 struct shellsim_engine_ws {
     size_t cap, np, ns;
     pipe_run *pipes;
-    arrivals *due;          /* [pipeline * RING + day mod RING] */
-    overflow *late;         /* per pipeline */
+    shellsim_transit *transit; /* per pipeline */
     unsigned char *dead;    /* replication hit a model limit */
     int64_t *iv;            /* the whole-number series' values: [series * cap + j] */
     double *pd;             /* [(pipeline * PD_N + quantity) * cap + j] */
@@ -149,8 +118,7 @@ shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t 
     ws->np = np;
     ws->ns = ns;
     ws->pipes = shellsim_calloc(np * cap, sizeof *ws->pipes);
-    ws->due = shellsim_calloc(np * RING, sizeof *ws->due);
-    ws->late = shellsim_calloc(np, sizeof *ws->late);
+    ws->transit = shellsim_calloc(np + 1, sizeof *ws->transit);
     ws->dead = shellsim_calloc(cap, 1);
     ws->iv = shellsim_calloc((ns * SIDE_NSERIES + np * PIPE_NSERIES) * cap + 1, sizeof *ws->iv);
     ws->pd = shellsim_calloc(np * PD_N * cap + 1, sizeof *ws->pd);
@@ -165,7 +133,7 @@ shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t 
     ws->dep_stream = shellsim_calloc(cap + 1, sizeof *ws->dep_stream);
     ws->side_base = shellsim_calloc(ns * SHELLSIM_SIDE_NKEYS + 1, sizeof *ws->side_base);
     ws->pipe_base = shellsim_calloc(np * (SHELLSIM_PIPE_NKEYS + 1) + 1, sizeof *ws->pipe_base);
-    if (!ws->pipes || !ws->due || !ws->late || !ws->dead || !ws->iv || !ws->pd || !ws->sv ||
+    if (!ws->pipes || !ws->transit || !ws->dead || !ws->iv || !ws->pd || !ws->sv ||
         !ws->small_production || !ws->dep || !ws->dep_u || !ws->dep_x || !ws->dep_transit || !ws->dep_interval ||
         !ws->dep_containers || !ws->dep_stream || !ws->side_base || !ws->pipe_base) {
         shellsim_engine_ws_free(ws);
@@ -185,14 +153,10 @@ void shellsim_engine_ws_free(shellsim_engine_ws *ws)
     if (!ws)
         return;
     shellsim_free(ws->pipes);
-    if (ws->due)
-        for (size_t i = 0; i < ws->np * RING; i++)
-            shellsim_free(ws->due[i].item);
-    shellsim_free(ws->due);
-    if (ws->late)
+    if (ws->transit)
         for (size_t i = 0; i < ws->np; i++)
-            shellsim_free(ws->late[i].item);
-    shellsim_free(ws->late);
+            shellsim_transit_free(&ws->transit[i]);
+    shellsim_free(ws->transit);
     shellsim_free(ws->dead);
     shellsim_free(ws->iv);
     shellsim_free(ws->pd);
@@ -413,48 +377,6 @@ static void draw_per_run(const shellsim_scenario *s, shellsim_engine_ws *ws, uin
 #undef OUT
 }
 
-/* Append x to a list. 0, or -2 when out of memory. */
-#define PUSH(list, type, x)                                                                                  \
-    do {                                                                                                     \
-        if ((list)->n == (list)->cap) {                                                                      \
-            size_t ncap_ = (list)->cap ? 2 * (list)->cap : 64;                                               \
-            type *it_ = shellsim_realloc((list)->item, ncap_ * sizeof *it_);                                 \
-            if (!it_)                                                                                        \
-                return -2;                                                                                   \
-            (list)->item = it_;                                                                              \
-            (list)->cap = ncap_;                                                                             \
-        }                                                                                                    \
-        (list)->item[(list)->n++] = (x);                                                                     \
-    } while (0)
-
-/* Book `shells` to arrive on day `arrive` (day <= arrive < H) for
- * replication slot j; due: the pipeline's RING lists. Returns 0 or -2 (out
- * of memory). */
-static int book(arrivals *due, overflow *late, size_t j, int day, long long arrive, long long shells)
-{
-    if (arrive - day < RING)
-        PUSH(&due[arrive % RING], arrival, ((arrival){j, shells}));
-    else
-        PUSH(late, pending, ((pending){j, arrive, shells}));
-    return 0;
-}
-
-/* Move the overflow shipments now within RING days into the lists. 0 or -2
- * (out of memory). */
-static int unlate(arrivals *due, overflow *late, int day)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < late->n; i++) {
-        pending *it = &late->item[i];
-        if (it->day - day < RING)
-            PUSH(&due[it->day % RING], arrival, ((arrival){it->j, it->shells}));
-        else
-            late->item[k++] = *it;
-    }
-    late->n = k;
-    return 0;
-}
-
 /* The slots j < cnt with a departure due on the day before next_day
  * (t_next < next_day and t_next < stop_day), ascending, into list; their
  * number. Without a branch per slot (which the predictor would miss on the
@@ -552,8 +474,7 @@ static int departures(const shellsim_scenario *s, shellsim_engine_ws *ws, int i,
 {
     const shellsim_pipeline *d = &s->pipes[i];
     pipe_run *pp = ws->pipes + (size_t)i * ws->cap;
-    arrivals *due_lists = ws->due + (size_t)i * RING;
-    overflow *late = &ws->late[i];
+    shellsim_transit *in_transit = &ws->transit[i];
     int64_t *stock = pipe_series(ws, i, PIPE_S_SUPPLIER), *shipments = pipe_series(ws, i, PIPE_S_SHIPMENTS);
     int64_t *seen = pipe_series(ws, i, PIPE_S_SEEN), *containers = pipe_series(ws, i, PIPE_S_CONTAINERS);
     double *t_next = pipe_day(ws, i, PD_T_NEXT);
@@ -591,7 +512,7 @@ static int departures(const shellsim_scenario *s, shellsim_engine_ws *ws, int i,
                     ++seen[j];
                 long long usable = shipped - (long long)round((double)shipped * p->loss);
                 double arrive = floor(t_next[j] + transit[k]);
-                if (arrive < H && book(due_lists, late, j, day, (long long)arrive, usable) != 0)
+                if (arrive < H && shellsim_transit_book(in_transit, j, day, (long long)arrive, usable) != 0)
                     return -2;
             }
             if (shipped < load && p->exhausted_day == H)
@@ -628,10 +549,8 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
     const size_t pipe_series0 = (size_t)ns * SIDE_NSERIES;
     const size_t ratio_series = pipe_series0 + (size_t)np * PIPE_NSERIES;
     failure fail = {SIZE_MAX, 0, 0};
-    for (size_t i = 0; i < (size_t)np * RING; i++)
-        ws->due[i].n = 0;
     for (int i = 0; i < np; i++)
-        ws->late[i].n = 0;
+        shellsim_transit_clear(&ws->transit[i]);
     stream_bases(s, ws, seed);
     for (size_t j = 0; j < cnt; j++) {
         draw_per_run(s, ws, rep0 + j, j, cnt, params_in, params_out);
@@ -654,8 +573,7 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
     for (int day = 0; day < H; day++) {
         for (int i = 0; i < np; i++) {
             int64_t *stock = pipe_series(ws, i, PIPE_S_SUPPLIER);
-            overflow *late = &ws->late[i];
-            if (late->n && unlate(ws->due + (size_t)i * RING, late, day) != 0)
+            if (ws->transit[i].late.n && shellsim_transit_advance(&ws->transit[i], day) != 0)
                 return -2;
             if (ws->small_production[i])
                 produce(cnt, day, pipe_day(ws, i, PD_PRODUCTION), pipe_day(ws, i, PD_PRODUCED_FLOOR), stock);
@@ -675,7 +593,7 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
         for (int i = 0; i < np; i++) { /* step 3 (a dead replication's values no longer matter) */
             int64_t *to = side_series(ws, s->pipes[i].to, SIDE_S_STOCK);
             int64_t *delivered = pipe_series(ws, i, PIPE_S_DELIVERED);
-            arrivals *today = &ws->due[(size_t)i * RING + (size_t)(day % RING)];
+            shellsim_arrivals *today = shellsim_transit_today(&ws->transit[i], day);
             for (size_t k = 0; k < today->n; k++) {
                 size_t j = today->item[k].j;
                 long long shells = today->item[k].shells;
