@@ -4,7 +4,8 @@
     bench/check_peer.py [--reps N] [--seed S] [--shellsim build/cli/shellsim]
                         [--peer ../shared/bench/peer_numpy.py] [SCENARIO ...]
 
-Default scenarios: every .ini in ../shared/scenarios. Both programs print the
+Default scenarios: every .ini in ../shared/scenarios. The peer runs with
+--v1-outputs (shellsim has model v1's outputs only) unless --all-outputs. Both programs print the
 JSON of MODEL.md's CLI contract; their random streams differ, so they agree
 in distribution: each metric's mean within 5 combined standard errors
 (sqrt(sem_a^2 + sem_b^2)), and its sd within 5 normal-theory standard errors
@@ -43,13 +44,17 @@ def main():
     ap.add_argument("--shellsim", default=os.path.join(TOP, "build", "cli", "shellsim"))
     ap.add_argument("--peer", default=os.path.join(SHARED, "bench", "peer_numpy.py"))
     ap.add_argument("--limit", type=float, default=5.0, help="allowed deviation in standard errors")
+    ap.add_argument("--all-outputs", action="store_true",
+                    help="compare the peer's v2 outputs too (shellsim has v1's only until model v2 lands; "
+                         "by default the peer runs with --v1-outputs)")
     args = ap.parse_args()
     scenarios = args.scenarios or sorted(glob.glob(os.path.join(SHARED, "scenarios", "*.ini")))
     worst_all, failed = 0.0, 0
     for sc in scenarios:
         ours = run_json([args.shellsim, "run", sc, "--reps", str(args.reps), "--seed", str(args.seed),
                          "--series", "none", "--json"])
-        peer = run_json(["/usr/bin/python3", args.peer, sc, "--reps", str(args.reps), "--seed", str(args.seed + 1)])
+        peer = run_json(["/usr/bin/python3", args.peer, sc, "--reps", str(args.reps), "--seed", str(args.seed + 1)]
+                        + ([] if args.all_outputs else ["--v1-outputs"]))
         print(f"== {os.path.basename(sc)}: {args.reps} replications each")
         print(f"   {'metric':28s} {'shellsim mean':>16s} {'peer mean':>16s} {'z(mean)':>8s} {'z(sd)':>8s}")
         worst = 0.0
