@@ -105,6 +105,7 @@ static int fail(char *msg, size_t cap, const char *fmt, const char *a)
     snprintf(msg, cap, fmt, a);
     return -1;
 }
+
 /* "name(p1, p2, ...)", as messages show a row's parameters. */
 static void signature(const shellsim_dist_ops *op, char *buf, size_t cap)
 {
