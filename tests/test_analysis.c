@@ -1,7 +1,8 @@
 /*
  * test_analysis.c: shellsim_analysis.h -- paired comparison, Sobol
- * sensitivity, runs to a precision, exceedance -- and the quantile
- * functions behind the sensitivity sampling (libsim/analysis.h).
+ * sensitivity, runs to a precision, exceedance (libsim/analysis.h). The
+ * quantile functions behind the sensitivity sampling are tested with the
+ * distributions (test_dist.c, test_dist_table.c).
  *
  * Known answers: a scenario compared with itself differs by exactly 0 in
  * every run; sections in common draw the same numbers; an additive model
@@ -650,101 +651,6 @@ Test(exceed, a_plain_run_has_none_and_bad_thresholds_are_errors)
     th = (shellsim_threshold){"a.fire_per_day", NAN};
     cr_assert_eq(shellsim_run_extended(s, &o, &x, &r, &err), SHELLSIM_EINVAL);
     shellsim_scenario_free(s);
-}
-
-/* -------------------------------------------------------------- quantiles */
-
-static shellsim_dist dist(const char *text)
-{
-    shellsim_dist d;
-    char msg[200];
-    cr_assert_eq(shellsim_dist_parse(text, &d, msg, sizeof msg), 0, "%s: %s", text, msg);
-    return d;
-}
-
-Test(quantile, closed_forms_are_exact)
-{
-    shellsim_dist d = dist("uniform(2, 6)");
-    cr_assert_float_eq(shellsim_dist_quantile(&d, 0.25), 3.0, 1e-15);
-    d = dist("triangular(0, 1, 2)"); /* F(x) = x^2 / 2 below the mode */
-    cr_assert_float_eq(shellsim_dist_quantile(&d, 0.125), 0.5, 1e-15);
-    cr_assert_float_eq(shellsim_dist_quantile(&d, 0.875), 1.5, 1e-15);
-    d = dist("exponential(3)");
-    cr_assert_float_eq(shellsim_dist_quantile(&d, 0.5), 3.0 * log(2.0), 1e-15);
-    d = dist("range90(3e6, 2e7)"); /* the name says it: 5% and 95% points */
-    cr_assert_float_eq(shellsim_dist_quantile(&d, 0.05), 3e6, 3e6 * 1e-12);
-    cr_assert_float_eq(shellsim_dist_quantile(&d, 0.95), 2e7, 2e7 * 1e-12);
-    d = dist("normal(10, 2)");
-    cr_assert_float_eq(shellsim_dist_quantile(&d, 0.975), 10 + 2 * 1.959963984540054, 1e-12);
-    d = dist("7");
-    cr_assert_eq(shellsim_dist_quantile(&d, 0.3), 7.0);
-    d = dist("truncnormal(0, 1, 0, inf)"); /* half-normal */
-    cr_assert_float_eq(shellsim_dist_quantile(&d, 0.5), gsl_cdf_ugaussian_Pinv(0.75), 1e-12);
-}
-
-Test(quantile, gamma_beta_and_pert_agree_with_gsl_where_gsl_converges)
-{
-    const double us[] = {1e-6, 0.001, 0.1, 0.3, 0.5, 0.7, 0.9, 0.999};
-    const double shapes[] = {0.3, 1, 2, 50, 1000};
-    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
-        char text[64];
-        snprintf(text, sizeof text, "gamma(%g, 3.5)", shapes[i]);
-        shellsim_dist d = dist(text);
-        for (size_t j = 0; j < sizeof us / sizeof us[0]; j++) {
-            double x = shellsim_dist_quantile(&d, us[j]), ref = gsl_cdf_gamma_Pinv(us[j], shapes[i], 3.5);
-            cr_assert_float_eq(x, ref, 1e-8 * ref, "%s at %g: %.17g vs %.17g", text, us[j], x, ref);
-        }
-    }
-    const double ab[][2] = {{0.5, 0.5}, {2, 8}, {1, 5}, {5, 1}, {30, 40}};
-    for (size_t i = 0; i < sizeof ab / sizeof ab[0]; i++) {
-        char text[64];
-        snprintf(text, sizeof text, "beta(%g, %g)", ab[i][0], ab[i][1]);
-        shellsim_dist d = dist(text);
-        for (size_t j = 0; j < sizeof us / sizeof us[0]; j++) {
-            double x = shellsim_dist_quantile(&d, us[j]), ref = gsl_cdf_beta_Pinv(us[j], ab[i][0], ab[i][1]);
-            cr_assert_float_eq(x, ref, 1e-8 * ref, "%s at %g: %.17g vs %.17g", text, us[j], x, ref);
-        }
-    }
-    shellsim_dist d = dist("pert(250, 350, 500)"); /* 250 + 250 Beta(2.6, 3.4) */
-    for (size_t j = 0; j < sizeof us / sizeof us[0]; j++)
-        cr_assert_float_eq(shellsim_dist_quantile(&d, us[j]), 250 + 250 * gsl_cdf_beta_Pinv(us[j], 2.6, 3.4), 1e-7,
-                           "pert at %g", us[j]);
-}
-
-Test(quantile, inverts_the_incomplete_functions_in_the_far_tails)
-{
-    /* where gsl_cdf_gamma_Pinv calls its error handler (abort): shape
-     * 1e5 at 1e-12 -- here P(a, x) = u to 1e-10, relative */
-    shellsim_dist d = dist("gamma(1e5, 1)");
-    double x = shellsim_dist_quantile(&d, 1e-12);
-    cr_assert_float_eq(shellsim_gamma_p(1e5, x), 1e-12, 1e-22);
-    d = dist("beta(0.05, 3)");
-    x = shellsim_dist_quantile(&d, 1e-9);
-    cr_assert(x > 0);
-    cr_assert_float_eq(shellsim_beta_i(0.05, 3, x), 1e-9, 1e-18);
-    d = dist("gamma(2e7, 1)"); /* Wilson-Hilferty: the mean's neighbourhood */
-    x = shellsim_dist_quantile(&d, 0.5);
-    cr_assert_float_eq(x, 2e7 - 1.0 / 3, 0.01, "median %.17g", x);
-}
-
-Test(quantile, poisson_is_the_smallest_count_whose_cdf_reaches_u)
-{
-    const double means[] = {0.5, 3.5, 1000, 20000};
-    const double us[] = {1e-6, 0.05, 0.3, 0.5, 0.9, 0.999};
-    for (size_t i = 0; i < sizeof means / sizeof means[0]; i++) {
-        char text[64];
-        snprintf(text, sizeof text, "poisson(%g)", means[i]);
-        shellsim_dist d = dist(text);
-        for (size_t j = 0; j < sizeof us / sizeof us[0]; j++) {
-            double k = shellsim_dist_quantile(&d, us[j]);
-            cr_assert_eq(k, floor(k));
-            cr_assert_geq(gsl_cdf_poisson_P((unsigned)k, means[i]), us[j] * (1 - 1e-12), "%s at %g: %g", text,
-                          us[j], k);
-            if (k > 0)
-                cr_assert_lt(gsl_cdf_poisson_P((unsigned)k - 1, means[i]), us[j] * (1 + 1e-12), "%s at %g: %g",
-                             text, us[j], k);
-        }
-    }
 }
 
 /* -------------------------------------------------- allocation failures */
