@@ -29,8 +29,6 @@ import sys
 
 import numpy as np
 
-BANDS = ("mean", "p05", "p25", "p50", "p75", "p95")
-
 
 def _pyplot():
     """matplotlib.pyplot, on the Agg backend when there is no display."""
@@ -66,8 +64,10 @@ def _bands_of(result, series):
             raise KeyError("no series %r in this JSON (series: %s)%s" % (
                 series, ", ".join(all_series) or "none",
                 "" if all_series else "; run shellsim without --series none"))
-        d = all_series[series]
-        return {b: np.array(d[b], dtype=np.float64) for b in BANDS}
+        # the bands of the JSON (BANDS of shellsim._lib, which this module
+        # does not import: it runs without the C library)
+        return {b: np.array(v, dtype=np.float64)
+                for b, v in all_series[series].items()}
     return result.series(series)
 
 
