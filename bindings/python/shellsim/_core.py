@@ -55,7 +55,7 @@ class _Handle:
     _kind = None       # "scenario" or "result"
     _cfree = None      # the C _free function
 
-    def __init__(self, ptr):
+    def __init__(self, ptr: Any) -> None:
         self._lock = threading.Lock()
         self._users = 0
         self._closing = False
