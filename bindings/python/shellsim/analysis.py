@@ -4,7 +4,7 @@ precision and exceedances -- the Python side of include/shellsim_analysis.h.
     >>> import shellsim
     >>> c = shellsim.compare("scenarios/aid-gap.ini",
     ...                      "scenarios/aid-gap-no-nk.ini", replications=10000)
-    >>> c.metrics["russia.fire_per_day"]["diff"]["mean"]      # B - A
+    >>> c.metrics["russia.fire_per_day"]["diff"].mean        # B - A, a Stats
     >>> c.metrics["russia.fire_per_day"]["pairing"]["variance_ratio"]
     >>> sa = shellsim.sensitivity("scenarios/najin-dunay.ini",
     ...                           "russia.extra_per_day", samples=4096)
