@@ -5,9 +5,11 @@ A Stats keeps what the library computed: NaN stays float("nan") (the sd of
 a single replication, the mean of a fire_ratio where B never fired, ...).
 Its to_dict() is the STATS object of the CLI's JSON, key for key and in the
 CLI's order, with None (JSON null) for NaN and +-inf. For the code written
-when statistics were such dicts, a Stats also reads like one (it is a
-read-only Mapping): s["mean"], s.get("sd"), "undefined" in s, list(s),
-dict(s), and s == a_dict give the old values, None for NaN included.
+when statistics were such dicts, a Stats is also one, read-only, holding
+to_dict()'s items: s["mean"], s.get("sd"), "undefined" in s, list(s),
+dict(s), s == a_dict, json.dumps(s) and pandas.DataFrame(result.metrics)
+give the old values, None for NaN included. (A Mapping that is not a dict
+would not do: pandas and json treat only dicts as such.)
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import math
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 from . import _lib
 
@@ -26,8 +28,6 @@ from . import _lib
 # with thresholds (run_extended).
 JSON_KEYS = ("n", "mean", "sd", "sem", "ci95", "min", "p05", "p25", "p50",
              "p75", "p95", "max")
-_FLOAT_KEYS = frozenset(("mean", "sd", "sem", "min", "p05", "p25", "p50",
-                         "p75", "p95", "max"))
 
 # slots=True needs Python 3.10; the package supports 3.8.
 _SLOTS = {"slots": True} if sys.version_info >= (3, 10) else {}
@@ -42,8 +42,13 @@ def json_number(x: float) -> Optional[float]:
 _NAN = object()  # NaN in Stats._values()
 
 
-@dataclass(frozen=True, **_SLOTS)
-class Stats(Mapping):
+def _read_only(self: "Stats", *args: Any, **kwargs: Any) -> Any:
+    raise TypeError("a shellsim.Stats is read-only: use to_dict() (or "
+                    "dict(stats)) for a dict to change")
+
+
+@dataclass(frozen=True, eq=False, repr=False, **_SLOTS)
+class Stats(Dict[str, Any]):
     """The statistics of a metric over the runs (struct shellsim_stats).
 
     n          runs counted
@@ -59,10 +64,15 @@ class Stats(Mapping):
 
     A statistic that does not exist is float("nan"), as in C. Prefer the
     attributes (s.mean, s.ci95[0]); to_dict() gives the CLI's JSON shape.
-    Read like a dict (s["mean"], s.get, keys, in, iteration), a Stats gives
-    the values of that JSON shape: None for NaN and ci95 as a list.
-    Immutable and hashable; equal to another Stats with the same values (NaN
-    equal to NaN) and to a dict equal to its to_dict().
+
+    For the code written when statistics were plain dicts, a Stats is also
+    a read-only dict whose items are those of to_dict(): s["mean"] (None
+    for NaN), s["ci95"] (a list), s.get, keys, in, iteration, dict(s),
+    json.dumps(s) and pandas.DataFrame(result.metrics) give what they gave
+    before. Changing it raises TypeError.
+
+    Immutable and hashable. Two Stats are equal when every value is (NaN
+    equal to NaN); a Stats and a dict, when the dict equals its to_dict().
     """
 
     n: int
@@ -79,6 +89,9 @@ class Stats(Mapping):
     p95: float
     max: float
     exceed: Optional[Dict[str, Dict[str, Any]]] = None
+
+    def __post_init__(self) -> None:
+        dict.update(self, self.to_dict())   # the dict-style view
 
     def to_dict(self) -> Dict[str, Any]:
         """The CLI's JSON STATS object: n, mean, sd, sem, ci95 [lo, hi], min,
@@ -97,35 +110,16 @@ class Stats(Mapping):
             d["exceed"] = _exceed_json(self.exceed)
         return d
 
-    # ------------------------------------- read access like the old dict
+    # read-only: the dict's mutators refuse
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = \
+        update = __ior__ = _read_only
 
-    def _keys(self) -> List[str]:
-        keys = list(JSON_KEYS)
-        if self.undefined is not None:
-            keys.append("undefined")
-        if self.exceed is not None:
-            keys.append("exceed")
-        return keys
-
-    def __getitem__(self, key: str) -> Any:
-        """The value of to_dict()[key]: None for NaN, ci95 as a list."""
-        if key in _FLOAT_KEYS:
-            return json_number(getattr(self, key))
-        if key == "n":
-            return self.n
-        if key == "ci95":
-            return [json_number(self.ci95[0]), json_number(self.ci95[1])]
-        if key == "undefined" and self.undefined is not None:
-            return self.undefined
-        if key == "exceed" and self.exceed is not None:
-            return _exceed_json(self.exceed)
-        raise KeyError(key)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._keys())
-
-    def __len__(self) -> int:
-        return len(self._keys())
+    def __reduce__(self) -> Tuple[Any, ...]:
+        # pickle and copy: rebuild from the fields (not item by item)
+        return (type(self), (self.n, self.undefined, self.mean, self.sd,
+                             self.sem, self.ci95, self.min, self.p05,
+                             self.p25, self.p50, self.p75, self.p95,
+                             self.max, self.exceed))
 
     # ------------------------------------------------- equality and hash
 
@@ -143,14 +137,14 @@ class Stats(Mapping):
             return (self._values() == other._values()
                     and self.get("exceed") == other.get("exceed"))
         if isinstance(other, Mapping):
-            return self.to_dict() == dict(other)
+            return dict.__eq__(self, dict(other))
         return NotImplemented
 
     def __ne__(self, other: object) -> bool:
         eq = self.__eq__(other)
         return eq if eq is NotImplemented else not eq
 
-    def __hash__(self) -> int:
+    def __hash__(self) -> int:  # type: ignore[override]
         return hash(self._values())  # exceed left out: equal stay equal
 
     def __repr__(self) -> str:

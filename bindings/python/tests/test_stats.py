@@ -167,11 +167,36 @@ def test_dict_style_reads_give_the_old_values(one_run, tiny):
 
 def test_old_code_reading_metrics_keeps_working(tiny):
     m = tiny.metrics
+    old = tiny.to_dict(series=False)["metrics"]
     assert m["p.delivered"]["mean"] == pytest.approx(m["p.delivered"].mean)
     lo, hi = m["p.delivered"]["ci95"]
     assert lo <= m["p.delivered"]["mean"] <= hi
-    assert {n: dict(s) for n, s in m.items()} == \
-        tiny.to_dict(series=False)["metrics"]
+    assert {n: dict(s) for n, s in m.items()} == old
+    assert isinstance(m["p.delivered"], dict)
+    assert json.dumps(m) == json.dumps(old)          # null for NaN, as before
+
+
+def test_a_dataframe_of_the_metrics_is_the_one_of_the_old_dicts(one_run):
+    pd = pytest.importorskip("pandas")
+    m = one_run.metrics
+    old = one_run.to_dict(series=False)["metrics"]
+    got, want = pd.DataFrame(m), pd.DataFrame(old)
+    assert list(got.index) == STAT_KEYS
+    assert got.equals(want)
+
+
+def test_stats_cannot_be_changed_through_the_dict_view(tiny):
+    s = tiny.metric_stats("p.delivered")
+    for change in (lambda: s.__setitem__("mean", 0), lambda: s.update(n=0),
+                   lambda: s.pop("n"), lambda: s.popitem(), s.clear,
+                   lambda: s.setdefault("x", 1),
+                   lambda: s.__delitem__("n")):
+        with pytest.raises(TypeError, match="read-only"):
+            change()
+    assert s == tiny.metric_stats("p.delivered")
+    d = dict(s)
+    d["mean"] = 0                         # a copy is an ordinary dict
+    assert s["mean"] != 0
 
 
 # --------------------------------------------------- the other producers
