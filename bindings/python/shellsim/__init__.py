@@ -4,13 +4,14 @@ battlefield -- Python bindings (ctypes) of libshellsim.
     >>> import shellsim
     >>> with shellsim.Scenario.from_file("scenarios/najin-dunay.ini") as s:
     ...     r = s.run(replications=10000, seed=1)
-    >>> r.metrics["russia.extra_per_day"]["mean"]
+    >>> r.metrics["russia.extra_per_day"].mean      # a shellsim.Stats
     >>> r.series("russia.extra")["p50"]          # numpy array, one per day
     >>> from shellsim.plot import fan_chart
     >>> fan_chart(r, "russia.extra").figure.savefig("fan.png")
 
 The API mirrors include/shellsim.h one to one: Scenario (shellsim_scenario),
-Scenario.run (shellsim_run), Result (shellsim_result). Errors raise
+Scenario.run (shellsim_run), Result (shellsim_result), Stats
+(shellsim_stats: NaN kept, to_dict() for the CLI's JSON). Errors raise
 shellsim.Error subclasses carrying the C message. The library is found
 through SHELLSIM_LIBRARY, next to this package, in the source tree's meson
 build directory, then on the system; its version is checked at import.
@@ -21,22 +22,21 @@ from ._errors import (ClosedError, Error, FileError, InvalidArgumentError,
                       LimitError, NoRunsError, NotFoundError, OutOfMemoryError,
                       RunInterrupted, ScenarioError)
 from ._core import Result, Scenario, library_path, library_version
+from ._lib import BANDS, MAX_HORIZON_DAYS, MAX_REPLICATIONS
+from ._stats import Stats
 from .infer import infer  # calibration to observations (shellsim_infer.h)
 from .analysis import compare, run_extended, sensitivity  # shellsim_analysis.h
 
 # Show the public names as shellsim.X in reprs and tracebacks.
-for _cls in (Scenario, Result, Error, ScenarioError, FileError,
+for _cls in (Scenario, Result, Stats, Error, ScenarioError, FileError,
              InvalidArgumentError, NotFoundError, LimitError, RunInterrupted,
              NoRunsError, OutOfMemoryError, ClosedError):
     _cls.__module__ = "shellsim"
 del _cls
 
-BANDS = ("mean", "p05", "p25", "p50", "p75", "p95")
-MAX_HORIZON_DAYS = 36500
-MAX_REPLICATIONS = 1 << 40
-
 __all__ = [
     "__version__", "library_version", "library_path", "Scenario", "Result",
+    "Stats",
     "Error", "ScenarioError", "FileError", "InvalidArgumentError",
     "NotFoundError", "LimitError", "RunInterrupted", "NoRunsError",
     "OutOfMemoryError", "ClosedError", "BANDS", "MAX_HORIZON_DAYS",

@@ -13,35 +13,40 @@ ctypes.CDLL, not a PyDLL), so runs in different threads proceed in parallel
 and other Python threads keep running during a run.
 """
 
+from __future__ import annotations
+
 import ctypes
 import datetime
 import math
 import operator
 import os
-import signal
 import threading
+from typing import (Any, Dict, Iterable, List, Optional, Tuple, TypeVar,
+                    Union)
 
 import numpy as np
 
-from . import _errors, _lib
+from . import _errors, _interrupt, _lib, _stats
 from ._errors import ClosedError
+from ._interrupt import Progress
 from ._lib import lib
+from ._stats import Stats
+
+_H = TypeVar("_H", bound="_Handle")
+# A path to a file, as the library's functions take one.
+PathLike = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
+# series= of a run: "all", "none", "a.b,c.d", or names.
+SeriesSpec = Union[None, str, bytes, Iterable[str]]
 
 # Live C handles, by kind: for tests of deterministic freeing.
 _live_lock = threading.Lock()
 _live = {"scenario": 0, "result": 0}
 
 
-def _live_handles():
+def _live_handles() -> Dict[str, int]:
     """{"scenario": n, "result": n}: C handles allocated and not yet freed."""
     with _live_lock:
         return dict(_live)
-
-
-def _number(x):
-    """A C double as the CLI's JSON has it: None for NaN and +-inf (JSON
-    null), else the float."""
-    return x if math.isfinite(x) else None
 
 
 class _Handle:
@@ -50,7 +55,7 @@ class _Handle:
     _kind = None       # "scenario" or "result"
     _cfree = None      # the C _free function
 
-    def __init__(self, ptr):
+    def __init__(self, ptr: Any) -> None:
         self._lock = threading.Lock()
         self._users = 0
         self._closing = False
@@ -59,7 +64,7 @@ class _Handle:
             _live[self._kind] += 1
 
     @property
-    def closed(self):
+    def closed(self) -> bool:
         """True once close() was called (or the with block ended)."""
         return self._closing or self._ptr is None
 
@@ -89,7 +94,7 @@ class _Handle:
         with _live_lock:
             _live[self._kind] -= 1
 
-    def close(self):
+    def close(self) -> None:
         """Free the C handle now. Idempotent. Later use raises ClosedError."""
         lock = getattr(self, "_lock", None)
         if lock is None:  # __init__ did not finish
@@ -103,7 +108,7 @@ class _Handle:
             ptr, self._ptr = self._ptr, None
         self._free(ptr)
 
-    def __enter__(self):
+    def __enter__(self: _H) -> _H:
         self._check_open()
         return self
 
@@ -118,7 +123,7 @@ class _Handle:
     def __deepcopy__(self, memo):
         self.__reduce_ex__(0)
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> bool:
         self.close()
         return False
 
@@ -170,7 +175,7 @@ class Scenario(_Handle):
     _kind = "scenario"
     _cfree = staticmethod(lib.shellsim_scenario_free)
 
-    def __init__(self, _ptr):
+    def __init__(self, _ptr: Any) -> None:
         """Not for direct use: see from_file() and from_string()."""
         if not isinstance(_ptr, _lib.ScenarioP) or not _ptr:
             raise TypeError("use Scenario.from_file() or Scenario.from_string()")
@@ -181,7 +186,7 @@ class Scenario(_Handle):
             _lib.decode(lib.shellsim_scenario_start_date(_ptr)))
 
     @classmethod
-    def from_file(cls, path):
+    def from_file(cls, path: PathLike) -> "Scenario":
         """Load and validate a scenario file (shellsim_scenario_load_file).
 
         Raises ScenarioError ("PATH:LINE: [section] key: what is wrong") for
@@ -197,7 +202,8 @@ class Scenario(_Handle):
         return cls(out)
 
     @classmethod
-    def from_string(cls, text, name="<string>"):
+    def from_string(cls, text: Union[str, bytes],
+                    name: Union[str, bytes] = "<string>") -> "Scenario":
         """Load and validate a scenario from text (str, encoded as UTF-8, or
         bytes) with shellsim_scenario_load_buffer. name stands for the file
         name in error messages."""
@@ -213,32 +219,33 @@ class Scenario(_Handle):
         return cls(out)
 
     @property
-    def name(self):
+    def name(self) -> Optional[str]:
         """The [scenario] name (or the file name when the key is absent)."""
         self._check_open()
         return self._name
 
     @property
-    def horizon_days(self):
+    def horizon_days(self) -> int:
         """H, the number of days simulated (1 .. 36500)."""
         self._check_open()
         return self._horizon_days
 
     @property
-    def start_date(self):
+    def start_date(self) -> Optional[datetime.date]:
         """The date of day 0 (datetime.date), or None."""
         self._check_open()
         return self._start_date
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         if self.closed:
             return "<shellsim.Scenario (closed)>"
         return "<shellsim.Scenario %r: %d days%s>" % (
             self._name, self._horizon_days,
             " from %s" % self._start_date if self._start_date else "")
 
-    def run(self, replications=10000, seed=1, threads=0, keep_runs=False,
-            series="all", progress=None):
+    def run(self, replications: int = 10000, seed: int = 1, threads: int = 0,
+            keep_runs: bool = False, series: SeriesSpec = "all",
+            progress: Optional[Progress] = None) -> "Result":
         """Run the Monte Carlo simulation (shellsim_run); return a Result.
 
         replications  1 .. 2**40
@@ -257,33 +264,18 @@ class Scenario(_Handle):
         (KeyboardInterrupt) stops a run made from the main thread within one
         block of replications and is re-raised here.
         """
-        # Only what the C types cannot hold is checked here (ctypes would
-        # wrap it silently); the library checks the ranges, with its message.
-        reps = _int_in(replications, 0, 2**64 - 1,
-                       "replications must be in 1 .. 2^40")
-        seed = _int_in(seed, 0, 2**64 - 1, "seed must be in 0 .. 2^64-1")
-        threads = _int_in(threads, -2**31, 2**31 - 1,
-                          "threads must be in 0 .. 1024 (0: all cores)")
-        if series is None:
-            series = "all"
-        elif not isinstance(series, (str, bytes)):
-            series = ",".join(series)
-        bseries = series.encode("utf-8") if isinstance(series, str) else series
-        if progress is not None and not callable(progress):
-            raise TypeError("progress must be callable(done, total) or None")
-
-        opts = _lib.ShellsimRunOptions()
-        lib.shellsim_run_options_init(ctypes.byref(opts))
-        opts.replications = reps
-        opts.seed = seed
-        opts.threads = threads
-        opts.keep_runs = 1 if keep_runs else 0
-        opts.series = bseries
+        opts, bseries = _run_options(replications, seed, threads, keep_runs,
+                                     series)
+        _interrupt.check_progress(progress)
         out = _lib.ResultP()
         err = _lib.ShellsimError()
         ptr = self._acquire()
         try:
-            st = _Interruptible(progress).run(ptr, opts, out, err)
+            st = _interrupt.call(
+                opts, progress,
+                lambda: lib.shellsim_run(ptr, ctypes.byref(opts),
+                                         ctypes.byref(out), ctypes.byref(err)),
+                lambda: lib.shellsim_result_free(out))
         finally:
             self._release()
         if st != _lib.OK:
@@ -291,92 +283,63 @@ class Scenario(_Handle):
         return Result(out, self._name, self._start_date)
 
 
-def _int_in(x, lo, hi, message):
+def _int_in(x: int, lo: int, hi: int, message: str) -> int:
     x = operator.index(x)
     if not lo <= x <= hi:
         raise _errors.make(_lib.EINVAL, "%s, not %d" % (message, x))
     return x
 
 
-class _Interruptible:
-    """One call of shellsim_run with a progress callback that turns Ctrl-C
-    and exceptions into a clean stop.
+def _run_options(replications: int, seed: int, threads: int,
+                 keep_runs: bool = False, series: SeriesSpec = "all"
+                 ) -> Tuple[_lib.ShellsimRunOptions, bytes]:
+    """A shellsim_run_options, and the bytes its `series` points to (keep
+    them alive until the call returns).
 
-    How Ctrl-C works: Python runs signal handlers only in the main thread,
-    between bytecodes. During shellsim_run the main thread is in C with the
-    GIL released, so nothing happens until the library calls the progress
-    callback, which re-enters Python. The handler then runs at the very
-    first bytecode of the callback, before any try block could catch what
-    it raises, and ctypes would swallow a KeyboardInterrupt raised there
-    ("Exception ignored on calling ctypes callback function") while the run
-    went on. So, for the duration of a run from the main thread, the SIGINT
-    handler is wrapped: the wrapper calls the handler that was installed
-    (Python's default one raises KeyboardInterrupt), keeps what it raises
-    instead of letting it escape, and the callback, seeing it, returns 1:
-    the library stops between two blocks of replications with
-    SHELLSIM_EINTERRUPTED. Once shellsim_run has returned and the handler is
-    restored, the kept exception is raised. A handler that returns normally
-    lets the run go on. SIG_IGN and SIG_DFL are left alone.
-    """
+    Only what the C types cannot hold is checked here (ctypes would wrap it
+    silently); the library checks the ranges, with its message."""
+    reps = _int_in(replications, 0, 2**64 - 1,
+                   "replications must be in 1 .. 2^40")
+    seed = _int_in(seed, 0, 2**64 - 1, "seed must be in 0 .. 2^64-1")
+    threads = _int_in(threads, -2**31, 2**31 - 1,
+                      "threads must be in 0 .. 1024 (0: all cores)")
+    if series is None:
+        series = "all"
+    elif not isinstance(series, (str, bytes)):
+        series = ",".join(series)
+    bseries = series.encode("utf-8") if isinstance(series, str) else series
+    opts = _lib.ShellsimRunOptions()
+    lib.shellsim_run_options_init(ctypes.byref(opts))
+    opts.replications = reps
+    opts.seed = seed
+    opts.threads = threads
+    opts.keep_runs = 1 if keep_runs else 0
+    opts.series = bseries
+    return opts, bseries
 
-    def __init__(self, progress):
-        self.progress = progress
-        self.exc = None         # an exception to re-raise after the run
-        self.previous = None    # the SIGINT handler in place before the run
 
-    def _on_sigint(self, signum, frame):
-        try:
-            self.previous(signum, frame)
-        except BaseException as e:
-            if self.exc is None:
-                self.exc = e
+def _is_text(x: str) -> bool:
+    """Whether a str argument is INI text rather than a path: it spans
+    lines, or starts (after blanks) with a section or a comment."""
+    return "\n" in x or x.lstrip().startswith(("[", "#", ";"))
 
-    def _callback(self, user, done, total):
-        try:
-            if self.exc is not None:
-                return 1
-            if self.progress is not None:
-                stop = self.progress(done, total)
-                if self.exc is not None:
-                    return 1
-                return 1 if stop else 0
-            return 0
-        except BaseException as e:  # includes KeyboardInterrupt
-            if self.exc is None:
-                self.exc = e
-            return 1
 
-    def run(self, ptr, opts, out, err):
-        main = threading.current_thread() is threading.main_thread()
-        wrap = False
-        if main:
-            try:
-                self.previous = signal.getsignal(signal.SIGINT)
-                wrap = callable(self.previous)
-            except (ValueError, AttributeError):  # pragma: no cover
-                wrap = False
-        if self.progress is None and not wrap:
-            # No Python code to run and no signal to watch: run bare.
-            return lib.shellsim_run(ptr, ctypes.byref(opts), ctypes.byref(out),
-                                    ctypes.byref(err))
-        cb = _lib.PROGRESS_FN(self._callback)  # kept alive by this frame
-        opts.progress = cb
-        if wrap:
-            signal.signal(signal.SIGINT, self._on_sigint)
-        try:
-            st = lib.shellsim_run(ptr, ctypes.byref(opts), ctypes.byref(out),
-                                  ctypes.byref(err))
-        finally:
-            if wrap:
-                # signal.signal() first runs any pending handler: a Ctrl-C
-                # that came after the last callback is still caught.
-                signal.signal(signal.SIGINT, self.previous)
-        if self.exc is not None:
-            if st == _lib.OK:  # it finished before the stop took effect
-                lib.shellsim_result_free(out)
-            exc, self.exc = self.exc, None
-            raise exc
-        return st
+# A scenario argument of the analysis and inference functions.
+ScenarioArg = Union["Scenario", str, bytes, "os.PathLike[str]"]
+
+
+def _load_scenario(scenario: ScenarioArg) -> Tuple["Scenario", bool]:
+    """(Scenario, owned): a Scenario as given, or loaded from a path or INI
+    text (then owned by the caller, who closes it after the call)."""
+    if isinstance(scenario, Scenario):
+        return scenario, False
+    if isinstance(scenario, bytes) or (isinstance(scenario, str)
+                                       and _is_text(scenario)):
+        return Scenario.from_string(scenario), True
+    if isinstance(scenario, (str, os.PathLike)):
+        return Scenario.from_file(scenario), True
+    raise TypeError("scenario must be a shellsim.Scenario, a path or INI "
+                    "text, not %s" % type(scenario).__name__)
 
 
 # ------------------------------------------------------------------- result
@@ -393,7 +356,8 @@ class Result(_Handle):
     _kind = "result"
     _cfree = staticmethod(lib.shellsim_result_free)
 
-    def __init__(self, _ptr, scenario_name=None, start_date=None):
+    def __init__(self, _ptr: Any, scenario_name: Optional[str] = None,
+                 start_date: Optional[datetime.date] = None) -> None:
         """Not for direct use: see Scenario.run()."""
         if not isinstance(_ptr, _lib.ResultP) or not _ptr:
             raise TypeError("a Result comes from Scenario.run()")
@@ -410,57 +374,60 @@ class Result(_Handle):
             _lib.decode(lib.shellsim_result_series_name(_ptr, i))
             for i in range(lib.shellsim_result_series_count(_ptr)))
 
-    def _use(self):
+    def _use(self) -> _Use:
         return _Use(self)
 
     # plain data, copied when the run returned
     @property
-    def scenario_name(self):
+    def scenario_name(self) -> Optional[str]:
         """The name of the scenario that was run."""
         self._check_open()
         return self._scenario_name
 
     @property
-    def start_date(self):
+    def start_date(self) -> Optional[datetime.date]:
         """The scenario's start_date (datetime.date of day 0) or None."""
         self._check_open()
         return self._start_date
 
     @property
-    def replications(self):
+    def replications(self) -> int:
+        """The number of replications run."""
         self._check_open()
         return self._replications
 
     @property
-    def seed(self):
+    def seed(self) -> int:
+        """The seed of the run."""
         self._check_open()
         return self._seed
 
     @property
-    def horizon_days(self):
+    def horizon_days(self) -> int:
+        """H, the number of days simulated."""
         self._check_open()
         return self._horizon_days
 
     @property
-    def metric_names(self):
+    def metric_names(self) -> List[str]:
         """Metric names, e.g. "nk.delivered", in the order of the CLI's JSON."""
         self._check_open()
         return list(self._metric_names)
 
     @property
-    def series_names(self):
+    def series_names(self) -> List[str]:
         """Names of the series summarised by the run, e.g. "russia.extra"."""
         self._check_open()
         return list(self._series_names)
 
     @property
-    def days(self):
+    def days(self) -> np.ndarray:
         """numpy array 0 .. H-1."""
         self._check_open()
         return np.arange(self._horizon_days)
 
     @property
-    def dates(self):
+    def dates(self) -> Optional[np.ndarray]:
         """numpy datetime64[D] array of the H days, or None without a
         start_date."""
         self._check_open()
@@ -468,7 +435,7 @@ class Result(_Handle):
             return None
         return np.datetime64(self._start_date, "D") + np.arange(self._horizon_days)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         if self.closed:
             return "<shellsim.Result (closed)>"
         return "<shellsim.Result %r: %d replications, seed %d, %d days>" % (
@@ -476,38 +443,34 @@ class Result(_Handle):
             self._horizon_days)
 
     # metrics
-    def metric_stats(self, name):
-        """Statistics of one metric (shellsim_result_metric_stats), as the
-        CLI's JSON has them: n, mean, sd, sem, ci95 [lo, hi], min, p05, p25,
-        p50, p75, p95, max, and undefined for a fire_ratio. A statistic that
-        does not exist (NaN in C) is None."""
+    def metric_stats(self, name: str) -> Stats:
+        """Statistics of one metric (shellsim_result_metric_stats), a
+        shellsim.Stats: n, undefined (a fire_ratio's runs without a value;
+        None for other metrics), mean, sd, sem, ci95 (lo, hi), min, p05,
+        p25, p50, p75, p95, max, NaN where a statistic does not exist.
+        stats.to_dict() (and stats["mean"], for older code) gives the CLI's
+        JSON, None for NaN."""
         with self._use() as ptr:
             return self._stats(ptr, name)
 
-    def _stats(self, ptr, name):
+    def _stats(self, ptr: Any, name: str) -> Stats:
         st = _lib.ShellsimStats()
         code = lib.shellsim_result_metric_stats(ptr, _bname(name),
                                                 ctypes.byref(st))
         if code != _lib.OK:
             raise _errors.make(code, "%s: %r (metrics: %s)" % (
                 _lib.errstr(code), name, ", ".join(self._metric_names)))
-        f = _number
-        d = {"n": st.n, "mean": f(st.mean), "sd": f(st.sd), "sem": f(st.sem),
-             "ci95": [f(st.ci95_lo), f(st.ci95_hi)], "min": f(st.min),
-             "p05": f(st.p05), "p25": f(st.p25), "p50": f(st.p50),
-             "p75": f(st.p75), "p95": f(st.p95), "max": f(st.max)}
-        if name.endswith(".fire_ratio"):
-            d["undefined"] = st.undefined
-        return d
+        return _stats.from_c(st, _stats.is_ratio(name))
 
     @property
-    def metrics(self):
-        """dict: metric name -> statistics (see metric_stats), equal to the
-        "metrics" of the CLI's JSON. A new dict at each access."""
+    def metrics(self) -> Dict[str, Stats]:
+        """dict: metric name -> Stats (see metric_stats); with each Stats
+        as to_dict(), the "metrics" of the CLI's JSON. A new dict at each
+        access."""
         with self._use() as ptr:
             return {n: self._stats(ptr, n) for n in self._metric_names}
 
-    def runs(self, name):
+    def runs(self, name: str) -> np.ndarray:
         """numpy float64 array of a metric's value in each replication, in
         replication order (shellsim_result_metric_runs). Needs a run with
         keep_runs=True. A fire_ratio run where B fired nothing is NaN."""
@@ -528,14 +491,15 @@ class Result(_Handle):
     metric_runs = runs
 
     # series
-    def series_band(self, name, band):
+    def series_band(self, name: str, band: Union[str, int]) -> np.ndarray:
         """One band ("mean", "p05", "p25", "p50", "p75", "p95", or its index
         0..5) of a series, days 0..H-1, as a numpy float64 array
         (shellsim_result_series_band). Days without a value are NaN."""
         with self._use() as ptr:
             return self._band(ptr, name, band)
 
-    def _band(self, ptr, name, band, out=None):
+    def _band(self, ptr: Any, name: str, band: Union[str, int],
+              out: Optional[np.ndarray] = None) -> np.ndarray:
         if isinstance(band, str):
             try:
                 band = _lib.BANDS.index(band)
@@ -555,16 +519,17 @@ class Result(_Handle):
             raise _errors.make(code)
         return out
 
-    def series(self, name):
+    def series(self, name: str) -> Dict[str, np.ndarray]:
         """dict band -> numpy float64 array of length H for "mean", "p05",
         "p25", "p50", "p75", "p95": the per-day bands of a series."""
         with self._use() as ptr:
             return {b: self._band(ptr, name, i) for i, b in enumerate(_lib.BANDS)}
 
-    def to_dict(self, series=True):
+    def to_dict(self, series: bool = True) -> Dict[str, Any]:
         """The CLI's --json object, value for value: scenario, replications,
-        seed, horizon_days, metrics, series (lists of floats; None where C
-        has NaN, as JSON null). series=False leaves "series" empty."""
+        seed, horizon_days, metrics (each Stats.to_dict()), series (lists of
+        floats; None where C has NaN, as JSON null). series=False leaves
+        "series" empty."""
         with self._use() as ptr:
             out_series = {}
             if series:
@@ -579,18 +544,19 @@ class Result(_Handle):
                     "replications": self._replications,
                     "seed": self._seed,
                     "horizon_days": self._horizon_days,
-                    "metrics": {n: self._stats(ptr, n) for n in self._metric_names},
+                    "metrics": {n: self._stats(ptr, n).to_dict()
+                                for n in self._metric_names},
                     "series": out_series}
 
 
-def _bname(name):
+def _bname(name: str) -> bytes:
     if not isinstance(name, str):
         raise TypeError("a metric or series name is a str, not %s"
                         % type(name).__name__)
     return name.encode("utf-8")
 
 
-def _json_list(a):
+def _json_list(a: np.ndarray) -> List[Optional[float]]:
     """A float array as a list, with None for NaN and +-inf (JSON null)."""
     lst = a.tolist()
     if not np.isfinite(a).all():
@@ -598,11 +564,11 @@ def _json_list(a):
     return lst
 
 
-def library_version():
+def library_version() -> Optional[str]:
     """The loaded library's version, "MAJOR.MINOR.PATCH" (shellsim_version)."""
     return _lib.decode(lib.shellsim_version())
 
 
-def library_path():
+def library_path() -> str:
     """The path of the loaded libshellsim."""
     return _lib.path

@@ -7,6 +7,10 @@ Each also derives from the built-in exception a Python user would expect
 (ValueError for bad input, OSError for an unreadable file, ...).
 """
 
+from __future__ import annotations
+
+from typing import Optional
+
 from . import _lib
 
 
@@ -17,8 +21,8 @@ class Error(Exception):
             Python side, such as a closed handle).
     line:   the input line the message names (0 if none).
     """
-    status = None
-    line = 0
+    status: Optional[int] = None
+    line: int = 0
 
 
 class InvalidArgumentError(Error, ValueError):
@@ -73,7 +77,7 @@ _BY_STATUS = {
 }
 
 
-def make(status, message=None, line=0):
+def make(status: int, message: Optional[str] = None, line: int = 0) -> Error:
     """The exception for a C status. message defaults to the library's
     static text for the status."""
     if not message:
@@ -84,7 +88,7 @@ def make(status, message=None, line=0):
     return e
 
 
-def from_record(status, err):
+def from_record(status: int, err: _lib.ShellsimError) -> Error:
     """The exception for a failed call that filled a shellsim_error."""
     message = _lib.decode(err.message)  # a char array field reads as bytes
     return make(status, message, err.line)

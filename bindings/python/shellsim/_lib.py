@@ -1,8 +1,11 @@
 """_lib.py: find libshellsim, check its version, declare every C function.
 
-This module is the one place that knows the C ABI of include/shellsim.h:
-the structs, the enums and the prototype (argtypes/restype) of each
-exported function. Everything else in the package calls through `lib`.
+This module is the one place that knows the C ABI of include/shellsim.h and
+the headers it includes (shellsim_infer.h, shellsim_analysis.h): every
+struct, enum and constant, and the prototype (argtypes/restype) of every
+exported function. Everything else in the package calls through `lib` and
+uses the types declared here; no other module declares a ctypes Structure
+or sets argtypes/restype (tests/test_abi.py checks both).
 
 Where the library is looked for, in this order (the first that exists wins):
   1. the environment variable SHELLSIM_LIBRARY, a path to the shared library
@@ -18,12 +21,15 @@ Where the library is looked for, in this order (the first that exists wins):
 import ctypes
 import ctypes.util
 import os
+from typing import List, Optional, Tuple
 from ctypes import (CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_double,
                     c_int, c_long, c_size_t, c_uint64, c_void_p)
 
 from ._version import LIBRARY_MAJOR, LIBRARY_MINOR
 
 # ------------------------------------------------------------ C declarations
+# In the order of the headers: shellsim.h, then shellsim_infer.h and
+# shellsim_analysis.h (which shellsim.h includes).
 
 # shellsim_status (a C enum: int)
 OK = 0
@@ -36,13 +42,20 @@ ELIMIT = 6
 EINTERRUPTED = 7
 ENORUNS = 8
 
-# shellsim_band (a C enum: int), in the order of the CLI's JSON
+# shellsim_band (a C enum: int): the names of SHELLSIM_BAND_MEAN ..
+# SHELLSIM_BAND_P95 by value, which is also their order in the CLI's JSON.
 BANDS = ("mean", "p05", "p25", "p50", "p75", "p95")
+# shellsim_arm (a C enum: int): SHELLSIM_ARM_A, _B, _DIFF (B - A) by value.
+ARMS = ("a", "b", "diff")
 
-ERROR_MESSAGE_SIZE = 1024
-MAX_HORIZON_DAYS = 36500
-MAX_REPLICATIONS = 1099511627776
+ERROR_MESSAGE_SIZE = 1024            # SHELLSIM_ERROR_MESSAGE_SIZE
+MAX_HORIZON_DAYS = 36500             # SHELLSIM_MAX_HORIZON_DAYS
+MAX_REPLICATIONS = 1099511627776     # SHELLSIM_MAX_REPLICATIONS, 2^40
+MAX_SAMPLES = 1 << 26                # SHELLSIM_MAX_SAMPLES
+SOBOL_MAX_PARAMETERS = 20            # SHELLSIM_SOBOL_MAX_PARAMETERS
 
+
+# --- shellsim.h
 
 class ShellsimError(Structure):
     """struct shellsim_error."""
@@ -76,6 +89,104 @@ class ShellsimRunOptions(Structure):
                 ("progress_user", c_void_p)]
 
 
+# --- shellsim_infer.h
+
+class ShellsimInferOptions(Structure):
+    """struct shellsim_infer_options."""
+    _fields_ = [("accept", c_uint64),
+                ("max_tries", c_uint64),
+                ("pilot", c_uint64),
+                ("seed", c_uint64),
+                ("threads", c_int),
+                ("progress", PROGRESS_FN),
+                ("progress_user", c_void_p)]
+
+
+# --- shellsim_analysis.h
+
+class ShellsimPairing(Structure):
+    """struct shellsim_pairing."""
+    _fields_ = [("diff_variance", c_double),
+                ("independent_variance", c_double),
+                ("variance_ratio", c_double),
+                ("correlation", c_double)]
+
+
+class ShellsimSensitivityOptions(Structure):
+    """struct shellsim_sensitivity_options."""
+    _fields_ = [("samples", c_uint64),
+                ("seed", c_uint64),
+                ("threads", c_int),
+                ("bootstrap", c_int),
+                ("progress", PROGRESS_FN),
+                ("progress_user", c_void_p)]
+
+
+class ShellsimSobolIndices(Structure):
+    """struct shellsim_sobol_indices."""
+    _fields_ = [(n, c_double) for n in (
+        "first_order", "first_order_ci95_lo", "first_order_ci95_hi",
+        "total", "total_ci95_lo", "total_ci95_hi", "p10", "p50", "p90",
+        "tornado_low", "tornado_high")]
+
+
+class ShellsimSensitivitySummary(Structure):
+    """struct shellsim_sensitivity_summary."""
+    _fields_ = [("samples", c_uint64),
+                ("evaluations", c_uint64),
+                ("seed", c_uint64),
+                ("bootstrap", c_int),
+                ("sobol", c_int),
+                ("mean", c_double),
+                ("variance", c_double),
+                ("noise_share", c_double),
+                ("noise_share_ci95_lo", c_double),
+                ("noise_share_ci95_hi", c_double),
+                ("noise_share_at_medians", c_double),
+                ("tornado_base", c_double)]
+
+
+class ShellsimThreshold(Structure):
+    """struct shellsim_threshold."""
+    _fields_ = [("metric", c_char_p), ("value", c_double)]
+
+
+class ShellsimRunExtras(Structure):
+    """struct shellsim_run_extras."""
+    _fields_ = [("until_metric", c_char_p),
+                ("until_halfwidth", c_double),
+                ("exceed", POINTER(ShellsimThreshold)),
+                ("nexceed", c_size_t)]
+
+
+class ShellsimExceedance(Structure):
+    """struct shellsim_exceedance."""
+    _fields_ = [("metric", c_char_p),
+                ("value", c_double),
+                ("count", c_uint64),
+                ("n", c_uint64),
+                ("p", c_double),
+                ("ci95_lo", c_double),
+                ("ci95_hi", c_double)]
+
+
+# Every plain struct of the headers, by its C name (the tests compare each
+# with the C compiler's layout).
+STRUCTS = {
+    "shellsim_error": ShellsimError,
+    "shellsim_stats": ShellsimStats,
+    "shellsim_run_options": ShellsimRunOptions,
+    "shellsim_infer_options": ShellsimInferOptions,
+    "shellsim_pairing": ShellsimPairing,
+    "shellsim_sensitivity_options": ShellsimSensitivityOptions,
+    "shellsim_sobol_indices": ShellsimSobolIndices,
+    "shellsim_sensitivity_summary": ShellsimSensitivitySummary,
+    "shellsim_threshold": ShellsimThreshold,
+    "shellsim_run_extras": ShellsimRunExtras,
+    "shellsim_exceedance": ShellsimExceedance,
+}
+
+
 # Opaque handles get pointer types of their own, so that ctypes refuses a
 # result where a scenario is expected.
 class _ScenarioStruct(Structure):
@@ -86,21 +197,45 @@ class _ResultStruct(Structure):
     pass
 
 
-ScenarioP = POINTER(_ScenarioStruct)
-ResultP = POINTER(_ResultStruct)
+class _ObservationsStruct(Structure):
+    pass
 
-# name: (restype, argtypes), one entry per SHELLSIM_API function of
-# shellsim.h, in the header's order. tests/test_library.py checks this table
-# against the header and against the library's exported symbols.
-PROTOTYPES = {
+
+class _InferenceStruct(Structure):
+    pass
+
+
+class _ComparisonStruct(Structure):
+    pass
+
+
+class _SensitivityStruct(Structure):
+    pass
+
+
+ScenarioP = POINTER(_ScenarioStruct)          # shellsim_scenario *
+ResultP = POINTER(_ResultStruct)              # shellsim_result *
+ObservationsP = POINTER(_ObservationsStruct)  # shellsim_observations *
+InferenceP = POINTER(_InferenceStruct)        # shellsim_inference *
+ComparisonP = POINTER(_ComparisonStruct)      # shellsim_comparison *
+SensitivityP = POINTER(_SensitivityStruct)    # shellsim_sensitivity *
+
+_E = POINTER(ShellsimError)
+
+# name: (restype, argtypes), one entry per SHELLSIM_API function of each
+# header, in the header's order. An enum parameter or return value
+# (shellsim_status, shellsim_band, shellsim_arm) is a c_int; a const
+# pointer is declared as the pointer. tests/test_abi.py checks these
+# tables against the headers, type by type, and against the library's
+# exported symbols.
+PROTOTYPES_SHELLSIM_H = {
     "shellsim_errstr": (c_char_p, [c_int]),
     "shellsim_version": (c_char_p, []),
     "shellsim_version_number": (c_int, []),
     "shellsim_scenario_load_file":
-        (c_int, [c_char_p, POINTER(ScenarioP), POINTER(ShellsimError)]),
+        (c_int, [c_char_p, POINTER(ScenarioP), _E]),
     "shellsim_scenario_load_buffer":
-        (c_int, [c_char_p, c_size_t, c_char_p, POINTER(ScenarioP),
-                 POINTER(ShellsimError)]),
+        (c_int, [c_char_p, c_size_t, c_char_p, POINTER(ScenarioP), _E]),
     "shellsim_scenario_free": (None, [ScenarioP]),
     "shellsim_scenario_name": (c_char_p, [ScenarioP]),
     "shellsim_scenario_horizon_days": (c_int, [ScenarioP]),
@@ -108,7 +243,7 @@ PROTOTYPES = {
     "shellsim_run_options_init": (None, [POINTER(ShellsimRunOptions)]),
     "shellsim_run":
         (c_int, [ScenarioP, POINTER(ShellsimRunOptions), POINTER(ResultP),
-                 POINTER(ShellsimError)]),
+                 _E]),
     "shellsim_result_free": (None, [ResultP]),
     "shellsim_result_replications": (c_uint64, [ResultP]),
     "shellsim_result_seed": (c_uint64, [ResultP]),
@@ -125,6 +260,85 @@ PROTOTYPES = {
         (c_int, [ResultP, c_char_p, c_int, POINTER(c_double), c_size_t]),
 }
 
+PROTOTYPES_INFER_H = {
+    "shellsim_observations_load_file":
+        (c_int, [ScenarioP, c_char_p, POINTER(ObservationsP), _E]),
+    "shellsim_observations_load_buffer":
+        (c_int, [ScenarioP, c_char_p, c_size_t, c_char_p,
+                 POINTER(ObservationsP), _E]),
+    "shellsim_observations_free": (None, [ObservationsP]),
+    "shellsim_observations_count": (c_size_t, [ObservationsP]),
+    "shellsim_observation_name": (c_char_p, [ObservationsP, c_size_t]),
+    "shellsim_observation_series": (c_char_p, [ObservationsP, c_size_t]),
+    "shellsim_observation_day": (c_int, [ObservationsP, c_size_t]),
+    "shellsim_observation_value": (c_double, [ObservationsP, c_size_t]),
+    "shellsim_observation_tolerance": (c_double, [ObservationsP, c_size_t]),
+    "shellsim_infer_options_init": (None, [POINTER(ShellsimInferOptions)]),
+    "shellsim_infer":
+        (c_int, [ScenarioP, ObservationsP, POINTER(ShellsimInferOptions),
+                 POINTER(InferenceP), _E]),
+    "shellsim_inference_free": (None, [InferenceP]),
+    "shellsim_inference_accepted": (c_uint64, [InferenceP]),
+    "shellsim_inference_tried": (c_uint64, [InferenceP]),
+    "shellsim_inference_seed": (c_uint64, [InferenceP]),
+    "shellsim_inference_parameter_count": (c_size_t, [InferenceP]),
+    "shellsim_inference_parameter_name": (c_char_p, [InferenceP, c_size_t]),
+    "shellsim_inference_prior_stats":
+        (c_int, [InferenceP, c_char_p, POINTER(ShellsimStats)]),
+    "shellsim_inference_posterior_stats":
+        (c_int, [InferenceP, c_char_p, POINTER(ShellsimStats)]),
+    "shellsim_inference_parameter_runs":
+        (c_int, [InferenceP, c_char_p, POINTER(c_double), c_size_t]),
+    "shellsim_inference_replications":
+        (c_int, [InferenceP, POINTER(c_uint64), c_size_t]),
+    "shellsim_inference_posterior": (ResultP, [InferenceP]),
+}
+
+PROTOTYPES_ANALYSIS_H = {
+    "shellsim_compare":
+        (c_int, [ScenarioP, ScenarioP, POINTER(ShellsimRunOptions),
+                 POINTER(ComparisonP), _E]),
+    "shellsim_comparison_free": (None, [ComparisonP]),
+    "shellsim_comparison_replications": (c_uint64, [ComparisonP]),
+    "shellsim_comparison_seed": (c_uint64, [ComparisonP]),
+    "shellsim_comparison_metric_count": (c_size_t, [ComparisonP]),
+    "shellsim_comparison_metric_name": (c_char_p, [ComparisonP, c_size_t]),
+    "shellsim_comparison_stats":
+        (c_int, [ComparisonP, c_char_p, c_int, POINTER(ShellsimStats)]),
+    "shellsim_comparison_pairing":
+        (c_int, [ComparisonP, c_char_p, POINTER(ShellsimPairing)]),
+    "shellsim_comparison_runs":
+        (c_int, [ComparisonP, c_char_p, c_int, POINTER(c_double), c_size_t]),
+    "shellsim_sensitivity_options_init":
+        (None, [POINTER(ShellsimSensitivityOptions)]),
+    "shellsim_sensitivity_analyse":
+        (c_int, [ScenarioP, c_char_p, POINTER(ShellsimSensitivityOptions),
+                 POINTER(SensitivityP), _E]),
+    "shellsim_sensitivity_free": (None, [SensitivityP]),
+    "shellsim_sensitivity_metric": (c_char_p, [SensitivityP]),
+    "shellsim_sensitivity_parameter_count": (c_size_t, [SensitivityP]),
+    "shellsim_sensitivity_parameter_name":
+        (c_char_p, [SensitivityP, c_size_t]),
+    "shellsim_sensitivity_parameter":
+        (c_int, [SensitivityP, c_char_p, POINTER(ShellsimSobolIndices)]),
+    "shellsim_sensitivity_summarise":
+        (c_int, [SensitivityP, POINTER(ShellsimSensitivitySummary)]),
+    "shellsim_run_extras_init": (None, [POINTER(ShellsimRunExtras)]),
+    "shellsim_run_checkpoint_after": (c_uint64, [c_uint64]),
+    "shellsim_run_extended":
+        (c_int, [ScenarioP, POINTER(ShellsimRunOptions),
+                 POINTER(ShellsimRunExtras), POINTER(ResultP), _E]),
+    "shellsim_result_exceedance_count": (c_size_t, [ResultP]),
+    "shellsim_result_exceedance":
+        (c_int, [ResultP, c_size_t, POINTER(ShellsimExceedance)]),
+    "shellsim_wilson_interval":
+        (None, [c_uint64, c_uint64, POINTER(c_double), POINTER(c_double)]),
+}
+
+# Every exported function of the library.
+PROTOTYPES = dict(PROTOTYPES_SHELLSIM_H, **PROTOTYPES_INFER_H,
+                  **PROTOTYPES_ANALYSIS_H)
+
 # ------------------------------------------------------------------ loading
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -137,7 +351,7 @@ BUILD_TREE_LIBRARY = os.path.join(_SOURCE_ROOT, "build", "libsim",
                                   "libshellsim.so")
 
 
-def _next_to_package():
+def _next_to_package() -> List[str]:
     """Shared libraries shipped inside the package directory, best first:
     the unversioned name, then the soname, then the full version."""
     try:
@@ -150,7 +364,7 @@ def _next_to_package():
     return [os.path.join(_PACKAGE_DIR, n) for n in sorted(found, key=len)]
 
 
-def candidates():
+def candidates() -> List[Tuple[str, str]]:
     """The (origin, path) pairs tried, in order (see the module docstring).
     With SHELLSIM_LIBRARY set, only that path."""
     env = os.environ.get("SHELLSIM_LIBRARY")
@@ -165,7 +379,7 @@ def candidates():
     return out
 
 
-def check_version(number, path="libshellsim"):
+def check_version(number: int, path: str = "libshellsim") -> None:
     """Raise ImportError unless the library's version number (major * 1000000
     + minor * 1000 + patch) suits this package: the same major, and the same
     minor while the major is 0 (0.x minors may break the ABI), or at least
@@ -182,16 +396,15 @@ def check_version(number, path="libshellsim"):
                LIBRARY_MAJOR, LIBRARY_MINOR, ".x" if major == 0 else "+"))
 
 
-def _package_version():
+def _package_version() -> str:
     from ._version import __version__
     return __version__
 
 
-def declare(cdll, path="libshellsim", prototypes=None):
-    """Set restype and argtypes on every function of `prototypes` (default:
-    PROTOTYPES; the inference and analysis modules pass theirs, which then
-    join PROTOTYPES); a missing symbol is an ImportError naming it."""
-    for name, (restype, argtypes) in (PROTOTYPES if prototypes is None else prototypes).items():
+def declare(cdll: ctypes.CDLL, path: str = "libshellsim") -> None:
+    """Set restype and argtypes on every function of PROTOTYPES; a missing
+    symbol is an ImportError naming it."""
+    for name, (restype, argtypes) in PROTOTYPES.items():
         try:
             fn = getattr(cdll, name)
         except AttributeError:
@@ -200,11 +413,9 @@ def declare(cdll, path="libshellsim", prototypes=None):
                               % (path, name)) from None
         fn.restype = restype
         fn.argtypes = argtypes
-    if prototypes is not None:
-        PROTOTYPES.update(prototypes)
 
 
-def load():
+def load() -> Tuple[ctypes.CDLL, str]:
     """Find, load, declare and version-check the library; return
     (ctypes.CDLL, path). Raises ImportError saying where it looked."""
     tried = []
@@ -234,12 +445,12 @@ def load():
 lib, path = load()
 
 
-def errstr(status):
+def errstr(status: int) -> str:
     """The library's static message for a status code."""
     return lib.shellsim_errstr(status).decode("utf-8", "replace")
 
 
-def decode(b):
+def decode(b: Optional[bytes]) -> Optional[str]:
     """A C string (bytes or None) as str (or None)."""
     return None if b is None else b.decode("utf-8", "replace")
 

@@ -4,7 +4,7 @@ precision and exceedances -- the Python side of include/shellsim_analysis.h.
     >>> import shellsim
     >>> c = shellsim.compare("scenarios/aid-gap.ini",
     ...                      "scenarios/aid-gap-no-nk.ini", replications=10000)
-    >>> c.metrics["russia.fire_per_day"]["diff"]["mean"]      # B - A
+    >>> c.metrics["russia.fire_per_day"]["diff"].mean        # B - A, a Stats
     >>> c.metrics["russia.fire_per_day"]["pairing"]["variance_ratio"]
     >>> sa = shellsim.sensitivity("scenarios/najin-dunay.ini",
     ...                           "russia.extra_per_day", samples=4096)
@@ -22,203 +22,52 @@ Every function returns what the CLI prints with --json, value for value
 (to_dict(); None where the CLI prints null): compare() is `shellsim compare
 A B --json`, sensitivity() is `shellsim sensitivity S --metric M --json`,
 run_extended() is `shellsim run S --until-ci NAME=H --exceed NAME=V --json`.
-Errors raise the package's exceptions with the C message.
+Errors raise the package's exceptions with the C message. The statistics
+of each arm of a comparison are shellsim.Stats (NaN kept; to_dict() gives
+the JSON shape).
 
-The prototypes of the C functions of shellsim_analysis.h are declared here,
-on the package's shared library, and added to shellsim._lib.PROTOTYPES so
-that the package's table stays complete.
+The structs and prototypes of shellsim_analysis.h are declared, with the
+rest of the C ABI, in shellsim._lib; the names below are that module's.
 """
 
+from __future__ import annotations
+
+import copy
 import ctypes
+import dataclasses
+import datetime
 import math
-import os
-import threading
-from ctypes import (POINTER, Structure, c_char_p, c_double, c_int, c_size_t,
-                    c_uint64, c_void_p)
+from ctypes import POINTER, c_double
+from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
 
 import numpy as np
 
-from . import _core, _errors, _lib
-from ._lib import lib
+from . import _core, _errors, _interrupt, _lib, _stats
+from ._core import ScenarioArg
+from ._interrupt import Progress
+from ._lib import (ARMS, MAX_SAMPLES, SOBOL_MAX_PARAMETERS,  # noqa: F401
+                   ComparisonP, SensitivityP, ShellsimExceedance,
+                   ShellsimPairing, ShellsimRunExtras,
+                   ShellsimSensitivityOptions, ShellsimSensitivitySummary,
+                   ShellsimSobolIndices, ShellsimThreshold, lib)
+from ._lib import PROTOTYPES_ANALYSIS_H as PROTOTYPES  # noqa: F401
+from ._stats import Stats
 
-# ------------------------------------------------------------ C declarations
-
-ARMS = ("a", "b", "diff")  # shellsim_arm: A, B, B - A
-MAX_SAMPLES = 1 << 26
-SOBOL_MAX_PARAMETERS = 20
-
-
-class ShellsimPairing(Structure):
-    """struct shellsim_pairing."""
-    _fields_ = [("diff_variance", c_double),
-                ("independent_variance", c_double),
-                ("variance_ratio", c_double),
-                ("correlation", c_double)]
+_f = _stats.json_number  # NaN and +-inf -> None, as the CLI's JSON null
 
 
-class ShellsimSensitivityOptions(Structure):
-    """struct shellsim_sensitivity_options."""
-    _fields_ = [("samples", c_uint64),
-                ("seed", c_uint64),
-                ("threads", c_int),
-                ("bootstrap", c_int),
-                ("progress", _lib.PROGRESS_FN),
-                ("progress_user", c_void_p)]
-
-
-class ShellsimSobolIndices(Structure):
-    """struct shellsim_sobol_indices."""
-    _fields_ = [(n, c_double) for n in (
-        "first_order", "first_order_ci95_lo", "first_order_ci95_hi",
-        "total", "total_ci95_lo", "total_ci95_hi", "p10", "p50", "p90",
-        "tornado_low", "tornado_high")]
-
-
-class ShellsimSensitivitySummary(Structure):
-    """struct shellsim_sensitivity_summary."""
-    _fields_ = [("samples", c_uint64),
-                ("evaluations", c_uint64),
-                ("seed", c_uint64),
-                ("bootstrap", c_int),
-                ("sobol", c_int),
-                ("mean", c_double),
-                ("variance", c_double),
-                ("noise_share", c_double),
-                ("noise_share_ci95_lo", c_double),
-                ("noise_share_ci95_hi", c_double),
-                ("noise_share_at_medians", c_double),
-                ("tornado_base", c_double)]
-
-
-class ShellsimThreshold(Structure):
-    """struct shellsim_threshold."""
-    _fields_ = [("metric", c_char_p), ("value", c_double)]
-
-
-class ShellsimRunExtras(Structure):
-    """struct shellsim_run_extras."""
-    _fields_ = [("until_metric", c_char_p),
-                ("until_halfwidth", c_double),
-                ("exceed", POINTER(ShellsimThreshold)),
-                ("nexceed", c_size_t)]
-
-
-class ShellsimExceedance(Structure):
-    """struct shellsim_exceedance."""
-    _fields_ = [("metric", c_char_p),
-                ("value", c_double),
-                ("count", c_uint64),
-                ("n", c_uint64),
-                ("p", c_double),
-                ("ci95_lo", c_double),
-                ("ci95_hi", c_double)]
-
-
-class _ComparisonStruct(Structure):
-    pass
-
-
-class _SensitivityStruct(Structure):
-    pass
-
-
-ComparisonP = POINTER(_ComparisonStruct)
-SensitivityP = POINTER(_SensitivityStruct)
-_E = POINTER(_lib.ShellsimError)
-_R = _lib.ResultP
-
-# name: (restype, argtypes), one entry per SHELLSIM_API function of
-# shellsim_analysis.h, in the header's order.
-PROTOTYPES = {
-    "shellsim_compare":
-        (c_int, [_lib.ScenarioP, _lib.ScenarioP,
-                 POINTER(_lib.ShellsimRunOptions), POINTER(ComparisonP), _E]),
-    "shellsim_comparison_free": (None, [ComparisonP]),
-    "shellsim_comparison_replications": (c_uint64, [ComparisonP]),
-    "shellsim_comparison_seed": (c_uint64, [ComparisonP]),
-    "shellsim_comparison_metric_count": (c_size_t, [ComparisonP]),
-    "shellsim_comparison_metric_name": (c_char_p, [ComparisonP, c_size_t]),
-    "shellsim_comparison_stats":
-        (c_int, [ComparisonP, c_char_p, c_int, POINTER(_lib.ShellsimStats)]),
-    "shellsim_comparison_pairing":
-        (c_int, [ComparisonP, c_char_p, POINTER(ShellsimPairing)]),
-    "shellsim_comparison_runs":
-        (c_int, [ComparisonP, c_char_p, c_int, POINTER(c_double), c_size_t]),
-    "shellsim_sensitivity_options_init":
-        (None, [POINTER(ShellsimSensitivityOptions)]),
-    "shellsim_sensitivity_analyse":
-        (c_int, [_lib.ScenarioP, c_char_p, POINTER(ShellsimSensitivityOptions),
-                 POINTER(SensitivityP), _E]),
-    "shellsim_sensitivity_free": (None, [SensitivityP]),
-    "shellsim_sensitivity_metric": (c_char_p, [SensitivityP]),
-    "shellsim_sensitivity_parameter_count": (c_size_t, [SensitivityP]),
-    "shellsim_sensitivity_parameter_name":
-        (c_char_p, [SensitivityP, c_size_t]),
-    "shellsim_sensitivity_parameter":
-        (c_int, [SensitivityP, c_char_p, POINTER(ShellsimSobolIndices)]),
-    "shellsim_sensitivity_summarise":
-        (c_int, [SensitivityP, POINTER(ShellsimSensitivitySummary)]),
-    "shellsim_run_extras_init": (None, [POINTER(ShellsimRunExtras)]),
-    "shellsim_run_checkpoint_after": (c_uint64, [c_uint64]),
-    "shellsim_run_extended":
-        (c_int, [_lib.ScenarioP, POINTER(_lib.ShellsimRunOptions),
-                 POINTER(ShellsimRunExtras), POINTER(_R), _E]),
-    "shellsim_result_exceedance_count": (c_size_t, [_R]),
-    "shellsim_result_exceedance":
-        (c_int, [_R, c_size_t, POINTER(ShellsimExceedance)]),
-    "shellsim_wilson_interval":
-        (None, [c_uint64, c_uint64, POINTER(c_double), POINTER(c_double)]),
-}
-
-
-_lib.declare(lib, _lib.path, PROTOTYPES)
-
-# ------------------------------------------------------------------ helpers
-
-_f = _core._number  # NaN and +-inf -> None, as the CLI's JSON null
-
-
-def _stats(st, undefined=False):
-    """A shellsim_stats as the CLI's JSON STATS object."""
-    d = {"n": st.n, "mean": _f(st.mean), "sd": _f(st.sd), "sem": _f(st.sem),
-         "ci95": [_f(st.ci95_lo), _f(st.ci95_hi)], "min": _f(st.min),
-         "p05": _f(st.p05), "p25": _f(st.p25), "p50": _f(st.p50),
-         "p75": _f(st.p75), "p95": _f(st.p95), "max": _f(st.max)}
-    if undefined:
-        d["undefined"] = st.undefined
-    return d
-
-
-def _check(code, what=""):
+def _check(code: int, what: str = "") -> None:
     if code != _lib.OK:
         raise _errors.make(code, "%s%s" % (what, _lib.errstr(code)))
 
 
-def _is_text(x):
-    return "\n" in x or x.lstrip().startswith(("[", "#", ";"))
-
-
-def _load_scenario(scenario):
-    """(Scenario, owned): a Scenario as given, or loaded from a path or INI
-    text (then owned here and closed after the call)."""
-    if isinstance(scenario, _core.Scenario):
-        return scenario, False
-    if isinstance(scenario, bytes) or (isinstance(scenario, str)
-                                       and _is_text(scenario)):
-        return _core.Scenario.from_string(scenario), True
-    if isinstance(scenario, (str, os.PathLike)):
-        return _core.Scenario.from_file(scenario), True
-    raise TypeError("scenario must be a shellsim.Scenario, a path or INI "
-                    "text, not %s" % type(scenario).__name__)
-
-
-def _bname(name, what):
+def _bname(name: str, what: str) -> bytes:
     if not isinstance(name, str):
         raise TypeError("%s must be a str, not %s" % (what, type(name).__name__))
     return name.encode("utf-8")
 
 
-def _report_number(x):
+def _report_number(x: float) -> str:
     """The CLI's number format (report_number): the shortest %g form that
     reads back as x."""
     for p in range(1, 18):
@@ -228,7 +77,7 @@ def _report_number(x):
     return s
 
 
-def exceed_key(value):
+def exceed_key(value: float) -> str:
     """The key of a threshold in the CLI's "exceed" object: the shortest
     fixed-point decimal that reads back as the value ("2700", "9000.5"),
     or the CLI's number format outside [1e-4, 1e15)."""
@@ -241,65 +90,9 @@ def exceed_key(value):
     return _report_number(x)
 
 
-class _Interruptible(_core._Interruptible):
-    """_core._Interruptible (Ctrl-C and exceptions in the progress callback
-    stop the call cleanly) around any C call taking options with a progress
-    member: call(opts) -> status; free() releases the output of a call that
-    succeeded after all."""
-
-    def call(self, opts, call, free):
-        import signal
-        main = threading.current_thread() is threading.main_thread()
-        wrap = False
-        if main:
-            try:
-                self.previous = signal.getsignal(signal.SIGINT)
-                wrap = callable(self.previous)
-            except (ValueError, AttributeError):  # pragma: no cover
-                wrap = False
-        if self.progress is None and not wrap:
-            return call(opts)
-        cb = _lib.PROGRESS_FN(self._callback)  # kept alive by this frame
-        opts.progress = cb
-        if wrap:
-            signal.signal(signal.SIGINT, self._on_sigint)
-        try:
-            st = call(opts)
-        finally:
-            if wrap:
-                signal.signal(signal.SIGINT, self.previous)
-        if self.exc is not None:
-            if st == _lib.OK:
-                free()
-            exc, self.exc = self.exc, None
-            raise exc
-        return st
-
-
-def _run_options(replications, seed, threads, keep_runs=False, series="all"):
-    reps = _core._int_in(replications, 0, 2**64 - 1,
-                         "replications must be in 1 .. 2^40")
-    seed = _core._int_in(seed, 0, 2**64 - 1, "seed must be in 0 .. 2^64-1")
-    threads = _core._int_in(threads, -2**31, 2**31 - 1,
-                            "threads must be in 0 .. 1024 (0: all cores)")
-    opts = _lib.ShellsimRunOptions()
-    lib.shellsim_run_options_init(ctypes.byref(opts))
-    opts.replications = reps
-    opts.seed = seed
-    opts.threads = threads
-    opts.keep_runs = 1 if keep_runs else 0
-    if series is None:
-        series = "all"
-    elif not isinstance(series, (str, bytes)):
-        series = ",".join(series)
-    bseries = series.encode("utf-8") if isinstance(series, str) else series
-    opts.series = bseries
-    return opts, bseries
-
-
-def _check_progress(progress):
-    if progress is not None and not callable(progress):
-        raise TypeError("progress must be callable(done, total) or None")
+_run_options = _core._run_options
+_load_scenario = _core._load_scenario
+_check_progress = _interrupt.check_progress
 
 
 # -------------------------------------------------------- paired comparison
@@ -309,12 +102,14 @@ class Comparison:
     freed at once): plain data, usable from any thread.
 
     scenario_a, scenario_b, replications, seed, metric_names, metrics
-    (NAME -> {"a": STATS, "b": STATS, "diff": STATS, "pairing": {...}}),
+    (NAME -> {"a": Stats, "b": Stats, "diff": Stats, "pairing": {...}}),
     runs(name, arm) with keep_runs, to_dict() (the CLI's JSON).
     """
 
-    def __init__(self, scenario_a, scenario_b, replications, seed, metrics,
-                 runs):
+    def __init__(self, scenario_a: Optional[str], scenario_b: Optional[str],
+                 replications: int, seed: int,
+                 metrics: Dict[str, Dict[str, Any]],
+                 runs: Optional[Dict[str, Dict[str, np.ndarray]]]) -> None:
         self.scenario_a = scenario_a
         self.scenario_b = scenario_b
         self.replications = replications
@@ -323,10 +118,11 @@ class Comparison:
         self._runs = runs
 
     @property
-    def metric_names(self):
+    def metric_names(self) -> List[str]:
+        """The names of the metrics compared (those both scenarios have)."""
         return list(self.metrics)
 
-    def runs(self, name, arm="diff"):
+    def runs(self, name: str, arm: str = "diff") -> np.ndarray:
         """numpy float64 array of one arm ("a", "b" or "diff" = B - A) of a
         metric in each replication, in replication order
         (shellsim_comparison_runs). Needs compare(..., keep_runs=True)."""
@@ -341,26 +137,27 @@ class Comparison:
                                "(metrics: %s)" % (name, ", ".join(self.metrics)))
         return self._runs[name][arm].copy()
 
-    def to_dict(self):
+    def to_dict(self) -> Dict[str, Any]:
         """The CLI's `compare --json` object, value for value."""
         return {"scenario_a": self.scenario_a,
                 "scenario_b": self.scenario_b,
                 "replications": self.replications,
                 "seed": self.seed,
-                "metrics": {n: {"a": dict(m["a"]), "b": dict(m["b"]),
-                                "diff": dict(m["diff"]),
+                "metrics": {n: {"a": m["a"].to_dict(), "b": m["b"].to_dict(),
+                                "diff": m["diff"].to_dict(),
                                 "pairing": dict(m["pairing"])}
                             for n, m in self.metrics.items()}}
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "<shellsim.analysis.Comparison %r vs %r: %d replications, " \
                "seed %d, %d metrics>" % (self.scenario_a, self.scenario_b,
                                           self.replications, self.seed,
                                           len(self.metrics))
 
 
-def compare(a, b, replications=10000, seed=1, threads=0, keep_runs=False,
-            progress=None):
+def compare(a: ScenarioArg, b: ScenarioArg, replications: int = 10000,
+            seed: int = 1, threads: int = 0, keep_runs: bool = False,
+            progress: Optional[Progress] = None) -> Comparison:
     """Paired comparison (shellsim_compare): scenarios a and b (each a
     shellsim.Scenario, a path or INI text) on the same replications under
     the same seed (common random numbers). Returns a Comparison.
@@ -396,13 +193,15 @@ def compare(a, b, replications=10000, seed=1, threads=0, keep_runs=False,
             sa.close()
 
 
-def _compare(sa, sb, pa, pb, opts, keep_runs, progress):
+def _compare(sa: _core.Scenario, sb: _core.Scenario, pa: Any, pb: Any,
+             opts: _lib.ShellsimRunOptions, keep_runs: bool,
+             progress: Optional[Progress]) -> Comparison:
     out = ComparisonP()
     err = _lib.ShellsimError()
-    st = _Interruptible(progress).call(
-        opts, lambda o: lib.shellsim_compare(pa, pb, ctypes.byref(o),
-                                             ctypes.byref(out),
-                                             ctypes.byref(err)),
+    st = _interrupt.call(
+        opts, progress,
+        lambda: lib.shellsim_compare(pa, pb, ctypes.byref(opts),
+                                     ctypes.byref(out), ctypes.byref(err)),
         lambda: lib.shellsim_comparison_free(out))
     if st != _lib.OK:
         raise _errors.from_record(st, err)
@@ -418,7 +217,7 @@ def _compare(sa, sb, pa, pb, opts, keep_runs, progress):
             for k, arm in enumerate(ARMS):
                 _check(lib.shellsim_comparison_stats(out, bname, k,
                                                      ctypes.byref(st_)))
-                m[arm] = _stats(st_, name.endswith(".fire_ratio"))
+                m[arm] = _stats.from_c(st_, _stats.is_ratio(name))
             _check(lib.shellsim_comparison_pairing(out, bname,
                                                    ctypes.byref(pr)))
             m["pairing"] = {"diff_variance": _f(pr.diff_variance),
@@ -452,38 +251,55 @@ class Sensitivity:
     JSON), ranking(), to_dict() (the CLI's JSON).
     """
 
-    def __init__(self, d):
+    def __init__(self, d: Dict[str, Any]) -> None:
         self._d = d
 
-    scenario = property(lambda self: self._d["scenario"])
-    metric = property(lambda self: self._d["metric"])
-    parameters = property(lambda self: self._d["parameters"])
-    noise_share = property(lambda self: self._d["noise_share"])
+    @property
+    def scenario(self) -> Optional[str]:
+        """The name of the scenario analysed."""
+        return self._d["scenario"]
 
     @property
-    def summary(self):
+    def metric(self) -> str:
+        """The metric whose mean is analysed."""
+        return self._d["metric"]
+
+    @property
+    def parameters(self) -> Dict[str, Dict[str, Any]]:
+        """KEY -> its indices, as the CLI's JSON has them (None for NaN)."""
+        return self._d["parameters"]
+
+    @property
+    def noise_share(self) -> Optional[float]:
+        """The share of the metric's variance that is the model's own noise
+        (None where the CLI prints null)."""
+        return self._d["noise_share"]
+
+    @property
+    def summary(self) -> Dict[str, Any]:
+        """The top-level members of the CLI's JSON but "parameters"."""
         return {k: v for k, v in self._d.items() if k != "parameters"}
 
-    def ranking(self, by="total"):
+    def ranking(self, by: str = "total") -> List[str]:
         """Parameter names by index ("total" or "first_order"), largest
         first (None last)."""
         ps = self._d["parameters"]
         return sorted(ps, key=lambda n: (ps[n][by] is None,
                                          -(ps[n][by] or 0.0), n))
 
-    def to_dict(self):
+    def to_dict(self) -> Dict[str, Any]:
         """The CLI's `sensitivity --json` object, value for value."""
-        import copy
         return copy.deepcopy(self._d)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "<shellsim.analysis.Sensitivity %r of %r: %d parameters, " \
                "%d samples>" % (self.metric, self.scenario,
                                 len(self.parameters), self._d["samples"])
 
 
-def sensitivity(scenario, metric, samples=4096, seed=1, threads=0,
-                bootstrap=200, progress=None):
+def sensitivity(scenario: ScenarioArg, metric: str, samples: int = 4096,
+                seed: int = 1, threads: int = 0, bootstrap: int = 200,
+                progress: Optional[Progress] = None) -> Sensitivity:
     """Sobol indices of a metric's mean (shellsim_sensitivity_analyse) for
     every per-run key of the scenario that is not constant, with bootstrap
     95% intervals, the share of the model's own noise and a tornado.
@@ -515,9 +331,10 @@ def sensitivity(scenario, metric, samples=4096, seed=1, threads=0,
         try:
             out = SensitivityP()
             err = _lib.ShellsimError()
-            st = _Interruptible(progress).call(
-                opts, lambda o: lib.shellsim_sensitivity_analyse(
-                    ptr, bmetric, ctypes.byref(o), ctypes.byref(out),
+            st = _interrupt.call(
+                opts, progress,
+                lambda: lib.shellsim_sensitivity_analyse(
+                    ptr, bmetric, ctypes.byref(opts), ctypes.byref(out),
                     ctypes.byref(err)),
                 lambda: lib.shellsim_sensitivity_free(out))
             if st != _lib.OK:
@@ -533,7 +350,7 @@ def sensitivity(scenario, metric, samples=4096, seed=1, threads=0,
             sc.close()
 
 
-def _sensitivity_dict(scenario_name, sa):
+def _sensitivity_dict(scenario_name: Optional[str], sa: Any) -> Dict[str, Any]:
     m = ShellsimSensitivitySummary()
     _check(lib.shellsim_sensitivity_summarise(sa, ctypes.byref(m)))
     params = {}
@@ -572,38 +389,41 @@ class ExtendedResult(_core.Result):
     """A shellsim.Result from run_extended(): the same, plus
     `exceedances` (one dict per threshold: metric, value, count, n, p,
     ci95) and, in metrics / metric_stats / to_dict, an "exceed" member for
-    each metric with thresholds, as the CLI prints it."""
+    each metric with thresholds, as the CLI prints it (Stats.exceed)."""
 
-    def __init__(self, _ptr, scenario_name=None, start_date=None):
+    def __init__(self, _ptr: Any, scenario_name: Optional[str] = None,
+                 start_date: Optional[datetime.date] = None) -> None:
         super().__init__(_ptr, scenario_name, start_date)
-        self._exceed = []
+        # (metric, value, count, n, p, ci95_lo, ci95_hi), NaN kept
+        self._exceed: List[Tuple[Optional[str], float, int, int, float,
+                                 float, float]] = []
         e = ShellsimExceedance()
         for i in range(lib.shellsim_result_exceedance_count(_ptr)):
             _check(lib.shellsim_result_exceedance(_ptr, i, ctypes.byref(e)))
-            self._exceed.append({"metric": _lib.decode(e.metric),
-                                 "value": e.value, "count": e.count,
-                                 "n": e.n, "p": _f(e.p),
-                                 "ci95": [_f(e.ci95_lo), _f(e.ci95_hi)]})
+            self._exceed.append((_lib.decode(e.metric), e.value, e.count,
+                                 e.n, e.p, e.ci95_lo, e.ci95_hi))
 
     @property
-    def exceedances(self):
+    def exceedances(self) -> List[Dict[str, Any]]:
+        """One dict per threshold, in the order given: metric, value, count,
+        n, p, ci95 [lo, hi] (None for NaN)."""
         self._check_open()
-        return [dict(x, ci95=list(x["ci95"])) for x in self._exceed]
+        return [{"metric": m, "value": v, "count": c, "n": n, "p": _f(p),
+                 "ci95": [_f(lo), _f(hi)]}
+                for m, v, c, n, p, lo, hi in self._exceed]
 
-    def _stats(self, ptr, name):
-        d = super()._stats(ptr, name)
-        ex = {}
-        for x in self._exceed:
-            if x["metric"] == name:
-                ex.setdefault(exceed_key(x["value"]), {
-                    "p": x["p"], "ci95": list(x["ci95"]), "count": x["count"],
-                    "n": x["n"]})
-        if ex:
-            d["exceed"] = ex
-        return d
+    def _stats(self, ptr: Any, name: str) -> Stats:
+        s = super()._stats(ptr, name)
+        ex: Dict[str, Dict[str, Any]] = {}
+        for m, v, c, n, p, lo, hi in self._exceed:
+            if m == name:
+                ex.setdefault(exceed_key(v), {"p": p, "ci95": (lo, hi),
+                                              "count": c, "n": n})
+        return dataclasses.replace(s, exceed=ex) if ex else s
 
 
-def _thresholds(exceed):
+def _thresholds(exceed: Optional[Iterable[Union[str, Tuple[str, float]]]]
+                ) -> List[Tuple[bytes, float]]:
     """[(metric, value)] from pairs or "NAME=VALUE" strings."""
     out = []
     for t in exceed or ():
@@ -618,9 +438,12 @@ def _thresholds(exceed):
     return out
 
 
-def run_extended(scenario, replications=10000, seed=1, threads=0,
-                 keep_runs=False, series="all", until_ci=None, exceed=(),
-                 progress=None):
+def run_extended(scenario: ScenarioArg, replications: int = 10000,
+                 seed: int = 1, threads: int = 0, keep_runs: bool = False,
+                 series: _core.SeriesSpec = "all",
+                 until_ci: Union[None, str, Tuple[str, float]] = None,
+                 exceed: Iterable[Union[str, Tuple[str, float]]] = (),
+                 progress: Optional[Progress] = None) -> ExtendedResult:
     """shellsim_run_extended: a run (as Scenario.run) that can stop on
     precision and count exceedances. Returns an ExtendedResult.
 
@@ -665,9 +488,10 @@ def run_extended(scenario, replications=10000, seed=1, threads=0,
         try:
             out = _lib.ResultP()
             err = _lib.ShellsimError()
-            st = _Interruptible(progress).call(
-                opts, lambda o: lib.shellsim_run_extended(
-                    ptr, ctypes.byref(o), ctypes.byref(extras),
+            st = _interrupt.call(
+                opts, progress,
+                lambda: lib.shellsim_run_extended(
+                    ptr, ctypes.byref(opts), ctypes.byref(extras),
                     ctypes.byref(out), ctypes.byref(err)),
                 lambda: lib.shellsim_result_free(out))
             del keep
@@ -681,14 +505,14 @@ def run_extended(scenario, replications=10000, seed=1, threads=0,
             sc.close()
 
 
-def checkpoint_after(n):
+def checkpoint_after(n: int) -> int:
     """The replication count at which run_extended next judges the precision
     after n replications (shellsim_run_checkpoint_after); 0 past 2^63."""
     return lib.shellsim_run_checkpoint_after(
         _core._int_in(n, 0, 2**64 - 1, "n must be in 0 .. 2^64-1"))
 
 
-def wilson_interval(count, n):
+def wilson_interval(count: int, n: int) -> List[Optional[float]]:
     """The 95% Wilson score interval of count successes in n trials
     (shellsim_wilson_interval), as [lo, hi] (None for n = 0)."""
     lo, hi = c_double(), c_double()

@@ -15,113 +15,40 @@ wrong"), FileError for an unreadable one, LimitError when too few tries
 were accepted (the message gives the tries, acceptances, rate and the
 tries needed), InvalidArgumentError for bad arguments.
 
-The prototypes of the C functions of shellsim_infer.h are declared here, on
-the package's shared library, and added to shellsim._lib.PROTOTYPES so that
-the package's table stays complete.
+Its statistics are the JSON-shaped dicts of Stats.to_dict() (None for NaN),
+since the whole dict is the CLI's JSON.
+
+The structs and prototypes of shellsim_infer.h are declared, with the rest
+of the C ABI, in shellsim._lib; the names below are that module's.
 """
+
+from __future__ import annotations
 
 import ctypes
 import os
-import threading
-from ctypes import (POINTER, Structure, c_char_p, c_double, c_int, c_size_t,
-                    c_uint64, c_void_p)
+from ctypes import POINTER, c_double
+from typing import Any, Dict, Optional, Union
 
 import numpy as np
 
-from . import _core, _errors, _lib
-from ._lib import lib
-
-# ------------------------------------------------------------ C declarations
-
-
-class ShellsimInferOptions(Structure):
-    """struct shellsim_infer_options."""
-    _fields_ = [("accept", c_uint64),
-                ("max_tries", c_uint64),
-                ("pilot", c_uint64),
-                ("seed", c_uint64),
-                ("threads", c_int),
-                ("progress", _lib.PROGRESS_FN),
-                ("progress_user", c_void_p)]
-
-
-class _ObservationsStruct(Structure):
-    pass
-
-
-class _InferenceStruct(Structure):
-    pass
-
-
-ObservationsP = POINTER(_ObservationsStruct)
-InferenceP = POINTER(_InferenceStruct)
-_E = POINTER(_lib.ShellsimError)
-
-# name: (restype, argtypes), one entry per SHELLSIM_API function of
-# shellsim_infer.h, in the header's order.
-PROTOTYPES = {
-    "shellsim_observations_load_file":
-        (c_int, [_lib.ScenarioP, c_char_p, POINTER(ObservationsP), _E]),
-    "shellsim_observations_load_buffer":
-        (c_int, [_lib.ScenarioP, c_char_p, c_size_t, c_char_p,
-                 POINTER(ObservationsP), _E]),
-    "shellsim_observations_free": (None, [ObservationsP]),
-    "shellsim_observations_count": (c_size_t, [ObservationsP]),
-    "shellsim_observation_name": (c_char_p, [ObservationsP, c_size_t]),
-    "shellsim_observation_series": (c_char_p, [ObservationsP, c_size_t]),
-    "shellsim_observation_day": (c_int, [ObservationsP, c_size_t]),
-    "shellsim_observation_value": (c_double, [ObservationsP, c_size_t]),
-    "shellsim_observation_tolerance": (c_double, [ObservationsP, c_size_t]),
-    "shellsim_infer_options_init": (None, [POINTER(ShellsimInferOptions)]),
-    "shellsim_infer":
-        (c_int, [_lib.ScenarioP, ObservationsP, POINTER(ShellsimInferOptions),
-                 POINTER(InferenceP), _E]),
-    "shellsim_inference_free": (None, [InferenceP]),
-    "shellsim_inference_accepted": (c_uint64, [InferenceP]),
-    "shellsim_inference_tried": (c_uint64, [InferenceP]),
-    "shellsim_inference_seed": (c_uint64, [InferenceP]),
-    "shellsim_inference_parameter_count": (c_size_t, [InferenceP]),
-    "shellsim_inference_parameter_name": (c_char_p, [InferenceP, c_size_t]),
-    "shellsim_inference_prior_stats":
-        (c_int, [InferenceP, c_char_p, POINTER(_lib.ShellsimStats)]),
-    "shellsim_inference_posterior_stats":
-        (c_int, [InferenceP, c_char_p, POINTER(_lib.ShellsimStats)]),
-    "shellsim_inference_parameter_runs":
-        (c_int, [InferenceP, c_char_p, POINTER(c_double), c_size_t]),
-    "shellsim_inference_replications":
-        (c_int, [InferenceP, POINTER(c_uint64), c_size_t]),
-    "shellsim_inference_posterior": (_lib.ResultP, [InferenceP]),
-}
-
-
-_lib.declare(lib, _lib.path, PROTOTYPES)
+from . import _core, _errors, _interrupt, _lib, _stats
+from ._core import ScenarioArg
+from ._interrupt import Progress
+from ._lib import (InferenceP, ObservationsP,  # noqa: F401
+                   ShellsimInferOptions, lib)
+from ._lib import PROTOTYPES_INFER_H as PROTOTYPES  # noqa: F401
 
 # ------------------------------------------------------------------ helpers
 
-_PATH_TYPES = (os.PathLike,)
+_is_text = _core._is_text
+_load_scenario = _core._load_scenario
+
+# An observations argument: a path, or INI text (str or bytes).
+ObservationsArg = Union[str, bytes, "os.PathLike[str]"]
 
 
-def _is_text(x):
-    """Whether a str argument is INI text rather than a path: it spans
-    lines, or starts (after blanks) with a section or a comment."""
-    return "\n" in x or x.lstrip().startswith(("[", "#", ";"))
-
-
-def _load_scenario(scenario):
-    """(Scenario, owned): a Scenario as given, or loaded from a path or
-    text (then owned here and closed after the call)."""
-    if isinstance(scenario, _core.Scenario):
-        return scenario, False
-    if isinstance(scenario, bytes) or (isinstance(scenario, str)
-                                       and _is_text(scenario)):
-        return _core.Scenario.from_string(scenario), True
-    if isinstance(scenario, (str,) + _PATH_TYPES):
-        return _core.Scenario.from_file(scenario), True
-    raise TypeError("scenario must be a shellsim.Scenario, a path or INI "
-                    "text, not %s" % type(scenario).__name__)
-
-
-def _load_observations(sptr, observations, name):
+def _load_observations(sptr: Any, observations: ObservationsArg,
+                       name: str) -> Any:
     out = ObservationsP()
     err = _lib.ShellsimError()
     if isinstance(observations, bytes) or (isinstance(observations, str)
@@ -131,7 +58,7 @@ def _load_observations(sptr, observations, name):
         st = lib.shellsim_observations_load_buffer(
             sptr, data, len(data), name.encode("utf-8"), ctypes.byref(out),
             ctypes.byref(err))
-    elif isinstance(observations, (str,) + _PATH_TYPES):
+    elif isinstance(observations, (str, os.PathLike)):
         st = lib.shellsim_observations_load_file(
             sptr, os.fsencode(observations), ctypes.byref(out),
             ctypes.byref(err))
@@ -143,63 +70,18 @@ def _load_observations(sptr, observations, name):
     return out
 
 
-def _stats(st, undefined=False):
-    """A shellsim_stats as the CLI's JSON STATS object."""
-    f = _core._number
-    d = {"n": st.n, "mean": f(st.mean), "sd": f(st.sd), "sem": f(st.sem),
-         "ci95": [f(st.ci95_lo), f(st.ci95_hi)], "min": f(st.min),
-         "p05": f(st.p05), "p25": f(st.p25), "p50": f(st.p50),
-         "p75": f(st.p75), "p95": f(st.p95), "max": f(st.max)}
-    if undefined:
-        d["undefined"] = st.undefined
-    return d
-
-
-def _check(code):
+def _check(code: int) -> None:
     if code != _lib.OK:
         raise _errors.make(code)
 
 
-class _InterruptibleInfer(_core._Interruptible):
-    """_core._Interruptible (Ctrl-C and exceptions in the progress callback
-    stop the call cleanly) around shellsim_infer instead of shellsim_run."""
-
-    def run(self, sptr, optr, opts, out, err):
-        import signal
-        main = threading.current_thread() is threading.main_thread()
-        wrap = False
-        if main:
-            try:
-                self.previous = signal.getsignal(signal.SIGINT)
-                wrap = callable(self.previous)
-            except (ValueError, AttributeError):  # pragma: no cover
-                wrap = False
-        if self.progress is None and not wrap:
-            return lib.shellsim_infer(sptr, optr, ctypes.byref(opts),
-                                      ctypes.byref(out), ctypes.byref(err))
-        cb = _lib.PROGRESS_FN(self._callback)  # kept alive by this frame
-        opts.progress = cb
-        if wrap:
-            signal.signal(signal.SIGINT, self._on_sigint)
-        try:
-            st = lib.shellsim_infer(sptr, optr, ctypes.byref(opts),
-                                    ctypes.byref(out), ctypes.byref(err))
-        finally:
-            if wrap:
-                signal.signal(signal.SIGINT, self.previous)
-        if self.exc is not None:
-            if st == _lib.OK:
-                lib.shellsim_inference_free(out)
-            exc, self.exc = self.exc, None
-            raise exc
-        return st
-
-
 # ---------------------------------------------------------------------- API
 
-def infer(scenario, observations, accept=1000, max_tries=1000000, seed=1,
-          threads=0, pilot=2000, series=True, progress=None,
-          observations_name="<string>"):
+def infer(scenario: ScenarioArg, observations: ObservationsArg,
+          accept: int = 1000, max_tries: int = 1000000, seed: int = 1,
+          threads: int = 0, pilot: int = 2000, series: bool = True,
+          progress: Optional[Progress] = None,
+          observations_name: str = "<string>") -> Dict[str, Any]:
     """Rejection ABC (shellsim_infer): run replications 0, 1, 2, ... of the
     scenario (per-run values drawn from its distributions, the priors) and
     keep those within every observation's tolerance until `accept` are
@@ -237,8 +119,7 @@ def infer(scenario, observations, accept=1000, max_tries=1000000, seed=1,
     pilot = _core._int_in(pilot, 0, 2**64 - 1, "pilot must be in 0 .. 2^40")
     threads = _core._int_in(threads, -2**31, 2**31 - 1,
                             "threads must be in 0 .. 1024 (0: all cores)")
-    if progress is not None and not callable(progress):
-        raise TypeError("progress must be callable(accepted, accept) or None")
+    _interrupt.check_progress(progress, "accepted, accept")
     sc, owned = _load_scenario(scenario)
     try:
         sptr = sc._acquire()
@@ -256,8 +137,9 @@ def infer(scenario, observations, accept=1000, max_tries=1000000, seed=1,
             sc.close()
 
 
-def _infer(sc, sptr, optr, accept, max_tries, seed, threads, pilot, series,
-           progress):
+def _infer(sc: _core.Scenario, sptr: Any, optr: Any, accept: int,
+           max_tries: int, seed: int, threads: int, pilot: int, series: bool,
+           progress: Optional[Progress]) -> Dict[str, Any]:
     opts = ShellsimInferOptions()
     lib.shellsim_infer_options_init(ctypes.byref(opts))
     opts.accept = accept
@@ -267,7 +149,11 @@ def _infer(sc, sptr, optr, accept, max_tries, seed, threads, pilot, series,
     opts.pilot = pilot
     out = InferenceP()
     err = _lib.ShellsimError()
-    st = _InterruptibleInfer(progress).run(sptr, optr, opts, out, err)
+    st = _interrupt.call(
+        opts, progress,
+        lambda: lib.shellsim_infer(sptr, optr, ctypes.byref(opts),
+                                   ctypes.byref(out), ctypes.byref(err)),
+        lambda: lib.shellsim_inference_free(out))
     if st != _lib.OK:
         raise _errors.from_record(st, err)
     try:
@@ -276,7 +162,8 @@ def _infer(sc, sptr, optr, accept, max_tries, seed, threads, pilot, series,
         lib.shellsim_inference_free(out)
 
 
-def _to_dict(sc, optr, inf, series):
+def _to_dict(sc: _core.Scenario, optr: Any, inf: Any,
+             series: bool) -> Dict[str, Any]:
     dec = _lib.decode
     obs = {}
     for i in range(lib.shellsim_observations_count(optr)):
@@ -292,17 +179,19 @@ def _to_dict(sc, optr, inf, series):
     for i in range(lib.shellsim_inference_parameter_count(inf)):
         name = lib.shellsim_inference_parameter_name(inf, i)
         _check(lib.shellsim_inference_prior_stats(inf, name, ctypes.byref(st)))
-        prior = _stats(st)
+        prior = _stats.from_c(st).to_dict()
         _check(lib.shellsim_inference_posterior_stats(inf, name,
                                                       ctypes.byref(st)))
-        params[dec(name)] = {"prior": prior, "posterior": _stats(st)}
+        params[dec(name)] = {"prior": prior,
+                             "posterior": _stats.from_c(st).to_dict()}
     r = lib.shellsim_inference_posterior(inf)  # borrowed: freed with inf
     H = lib.shellsim_result_horizon_days(r)
     metrics = {}
     for i in range(lib.shellsim_result_metric_count(r)):
         name = lib.shellsim_result_metric_name(r, i)
         _check(lib.shellsim_result_metric_stats(r, name, ctypes.byref(st)))
-        metrics[dec(name)] = _stats(st, dec(name).endswith(".fire_ratio"))
+        metrics[dec(name)] = _stats.from_c(
+            st, _stats.is_ratio(dec(name))).to_dict()
     out_series = {}
     if series:
         buf = np.empty(H, dtype=np.float64)

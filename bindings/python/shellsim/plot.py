@@ -21,18 +21,31 @@ This module needs only numpy and matplotlib when it draws from a JSON dict:
 it never calls the C library itself.
 """
 
+from __future__ import annotations
+
 import argparse
 import datetime
 import json
 import os
 import sys
+from typing import (TYPE_CHECKING, Any, Dict, Iterable, List, Optional,
+                    Sequence, Tuple, Union)
 
 import numpy as np
 
-BANDS = ("mean", "p05", "p25", "p50", "p75", "p95")
+if TYPE_CHECKING:  # matplotlib is imported only when a chart is drawn
+    from matplotlib.axes import Axes
+
+# A date of day 0: "YYYY-MM-DD", a date or datetime, or a numpy.datetime64.
+DateLike = Union[str, datetime.date, np.datetime64]
+# What a fan chart draws from: a shellsim.Result (anything with
+# .series(name)), or the CLI's JSON dict.
+ResultLike = Any
+# [(panel title, [series names])]
+Panels = List[Tuple[str, List[str]]]
 
 
-def _pyplot():
+def _pyplot() -> Any:
     """matplotlib.pyplot, on the Agg backend when there is no display."""
     import matplotlib
     if "matplotlib.pyplot" not in sys.modules and sys.platform.startswith("linux") \
@@ -43,7 +56,7 @@ def _pyplot():
     return plt
 
 
-def _as_date(x):
+def _as_date(x: Optional[DateLike]) -> Optional[datetime.date]:
     """A start date from a str 'YYYY-MM-DD', a date/datetime or a
     numpy.datetime64, as a datetime.date; None stays None."""
     if x is None:
@@ -57,7 +70,7 @@ def _as_date(x):
     return datetime.date.fromisoformat(str(x))
 
 
-def _bands_of(result, series):
+def _bands_of(result: ResultLike, series: str) -> Dict[str, np.ndarray]:
     """dict band -> float64 array of one series, from a Result (anything with
     .series(name)) or from the CLI's JSON dict (None -> NaN)."""
     if isinstance(result, dict):
@@ -66,12 +79,15 @@ def _bands_of(result, series):
             raise KeyError("no series %r in this JSON (series: %s)%s" % (
                 series, ", ".join(all_series) or "none",
                 "" if all_series else "; run shellsim without --series none"))
-        d = all_series[series]
-        return {b: np.array(d[b], dtype=np.float64) for b in BANDS}
+        # the bands of the JSON (BANDS of shellsim._lib, which this module
+        # does not import: it runs without the C library)
+        return {b: np.array(v, dtype=np.float64)
+                for b, v in all_series[series].items()}
     return result.series(series)
 
 
-def _start_of(result, scenario, start_date):
+def _start_of(result: ResultLike, scenario: Any,
+              start_date: Optional[DateLike]) -> Optional[datetime.date]:
     """The start date: start_date if given, else scenario's, else the
     result's (a Result remembers its scenario's; a JSON dict may carry a
     "start_date" key)."""
@@ -84,8 +100,10 @@ def _start_of(result, scenario, start_date):
     return _as_date(getattr(result, "start_date", None))
 
 
-def fan_chart(result, series, ax=None, *, scenario=None, start_date=None,
-              label=None, color=None, show_mean=False, title=None):
+def fan_chart(result: ResultLike, series: str, ax: Optional[Axes] = None, *,
+              scenario: Any = None, start_date: Optional[DateLike] = None,
+              label: Optional[str] = None, color: Any = None,
+              show_mean: bool = False, title: Optional[str] = None) -> Axes:
     """Draw a fan chart of one series and return the matplotlib Axes.
 
     result      a shellsim.Result, or a dict loaded from the CLI's --json
@@ -146,7 +164,7 @@ def fan_chart(result, series, ax=None, *, scenario=None, start_date=None,
 
 # ------------------------------------------------------------ command line
 
-def headline_series(names):
+def headline_series(names: Iterable[str]) -> Panels:
     """The default series of the command line: every SIDE.extra, with its
     SIDE.fire when present, grouped as [(SIDE, [names])] in JSON order."""
     names = list(names)
@@ -159,7 +177,7 @@ def headline_series(names):
     return panels
 
 
-def _group(names):
+def _group(names: Iterable[str]) -> Panels:
     """[(prefix, [names])], one group per section prefix, in order."""
     panels = []
     for n in names:
@@ -173,7 +191,10 @@ def _group(names):
     return panels
 
 
-def draw(data, out, series=None, start_date=None, title=None, dpi=120):
+def draw(data: Dict[str, Any], out: Any,
+         series: Optional[Sequence[str]] = None,
+         start_date: Optional[DateLike] = None, title: Optional[str] = None,
+         dpi: int = 120) -> Panels:
     """Draw the CLI's JSON dict into the PNG file out: one panel per side
     (or per section prefix of the given series). Returns the panels drawn
     as [(prefix, [names])]."""
@@ -211,7 +232,7 @@ def draw(data, out, series=None, start_date=None, title=None, dpi=120):
     return panels
 
 
-def main(argv=None):
+def main(argv: Optional[Sequence[str]] = None) -> int:
     p = argparse.ArgumentParser(
         prog="python3 -m shellsim.plot",
         description="Draw fan charts (median, 50%% and 90%% bands) of the "
@@ -262,7 +283,7 @@ def main(argv=None):
 
 # ---------------------------------------------------------------- tornado
 
-def _sensitivity_dict(sensitivity):
+def _sensitivity_dict(sensitivity: Any) -> Dict[str, Any]:
     """The CLI's `sensitivity --json` dict, from such a dict or from a
     shellsim.analysis.Sensitivity (anything with to_dict())."""
     if isinstance(sensitivity, dict):
@@ -278,8 +299,10 @@ def _sensitivity_dict(sensitivity):
     return d
 
 
-def tornado_chart(sensitivity, ax=None, *, title=None, max_parameters=None,
-                  colors=("#4878a8", "#d9823b")):
+def tornado_chart(sensitivity: Any, ax: Optional[Axes] = None, *,
+                  title: Optional[str] = None,
+                  max_parameters: Optional[int] = None,
+                  colors: Tuple[Any, Any] = ("#4878a8", "#d9823b")) -> Axes:
     """Draw the one-at-a-time tornado of a sensitivity analysis and return
     the matplotlib Axes.
 
@@ -335,7 +358,8 @@ def tornado_chart(sensitivity, ax=None, *, title=None, max_parameters=None,
     return ax
 
 
-def draw_tornado(data, out, title=None, dpi=120):
+def draw_tornado(data: Any, out: Any, title: Optional[str] = None,
+                 dpi: int = 120) -> None:
     """Draw the tornado chart of the CLI's sensitivity JSON dict into the PNG
     file out (what `shellsim sensitivity --plot FILE.png` calls)."""
     from matplotlib.figure import Figure  # no pyplot: no backend needed

@@ -11,6 +11,8 @@ import pytest
 import shellsim
 from shellsim._core import _live_handles
 
+from conftest import NAJIN_DUNAY
+
 LONG = 5_000_000   # replications of seed-1m: about ten seconds on two cores
 
 
@@ -139,3 +141,75 @@ def test_a_handler_that_returns_lets_the_run_finish(seed_1m):
     finally:
         signal.signal(signal.SIGINT, previous)
     assert seen == [signal.SIGINT]
+
+
+# ------------------------------------- one helper for every long call
+
+OBS = ("[observe never]\nseries = nk.delivered_cum\nday = 364\n"
+       "value = -5\ntolerance = 1\n")   # never matched: infer runs on
+
+
+def _long_calls(path):
+    """name -> call(progress) of every long call of the package."""
+    from shellsim import analysis
+
+    def run(p):
+        with shellsim.Scenario.from_file(path) as s:
+            return s.run(replications=LONG, progress=p)
+    return {
+        "run": run,
+        "run_extended": lambda p: analysis.run_extended(
+            path, replications=LONG, exceed=["nk.delivered=1"], progress=p),
+        "compare": lambda p: shellsim.compare(path, path, replications=LONG,
+                                              progress=p),
+        "sensitivity": lambda p: shellsim.sensitivity(
+            NAJIN_DUNAY, "russia.extra_per_day", samples=1 << 16,
+            bootstrap=0, progress=p),
+        "infer": lambda p: shellsim.infer(path, OBS, accept=10,
+                                          max_tries=1 << 40, pilot=0,
+                                          progress=p),
+    }
+
+
+CALLS = ["run", "run_extended", "compare", "sensitivity", "infer"]
+
+
+@pytest.mark.parametrize("call", CALLS)
+def test_every_long_call_stops_on_keyboard_interrupt_in_progress(
+        scenario_files, call):
+    fn = _long_calls(scenario_files["seed-1m"])[call]
+    calls = []
+
+    def ctrl_c(done, total):
+        calls.append(done)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+    before = _live_handles()
+    t = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        fn(ctrl_c)
+    assert time.monotonic() - t < 5
+    assert len(calls) == 2
+    assert _live_handles() == before
+
+
+@pytest.mark.parametrize("call", CALLS)
+def test_every_long_call_stops_with_run_interrupted_on_a_true_return(
+        scenario_files, call):
+    fn = _long_calls(scenario_files["seed-1m"])[call]
+    with pytest.raises(shellsim.RunInterrupted) as e:
+        fn(lambda done, total: True)
+    assert e.value.status == 7
+
+
+@pytest.mark.parametrize("call", ["compare", "infer"])
+def test_sigint_stops_the_analysis_and_inference_calls_too(
+        scenario_files, default_sigint, call):
+    fn = _long_calls(scenario_files["seed-1m"])[call]
+    timer = _sigint_after(0.5)
+    t = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        fn(None)
+    timer.join()
+    assert 0.4 < time.monotonic() - t < 5
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
