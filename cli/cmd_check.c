@@ -21,7 +21,8 @@ static void usage_check(FILE *f, const char *prog)
 
 int cli_cmd_check(int argc, char **argv, const cli_context *cx)
 {
-    const cli_parser p = {cx->prog, "check", CLI_CMD_CHECK, 1, CLI_MESSAGES_PLAIN, usage_check, cx->printer};
+    const cli_parser p = {.prog = cx->prog, .command = "check", .bit = CLI_CMD_CHECK, .max_positional = 1,
+                          .style = CLI_MESSAGES_PLAIN, .usage = usage_check, .printer = cx->printer};
     cli_args a;
     int rc = cli_parse(&p, argc, argv, &a);
     if (rc >= 0)

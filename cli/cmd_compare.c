@@ -130,7 +130,8 @@ static int compare_table(FILE *f, const shellsim_scenario *a, const shellsim_sce
 
 int cli_cmd_compare(int argc, char **argv, const cli_context *cx)
 {
-    const cli_parser p = {cx->prog, "compare", CLI_CMD_COMPARE, 2, CLI_MESSAGES_NAMED, usage_compare, cx->printer};
+    const cli_parser p = {.prog = cx->prog, .command = "compare", .bit = CLI_CMD_COMPARE, .max_positional = 2,
+                          .style = CLI_MESSAGES_NAMED, .usage = usage_compare, .printer = cx->printer};
     cli_args a;
     int rc = cli_parse(&p, argc, argv, &a);
     if (rc >= 0)

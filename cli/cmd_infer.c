@@ -165,7 +165,8 @@ static int infer_table(FILE *f, const shellsim_scenario *s, const char *obs_path
 
 int cli_cmd_infer(int argc, char **argv, const cli_context *cx)
 {
-    const cli_parser p = {cx->prog, "infer", CLI_CMD_INFER, 2, CLI_MESSAGES_NAMED, usage_infer, cx->printer};
+    const cli_parser p = {.prog = cx->prog, .command = "infer", .bit = CLI_CMD_INFER, .max_positional = 2,
+                          .style = CLI_MESSAGES_NAMED, .usage = usage_infer, .printer = cx->printer};
     cli_args a;
     int rc = cli_parse(&p, argc, argv, &a);
     if (rc >= 0)

@@ -113,7 +113,8 @@ static int run_json(FILE *f, const void *ctx)
 
 int cli_cmd_run(int argc, char **argv, const cli_context *cx)
 {
-    const cli_parser p = {cx->prog, "run", CLI_CMD_RUN, 1, CLI_MESSAGES_PLAIN, usage_run, cx->printer};
+    const cli_parser p = {.prog = cx->prog, .command = "run", .bit = CLI_CMD_RUN, .max_positional = 1,
+                          .style = CLI_MESSAGES_PLAIN, .usage = usage_run, .printer = cx->printer};
     cli_args a;
     int rc = cli_parse(&p, argc, argv, &a);
     if (rc >= 0)

@@ -195,8 +195,9 @@ static int sensitivity_json_of(FILE *f, const void *ctx)
 
 int cli_cmd_sensitivity(int argc, char **argv, const cli_context *cx)
 {
-    const cli_parser p = {cx->prog,           "sensitivity",     CLI_CMD_SENSITIVITY, 1,
-                          CLI_MESSAGES_NAMED, usage_sensitivity, cx->printer};
+    const cli_parser p = {.prog = cx->prog, .command = "sensitivity", .bit = CLI_CMD_SENSITIVITY,
+                          .max_positional = 1, .style = CLI_MESSAGES_NAMED, .usage = usage_sensitivity,
+                          .printer = cx->printer};
     cli_args a;
     int rc = cli_parse(&p, argc, argv, &a);
     if (rc >= 0)
@@ -204,8 +205,8 @@ int cli_cmd_sensitivity(int argc, char **argv, const cli_context *cx)
     if (a.npos < 1)
         return cli_usage_error(&p, "needs a SCENARIO file (try %s sensitivity --help)", cx->prog);
     if (!a.given[CLI_OPT_METRIC])
-        return cli_usage_error(&p, "needs --metric NAME, e.g. --metric russia.extra_per_day (try %s sensitivity --help)",
-                               cx->prog);
+        return cli_usage_error(&p, "needs --metric NAME, e.g. --metric russia.extra_per_day (try %s %s --help)",
+                               cx->prog, "sensitivity");
     shellsim_scenario *s = cli_load_scenario(cx, a.pos[0], &rc);
     if (!s)
         return rc;

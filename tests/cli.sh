@@ -132,11 +132,14 @@ cp "$dir/seed-1m.ini" "$tmp/dash/-x.ini"
 check "-- lets check read a scenario named -x.ini" bash -c "cd '$tmp/dash' && '$sim' check -- -x.ini | grep -q '^-x.ini: ok'"
 check "-- lets run read a scenario named -x.ini, options before it" bash -c \
     "cd '$tmp/dash' && cmp -s <('$sim' run -n 20 --json -- -x.ini) <('$sim' run '$dir/seed-1m.ini' --reps 20 --json)"
-check "without --, -x.ini is an unknown option" bash -c \
-    "cd '$tmp/dash' && '$sim' check -x.ini 2>&1 >/dev/null | grep -qx \"shellsim: unknown option '-x.ini' (try shellsim check --help)\"; [ \${PIPESTATUS[0]} = 2 ]"
+check "without --, -x.ini is an unknown option" bash -c "cd '$tmp/dash' && '$sim' check -x.ini 2>&1 >/dev/null |
+    grep -qx \"shellsim: unknown option '-x.ini' (try shellsim check --help)\"; [ \${PIPESTATUS[0]} = 2 ]"
 check "after --, --help is a file name, not the help" status_is 1 "$sim" check -- --help
-for c in "check '$dir/seed-1m.ini' --json" "check '$dir/seed-1m.ini' -n 5" "infer '$dir/inference-najin.ini' '$dir/inference-najin.obs' --reps 5" \
-    "compare '$dir/aid-gap.ini' '$dir/aid-gap.ini' --metric x" "sensitivity '$dir/aid-gap.ini' --metric x -n 5" \
+for c in "check '$dir/seed-1m.ini' --json" \
+    "check '$dir/seed-1m.ini' -n 5" \
+    "infer '$dir/inference-najin.ini' '$dir/inference-najin.obs' --reps 5" \
+    "compare '$dir/aid-gap.ini' '$dir/aid-gap.ini' --metric x" \
+    "sensitivity '$dir/aid-gap.ini' --metric x -n 5" \
     "run '$dir/seed-1m.ini' --samples 4"; do
     check "an option the command does not take is refused with status 2: $c" bash -c \
         "'$sim' $c >'$tmp/out' 2>'$tmp/err'; [ \$? = 2 ] && grep -q 'unknown option' '$tmp/err' && [ ! -s '$tmp/out' ]"
