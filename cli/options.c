@@ -133,12 +133,12 @@ int cli_usage_error(const cli_parser *p, const char *fmt, ...)
     return CLI_USAGE;
 }
 
-/* An option the command does not know: `shown` as the user typed it
- * (a long option's name without its value, unless the name is long). */
-static int unknown(const cli_parser *p, const char *shown, int is_long, int long_name)
+/* An option the command does not know: `shown` as the user typed it (a
+ * long option's name without its value, or, `whole`, all of it). */
+static int unknown(const cli_parser *p, const char *shown, int is_long, int whole)
 {
     if (p->style == CLI_MESSAGES_PLAIN && is_long)
-        return long_name ? cli_usage_error(p, "unknown option '%s'", shown)
+        return whole ? cli_usage_error(p, "unknown option '%s'", shown)
                          : cli_usage_error(p, "unknown option '%s' for %s (try %s %s --help)", shown, p->command,
                                            p->prog, p->command);
     return cli_usage_error(p, "unknown option '%s' (try %s %s --help)", shown, p->prog, p->command);

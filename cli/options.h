@@ -7,6 +7,8 @@
  * (which also says how it is checked and what the error says), and the
  * commands that take it. A command parses with cli_parse, naming itself by
  * its CLI_CMD_* bit; options of other commands are refused as unknown.
+ * The help texts stay in each command's usage (cli/cmd_*.c): the same
+ * option reads differently per command (--seed, --threads, --json, --plot).
  *
  * The parser is reentrant in the sense that matters here: it resets getopt
  * (optind = 0, glibc's full reinitialisation) before each parse. It keeps
