@@ -8,6 +8,8 @@ set -u
 sim=$1
 dir=$2
 mpi=${3:-}
+case $sim in /* | */*) sim=$(cd "$(dirname "$sim")" && pwd)/$(basename "$sim") ;; esac # some tests cd
+dir=$(cd "$dir" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 n=0
@@ -57,6 +59,9 @@ if [ -n "$mpi" ] && command -v mpirun >/dev/null 2>&1; then
     OMPI_MCA_rmaps_base_oversubscribe=1 mpirun "${root[@]}" --oversubscribe -np 2 \
         "$mpi" run "$dir/aid-gap.ini" --reps 2500 --seed 11 --threads 3 --json >"$tmp/mpi2t3.json" 2>/dev/null
     check "shellsim-mpi with 2 ranks of 3 threads: byte-identical" cmp -s "$tmp/ref.json" "$tmp/mpi2t3.json"
+    OMPI_MCA_rmaps_base_oversubscribe=1 mpirun "${root[@]}" --oversubscribe -np 2 \
+        "$mpi" run -n 2500 -s 11 -j -- "$dir/aid-gap.ini" >"$tmp/mpi2short.json" 2>/dev/null
+    check "shellsim-mpi takes the short forms and --: byte-identical" cmp -s "$tmp/ref.json" "$tmp/mpi2short.json"
 else
     echo "# shellsim-mpi not built or mpirun missing: MPI checks skipped"
 fi
@@ -97,6 +102,59 @@ check "exit 1 for a model limit (departure cap), naming the pipeline" bash -c \
 for c in "--help" "run --help" "check --help"; do
     check "shellsim $c exits 0 and prints usage" bash -c "'$sim' $c | grep -q '^usage:'"
 done
+# --- the option table: short forms, --, options per command ------------------
+same() { # same DESCRIPTION "LONG ARGS" "SHORT ARGS": same stdout, stderr and status
+    local d=$1
+    eval "\"\$sim\" $2" >"$tmp/long.out" 2>"$tmp/long.err"
+    local a=$?
+    eval "\"\$sim\" $3" >"$tmp/short.out" 2>"$tmp/short.err"
+    local b=$?
+    if [ $a = $b ] && cmp -s "$tmp/long.out" "$tmp/short.out" && cmp -s "$tmp/long.err" "$tmp/short.err" &&
+        [ -s "$tmp/long.out" ]; then ok "$d"; else not_ok "$d"; fi
+}
+same "run: -n -s -t -j give the output of --reps --seed --threads --json" \
+    "run '$dir/aid-gap.ini' --reps 300 --seed 5 --threads 2 --json" "run '$dir/aid-gap.ini' -n 300 -s 5 -t 2 -j"
+same "run: short forms clustered and with attached values (-jn300 -s5 -t2)" \
+    "run '$dir/aid-gap.ini' --reps=300 --seed=5 --threads=2 --json" "run -jn300 -s5 -t2 '$dir/aid-gap.ini'"
+same "run: -n and -s give the table of --reps and --seed" \
+    "run '$dir/seed-1m.ini' --reps 40 --seed 2" "run '$dir/seed-1m.ini' -n 40 -s 2"
+same "compare: -n -s -t -j give the output of the long forms" \
+    "compare '$dir/aid-gap.ini' '$dir/aid-gap-no-nk.ini' --reps 200 --seed 4 --threads 2 --json" \
+    "compare -n 200 '$dir/aid-gap.ini' -s 4 '$dir/aid-gap-no-nk.ini' -t 2 -j"
+same "sensitivity: -s -t -j give the output of the long forms" \
+    "sensitivity '$dir/aid-gap.ini' --metric russia.extra_per_day --samples 16 --bootstrap 5 --seed 3 --threads 2 --json" \
+    "sensitivity '$dir/aid-gap.ini' --metric russia.extra_per_day --samples 16 --bootstrap 5 -s 3 -t 2 -j"
+same "infer: -s -t -j give the output of the long forms" \
+    "infer '$dir/inference-najin.ini' '$dir/inference-najin.obs' --accept 20 --seed 6 --threads 2 --json" \
+    "infer '$dir/inference-najin.ini' '$dir/inference-najin.obs' --accept 20 -s 6 -t 2 -j"
+mkdir "$tmp/dash"
+cp "$dir/seed-1m.ini" "$tmp/dash/-x.ini"
+check "-- lets check read a scenario named -x.ini" bash -c "cd '$tmp/dash' && '$sim' check -- -x.ini | grep -q '^-x.ini: ok'"
+check "-- lets run read a scenario named -x.ini, options before it" bash -c \
+    "cd '$tmp/dash' && cmp -s <('$sim' run -n 20 --json -- -x.ini) <('$sim' run '$dir/seed-1m.ini' --reps 20 --json)"
+check "without --, -x.ini is an unknown option" bash -c "cd '$tmp/dash' && '$sim' check -x.ini 2>&1 >/dev/null |
+    grep -qx \"shellsim: unknown option '-x.ini' (try shellsim check --help)\"; [ \${PIPESTATUS[0]} = 2 ]"
+check "after --, --help is a file name, not the help" status_is 1 "$sim" check -- --help
+for c in "check '$dir/seed-1m.ini' --json" \
+    "check '$dir/seed-1m.ini' -n 5" \
+    "infer '$dir/inference-najin.ini' '$dir/inference-najin.obs' --reps 5" \
+    "compare '$dir/aid-gap.ini' '$dir/aid-gap.ini' --metric x" \
+    "sensitivity '$dir/aid-gap.ini' --metric x -n 5" \
+    "run '$dir/seed-1m.ini' --samples 4"; do
+    check "an option the command does not take is refused with status 2: $c" bash -c \
+        "'$sim' $c >'$tmp/out' 2>'$tmp/err'; [ \$? = 2 ] && grep -q 'unknown option' '$tmp/err' && [ ! -s '$tmp/out' ]"
+done
+check "an abbreviated long option is refused (--rep)" bash -c \
+    "'$sim' run '$dir/seed-1m.ini' --rep 5 2>&1 >/dev/null | grep -qx \"shellsim: unknown option '--rep' for run (try shellsim run --help)\""
+check "a missing value names the option" bash -c \
+    "'$sim' compare '$dir/aid-gap.ini' '$dir/aid-gap.ini' -s 2>&1 >/dev/null | grep -qx 'shellsim: compare: -s needs a value'"
+for c in infer compare sensitivity; do
+    check "shellsim $c --help exits 0 and prints usage" bash -c "'$sim' $c --help | grep -q '^usage: shellsim $c '"
+done
+for c in run check infer compare sensitivity; do
+    check "shellsim $c -h prints the usage of $c --help" bash -c "cmp -s <('$sim' $c -h) <('$sim' $c x --help)"
+done
+
 check "--series none leaves out every series" bash -c \
     "'$sim' run '$dir/seed-1m.ini' --reps 5 --series none --json | python3 -c 'import json,sys; assert json.load(sys.stdin)[\"series\"] == {}'"
 check "--series NAME keeps just that one" bash -c \

@@ -1,21 +1,22 @@
 /*
- * infer.c: the `infer` command: rejection ABC of a scenario against an
+ * cmd_infer.c: the `infer` command: rejection ABC of a scenario against an
  * observations file (shellsim_infer.h), printed as a table or as JSON.
  *
  * Exit statuses: 0 done; 1 failure, including too few acceptances (the
  * message gives the tries, acceptances, rate and the tries needed); 2 bad
  * command line; 3 bad scenario or observations file.
+ *
+ * Under shellsim-mpi every rank runs the inference; rank 0 prints.
  */
-#include "cli.h"
-
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
+#include <shellsim.h>
+#include <shellsim_infer.h>
+
+#include "commands.h"
+#include "options.h"
 #include "report.h"
 
 static void usage_infer(FILE *f, const char *prog)
@@ -50,110 +51,6 @@ static void usage_infer(FILE *f, const char *prog)
             "exit status: 0 done, 1 failure (including too few acceptances within M tries),\n"
             "2 bad command line, 3 bad scenario or observations file\n",
             prog);
-}
-
-typedef struct infer_args {
-    const char *scenario, *observations;
-    shellsim_infer_options o;
-    int json;
-} infer_args;
-
-/* Returns -1 to go on, or an exit status. */
-static int parse(int argc, char **argv, const char *prog, infer_args *a, FILE *err)
-{
-#define BAD(...)                                                                                                  \
-    do {                                                                                                          \
-        if (err) {                                                                                                \
-            fprintf(err, "%s: infer: ", prog);                                                                    \
-            fprintf(err, __VA_ARGS__);                                                                            \
-            fprintf(err, "\n");                                                                                   \
-        }                                                                                                         \
-        return CLI_USAGE;                                                                                         \
-    } while (0)
-    memset(a, 0, sizeof *a);
-    shellsim_infer_options_init(&a->o);
-    for (int i = 2; i < argc; i++)
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            if (err)
-                usage_infer(stdout, prog);
-            return CLI_OK;
-        }
-    int max_given = 0;
-    for (int i = 2; i < argc; i++) {
-        char *arg = argv[i];
-        if (arg[0] == '-' && arg[1] == '-' && arg[2]) {
-            char name[32];
-            char *eq = strchr(arg, '=');
-            size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
-            if (n >= sizeof name)
-                BAD("unknown option '%s' (try %s infer --help)", arg, prog);
-            memcpy(name, arg, n);
-            name[n] = '\0';
-            if (!strcmp(name, "--json")) {
-                if (eq)
-                    BAD("--json takes no value");
-                a->json = 1;
-                continue;
-            }
-            static const char *const takes[] = {"--accept", "--max-tries", "--pilot", "--seed", "--threads"};
-            size_t k;
-            for (k = 0; k < sizeof takes / sizeof takes[0]; k++)
-                if (!strcmp(name, takes[k]))
-                    break;
-            if (k == sizeof takes / sizeof takes[0])
-                BAD("unknown option '%s' (try %s infer --help)", name, prog);
-            const char *val;
-            if (eq)
-                val = eq + 1;
-            else if (i + 1 < argc)
-                val = argv[++i];
-            else
-                BAD("%s needs a value", name);
-            uint64_t v;
-            char why[200];
-            int common = cli_common_option(name, val, NULL, &a->o.seed, &a->o.threads, why, sizeof why);
-            if (common < 0)
-                BAD("%s", why);
-            if (common > 0)
-                continue;
-            switch (k) {
-            case 0:
-                if (cli_parse_u64(val, 4294967296ULL, &v) || v == 0)
-                    BAD("--accept: '%s' is not a whole number in 1 .. 2^32", val);
-                a->o.accept = v;
-                break;
-            case 1:
-                if (cli_parse_u64(val, SHELLSIM_MAX_REPLICATIONS, &v) || v == 0)
-                    BAD("--max-tries: '%s' is not a whole number in 1 .. 2^40", val);
-                a->o.max_tries = v;
-                max_given = 1;
-                break;
-            default: /* --pilot */
-                if (cli_parse_u64(val, SHELLSIM_MAX_REPLICATIONS, &v))
-                    BAD("--pilot: '%s' is not a whole number in 0 .. 2^40", val);
-                a->o.pilot = v;
-                break;
-            }
-        } else if (arg[0] == '-' && arg[1] != '\0') {
-            BAD("unknown option '%s' (try %s infer --help)", arg, prog);
-        } else if (!a->scenario) {
-            a->scenario = arg;
-        } else if (!a->observations) {
-            a->observations = arg;
-        } else {
-            BAD("unexpected argument '%s'", arg);
-        }
-    }
-    if (!a->scenario || !a->observations)
-        BAD("needs a SCENARIO and an OBSERVATIONS file (try %s infer --help)", prog);
-    if (a->o.max_tries < a->o.accept) {
-        if (max_given)
-            BAD("--max-tries (%llu) is below --accept (%llu)", (unsigned long long)a->o.max_tries,
-                (unsigned long long)a->o.accept);
-        a->o.max_tries = a->o.accept; /* --accept above the default max-tries */
-    }
-    return -1;
-#undef BAD
 }
 
 static int infer_json(FILE *f, const shellsim_scenario *s, const shellsim_observations *obs,
@@ -266,47 +163,55 @@ static int infer_table(FILE *f, const shellsim_scenario *s, const char *obs_path
     return ferror(f) ? -1 : 0;
 }
 
-/* ---------------------------------------------------------------- command */
-
-int cli_infer(int argc, char **argv, const char *prog, int printer)
+int cli_cmd_infer(int argc, char **argv, const cli_context *cx)
 {
-    infer_args a;
-    FILE *err = printer ? stderr : NULL;
-    int rc = parse(argc, argv, prog, &a, err);
+    const cli_parser p = {.prog = cx->prog, .command = "infer", .bit = CLI_CMD_INFER, .max_positional = 2,
+                          .style = CLI_MESSAGES_NAMED, .usage = usage_infer, .printer = cx->printer};
+    cli_args a;
+    int rc = cli_parse(&p, argc, argv, &a);
     if (rc >= 0)
         return rc;
+    if (a.npos < 2)
+        return cli_usage_error(&p, "needs a SCENARIO and an OBSERVATIONS file (try %s infer --help)", cx->prog);
+    shellsim_infer_options o;
+    shellsim_infer_options_init(&o);
+    o.accept = cli_whole(&a, CLI_OPT_ACCEPT, o.accept);
+    o.max_tries = cli_whole(&a, CLI_OPT_MAX_TRIES, o.max_tries);
+    o.pilot = cli_whole(&a, CLI_OPT_PILOT, o.pilot);
+    o.seed = cli_whole(&a, CLI_OPT_SEED, o.seed);
+    o.threads = (int)cli_whole(&a, CLI_OPT_THREADS, (uint64_t)o.threads);
+    if (o.max_tries < o.accept) {
+        if (a.given[CLI_OPT_MAX_TRIES])
+            return cli_usage_error(&p, "--max-tries (%llu) is below --accept (%llu)", (unsigned long long)o.max_tries,
+                                   (unsigned long long)o.accept);
+        o.max_tries = o.accept; /* --accept above the default max-tries */
+    }
+    const char *obs_path = a.pos[1];
+    shellsim_scenario *s = cli_load_scenario(cx, a.pos[0], &rc);
+    if (!s)
+        return rc;
     shellsim_error e = SHELLSIM_ERROR_INIT;
-    shellsim_scenario *s = NULL;
     shellsim_observations *obs = NULL;
-    shellsim_inference *inf = NULL;
-    shellsim_status st = shellsim_scenario_load_file(a.scenario, &s, &e);
-    if (st == SHELLSIM_OK)
-        st = shellsim_observations_load_file(s, a.observations, &obs, &e);
+    shellsim_status st = shellsim_observations_load_file(s, obs_path, &obs, &e);
     if (st != SHELLSIM_OK) {
-        if (err)
-            fprintf(err, "%s: %s\n", prog, e.message);
+        if (cx->printer)
+            fprintf(stderr, "%s: %s\n", cx->prog, e.message);
         shellsim_scenario_free(s);
         return st == SHELLSIM_ESCENARIO ? CLI_BAD_SCENARIO : CLI_FAILURE;
     }
     cli_progress pr;
-    cli_progress_start(&pr, "accepted");
-    if (printer && isatty(STDERR_FILENO)) {
-        a.o.progress = cli_progress_report;
-        a.o.progress_user = &pr;
-    }
-    st = shellsim_infer(s, obs, &a.o, &inf, &e);
+    cli_progress_attach(&pr, "accepted", cx, &o.progress, &o.progress_user);
+    shellsim_inference *inf = NULL;
+    st = shellsim_infer(s, obs, &o, &inf, &e);
     cli_progress_end(&pr);
     rc = CLI_OK;
     if (st != SHELLSIM_OK) {
-        if (err)
-            fprintf(err, "%s: infer: %s\n", prog, e.message);
+        if (cx->printer)
+            fprintf(stderr, "%s: infer: %s\n", cx->prog, e.message);
         rc = st == SHELLSIM_EINVAL ? CLI_USAGE : CLI_FAILURE;
-    } else if (printer) {
-        int w = a.json ? infer_json(stdout, s, obs, inf) : infer_table(stdout, s, a.observations, obs, inf);
-        if (w != 0 || fflush(stdout) != 0) {
-            fprintf(stderr, "%s: cannot write the output\n", prog);
-            rc = CLI_FAILURE;
-        }
+    } else if (cx->printer) {
+        rc = cli_output_done(cx, a.given[CLI_OPT_JSON] ? infer_json(stdout, s, obs, inf)
+                                                         : infer_table(stdout, s, obs_path, obs, inf));
     }
     shellsim_inference_free(inf);
     shellsim_observations_free(obs);

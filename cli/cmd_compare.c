@@ -1,0 +1,176 @@
+/*
+ * cmd_compare.c: the `compare` command: scenarios A and B run on common
+ * random numbers (shellsim_compare), the paired difference printed as a
+ * table or as JSON.
+ *
+ * Under shellsim-mpi it runs on rank 0 alone, with its threads (the other
+ * ranks load the scenarios and return).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <shellsim.h>
+#include <shellsim_analysis.h>
+
+#include "commands.h"
+#include "options.h"
+#include "report.h"
+
+static void usage_compare(FILE *f, const char *prog)
+{
+    fprintf(f,
+            "usage: %s compare A.ini B.ini [--reps N] [--seed S] [--threads T] [--json]\n"
+            "\n"
+            "Run scenarios A and B on the same replications with the same seed (common\n"
+            "random numbers: replication r of A and of B draw the same numbers in every\n"
+            "section they share) and print, for each metric in both, A, B and the\n"
+            "per-replication difference B - A, with what pairing buys: the variance of the\n"
+            "paired difference against var(A) + var(B), that of independent runs.\n"
+            "\n"
+            "  --reps N       replications, 1 .. 2^40 (default 10000)\n"
+            "  --seed S       seed, 0 .. 2^64-1 (default 1)\n"
+            "  --threads T    threads, 0 = all cores (default 0)\n"
+            "  --json         print one JSON object on standard output:\n"
+            "                 {\"metrics\": {NAME: {\"a\": STATS, \"b\": STATS, \"diff\": STATS,\n"
+            "                 \"pairing\": {\"diff_variance\", \"independent_variance\",\n"
+            "                 \"variance_ratio\", \"correlation\"}}}, ...}\n"
+            "  -h, --help     this help\n"
+            "\n"
+            "exit status: 0 done, 1 failure, 2 bad command line, 3 bad scenario\n",
+            prog);
+}
+
+static int compare_json(FILE *f, const shellsim_scenario *a, const shellsim_scenario *b,
+                        const shellsim_comparison *c)
+{
+    static const char *const arms[3] = {"a", "b", "diff"};
+    fputs("{\"scenario_a\": ", f);
+    report_string(f, shellsim_scenario_name(a));
+    fputs(", \"scenario_b\": ", f);
+    report_string(f, shellsim_scenario_name(b));
+    fprintf(f, ", \"replications\": %llu, \"seed\": %llu, \"metrics\": {",
+            (unsigned long long)shellsim_comparison_replications(c), (unsigned long long)shellsim_comparison_seed(c));
+    size_t nm = shellsim_comparison_metric_count(c);
+    for (size_t i = 0; i < nm; i++) {
+        const char *name = shellsim_comparison_metric_name(c, i);
+        fputs(i ? ", " : "", f);
+        report_string(f, name);
+        fputs(": {", f);
+        for (int k = 0; k < 3; k++) {
+            shellsim_stats st;
+            if (shellsim_comparison_stats(c, name, (shellsim_arm)k, &st) != SHELLSIM_OK)
+                return -1;
+            fprintf(f, "%s\"%s\": ", k ? ", " : "", arms[k]);
+            report_stats(f, &st, strstr(name, ".fire_ratio") != NULL);
+        }
+        shellsim_pairing p;
+        if (shellsim_comparison_pairing(c, name, &p) != SHELLSIM_OK)
+            return -1;
+        fputs(", \"pairing\": {\"diff_variance\": ", f);
+        report_num(f, p.diff_variance);
+        fputs(", \"independent_variance\": ", f);
+        report_num(f, p.independent_variance);
+        fputs(", \"variance_ratio\": ", f);
+        report_num(f, p.variance_ratio);
+        fputs(", \"correlation\": ", f);
+        report_num(f, p.correlation);
+        fputs("}}", f);
+    }
+    fputs("}}\n", f);
+    return ferror(f) ? -1 : 0;
+}
+
+static int compare_table(FILE *f, const shellsim_scenario *a, const shellsim_scenario *b,
+                         const shellsim_comparison *c)
+{
+    fprintf(f, "scenario A    %s\n", shellsim_scenario_name(a));
+    fprintf(f, "scenario B    %s\n", shellsim_scenario_name(b));
+    fprintf(f, "replications  %llu, paired (common random numbers)\n",
+            (unsigned long long)shellsim_comparison_replications(c));
+    fprintf(f, "seed          %llu\n\n", (unsigned long long)shellsim_comparison_seed(c));
+    size_t nm = shellsim_comparison_metric_count(c), w = 6;
+    for (size_t i = 0; i < nm; i++) {
+        size_t l = strlen(shellsim_comparison_metric_name(c, i));
+        w = l > w ? l : w;
+    }
+    fprintf(f, "%-*s %12s %12s %12s %25s %11s %11s %9s\n", (int)w, "metric", "mean A", "mean B", "mean B-A",
+            "95% interval of B-A", "sd B-A", "sd indep.", "var ratio");
+    for (size_t i = 0; i < nm; i++) {
+        const char *name = shellsim_comparison_metric_name(c, i);
+        shellsim_stats sa, sb, sd;
+        shellsim_pairing p;
+        if (shellsim_comparison_stats(c, name, SHELLSIM_ARM_A, &sa) != SHELLSIM_OK ||
+            shellsim_comparison_stats(c, name, SHELLSIM_ARM_B, &sb) != SHELLSIM_OK ||
+            shellsim_comparison_stats(c, name, SHELLSIM_ARM_DIFF, &sd) != SHELLSIM_OK ||
+            shellsim_comparison_pairing(c, name, &p) != SHELLSIM_OK)
+            return -1;
+        char x[6][32], ci[80];
+        report_human(x[0], sizeof x[0], sa.mean);
+        report_human(x[1], sizeof x[1], sb.mean);
+        report_human(x[2], sizeof x[2], sd.mean);
+        report_human(x[3], sizeof x[3], sd.sd);
+        report_human(x[4], sizeof x[4], sqrt(p.independent_variance));
+        char lo[32], hi[32];
+        report_human(lo, sizeof lo, sd.ci95_lo);
+        report_human(hi, sizeof hi, sd.ci95_hi);
+        snprintf(ci, sizeof ci, "%s .. %s", lo, hi);
+        if (isinf(p.variance_ratio))
+            snprintf(x[5], sizeof x[5], "inf");
+        else
+            report_human(x[5], sizeof x[5], p.variance_ratio);
+        fprintf(f, "%-*s %12s %12s %12s %25s %11s %11s %9s\n", (int)w, name, x[0], x[1], x[2], ci, x[3], x[4], x[5]);
+    }
+    fputs("\nsd indep.: the sd of B - A if A and B were run independently, sqrt(var A + var B);\n"
+          "var ratio: (var A + var B) / var(B - A), how many times more replications\n"
+          "independent runs would need for the same precision of the mean difference.\n",
+          f);
+    return ferror(f) ? -1 : 0;
+}
+
+int cli_cmd_compare(int argc, char **argv, const cli_context *cx)
+{
+    const cli_parser p = {.prog = cx->prog, .command = "compare", .bit = CLI_CMD_COMPARE, .max_positional = 2,
+                          .style = CLI_MESSAGES_NAMED, .usage = usage_compare, .printer = cx->printer};
+    cli_args a;
+    int rc = cli_parse(&p, argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+    if (a.npos < 2)
+        return cli_usage_error(&p, "needs two SCENARIO files, A and B (try %s compare --help)", cx->prog);
+    shellsim_scenario *sa = cli_load_scenario(cx, a.pos[0], &rc);
+    if (!sa)
+        return rc;
+    shellsim_scenario *sb = cli_load_scenario(cx, a.pos[1], &rc);
+    if (!sb) {
+        shellsim_scenario_free(sa);
+        return rc;
+    }
+    if (!cx->printer) { /* shellsim-mpi: rank 0 does it all */
+        shellsim_scenario_free(sa);
+        shellsim_scenario_free(sb);
+        return CLI_OK;
+    }
+    shellsim_run_options o;
+    shellsim_run_options_init(&o);
+    o.replications = cli_whole(&a, CLI_OPT_REPS, 10000);
+    o.seed = cli_whole(&a, CLI_OPT_SEED, 1);
+    o.threads = (int)cli_whole(&a, CLI_OPT_THREADS, 0);
+    cli_progress pb;
+    cli_progress_attach(&pb, "replications", cx, &o.progress, &o.progress_user);
+    shellsim_error e = SHELLSIM_ERROR_INIT;
+    shellsim_comparison *c = NULL;
+    shellsim_status st = shellsim_compare(sa, sb, &o, &c, &e);
+    cli_progress_end(&pb);
+    if (st != SHELLSIM_OK) {
+        fprintf(stderr, "%s: %s\n", cx->prog, e.message);
+        rc = cli_exit_status(st);
+    } else {
+        rc = cli_output_done(cx, a.given[CLI_OPT_JSON] ? compare_json(stdout, sa, sb, c)
+                                                         : compare_table(stdout, sa, sb, c));
+    }
+    shellsim_comparison_free(c);
+    shellsim_scenario_free(sa);
+    shellsim_scenario_free(sb);
+    return rc;
+}

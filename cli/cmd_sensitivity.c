@@ -1,0 +1,243 @@
+/*
+ * cmd_sensitivity.c: the `sensitivity` command: Sobol indices, noise share
+ * and tornado of one metric (shellsim_sensitivity_analyse), printed as a
+ * table or as JSON, optionally drawn as a tornado chart (--plot).
+ *
+ * Under shellsim-mpi it runs on rank 0 alone, with its threads (the other
+ * ranks load the scenario and return).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <shellsim.h>
+#include <shellsim_analysis.h>
+
+#include "commands.h"
+#include "options.h"
+#include "plot.h"
+#include "report.h"
+
+static void usage_sensitivity(FILE *f, const char *prog)
+{
+    fprintf(f,
+            "usage: %s sensitivity SCENARIO --metric NAME [--samples N] [--seed S]\n"
+            "                            [--threads T] [--bootstrap R] [--json] [--plot FILE.png]\n"
+            "\n"
+            "Which unknowns matter for the mean of a metric: first-order and total Sobol\n"
+            "indices of every per-run key of SCENARIO that is not constant, from Saltelli\n"
+            "sampling on the Sobol sequence (Saltelli 2010 first order, Jansen total), with\n"
+            "bootstrap 95%% intervals; the share of the model's own noise (per-shipment\n"
+            "draws, common to every evaluation of a sample); and a one-at-a-time tornado\n"
+            "(each key at its 10th and 90th percentile, the others at their medians).\n"
+            "The model runs N (3k + 4) times for k keys.\n"
+            "\n"
+            "  --metric NAME  the metric, e.g. russia.extra_per_day (required)\n"
+            "  --samples N    base samples, 2 .. 2^26 (default 4096; powers of two are best)\n"
+            "  --seed S       seed, 0 .. 2^64-1 (default 1): the noise and the bootstrap\n"
+            "  --threads T    threads, 0 = all cores (default 0); never changes a number\n"
+            "  --bootstrap R  resamples for the intervals, 0 .. 100000 (default 200)\n"
+            "  --json         print one JSON object on standard output:\n"
+            "                 {\"metric\": NAME, \"parameters\": {KEY: {\"first_order\",\n"
+            "                 \"first_order_ci95\", \"total\", \"total_ci95\", \"tornado\": [low,\n"
+            "                 high], ...}}, \"noise_share\", ...}\n"
+            "  --plot FILE    also draw the tornado chart into the PNG FILE (python3 with\n"
+            "                 numpy and matplotlib)\n"
+            "  -h, --help     this help\n"
+            "\n"
+            "exit status: 0 done, 1 failure, 2 bad command line (or unknown metric),\n"
+            "3 bad scenario\n",
+            prog);
+}
+
+static void pair(FILE *f, const char *key, double lo, double hi)
+{
+    fprintf(f, ", \"%s\": [", key);
+    report_num(f, lo);
+    fputs(", ", f);
+    report_num(f, hi);
+    fputs("]", f);
+}
+
+static int sensitivity_json(FILE *f, const shellsim_scenario *s, const shellsim_sensitivity *sa)
+{
+    shellsim_sensitivity_summary m;
+    if (shellsim_sensitivity_summarise(sa, &m) != SHELLSIM_OK)
+        return -1;
+    fputs("{\"scenario\": ", f);
+    report_string(f, shellsim_scenario_name(s));
+    fputs(", \"metric\": ", f);
+    report_string(f, shellsim_sensitivity_metric(sa));
+    fprintf(f, ", \"samples\": %llu, \"evaluations\": %llu, \"seed\": %llu, \"bootstrap\": %d, \"sampling\": \"%s\"",
+            (unsigned long long)m.samples, (unsigned long long)m.evaluations, (unsigned long long)m.seed,
+            m.bootstrap, m.sobol ? "sobol" : "pseudo-random");
+    fputs(", \"mean\": ", f);
+    report_num(f, m.mean);
+    fputs(", \"variance\": ", f);
+    report_num(f, m.variance);
+    fputs(", \"noise_share\": ", f);
+    report_num(f, m.noise_share);
+    pair(f, "noise_share_ci95", m.noise_share_ci95_lo, m.noise_share_ci95_hi);
+    fputs(", \"noise_share_at_medians\": ", f);
+    report_num(f, m.noise_share_at_medians);
+    fputs(", \"tornado_base\": ", f);
+    report_num(f, m.tornado_base);
+    fputs(", \"parameters\": {", f);
+    size_t k = shellsim_sensitivity_parameter_count(sa);
+    for (size_t i = 0; i < k; i++) {
+        const char *name = shellsim_sensitivity_parameter_name(sa, i);
+        shellsim_sobol_indices x;
+        if (shellsim_sensitivity_parameter(sa, name, &x) != SHELLSIM_OK)
+            return -1;
+        fputs(i ? ", " : "", f);
+        report_string(f, name);
+        fputs(": {\"first_order\": ", f);
+        report_num(f, x.first_order);
+        pair(f, "first_order_ci95", x.first_order_ci95_lo, x.first_order_ci95_hi);
+        fputs(", \"total\": ", f);
+        report_num(f, x.total);
+        pair(f, "total_ci95", x.total_ci95_lo, x.total_ci95_hi);
+        pair(f, "tornado", x.tornado_low, x.tornado_high);
+        fputs(", \"p10\": ", f);
+        report_num(f, x.p10);
+        fputs(", \"p50\": ", f);
+        report_num(f, x.p50);
+        fputs(", \"p90\": ", f);
+        report_num(f, x.p90);
+        fputs("}", f);
+    }
+    fputs("}}\n", f);
+    return ferror(f) ? -1 : 0;
+}
+
+typedef struct ranked {
+    const char *name;
+    shellsim_sobol_indices x;
+} ranked;
+
+static int by_total(const void *a, const void *b)
+{
+    double x = ((const ranked *)a)->x.total, y = ((const ranked *)b)->x.total;
+    if (x != x || y != y)
+        return (x != x) - (y != y);
+    return (x < y) - (x > y);
+}
+
+static void index_with_ci(char *buf, size_t cap, double v, double lo, double hi)
+{
+    if (lo == lo && hi == hi)
+        snprintf(buf, cap, "%6.3f (%.3f .. %.3f)", v, lo, hi);
+    else
+        snprintf(buf, cap, "%6.3f", v);
+}
+
+static int sensitivity_table(FILE *f, const shellsim_scenario *s, const shellsim_sensitivity *sa)
+{
+    shellsim_sensitivity_summary m;
+    if (shellsim_sensitivity_summarise(sa, &m) != SHELLSIM_OK)
+        return -1;
+    char a[32], b[32], c[32];
+    report_human(a, sizeof a, m.mean);
+    report_human(b, sizeof b, sqrt(m.variance));
+    fprintf(f, "scenario      %s\n", shellsim_scenario_name(s));
+    fprintf(f, "metric        %s (mean %s, sd %s)\n", shellsim_sensitivity_metric(sa), a, b);
+    fprintf(f, "samples       %llu (%s), %llu model runs, seed %llu, %d bootstrap resamples\n",
+            (unsigned long long)m.samples, m.sobol ? "Sobol sequence" : "pseudo-random",
+            (unsigned long long)m.evaluations, (unsigned long long)m.seed, m.bootstrap);
+    char ns[64];
+    if (m.noise_share_ci95_lo == m.noise_share_ci95_lo)
+        snprintf(ns, sizeof ns, "%.3f (95%%: %.3f .. %.3f)", m.noise_share, m.noise_share_ci95_lo,
+                 m.noise_share_ci95_hi);
+    else
+        snprintf(ns, sizeof ns, "%.3f", m.noise_share);
+    fprintf(f, "noise share   %s of the variance; %.3f with every key at its median\n", ns,
+            m.noise_share_at_medians);
+    report_human(a, sizeof a, m.tornado_base);
+    fprintf(f, "at medians    %s\n\n", a);
+    size_t k = shellsim_sensitivity_parameter_count(sa), w = 9;
+    ranked *rk = malloc((k ? k : 1) * sizeof *rk);
+    if (!rk)
+        return -1;
+    for (size_t i = 0; i < k; i++) {
+        rk[i].name = shellsim_sensitivity_parameter_name(sa, i);
+        shellsim_sensitivity_parameter(sa, rk[i].name, &rk[i].x);
+        w = strlen(rk[i].name) > w ? strlen(rk[i].name) : w;
+    }
+    qsort(rk, k, sizeof *rk, by_total);
+    fprintf(f, "%-*s %-24s %-24s %27s\n", (int)w, "parameter", "total (95%)", "first order (95%)",
+            "tornado: at p10 .. at p90");
+    for (size_t i = 0; i < k; i++) {
+        char t[64], fo[64], tor[80];
+        index_with_ci(t, sizeof t, rk[i].x.total, rk[i].x.total_ci95_lo, rk[i].x.total_ci95_hi);
+        index_with_ci(fo, sizeof fo, rk[i].x.first_order, rk[i].x.first_order_ci95_lo, rk[i].x.first_order_ci95_hi);
+        report_human(b, sizeof b, rk[i].x.tornado_low);
+        report_human(c, sizeof c, rk[i].x.tornado_high);
+        snprintf(tor, sizeof tor, "%s .. %s", b, c);
+        fprintf(f, "%-*s %-24s %-24s %27s\n", (int)w, rk[i].name, t, fo, tor);
+    }
+    if (k == 0)
+        fputs("(no per-run key varies: all the variance is the model's noise)\n", f);
+    free(rk);
+    return ferror(f) ? -1 : 0;
+}
+
+typedef struct sensitivity_output {
+    const shellsim_scenario *s;
+    const shellsim_sensitivity *sa;
+} sensitivity_output;
+
+static int sensitivity_json_of(FILE *f, const void *ctx)
+{
+    const sensitivity_output *o = ctx;
+    return sensitivity_json(f, o->s, o->sa);
+}
+
+int cli_cmd_sensitivity(int argc, char **argv, const cli_context *cx)
+{
+    const cli_parser p = {.prog = cx->prog, .command = "sensitivity", .bit = CLI_CMD_SENSITIVITY,
+                          .max_positional = 1, .style = CLI_MESSAGES_NAMED, .usage = usage_sensitivity,
+                          .printer = cx->printer};
+    cli_args a;
+    int rc = cli_parse(&p, argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+    if (a.npos < 1)
+        return cli_usage_error(&p, "needs a SCENARIO file (try %s sensitivity --help)", cx->prog);
+    if (!a.given[CLI_OPT_METRIC])
+        return cli_usage_error(&p, "needs --metric NAME, e.g. --metric russia.extra_per_day (try %s %s --help)",
+                               cx->prog, "sensitivity");
+    shellsim_scenario *s = cli_load_scenario(cx, a.pos[0], &rc);
+    if (!s)
+        return rc;
+    if (!cx->printer) { /* shellsim-mpi: rank 0 does it all */
+        shellsim_scenario_free(s);
+        return CLI_OK;
+    }
+    shellsim_sensitivity_options o;
+    shellsim_sensitivity_options_init(&o);
+    o.samples = cli_whole(&a, CLI_OPT_SAMPLES, 4096);
+    o.seed = cli_whole(&a, CLI_OPT_SEED, 1);
+    o.threads = (int)cli_whole(&a, CLI_OPT_THREADS, 0);
+    o.bootstrap = (int)cli_whole(&a, CLI_OPT_BOOTSTRAP, 200);
+    cli_progress pb;
+    cli_progress_attach(&pb, "model runs", cx, &o.progress, &o.progress_user);
+    shellsim_error e = SHELLSIM_ERROR_INIT;
+    shellsim_sensitivity *sa = NULL;
+    shellsim_status st = shellsim_sensitivity_analyse(s, a.text[CLI_OPT_METRIC], &o, &sa, &e);
+    cli_progress_end(&pb);
+    if (st != SHELLSIM_OK) {
+        fprintf(stderr, "%s: %s\n", cx->prog, e.message);
+        rc = cli_exit_status(st);
+    } else {
+        rc = cli_output_done(cx, a.given[CLI_OPT_JSON] ? sensitivity_json(stdout, s, sa)
+                                                         : sensitivity_table(stdout, s, sa));
+        sensitivity_output out = {s, sa};
+        if (rc == CLI_OK && a.given[CLI_OPT_PLOT] &&
+            cli_plot(cx->prog, sensitivity_json_of, &out, a.text[CLI_OPT_PLOT], NULL) != 0)
+            rc = CLI_FAILURE;
+    }
+    shellsim_sensitivity_free(sa);
+    shellsim_scenario_free(s);
+    return rc;
+}

@@ -1,0 +1,64 @@
+/*
+ * common.h: what every shellsim command needs below its own code: the exit
+ * statuses, the context a command runs in, loading a scenario with the
+ * standard messages, the progress bar, and writing the output.
+ *
+ * Exit statuses (MODEL.md, CLI contract): 0 done; 2 bad command line;
+ * 3 bad scenario; 1 anything else.
+ */
+#ifndef SHELLSIM_CLI_COMMON_H
+#define SHELLSIM_CLI_COMMON_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include <shellsim.h>
+
+enum { CLI_OK = 0, CLI_FAILURE = 1, CLI_USAGE = 2, CLI_BAD_SCENARIO = 3 };
+
+/* Carries out a run; returns a status and fills *out or err (shellsim and
+ * shellsim-mpi differ only in this). */
+typedef shellsim_status (*cli_runner)(const shellsim_scenario *s, const shellsim_run_options *o,
+                                      shellsim_result **out, shellsim_error *err, void *ctx);
+
+/* The program a command runs in. */
+typedef struct cli_context {
+    const char *prog;  /* names the program in help and messages */
+    int printer;       /* 0 on processes that must print nothing (MPI ranks but 0) */
+    cli_runner runner; /* how `run` runs */
+    void *runner_ctx;  /* its last argument */
+} cli_context;
+
+/* Loads the scenario at path. On failure says "PROG: MESSAGE" on stderr
+ * (when printing), sets *rc (3 for a bad scenario, 1 otherwise) and
+ * returns NULL. */
+shellsim_scenario *cli_load_scenario(const cli_context *cx, const char *path, int *rc);
+
+/* The exit status for a failed library call: 3 bad scenario, 2 bad
+ * argument or unknown name, 1 anything else. */
+int cli_exit_status(shellsim_status st);
+
+/* After writing the output (w: 0, or -1 on a write error): flushes stdout
+ * and returns CLI_OK, or says "PROG: cannot write the output" and returns
+ * CLI_FAILURE. */
+int cli_output_done(const cli_context *cx, int w);
+
+/* The progress bar on stderr: start, pass cli_progress_report as a
+ * progress callback with the bar as its user pointer, end (clears the line
+ * if drawn). */
+typedef struct cli_progress {
+    struct timespec start, last;
+    int shown;
+    const char *unit; /* after the counts, e.g. "accepted" */
+} cli_progress;
+void cli_progress_start(cli_progress *p, const char *unit);
+int cli_progress_report(void *user, uint64_t done, uint64_t total);
+void cli_progress_end(const cli_progress *p);
+
+/* Starts the bar and, when printing to a terminal's stderr, hooks it into
+ * *fn and *user (a library options record's progress members). */
+void cli_progress_attach(cli_progress *p, const char *unit, const cli_context *cx, shellsim_progress_fn *fn,
+                         void **user);
+
+#endif
