@@ -282,14 +282,7 @@ int shellsim_dist_uniforms(const shellsim_dist *d)
 
 void shellsim_dist_from_uniform(const shellsim_dist *d, const double *u, size_t n, double *out)
 {
-    const shellsim_dist_ops *op = row(d);
-#ifdef SHELLSIM_HAVE_AVX512
-    if (op->from_uniform_avx512 && shellsim_simd_avx512()) {
-        op->from_uniform_avx512(d, u, n, out);
-        return;
-    }
-#endif
-    op->from_uniform(d, u, n, out);
+    row(d)->from_uniform(d, u, n, out);
 }
 
 /* The loops below are written once and compiled for the baseline and, where
@@ -300,7 +293,7 @@ void shellsim_dist_from_uniform(const shellsim_dist *d, const double *u, size_t 
 /* round(x) clamped to [0, SHELLSIM_MAX_SHELLS] without a call: for
  * 0 < x < 2^53, x - trunc(x) is exact, and rounding half away from zero
  * adds one when it is at least 1/2. */
-static inline void counts_body(const double *restrict x, size_t n, long long *restrict out)
+SHELLSIM_ALWAYS_INLINE void counts_body(const double *restrict x, size_t n, long long *restrict out)
 {
     const double max = (double)SHELLSIM_MAX_SHELLS;
     for (size_t k = 0; k < n; k++) {
@@ -317,27 +310,11 @@ static inline void counts_body(const double *restrict x, size_t n, long long *re
     }
 }
 
-static void counts_base(const double *restrict x, size_t n, long long *restrict out)
-{
-    counts_body(x, n, out);
-}
-
-#ifdef SHELLSIM_HAVE_AVX512
-SHELLSIM_TARGET_AVX512 static void counts_avx512(const double *restrict x, size_t n, long long *restrict out)
-{
-    counts_body(x, n, out);
-}
-#endif
+SHELLSIM_SIMD_VOID(counts, (const double *restrict x, size_t n, long long *restrict out), (x, n, out))
 
 void shellsim_dist_counts(const double *x, size_t n, long long *out)
 {
-#ifdef SHELLSIM_HAVE_AVX512
-    if (shellsim_simd_avx512()) {
-        counts_avx512(x, n, out);
-        return;
-    }
-#endif
-    counts_base(x, n, out);
+    counts(x, n, out);
 }
 
 /* ------------------------------------------------ moments and quantiles */

@@ -84,11 +84,10 @@ typedef struct shellsim_dist_ops {
     double (*sample)(const shellsim_dist *d, gsl_rng *r);
     /* The batched path: the number of draws of gsl_rng_uniform one sample
      * takes (0 or 1), and the transform of u[0 .. n-1] into the samples,
-     * the same bits as sample (u is ignored when uniforms gives 0).
-     * from_uniform_avx512: the same compiled for AVX-512 (simd.h), or NULL. */
+     * the same bits as sample (u is ignored when uniforms gives 0), on the
+     * AVX-512 path where the processor has it (simd.h). */
     int (*uniforms)(const shellsim_dist *d);
     void (*from_uniform)(const shellsim_dist *d, const double *u, size_t n, double *out);
-    void (*from_uniform_avx512)(const shellsim_dist *d, const double *u, size_t n, double *out);
     /* Draws from n PCG streams at once (shellsim_dist_gamma_batch). */
     int (*batchable)(const shellsim_dist *d);
     void (*batch)(const shellsim_dist *d, shellsim_pcg32 *st, size_t n, double *out);

@@ -23,26 +23,11 @@
 #include <gsl/gsl_randist.h>
 
 /* A from-uniform transform is written once, as NAME_body, and compiled for
- * the baseline (NAME) and, where simd.h says so, for AVX-512
- * (NAME_avx512): both give the bits of the row's sampler. */
-#define FROM_UNIFORM_BASE(name)                                                                                \
-    static void name(const shellsim_dist *d, const double *restrict u, size_t n, double *restrict out)        \
-    {                                                                                                          \
-        name##_body(d, u, n, out);                                                                             \
-    }
-#ifdef SHELLSIM_HAVE_AVX512
+ * the baseline and, where the processor has it, for AVX-512 (simd.h):
+ * both give the bits of the row's sampler. */
 #define FROM_UNIFORM(name)                                                                                     \
-    FROM_UNIFORM_BASE(name)                                                                                    \
-    SHELLSIM_TARGET_AVX512 static void name##_avx512(const shellsim_dist *d, const double *restrict u, size_t n, \
-                                                     double *restrict out)                                     \
-    {                                                                                                          \
-        name##_body(d, u, n, out);                                                                             \
-    }
-#define AVX512(f) f
-#else
-#define FROM_UNIFORM(name) FROM_UNIFORM_BASE(name)
-#define AVX512(f) NULL
-#endif
+    SHELLSIM_SIMD_VOID(name, (const shellsim_dist *d, const double *restrict u, size_t n, double *restrict out), \
+                       (d, u, n, out))
 
 /* ------------------------------------------------------------ const(x)
  * Point mass at x. Support {x}. */
@@ -661,20 +646,17 @@ const shellsim_dist_ops shellsim_dist_table[SHELLSIM_DIST_NKINDS] = {
         .name = "const", .min_args = 1, .max_args = 1, .params = {"x"}, .example = "const(2.5)",
         .validate = const_validate, .support = const_support, .sample = const_sample,
         .uniforms = const_uniforms, .from_uniform = const_from_uniform,
-        .from_uniform_avx512 = AVX512(const_from_uniform_avx512),
         .quantile = const_quantile, .mean = const_mean, .variance = const_variance},
     [SHELLSIM_DIST_UNIFORM] = {
         .name = "uniform", .min_args = 2, .max_args = 2, .params = {"a", "b"}, .example = "uniform(2, 6)",
         .validate = uniform_validate, .support = uniform_support, .sample = uniform_sample,
         .uniforms = uniform_uniforms, .from_uniform = uniform_from_uniform,
-        .from_uniform_avx512 = AVX512(uniform_from_uniform_avx512),
         .quantile = uniform_quantile, .mean = uniform_mean, .variance = uniform_variance},
     [SHELLSIM_DIST_TRIANGULAR] = {
         .name = "triangular", .min_args = 3, .max_args = 3, .params = {"min", "mode", "max"},
         .example = "triangular(1, 2, 5)",
         .validate = triangular_validate, .support = min_max_support, .sample = triangular_sample,
         .uniforms = triangular_uniforms, .from_uniform = triangular_from_uniform,
-        .from_uniform_avx512 = AVX512(triangular_from_uniform_avx512),
         .quantile = triangular_quantile, .mean = triangular_mean, .variance = triangular_variance},
     [SHELLSIM_DIST_PERT] = {
         .name = "pert", .min_args = 3, .max_args = 3, .params = {"min", "mode", "max"},

@@ -245,14 +245,13 @@ SHELLSIM_TARGET_AVX512 static void gamma_batch_avx512(shellsim_pcg32 *st, size_t
 }
 #endif
 
-void shellsim_gamma_pcg_batch(shellsim_pcg32 *st, size_t n, double a, double b, double gd, double gc, double *out)
+static void gamma_batch_portable(shellsim_pcg32 *st, size_t n, double a, double b, double gd, double gc, double *out)
 {
-#ifdef SHELLSIM_HAVE_AVX512
-    if (shellsim_simd_avx512()) {
-        gamma_batch_avx512(st, n, a, b, gd, gc, out);
-        return;
-    }
-#endif
     for (size_t k = 0; k < n; k++)
         out[k] = gamma_one(&st[k], a, b, gd, gc);
+}
+
+void shellsim_gamma_pcg_batch(shellsim_pcg32 *st, size_t n, double a, double b, double gd, double gc, double *out)
+{
+    SHELLSIM_SIMD_PICK(gamma_batch, (st, n, a, b, gd, gc, out));
 }

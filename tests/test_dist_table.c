@@ -242,7 +242,6 @@ Test(rows, every_row_has_the_functions_it_must_have)
         cr_assert_not_null(op->mean, "%s: no mean", n);
         cr_assert_not_null(op->variance, "%s: no variance", n);
         cr_assert_eq(!op->uniforms, !op->from_uniform, "%s: uniforms and from_uniform go together", n);
-        cr_assert(op->from_uniform || !op->from_uniform_avx512, "%s: an AVX-512 transform alone", n);
         cr_assert_eq(!op->batchable, !op->batch, "%s: batchable and batch go together", n);
         cr_assert_not_null(reference_of(n), "row %s has no reference CDF in test_dist_table.c", n);
         shellsim_dist d;
