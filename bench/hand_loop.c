@@ -1,10 +1,11 @@
 /*
- * hand_loop.c: the floor a general engine is measured against. MODEL.md's
- * day loop written by hand for one scenario, ../shared/scenarios/
- * najin-dunay.ini, with the same streams and the same draws in the same
- * order as libshellsim, keeping only per-day sums of the eight series and
- * sums of the metrics. Because the draws are the same, its means equal
- * shellsim's (it prints them for that check).
+ * hand_loop.c: the floor a general engine is measured against. The model's
+ * day loop (docs/model.md) written by hand for one scenario,
+ * ../shared/scenarios/najin-dunay.ini, with the same streams (one per key:
+ * docs/model.md, "Randomness") and the same draws as libshellsim, keeping
+ * only per-day sums of the eight series and sums of the metrics. Because
+ * the draws are the same, its means equal shellsim's (it prints them for
+ * that check).
  *
  * It is written the way the engine is, since that is what hand-written C
  * can do: replications in blocks of 1024 with their state in arrays, each
@@ -46,7 +47,7 @@ static double pert(gsl_rng *r, double a, double c, double b)
 
 /* A block's state, one array per quantity. */
 typedef struct block {
-    shellsim_pcg32 gs[B], gp[B];
+    shellsim_pcg32 gc[B], gt[B], gi[B]; /* containers, transit_days, interval_days */
     long long base[B], stock[B], sstock[B], spc[B], ships[B], delivered[B], containers[B], extra_fired[B];
     double prod[B], fl_prev[B], t_next[B], loss[B];
     /* departures of one pass */
@@ -65,28 +66,40 @@ typedef struct block {
 } block;
 
 /* The pass's streams' uniforms for a key drawn from one uniform. */
-static void uniforms(block *b, size_t n)
+static void uniforms(block *b, shellsim_pcg32 *g, size_t n)
 {
     for (size_t k = 0; k < n; k++)
-        b->u[k] = shellsim_pcg32_next(&b->gp[b->list[k]]) / 4294967296.0;
+        b->u[k] = shellsim_pcg32_next(&g[b->list[k]]) / 4294967296.0;
 }
 
-static void run_block(block *b, uint64_t seed, uint64_t rep0, size_t cnt, const shellsim_dist *containers,
-                      const shellsim_dist *transit, const shellsim_dist *interval, uint64_t kside, uint64_t kpipe,
-                      long long sum[NSER][H], long long *tot_extra, long long *tot_ship)
+/* The keys' streams: their bases under the run's seed (pcg32.h). */
+enum { K_BASE, K_SUPPLIER, K_PRODUCTION, K_FIRST, K_SPC, K_LOSS, K_CONTAINERS, K_TRANSIT, K_INTERVAL, K_N };
+
+static void run_block(block *b, const uint64_t *base, uint64_t rep0, size_t cnt, const shellsim_dist *containers,
+                      const shellsim_dist *transit, const shellsim_dist *interval, long long sum[NSER][H],
+                      long long *tot_extra, long long *tot_ship)
 {
     const double mu = 0.5 * (log(3e6) + log(2e7)), sg = (log(2e7) - log(3e6)) / (2 * 1.6448536269514722);
     for (size_t j = 0; j < cnt; j++) {
-        gsl_rng rs = {shellsim_rng_pcg32, &b->gs[j]}, rp = {shellsim_rng_pcg32, &b->gp[j]};
-        shellsim_pcg32_seed_stream(&b->gs[j], seed, rep0 + j, kside);
-        shellsim_pcg32_seed_stream(&b->gp[j], seed, rep0 + j, kpipe);
-        b->base[j] = rhaz(pert(&rs, 5000, 8000, 12000));
+        uint64_t rep = rep0 + j;
+        shellsim_pcg32 g;
+        gsl_rng r = {shellsim_rng_pcg32, &g};
+        shellsim_pcg32_seed_rep(&g, base[K_BASE], rep);
+        b->base[j] = rhaz(pert(&r, 5000, 8000, 12000));
         b->stock[j] = 0;
-        b->sstock[j] = rhaz(gsl_ran_lognormal(&rp, mu, sg));
-        b->prod[j] = pert(&rp, 1000, 3000, 6000);
-        b->t_next[j] = gsl_ran_flat(&rp, 0, 14);
-        b->spc[j] = rhaz(pert(&rp, 250, 400, 500));
-        b->loss[j] = pert(&rp, 0.05, 0.2, 0.5);
+        shellsim_pcg32_seed_rep(&g, base[K_SUPPLIER], rep);
+        b->sstock[j] = rhaz(gsl_ran_lognormal(&r, mu, sg));
+        shellsim_pcg32_seed_rep(&g, base[K_PRODUCTION], rep);
+        b->prod[j] = pert(&r, 1000, 3000, 6000);
+        shellsim_pcg32_seed_rep(&g, base[K_FIRST], rep);
+        b->t_next[j] = gsl_ran_flat(&r, 0, 14);
+        shellsim_pcg32_seed_rep(&g, base[K_SPC], rep);
+        b->spc[j] = rhaz(pert(&r, 250, 400, 500));
+        shellsim_pcg32_seed_rep(&g, base[K_LOSS], rep);
+        b->loss[j] = pert(&r, 0.05, 0.2, 0.5);
+        shellsim_pcg32_seed_rep(&b->gc[j], base[K_CONTAINERS], rep);
+        shellsim_pcg32_seed_rep(&b->gt[j], base[K_TRANSIT], rep);
+        shellsim_pcg32_seed_rep(&b->gi[j], base[K_INTERVAL], rep);
         b->fl_prev[j] = 0;
         b->ships[j] = b->delivered[j] = b->containers[j] = b->extra_fired[j] = 0;
     }
@@ -105,18 +118,18 @@ static void run_block(block *b, uint64_t seed, uint64_t rep0, size_t cnt, const 
             n += b->t_next[j] < d + 1.0;
         }
         while (n > 0) { /* (t_next < H holds for d < H) */
-            uniforms(b, n);
+            uniforms(b, b->gc, n);
             shellsim_dist_from_uniform(containers, b->u, n, b->x);
             shellsim_dist_counts(b->x, n, b->c);
-            uniforms(b, n);
+            uniforms(b, b->gt, n);
             shellsim_dist_from_uniform(transit, b->u, n, b->transit);
             for (size_t k = 0; k < n; k++)
-                b->st[k] = b->gp[b->list[k]];
+                b->st[k] = b->gi[b->list[k]];
             shellsim_dist_gamma_batch(interval, b->st, n, b->interval);
             size_t again = 0;
             for (size_t k = 0; k < n; k++) {
                 const uint32_t j = b->list[k];
-                b->gp[j] = b->st[k];
+                b->gi[j] = b->st[k];
                 long long load = b->c[k] * b->spc[j], shipped = load < b->sstock[j] ? load : b->sstock[j];
                 b->sstock[j] -= shipped;
                 if (shipped > 0) {
@@ -184,7 +197,13 @@ int main(int argc, char **argv)
 {
     uint64_t n = argc > 1 ? strtoull(argv[1], NULL, 10) : 100000, seed = argc > 2 ? strtoull(argv[2], NULL, 10) : 1;
     int threads = argc > 3 ? atoi(argv[3]) : omp_get_num_procs();
-    const uint64_t kside = shellsim_stream_key("side russia", NULL), kpipe = shellsim_stream_key("pipeline nk", NULL);
+    static const char *const key[K_N] = {"base_fire_per_day", "supplier_stock", "production_per_day",
+                                         "first_day", "shells_per_container", "loss_rate",
+                                         "containers", "transit_days", "interval_days"};
+    uint64_t base[K_N];
+    for (int k = 0; k < K_N; k++)
+        base[k] = shellsim_pcg32_stream_base(seed, shellsim_stream_key(k == K_BASE ? "side russia" : "pipeline nk",
+                                                                       key[k]));
     shellsim_dist containers, transit, interval;
     char msg[128];
     if (shellsim_dist_parse("triangular(150, 230, 300)", &containers, msg, sizeof msg) ||
@@ -206,8 +225,7 @@ int main(int argc, char **argv)
         for (uint64_t k = 0; k < nblocks; k++) {
             uint64_t rep0 = k * B;
             size_t cnt = n - rep0 < B ? (size_t)(n - rep0) : B;
-            run_block(b, seed, rep0, cnt, &containers, &transit, &interval, kside, kpipe, sum, &tot_extra,
-                      &tot_ship);
+            run_block(b, base, rep0, cnt, &containers, &transit, &interval, sum, &tot_extra, &tot_ship);
         }
 #pragma omp critical
         for (int s = 0; s < NSER; s++)

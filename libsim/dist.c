@@ -280,6 +280,11 @@ int shellsim_dist_uniforms(const shellsim_dist *d)
     return op->uniforms && op->from_uniform ? op->uniforms(d) : -1;
 }
 
+int shellsim_dist_is_constant(const shellsim_dist *d)
+{
+    return shellsim_dist_uniforms(d) == 0;
+}
+
 void shellsim_dist_from_uniform(const shellsim_dist *d, const double *u, size_t n, double *out)
 {
     row(d)->from_uniform(d, u, n, out);

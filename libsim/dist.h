@@ -137,6 +137,11 @@ long long shellsim_dist_sample_count(const shellsim_dist *d, gsl_rng *r);
  * rounding and clamp of shellsim_dist_sample_count, each the same bits as
  * the one-by-one calls. */
 int shellsim_dist_uniforms(const shellsim_dist *d);
+/* 1 when every draw of d is the same value and reads nothing from the
+ * generator (const(x), uniform(a, a)): its stream need not even be
+ * seeded. 0 otherwise (poisson(0) too, which reads nothing but is not
+ * batched). */
+int shellsim_dist_is_constant(const shellsim_dist *d);
 void shellsim_dist_from_uniform(const shellsim_dist *d, const double *u, size_t n, double *out);
 void shellsim_dist_counts(const double *x, size_t n, long long *out);
 

@@ -56,7 +56,7 @@ static int const_uniforms(const shellsim_dist *d)
     return 0;
 }
 
-static inline void const_from_uniform_body(const shellsim_dist *d, const double *restrict u, size_t n,
+SHELLSIM_ALWAYS_INLINE void const_from_uniform_body(const shellsim_dist *d, const double *restrict u, size_t n,
                                            double *restrict out)
 {
     (void)u;
@@ -111,7 +111,7 @@ static int uniform_uniforms(const shellsim_dist *d)
     return d->arg[0] == d->arg[1] ? 0 : 1;
 }
 
-static inline void uniform_from_uniform_body(const shellsim_dist *d, const double *restrict u, size_t n,
+SHELLSIM_ALWAYS_INLINE void uniform_from_uniform_body(const shellsim_dist *d, const double *restrict u, size_t n,
                                              double *restrict out)
 {
     const double a = d->arg[0], b = d->arg[1];
@@ -215,7 +215,7 @@ static int triangular_uniforms(const shellsim_dist *d)
     return 1;
 }
 
-static inline void triangular_from_uniform_body(const shellsim_dist *d, const double *restrict u, size_t n,
+SHELLSIM_ALWAYS_INLINE void triangular_from_uniform_body(const shellsim_dist *d, const double *restrict u, size_t n,
                                                 double *restrict out)
 {
     const double a = d->arg[0], b = d->arg[2];

@@ -25,6 +25,8 @@
 #include "dayrec.h"
 #include "params.h"
 #include "pcg32.h"
+#include "production.h"
+#include "sat.h"
 #include "simd.h"
 #include "transit.h"
 
@@ -67,9 +69,8 @@ struct shellsim_engine_ws {
     double *dep_u, *dep_x, *dep_transit, *dep_interval;
     long long *dep_containers;
     shellsim_pcg32 *dep_stream; /* the listed slots' streams, for batched gamma draws */
-    /* the random streams' bases under bases_seed (stream_bases) */
-    uint64_t *side_base, *pipe_base, bases_seed;
-    int bases_ready;
+    /* the random streams' bases under the block's seed (stream_bases) */
+    uint64_t *side_base, *pipe_base;
 };
 
 static inline double *pipe_day(const shellsim_engine_ws *ws, int i, int k)
@@ -174,66 +175,11 @@ void shellsim_engine_ws_free(shellsim_engine_ws *ws)
     shellsim_free(ws);
 }
 
-/* a + b for a, b >= 0 (every count of shells is), saturating at
- * INT64_MAX; no branch, so loops with it vectorise. */
-static inline int64_t sat_add(int64_t a, int64_t b)
-{
-    uint64_t r = (uint64_t)a + (uint64_t)b; /* < 2^64: no wrap */
-    return r > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)r;
-}
-
-static inline long long sat_mul(long long a, long long b)
-{
-    long long r;
-    return __builtin_mul_overflow(a, b, &r) ? INT64_MAX : r;
-}
-
 /* The daily steps below are loops over the block written so that they
  * vectorise; each is compiled for the baseline and, where the processor
  * has it, for AVX-512 (simd.h). Their arithmetic is integer or exactly
  * rounded (no contraction into FMA: the library is built with
  * -ffp-contract=off), so both give the same bits. */
-
-/* Step 1 for a pipeline's replications: whole shells produced on day d at
- * rate P, floor((d+1) P) - floor(d P), in binary64, saturating at
- * SHELLSIM_MAX_SHELLS, join the supplier stock. floor(d P) is yesterday's
- * floor((d'+1) P) with d' + 1 = d, the same expression, so carrying it
- * over changes no bit. */
-static void produce_any(size_t cnt, int d, const double *production, double *produced_floor, int64_t *stock)
-{
-    for (size_t j = 0; j < cnt; j++) {
-        double x = (d + 1.0) * production[j]; /* >= 0 */
-        /* doubles from 2^52 up are whole */
-        double next = x < 4503599627370496.0 ? (double)(int64_t)x : x;
-        double made = next - produced_floor[j];
-        produced_floor[j] = next;
-        int64_t add = made < (double)SHELLSIM_MAX_SHELLS ? (int64_t)made : SHELLSIM_MAX_SHELLS;
-        stock[j] = sat_add(stock[j], add); /* (P = 0 makes 0: P >= 0 always) */
-    }
-}
-
-/* The same when every (d + 1) P of the block is below 2^52 (the caller
- * checks H max P): then r = (x + 2^52) - 2^52 is x rounded to a whole
- * number, exactly, and the floor is r or r - 1; the day's production, a
- * whole number in [0, 2^52), is read off the bits of made + 2^52. No
- * conversion, no branch: it vectorises. */
-SHELLSIM_ALWAYS_INLINE void produce_body(size_t cnt, int d, const double *restrict production, double *restrict produced_floor,
-                           int64_t *restrict stock)
-{
-    const double two52 = 4503599627370496.0;
-    int64_t two52_bits;
-    memcpy(&two52_bits, &two52, sizeof two52_bits);
-    for (size_t j = 0; j < cnt; j++) {
-        double x = (d + 1.0) * production[j]; /* >= 0 */
-        double r = (x + two52) - two52;
-        double next = r > x ? r - 1.0 : r;
-        double made = next - produced_floor[j] + two52;
-        produced_floor[j] = next;
-        int64_t bits;
-        memcpy(&bits, &made, sizeof bits);
-        stock[j] = sat_add(stock[j], bits - two52_bits);
-    }
-}
 
 /* Step 4 for a side's replications, after the policy's extra fire
  * (fire.h) is in extra_today: the stock drops by it; fire = base + extra;
@@ -243,18 +189,13 @@ SHELLSIM_ALWAYS_INLINE void fire_apply_body(size_t cnt, int64_t *restrict stock,
                                             int64_t *restrict extra_fired, int64_t *restrict fired)
 {
     for (size_t j = 0; j < cnt; j++) {
-        int64_t e = extra_today[j], f = sat_add(base[j], e);
+        int64_t e = extra_today[j], f = shellsim_sat_add(base[j], e);
         stock[j] -= e;
         fire[j] = f;
-        extra_fired[j] = sat_add(extra_fired[j], e);
-        fired[j] = sat_add(fired[j], f);
+        extra_fired[j] = shellsim_sat_add(extra_fired[j], e);
+        fired[j] = shellsim_sat_add(fired[j], f);
     }
 }
-
-SHELLSIM_SIMD_VOID(produce,
-                   (size_t cnt, int d, const double *restrict production, double *restrict produced_floor,
-                    int64_t *restrict stock),
-                   (cnt, d, production, produced_floor, stock))
 
 SHELLSIM_SIMD_VOID(fire_apply,
                    (size_t cnt, int64_t *restrict stock, const int64_t *restrict extra_today, int64_t *restrict fire,
@@ -295,7 +236,7 @@ static double per_run(const shellsim_keyspec *key, const shellsim_dist *d, uint6
     } else {
         shellsim_pcg32 g = {0, 1};
         gsl_rng r = {shellsim_rng_pcg32, &g};
-        if (shellsim_dist_uniforms(d) != 0) /* (a constant takes no draw) */
+        if (!shellsim_dist_is_constant(d))
             shellsim_pcg32_seed_rep(&g, base, rep);
         x = key->shells ? (double)shellsim_dist_sample_count(d, &r) : shellsim_dist_sample(d, &r);
     }
@@ -305,13 +246,13 @@ static double per_run(const shellsim_keyspec *key, const shellsim_dist *d, uint6
     return x;
 }
 
-/* The stream bases of a run's seed: ws->side_base[i * SHELLSIM_SIDE_NKEYS +
- * k], ws->pipe_base[i * (SHELLSIM_PIPE_NKEYS + 1) + k], the last of a
- * pipeline's being its sightings' stream. */
+/* The stream bases under the block's seed: ws->side_base[i *
+ * SHELLSIM_SIDE_NKEYS + k], ws->pipe_base[i * (SHELLSIM_PIPE_NKEYS + 1) +
+ * k], the last of a pipeline's being its sightings' stream. (Made for
+ * every block: a few hashes, against the seeding of every key of every
+ * replication.) */
 static void stream_bases(const shellsim_scenario *s, shellsim_engine_ws *ws, uint64_t seed)
 {
-    if (ws->bases_ready && ws->bases_seed == seed)
-        return;
     for (int i = 0; i < s->nsides; i++)
         for (int k = 0; k < SHELLSIM_SIDE_NKEYS; k++)
             ws->side_base[i * SHELLSIM_SIDE_NKEYS + k] = shellsim_pcg32_stream_base(seed, s->sides[i].stream[k]);
@@ -321,8 +262,6 @@ static void stream_bases(const shellsim_scenario *s, shellsim_engine_ws *ws, uin
             b[k] = shellsim_pcg32_stream_base(seed, s->pipes[i].stream[k]);
         b[SHELLSIM_PIPE_NKEYS] = shellsim_pcg32_stream_base(seed, s->pipes[i].detect_stream);
     }
-    ws->bases_seed = seed;
-    ws->bases_ready = 1;
 }
 
 /* Per-run draws of replication rep, held in slot j of the block, and the
@@ -339,8 +278,11 @@ static void draw_per_run(const shellsim_scenario *s, shellsim_engine_ws *ws, uin
         const shellsim_side *d = &s->sides[i];
         const uint64_t *base = ws->side_base + (size_t)i * SHELLSIM_SIDE_NKEYS;
         double v[SHELLSIM_SIDE_NKEYS];
-        for (int m = 0; m < SHELLSIM_SIDE_NKEYS; m++, k++)
-            v[m] = per_run(&shellsim_side_keys[m], &d->key[m], base[m], rep, IN(k), OUT(k));
+        for (int m = 0; m < SHELLSIM_SIDE_NKEYS; m++)
+            if (shellsim_side_keys[m].kind == SHELLSIM_KEY_PER_RUN) {
+                v[m] = per_run(&shellsim_side_keys[m], &d->key[m], base[m], rep, IN(k), OUT(k));
+                k++;
+            }
         side_val(ws, i, SV_BASE)[j] = (int64_t)v[SHELLSIM_SIDE_BASE_FIRE];
         side_series(ws, i, SIDE_S_STOCK)[j] = (int64_t)v[SHELLSIM_SIDE_STOCK];
         side_val(ws, i, SV_TARGET)[j] = (int64_t)v[SHELLSIM_SIDE_TARGET];
@@ -357,7 +299,7 @@ static void draw_per_run(const shellsim_scenario *s, shellsim_engine_ws *ws, uin
                 k++;
             }
         for (int m = 0; m < SHIP_N; m++)
-            if (shellsim_dist_uniforms(&d->key[SHIP_KEY[m]]) != 0) /* (a constant takes no draw) */
+            if (!shellsim_dist_is_constant(&d->key[SHIP_KEY[m]])) /* (else never read) */
                 shellsim_pcg32_seed_rep(&p->g[m], base[SHIP_KEY[m]], rep);
         shellsim_pcg32_seed_rep(&p->gd, base[SHELLSIM_PIPE_NKEYS], rep);
         pipe_series(ws, i, PIPE_S_SUPPLIER)[j] = (int64_t)v[SHELLSIM_PIPE_SUPPLIER_STOCK];
@@ -501,13 +443,13 @@ static int departures(const shellsim_scenario *s, shellsim_engine_ws *ws, int i,
         for (size_t k = 0; k < n; k++) {
             const size_t j = list[k];
             pipe_run *p = &pp[j];
-            long long load = sat_mul(c[k], p->spc);
+            long long load = shellsim_sat_mul(c[k], p->spc);
             long long shipped = load < stock[j] ? load : stock[j];
             stock[j] -= shipped;
             if (shipped > 0) {
                 ++shipments[j];
-                p->shipped = sat_add(p->shipped, shipped);
-                containers[j] = sat_add(containers[j], shipped / p->spc + (shipped % p->spc != 0));
+                p->shipped = shellsim_sat_add(p->shipped, shipped);
+                containers[j] = shellsim_sat_add(containers[j], shipped / p->spc + (shipped % p->spc != 0));
                 if (p->detect >= 1.0 || (p->detect > 0.0 && gsl_rng_uniform(&p->rd) < p->detect))
                     ++seen[j];
                 long long usable = shipped - (long long)round((double)shipped * p->loss);
@@ -576,9 +518,9 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
             if (ws->transit[i].late.n && shellsim_transit_advance(&ws->transit[i], day) != 0)
                 return -2;
             if (ws->small_production[i])
-                produce(cnt, day, pipe_day(ws, i, PD_PRODUCTION), pipe_day(ws, i, PD_PRODUCED_FLOOR), stock);
+                shellsim_produce_small(cnt, day, pipe_day(ws, i, PD_PRODUCTION), pipe_day(ws, i, PD_PRODUCED_FLOOR), stock);
             else
-                produce_any(cnt, day, pipe_day(ws, i, PD_PRODUCTION), pipe_day(ws, i, PD_PRODUCED_FLOOR), stock);
+                shellsim_produce_rule(cnt, day, pipe_day(ws, i, PD_PRODUCTION), pipe_day(ws, i, PD_PRODUCED_FLOOR), stock);
             size_t n = due(cnt, day + 1.0, pipe_day(ws, i, PD_T_NEXT), pipe_day(ws, i, PD_STOP_DAY), ws->dep);
             if (fail.j != SIZE_MAX) { /* (a dead replication departs no more) */
                 size_t k = 0;
@@ -597,8 +539,8 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
             for (size_t k = 0; k < today->n; k++) {
                 size_t j = today->item[k].j;
                 long long shells = today->item[k].shells;
-                to[j] = sat_add(to[j], shells);
-                delivered[j] = sat_add(delivered[j], shells); /* arrived by the end of today */
+                to[j] = shellsim_sat_add(to[j], shells);
+                delivered[j] = shellsim_sat_add(delivered[j], shells); /* arrived by the end of today */
             }
             today->n = 0;
         }

@@ -69,6 +69,8 @@ int shellsim_fire_policy_find(const char *name)
 void shellsim_fire_policy_names(char *buf, size_t cap)
 {
     size_t len = 0;
+    if (cap == 0)
+        return;
     buf[0] = '\0';
     for (int k = 0; k < SHELLSIM_NPOLICIES && len < cap; k++) {
         const char *sep = k == 0 ? "" : k == SHELLSIM_NPOLICIES - 1 ? " or " : ", ";

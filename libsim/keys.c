@@ -42,7 +42,7 @@ double shellsim_key_as_used(const shellsim_keyspec *key, double x)
     }
     switch (key->range) {
     case SHELLSIM_RANGE_UNIT:
-        return x < 0 ? 0 : x > 1 ? 1 : x;
+        return !(x > 0) ? 0 : x > 1 ? 1 : x;
     case SHELLSIM_RANGE_NONNEG:
         return fmax(0.0, x);
     default:

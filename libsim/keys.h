@@ -69,9 +69,10 @@ const char *shellsim_key_range_text(shellsim_key_range range);
 
 /* A per-run value as the engine uses it: shell counts rounded half away
  * from zero and clamped to [0, SHELLSIM_MAX_SHELLS]; values of a [0, 1] key
- * clamped to [0, 1]; of a [0, inf) key, raised to 0 (NaN becomes 0). A
- * draw within the key's range is left as it is (except for the rounding of
- * shells). */
+ * clamped to [0, 1]; of a [0, inf) key, raised to 0; NaN becomes 0 in all
+ * three. A draw within the key's range is left as it is (except for the
+ * rounding of shells). Values of a (0, inf) key are returned as they are
+ * (no such key is per run). */
 double shellsim_key_as_used(const shellsim_keyspec *key, double x);
 
 #endif

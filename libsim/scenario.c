@@ -326,12 +326,10 @@ static void section_key(loader *ld, const char *key, const char *value)
         if (!strcmp(key, specs[k].name))
             break;
     if (k == nspecs && strcmp(key, special) != 0) {
-        char list[400] = "";
-        strcat(list, special);
-        for (size_t i = 0; i < nspecs; i++) {
-            strcat(list, ", ");
-            strcat(list, specs[i].name);
-        }
+        char list[600];
+        size_t len = (size_t)snprintf(list, sizeof list, "%s", special);
+        for (size_t i = 0; i < nspecs && len < sizeof list; i++)
+            len += (size_t)snprintf(list + len, sizeof list - len, ", %s", specs[i].name);
         errorf(ld, ld->ini.line, section, key, "unknown key (%s)", list);
         return;
     }

@@ -10,8 +10,9 @@
  * NAME_body, and SHELLSIM_SIMD_VOID / SHELLSIM_SIMD_RET make from it the
  * function NAME, which runs the body compiled for AVX-512 when the
  * processor has it and the portable compilation otherwise. Kernels
- * written with intrinsics pair a NAME_avx512 with a portable NAME_body by
- * hand and dispatch with SHELLSIM_SIMD_PICK.
+ * written with intrinsics pair a NAME_avx512 with a plain-C NAME_portable
+ * by hand and dispatch with SHELLSIM_SIMD_PICK; a test holds the two to
+ * the same bits.
  *
  * Internal header.
  */
@@ -33,8 +34,8 @@
 int shellsim_simd_avx512(void);
 
 /* Use the portable paths (on != 0) or the best available (0), for kernels
- * called afterwards. For the tests, which check that both give the same
- * results. */
+ * called afterwards, by every thread of the process (runs in progress
+ * included). For the tests, which check that both give the same results. */
 void shellsim_simd_force_portable(int on);
 
 #ifdef SHELLSIM_HAVE_AVX512

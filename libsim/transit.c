@@ -7,26 +7,27 @@
 
 #define RING SHELLSIM_TRANSIT_RING
 
-/* Make room for one more item in a list of `elem`-byte items. 0, or -1
- * when out of memory (the list unaltered). */
-static int room(void **item, size_t *n, size_t *cap, size_t elem)
+/* The items of a list of n `elem`-byte items with room for *cap, with room
+ * for one more: items itself, or a larger array (*cap updated); NULL when
+ * out of memory (the list unaltered). */
+static void *with_room(void *items, size_t n, size_t *cap, size_t elem)
 {
-    if (*n < *cap)
-        return 0;
+    if (n < *cap)
+        return items;
     size_t ncap = *cap ? 2 * *cap : 64;
-    void *it = shellsim_realloc(*item, ncap * elem);
-    if (!it)
-        return -1;
-    *item = it;
-    *cap = ncap;
-    return 0;
+    void *it = shellsim_realloc(items, ncap * elem);
+    if (it)
+        *cap = ncap;
+    return it;
 }
 
 static int push_due(shellsim_transit *t, size_t j, long long arrive, long long shells)
 {
     shellsim_arrivals *a = &t->due[arrive % RING];
-    if (room((void **)&a->item, &a->n, &a->cap, sizeof *a->item) != 0)
+    shellsim_arrival *it = with_room(a->item, a->n, &a->cap, sizeof *it);
+    if (!it)
         return -2;
+    a->item = it;
     a->item[a->n++] = (shellsim_arrival){j, shells};
     return 0;
 }
@@ -55,8 +56,10 @@ int shellsim_transit_book(shellsim_transit *t, size_t j, int day, long long arri
 {
     if (arrive - day < RING)
         return push_due(t, j, arrive, shells);
-    if (room((void **)&t->late.item, &t->late.n, &t->late.cap, sizeof *t->late.item) != 0)
+    shellsim_pending *it = with_room(t->late.item, t->late.n, &t->late.cap, sizeof *it);
+    if (!it)
         return -2;
+    t->late.item = it;
     t->late.item[t->late.n++] = (shellsim_pending){j, arrive, shells};
     return 0;
 }
@@ -68,7 +71,8 @@ int shellsim_transit_advance(shellsim_transit *t, int day)
         shellsim_pending *it = &t->late.item[i];
         if (it->day - day < RING) {
             if (push_due(t, it->j, it->day, it->shells) != 0) {
-                /* keep the rest (the pending list stays whole) */
+                /* the shipments moved so far stay in the ring, the
+                 * others in the overflow: each is booked once */
                 for (; i < t->late.n; i++)
                     t->late.item[k++] = t->late.item[i];
                 t->late.n = k;

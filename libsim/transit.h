@@ -14,6 +14,7 @@
  * adding their sum would.
  *
  * Internal header. A transit belongs to one thread's engine workspace.
+ * Every function takes a valid pointer (NULL only where it says so).
  */
 #ifndef SHELLSIM_TRANSIT_H
 #define SHELLSIM_TRANSIT_H
@@ -59,7 +60,8 @@ int shellsim_transit_book(shellsim_transit *t, size_t j, int day, long long arri
 
 /* Bring the overflow shipments now within reach of `day` into the ring;
  * call at the start of each day before reading its arrivals. 0, or -2
- * when out of memory. */
+ * when out of memory: then some have moved and the others wait, each
+ * shipment still booked once. */
 int shellsim_transit_advance(shellsim_transit *t, int day);
 
 /* Today's arrivals; the caller empties the list (n = 0) once it has added

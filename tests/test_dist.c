@@ -863,3 +863,28 @@ Test(quantile, poisson_is_the_smallest_count_whose_cdf_reaches_u)
         }
     }
 }
+
+/* The engine leaves the stream of a constant key unseeded: a constant must
+ * read nothing from its generator, in sample and in the batched path. */
+Test(batch, constants_read_nothing_from_the_generator_and_say_so)
+{
+    static const char *const constant[] = {"const(5)", "7", "uniform(3, 3)", "const(0)"};
+    static const char *const drawn[] = {"uniform(1, 2)", "triangular(0, 1, 2)", "poisson(0)", "gamma(2, 3)"};
+    for (size_t i = 0; i < sizeof constant / sizeof constant[0]; i++) {
+        shellsim_dist d;
+        parse_ok(constant[i], &d);
+        cr_expect(shellsim_dist_is_constant(&d), "%s", constant[i]);
+        gsl_rng *r = rng(3), *untouched = rng(3);
+        double x = shellsim_dist_sample(&d, r), u = NAN, y;
+        shellsim_dist_from_uniform(&d, &u, 1, &y);
+        cr_expect(x == d.arg[0] && y == x, "%s: %g, batched %g", constant[i], x, y);
+        cr_expect_eq(gsl_rng_get(r), gsl_rng_get(untouched), "%s read the generator", constant[i]);
+        gsl_rng_free(r);
+        gsl_rng_free(untouched);
+    }
+    for (size_t i = 0; i < sizeof drawn / sizeof drawn[0]; i++) {
+        shellsim_dist d;
+        parse_ok(drawn[i], &d);
+        cr_expect(!shellsim_dist_is_constant(&d), "%s", drawn[i]);
+    }
+}

@@ -35,9 +35,9 @@ static int64_t value(uint64_t *g, int64_t d)
         return 0;
     case 1:
         return (int64_t)(next(g) % 1000);
-    case 2: {
-        int64_t m = (int64_t)(next(g) % 100000) * d;
-        return m + (int64_t)(next(g) % 3) - 1 < 0 ? 0 : m + (int64_t)(next(g) % 3) - 1;
+    case 2: { /* a multiple of d, one less or one more */
+        int64_t m = (int64_t)(next(g) % 100000) * d + (int64_t)(next(g) % 3) - 1;
+        return m < 0 ? 0 : m;
     }
     case 3:
         return two52 - 2 + (int64_t)(next(g) % 5);

@@ -43,9 +43,25 @@ static shellsim_scenario *load(const char *extra)
     return s;
 }
 
-static shellsim_comparison *compare(const char *a, const char *b)
+/* The base scenario with one line `from` written `to` instead. */
+static shellsim_scenario *load_edited(const char *from, const char *to)
 {
-    shellsim_scenario *sa = load(a), *sb = load(b);
+    char base[2048], text[2048];
+    snprintf(base, sizeof base, BASE, "");
+    const char *at = strstr(base, from);
+    cr_assert_not_null(at, "no line %s", from);
+    snprintf(text, sizeof text, "%.*s%s%s", (int)(at - base), base, to, at + strlen(from));
+    shellsim_scenario *s = NULL;
+    shellsim_error err;
+    cr_assert_eq(shellsim_scenario_load_buffer(text, strlen(text), "edited.ini", &s, &err), SHELLSIM_OK, "%s",
+                 err.message);
+    return s;
+}
+
+/* Replications REPS of a and b under common random numbers, per-run
+ * values kept. */
+static shellsim_comparison *compare_loaded(const shellsim_scenario *a, const shellsim_scenario *b)
+{
     shellsim_run_options o;
     shellsim_run_options_init(&o);
     o.replications = REPS;
@@ -54,7 +70,14 @@ static shellsim_comparison *compare(const char *a, const char *b)
     o.keep_runs = 1;
     shellsim_comparison *c = NULL;
     shellsim_error err;
-    cr_assert_eq(shellsim_compare(sa, sb, &o, &c, &err), SHELLSIM_OK, "%s", err.message);
+    cr_assert_eq(shellsim_compare(a, b, &o, &c, &err), SHELLSIM_OK, "%s", err.message);
+    return c;
+}
+
+static shellsim_comparison *compare(const char *a, const char *b)
+{
+    shellsim_scenario *sa = load(a), *sb = load(b);
+    shellsim_comparison *c = compare_loaded(sa, sb);
     shellsim_scenario_free(sa);
     shellsim_scenario_free(sb);
     return c;
@@ -84,10 +107,40 @@ Test(streams, editing_loss_rate_moves_no_shipment_container_or_sighting_in_any_r
     shellsim_comparison_free(c);
 }
 
-Test(streams, editing_a_per_shipment_key_moves_no_other_keys_draws)
+Test(streams, editing_a_per_shipment_key_moves_no_shipment_in_any_replication)
 {
     /* transit_days decides only when shipments arrive: the shipments, what
      * they carry and which are seen stay, replication by replication */
+    shellsim_scenario *a = load_edited("transit_days = uniform(9, 24)", "transit_days = uniform(9, 24)"),
+                      *b = load_edited("transit_days = uniform(9, 24)", "transit_days = gamma(4, 4)");
+    shellsim_comparison *c = compare_loaded(a, b);
+    static const char *const same[] = {"nk.shipments", "nk.shipped", "nk.seen_shipments", "nk.exhausted_day",
+                                       "u.extra_fired"};
+    for (size_t k = 0; k < sizeof same / sizeof same[0]; k++)
+        cr_expect_eq(differing(c, same[k]), 0, "editing transit_days moved %s", same[k]);
+    cr_expect_gt(differing(c, "nk.delivered"), REPS / 10, "arrivals move: some fall past the horizon");
+    shellsim_comparison_free(c);
+    shellsim_scenario_free(a);
+    shellsim_scenario_free(b);
+}
+
+Test(streams, editing_one_per_run_key_of_a_side_moves_none_of_its_other_keys)
+{
+    /* under 0.1's section streams, stock followed base_fire_per_day in the
+     * side's stream: a pert (many draws) instead of a uniform (one) moved it */
+    shellsim_scenario *a = load_edited("base_fire_per_day = uniform(5000, 9000)", "base_fire_per_day = uniform(5000, 9000)"),
+                      *b = load_edited("base_fire_per_day = uniform(5000, 9000)", "base_fire_per_day = pert(5000, 7000, 9000)");
+    shellsim_comparison *c = compare_loaded(a, b);
+    cr_expect_eq(differing(c, "r.extra_fired"), 0, "the stock's draw moved");
+    cr_expect_eq(differing(c, "r.stock_end"), 0);
+    cr_expect_gt(differing(c, "r.fire_per_day"), REPS / 2, "base fire itself moves");
+    shellsim_comparison_free(c);
+    shellsim_scenario_free(a);
+    shellsim_scenario_free(b);
+}
+
+Test(streams, adding_a_pipeline_moves_no_draw_of_the_others)
+{
     shellsim_comparison *c = compare("loss_rate = 0.2", "loss_rate = 0.2\n[pipeline nk2]\nto = u\n"
                                                         "supplier_stock = 1e6\ninterval_days = 5\ncontainers = 10\n"
                                                         "shells_per_container = 100\ntransit_days = 3");

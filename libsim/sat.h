@@ -1,0 +1,27 @@
+/*
+ * sat.h: arithmetic on shell counts that saturates at INT64_MAX instead of
+ * wrapping (docs/model.md, "Rounding, floors and saturation").
+ *
+ * Internal header; inline for the engine's vectorised loops.
+ */
+#ifndef SHELLSIM_SAT_H
+#define SHELLSIM_SAT_H
+
+#include <stdint.h>
+
+/* a + b for a, b >= 0 (every count of shells is), saturating at
+ * INT64_MAX; no branch, so loops with it vectorise. */
+static inline int64_t shellsim_sat_add(int64_t a, int64_t b)
+{
+    uint64_t r = (uint64_t)a + (uint64_t)b; /* < 2^64: no wrap */
+    return r > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)r;
+}
+
+/* a * b for a, b >= 0, saturating at INT64_MAX. */
+static inline long long shellsim_sat_mul(long long a, long long b)
+{
+    long long r;
+    return __builtin_mul_overflow(a, b, &r) ? INT64_MAX : r;
+}
+
+#endif

@@ -1,0 +1,79 @@
+/*
+ * test_production.c: the day's production (libsim/production.h). The fast
+ * block function is the plain rule, bit for bit, on the portable and the
+ * AVX-512 path, for every rate it is used for ((d + 1) P < 2^51); and the
+ * rule adds up: over days 0 .. d a supplier gains floor((d + 1) P).
+ */
+#include <criterion/criterion.h>
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "production.h"
+#include "simd.h"
+
+#define N 1031
+#define DAYS 400
+
+static uint64_t next(uint64_t *x) /* splitmix64: the test data's own generator */
+{
+    uint64_t z = (*x += 0x9E3779B97F4A7C15u);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+    return z ^ (z >> 31);
+}
+
+/* Rates of every size the fast path takes: 0, fractions, whole numbers,
+ * up to 2^51 / DAYS. */
+static double rate(uint64_t *g)
+{
+    double u = (double)(next(g) >> 11) / 9007199254740992.0;
+    switch (next(g) % 4) {
+    case 0:
+        return 0;
+    case 1:
+        return u * 10;
+    case 2:
+        return floor(u * 1e6);
+    default:
+        return ldexp(u, 51) / DAYS;
+    }
+}
+
+Test(production, the_fast_block_is_the_rule_bit_for_bit_on_both_paths)
+{
+    static double p[N], fa[N], fb[N];
+    static int64_t sa[N], sb[N];
+    uint64_t g = 5;
+    for (int portable = 0; portable <= 1; portable++) {
+        for (int j = 0; j < N; j++) {
+            p[j] = rate(&g);
+            fa[j] = fb[j] = 0;
+            sa[j] = sb[j] = (int64_t)(next(&g) % 1000);
+        }
+        shellsim_simd_force_portable(portable);
+        for (int d = 0; d < DAYS; d++) {
+            shellsim_produce_rule(N, d, p, fa, sa);
+            shellsim_produce_small(N, d, p, fb, sb);
+            for (int j = 0; j < N; j++)
+                cr_assert(sa[j] == sb[j] && memcmp(&fa[j], &fb[j], sizeof fa[j]) == 0,
+                          "%s path, day %d, P = %a: stock %lld, rule %lld", portable ? "portable" : "vector", d,
+                          p[j], (long long)sb[j], (long long)sa[j]);
+        }
+        shellsim_simd_force_portable(0);
+    }
+}
+
+Test(production, the_days_add_up_to_the_floor_of_the_total)
+{
+    const double rates[] = {0, 0.3, 2739.726, 3000, 1.0 / 3.0, 1e9};
+    for (size_t k = 0; k < sizeof rates / sizeof rates[0]; k++) {
+        double p = rates[k], fl = 0;
+        int64_t stock = 0;
+        for (int d = 0; d < 365; d++) {
+            shellsim_produce_rule(1, d, &p, &fl, &stock);
+            cr_assert_eq(stock, (int64_t)floor((d + 1.0) * p), "P = %g, day %d", p, d);
+        }
+    }
+}
