@@ -24,6 +24,7 @@
 #endif
 
 #include "alloc.h"
+#include "status.h"
 #include "engine.h"
 #include "failure.h"
 #include "pcg32.h"
@@ -32,15 +33,6 @@
 
 #define Z975 1.959963984540054 /* standard normal 97.5th percentile */
 #define BLOCK 256              /* replications per engine block */
-
-static void set_error(shellsim_error *err, shellsim_status st, const char *msg)
-{
-    if (!err)
-        return;
-    err->status = st;
-    err->line = 0;
-    snprintf(err->message, sizeof err->message, "%s", msg ? msg : shellsim_errstr(st));
-}
 
 static int nthreads_for(int threads, uint64_t nblocks)
 {
@@ -536,7 +528,7 @@ static void unknown_metric(shellsim_error *err, shellsim_status st, const char *
         n += snprintf(msg + n, sizeof msg - (size_t)n, "%s %s", i ? "," : "", r->metrics[i].name);
     if (n > 0 && (size_t)n < sizeof msg - 2)
         snprintf(msg + n, sizeof msg - (size_t)n, ")");
-    set_error(err, st, msg);
+    shellsim_set_error(err, st, 0, msg);
 }
 
 shellsim_status shellsim_run_extended(const shellsim_scenario *s, const shellsim_run_options *options,
@@ -547,7 +539,7 @@ shellsim_status shellsim_run_extended(const shellsim_scenario *s, const shellsim
     if (!x || (!x->until_metric && x->nexceed == 0))
         return shellsim_run(s, options, out, err);
     if (!s || !out || (x->nexceed && !x->exceed)) {
-        set_error(err, SHELLSIM_EINVAL, "shellsim_run_extended: NULL argument");
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_run_extended: NULL argument");
         return SHELLSIM_EINVAL;
     }
 shellsim_run_options o;
@@ -555,12 +547,12 @@ shellsim_run_options o;
     if (ost != SHELLSIM_OK)
         return ost;
     if (x->until_metric && !(x->until_halfwidth > 0 && isfinite(x->until_halfwidth))) {
-        set_error(err, SHELLSIM_EINVAL, "until: the half-width must be a finite number > 0");
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "until: the half-width must be a finite number > 0");
         return SHELLSIM_EINVAL;
     }
     for (size_t i = 0; i < x->nexceed; i++)
         if (!x->exceed[i].metric || isnan(x->exceed[i].value)) {
-            set_error(err, SHELLSIM_EINVAL, "exceed: a threshold needs a metric name and a value (not NaN)");
+            shellsim_set_error(err, SHELLSIM_EINVAL, 0, "exceed: a threshold needs a metric name and a value (not NaN)");
             return SHELLSIM_EINVAL;
         }
     shellsim_result *r;
@@ -577,7 +569,7 @@ shellsim_run_options o;
         r->exceed = shellsim_calloc(x->nexceed, sizeof *r->exceed);
         if (!r->exceed) {
             shellsim_result_free(r);
-            set_error(err, SHELLSIM_ENOMEM, NULL);
+            shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
             return SHELLSIM_ENOMEM;
         }
         for (size_t i = 0; i < x->nexceed; i++) {
@@ -637,7 +629,7 @@ shellsim_run_options o;
     }
     if (shellsim_result_finish(r, o.threads) != 0) {
         shellsim_result_free(r);
-        set_error(err, SHELLSIM_ENOMEM, NULL);
+        shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
         return SHELLSIM_ENOMEM;
     }
     *out = r;
@@ -799,7 +791,7 @@ shellsim_status shellsim_compare(const shellsim_scenario *a, const shellsim_scen
     if (out)
         *out = NULL;
     if (!a || !b || !out) {
-        set_error(err, SHELLSIM_EINVAL, "shellsim_compare: NULL argument");
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_compare: NULL argument");
         return SHELLSIM_EINVAL;
     }
 shellsim_run_options o;
@@ -836,7 +828,7 @@ shellsim_run_options o;
         m->scaled = m->div_a != m->div_b;
     }
     if (c->nmetrics == 0) {
-        set_error(err, SHELLSIM_EINVAL, "compare: the two scenarios have no metric in common");
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "compare: the two scenarios have no metric in common");
         st = SHELLSIM_EINVAL;
         goto done;
     }
@@ -884,11 +876,11 @@ shellsim_run_options o;
             }
     st = sh.fail.status;
     if (st != SHELLSIM_OK)
-        set_error(err, st, sh.fail.msg);
+        shellsim_set_error(err, st, 0, sh.fail.msg);
     goto done;
 oom:
     st = SHELLSIM_ENOMEM;
-    set_error(err, st, NULL);
+    shellsim_set_error(err, st, 0, NULL);
 done:
     if (acc)
         for (int t = 1; t < nt; t++)
@@ -1253,7 +1245,7 @@ shellsim_status shellsim_sensitivity_analyse(const shellsim_scenario *s, const c
     if (out)
         *out = NULL;
     if (!s || !metric || !out) {
-        set_error(err, SHELLSIM_EINVAL, "shellsim_sensitivity_analyse: NULL argument");
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_sensitivity_analyse: NULL argument");
         return SHELLSIM_EINVAL;
     }
     shellsim_sensitivity_options o;
@@ -1262,15 +1254,15 @@ shellsim_status shellsim_sensitivity_analyse(const shellsim_scenario *s, const c
     else
         shellsim_sensitivity_options_init(&o);
     if (o.samples < 2 || o.samples > SHELLSIM_MAX_SAMPLES) {
-        set_error(err, SHELLSIM_EINVAL, "samples must be in 2 .. 2^26");
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "samples must be in 2 .. 2^26");
         return SHELLSIM_EINVAL;
     }
     if (o.threads < 0 || o.threads > 1024) {
-        set_error(err, SHELLSIM_EINVAL, "threads must be in 0 .. 1024 (0: all cores)");
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "threads must be in 0 .. 1024 (0: all cores)");
         return SHELLSIM_EINVAL;
     }
     if (o.bootstrap < 0 || o.bootstrap > 100000) {
-        set_error(err, SHELLSIM_EINVAL, "bootstrap must be in 0 .. 100000 resamples");
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "bootstrap must be in 0 .. 100000 resamples");
         return SHELLSIM_EINVAL;
     }
     const uint64_t N = o.samples;
@@ -1362,7 +1354,7 @@ shellsim_status shellsim_sensitivity_analyse(const shellsim_scenario *s, const c
 #endif
     if (sh.fail.status != SHELLSIM_OK) {
         st = sh.fail.status;
-        set_error(err, st, sh.fail.msg);
+        shellsim_set_error(err, st, 0, sh.fail.msg);
         goto done;
     }
 
@@ -1482,7 +1474,7 @@ shellsim_status shellsim_sensitivity_analyse(const shellsim_scenario *s, const c
     goto done;
 oom:
     st = SHELLSIM_ENOMEM;
-    set_error(err, st, NULL);
+    shellsim_set_error(err, st, 0, NULL);
 done:
     shellsim_result_free(cat);
     shellsim_free(eidx);

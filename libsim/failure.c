@@ -2,6 +2,7 @@
  * failure.c: the first failure of a parallel run (see failure.h).
  */
 #include "failure.h"
+#include "status.h"
 
 #include <stdio.h>
 

@@ -35,6 +35,7 @@
 #endif
 
 #include "alloc.h"
+#include "status.h"
 #include "engine.h"
 #include "observe.h"
 #include "scenario.h"
@@ -43,15 +44,6 @@
 #define MAX_BLOCK 1024
 #define BLOCKS_PER_THREAD 4            /* blocks of a round, per thread */
 #define MAX_ACCEPT 4294967296ULL       /* 2^32 */
-
-static void set_error(shellsim_error *err, shellsim_status st, const char *msg)
-{
-    if (!err)
-        return;
-    err->status = st;
-    err->line = 0;
-    snprintf(err->message, sizeof err->message, "%s", msg ? msg : shellsim_errstr(st));
-}
 
 void shellsim_infer_options_init(shellsim_infer_options *o)
 {
@@ -382,7 +374,7 @@ shellsim_status shellsim_infer(const shellsim_scenario *s, const shellsim_observ
     if (out)
         *out = NULL;
     if (!s || !obs || !out) {
-        set_error(err, SHELLSIM_EINVAL, "shellsim_infer: NULL argument");
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_infer: NULL argument");
         return SHELLSIM_EINVAL;
     }
     shellsim_infer_options o;
@@ -391,7 +383,7 @@ shellsim_status shellsim_infer(const shellsim_scenario *s, const shellsim_observ
     else
         shellsim_infer_options_init(&o);
     if (check_options(&o, msg, sizeof msg) != SHELLSIM_OK) {
-        set_error(err, SHELLSIM_EINVAL, msg);
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, msg);
         return SHELLSIM_EINVAL;
     }
     const size_t nser = shellsim_engine_nseries(s), ncol = shellsim_engine_ncolumns(s);
@@ -551,7 +543,7 @@ shellsim_status shellsim_infer(const shellsim_scenario *s, const shellsim_observ
         st = SHELLSIM_EINTERRUPTED;
 done:
     if (st != SHELLSIM_OK)
-        set_error(err, st, msg[0] ? msg : NULL);
+        shellsim_set_error(err, st, 0, msg[0] ? msg : NULL);
 done_quiet:
     for (size_t b = 0; blocks && b < nslots; b++) {
         shellsim_free(blocks[b].col);

@@ -19,6 +19,7 @@
 #endif
 
 #include "alloc.h"
+#include "status.h"
 #include "analysis.h"
 #include "dayrec.h"
 #include "engine.h"
@@ -29,15 +30,6 @@
  * replication, mostly the ring of shells in transit) should stay in L2. */
 #define BLOCK_BUFFER_BYTES (1u << 20)
 #define MAX_BLOCK 1024
-
-static void set_error(shellsim_error *err, shellsim_status st, const char *msg)
-{
-    if (!err)
-        return;
-    err->status = st;
-    err->line = 0;
-    snprintf(err->message, sizeof err->message, "%s", msg ? msg : shellsim_errstr(st));
-}
 
 void shellsim_run_options_init(shellsim_run_options *o)
 {
@@ -221,7 +213,7 @@ shellsim_status shellsim_result_create(const shellsim_scenario *s, const shellsi
     if (select_series(s, o->series, on, msg, sizeof msg) != 0) {
         shellsim_free(on);
         shellsim_free(r);
-        set_error(err, SHELLSIM_EINVAL, msg);
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, msg);
         return SHELLSIM_EINVAL;
     }
     r->replications = o->replications;
@@ -287,7 +279,7 @@ shellsim_status shellsim_result_create(const shellsim_scenario *s, const shellsi
 oom:
     shellsim_free(on);
     shellsim_result_free(r);
-    set_error(err, SHELLSIM_ENOMEM, NULL);
+    shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
     return SHELLSIM_ENOMEM;
 }
 
@@ -451,7 +443,7 @@ shellsim_status shellsim_run_range(const shellsim_scenario *s, const shellsim_ru
     size_t nser = shellsim_engine_nseries(s);
     sh.on = shellsim_calloc(nser ? nser : 1, 1);
     if (!sh.on) {
-        set_error(err, SHELLSIM_ENOMEM, NULL);
+        shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
         return SHELLSIM_ENOMEM;
     }
     for (size_t i = 0; i < r->nseries; i++)
@@ -473,7 +465,7 @@ shellsim_status shellsim_run_range(const shellsim_scenario *s, const shellsim_ru
     shellsim_result **acc = shellsim_calloc((size_t)nthreads, sizeof *acc);
     if (!acc) {
         shellsim_free(sh.on);
-        set_error(err, SHELLSIM_ENOMEM, NULL);
+        shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
         return SHELLSIM_ENOMEM;
     }
     acc[0] = r;
@@ -502,7 +494,7 @@ shellsim_status shellsim_run_range(const shellsim_scenario *s, const shellsim_ru
     shellsim_free(acc);
     shellsim_free(sh.on);
     if (sh.fail.status != SHELLSIM_OK)
-        set_error(err, sh.fail.status, sh.fail.msg);
+        shellsim_set_error(err, sh.fail.status, 0, sh.fail.msg);
     return sh.fail.status;
 }
 
@@ -514,11 +506,11 @@ shellsim_status shellsim_run_options_resolve(const shellsim_run_options *options
     else
         shellsim_run_options_init(o);
     if (o->replications < 1 || o->replications > SHELLSIM_MAX_REPLICATIONS) {
-        set_error(err, SHELLSIM_EINVAL, "replications must be in 1 .. 2^40");
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "replications must be in 1 .. 2^40");
         return SHELLSIM_EINVAL;
     }
     if (o->threads < 0 || o->threads > 1024) {
-        set_error(err, SHELLSIM_EINVAL, "threads must be in 0 .. 1024 (0: all cores)");
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "threads must be in 0 .. 1024 (0: all cores)");
         return SHELLSIM_EINVAL;
     }
     return SHELLSIM_OK;
@@ -531,7 +523,7 @@ shellsim_status shellsim_run(const shellsim_scenario *s, const shellsim_run_opti
     if (out)
         *out = NULL;
     if (!s || !out) {
-        set_error(err, SHELLSIM_EINVAL, "shellsim_run: NULL argument");
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_run: NULL argument");
         return SHELLSIM_EINVAL;
     }
     shellsim_status st = shellsim_run_options_resolve(options, &o, err);
@@ -548,7 +540,7 @@ shellsim_status shellsim_run(const shellsim_scenario *s, const shellsim_run_opti
     }
     if (shellsim_result_finish(r, o.threads) != 0) {
         shellsim_result_free(r);
-        set_error(err, SHELLSIM_ENOMEM, NULL);
+        shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
         return SHELLSIM_ENOMEM;
     }
     *out = r;
@@ -645,41 +637,4 @@ shellsim_status shellsim_result_series_band(const shellsim_result *r, const char
         return SHELLSIM_OK;
     }
     return SHELLSIM_ENOTFOUND;
-}
-
-/* ------------------------------------------------------------ status, version */
-
-const char *shellsim_errstr(shellsim_status st)
-{
-    switch (st) {
-    case SHELLSIM_OK:
-        return "no error";
-    case SHELLSIM_EINVAL:
-        return "invalid argument";
-    case SHELLSIM_ENOMEM:
-        return "out of memory";
-    case SHELLSIM_EIO:
-        return "cannot read file";
-    case SHELLSIM_ESCENARIO:
-        return "invalid scenario";
-    case SHELLSIM_ENOTFOUND:
-        return "no such metric or series";
-    case SHELLSIM_ELIMIT:
-        return "a model limit was exceeded";
-    case SHELLSIM_EINTERRUPTED:
-        return "run interrupted";
-    case SHELLSIM_ENORUNS:
-        return "per-run values were not kept (keep_runs)";
-    }
-    return "unknown status";
-}
-
-const char *shellsim_version(void)
-{
-    return SHELLSIM_VERSION;
-}
-
-int shellsim_version_number(void)
-{
-    return SHELLSIM_VERSION_NUMBER;
 }
