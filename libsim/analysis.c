@@ -707,14 +707,14 @@ static int cmp_engine(cmp_shared *sh, int arm, const shellsim_scenario *s, shell
                       size_t cnt, double *col)
 {
     char msg[512], full[700];
-    int rc = shellsim_engine_block(s, ws, sh->o->seed, r0, cnt, col, BLOCK, NULL, NULL, NULL, NULL, NULL, NULL,
-                                   NULL, msg, sizeof msg);
+    shellsim_engine_job job = {sh->o->seed, r0, cnt, col, BLOCK, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+    shellsim_engine_failure ef;
+    int rc = shellsim_engine_block(s, ws, &job, &ef);
     if (rc == 0)
         return 0;
     if (rc == -1) {
-        unsigned long long rep;
-        if (sscanf(msg, "replication %llu", &rep) != 1)
-            rep = r0;
+        uint64_t rep = ef.replication;
+        shellsim_engine_failure_message(s, &ef, msg, sizeof msg);
         snprintf(full, sizeof full, "scenario %s (%s): %s", arm ? "B" : "A", s->name, msg);
         shellsim_failure_at(&sh->fail, 2 * (uint64_t)rep + (uint64_t)arm, SHELLSIM_ELIMIT, full);
     } else {
@@ -1084,12 +1084,13 @@ static void sa_work(sa_shared *sh, int is_caller)
             }
             char msg[512], full[700];
             uint64_t rep0 = m == k + 2 ? N + r0 : r0;
-            int rc = shellsim_engine_block(sh->s, ws, sh->o->seed, rep0, cnt, col, B, NULL, NULL, NULL, NULL, NULL,
-                                           np ? pin : NULL, NULL, msg, sizeof msg);
+            shellsim_engine_job job = {sh->o->seed, rep0, cnt, col, B, NULL, NULL, NULL, NULL, NULL,
+                                       np ? pin : NULL, NULL};
+            shellsim_engine_failure ef;
+            int rc = shellsim_engine_block(sh->s, ws, &job, &ef);
             if (rc == -1) {
-                unsigned long long rep;
-                if (sscanf(msg, "replication %llu", &rep) != 1)
-                    rep = rep0;
+                uint64_t rep = ef.replication;
+                shellsim_engine_failure_message(sh->s, &ef, msg, sizeof msg);
                 uint64_t j = rep >= N ? rep - N : rep;
                 snprintf(full, sizeof full, "sensitivity: %s", msg);
                 shellsim_failure_at(&sh->fail, j * M + m, SHELLSIM_ELIMIT, full);

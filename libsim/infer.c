@@ -195,8 +195,12 @@ static shellsim_status series_pass(const shellsim_scenario *s, shellsim_inferenc
                     while (i + cnt < i1 && inf->reps[i + cnt] == inf->reps[i] + cnt)
                         cnt++;
                     sk.k0 = i - i0;
-                    rc = shellsim_engine_block(s, ws, inf->seed, inf->reps[i], cnt, col, K, vals, on, stash_day, &sk,
-                                               NULL, NULL, NULL, lmsg, sizeof lmsg);
+                    shellsim_engine_job job = {inf->seed, inf->reps[i], cnt, col, K, vals, on, stash_day, &sk,
+                                               NULL, NULL, NULL};
+                    shellsim_engine_failure ef;
+                    rc = shellsim_engine_block(s, ws, &job, &ef);
+                    if (rc == -1)
+                        shellsim_engine_failure_message(s, &ef, lmsg, sizeof lmsg);
                     i += cnt;
                 }
                 for (size_t d = 0; rc == 0 && d < nsel * H; d++)
@@ -288,8 +292,12 @@ static void run_round(const plan *pl, block_out *blocks, size_t nb, shellsim_eng
         block_out *bo = &blocks[b];
         memset(bo->ok, 1, bo->cnt);
         check_ctx c = {pl->obs, pl->index, bo->ok};
-        bo->rc = shellsim_engine_block(pl->s, ws[tid], pl->o->seed, bo->r0, bo->cnt, bo->col, pl->B, vals[tid],
-                                       pl->on, check_day, &c, NULL, NULL, bo->par, bo->msg, sizeof bo->msg);
+        shellsim_engine_job job = {pl->o->seed, bo->r0, bo->cnt, bo->col, pl->B, vals[tid], pl->on, check_day, &c,
+                                   NULL, NULL, bo->par};
+        shellsim_engine_failure ef;
+        bo->rc = shellsim_engine_block(pl->s, ws[tid], &job, &ef);
+        if (bo->rc == -1)
+            shellsim_engine_failure_message(pl->s, &ef, bo->msg, sizeof bo->msg);
     }
 }
 

@@ -390,13 +390,12 @@ static void thread_work(shared *sh, shellsim_result *acc, int is_caller)
         if (r0 >= shellsim_failure_first(&sh->fail))
             break;
         size_t cnt = (size_t)(sh->last - r0 < B ? sh->last - r0 : B);
-        int rc = shellsim_engine_block(s, ws, sh->o->seed, r0, cnt, col, B, vals, sh->on, add_day, &sink, rec,
-                                       NULL, NULL, msg, sizeof msg);
+        shellsim_engine_job job = {sh->o->seed, r0, cnt, col, B, vals, sh->on, add_day, &sink, rec, NULL, NULL};
+        shellsim_engine_failure ef;
+        int rc = shellsim_engine_block(s, ws, &job, &ef);
         if (rc == -1) {
-            unsigned long long rep;
-            if (sscanf(msg, "replication %llu", &rep) != 1)
-                rep = r0;
-            shellsim_failure_at(&sh->fail, rep, SHELLSIM_ELIMIT, msg);
+            shellsim_engine_failure_message(s, &ef, msg, sizeof msg);
+            shellsim_failure_at(&sh->fail, ef.replication, SHELLSIM_ELIMIT, msg);
             goto out;
         }
         if (rc != 0) {
