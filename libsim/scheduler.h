@@ -97,10 +97,11 @@ typedef struct shellsim_sched_job {
     shellsim_sched_run_fn run;   /* not NULL */
     const shellsim_sched_observer *observers; /* nobservers, in order */
     size_t nobservers;
-    /* NULL, or called on the calling thread after each of its blocks with
-     * (progress_user, done * progress_weight, progress_total), done the
-     * replications of the job finished so far (0 weight is 1); non-zero
-     * stops everything with SHELLSIM_EINTERRUPTED. */
+    /* NULL, or called on the calling thread (never on another) after each
+     * block that thread runs, with (progress_user, done * progress_weight,
+     * progress_total), done the replications of the job finished so far by
+     * every thread (0 weight is 1); non-zero stops everything with
+     * SHELLSIM_EINTERRUPTED. */
     shellsim_progress_fn progress;
     void *progress_user;
     uint64_t progress_total, progress_weight;
