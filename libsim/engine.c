@@ -480,11 +480,18 @@ static void copy_whole(const shellsim_scenario *s, const shellsim_engine_ws *ws,
     }
 }
 
-int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, uint64_t seed, uint64_t rep0,
-                          size_t cnt, double *col, size_t stride, double *vals, const unsigned char *series_on,
-                          shellsim_day_fn day_fn, void *user, shellsim_dayrec *rec, const double *params_in,
-                          double *params_out, char *msg, size_t msgcap)
+int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, const shellsim_engine_job *job,
+                          shellsim_engine_failure *out_fail)
 {
+    const uint64_t seed = job->seed, rep0 = job->rep0;
+    const size_t cnt = job->cnt, stride = job->stride;
+    double *col = job->col, *vals = job->vals;
+    const unsigned char *series_on = job->series_on;
+    shellsim_day_fn day_fn = job->day_fn;
+    void *user = job->user;
+    shellsim_dayrec *rec = job->rec;
+    const double *params_in = job->params_in;
+    double *params_out = job->params_out;
     const int H = s->horizon_days;
     const int ns = s->nsides, np = s->npipes;
     const size_t cap = ws->cap;
@@ -568,11 +575,9 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
             return -2;
     }
     if (fail.j != SIZE_MAX) {
-        snprintf(msg, msgcap,
-                 "replication %llu, day %d, [pipeline %s]: more than %d departures in one day "
-                 "(interval_days too small)",
-                 (unsigned long long)(rep0 + fail.j), fail.day, s->pipes[fail.pipe].name,
-                 SHELLSIM_MAX_DEPARTURES_PER_DAY);
+        out_fail->replication = rep0 + fail.j;
+        out_fail->day = fail.day;
+        out_fail->pipeline = fail.pipe;
         return -1;
     }
     for (size_t j = 0; j < cnt; j++) {
@@ -598,4 +603,14 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, ui
         }
     }
     return 0;
+}
+
+void shellsim_engine_failure_message(const shellsim_scenario *s, const shellsim_engine_failure *f, char *buf,
+                                     size_t cap)
+{
+    snprintf(buf, cap,
+             "replication %llu, day %d, [pipeline %s]: more than %d departures in one day "
+             "(interval_days too small)",
+             (unsigned long long)f->replication, f->day, s->pipes[f->pipeline].name,
+             SHELLSIM_MAX_DEPARTURES_PER_DAY);
 }

@@ -45,26 +45,68 @@ void shellsim_engine_ws_free(shellsim_engine_ws *ws);
  * memory). */
 typedef int (*shellsim_day_fn)(void *user, int day, const double *vals, size_t cnt);
 
-/* Simulate replications rep0 .. rep0 + cnt - 1 (cnt <= the workspace's cap)
- * under `seed`, in lockstep day by day. Each replication draws from its own
- * streams exactly as if run alone, so the block size changes no number.
- *   col     metric columns out: col[c * stride + j], c < ncolumns.
- *   vals    scratch for one day, nseries * cnt values; NULL when no series
- *           is wanted (then day_fn is not called).
- *   rec     NULL, or a recorder (dayrec.h) that takes each day's
- *           whole-number series; vals then carries only the real-valued
- *           one (the comparison's fire_ratio) to day_fn.
+/* One block of replications for shellsim_engine_block: plain data, filled
+ * by the caller (start from a zeroed struct; every pointer may be NULL
+ * unless said otherwise). Threads: the job and what it points to belong to
+ * the thread that runs the block, but for series_on and params_in, which
+ * are only read.
+ *   seed        the run's seed, 0 .. 2^64-1.
+ *   rep0, cnt   replications rep0 .. rep0 + cnt - 1, 1 <= cnt <= the
+ *               workspace's cap.
+ *   col, stride metric columns out (not NULL): col[c * stride + j], c <
+ *               shellsim_engine_ncolumns, j < cnt; stride >= cnt.
+ *   vals        scratch for one day, nseries * cnt values; NULL when no
+ *               series is wanted (then day_fn is not called).
+ *   series_on   nseries flags: the series selected (read when vals is
+ *               set).
+ *   day_fn, user  receives each day's selected series in vals (called only
+ *               when vals is set).
+ *   rec         NULL, or a recorder (dayrec.h) that takes each day's
+ *               whole-number series; vals then carries only the real-valued
+ *               one (the comparison's fire_ratio) to day_fn.
  *   params_in   NULL, or nparams * cnt values: [k * cnt + j] replaces
- *           parameter k of replication j unless NaN. The draw is made all
- *           the same, so every other draw stays where it was (common random
- *           numbers between runs that differ only in fixed parameters).
- *   params_out  NULL, or nparams * cnt values out: the parameters used.
- * Returns 0; -1 when a replication exceeded SHELLSIM_MAX_DEPARTURES_PER_DAY
- * (msg names the lowest such replication, its day and pipeline); -2 when
- * day_fn failed. */
-int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, uint64_t seed, uint64_t rep0,
-                          size_t cnt, double *col, size_t stride, double *vals, const unsigned char *series_on,
-                          shellsim_day_fn day_fn, void *user, shellsim_dayrec *rec,
-                          const double *params_in, double *params_out, char *msg, size_t msgcap);
+ *               parameter k of replication j unless NaN. The draw is made
+ *               all the same, so every other draw stays where it was
+ *               (common random numbers between runs that differ only in
+ *               fixed parameters).
+ *   params_out  NULL, or nparams * cnt values out: the parameters used. */
+typedef struct shellsim_engine_job {
+    uint64_t seed, rep0;
+    size_t cnt;
+    double *col;
+    size_t stride;
+    double *vals;
+    const unsigned char *series_on;
+    shellsim_day_fn day_fn;
+    void *user;
+    shellsim_dayrec *rec;
+    const double *params_in;
+    double *params_out;
+} shellsim_engine_job;
+
+/* The lowest replication of a block that exceeded
+ * SHELLSIM_MAX_DEPARTURES_PER_DAY: the replication's number (rep0 + j),
+ * the day (0 .. H-1) and the pipeline (index into the scenario's
+ * pipelines) where it happened. */
+typedef struct shellsim_engine_failure {
+    uint64_t replication;
+    int day;
+    int pipeline;
+} shellsim_engine_failure;
+
+/* Simulate the job's block under its seed, in lockstep day by day. Each
+ * replication draws from its own streams exactly as if run alone, so the
+ * block size changes no number. Returns 0; -1 when a replication exceeded
+ * SHELLSIM_MAX_DEPARTURES_PER_DAY, with the lowest such replication in
+ * *fail (OUT, not NULL; written only on -1); -2 when out of memory or
+ * day_fn failed. The column values are undefined unless 0 is returned. */
+int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, const shellsim_engine_job *job,
+                          shellsim_engine_failure *fail);
+
+/* The message of a failure of scenario s into buf (cap bytes, truncated,
+ * always terminated when cap > 0): "replication R, day D, [pipeline P]: more
+ * than N departures in one day (interval_days too small)". */
+void shellsim_engine_failure_message(const shellsim_scenario *s, const shellsim_engine_failure *f, char *buf,
+                                     size_t cap);
 
 #endif

@@ -5,8 +5,22 @@
 
 #include <stdio.h>
 
+/* The record's status and message change under a spin lock: failures are
+ * rare and the section is short. */
+static void lock(shellsim_failure *f)
+{
+    while (atomic_flag_test_and_set_explicit(&f->lock, memory_order_acquire))
+        ;
+}
+
+static void unlock(shellsim_failure *f)
+{
+    atomic_flag_clear_explicit(&f->lock, memory_order_release);
+}
+
 void shellsim_failure_init(shellsim_failure *f)
 {
+    atomic_flag_clear(&f->lock);
     atomic_init(&f->stop, 0);
     atomic_init(&f->first, UINT64_MAX);
     f->status = SHELLSIM_OK;
@@ -15,30 +29,24 @@ void shellsim_failure_init(shellsim_failure *f)
 
 void shellsim_failure_stop(shellsim_failure *f, shellsim_status st, const char *msg)
 {
-#ifdef _OPENMP
-#pragma omp critical(shellsim_failure)
-#endif
-    {
-        if (f->status == SHELLSIM_OK) {
-            f->status = st;
-            snprintf(f->msg, sizeof f->msg, "%s", msg ? msg : shellsim_errstr(st));
-        }
-        atomic_store(&f->stop, 1);
+    lock(f);
+    if (f->status == SHELLSIM_OK) {
+        f->status = st;
+        snprintf(f->msg, sizeof f->msg, "%s", msg ? msg : shellsim_errstr(st));
     }
+    atomic_store(&f->stop, 1);
+    unlock(f);
 }
 
 void shellsim_failure_at(shellsim_failure *f, uint64_t at, shellsim_status st, const char *msg)
 {
-#ifdef _OPENMP
-#pragma omp critical(shellsim_failure)
-#endif
-    {
-        if (!atomic_load(&f->stop) && at < atomic_load(&f->first)) {
-            atomic_store(&f->first, at);
-            f->status = st;
-            snprintf(f->msg, sizeof f->msg, "%s", msg);
-        }
+    lock(f);
+    if (!atomic_load(&f->stop) && at < atomic_load(&f->first)) {
+        atomic_store(&f->first, at);
+        f->status = st;
+        snprintf(f->msg, sizeof f->msg, "%s", msg);
     }
+    unlock(f);
 }
 
 int shellsim_failure_stopped(shellsim_failure *f)

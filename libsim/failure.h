@@ -9,7 +9,8 @@
  * that sees its next place at or beyond shellsim_failure_first() can stop:
  * every lower place has already been handed out and will be finished.
  *
- * Internal header. One record is shared by all threads of a run.
+ * Internal header. One record is shared by all threads of a run (its
+ * status and message change under its own lock: no OpenMP needed).
  */
 #ifndef SHELLSIM_FAILURE_H
 #define SHELLSIM_FAILURE_H
@@ -20,6 +21,7 @@
 #include "shellsim.h"
 
 typedef struct shellsim_failure {
+    atomic_flag lock;            /* guards status and msg */
     atomic_int stop;             /* stop everything */
     atomic_uint_fast64_t first;  /* lowest failing place; UINT64_MAX: none */
     shellsim_status status;      /* SHELLSIM_OK while nothing failed */

@@ -18,11 +18,13 @@
  *   2. The accepted tries are run again, every series on, in chunks of
  *      acceptances, to summarise the posterior predictive of each series
  *      (storing every series of every try in pass 1 would cost H * nseries
- *      values per try; re-running the N accepted ones costs N tries).
+ *      values per try; re-running the N accepted ones costs N tries):
+ *      infer_series.c.
  *
- * Every summary is exact and mergeable, and pass 1 adds values in
- * replication order, so the outcome depends only on the scenario, the
- * observations, the seed and `accept`.
+ * Both passes run their blocks through the scheduler (scheduler.h). Every
+ * summary is exact and mergeable, and pass 1 adds values in replication
+ * order, so the outcome depends only on the scenario, the observations,
+ * the seed and `accept`.
  */
 #include "infer.h"
 
@@ -30,28 +32,17 @@
 #include <stdio.h>
 #include <string.h>
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
 #include "alloc.h"
 #include "engine.h"
 #include "observe.h"
 #include "scenario.h"
+#include "scheduler.h"
+#include "status.h"
 
 #define BLOCK_BUFFER_BYTES (1u << 20) /* as run.c */
 #define MAX_BLOCK 1024
 #define BLOCKS_PER_THREAD 4            /* blocks of a round, per thread */
 #define MAX_ACCEPT 4294967296ULL       /* 2^32 */
-
-static void set_error(shellsim_error *err, shellsim_status st, const char *msg)
-{
-    if (!err)
-        return;
-    err->status = st;
-    err->line = 0;
-    snprintf(err->message, sizeof err->message, "%s", msg ? msg : shellsim_errstr(st));
-}
 
 void shellsim_infer_options_init(shellsim_infer_options *o)
 {
@@ -92,8 +83,6 @@ void shellsim_inference_free(shellsim_inference *inf)
 typedef struct block_out {
     uint64_t r0;
     size_t cnt;
-    int rc;                 /* engine's return */
-    char msg[512];
     double *col;            /* ncolumns * B, [c * B + j] */
     double *par;            /* nall * cnt, [k * cnt + j] (params_out) */
     unsigned char *ok;      /* B: try j matched every observation so far */
@@ -118,127 +107,6 @@ static int check_day(void *user, int day, const double *vals, size_t cnt)
                 c->ok[j] = 0;
     }
     return 0;
-}
-
-/* ------------------------------------------------------------ pass 2 */
-
-/* Pass 2 takes the acceptances in chunks of up to K (in acceptance order):
- * the consecutive replications of a chunk run as one engine block, each
- * day's values go into a stash, and the chunk's K values of each series
- * and day are then added to the summaries at once (adding them one run at
- * a time would cost a call per run, series and day). */
-#define STASH_BYTES (8u << 20) /* per thread */
-#define MAX_CHUNK 64
-
-typedef struct stash {
-    const shellsim_result *post; /* series selection */
-    double *v;                   /* [(series * H + day) * K + k] */
-    size_t K, k0;                /* capacity; column of the block's first run */
-} stash;
-
-static int stash_day(void *user, int day, const double *vals, size_t cnt)
-{
-    stash *st = user;
-    size_t H = (size_t)st->post->horizon_days;
-    for (size_t i = 0; i < st->post->nseries; i++) {
-        const double *src = vals + st->post->series[i].index * cnt;
-        memcpy(st->v + (i * H + (size_t)day) * st->K + st->k0, src, cnt * sizeof *src);
-    }
-    return 0;
-}
-
-/* Run the accepted tries again with every series on and add their days to
- * inf->post (per-thread accumulators, merged in thread order: exact).
- * Returns SHELLSIM_OK, ENOMEM, or ELIMIT (cannot happen: the same tries
- * passed pass 1). */
-static shellsim_status series_pass(const shellsim_scenario *s, shellsim_inference *inf, int nthreads, char *msg,
-                                   size_t msgcap)
-{
-    const size_t H = (size_t)s->horizon_days, nsel = inf->post->nseries;
-    const size_t nser = shellsim_engine_nseries(s), ncol = shellsim_engine_ncolumns(s);
-    size_t K = nsel ? STASH_BYTES / (nsel * H * sizeof(double)) : MAX_CHUNK;
-    K = K < 1 ? 1 : K > MAX_CHUNK ? MAX_CHUNK : K;
-    const uint64_t n = inf->accepted;
-    const size_t nchunks = (size_t)((n + K - 1) / K);
-    if ((size_t)nthreads > nchunks)
-        nthreads = nchunks ? (int)nchunks : 1;
-    shellsim_run_options local;
-    shellsim_run_options_init(&local);
-    local.replications = 1;
-    local.seed = inf->seed;
-    shellsim_result **acc = shellsim_calloc((size_t)nthreads, sizeof *acc);
-    unsigned char *on = shellsim_calloc(nser ? nser : 1, 1);
-    shellsim_status st = acc && on ? SHELLSIM_OK : SHELLSIM_ENOMEM;
-    if (acc) {
-        acc[0] = inf->post;
-        for (int t = 1; t < nthreads; t++)
-            if (shellsim_result_create(s, &local, &acc[t], NULL) != SHELLSIM_OK)
-                st = SHELLSIM_ENOMEM;
-    }
-    for (size_t i = 0; on && i < nsel; i++)
-        on[inf->post->series[i].index] = 1;
-    int failed_rc = 0;
-    if (st == SHELLSIM_OK) {
-#ifdef _OPENMP
-#pragma omp parallel num_threads(nthreads)
-#endif
-        {
-            int tid = 0;
-#ifdef _OPENMP
-            tid = omp_get_thread_num();
-#endif
-            shellsim_engine_ws *ws = shellsim_engine_ws_alloc(s, K);
-            double *col = shellsim_malloc(ncol * K * sizeof *col + 1);
-            double *vals = shellsim_malloc(nser * K * sizeof *vals + 1);
-            stash sk = {inf->post, shellsim_malloc(nsel * H * K * sizeof(double) + 1), K, 0};
-            char lmsg[512];
-            int rc = (!ws || !col || !vals || !sk.v) ? -2 : 0;
-#ifdef _OPENMP
-#pragma omp for schedule(dynamic, 1)
-#endif
-            for (size_t c = 0; c < nchunks; c++) {
-                size_t i0 = c * K, i1 = i0 + K < n ? i0 + K : (size_t)n;
-                for (size_t i = i0; rc == 0 && i < i1;) {
-                    size_t cnt = 1; /* consecutive replications: one block */
-                    while (i + cnt < i1 && inf->reps[i + cnt] == inf->reps[i] + cnt)
-                        cnt++;
-                    sk.k0 = i - i0;
-                    rc = shellsim_engine_block(s, ws, inf->seed, inf->reps[i], cnt, col, K, vals, on, stash_day, &sk,
-                                               NULL, NULL, NULL, lmsg, sizeof lmsg);
-                    i += cnt;
-                }
-                for (size_t d = 0; rc == 0 && d < nsel * H; d++)
-                    if (shellsim_summary_add(&acc[tid]->days[d], sk.v + d * K, i1 - i0) != 0)
-                        rc = -2;
-            }
-            if (rc != 0) {
-#ifdef _OPENMP
-#pragma omp critical(shellsim_infer_fail)
-#endif
-                {
-                    if (!failed_rc || rc == -1) {
-                        failed_rc = rc;
-                        if (rc == -1)
-                            snprintf(msg, msgcap, "%s", lmsg);
-                    }
-                }
-            }
-            shellsim_engine_ws_free(ws);
-            shellsim_free(col);
-            shellsim_free(vals);
-            shellsim_free(sk.v);
-        }
-        if (failed_rc)
-            st = failed_rc == -1 ? SHELLSIM_ELIMIT : SHELLSIM_ENOMEM;
-    }
-    for (int t = 1; acc && t < nthreads; t++) {
-        if (acc[t] && st == SHELLSIM_OK && shellsim_result_merge(inf->post, acc[t]) != SHELLSIM_OK)
-            st = SHELLSIM_ENOMEM;
-        shellsim_result_free(acc[t]);
-    }
-    shellsim_free(acc);
-    shellsim_free(on);
-    return st;
 }
 
 /* ---------------------------------------------------------------- infer */
@@ -280,25 +148,63 @@ typedef struct plan {
     size_t B, ncol, nall;
 } plan;
 
-/* Run blocks[0 .. nb-1] (already given r0 and cnt) on the threads. */
-static void run_round(const plan *pl, block_out *blocks, size_t nb, shellsim_engine_ws **ws, double **vals,
-                      int nthreads)
+/* A thread's workspace in pass 1 (made once for all the rounds). */
+typedef struct infer_thread {
+    shellsim_engine_ws *ws;
+    double *vals;
+} infer_thread;
+
+/* One round: blocks[b] holds tries blocks[0].r0 + b B .. (+ its cnt). */
+typedef struct round {
+    const plan *pl;
+    block_out *blocks;
+    infer_thread *threads;
+} infer_round;
+
+static shellsim_status round_thread_init(void *user, int tid, void **state)
 {
-    (void)nthreads;
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(nthreads) schedule(dynamic, 1)
-#endif
-    for (size_t b = 0; b < nb; b++) {
-        int tid = 0;
-#ifdef _OPENMP
-        tid = omp_get_thread_num();
-#endif
-        block_out *bo = &blocks[b];
-        memset(bo->ok, 1, bo->cnt);
-        check_ctx c = {pl->obs, pl->index, bo->ok};
-        bo->rc = shellsim_engine_block(pl->s, ws[tid], pl->o->seed, bo->r0, bo->cnt, bo->col, pl->B, vals[tid],
-                                       pl->on, check_day, &c, NULL, NULL, bo->par, bo->msg, sizeof bo->msg);
+    infer_round *rd = user;
+    *state = &rd->threads[tid];
+    return SHELLSIM_OK;
+}
+
+static shellsim_status round_block(void *user, void *state, shellsim_sched_block *blk, shellsim_sched_fault *fault)
+{
+    const infer_round *rd = user;
+    const plan *pl = rd->pl;
+    infer_thread *t = state;
+    block_out *bo = &rd->blocks[(blk->first - rd->blocks[0].r0) / pl->B];
+    memset(bo->ok, 1, bo->cnt);
+    check_ctx c = {pl->obs, pl->index, bo->ok};
+    shellsim_engine_job job = {pl->o->seed, bo->r0, bo->cnt, bo->col, pl->B, t->vals, pl->on, check_day, &c,
+                               NULL, NULL, bo->par};
+    shellsim_engine_failure ef;
+    int rc = shellsim_engine_block(pl->s, t->ws, &job, &ef);
+    if (rc == -1) {
+        fault->place = ef.replication;
+        shellsim_engine_failure_message(pl->s, &ef, fault->message, sizeof fault->message);
+        return SHELLSIM_ELIMIT;
     }
+    return rc == 0 ? SHELLSIM_OK : SHELLSIM_ENOMEM;
+}
+
+/* Run blocks[0 .. nb-1] (already given r0 and cnt, consecutive blocks of B
+ * tries) on the threads. SHELLSIM_OK; ELIMIT with the lowest failing try
+ * in *failed and the message in err; ENOMEM. */
+static shellsim_status run_round(const plan *pl, block_out *blocks, size_t nb, infer_thread *threads,
+                                 uint64_t *failed, shellsim_error *err)
+{
+    infer_round rd = {pl, blocks, threads};
+    shellsim_sched_job job;
+    memset(&job, 0, sizeof job);
+    job.first = blocks[0].r0;
+    job.last = blocks[nb - 1].r0 + blocks[nb - 1].cnt;
+    job.block = pl->B;
+    job.threads = pl->o->threads;
+    job.user = &rd;
+    job.thread_init = round_thread_init;
+    job.run = round_block;
+    return shellsim_sched_run(&job, failed, err);
 }
 
 /* Why too few tries were accepted: after the pilot (pilot != 0) or after
@@ -382,7 +288,7 @@ shellsim_status shellsim_infer(const shellsim_scenario *s, const shellsim_observ
     if (out)
         *out = NULL;
     if (!s || !obs || !out) {
-        set_error(err, SHELLSIM_EINVAL, "shellsim_infer: NULL argument");
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_infer: NULL argument");
         return SHELLSIM_EINVAL;
     }
     shellsim_infer_options o;
@@ -391,7 +297,7 @@ shellsim_status shellsim_infer(const shellsim_scenario *s, const shellsim_observ
     else
         shellsim_infer_options_init(&o);
     if (check_options(&o, msg, sizeof msg) != SHELLSIM_OK) {
-        set_error(err, SHELLSIM_EINVAL, msg);
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, msg);
         return SHELLSIM_EINVAL;
     }
     const size_t nser = shellsim_engine_nseries(s), ncol = shellsim_engine_ncolumns(s);
@@ -401,15 +307,11 @@ shellsim_status shellsim_infer(const shellsim_scenario *s, const shellsim_observ
     shellsim_inference *inf = shellsim_calloc(1, sizeof *inf);
     shellsim_status st = SHELLSIM_OK;
     msg[0] = '\0';
-    int nthreads = 1;
-#ifdef _OPENMP
-    nthreads = o.threads > 0 ? o.threads : omp_get_num_procs();
-#endif
+    const int nthreads = shellsim_sched_threads(o.threads, UINT64_MAX);
     const size_t nslots = (size_t)nthreads * BLOCKS_PER_THREAD;
     block_out *blocks = shellsim_calloc(nslots, sizeof *blocks);
-    shellsim_engine_ws **ws = shellsim_calloc((size_t)nthreads, sizeof *ws);
-    double **vals = shellsim_calloc((size_t)nthreads, sizeof *vals);
-    if (!index || !on || !inf || !blocks || !ws || !vals) {
+    infer_thread *threads = shellsim_calloc((size_t)nthreads, sizeof *threads);
+    if (!index || !on || !inf || !blocks || !threads) {
         st = SHELLSIM_ENOMEM;
         goto done;
     }
@@ -445,9 +347,9 @@ shellsim_status shellsim_infer(const shellsim_scenario *s, const shellsim_observ
         }
     }
     for (int t = 0; t < nthreads; t++) {
-        ws[t] = shellsim_engine_ws_alloc(s, B);
-        vals[t] = shellsim_malloc(nser * B * sizeof(double) + 1);
-        if (!ws[t] || !vals[t]) {
+        threads[t].ws = shellsim_engine_ws_alloc(s, B);
+        threads[t].vals = shellsim_malloc(nser * B * sizeof(double) + 1);
+        if (!threads[t].ws || !threads[t].vals) {
             st = SHELLSIM_ENOMEM;
             goto done;
         }
@@ -471,18 +373,18 @@ shellsim_status shellsim_infer(const shellsim_scenario *s, const shellsim_observ
             blocks[used].cnt = (size_t)(o.max_tries - next < B ? o.max_tries - next : B);
             next += blocks[used].cnt;
         }
-        run_round(&pl, blocks, used, ws, vals, nthreads);
-        for (size_t b = 0; b < used && !finished; b++) {
+        /* A replication over a model limit fails the inference only if
+         * the walk reaches its block: the blocks below it are complete. */
+        uint64_t failed;
+        shellsim_error rerr = SHELLSIM_ERROR_INIT;
+        shellsim_status rst = run_round(&pl, blocks, used, threads, &failed, &rerr);
+        if (rst != SHELLSIM_OK && rst != SHELLSIM_ELIMIT) {
+            st = rst;
+            goto done;
+        }
+        const size_t walk = rst == SHELLSIM_ELIMIT ? (size_t)((failed - blocks[0].r0) / B) : used;
+        for (size_t b = 0; b < walk && !finished; b++) {
             block_out *bo = &blocks[b];
-            if (bo->rc == -1) {
-                st = SHELLSIM_ELIMIT;
-                snprintf(msg, sizeof msg, "%s", bo->msg);
-                goto done;
-            }
-            if (bo->rc != 0) {
-                st = SHELLSIM_ENOMEM;
-                goto done;
-            }
             size_t jend = bo->cnt;
             for (size_t j = 0; j < bo->cnt; j++) {
                 uint64_t rep = bo->r0 + j;
@@ -519,6 +421,11 @@ shellsim_status shellsim_infer(const shellsim_scenario *s, const shellsim_observ
         }
         if (finished)
             break;
+        if (rst == SHELLSIM_ELIMIT) {
+            st = SHELLSIM_ELIMIT;
+            snprintf(msg, sizeof msg, "%s", rerr.message);
+            goto done;
+        }
         if (inf->tried >= o.max_tries) {
             limit_message(msg, sizeof msg, &o, inf->tried, inf->accepted, 0);
             st = SHELLSIM_ELIMIT;
@@ -541,30 +448,29 @@ shellsim_status shellsim_infer(const shellsim_scenario *s, const shellsim_observ
             goto done;
         }
     for (int t = 0; t < nthreads; t++) { /* pass 2 allocates its own */
-        shellsim_engine_ws_free(ws[t]);
-        shellsim_free(vals[t]);
-        ws[t] = NULL;
-        vals[t] = NULL;
+        shellsim_engine_ws_free(threads[t].ws);
+        shellsim_free(threads[t].vals);
+        threads[t].ws = NULL;
+        threads[t].vals = NULL;
     }
-    st = series_pass(s, inf, nthreads, msg, sizeof msg);
+    st = shellsim_infer_series_pass(s, inf, o.threads, msg, sizeof msg);
     if (st == SHELLSIM_OK && o.progress && o.progress(o.progress_user, inf->accepted, accept))
         st = SHELLSIM_EINTERRUPTED;
 done:
     if (st != SHELLSIM_OK)
-        set_error(err, st, msg[0] ? msg : NULL);
+        shellsim_set_error(err, st, 0, msg[0] ? msg : NULL);
 done_quiet:
     for (size_t b = 0; blocks && b < nslots; b++) {
         shellsim_free(blocks[b].col);
         shellsim_free(blocks[b].par);
         shellsim_free(blocks[b].ok);
     }
-    for (int t = 0; ws && t < nthreads; t++)
-        shellsim_engine_ws_free(ws[t]);
-    for (int t = 0; vals && t < nthreads; t++)
-        shellsim_free(vals[t]);
+    for (int t = 0; threads && t < nthreads; t++) {
+        shellsim_engine_ws_free(threads[t].ws);
+        shellsim_free(threads[t].vals);
+    }
     shellsim_free(blocks);
-    shellsim_free(ws);
-    shellsim_free(vals);
+    shellsim_free(threads);
     shellsim_free(index);
     shellsim_free(on);
     if (st != SHELLSIM_OK) {

@@ -26,4 +26,13 @@ struct shellsim_inference {
     shellsim_result *post;       /* posterior predictive (keep_runs) */
 };
 
+/* Pass 2 (infer_series.c): run the accepted tries inf->reps[0 ..
+ * accepted-1] again with every series of inf->post on and add their days to
+ * inf->post, on `threads` threads (0: all cores); the summaries are exact
+ * and merged in thread order, so the outcome does not depend on the
+ * threads. Returns SHELLSIM_OK, SHELLSIM_ENOMEM, or SHELLSIM_ELIMIT with
+ * msg (cannot happen: the same tries passed pass 1). */
+shellsim_status shellsim_infer_series_pass(const shellsim_scenario *s, shellsim_inference *inf, int threads,
+                                           char *msg, size_t msgcap);
+
 #endif

@@ -137,23 +137,14 @@ void shellsim_ini_parse(shellsim_ini *ini, const char *data, size_t len)
     }
 }
 
-void shellsim_ini_set_error(shellsim_error *err, shellsim_status st, long line, const char *msg)
-{
-    if (!err)
-        return;
-    err->status = st;
-    err->line = line;
-    snprintf(err->message, sizeof err->message, "%s", msg);
-}
-
 shellsim_status shellsim_ini_status(const shellsim_ini *ini, shellsim_error *err)
 {
     if (ini->oom) {
-        shellsim_ini_set_error(err, SHELLSIM_ENOMEM, 0, shellsim_errstr(SHELLSIM_ENOMEM));
+        shellsim_set_error(err, SHELLSIM_ENOMEM, 0, shellsim_errstr(SHELLSIM_ENOMEM));
         return SHELLSIM_ENOMEM;
     }
     if (ini->err_line) {
-        shellsim_ini_set_error(err, SHELLSIM_ESCENARIO, ini->err_line, ini->err);
+        shellsim_set_error(err, SHELLSIM_ESCENARIO, ini->err_line, ini->err);
         return SHELLSIM_ESCENARIO;
     }
     return SHELLSIM_OK;
@@ -167,7 +158,7 @@ shellsim_status shellsim_ini_read_file(const char *path, char **data, size_t *le
     if (!f) {
         char msg[SHELLSIM_ERROR_MESSAGE_SIZE];
         snprintf(msg, sizeof msg, "%s: cannot open: %s", path, strerror(errno));
-        shellsim_ini_set_error(err, SHELLSIM_EIO, 0, msg);
+        shellsim_set_error(err, SHELLSIM_EIO, 0, msg);
         return SHELLSIM_EIO;
     }
     size_t cap = 0, n = 0;
@@ -192,10 +183,10 @@ shellsim_status shellsim_ini_read_file(const char *path, char **data, size_t *le
     if (st == SHELLSIM_OK && ferror(f)) {
         char msg[SHELLSIM_ERROR_MESSAGE_SIZE];
         snprintf(msg, sizeof msg, "%s: read error", path);
-        shellsim_ini_set_error(err, SHELLSIM_EIO, 0, msg);
+        shellsim_set_error(err, SHELLSIM_EIO, 0, msg);
         st = SHELLSIM_EIO;
     } else if (st == SHELLSIM_ENOMEM) {
-        shellsim_ini_set_error(err, SHELLSIM_ENOMEM, 0, shellsim_errstr(SHELLSIM_ENOMEM));
+        shellsim_set_error(err, SHELLSIM_ENOMEM, 0, shellsim_errstr(SHELLSIM_ENOMEM));
     }
     fclose(f);
     if (st != SHELLSIM_OK) {

@@ -24,6 +24,7 @@
 #include <stddef.h>
 
 #include "shellsim.h"
+#include "status.h"
 
 #define SHELLSIM_INI_MAX_LINE 199 /* INI_MAX_LINE of Debian's libinih, less the NUL */
 
@@ -72,8 +73,7 @@ void shellsim_ini_parse(shellsim_ini *ini, const char *data, size_t len);
  * SHELLSIM_ESCENARIO with the kept message and line in err). */
 shellsim_status shellsim_ini_status(const shellsim_ini *ini, shellsim_error *err);
 
-/* Fill err (may be NULL). */
-void shellsim_ini_set_error(shellsim_error *err, shellsim_status st, long line, const char *msg);
+/* (Errors are filled with status.h's shellsim_set_error.) */
 
 /* Read a whole file into *data (allocated with shellsim_malloc; the caller
  * frees it), *len bytes. SHELLSIM_OK, SHELLSIM_EIO or SHELLSIM_ENOMEM. */

@@ -378,7 +378,7 @@ shellsim_status shellsim_observations_load_buffer(const shellsim_scenario *s, co
     if (out)
         *out = NULL;
     if (!s || !out || (!data && len)) {
-        shellsim_ini_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_observations_load_buffer: NULL argument");
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_observations_load_buffer: NULL argument");
         return SHELLSIM_EINVAL;
     }
     loader ld;
@@ -391,7 +391,7 @@ shellsim_status shellsim_observations_load_buffer(const shellsim_scenario *s, co
     ld.s = s;
     ld.obs = shellsim_calloc(1, sizeof *ld.obs);
     if (!ld.obs) {
-        shellsim_ini_set_error(err, SHELLSIM_ENOMEM, 0, shellsim_errstr(SHELLSIM_ENOMEM));
+        shellsim_set_error(err, SHELLSIM_ENOMEM, 0, shellsim_errstr(SHELLSIM_ENOMEM));
         return SHELLSIM_ENOMEM;
     }
     ld.obs->horizon_days = s->horizon_days;
@@ -415,7 +415,7 @@ shellsim_status shellsim_observations_load_file(const shellsim_scenario *s, cons
     if (out)
         *out = NULL;
     if (!s || !path || !out) {
-        shellsim_ini_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_observations_load_file: NULL argument");
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_observations_load_file: NULL argument");
         return SHELLSIM_EINVAL;
     }
     char *text;

@@ -1,43 +1,24 @@
 /*
  * run.c: shellsim_run and the result handle.
  *
- * Replications are simulated in blocks; each block writes its values column
- * by column into a buffer, which is then added to the summaries of the
- * thread that ran it. Threads' summaries are merged at the end. Every sum is
+ * Replications are simulated in blocks by the scheduler (scheduler.h); each
+ * block writes its values column by column into a buffer, which is then
+ * added to the summaries of the thread that ran it and shown to the
+ * block's observers (the per-run values kept, and the caller's). Threads' summaries are merged at the end. Every sum is
  * exact and every count an integer, so the result does not depend on which
  * thread ran which block, nor on the block size.
  */
 #include "run.h"
 
 #include <math.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
 #include "alloc.h"
-#include "analysis.h"
 #include "dayrec.h"
 #include "engine.h"
-#include "failure.h"
-
-/* Large blocks let each day's quantile bins be reused from cache across many
- * replications; the block's own state (about 600 bytes per pipeline and
- * replication, mostly the ring of shells in transit) should stay in L2. */
-#define BLOCK_BUFFER_BYTES (1u << 20)
-#define MAX_BLOCK 1024
-
-static void set_error(shellsim_error *err, shellsim_status st, const char *msg)
-{
-    if (!err)
-        return;
-    err->status = st;
-    err->line = 0;
-    snprintf(err->message, sizeof err->message, "%s", msg ? msg : shellsim_errstr(st));
-}
+#include "scheduler.h"
+#include "status.h"
 
 void shellsim_run_options_init(shellsim_run_options *o)
 {
@@ -68,11 +49,9 @@ void shellsim_result_free(shellsim_result *r)
 {
     if (!r)
         return;
-    for (size_t i = 0; i < r->nmetrics; i++)
-        shellsim_free(r->metrics[i].name);
+    shellsim_metrics_free(r->metrics, r->nmetrics);
     for (size_t i = 0; i < r->nseries; i++)
         shellsim_free(r->series[i].name);
-    shellsim_free(r->metrics);
     shellsim_free(r->series);
     summaries_free(r->columns, r->ncolumns);
     summaries_free(r->days, r->nseries * (size_t)r->horizon_days);
@@ -86,6 +65,19 @@ void shellsim_result_unfinish(shellsim_result *r)
 {
     shellsim_free(r->bands);
     r->bands = NULL;
+}
+
+typedef struct bands_job {
+    const shellsim_result *r;
+    double *b;
+} bands_job;
+
+static shellsim_status bands_of(void *user, uint64_t i0, uint64_t i1)
+{
+    const bands_job *bj = user;
+    for (uint64_t i = i0; i < i1; i++)
+        shellsim_summary_bands(&bj->r->days[i], 1.0, bj->b + (size_t)i * SHELLSIM_BAND_COUNT);
+    return SHELLSIM_OK;
 }
 
 int shellsim_result_finish(shellsim_result *r, int threads)
@@ -106,47 +98,16 @@ int shellsim_result_finish(shellsim_result *r, int threads)
                 return -1;
         }
     }
-    const long nd = (long)(r->nseries * (size_t)r->horizon_days);
-    double *b = shellsim_malloc((size_t)(nd ? nd : 1) * SHELLSIM_BAND_COUNT * sizeof *b);
+    const size_t nd = r->nseries * (size_t)r->horizon_days;
+    double *b = shellsim_malloc((nd ? nd : 1) * SHELLSIM_BAND_COUNT * sizeof *b);
     if (!b)
         return 0; /* (the accessors compute the bands when asked) */
-#ifdef _OPENMP
-    int nt = threads > 0 ? threads : omp_get_num_procs();
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 64)
-#endif
-    for (long i = 0; i < nd; i++)
-        shellsim_summary_bands(&r->days[i], 1.0, b + (size_t)i * SHELLSIM_BAND_COUNT);
-    (void)threads;
-    r->bands = b;
-    return 0;
-}
-
-static int add_metric(shellsim_result *r, const char *name, size_t column, double divisor)
-{
-    metric_desc *m = &r->metrics[r->nmetrics];
-    m->name = shellsim_strdup(name);
-    if (!m->name)
-        return -1;
-    m->column = column;
-    m->divisor = divisor;
-    r->nmetrics++;
-    return 0;
-}
-
-static int build_metrics(const shellsim_scenario *s, shellsim_result *r)
-{
-    size_t n = shellsim_outputs_nmetrics(s);
-    r->metrics = shellsim_calloc(n + 1, sizeof *r->metrics);
-    if (!r->metrics)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        char name[256];
-        size_t column;
-        double divisor;
-        shellsim_outputs_metric(s, i, name, sizeof name, &column, &divisor);
-        if (add_metric(r, name, column, divisor))
-            return -1;
+    bands_job bj = {r, b};
+    if (shellsim_sched_for(nd, 64, threads, bands_of, &bj) != SHELLSIM_OK) {
+        shellsim_free(b);
+        return 0; /* (as above) */
     }
+    r->bands = b;
     return 0;
 }
 
@@ -197,20 +158,20 @@ shellsim_status shellsim_result_create(const shellsim_scenario *s, const shellsi
     if (select_series(s, o->series, on, msg, sizeof msg) != 0) {
         shellsim_free(on);
         shellsim_free(r);
-        set_error(err, SHELLSIM_EINVAL, msg);
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, msg);
         return SHELLSIM_EINVAL;
     }
     r->replications = o->replications;
     r->seed = o->seed;
     r->horizon_days = s->horizon_days;
-    if (build_metrics(s, r))
+    if (shellsim_metrics_list(s, &r->metrics, &r->nmetrics) != SHELLSIM_OK)
         goto oom;
     r->ncolumns = shellsim_engine_ncolumns(s);
     r->columns = summaries_alloc(r->ncolumns);
     if (!r->columns)
         goto oom;
     for (size_t c = 0; c < r->ncolumns; c++)
-        shellsim_summary_init(&r->columns[c], !(s->compare_a >= 0 && c == r->ncolumns - 1), 1);
+        shellsim_summary_init(&r->columns[c], shellsim_metrics_column_integer(s, c), 1);
     size_t nsel = 0;
     for (size_t i = 0; i < nser; i++)
         nsel += on[i];
@@ -263,13 +224,27 @@ shellsim_status shellsim_result_create(const shellsim_scenario *s, const shellsi
 oom:
     shellsim_free(on);
     shellsim_result_free(r);
-    set_error(err, SHELLSIM_ENOMEM, NULL);
+    shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
     return SHELLSIM_ENOMEM;
 }
 
 shellsim_status shellsim_result_merge(shellsim_result *dst, const shellsim_result *src)
 {
     return shellsim_result_merge_threads(dst, src, 1);
+}
+
+typedef struct merge_job {
+    shellsim_result *dst;
+    const shellsim_result *src;
+} merge_job;
+
+static shellsim_status merge_days(void *user, uint64_t i0, uint64_t i1)
+{
+    const merge_job *mj = user;
+    for (uint64_t i = i0; i < i1; i++)
+        if (shellsim_summary_merge(&mj->dst->days[i], &mj->src->days[i]) != 0)
+            return SHELLSIM_ENOMEM;
+    return SHELLSIM_OK;
 }
 
 shellsim_status shellsim_result_merge_threads(shellsim_result *dst, const shellsim_result *src, int threads)
@@ -279,41 +254,42 @@ shellsim_status shellsim_result_merge_threads(shellsim_result *dst, const shells
         if (shellsim_summary_merge(&dst->columns[c], &src->columns[c]) != 0)
             return SHELLSIM_ENOMEM;
     /* the day summaries are independent, and each merge is exact */
-    const long nd = (long)(dst->nseries * (size_t)dst->horizon_days);
-    int failed = 0;
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(threads > 0 ? threads : 1) schedule(dynamic, 64) reduction(| : failed)
-#endif
-    for (long i = 0; i < nd; i++)
-        failed |= shellsim_summary_merge(&dst->days[i], &src->days[i]) != 0;
-    (void)threads;
-    return failed ? SHELLSIM_ENOMEM : SHELLSIM_OK;
+    const uint64_t nd = dst->nseries * (size_t)dst->horizon_days;
+    merge_job mj = {dst, src};
+    return shellsim_sched_for(nd, 64, threads > 0 ? threads : 1, merge_days, &mj);
 }
 
 /* --------------------------------------------------------------------- run */
 
-typedef struct shared {
+/* Large blocks let each day's quantile bins be reused from cache across many
+ * replications; the block's own state (about 600 bytes per pipeline and
+ * replication, mostly the ring of shells in transit) should stay in L2. */
+#define BLOCK_BUFFER_BYTES (1u << 20)
+#define MAX_BLOCK 1024
+
+/* What every thread of a run shares (read only while the threads run). */
+typedef struct run_shared {
     const shellsim_scenario *s;
     const shellsim_run_options *o;
     shellsim_result *r;
     unsigned char *on;          /* engine series selected */
-    uint64_t first, last, block;
-    atomic_uint_fast64_t done;
-    atomic_uint_fast64_t next_block; /* blocks are handed out in order */
-    shellsim_failure fail;      /* the first failure, the same whatever the threads */
-} shared;
+    size_t block;
+} run_shared;
 
-
-/* Where a block's days go: the summaries of the thread's accumulator. */
-typedef struct day_sink {
+/* A thread's state: its accumulator (r itself for thread 0, a result of
+ * its own for the others), engine workspace and buffers. */
+typedef struct run_thread {
     shellsim_result *acc;
-} day_sink;
+    shellsim_engine_ws *ws;
+    double *col, *vals;
+    shellsim_dayrec *rec;
+} run_thread;
 
 /* The real-valued series of a day (the whole-number ones go through the
- * thread's recorder). */
+ * thread's recorder); user is the thread's accumulator. */
 static int add_day(void *user, int day, const double *vals, size_t cnt)
 {
-    shellsim_result *acc = ((day_sink *)user)->acc;
+    shellsim_result *acc = user;
     size_t H = (size_t)acc->horizon_days;
     for (size_t i = 0; i < acc->nseries; i++)
         if (acc->series[i].real &&
@@ -343,143 +319,170 @@ static shellsim_dayrec *recorder_for(shellsim_result *acc, size_t cap)
     return rec;
 }
 
-/* The work of one thread: takes the next block until none is left, and
- * accumulates into acc (a result created for the same scenario). */
-static void thread_work(shared *sh, shellsim_result *acc, int is_caller)
+static void run_thread_free(void *user, int tid, void *state)
 {
-    const shellsim_scenario *s = sh->s;
-    const size_t ncol = acc->ncolumns, B = sh->block;
-    size_t nser = shellsim_engine_nseries(s);
-    shellsim_engine_ws *ws = shellsim_engine_ws_alloc(s, B);
-    double *col = shellsim_malloc(ncol * B * sizeof *col);
+    run_thread *t = state;
+    (void)user;
+    if (!t)
+        return;
+    if (tid > 0)
+        shellsim_result_free(t->acc);
+    shellsim_dayrec_free(t->rec);
+    shellsim_engine_ws_free(t->ws);
+    shellsim_free(t->col);
+    shellsim_free(t->vals);
+    shellsim_free(t);
+}
+
+static shellsim_status run_thread_init(void *user, int tid, void **state)
+{
+    const run_shared *sh = user;
+    const size_t B = sh->block;
+    run_thread *t = shellsim_calloc(1, sizeof *t);
+    *state = t;
+    if (!t)
+        return SHELLSIM_ENOMEM;
+    if (tid == 0) {
+        t->acc = sh->r;
+    } else {
+        /* each thread makes its own result (its summaries are written
+         * first by the thread that fills them, and not one after another) */
+        shellsim_run_options local = *sh->o;
+        local.keep_runs = 0;
+        if (shellsim_result_create(sh->s, &local, &t->acc, NULL) != SHELLSIM_OK)
+            return SHELLSIM_ENOMEM;
+    }
+    shellsim_result *acc = t->acc;
     int any_real = 0;
     for (size_t i = 0; i < acc->nseries; i++)
         any_real |= acc->series[i].real;
-    double *vals = any_real ? shellsim_malloc(nser * B * sizeof *vals) : NULL;
-    shellsim_dayrec *rec = acc->nseries ? recorder_for(acc, B) : NULL;
-    day_sink sink = {acc};
-    if (!ws || !col || (any_real && !vals) || (acc->nseries && !rec)) {
-        shellsim_failure_stop(&sh->fail, SHELLSIM_ENOMEM, NULL);
-        goto out;
-    }
-    char msg[512];
-    uint64_t nblocks = (sh->last - sh->first + B - 1) / B;
-    for (;;) {
-        uint64_t b = atomic_fetch_add(&sh->next_block, 1);
-        if (b >= nblocks || shellsim_failure_stopped(&sh->fail))
-            break;
-        uint64_t r0 = sh->first + b * B;
-        /* Blocks go out in order: every block below a failing replication
-         * is still run, so the lowest failure is the one reported. */
-        if (r0 >= shellsim_failure_first(&sh->fail))
-            break;
-        size_t cnt = (size_t)(sh->last - r0 < B ? sh->last - r0 : B);
-        int rc = shellsim_engine_block(s, ws, sh->o->seed, r0, cnt, col, B, vals, sh->on, add_day, &sink, rec,
-                                       NULL, NULL, msg, sizeof msg);
-        if (rc == -1) {
-            unsigned long long rep;
-            if (sscanf(msg, "replication %llu", &rep) != 1)
-                rep = r0;
-            shellsim_failure_at(&sh->fail, rep, SHELLSIM_ELIMIT, msg);
-            goto out;
-        }
-        if (rc != 0) {
-            shellsim_failure_stop(&sh->fail, SHELLSIM_ENOMEM, NULL);
-            goto out;
-        }
-        for (size_t c = 0; c < ncol; c++) {
-            if (shellsim_summary_add(&acc->columns[c], col + c * B, cnt) != 0) {
-                shellsim_failure_stop(&sh->fail, SHELLSIM_ENOMEM, NULL);
-                goto out;
-            }
-            if (sh->r->runs)
-                memcpy(sh->r->runs + c * sh->r->replications + r0, col + c * B, cnt * sizeof *col);
-        }
-        if (sh->r->nexceed) /* exact counts (analysis.c, shellsim_run_extended) */
-            shellsim_exceed_block(sh->r, col, B, cnt);
-        uint64_t done = atomic_fetch_add(&sh->done, cnt) + cnt;
-        if (is_caller && sh->o->progress && sh->o->progress(sh->o->progress_user, done, sh->r->replications))
-            shellsim_failure_stop(&sh->fail, SHELLSIM_EINTERRUPTED, NULL);
-    }
-    if (rec && shellsim_dayrec_flush(rec) != 0)
-        shellsim_failure_stop(&sh->fail, SHELLSIM_ENOMEM, NULL);
-out:
-    shellsim_dayrec_free(rec);
-    shellsim_engine_ws_free(ws);
-    shellsim_free(col);
-    shellsim_free(vals);
+    t->ws = shellsim_engine_ws_alloc(sh->s, B);
+    t->col = shellsim_malloc(acc->ncolumns * B * sizeof *t->col);
+    t->vals = any_real ? shellsim_malloc(shellsim_engine_nseries(sh->s) * B * sizeof *t->vals) : NULL;
+    t->rec = acc->nseries ? recorder_for(acc, B) : NULL;
+    if (!t->ws || !t->col || (any_real && !t->vals) || (acc->nseries && !t->rec))
+        return SHELLSIM_ENOMEM;
+    return SHELLSIM_OK;
 }
 
-shellsim_status shellsim_run_range(const shellsim_scenario *s, const shellsim_run_options *o, uint64_t first,
-                                   uint64_t last, shellsim_result *r, shellsim_error *err)
+/* One block into the thread's accumulator. */
+static shellsim_status run_block(void *user, void *state, shellsim_sched_block *blk, shellsim_sched_fault *fault)
 {
-    shared sh;
-    memset(&sh, 0, sizeof sh);
+    const run_shared *sh = user;
+    run_thread *t = state;
+    const size_t B = sh->block;
+    shellsim_engine_job job = {sh->o->seed, blk->first, blk->cnt, t->col, B, t->vals, sh->on, add_day, t->acc,
+                               t->rec, NULL, NULL};
+    shellsim_engine_failure ef;
+    int rc = shellsim_engine_block(sh->s, t->ws, &job, &ef);
+    if (rc == -1) {
+        fault->place = ef.replication;
+        shellsim_engine_failure_message(sh->s, &ef, fault->message, sizeof fault->message);
+        return SHELLSIM_ELIMIT;
+    }
+    if (rc != 0)
+        return SHELLSIM_ENOMEM;
+    for (size_t c = 0; c < t->acc->ncolumns; c++)
+        if (shellsim_summary_add(&t->acc->columns[c], t->col + c * B, blk->cnt) != 0)
+            return SHELLSIM_ENOMEM;
+    blk->col = t->col;
+    blk->stride = B;
+    return SHELLSIM_OK;
+}
+
+static shellsim_status run_thread_finish(void *user, void *state)
+{
+    run_thread *t = state;
+    (void)user;
+    return t->rec && shellsim_dayrec_flush(t->rec) != 0 ? SHELLSIM_ENOMEM : SHELLSIM_OK;
+}
+
+static shellsim_status run_thread_merge(void *user, int tid, void *state, int nthreads)
+{
+    const run_shared *sh = user;
+    const run_thread *t = state;
+    return tid == 0 ? SHELLSIM_OK : shellsim_result_merge_threads(sh->r, t->acc, nthreads);
+}
+
+/* The observer that keeps the per-run values (keep_runs). */
+static shellsim_status store_runs(void *user, const shellsim_sched_block *blk)
+{
+    shellsim_result *r = user;
+    for (size_t c = 0; c < r->ncolumns; c++)
+        memcpy(r->runs + c * r->replications + blk->first, blk->col + c * blk->stride, blk->cnt * sizeof *r->runs);
+    return SHELLSIM_OK;
+}
+
+shellsim_status shellsim_run_range_observed(const shellsim_scenario *s, const shellsim_run_options *o,
+                                            uint64_t first, uint64_t last, shellsim_result *r,
+                                            const shellsim_sched_observer *observers, size_t nobservers,
+                                            shellsim_error *err)
+{
     shellsim_result_unfinish(r);
-    sh.s = s;
-    sh.o = o;
-    sh.r = r;
-    sh.first = first;
-    sh.last = last;
-    atomic_init(&sh.done, 0);
-    atomic_init(&sh.next_block, 0);
-    shellsim_failure_init(&sh.fail);
     size_t nser = shellsim_engine_nseries(s);
-    sh.on = shellsim_calloc(nser ? nser : 1, 1);
-    if (!sh.on) {
-        set_error(err, SHELLSIM_ENOMEM, NULL);
+    run_shared sh = {s, o, r, shellsim_calloc(nser ? nser : 1, 1), 0};
+    shellsim_sched_observer *obs = shellsim_calloc(nobservers + 1, sizeof *obs);
+    if (!sh.on || !obs) {
+        shellsim_free(sh.on);
+        shellsim_free(obs);
+        shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
         return SHELLSIM_ENOMEM;
     }
     for (size_t i = 0; i < r->nseries; i++)
         sh.on[r->series[i].index] = 1;
+    size_t nobs = 0;
+    if (r->runs)
+        obs[nobs++] = (shellsim_sched_observer){store_runs, r};
+    for (size_t i = 0; i < nobservers; i++)
+        obs[nobs++] = observers[i];
     /* Block size: as large as MAX_BLOCK while the block's state stays near
      * BLOCK_BUFFER_BYTES. The result does not depend on it. */
     size_t per_rep = (size_t)s->npipes * 80 + (size_t)s->nsides * 12 + nser + r->ncolumns;
     uint64_t block = BLOCK_BUFFER_BYTES / (per_rep * sizeof(double));
     sh.block = block < 1 ? 1 : block > MAX_BLOCK ? MAX_BLOCK : block;
 
-    int nthreads = 1;
-#ifdef _OPENMP
-    nthreads = o->threads > 0 ? o->threads : omp_get_num_procs();
-#endif
-    uint64_t nblocks = (last - first + sh.block - 1) / sh.block;
-    if ((uint64_t)nthreads > nblocks)
-        nthreads = nblocks ? (int)nblocks : 1;
-
-    shellsim_result **acc = shellsim_calloc((size_t)nthreads, sizeof *acc);
-    if (!acc) {
-        shellsim_free(sh.on);
-        set_error(err, SHELLSIM_ENOMEM, NULL);
-        return SHELLSIM_ENOMEM;
-    }
-    acc[0] = r;
-    shellsim_run_options local = *o;
-    local.keep_runs = 0;
-#ifdef _OPENMP
-#pragma omp parallel num_threads(nthreads)
-    {
-        /* each thread makes its own result (its summaries are written
-         * first by the thread that fills them, and not one after another) */
-        int tid = omp_get_thread_num();
-        if (tid > 0 && shellsim_result_create(s, &local, &acc[tid], NULL) != SHELLSIM_OK)
-            shellsim_failure_stop(&sh.fail, SHELLSIM_ENOMEM, NULL);
-        else
-            thread_work(&sh, acc[tid], tid == 0);
-    }
-#else
-    (void)local;
-    thread_work(&sh, r, 1);
-#endif
-    for (int t = 1; t < nthreads; t++) {
-        if (acc[t] && sh.fail.status == SHELLSIM_OK && shellsim_result_merge_threads(r, acc[t], nthreads) != SHELLSIM_OK)
-            shellsim_failure_stop(&sh.fail, SHELLSIM_ENOMEM, NULL);
-        shellsim_result_free(acc[t]);
-    }
-    shellsim_free(acc);
+    shellsim_sched_job job;
+    memset(&job, 0, sizeof job);
+    job.first = first;
+    job.last = last;
+    job.block = sh.block;
+    job.threads = o->threads;
+    job.user = &sh;
+    job.thread_init = run_thread_init;
+    job.thread_finish = run_thread_finish;
+    job.thread_merge = run_thread_merge;
+    job.thread_free = run_thread_free;
+    job.run = run_block;
+    job.observers = obs;
+    job.nobservers = nobs;
+    job.progress = o->progress;
+    job.progress_user = o->progress_user;
+    job.progress_total = r->replications;
+    shellsim_status st = shellsim_sched_run(&job, NULL, err);
+    shellsim_free(obs);
     shellsim_free(sh.on);
-    if (sh.fail.status != SHELLSIM_OK)
-        set_error(err, sh.fail.status, sh.fail.msg);
-    return sh.fail.status;
+    return st;
+}
+
+shellsim_status shellsim_run_range(const shellsim_scenario *s, const shellsim_run_options *o, uint64_t first,
+                                   uint64_t last, shellsim_result *r, shellsim_error *err)
+{
+    return shellsim_run_range_observed(s, o, first, last, r, NULL, 0, err);
+}
+
+void shellsim_result_truncate(shellsim_result *r, uint64_t n)
+{
+    if (n >= r->replications)
+        return;
+    /* as a run of n replications: per-run values at stride n */
+    if (r->runs) {
+        for (size_t c = 1; c < r->ncolumns; c++)
+            memmove(r->runs + c * n, r->runs + c * r->replications, (size_t)n * sizeof *r->runs);
+        double *smaller = shellsim_realloc(r->runs, r->ncolumns * (size_t)n * sizeof *r->runs);
+        if (smaller)
+            r->runs = smaller;
+    }
+    r->replications = n;
 }
 
 shellsim_status shellsim_run_options_resolve(const shellsim_run_options *options, shellsim_run_options *o,
@@ -490,11 +493,11 @@ shellsim_status shellsim_run_options_resolve(const shellsim_run_options *options
     else
         shellsim_run_options_init(o);
     if (o->replications < 1 || o->replications > SHELLSIM_MAX_REPLICATIONS) {
-        set_error(err, SHELLSIM_EINVAL, "replications must be in 1 .. 2^40");
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "replications must be in 1 .. 2^40");
         return SHELLSIM_EINVAL;
     }
     if (o->threads < 0 || o->threads > 1024) {
-        set_error(err, SHELLSIM_EINVAL, "threads must be in 0 .. 1024 (0: all cores)");
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "threads must be in 0 .. 1024 (0: all cores)");
         return SHELLSIM_EINVAL;
     }
     return SHELLSIM_OK;
@@ -507,7 +510,7 @@ shellsim_status shellsim_run(const shellsim_scenario *s, const shellsim_run_opti
     if (out)
         *out = NULL;
     if (!s || !out) {
-        set_error(err, SHELLSIM_EINVAL, "shellsim_run: NULL argument");
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_run: NULL argument");
         return SHELLSIM_EINVAL;
     }
     shellsim_status st = shellsim_run_options_resolve(options, &o, err);
@@ -524,7 +527,7 @@ shellsim_status shellsim_run(const shellsim_scenario *s, const shellsim_run_opti
     }
     if (shellsim_result_finish(r, o.threads) != 0) {
         shellsim_result_free(r);
-        set_error(err, SHELLSIM_ENOMEM, NULL);
+        shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
         return SHELLSIM_ENOMEM;
     }
     *out = r;
@@ -558,12 +561,15 @@ const char *shellsim_result_metric_name(const shellsim_result *r, size_t i)
     return r && i < r->nmetrics ? r->metrics[i].name : NULL;
 }
 
+long shellsim_result_metric_index(const shellsim_result *r, const char *name)
+{
+    return shellsim_metrics_find(r->metrics, r->nmetrics, name);
+}
+
 static const metric_desc *find_metric(const shellsim_result *r, const char *name)
 {
-    for (size_t i = 0; i < r->nmetrics; i++)
-        if (!strcmp(r->metrics[i].name, name))
-            return &r->metrics[i];
-    return NULL;
+    long i = shellsim_result_metric_index(r, name);
+    return i < 0 ? NULL : &r->metrics[i];
 }
 
 shellsim_status shellsim_result_metric_stats(const shellsim_result *r, const char *name, shellsim_stats *out)
@@ -623,39 +629,37 @@ shellsim_status shellsim_result_series_band(const shellsim_result *r, const char
     return SHELLSIM_ENOTFOUND;
 }
 
-/* ------------------------------------------------------------ status, version */
+/* ------------------------------------------------------------- exceedances */
 
-const char *shellsim_errstr(shellsim_status st)
+size_t shellsim_result_exceedance_count(const shellsim_result *r)
 {
-    switch (st) {
-    case SHELLSIM_OK:
-        return "no error";
-    case SHELLSIM_EINVAL:
-        return "invalid argument";
-    case SHELLSIM_ENOMEM:
-        return "out of memory";
-    case SHELLSIM_EIO:
-        return "cannot read file";
-    case SHELLSIM_ESCENARIO:
-        return "invalid scenario";
-    case SHELLSIM_ENOTFOUND:
-        return "no such metric or series";
-    case SHELLSIM_ELIMIT:
-        return "a model limit was exceeded";
-    case SHELLSIM_EINTERRUPTED:
-        return "run interrupted";
-    case SHELLSIM_ENORUNS:
-        return "per-run values were not kept (keep_runs)";
+    return r ? r->nexceed : 0;
+}
+
+shellsim_status shellsim_result_exceedance(const shellsim_result *r, size_t i, shellsim_exceedance *out)
+{
+    if (!r || !out || i >= r->nexceed)
+        return SHELLSIM_EINVAL;
+    *out = r->exceed[i];
+    return SHELLSIM_OK;
+}
+
+shellsim_status shellsim_result_set_exceedances(shellsim_result *r, const shellsim_exceedance *x, size_t n)
+{
+    shellsim_exceedance *copy = shellsim_malloc((n ? n : 1) * sizeof *copy);
+    if (!copy)
+        return SHELLSIM_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        long m = shellsim_result_metric_index(r, x[i].metric);
+        if (m < 0) {
+            shellsim_free(copy);
+            return SHELLSIM_EINVAL;
+        }
+        copy[i] = x[i];
+        copy[i].metric = r->metrics[m].name;
     }
-    return "unknown status";
-}
-
-const char *shellsim_version(void)
-{
-    return SHELLSIM_VERSION;
-}
-
-int shellsim_version_number(void)
-{
-    return SHELLSIM_VERSION_NUMBER;
+    shellsim_free(r->exceed);
+    r->exceed = copy;
+    r->nexceed = n;
+    return SHELLSIM_OK;
 }

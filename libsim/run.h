@@ -3,7 +3,8 @@
  * build. Split out so that an MPI driver can run a range of replications
  * per process and merge the partial results (all merges are exact).
  *
- * Internal header.
+ * Internal header. A result is written by one thread at a time (the runs
+ * below make one per thread and merge them), and read by any number.
  */
 #ifndef SHELLSIM_RUN_H
 #define SHELLSIM_RUN_H
@@ -11,14 +12,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "metrics.h"
 #include "scenario.h"
+#include "scheduler.h"
+#include "shellsim.h"
 #include "summary.h"
-
-typedef struct metric_desc {
-    char *name;
-    size_t column;   /* engine column the metric reads */
-    double divisor;  /* 1, or H for the per-day metrics */
-} metric_desc;
 
 typedef struct series_desc {
     char *name;
@@ -46,9 +44,10 @@ struct shellsim_result {
      * compute a band when asked). */
     double *bands;
     double *runs;                 /* ncolumns * replications, or NULL */
-    /* Exceedance thresholds counted block by block (analysis.h,
-     * shellsim_run_extended); NULL and 0 for a plain run. */
-    struct shellsim_exceed_count *exceed;
+    /* The exceedances counted by the run (shellsim_run_extended, exceed.h),
+     * finished, attached by shellsim_result_set_exceedances; each metric
+     * points into metrics[]. NULL and 0 for a plain run. */
+    shellsim_exceedance *exceed;
     size_t nexceed;
 };
 
@@ -65,9 +64,35 @@ shellsim_status shellsim_result_create(const shellsim_scenario *s, const shellsi
 
 /* Run replications [first, last) into r (which must come from
  * shellsim_result_create with the same scenario and options; r->replications
- * is the run's total and decides nothing but the progress total). */
+ * is the run's total and decides nothing but the progress total, and the
+ * place of the per-run values when they are kept), on o->threads threads
+ * through the scheduler (scheduler.h). Returns SHELLSIM_OK, or ENOMEM, ELIMIT
+ * (the lowest failing replication named in err), EINTERRUPTED; r is then
+ * only fit to be freed. */
 shellsim_status shellsim_run_range(const shellsim_scenario *s, const shellsim_run_options *o, uint64_t first,
                                    uint64_t last, shellsim_result *r, shellsim_error *err);
+
+/* shellsim_run_range, with observers[0 .. nobservers-1] (may be NULL when
+ * 0) shown each block after r's own: blk->col[c * blk->stride + j] is engine
+ * column c of replication blk->first + j (metric_desc's column and
+ * divisor give a metric's value). */
+shellsim_status shellsim_run_range_observed(const shellsim_scenario *s, const shellsim_run_options *o,
+                                            uint64_t first, uint64_t last, shellsim_result *r,
+                                            const shellsim_sched_observer *observers, size_t nobservers,
+                                            shellsim_error *err);
+
+/* The index of metric `name` in r->metrics, or -1. */
+long shellsim_result_metric_index(const shellsim_result *r, const char *name);
+
+/* Make r a result of its first n replications (n <= r->replications, all of
+ * them run): the replication count, and the per-run values when kept (the
+ * storage shrinks when it can). */
+void shellsim_result_truncate(shellsim_result *r, uint64_t n);
+
+/* Attach a copy of the finished exceedances x[0 .. n-1] to r (their metric
+ * names are re-pointed into r's catalogue). SHELLSIM_OK, SHELLSIM_EINVAL
+ * (a metric not in r) or SHELLSIM_ENOMEM (r unchanged). */
+shellsim_status shellsim_result_set_exceedances(shellsim_result *r, const shellsim_exceedance *x, size_t n);
 
 /* dst += src (both from the same scenario and options); the second on up
  * to `threads` threads. */

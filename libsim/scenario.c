@@ -518,7 +518,7 @@ shellsim_status shellsim_scenario_load_buffer(const char *data, size_t len, cons
     if (out)
         *out = NULL;
     if (!out || (!data && len)) {
-        shellsim_ini_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_scenario_load_buffer: NULL argument");
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_scenario_load_buffer: NULL argument");
         return SHELLSIM_EINVAL;
     }
     loader ld;
@@ -530,7 +530,7 @@ shellsim_status shellsim_scenario_load_buffer(const char *data, size_t len, cons
     ld.ini.section_hint = "'[section]'";
     ld.s = shellsim_calloc(1, sizeof *ld.s);
     if (!ld.s) {
-        shellsim_ini_set_error(err, SHELLSIM_ENOMEM, 0, shellsim_errstr(SHELLSIM_ENOMEM));
+        shellsim_set_error(err, SHELLSIM_ENOMEM, 0, shellsim_errstr(SHELLSIM_ENOMEM));
         return SHELLSIM_ENOMEM;
     }
     ld.s->compare_a = ld.s->compare_b = -1;
@@ -556,7 +556,7 @@ shellsim_status shellsim_scenario_load_file(const char *path, shellsim_scenario 
     if (out)
         *out = NULL;
     if (!path || !out) {
-        shellsim_ini_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_scenario_load_file: NULL argument");
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_scenario_load_file: NULL argument");
         return SHELLSIM_EINVAL;
     }
     char *text;

@@ -25,7 +25,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "alloc.h"
-#include "analysis.h"
+#include "dist.h"
 #include "shellsim.h"
 
 #if defined(__SANITIZE_ADDRESS__)

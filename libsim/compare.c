@@ -1,0 +1,378 @@
+/*
+ * compare.c: paired comparison of two scenarios on common random numbers
+ * (shellsim_compare, shellsim_analysis.h).
+ *
+ * Replication r of A and of B run in the same scheduler block (scheduler.h) and
+ * their difference is summarised at once. A failure of replication r is at
+ * place 2 r for A and 2 r + 1 for B, so the lowest one is reported whatever
+ * the threads; the summaries are exact and merged in thread order.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "engine.h"
+#include "metrics.h"
+#include "run.h"
+#include "scheduler.h"
+#include "shellsim_analysis.h"
+#include "status.h"
+#include "summary.h"
+
+#define BLOCK 256 /* replications per engine block */
+
+typedef struct cmp_metric {
+    char *name;
+    size_t col_a, col_b; /* engine columns */
+    double div_a, div_b; /* 1, or H for the per-day metrics */
+    int scaled;          /* divisors differ: the difference is taken in the
+                            metric's units (b / div_b - a / div_a) */
+} cmp_metric;
+
+struct shellsim_comparison {
+    uint64_t replications, seed;
+    size_t nmetrics;
+    cmp_metric *m;
+    shellsim_summary *sum; /* [3 i + arm] */
+    double *runs;          /* [(3 i + arm) N + r], or NULL */
+};
+
+static void sums_free(shellsim_summary *s, size_t n)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < n; i++)
+        shellsim_summary_free(&s[i]);
+    shellsim_free(s);
+}
+
+void shellsim_comparison_free(shellsim_comparison *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->nmetrics; i++)
+        shellsim_free(c->m[i].name);
+    shellsim_free(c->m);
+    sums_free(c->sum, 3 * c->nmetrics);
+    shellsim_free(c->runs);
+    shellsim_free(c);
+}
+
+/* ------------------------------------------------------------ the blocks */
+
+/* What the threads share (read only while they run, but c->runs, written
+ * at each block's own places). */
+typedef struct cmp_shared {
+    const shellsim_scenario *a, *b;
+    const shellsim_run_options *o;
+    shellsim_comparison *c;
+    size_t ncol_a, ncol_b;
+} cmp_shared;
+
+/* A thread's state: workspaces, buffers and its summaries (c->sum itself
+ * for thread 0). */
+typedef struct cmp_thread {
+    shellsim_engine_ws *wa, *wb;
+    double *ca, *cb, *vd; /* A's and B's columns, the differences */
+    shellsim_summary *acc;
+} cmp_thread;
+
+/* 3 n summaries for the metrics of c. */
+static shellsim_summary *cmp_sums_alloc(const cmp_shared *sh)
+{
+    const shellsim_comparison *c = sh->c;
+    shellsim_summary *s = shellsim_calloc(c->nmetrics ? 3 * c->nmetrics : 1, sizeof *s);
+    if (!s)
+        return NULL;
+    for (size_t i = 0; i < c->nmetrics; i++) {
+        const cmp_metric *m = &c->m[i];
+        int ia = shellsim_metrics_column_integer(sh->a, m->col_a);
+        int ib = shellsim_metrics_column_integer(sh->b, m->col_b);
+        shellsim_summary_init(&s[3 * i + SHELLSIM_ARM_A], ia, 1);
+        shellsim_summary_init(&s[3 * i + SHELLSIM_ARM_B], ib, 1);
+        shellsim_summary_init(&s[3 * i + SHELLSIM_ARM_DIFF], ia && ib && !m->scaled, 1);
+    }
+    return s;
+}
+
+static void cmp_thread_free(void *user, int tid, void *state)
+{
+    const cmp_shared *sh = user;
+    cmp_thread *t = state;
+    if (!t)
+        return;
+    if (tid > 0)
+        sums_free(t->acc, 3 * sh->c->nmetrics);
+    shellsim_engine_ws_free(t->wa);
+    shellsim_engine_ws_free(t->wb);
+    shellsim_free(t->ca);
+    shellsim_free(t->cb);
+    shellsim_free(t->vd);
+    shellsim_free(t);
+}
+
+static shellsim_status cmp_thread_init(void *user, int tid, void **state)
+{
+    const cmp_shared *sh = user;
+    cmp_thread *t = shellsim_calloc(1, sizeof *t);
+    *state = t;
+    if (!t)
+        return SHELLSIM_ENOMEM;
+    t->acc = tid == 0 ? sh->c->sum : cmp_sums_alloc(sh);
+    t->wa = shellsim_engine_ws_alloc(sh->a, BLOCK);
+    t->wb = shellsim_engine_ws_alloc(sh->b, BLOCK);
+    t->ca = shellsim_malloc(sh->ncol_a * BLOCK * sizeof *t->ca);
+    t->cb = shellsim_malloc(sh->ncol_b * BLOCK * sizeof *t->cb);
+    t->vd = shellsim_malloc(BLOCK * sizeof *t->vd);
+    return t->acc && t->wa && t->wb && t->ca && t->cb && t->vd ? SHELLSIM_OK : SHELLSIM_ENOMEM;
+}
+
+static shellsim_status cmp_thread_merge(void *user, int tid, void *state, int nthreads)
+{
+    const cmp_shared *sh = user;
+    const cmp_thread *t = state;
+    (void)nthreads;
+    if (tid == 0)
+        return SHELLSIM_OK;
+    for (size_t i = 0; i < 3 * sh->c->nmetrics; i++)
+        if (shellsim_summary_merge(&sh->c->sum[i], &t->acc[i]) != 0)
+            return SHELLSIM_ENOMEM;
+    return SHELLSIM_OK;
+}
+
+/* Run one scenario's block (arm 0: A, 1: B); SHELLSIM_OK, or the failure. */
+static shellsim_status cmp_engine(const cmp_shared *sh, int arm, shellsim_engine_ws *ws,
+                                  const shellsim_sched_block *blk, double *col, shellsim_sched_fault *fault)
+{
+    const shellsim_scenario *s = arm ? sh->b : sh->a;
+    shellsim_engine_job job = {sh->o->seed, blk->first, blk->cnt, col, BLOCK, NULL, NULL, NULL, NULL, NULL, NULL,
+                               NULL};
+    shellsim_engine_failure ef;
+    int rc = shellsim_engine_block(s, ws, &job, &ef);
+    if (rc == 0)
+        return SHELLSIM_OK;
+    if (rc != -1)
+        return SHELLSIM_ENOMEM;
+    char msg[512];
+    shellsim_engine_failure_message(s, &ef, msg, sizeof msg);
+    snprintf(fault->message, sizeof fault->message, "scenario %s (%s): %s", arm ? "B" : "A", s->name, msg);
+    fault->place = 2 * ef.replication + (uint64_t)arm;
+    return SHELLSIM_ELIMIT;
+}
+
+static shellsim_status cmp_block(void *user, void *state, shellsim_sched_block *blk, shellsim_sched_fault *fault)
+{
+    const cmp_shared *sh = user;
+    cmp_thread *t = state;
+    const shellsim_comparison *c = sh->c;
+    const uint64_t N = c->replications, r0 = blk->first;
+    const size_t cnt = blk->cnt;
+    shellsim_status st = cmp_engine(sh, 0, t->wa, blk, t->ca, fault);
+    if (st != SHELLSIM_OK || (st = cmp_engine(sh, 1, t->wb, blk, t->cb, fault)) != SHELLSIM_OK)
+        return st;
+    for (size_t i = 0; i < c->nmetrics; i++) {
+        const cmp_metric *m = &c->m[i];
+        const double *xa = t->ca + m->col_a * BLOCK, *xb = t->cb + m->col_b * BLOCK;
+        for (size_t j = 0; j < cnt; j++)
+            t->vd[j] = m->scaled ? xb[j] / m->div_b - xa[j] / m->div_a : xb[j] - xa[j];
+        const double *arms[3] = {xa, xb, t->vd};
+        for (int k = 0; k < 3; k++) {
+            if (shellsim_summary_add(&t->acc[3 * i + (size_t)k], arms[k], cnt) != 0)
+                return SHELLSIM_ENOMEM;
+            if (c->runs) { /* in the metric's units */
+                double div = k == 0 ? m->div_a : k == 1 ? m->div_b : m->scaled ? 1.0 : m->div_a;
+                double *dst = c->runs + (3 * i + (size_t)k) * N + r0;
+                for (size_t j = 0; j < cnt; j++)
+                    dst[j] = arms[k][j] / div;
+            }
+        }
+    }
+    return SHELLSIM_OK;
+}
+
+/* ------------------------------------------------------------ compare */
+
+/* The metrics of both, as c->m (A's order); SHELLSIM_OK, ENOMEM, or EINVAL
+ * when there is none in common. */
+static shellsim_status cmp_metrics(const shellsim_scenario *a, const shellsim_scenario *b, shellsim_comparison *c,
+                                   shellsim_error *err)
+{
+    metric_desc *ma = NULL, *mb = NULL;
+    size_t na = 0, nb = 0;
+    shellsim_status st = shellsim_metrics_list(a, &ma, &na);
+    if (st == SHELLSIM_OK)
+        st = shellsim_metrics_list(b, &mb, &nb);
+    if (st == SHELLSIM_OK && !(c->m = shellsim_calloc(na ? na : 1, sizeof *c->m)))
+        st = SHELLSIM_ENOMEM;
+    for (size_t i = 0; st == SHELLSIM_OK && i < na; i++) {
+        long k = shellsim_metrics_find(mb, nb, ma[i].name);
+        if (k < 0)
+            continue;
+        cmp_metric *m = &c->m[c->nmetrics];
+        if (!(m->name = shellsim_strdup(ma[i].name))) {
+            st = SHELLSIM_ENOMEM;
+            break;
+        }
+        c->nmetrics++;
+        m->col_a = ma[i].column;
+        m->col_b = mb[k].column;
+        m->div_a = ma[i].divisor;
+        m->div_b = mb[k].divisor;
+        m->scaled = m->div_a != m->div_b;
+    }
+    shellsim_metrics_free(ma, na);
+    shellsim_metrics_free(mb, nb);
+    if (st != SHELLSIM_OK)
+        shellsim_set_error(err, st, 0, NULL);
+    else if (c->nmetrics == 0) {
+        st = SHELLSIM_EINVAL;
+        shellsim_set_error(err, st, 0, "compare: the two scenarios have no metric in common");
+    }
+    return st;
+}
+
+shellsim_status shellsim_compare(const shellsim_scenario *a, const shellsim_scenario *b,
+                                 const shellsim_run_options *options, shellsim_comparison **out, shellsim_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!a || !b || !out) {
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_compare: NULL argument");
+        return SHELLSIM_EINVAL;
+    }
+    shellsim_run_options o;
+    shellsim_status st = shellsim_run_options_resolve(options, &o, err);
+    if (st != SHELLSIM_OK)
+        return st;
+    shellsim_comparison *c = shellsim_calloc(1, sizeof *c);
+    if (!c) {
+        shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
+        return SHELLSIM_ENOMEM;
+    }
+    c->replications = o.replications;
+    c->seed = o.seed;
+    cmp_shared sh = {a, b, &o, c, shellsim_engine_ncolumns(a), shellsim_engine_ncolumns(b)};
+    if ((st = cmp_metrics(a, b, c, err)) != SHELLSIM_OK)
+        goto done;
+    st = SHELLSIM_ENOMEM;
+    if (!(c->sum = cmp_sums_alloc(&sh)))
+        goto oom;
+    if (o.keep_runs) {
+        if (o.replications > SIZE_MAX / sizeof(double) / (3 * c->nmetrics))
+            goto oom;
+        if (!(c->runs = shellsim_malloc(3 * c->nmetrics * (size_t)o.replications * sizeof *c->runs)))
+            goto oom;
+    }
+    shellsim_sched_job job;
+    memset(&job, 0, sizeof job);
+    job.first = 0;
+    job.last = o.replications;
+    job.block = BLOCK;
+    job.threads = o.threads;
+    job.places_per_rep = 2;
+    job.user = &sh;
+    job.thread_init = cmp_thread_init;
+    job.thread_merge = cmp_thread_merge;
+    job.thread_free = cmp_thread_free;
+    job.run = cmp_block;
+    job.progress = o.progress;
+    job.progress_user = o.progress_user;
+    job.progress_total = o.replications;
+    st = shellsim_sched_run(&job, NULL, err);
+    goto done;
+oom:
+    st = SHELLSIM_ENOMEM;
+    shellsim_set_error(err, st, 0, NULL);
+done:
+    if (st != SHELLSIM_OK) {
+        shellsim_comparison_free(c);
+        return st;
+    }
+    *out = c;
+    return SHELLSIM_OK;
+}
+
+uint64_t shellsim_comparison_replications(const shellsim_comparison *c)
+{
+    return c ? c->replications : 0;
+}
+
+uint64_t shellsim_comparison_seed(const shellsim_comparison *c)
+{
+    return c ? c->seed : 0;
+}
+
+size_t shellsim_comparison_metric_count(const shellsim_comparison *c)
+{
+    return c ? c->nmetrics : 0;
+}
+
+const char *shellsim_comparison_metric_name(const shellsim_comparison *c, size_t i)
+{
+    return c && i < c->nmetrics ? c->m[i].name : NULL;
+}
+
+static shellsim_status cmp_find(const shellsim_comparison *c, const char *name, size_t *i)
+{
+    if (!c || !name)
+        return SHELLSIM_EINVAL;
+    for (*i = 0; *i < c->nmetrics; (*i)++)
+        if (!strcmp(c->m[*i].name, name))
+            return SHELLSIM_OK;
+    return SHELLSIM_ENOTFOUND;
+}
+
+shellsim_status shellsim_comparison_stats(const shellsim_comparison *c, const char *name, shellsim_arm arm,
+                                          shellsim_stats *out)
+{
+    size_t i;
+    if (!out || (unsigned)arm > SHELLSIM_ARM_DIFF)
+        return SHELLSIM_EINVAL;
+    shellsim_status st = cmp_find(c, name, &i);
+    if (st != SHELLSIM_OK)
+        return st;
+    const cmp_metric *m = &c->m[i];
+    double div = arm == SHELLSIM_ARM_A ? m->div_a : arm == SHELLSIM_ARM_B ? m->div_b : m->scaled ? 1.0 : m->div_a;
+    shellsim_summary_stats(&c->sum[3 * i + (size_t)arm], div, out);
+    return SHELLSIM_OK;
+}
+
+shellsim_status shellsim_comparison_pairing(const shellsim_comparison *c, const char *name, shellsim_pairing *out)
+{
+    shellsim_stats sa, sb, sd;
+    if (!out)
+        return SHELLSIM_EINVAL;
+    shellsim_status st = shellsim_comparison_stats(c, name, SHELLSIM_ARM_A, &sa);
+    if (st != SHELLSIM_OK)
+        return st;
+    shellsim_comparison_stats(c, name, SHELLSIM_ARM_B, &sb);
+    shellsim_comparison_stats(c, name, SHELLSIM_ARM_DIFF, &sd);
+    out->diff_variance = sd.sd * sd.sd;
+    out->independent_variance = sa.sd * sa.sd + sb.sd * sb.sd;
+    out->variance_ratio = out->diff_variance > 0 ? out->independent_variance / out->diff_variance
+                          : out->diff_variance == 0 && out->independent_variance > 0 ? INFINITY
+                                                                                     : NAN;
+    out->correlation = sa.sd > 0 && sb.sd > 0 ? (out->independent_variance - out->diff_variance) /
+                                                    (2.0 * sa.sd * sb.sd)
+                                              : NAN;
+    return SHELLSIM_OK;
+}
+
+shellsim_status shellsim_comparison_runs(const shellsim_comparison *c, const char *name, shellsim_arm arm,
+                                         double *out, size_t cap)
+{
+    size_t i;
+    if (!out || (unsigned)arm > SHELLSIM_ARM_DIFF)
+        return SHELLSIM_EINVAL;
+    shellsim_status st = cmp_find(c, name, &i);
+    if (st != SHELLSIM_OK)
+        return st;
+    if (!c->runs)
+        return SHELLSIM_ENORUNS;
+    if (cap < c->replications)
+        return SHELLSIM_EINVAL;
+    memcpy(out, c->runs + (3 * i + (size_t)arm) * c->replications, (size_t)c->replications * sizeof *out);
+    return SHELLSIM_OK;
+}
+
