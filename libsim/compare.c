@@ -14,6 +14,7 @@
 #include "alloc.h"
 #include "engine.h"
 #include "metrics.h"
+#include "outputs.h"
 #include "run.h"
 #include "scheduler.h"
 #include "shellsim_analysis.h"
@@ -252,7 +253,7 @@ shellsim_status shellsim_compare(const shellsim_scenario *a, const shellsim_scen
     }
     c->replications = o.replications;
     c->seed = o.seed;
-    cmp_shared sh = {a, b, &o, c, shellsim_engine_ncolumns(a), shellsim_engine_ncolumns(b)};
+    cmp_shared sh = {a, b, &o, c, shellsim_outputs_ncolumns(a), shellsim_outputs_ncolumns(b)};
     if ((st = cmp_metrics(a, b, c, err)) != SHELLSIM_OK)
         goto done;
     st = SHELLSIM_ENOMEM;

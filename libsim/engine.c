@@ -94,21 +94,6 @@ static inline int64_t *pipe_series(const shellsim_engine_ws *ws, int i, int k)
     return ws->iv + (ws->ns * SIDE_NSERIES + (size_t)i * PIPE_NSERIES + (size_t)k) * ws->cap;
 }
 
-size_t shellsim_engine_ncolumns(const shellsim_scenario *s)
-{
-    return shellsim_outputs_ncolumns(s);
-}
-
-size_t shellsim_engine_nseries(const shellsim_scenario *s)
-{
-    return shellsim_outputs_nseries(s);
-}
-
-void shellsim_engine_series_name(const shellsim_scenario *s, size_t i, char *buf, size_t cap, int *real)
-{
-    shellsim_outputs_series(s, i, buf, cap, real);
-}
-
 shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t cap)
 {
     shellsim_engine_ws *ws = shellsim_calloc(1, sizeof *ws);
@@ -203,24 +188,6 @@ SHELLSIM_SIMD_VOID(fire_apply,
                    (cnt, stock, extra_today, fire, base, extra_fired, fired))
 
 /* ------------------------------------------------------------ parameters */
-
-size_t shellsim_engine_nparams(const shellsim_scenario *s)
-{
-    return shellsim_params_count(s);
-}
-
-const shellsim_dist *shellsim_engine_param(const shellsim_scenario *s, size_t i, char *buf, size_t cap,
-                                           int *shells)
-{
-    shellsim_param p;
-    if (shellsim_params_get(s, i, &p) != 0)
-        return NULL;
-    if (buf)
-        snprintf(buf, cap, "%s.%s", p.section, p.key->name);
-    if (shells)
-        *shells = p.key->shells;
-    return p.dist;
-}
 
 /* A per-run key of replication rep: drawn from the key's own stream (base:
  * shellsim_pcg32_stream_base of the run's seed and the key's stream hash;

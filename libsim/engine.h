@@ -1,6 +1,7 @@
 /*
- * engine.h: one replication of the model, day by day (MODEL.md, "One
- * replication, day by day"), and the catalogue of what it records.
+ * engine.h: one replication of the model, day by day (docs/model.md, "One
+ * replication, day by day"). What it reads is the scenario's key tables
+ * (keys.h, params.h); what it fills is outputs.h's columns and series.
  *
  * Replications run in blocks, in lockstep day by day, so that each day's
  * values of every replication of the block are handed over together (a
@@ -18,25 +19,10 @@
 #include "outputs.h"
 #include "scenario.h"
 
-/* The metric columns and series the engine fills are outputs.h's. */
-/* Per-run keys ("parameters"): params.h, whose order params_in and
- * params_out below follow. */
-size_t shellsim_engine_nparams(const shellsim_scenario *s);
-/* Parameter i: its distribution; its name "SECTION.key" into buf (may be
- * NULL); *shells (may be NULL) set when it is a whole number of shells. */
-const shellsim_dist *shellsim_engine_param(const shellsim_scenario *s, size_t i, char *buf, size_t cap,
-                                           int *shells);
-
-size_t shellsim_engine_ncolumns(const shellsim_scenario *s);
-size_t shellsim_engine_nseries(const shellsim_scenario *s);
-/* Name of series i ("russia.extra"), written into buf. Real-valued (not a
- * whole number of shells) only for the comparison's fire_ratio. */
-void shellsim_engine_series_name(const shellsim_scenario *s, size_t i, char *buf, size_t cap, int *real);
-
 typedef struct shellsim_engine_ws shellsim_engine_ws;
 
-/* A workspace for blocks of up to cap replications. NULL when out of
- * memory. */
+/* A workspace for blocks of up to cap replications of scenario s (and of
+ * no other: it is sized for s's sections). NULL when out of memory. */
 shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t cap);
 void shellsim_engine_ws_free(shellsim_engine_ws *ws);
 
@@ -54,7 +40,7 @@ typedef int (*shellsim_day_fn)(void *user, int day, const double *vals, size_t c
  *   rep0, cnt   replications rep0 .. rep0 + cnt - 1, 1 <= cnt <= the
  *               workspace's cap.
  *   col, stride metric columns out (not NULL): col[c * stride + j], c <
- *               shellsim_engine_ncolumns, j < cnt; stride >= cnt.
+ *               shellsim_outputs_ncolumns, j < cnt; stride >= cnt.
  *   vals        scratch for one day, nseries * cnt values; NULL when no
  *               series is wanted (then day_fn is not called).
  *   series_on   nseries flags: the series selected (read when vals is
@@ -64,12 +50,13 @@ typedef int (*shellsim_day_fn)(void *user, int day, const double *vals, size_t c
  *   rec         NULL, or a recorder (dayrec.h) that takes each day's
  *               whole-number series; vals then carries only the real-valued
  *               one (the comparison's fire_ratio) to day_fn.
- *   params_in   NULL, or nparams * cnt values: [k * cnt + j] replaces
- *               parameter k of replication j unless NaN. The draw is made
- *               all the same, so every other draw stays where it was
- *               (common random numbers between runs that differ only in
- *               fixed parameters).
- *   params_out  NULL, or nparams * cnt values out: the parameters used. */
+ *   params_in   NULL, or shellsim_params_count * cnt values: [k * cnt + j]
+ *               replaces parameter k (params.h) of replication j unless
+ *               NaN. Each key draws from a stream of its own, so no other
+ *               draw moves (common random numbers between runs that
+ *               differ only in fixed parameters).
+ *   params_out  NULL, or shellsim_params_count * cnt values out: the
+ *               parameters as used (keys.h, shellsim_key_as_used). */
 typedef struct shellsim_engine_job {
     uint64_t seed, rep0;
     size_t cnt;

@@ -35,6 +35,8 @@
 #include "alloc.h"
 #include "engine.h"
 #include "observe.h"
+#include "outputs.h"
+#include "params.h"
 #include "scenario.h"
 #include "scheduler.h"
 #include "status.h"
@@ -116,14 +118,14 @@ static int check_day(void *user, int day, const double *vals, size_t cnt)
 static int resolve(const shellsim_scenario *s, const shellsim_observations *obs, size_t *index, char *msg,
                    size_t cap)
 {
-    size_t nser = shellsim_engine_nseries(s);
+    size_t nser = shellsim_outputs_nseries(s);
     char name[160];
     int real;
     for (size_t i = 0; i < obs->n; i++) {
         const shellsim_observation *o = &obs->items[i];
         size_t k;
         for (k = 0; k < nser; k++) {
-            shellsim_engine_series_name(s, k, name, sizeof name, &real);
+            shellsim_outputs_series(s, k, name, sizeof name, &real);
             if (!strcmp(name, o->series))
                 break;
         }
@@ -252,7 +254,7 @@ static shellsim_status check_options(const shellsim_infer_options *o, char *msg,
 /* The reported parameters: every per-run key that is not a single value. */
 static shellsim_status choose_params(const shellsim_scenario *s, shellsim_inference *inf, uint64_t accept)
 {
-    size_t nall = shellsim_engine_nparams(s);
+    size_t nall = shellsim_params_count(s);
     inf->param_names = shellsim_calloc(nall ? nall : 1, sizeof *inf->param_names);
     inf->param_index = shellsim_calloc(nall ? nall : 1, sizeof *inf->param_index);
     inf->prior = shellsim_calloc(nall ? nall : 1, sizeof *inf->prior);
@@ -261,8 +263,11 @@ static shellsim_status choose_params(const shellsim_scenario *s, shellsim_infere
         return SHELLSIM_ENOMEM;
     char name[160];
     for (size_t k = 0; k < nall; k++) {
-        int shells;
-        const shellsim_dist *d = shellsim_engine_param(s, k, name, sizeof name, &shells);
+        shellsim_param prm;
+        shellsim_params_get(s, k, &prm);
+        shellsim_param_name(&prm, name, sizeof name);
+        const shellsim_dist *d = prm.dist;
+        int shells = prm.key->shells;
         if (!(d->lo < d->hi))
             continue;
         size_t i = inf->nparams;
@@ -300,8 +305,8 @@ shellsim_status shellsim_infer(const shellsim_scenario *s, const shellsim_observ
         shellsim_set_error(err, SHELLSIM_EINVAL, 0, msg);
         return SHELLSIM_EINVAL;
     }
-    const size_t nser = shellsim_engine_nseries(s), ncol = shellsim_engine_ncolumns(s);
-    const size_t nall = shellsim_engine_nparams(s);
+    const size_t nser = shellsim_outputs_nseries(s), ncol = shellsim_outputs_ncolumns(s);
+    const size_t nall = shellsim_params_count(s);
     size_t *index = shellsim_malloc((obs->n ? obs->n : 1) * sizeof *index);
     unsigned char *on = shellsim_calloc(nser ? nser : 1, 1);
     shellsim_inference *inf = shellsim_calloc(1, sizeof *inf);

@@ -16,6 +16,7 @@
 
 #include "alloc.h"
 #include "engine.h"
+#include "outputs.h"
 #include "scheduler.h"
 
 #define STASH_BYTES (8u << 20) /* per thread */
@@ -90,8 +91,8 @@ static shellsim_status series_thread_init(void *user, int tid, void **state)
             return SHELLSIM_ENOMEM;
     }
     t->ws = shellsim_engine_ws_alloc(s, K);
-    t->col = shellsim_malloc(shellsim_engine_ncolumns(s) * K * sizeof *t->col + 1);
-    t->vals = shellsim_malloc(shellsim_engine_nseries(s) * K * sizeof *t->vals + 1);
+    t->col = shellsim_malloc(shellsim_outputs_ncolumns(s) * K * sizeof *t->col + 1);
+    t->vals = shellsim_malloc(shellsim_outputs_nseries(s) * K * sizeof *t->vals + 1);
     t->sk = (stash){sh->inf->post, shellsim_malloc(nsel * H * K * sizeof(double) + 1), K, 0};
     return t->ws && t->col && t->vals && t->sk.v ? SHELLSIM_OK : SHELLSIM_ENOMEM;
 }
@@ -140,7 +141,7 @@ shellsim_status shellsim_infer_series_pass(const shellsim_scenario *s, shellsim_
                                            char *msg, size_t msgcap)
 {
     const size_t H = (size_t)s->horizon_days, nsel = inf->post->nseries;
-    const size_t nser = shellsim_engine_nseries(s);
+    const size_t nser = shellsim_outputs_nseries(s);
     size_t K = nsel ? STASH_BYTES / (nsel * H * sizeof(double)) : MAX_CHUNK;
     K = K < 1 ? 1 : K > MAX_CHUNK ? MAX_CHUNK : K;
     unsigned char *on = shellsim_calloc(nser ? nser : 1, 1);

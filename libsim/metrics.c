@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "engine.h"
 #include "outputs.h"
 #include "status.h"
 
@@ -78,5 +77,5 @@ void shellsim_metrics_unknown(shellsim_error *err, shellsim_status st, const cha
 
 int shellsim_metrics_column_integer(const shellsim_scenario *s, size_t c)
 {
-    return !(s->compare_a >= 0 && c == shellsim_engine_ncolumns(s) - 1);
+    return !(s->compare_a >= 0 && c == shellsim_outputs_ncolumns(s) - 1);
 }

@@ -18,9 +18,9 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "inifile.h"
 #include "dist.h"
-#include "engine.h"
+#include "inifile.h"
+#include "outputs.h"
 #include "scenario.h"
 
 
@@ -199,11 +199,11 @@ static void format_date(long days, char *buf, size_t cap)
 static void set_series(loader *ld, shellsim_observation *it, const char *value)
 {
     const shellsim_scenario *s = ld->s;
-    size_t n = shellsim_engine_nseries(s);
+    size_t n = shellsim_outputs_nseries(s);
     char name[160];
     int real;
     for (size_t i = 0; i < n; i++) {
-        shellsim_engine_series_name(s, i, name, sizeof name, &real);
+        shellsim_outputs_series(s, i, name, sizeof name, &real);
         if (!strcmp(name, value)) {
             it->series = shellsim_strdup(value);
             if (!it->series)
@@ -215,7 +215,7 @@ static void set_series(loader *ld, shellsim_observation *it, const char *value)
     char list[600] = "";
     size_t used = 0;
     for (size_t i = 0; i < n && used < sizeof list - 1; i++) {
-        shellsim_engine_series_name(s, i, name, sizeof name, &real);
+        shellsim_outputs_series(s, i, name, sizeof name, &real);
         int w = snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", name);
         if (w < 0 || (size_t)w >= sizeof list - used) {
             snprintf(list + (sizeof list - 5), 5, "...");

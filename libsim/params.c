@@ -3,6 +3,8 @@
  */
 #include "params.h"
 
+#include <stdio.h>
+
 /* The rows of a key table that are per run, in order, and their number. */
 static size_t per_run_rows(const shellsim_keyspec *keys, size_t nkeys, int *rows)
 {
@@ -19,6 +21,11 @@ size_t shellsim_params_count(const shellsim_scenario *s)
     size_t side = per_run_rows(shellsim_side_keys, SHELLSIM_SIDE_NKEYS, rows);
     size_t pipe = per_run_rows(shellsim_pipe_keys, SHELLSIM_PIPE_NKEYS, rows);
     return (size_t)s->nsides * side + (size_t)s->npipes * pipe;
+}
+
+void shellsim_param_name(const shellsim_param *p, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s.%s", p->section, p->key->name);
 }
 
 int shellsim_params_get(const shellsim_scenario *s, size_t i, shellsim_param *out)

@@ -30,4 +30,8 @@ size_t shellsim_params_count(const shellsim_scenario *s);
  * is unaltered). */
 int shellsim_params_get(const shellsim_scenario *s, size_t i, shellsim_param *out);
 
+/* Its name, "SECTION.key" (e.g. "nk.loss_rate"), into buf (cap bytes,
+ * truncated to fit). */
+void shellsim_param_name(const shellsim_param *p, char *buf, size_t cap);
+
 #endif

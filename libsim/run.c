@@ -17,6 +17,7 @@
 #include "alloc.h"
 #include "dayrec.h"
 #include "engine.h"
+#include "outputs.h"
 #include "scheduler.h"
 #include "status.h"
 
@@ -114,7 +115,7 @@ int shellsim_result_finish(shellsim_result *r, int threads)
 /* Parse options->series into the selection; 0, or -1 with msg. */
 static int select_series(const shellsim_scenario *s, const char *spec, unsigned char *on, char *msg, size_t cap)
 {
-    size_t n = shellsim_engine_nseries(s);
+    size_t n = shellsim_outputs_nseries(s);
     char name[256];
     int real;
     if (!spec || !strcmp(spec, "all")) {
@@ -130,7 +131,7 @@ static int select_series(const shellsim_scenario *s, const char *spec, unsigned 
         size_t len = comma ? (size_t)(comma - p) : strlen(p);
         size_t i;
         for (i = 0; i < n; i++) {
-            shellsim_engine_series_name(s, i, name, sizeof name, &real);
+            shellsim_outputs_series(s, i, name, sizeof name, &real);
             if (strlen(name) == len && !strncmp(name, p, len))
                 break;
         }
@@ -149,7 +150,7 @@ shellsim_status shellsim_result_create(const shellsim_scenario *s, const shellsi
                                        shellsim_result **out, shellsim_error *err)
 {
     *out = NULL;
-    size_t nser = shellsim_engine_nseries(s);
+    size_t nser = shellsim_outputs_nseries(s);
     unsigned char *on = shellsim_malloc(nser);
     shellsim_result *r = shellsim_calloc(1, sizeof *r);
     char msg[256];
@@ -166,7 +167,7 @@ shellsim_status shellsim_result_create(const shellsim_scenario *s, const shellsi
     r->horizon_days = s->horizon_days;
     if (shellsim_metrics_list(s, &r->metrics, &r->nmetrics) != SHELLSIM_OK)
         goto oom;
-    r->ncolumns = shellsim_engine_ncolumns(s);
+    r->ncolumns = shellsim_outputs_ncolumns(s);
     r->columns = summaries_alloc(r->ncolumns);
     if (!r->columns)
         goto oom;
@@ -185,7 +186,7 @@ shellsim_status shellsim_result_create(const shellsim_scenario *s, const shellsi
                 continue;
             char name[256];
             int real;
-            shellsim_engine_series_name(s, i, name, sizeof name, &real);
+            shellsim_outputs_series(s, i, name, sizeof name, &real);
             series_desc *d = &r->series[r->nseries];
             d->name = shellsim_strdup(name);
             if (!d->name)
@@ -358,7 +359,7 @@ static shellsim_status run_thread_init(void *user, int tid, void **state)
         any_real |= acc->series[i].real;
     t->ws = shellsim_engine_ws_alloc(sh->s, B);
     t->col = shellsim_malloc(acc->ncolumns * B * sizeof *t->col);
-    t->vals = any_real ? shellsim_malloc(shellsim_engine_nseries(sh->s) * B * sizeof *t->vals) : NULL;
+    t->vals = any_real ? shellsim_malloc(shellsim_outputs_nseries(sh->s) * B * sizeof *t->vals) : NULL;
     t->rec = acc->nseries ? recorder_for(acc, B) : NULL;
     if (!t->ws || !t->col || (any_real && !t->vals) || (acc->nseries && !t->rec))
         return SHELLSIM_ENOMEM;
@@ -419,7 +420,7 @@ shellsim_status shellsim_run_range_observed(const shellsim_scenario *s, const sh
                                             shellsim_error *err)
 {
     shellsim_result_unfinish(r);
-    size_t nser = shellsim_engine_nseries(s);
+    size_t nser = shellsim_outputs_nseries(s);
     run_shared sh = {s, o, r, shellsim_calloc(nser ? nser : 1, 1), 0};
     shellsim_sched_observer *obs = shellsim_calloc(nobservers + 1, sizeof *obs);
     if (!sh.on || !obs) {

@@ -21,9 +21,11 @@
 #include "dist_quantile.h"
 #include "engine.h"
 #include "metrics.h"
+#include "outputs.h"
+#include "params.h"
 #include "pcg32.h"
-#include "scheduler.h"
 #include "scenario.h"
+#include "scheduler.h"
 #include "shellsim_analysis.h"
 #include "status.h"
 
@@ -78,7 +80,7 @@ typedef struct sa_plan {
     double divisor;
     uint64_t N;
     size_t *eidx;                /* k engine parameter indices */
-    int *shells;                 /* k: a whole number of shells */
+    const shellsim_keyspec **key; /* k: the key of each (keys.h) */
     const shellsim_dist **dist;  /* k */
     double *u;                   /* N x 2k points */
     double *pct;                 /* 3k: p10, p50, p90 of each, as used */
@@ -88,7 +90,7 @@ typedef struct sa_plan {
 static void sa_plan_free(sa_plan *p)
 {
     shellsim_free(p->eidx);
-    shellsim_free(p->shells);
+    shellsim_free(p->key);
     shellsim_free(p->dist);
     shellsim_free(p->u);
     shellsim_free(p->pct);
@@ -127,7 +129,7 @@ static shellsim_status sa_thread_init(void *user, int tid, void **state)
     if (!t)
         return SHELLSIM_ENOMEM;
     t->ws = shellsim_engine_ws_alloc(p->s, B);
-    t->col = shellsim_malloc(shellsim_engine_ncolumns(p->s) * B * sizeof *t->col);
+    t->col = shellsim_malloc(shellsim_outputs_ncolumns(p->s) * B * sizeof *t->col);
     t->pin = shellsim_malloc((np ? np : 1) * B * sizeof *t->pin);
     t->xa = shellsim_malloc((k ? 2 * k : 1) * B * sizeof *t->xa);
     t->xb = t->xa ? t->xa + k * B : NULL;
@@ -506,16 +508,6 @@ static void sa_tornado(const sa_plan *p, shellsim_sensitivity *sa)
 
 /* ------------------------------------------------------------- the plan */
 
-/* A parameter value as the engine uses it: shell counts rounded half away
- * from zero and clamped to [0, SHELLSIM_MAX_SHELLS]. */
-static double as_used(double x, int shells)
-{
-    if (!shells)
-        return x;
-    x = round(x);
-    return !(x > 0) ? 0 : x > (double)SHELLSIM_MAX_SHELLS ? (double)SHELLSIM_MAX_SHELLS : x;
-}
-
 static shellsim_status check_options(const shellsim_sensitivity_options *o, shellsim_error *err)
 {
     const char *why = NULL;
@@ -556,23 +548,25 @@ static shellsim_status sa_metric(const shellsim_scenario *s, const char *metric,
  * sa's names; SHELLSIM_OK or SHELLSIM_ENOMEM. */
 static shellsim_status sa_choose(const shellsim_scenario *s, sa_plan *p, shellsim_sensitivity *sa)
 {
-    const size_t np = p->nparams = shellsim_engine_nparams(s);
+    const size_t np = p->nparams = shellsim_params_count(s);
     p->eidx = shellsim_calloc(np ? np : 1, sizeof *p->eidx);
-    p->shells = shellsim_calloc(np ? np : 1, sizeof *p->shells);
+    p->key = shellsim_calloc(np ? np : 1, sizeof *p->key);
     p->dist = shellsim_calloc(np ? np : 1, sizeof *p->dist);
-    if (!p->eidx || !p->shells || !p->dist || !(sa->names = shellsim_calloc(np ? np : 1, sizeof *sa->names)))
+    if (!p->eidx || !p->key || !p->dist || !(sa->names = shellsim_calloc(np ? np : 1, sizeof *sa->names)))
         return SHELLSIM_ENOMEM;
     size_t k = 0;
     for (size_t e = 0; e < np; e++) {
         char name[300];
-        int sh_flag = 0;
-        const shellsim_dist *d = shellsim_engine_param(s, e, name, sizeof name, &sh_flag);
+        shellsim_param prm;
+        shellsim_params_get(s, e, &prm);
+        shellsim_param_name(&prm, name, sizeof name);
+        const shellsim_dist *d = prm.dist;
         if (!(d->lo < d->hi))
             continue; /* a single value: not a parameter */
         if (!(sa->names[k] = shellsim_strdup(name)))
             return SHELLSIM_ENOMEM;
         p->eidx[k] = e;
-        p->shells[k] = sh_flag;
+        p->key[k] = prm.key;
         p->dist[k] = d;
         sa->k = ++k;
     }
@@ -596,9 +590,9 @@ static shellsim_status sa_design(sa_plan *p, shellsim_sensitivity *sa)
     if (!sa->idx || !p->pct || !p->u || !p->y)
         return SHELLSIM_ENOMEM;
     for (size_t i = 0; i < k; i++) {
-        p->pct[i] = as_used(shellsim_dist_quantile(p->dist[i], 0.1), p->shells[i]);
-        p->pct[k + i] = as_used(shellsim_dist_quantile(p->dist[i], 0.5), p->shells[i]);
-        p->pct[2 * k + i] = as_used(shellsim_dist_quantile(p->dist[i], 0.9), p->shells[i]);
+        p->pct[i] = shellsim_key_as_used(p->key[i], shellsim_dist_quantile(p->dist[i], 0.1));
+        p->pct[k + i] = shellsim_key_as_used(p->key[i], shellsim_dist_quantile(p->dist[i], 0.5));
+        p->pct[2 * k + i] = shellsim_key_as_used(p->key[i], shellsim_dist_quantile(p->dist[i], 0.9));
     }
     int sobol = sa_points(p->u, N, k, p->seed);
     if (sobol < 0)
