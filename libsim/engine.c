@@ -86,12 +86,12 @@ static inline int64_t *side_val(const shellsim_engine_ws *ws, int i, int k)
 /* Series k of side i, or of pipeline i, over the block: [j]. */
 static inline int64_t *side_series(const shellsim_engine_ws *ws, int i, int k)
 {
-    return ws->iv + ((size_t)i * SIDE_NSERIES + (size_t)k) * ws->cap;
+    return ws->iv + ((size_t)i * SHELLSIM_SERIES_SIDE_N + (size_t)k) * ws->cap;
 }
 
 static inline int64_t *pipe_series(const shellsim_engine_ws *ws, int i, int k)
 {
-    return ws->iv + (ws->ns * SIDE_NSERIES + (size_t)i * PIPE_NSERIES + (size_t)k) * ws->cap;
+    return ws->iv + (ws->ns * SHELLSIM_SERIES_SIDE_N + (size_t)i * SHELLSIM_SERIES_PIPE_N + (size_t)k) * ws->cap;
 }
 
 shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t cap)
@@ -106,7 +106,7 @@ shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t 
     ws->pipes = shellsim_calloc(np * cap, sizeof *ws->pipes);
     ws->transit = shellsim_calloc(np + 1, sizeof *ws->transit);
     ws->dead = shellsim_calloc(cap, 1);
-    ws->iv = shellsim_calloc((ns * SIDE_NSERIES + np * PIPE_NSERIES) * cap + 1, sizeof *ws->iv);
+    ws->iv = shellsim_calloc((ns * SHELLSIM_SERIES_SIDE_N + np * SHELLSIM_SERIES_PIPE_N) * cap + 1, sizeof *ws->iv);
     ws->pd = shellsim_calloc(np * PD_N * cap + 1, sizeof *ws->pd);
     ws->small_production = shellsim_calloc(np + 1, 1);
     ws->sv = shellsim_calloc(ns * SV_N * cap + 1, sizeof *ws->sv);
@@ -251,7 +251,7 @@ static void draw_per_run(const shellsim_scenario *s, shellsim_engine_ws *ws, uin
                 k++;
             }
         side_val(ws, i, SV_BASE)[j] = (int64_t)v[SHELLSIM_SIDE_BASE_FIRE];
-        side_series(ws, i, SIDE_S_STOCK)[j] = (int64_t)v[SHELLSIM_SIDE_STOCK];
+        side_series(ws, i, SHELLSIM_SERIES_SIDE_STOCK)[j] = (int64_t)v[SHELLSIM_SIDE_STOCK];
         side_val(ws, i, SV_TARGET)[j] = (int64_t)v[SHELLSIM_SIDE_TARGET];
         side_val(ws, i, SV_EXTRA_FIRED)[j] = side_val(ws, i, SV_FIRED)[j] = 0;
     }
@@ -269,7 +269,7 @@ static void draw_per_run(const shellsim_scenario *s, shellsim_engine_ws *ws, uin
             if (!shellsim_dist_is_constant(&d->key[SHIP_KEY[m]])) /* (else never read) */
                 shellsim_pcg32_seed_rep(&p->g[m], base[SHIP_KEY[m]], rep);
         shellsim_pcg32_seed_rep(&p->gd, base[SHELLSIM_PIPE_NKEYS], rep);
-        pipe_series(ws, i, PIPE_S_SUPPLIER)[j] = (int64_t)v[SHELLSIM_PIPE_SUPPLIER_STOCK];
+        pipe_series(ws, i, SHELLSIM_SERIES_PIPE_SUPPLIER)[j] = (int64_t)v[SHELLSIM_PIPE_SUPPLIER_STOCK];
         pipe_day(ws, i, PD_PRODUCTION)[j] = v[SHELLSIM_PIPE_PRODUCTION];
         pipe_day(ws, i, PD_PRODUCED_FLOOR)[j] = 0.0; /* floor(0 * P) */
         pipe_day(ws, i, PD_T_NEXT)[j] = v[SHELLSIM_PIPE_FIRST_DAY];
@@ -278,8 +278,8 @@ static void draw_per_run(const shellsim_scenario *s, shellsim_engine_ws *ws, uin
         p->loss = v[SHELLSIM_PIPE_LOSS];
         p->detect = v[SHELLSIM_PIPE_DETECT];
         p->shipped = 0;
-        pipe_series(ws, i, PIPE_S_DELIVERED)[j] = pipe_series(ws, i, PIPE_S_SHIPMENTS)[j] = 0;
-        pipe_series(ws, i, PIPE_S_SEEN)[j] = pipe_series(ws, i, PIPE_S_CONTAINERS)[j] = 0;
+        pipe_series(ws, i, SHELLSIM_SERIES_PIPE_DELIVERED)[j] = pipe_series(ws, i, SHELLSIM_SERIES_PIPE_SHIPMENTS)[j] = 0;
+        pipe_series(ws, i, SHELLSIM_SERIES_PIPE_SEEN)[j] = pipe_series(ws, i, SHELLSIM_SERIES_PIPE_CONTAINERS)[j] = 0;
         p->exhausted_day = H;
     }
 #undef IN
@@ -384,8 +384,8 @@ static int departures(const shellsim_scenario *s, shellsim_engine_ws *ws, int i,
     const shellsim_pipeline *d = &s->pipes[i];
     pipe_run *pp = ws->pipes + (size_t)i * ws->cap;
     shellsim_transit *in_transit = &ws->transit[i];
-    int64_t *stock = pipe_series(ws, i, PIPE_S_SUPPLIER), *shipments = pipe_series(ws, i, PIPE_S_SHIPMENTS);
-    int64_t *seen = pipe_series(ws, i, PIPE_S_SEEN), *containers = pipe_series(ws, i, PIPE_S_CONTAINERS);
+    int64_t *stock = pipe_series(ws, i, SHELLSIM_SERIES_PIPE_SUPPLIER), *shipments = pipe_series(ws, i, SHELLSIM_SERIES_PIPE_SHIPMENTS);
+    int64_t *seen = pipe_series(ws, i, SHELLSIM_SERIES_PIPE_SEEN), *containers = pipe_series(ws, i, SHELLSIM_SERIES_PIPE_CONTAINERS);
     double *t_next = pipe_day(ws, i, PD_T_NEXT);
     const double *stop_day = pipe_day(ws, i, PD_STOP_DAY);
     long long *c = ws->dep_containers;
@@ -439,7 +439,7 @@ static int departures(const shellsim_scenario *s, shellsim_engine_ws *ws, int i,
  * vals[series * cnt + j] (a recorder reads ws->iv itself). */
 static void copy_whole(const shellsim_scenario *s, const shellsim_engine_ws *ws, double *vals, size_t cnt)
 {
-    size_t n = (size_t)s->nsides * SIDE_NSERIES + (size_t)s->npipes * PIPE_NSERIES;
+    size_t n = (size_t)s->nsides * SHELLSIM_SERIES_SIDE_N + (size_t)s->npipes * SHELLSIM_SERIES_PIPE_N;
     for (size_t k = 0; k < n; k++) {
         const int64_t *v = ws->iv + k * ws->cap;
         for (size_t j = 0; j < cnt; j++)
@@ -462,8 +462,8 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
     const int H = s->horizon_days;
     const int ns = s->nsides, np = s->npipes;
     const size_t cap = ws->cap;
-    const size_t pipe_series0 = (size_t)ns * SIDE_NSERIES;
-    const size_t ratio_series = pipe_series0 + (size_t)np * PIPE_NSERIES;
+    const size_t pipe_series0 = (size_t)ns * SHELLSIM_SERIES_SIDE_N;
+    const size_t ratio_series = pipe_series0 + (size_t)np * SHELLSIM_SERIES_PIPE_N;
     failure fail = {SIZE_MAX, 0, 0};
     for (int i = 0; i < np; i++)
         shellsim_transit_clear(&ws->transit[i]);
@@ -488,7 +488,7 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
      * arrivals, fire of every side, the series. */
     for (int day = 0; day < H; day++) {
         for (int i = 0; i < np; i++) {
-            int64_t *stock = pipe_series(ws, i, PIPE_S_SUPPLIER);
+            int64_t *stock = pipe_series(ws, i, SHELLSIM_SERIES_PIPE_SUPPLIER);
             if (ws->transit[i].late.n && shellsim_transit_advance(&ws->transit[i], day) != 0)
                 return -2;
             if (ws->small_production[i])
@@ -507,8 +507,8 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
                 return -2;
         }
         for (int i = 0; i < np; i++) { /* step 3 (a dead replication's values no longer matter) */
-            int64_t *to = side_series(ws, s->pipes[i].to, SIDE_S_STOCK);
-            int64_t *delivered = pipe_series(ws, i, PIPE_S_DELIVERED);
+            int64_t *to = side_series(ws, s->pipes[i].to, SHELLSIM_SERIES_SIDE_STOCK);
+            int64_t *delivered = pipe_series(ws, i, SHELLSIM_SERIES_PIPE_DELIVERED);
             shellsim_arrivals *today = shellsim_transit_today(&ws->transit[i], day);
             for (size_t k = 0; k < today->n; k++) {
                 size_t j = today->item[k].j;
@@ -519,10 +519,10 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
             today->n = 0;
         }
         for (int i = 0; i < ns; i++) { /* step 4 */
-            int64_t *stock = side_series(ws, i, SIDE_S_STOCK), *extra = side_series(ws, i, SIDE_S_EXTRA);
+            int64_t *stock = side_series(ws, i, SHELLSIM_SERIES_SIDE_STOCK), *extra = side_series(ws, i, SHELLSIM_SERIES_SIDE_EXTRA);
             shellsim_fire_policies[s->sides[i].policy].extra_block(cnt, H - day, stock, side_val(ws, i, SV_TARGET),
                                                                    extra);
-            fire_apply(cnt, stock, extra, side_series(ws, i, SIDE_S_FIRE), side_val(ws, i, SV_BASE),
+            fire_apply(cnt, stock, extra, side_series(ws, i, SHELLSIM_SERIES_SIDE_FIRE), side_val(ws, i, SV_BASE),
                        side_val(ws, i, SV_EXTRA_FIRED), side_val(ws, i, SV_FIRED));
         }
         if (!rec && !vals)
@@ -530,7 +530,7 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
         if (!rec)
             copy_whole(s, ws, vals, cnt);
         if (vals && s->compare_a >= 0 && series_on[ratio_series]) {
-            const int64_t *a = side_series(ws, s->compare_a, SIDE_S_FIRE), *b = side_series(ws, s->compare_b, SIDE_S_FIRE);
+            const int64_t *a = side_series(ws, s->compare_a, SHELLSIM_SERIES_SIDE_FIRE), *b = side_series(ws, s->compare_b, SHELLSIM_SERIES_SIDE_FIRE);
             for (size_t j = 0; j < cnt; j++)
                 vals[ratio_series * cnt + j] = b[j] > 0 ? (double)a[j] / (double)b[j] : NAN;
         }
@@ -550,22 +550,22 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
     for (size_t j = 0; j < cnt; j++) {
         for (int i = 0; i < np; i++) {
             const pipe_run *p = &ws->pipes[(size_t)i * cap + j];
-            double *c = col + (size_t)i * PIPE_NCOLS * stride + j;
-            c[PIPE_SHIPMENTS * stride] = (double)pipe_series(ws, i, PIPE_S_SHIPMENTS)[j];
-            c[PIPE_SHIPPED * stride] = (double)p->shipped;
-            c[PIPE_DELIVERED * stride] = (double)pipe_series(ws, i, PIPE_S_DELIVERED)[j];
-            c[PIPE_SEEN * stride] = (double)pipe_series(ws, i, PIPE_S_SEEN)[j];
-            c[PIPE_EXHAUSTED * stride] = (double)p->exhausted_day;
+            double *c = col + (size_t)i * SHELLSIM_COL_PIPE_N * stride + j;
+            c[SHELLSIM_COL_PIPE_SHIPMENTS * stride] = (double)pipe_series(ws, i, SHELLSIM_SERIES_PIPE_SHIPMENTS)[j];
+            c[SHELLSIM_COL_PIPE_SHIPPED * stride] = (double)p->shipped;
+            c[SHELLSIM_COL_PIPE_DELIVERED * stride] = (double)pipe_series(ws, i, SHELLSIM_SERIES_PIPE_DELIVERED)[j];
+            c[SHELLSIM_COL_PIPE_SEEN * stride] = (double)pipe_series(ws, i, SHELLSIM_SERIES_PIPE_SEEN)[j];
+            c[SHELLSIM_COL_PIPE_EXHAUSTED * stride] = (double)p->exhausted_day;
         }
         for (int i = 0; i < ns; i++) {
-            double *c = col + ((size_t)np * PIPE_NCOLS + (size_t)i * SIDE_NCOLS) * stride + j;
-            c[SIDE_EXTRA_FIRED * stride] = (double)side_val(ws, i, SV_EXTRA_FIRED)[j];
-            c[SIDE_FIRED * stride] = (double)side_val(ws, i, SV_FIRED)[j];
-            c[SIDE_STOCK_END * stride] = (double)side_series(ws, i, SIDE_S_STOCK)[j];
+            double *c = col + ((size_t)np * SHELLSIM_COL_PIPE_N + (size_t)i * SHELLSIM_COL_SIDE_N) * stride + j;
+            c[SHELLSIM_COL_SIDE_EXTRA_FIRED * stride] = (double)side_val(ws, i, SV_EXTRA_FIRED)[j];
+            c[SHELLSIM_COL_SIDE_FIRED * stride] = (double)side_val(ws, i, SV_FIRED)[j];
+            c[SHELLSIM_COL_SIDE_STOCK_END * stride] = (double)side_series(ws, i, SHELLSIM_SERIES_SIDE_STOCK)[j];
         }
         if (s->compare_a >= 0) {
             int64_t fb = side_val(ws, s->compare_b, SV_FIRED)[j];
-            col[((size_t)np * PIPE_NCOLS + (size_t)ns * SIDE_NCOLS) * stride + j] =
+            col[((size_t)np * SHELLSIM_COL_PIPE_N + (size_t)ns * SHELLSIM_COL_SIDE_N) * stride + j] =
                 fb > 0 ? (double)side_val(ws, s->compare_a, SV_FIRED)[j] / (double)fb : NAN;
         }
     }

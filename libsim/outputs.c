@@ -5,33 +5,52 @@
 
 #include <stdio.h>
 
+/* A metric: column (of its owner's columns) divided by the horizon when
+ * per_day. */
+typedef struct shellsim_metric_spec {
+    shellsim_output_owner owner;
+    const char *name;
+    int column;
+    int per_day;
+} shellsim_metric_spec;
+
+/* A series; real when its values are not whole numbers of shells. The
+ * rows of an owner are in the order of its series (outputs.h's enums),
+ * which is the engine's. */
+typedef struct shellsim_series_spec {
+    shellsim_output_owner owner;
+    const char *name;
+    int real;
+} shellsim_series_spec;
+
 /* Rows in output order: the owners' groups follow each other. */
 static const shellsim_metric_spec METRICS[] = {
-    {SHELLSIM_OWNER_PIPELINE, "shipments", PIPE_SHIPMENTS, 0},
-    {SHELLSIM_OWNER_PIPELINE, "shipped", PIPE_SHIPPED, 0},
-    {SHELLSIM_OWNER_PIPELINE, "delivered", PIPE_DELIVERED, 0},
-    {SHELLSIM_OWNER_PIPELINE, "seen_shipments", PIPE_SEEN, 0},
-    {SHELLSIM_OWNER_PIPELINE, "exhausted_day", PIPE_EXHAUSTED, 0},
-    {SHELLSIM_OWNER_SIDE, "extra_fired", SIDE_EXTRA_FIRED, 0},
-    {SHELLSIM_OWNER_SIDE, "extra_per_day", SIDE_EXTRA_FIRED, 1},
-    {SHELLSIM_OWNER_SIDE, "fire_per_day", SIDE_FIRED, 1},
-    {SHELLSIM_OWNER_SIDE, "stock_end", SIDE_STOCK_END, 0},
+    {SHELLSIM_OWNER_PIPELINE, "shipments", SHELLSIM_COL_PIPE_SHIPMENTS, 0},
+    {SHELLSIM_OWNER_PIPELINE, "shipped", SHELLSIM_COL_PIPE_SHIPPED, 0},
+    {SHELLSIM_OWNER_PIPELINE, "delivered", SHELLSIM_COL_PIPE_DELIVERED, 0},
+    {SHELLSIM_OWNER_PIPELINE, "seen_shipments", SHELLSIM_COL_PIPE_SEEN, 0},
+    {SHELLSIM_OWNER_PIPELINE, "exhausted_day", SHELLSIM_COL_PIPE_EXHAUSTED, 0},
+    {SHELLSIM_OWNER_SIDE, "extra_fired", SHELLSIM_COL_SIDE_EXTRA_FIRED, 0},
+    {SHELLSIM_OWNER_SIDE, "extra_per_day", SHELLSIM_COL_SIDE_EXTRA_FIRED, 1},
+    {SHELLSIM_OWNER_SIDE, "fire_per_day", SHELLSIM_COL_SIDE_FIRED, 1},
+    {SHELLSIM_OWNER_SIDE, "stock_end", SHELLSIM_COL_SIDE_STOCK_END, 0},
     {SHELLSIM_OWNER_COMPARE, "fire_ratio", 0, 0},
 };
 #define NMETRICS (sizeof METRICS / sizeof METRICS[0])
 
 static const shellsim_series_spec SERIES[] = {
-    {SHELLSIM_OWNER_SIDE, "fire", SIDE_S_FIRE, 0},
-    {SHELLSIM_OWNER_SIDE, "extra", SIDE_S_EXTRA, 0},
-    {SHELLSIM_OWNER_SIDE, "stock", SIDE_S_STOCK, 0},
-    {SHELLSIM_OWNER_PIPELINE, "supplier_stock", PIPE_S_SUPPLIER, 0},
-    {SHELLSIM_OWNER_PIPELINE, "delivered_cum", PIPE_S_DELIVERED, 0},
-    {SHELLSIM_OWNER_PIPELINE, "shipments_cum", PIPE_S_SHIPMENTS, 0},
-    {SHELLSIM_OWNER_PIPELINE, "seen_shipments_cum", PIPE_S_SEEN, 0},
-    {SHELLSIM_OWNER_PIPELINE, "containers_cum", PIPE_S_CONTAINERS, 0},
-    {SHELLSIM_OWNER_COMPARE, "fire_ratio", 0, 1},
+    {SHELLSIM_OWNER_SIDE, "fire", 0},
+    {SHELLSIM_OWNER_SIDE, "extra", 0},
+    {SHELLSIM_OWNER_SIDE, "stock", 0},
+    {SHELLSIM_OWNER_PIPELINE, "supplier_stock", 0},
+    {SHELLSIM_OWNER_PIPELINE, "delivered_cum", 0},
+    {SHELLSIM_OWNER_PIPELINE, "shipments_cum", 0},
+    {SHELLSIM_OWNER_PIPELINE, "seen_shipments_cum", 0},
+    {SHELLSIM_OWNER_PIPELINE, "containers_cum", 0},
+    {SHELLSIM_OWNER_COMPARE, "fire_ratio", 1},
 };
 #define NSERIES (sizeof SERIES / sizeof SERIES[0])
+_Static_assert(NSERIES == SHELLSIM_SERIES_SIDE_N + SHELLSIM_SERIES_PIPE_N + 1, "a row per series");
 
 /* How many sections an owner has in s. */
 static size_t instances(const shellsim_scenario *s, shellsim_output_owner owner)
@@ -104,7 +123,7 @@ static shellsim_output_owner series_owner(size_t k)
 
 size_t shellsim_outputs_ncolumns(const shellsim_scenario *s)
 {
-    return (size_t)s->npipes * PIPE_NCOLS + (size_t)s->nsides * SIDE_NCOLS + (s->compare_a >= 0);
+    return (size_t)s->npipes * SHELLSIM_COL_PIPE_N + (size_t)s->nsides * SHELLSIM_COL_SIDE_N + (s->compare_a >= 0);
 }
 
 size_t shellsim_outputs_nmetrics(const shellsim_scenario *s)
@@ -120,11 +139,11 @@ int shellsim_outputs_metric(const shellsim_scenario *s, size_t i, char *buf, siz
         return -1;
     const shellsim_metric_spec *m = &METRICS[row];
     name_of(s, m->owner, inst, m->name, buf, cap);
-    size_t side0 = (size_t)s->npipes * PIPE_NCOLS;
+    size_t side0 = (size_t)s->npipes * SHELLSIM_COL_PIPE_N;
     if (column)
-        *column = m->owner == SHELLSIM_OWNER_PIPELINE ? inst * PIPE_NCOLS + (size_t)m->column
-                  : m->owner == SHELLSIM_OWNER_SIDE   ? side0 + inst * SIDE_NCOLS + (size_t)m->column
-                                                      : side0 + (size_t)s->nsides * SIDE_NCOLS;
+        *column = m->owner == SHELLSIM_OWNER_PIPELINE ? inst * SHELLSIM_COL_PIPE_N + (size_t)m->column
+                  : m->owner == SHELLSIM_OWNER_SIDE   ? side0 + inst * SHELLSIM_COL_SIDE_N + (size_t)m->column
+                                                      : side0 + (size_t)s->nsides * SHELLSIM_COL_SIDE_N;
     if (divisor)
         *divisor = m->per_day ? (double)s->horizon_days : 1.0;
     return 0;

@@ -25,33 +25,15 @@ typedef enum shellsim_output_owner {
 } shellsim_output_owner;
 
 /* The engine's metric columns of one replication: every pipeline's
- * (PIPE_NCOLS each), then every side's (SIDE_NCOLS each), then the
+ * (SHELLSIM_COL_PIPE_N each), then every side's (SHELLSIM_COL_SIDE_N each), then the
  * comparison's one. */
-enum { PIPE_SHIPMENTS, PIPE_SHIPPED, PIPE_DELIVERED, PIPE_SEEN, PIPE_EXHAUSTED, PIPE_NCOLS };
-enum { SIDE_EXTRA_FIRED, SIDE_FIRED, SIDE_STOCK_END, SIDE_NCOLS };
+enum { SHELLSIM_COL_PIPE_SHIPMENTS, SHELLSIM_COL_PIPE_SHIPPED, SHELLSIM_COL_PIPE_DELIVERED, SHELLSIM_COL_PIPE_SEEN, SHELLSIM_COL_PIPE_EXHAUSTED, SHELLSIM_COL_PIPE_N };
+enum { SHELLSIM_COL_SIDE_EXTRA_FIRED, SHELLSIM_COL_SIDE_FIRED, SHELLSIM_COL_SIDE_STOCK_END, SHELLSIM_COL_SIDE_N };
 
-/* The engine's series: every side's (SIDE_NSERIES each), then every
+/* The engine's series: every side's (SHELLSIM_SERIES_SIDE_N each), then every
  * pipeline's, then the comparison's one. */
-enum { SIDE_S_FIRE, SIDE_S_EXTRA, SIDE_S_STOCK, SIDE_NSERIES };
-enum { PIPE_S_SUPPLIER, PIPE_S_DELIVERED, PIPE_S_SHIPMENTS, PIPE_S_SEEN, PIPE_S_CONTAINERS, PIPE_NSERIES };
-
-/* A metric: column (of its owner's columns) divided by the horizon when
- * per_day. */
-typedef struct shellsim_metric_spec {
-    shellsim_output_owner owner;
-    const char *name;
-    int column;
-    int per_day;
-} shellsim_metric_spec;
-
-/* A series: index of its owner's series; real when its values are not
- * whole numbers of shells. */
-typedef struct shellsim_series_spec {
-    shellsim_output_owner owner;
-    const char *name;
-    int index;
-    int real;
-} shellsim_series_spec;
+enum { SHELLSIM_SERIES_SIDE_FIRE, SHELLSIM_SERIES_SIDE_EXTRA, SHELLSIM_SERIES_SIDE_STOCK, SHELLSIM_SERIES_SIDE_N };
+enum { SHELLSIM_SERIES_PIPE_SUPPLIER, SHELLSIM_SERIES_PIPE_DELIVERED, SHELLSIM_SERIES_PIPE_SHIPMENTS, SHELLSIM_SERIES_PIPE_SEEN, SHELLSIM_SERIES_PIPE_CONTAINERS, SHELLSIM_SERIES_PIPE_N };
 
 /* Engine columns of a replication of s. */
 size_t shellsim_outputs_ncolumns(const shellsim_scenario *s);

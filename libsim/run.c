@@ -202,14 +202,14 @@ shellsim_status shellsim_result_create(const shellsim_scenario *s, const shellsi
     /* A pipeline whose detect_prob is the constant 1 sees every shipment:
      * its seen_shipments_cum is its shipments_cum, day by day. */
     for (size_t a = 0; a < r->nseries; a++) {
-        size_t pipe0 = (size_t)s->nsides * SIDE_NSERIES, e = r->series[a].index;
-        if (r->series[a].real || e < pipe0 || (e - pipe0) % PIPE_NSERIES != PIPE_S_SEEN)
+        size_t pipe0 = (size_t)s->nsides * SHELLSIM_SERIES_SIDE_N, e = r->series[a].index;
+        if (r->series[a].real || e < pipe0 || (e - pipe0) % SHELLSIM_SERIES_PIPE_N != SHELLSIM_SERIES_PIPE_SEEN)
             continue;
-        const shellsim_dist *dp = &s->pipes[(e - pipe0) / PIPE_NSERIES].key[SHELLSIM_PIPE_DETECT];
+        const shellsim_dist *dp = &s->pipes[(e - pipe0) / SHELLSIM_SERIES_PIPE_N].key[SHELLSIM_PIPE_DETECT];
         if (dp->kind != SHELLSIM_DIST_CONST || !(dp->arg[0] >= 1))
             continue;
         for (size_t b = 0; b < r->nseries; b++)
-            if (r->series[b].index == e - PIPE_S_SEEN + PIPE_S_SHIPMENTS)
+            if (r->series[b].index == e - SHELLSIM_SERIES_PIPE_SEEN + SHELLSIM_SERIES_PIPE_SHIPMENTS)
                 r->series[a].alias = (long)b;
     }
     if (o->keep_runs) {
