@@ -6,7 +6,7 @@
 
 Default scenarios: every .ini in ../shared/scenarios. The peer runs with
 --v1-outputs (shellsim has model v1's outputs only) unless --all-outputs. Both programs print the
-JSON of MODEL.md's CLI contract; their random streams differ, so they agree
+JSON of the CLI contract (README.md, "Command line"); their random streams differ, so they agree
 in distribution: each metric's mean within 5 combined standard errors
 (sqrt(sem_a^2 + sem_b^2)), and its sd within 5 normal-theory standard errors
 of an sd (sd / sqrt(2(n-1)) each, combined) or, for heavy-tailed metrics

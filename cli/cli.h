@@ -4,7 +4,7 @@
  * command (commands.h). The two programs differ only in how a run is
  * carried out, passed in as a cli_runner (common.h).
  *
- * Exit statuses (MODEL.md, CLI contract): 0 done; 2 bad command line;
+ * Exit statuses (README.md, "Command line"): 0 done; 2 bad command line;
  * 3 bad scenario; 1 anything else.
  */
 #ifndef SHELLSIM_CLI_H

@@ -3,7 +3,7 @@
  * statuses, the context a command runs in, loading a scenario with the
  * standard messages, the progress bar, and writing the output.
  *
- * Exit statuses (MODEL.md, CLI contract): 0 done; 2 bad command line;
+ * Exit statuses (README.md, "Command line"): 0 done; 2 bad command line;
  * 3 bad scenario; 1 anything else.
  */
 #ifndef SHELLSIM_CLI_COMMON_H

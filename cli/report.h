@@ -1,5 +1,5 @@
 /*
- * report.h: what the CLI prints: the JSON object of MODEL.md's CLI contract
+ * report.h: what the CLI prints: the JSON object of the CLI contract (README.md, "Command line")
  * and the readable table. Shared by shellsim and shellsim-mpi.
  */
 #ifndef SHELLSIM_CLI_REPORT_H
@@ -9,7 +9,7 @@
 
 #include <shellsim.h>
 
-/* One JSON object (MODEL.md, "CLI contract") and a newline. Returns 0, or
+/* One JSON object (README.md, "Command line") and a newline. Returns 0, or
  * -1 on a write error. */
 int report_json(FILE *f, const shellsim_scenario *s, const shellsim_result *r);
 
@@ -26,7 +26,7 @@ void report_set_threads(int threads);
 void report_number(char *buf, size_t cap, double x);
 
 /* JSON pieces: a string (escaped), a number (report_number), a metric's
- * statistics object (MODEL.md's STATS; "undefined" when asked), and the
+ * statistics object (docs/model.md, "Formats"; "undefined" when asked), and the
  * `"metrics": {...}, "series": {...}` members of a result. */
 void report_string(FILE *f, const char *s);
 void report_num(FILE *f, double x);

@@ -4,8 +4,8 @@
  * libshellsim estimates, by Monte Carlo simulation, what an arms pipeline
  * means on the battlefield: a supplier's exportable shell stock is shipped in
  * random shipments, arrives after a transit delay with losses, and is fired
- * by the receiving side. The model is specified in MODEL.md (shipped as
- * docs in README.md); this header is the specification of the C interface.
+ * by the receiving side. The model is specified in docs/model.md; this
+ * header is the specification of the C interface.
  *
  * Conventions (they hold for every function below):
  *  - Functions that can fail return a shellsim_status; outputs come last and

@@ -4,8 +4,8 @@
  *
  *  - Paired comparison of two scenarios under common random numbers
  *    (shellsim_compare): replication r of A and of B share the draws of
- *    every section they have in common (MODEL.md: streams are keyed by
- *    (seed, replication, section name)), so the per-replication difference
+ *    every key they have in common (docs/model.md: streams are keyed by
+ *    (seed, replication, section, key)), so the per-replication difference
  *    B - A is free of the noise the two have in common.
  *  - Variance-based sensitivity (shellsim_sensitivity_analyse): first-order
  *    and total Sobol indices of a metric for every per-run key that is not

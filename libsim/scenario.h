@@ -1,6 +1,6 @@
 /*
- * scenario.h: the in-memory form of a scenario file (MODEL.md, "Scenario
- * file") and its loader. A scenario is immutable after loading and may be
+ * scenario.h: the in-memory form of a scenario file (docs/model.md, "Scenario
+ * files") and its loader. A scenario is immutable after loading and may be
  * shared by threads.
  *
  * Internal header: the public handle shellsim_scenario is this struct.

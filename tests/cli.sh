@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The CLI contract (MODEL.md, "CLI contract") checked from outside, and the
+# The CLI contract (README.md, "Command line") checked from outside, and the
 # reproducibility promise: the JSON is byte for byte the same for any number
 # of threads (1, 2, 3, 8) and of MPI ranks (1, 2, 3).
 #   tests/cli.sh SHELLSIM SCENARIO_DIR [SHELLSIM_MPI]

@@ -1,5 +1,5 @@
 /*
- * test_engine.c: the model of MODEL.md ("One replication, day by day",
+ * test_engine.c: the model of docs/model.md ("One replication, day by day",
  * "Outputs", "Randomness and reproducibility") through the public API only.
  *
  * Each test is one property of the model: deterministic scenarios whose
@@ -913,7 +913,7 @@ Test(fire, a_days_fire_ratio_leaves_out_the_runs_where_b_fires_nothing_that_day)
 }
 
 /* Regression (fixed in 251425f): shell counts that saturate at INT64_MAX
- * (as MODEL.md and shellsim.h document) were summarised as -2^63: the
+ * (as docs/model.md and shellsim.h document) were summarised as -2^63: the
  * summary converted the double 2^63 back with (long long)x, undefined. */
 Test(fire, saturated_shell_counts_summarise_as_int64_max)
 {

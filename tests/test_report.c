@@ -1,5 +1,5 @@
 /*
- * test_report.c: the CLI's numbers (cli/report.c). MODEL.md's JSON holds
+ * test_report.c: the CLI's numbers (cli/report.c). the CLI's JSON holds
  * each double as the shortest decimal that reads back as it. report_number
  * takes shortcuts (whole numbers written digit by digit; 15 to 17 digits
  * tried first); it must give, for every value, what the plain search over

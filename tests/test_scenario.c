@@ -1,6 +1,6 @@
 /*
  * test_scenario.c: loading and validating scenario files through the public
- * API (shellsim_scenario_load_buffer / _load_file), against MODEL.md's
+ * API (shellsim_scenario_load_buffer / _load_file), against docs/model.md's
  * "Scenario file" section: what loads, and every load error, which must be
  * SHELLSIM_ESCENARIO with the message "t.ini:LINE: [section] key: ...".
  *
