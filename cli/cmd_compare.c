@@ -35,6 +35,7 @@ static void usage_compare(FILE *f, const char *prog)
             "                 {\"metrics\": {NAME: {\"a\": STATS, \"b\": STATS, \"diff\": STATS,\n"
             "                 \"pairing\": {\"diff_variance\", \"independent_variance\",\n"
             "                 \"variance_ratio\", \"correlation\"}}}, ...}\n"
+            "  -n -s -t -j    short for --reps, --seed, --threads, --json\n"
             "  -h, --help     this help\n"
             "\n"
             "exit status: 0 done, 1 failure, 2 bad command line, 3 bad scenario\n",

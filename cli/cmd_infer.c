@@ -46,6 +46,7 @@ static void usage_infer(FILE *f, const char *prog)
             "                 scenario, the observations, N and S, never on the threads\n"
             "  --threads T    threads, 0 = all cores (default 0)\n"
             "  --json         print one JSON object on standard output\n"
+            "  -s -t -j       short for --seed, --threads, --json\n"
             "  -h, --help     this help\n"
             "\n"
             "exit status: 0 done, 1 failure (including too few acceptances within M tries),\n"

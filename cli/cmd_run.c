@@ -48,6 +48,7 @@ static void usage_run(FILE *f, const char *prog)
             "                 (in the metric's units), counted exactly, with a 95%% Wilson\n"
             "                 interval: \"exceed\": {\"VALUE\": {\"p\", \"ci95\", ...}} in\n"
             "                 the metric's JSON, a line under the table otherwise\n"
+            "  -n -s -t -j    short for --reps, --seed, --threads, --json\n"
             "  -h, --help     this help\n",
             prog);
 }

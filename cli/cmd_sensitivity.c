@@ -44,6 +44,7 @@ static void usage_sensitivity(FILE *f, const char *prog)
             "                 high], ...}}, \"noise_share\", ...}\n"
             "  --plot FILE    also draw the tornado chart into the PNG FILE (python3 with\n"
             "                 numpy and matplotlib)\n"
+            "  -s -t -j       short for --seed, --threads, --json\n"
             "  -h, --help     this help\n"
             "\n"
             "exit status: 0 done, 1 failure, 2 bad command line (or unknown metric),\n"
