@@ -42,8 +42,7 @@ static const int SHIP_KEY[SHIP_N] = {SHELLSIM_PIPE_CONTAINERS, SHELLSIM_PIPE_TRA
 typedef struct pipe_run {
     long long shipped, exhausted_day, spc;
     double loss, detect;
-    shellsim_pcg32 g[SHIP_N], gd; /* the per-shipment keys' streams; the sightings' stream */
-    gsl_rng r[SHIP_N], rd;
+    shellsim_pcg32 gd; /* the sightings' stream */
 } pipe_run;
 
 /* What the daily loops read of each pipeline and side, one array per
@@ -53,15 +52,25 @@ enum { PD_PRODUCTION, PD_PRODUCED_FLOOR /* floor(d P) for today's d, from yester
        PD_N };
 enum { SV_BASE, SV_TARGET, SV_EXTRA_FIRED, SV_FIRED, SV_N };
 
+/* Rows of the arrays the daily loops read and write side by side (a side's
+ * stock, extra, fire, base, ...) are ROW_PAD elements longer than a block,
+ * so that no two of them start a multiple of 4 KiB apart: with blocks of
+ * 1,024 replications they would, and the processor would take the loads of
+ * one row for those of the stores to another (4K aliasing, measured at a
+ * third of the fire step's time). */
+#define ROW_PAD 8
+
 struct shellsim_engine_ws {
     size_t cap, np, ns;
+    size_t row;             /* elements from one row of iv, sv, pd to the next (ROW_PAD) */
     pipe_run *pipes;
+    shellsim_pcg32 *ship;   /* the per-shipment keys' streams: [(pipeline * SHIP_N + key) * cap + j] */
     shellsim_transit *transit; /* per pipeline */
     unsigned char *dead;    /* replication hit a model limit */
-    int64_t *iv;            /* the whole-number series' values: [series * cap + j] */
-    double *pd;             /* [(pipeline * PD_N + quantity) * cap + j] */
+    int64_t *iv;            /* the whole-number series' values: [series * row + j] */
+    double *pd;             /* [(pipeline * PD_N + quantity) * row + j] */
     unsigned char *small_production; /* per pipeline: H max P < 2^52 in this block */
-    int64_t *sv;            /* [(side * SV_N + quantity) * cap + j] */
+    int64_t *sv;            /* [(side * SV_N + quantity) * row + j], in iv's allocation after the series */
     /* one day's departures of one pipeline (departures()): the replication
      * slots with one due (cap + 8, for whole vectors of slots), and each
      * one's uniform draw, containers drawn and rounded, transit and interval */
@@ -75,23 +84,30 @@ struct shellsim_engine_ws {
 
 static inline double *pipe_day(const shellsim_engine_ws *ws, int i, int k)
 {
-    return ws->pd + ((size_t)i * PD_N + (size_t)k) * ws->cap;
+    return ws->pd + ((size_t)i * PD_N + (size_t)k) * ws->row;
 }
 
 static inline int64_t *side_val(const shellsim_engine_ws *ws, int i, int k)
 {
-    return ws->sv + ((size_t)i * SV_N + (size_t)k) * ws->cap;
+    return ws->sv + ((size_t)i * SV_N + (size_t)k) * ws->row;
 }
 
 /* Series k of side i, or of pipeline i, over the block: [j]. */
 static inline int64_t *side_series(const shellsim_engine_ws *ws, int i, int k)
 {
-    return ws->iv + ((size_t)i * SHELLSIM_SERIES_SIDE_N + (size_t)k) * ws->cap;
+    return ws->iv + ((size_t)i * SHELLSIM_SERIES_SIDE_N + (size_t)k) * ws->row;
+}
+
+/* The streams of per-shipment key m (SHIP_*) of pipeline i over the
+ * block: [j]. */
+static inline shellsim_pcg32 *ship_streams(const shellsim_engine_ws *ws, int i, int m)
+{
+    return ws->ship + ((size_t)i * SHIP_N + (size_t)m) * ws->cap;
 }
 
 static inline int64_t *pipe_series(const shellsim_engine_ws *ws, int i, int k)
 {
-    return ws->iv + (ws->ns * SHELLSIM_SERIES_SIDE_N + (size_t)i * SHELLSIM_SERIES_PIPE_N + (size_t)k) * ws->cap;
+    return ws->iv + (ws->ns * SHELLSIM_SERIES_SIDE_N + (size_t)i * SHELLSIM_SERIES_PIPE_N + (size_t)k) * ws->row;
 }
 
 shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t cap)
@@ -101,15 +117,17 @@ shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t 
         return NULL;
     size_t np = (size_t)s->npipes, ns = (size_t)s->nsides;
     ws->cap = cap;
+    ws->row = cap + ROW_PAD;
     ws->np = np;
     ws->ns = ns;
     ws->pipes = shellsim_calloc(np * cap, sizeof *ws->pipes);
     ws->transit = shellsim_calloc(np + 1, sizeof *ws->transit);
     ws->dead = shellsim_calloc(cap, 1);
-    ws->iv = shellsim_calloc((ns * SHELLSIM_SERIES_SIDE_N + np * SHELLSIM_SERIES_PIPE_N) * cap + 1, sizeof *ws->iv);
-    ws->pd = shellsim_calloc(np * PD_N * cap + 1, sizeof *ws->pd);
+    size_t niv = ns * SHELLSIM_SERIES_SIDE_N + np * SHELLSIM_SERIES_PIPE_N;
+    ws->iv = shellsim_calloc((niv + ns * SV_N) * ws->row + 1, sizeof *ws->iv); /* the series, then sv */
+    ws->sv = ws->iv ? ws->iv + niv * ws->row : NULL;
+    ws->pd = shellsim_calloc(np * PD_N * ws->row + 1, sizeof *ws->pd);
     ws->small_production = shellsim_calloc(np + 1, 1);
-    ws->sv = shellsim_calloc(ns * SV_N * cap + 1, sizeof *ws->sv);
     ws->dep = shellsim_calloc(cap + 8, sizeof *ws->dep);
     ws->dep_u = shellsim_calloc(cap + 1, sizeof *ws->dep_u);
     ws->dep_x = shellsim_calloc(cap + 1, sizeof *ws->dep_x);
@@ -119,17 +137,12 @@ shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t 
     ws->dep_stream = shellsim_calloc(cap + 1, sizeof *ws->dep_stream);
     ws->side_base = shellsim_calloc(ns * SHELLSIM_SIDE_NKEYS + 1, sizeof *ws->side_base);
     ws->pipe_base = shellsim_calloc(np * (SHELLSIM_PIPE_NKEYS + 1) + 1, sizeof *ws->pipe_base);
-    if (!ws->pipes || !ws->transit || !ws->dead || !ws->iv || !ws->pd || !ws->sv ||
+    ws->ship = shellsim_calloc(np * SHIP_N * cap + 1, sizeof *ws->ship);
+    if (!ws->pipes || !ws->ship || !ws->transit || !ws->dead || !ws->iv || !ws->pd || !ws->sv ||
         !ws->small_production || !ws->dep || !ws->dep_u || !ws->dep_x || !ws->dep_transit || !ws->dep_interval ||
         !ws->dep_containers || !ws->dep_stream || !ws->side_base || !ws->pipe_base) {
         shellsim_engine_ws_free(ws);
         return NULL;
-    }
-    for (size_t k = 0; k < np * cap; k++) {
-        pipe_run *p = &ws->pipes[k];
-        for (int m = 0; m < SHIP_N; m++)
-            p->r[m] = (gsl_rng){shellsim_rng_pcg32, &p->g[m]};
-        p->rd = (gsl_rng){shellsim_rng_pcg32, &p->gd};
     }
     return ws;
 }
@@ -139,6 +152,7 @@ void shellsim_engine_ws_free(shellsim_engine_ws *ws)
     if (!ws)
         return;
     shellsim_free(ws->pipes);
+    shellsim_free(ws->ship);
     if (ws->transit)
         for (size_t i = 0; i < ws->np; i++)
             shellsim_transit_free(&ws->transit[i]);
@@ -147,7 +161,6 @@ void shellsim_engine_ws_free(shellsim_engine_ws *ws)
     shellsim_free(ws->iv);
     shellsim_free(ws->pd);
     shellsim_free(ws->small_production);
-    shellsim_free(ws->sv);
     shellsim_free(ws->dep);
     shellsim_free(ws->dep_u);
     shellsim_free(ws->dep_x);
@@ -267,7 +280,7 @@ static void draw_per_run(const shellsim_scenario *s, shellsim_engine_ws *ws, uin
             }
         for (int m = 0; m < SHIP_N; m++)
             if (!shellsim_dist_is_constant(&d->key[SHIP_KEY[m]])) /* (else never read) */
-                shellsim_pcg32_seed_rep(&p->g[m], base[SHIP_KEY[m]], rep);
+                shellsim_pcg32_seed_rep(&ship_streams(ws, i, m)[j], base[SHIP_KEY[m]], rep);
         shellsim_pcg32_seed_rep(&p->gd, base[SHELLSIM_PIPE_NKEYS], rep);
         pipe_series(ws, i, SHELLSIM_SERIES_PIPE_SUPPLIER)[j] = (int64_t)v[SHELLSIM_PIPE_SUPPLIER_STOCK];
         pipe_day(ws, i, PD_PRODUCTION)[j] = v[SHELLSIM_PIPE_PRODUCTION];
@@ -335,32 +348,33 @@ static size_t due(size_t cnt, double next_day, const double *restrict t_next, co
     return SHELLSIM_SIMD_PICK(due, (cnt, next_day, t_next, stop_day, list));
 }
 
-/* x[k] = a draw of key d from the stream of slot list[k], k < n: one by one
- * through GSL, or for kinds that take one uniform (dist.h), those uniforms
- * straight from each stream (the bits gsl_rng_uniform gives: pcg32.c) and
- * one transform of them all, or for gamma the streams gathered for
- * shellsim_dist_gamma_batch (st: room for n). key: which of the slots'
- * per-shipment streams (SHIP_*). */
-static void draw_key(const shellsim_dist *d, int key, pipe_run *pp, const uint32_t *list, size_t n, double *u,
-                     double *x, shellsim_pcg32 *st)
+/* x[k] = a draw of key d from g[list[k]], the stream of slot list[k], k <
+ * n: one by one through GSL, or for kinds that take one uniform (dist.h),
+ * those uniforms straight from each stream (the bits gsl_rng_uniform
+ * gives: pcg32.c) and one transform of them all, or for gamma the streams
+ * gathered for shellsim_dist_gamma_batch (st: room for n). */
+static void draw_key(const shellsim_dist *d, shellsim_pcg32 *g, const uint32_t *list, size_t n, double *u, double *x,
+                     shellsim_pcg32 *st)
 {
     int m = shellsim_dist_uniforms(d);
     if (m < 0 && shellsim_dist_gamma_batchable(d)) {
         for (size_t k = 0; k < n; k++)
-            st[k] = pp[list[k]].g[key];
+            st[k] = g[list[k]];
         shellsim_dist_gamma_batch(d, st, n, x);
         for (size_t k = 0; k < n; k++)
-            pp[list[k]].g[key] = st[k];
+            g[list[k]] = st[k];
         return;
     }
     if (m < 0) {
-        for (size_t k = 0; k < n; k++)
-            x[k] = shellsim_dist_sample(d, &pp[list[k]].r[key]);
+        for (size_t k = 0; k < n; k++) {
+            gsl_rng r = {shellsim_rng_pcg32, &g[list[k]]};
+            x[k] = shellsim_dist_sample(d, &r);
+        }
         return;
     }
     if (m == 1)
         for (size_t k = 0; k < n; k++)
-            u[k] = shellsim_pcg32_next(&pp[list[k]].g[key]) / 4294967296.0;
+            u[k] = shellsim_pcg32_next(&g[list[k]]) / 4294967296.0;
     shellsim_dist_from_uniform(d, u, n, x);
 }
 
@@ -401,11 +415,13 @@ static int departures(const shellsim_scenario *s, shellsim_engine_ws *ws, int i,
             }
             return 0;
         }
-        draw_key(&d->key[SHELLSIM_PIPE_CONTAINERS], SHIP_CONTAINERS, pp, list, n, ws->dep_u, ws->dep_x,
-                 ws->dep_stream);
+        draw_key(&d->key[SHELLSIM_PIPE_CONTAINERS], ship_streams(ws, i, SHIP_CONTAINERS), list, n, ws->dep_u,
+                 ws->dep_x, ws->dep_stream);
         shellsim_dist_counts(ws->dep_x, n, c);
-        draw_key(&d->key[SHELLSIM_PIPE_TRANSIT], SHIP_TRANSIT, pp, list, n, ws->dep_u, transit, ws->dep_stream);
-        draw_key(&d->key[SHELLSIM_PIPE_INTERVAL], SHIP_INTERVAL, pp, list, n, ws->dep_u, interval, ws->dep_stream);
+        draw_key(&d->key[SHELLSIM_PIPE_TRANSIT], ship_streams(ws, i, SHIP_TRANSIT), list, n, ws->dep_u, transit,
+                 ws->dep_stream);
+        draw_key(&d->key[SHELLSIM_PIPE_INTERVAL], ship_streams(ws, i, SHIP_INTERVAL), list, n, ws->dep_u, interval,
+                 ws->dep_stream);
         size_t again = 0;
         for (size_t k = 0; k < n; k++) {
             const size_t j = list[k];
@@ -417,7 +433,8 @@ static int departures(const shellsim_scenario *s, shellsim_engine_ws *ws, int i,
                 ++shipments[j];
                 p->shipped = shellsim_sat_add(p->shipped, shipped);
                 containers[j] = shellsim_sat_add(containers[j], shipped / p->spc + (shipped % p->spc != 0));
-                if (p->detect >= 1.0 || (p->detect > 0.0 && gsl_rng_uniform(&p->rd) < p->detect))
+                if (p->detect >= 1.0 ||
+                    (p->detect > 0.0 && gsl_rng_uniform(&(gsl_rng){shellsim_rng_pcg32, &p->gd}) < p->detect))
                     ++seen[j];
                 long long usable = shipped - (long long)round((double)shipped * p->loss);
                 double arrive = floor(t_next[j] + transit[k]);
@@ -441,7 +458,7 @@ static void copy_whole(const shellsim_scenario *s, const shellsim_engine_ws *ws,
 {
     size_t n = (size_t)s->nsides * SHELLSIM_SERIES_SIDE_N + (size_t)s->npipes * SHELLSIM_SERIES_PIPE_N;
     for (size_t k = 0; k < n; k++) {
-        const int64_t *v = ws->iv + k * ws->cap;
+        const int64_t *v = ws->iv + k * ws->row;
         for (size_t j = 0; j < cnt; j++)
             vals[k * cnt + j] = (double)v[j];
     }
@@ -536,7 +553,7 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
         }
         if (fail.j != SIZE_MAX)
             continue; /* the block fails; finish only to find the lowest failure */
-        if (rec && shellsim_dayrec_day(rec, day, ws->iv, cap) != 0)
+        if (rec && shellsim_dayrec_day(rec, day, ws->iv, ws->row) != 0)
             return -2;
         if (vals && day_fn(user, day, vals, cnt) != 0)
             return -2;

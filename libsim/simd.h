@@ -22,8 +22,9 @@
 /* AVX-512 variants are compiled in (x86-64, GCC or clang). */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(SHELLSIM_NO_AVX512)
 #define SHELLSIM_HAVE_AVX512 1
-/* Compile a function for AVX-512 F, BW, CD, DQ and VL (x86-64-v4's). */
-#define SHELLSIM_TARGET_AVX512 __attribute__((target("avx512f,avx512bw,avx512cd,avx512dq,avx512vl")))
+/* Compile a function for x86-64-v4 (AVX-512 F, BW, CD, DQ, VL, with
+ * AVX2, BMI2, POPCNT and the rest of the levels below). */
+#define SHELLSIM_TARGET_AVX512 __attribute__((target("arch=x86-64-v4")))
 #endif
 
 #define SHELLSIM_ALWAYS_INLINE static inline __attribute__((always_inline))

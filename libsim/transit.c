@@ -52,7 +52,7 @@ void shellsim_transit_free(shellsim_transit *t)
     t->late.n = t->late.cap = 0;
 }
 
-int shellsim_transit_book(shellsim_transit *t, size_t j, int day, long long arrive, long long shells)
+int shellsim_transit_book_slow(shellsim_transit *t, size_t j, int day, long long arrive, long long shells)
 {
     if (arrive - day < RING)
         return push_due(t, j, arrive, shells);

@@ -55,8 +55,22 @@ void shellsim_transit_clear(shellsim_transit *t);
 void shellsim_transit_free(shellsim_transit *t);
 
 /* Book `shells` for slot j to arrive on day `arrive`, day <= arrive.
- * Returns 0, or -2 when out of memory (then nothing is booked). */
-int shellsim_transit_book(shellsim_transit *t, size_t j, int day, long long arrive, long long shells);
+ * Returns 0, or -2 when out of memory (then nothing is booked). Inline:
+ * the engine books every shipment; a list that must grow, and a shipment
+ * beyond the ring, take shellsim_transit_book_slow. */
+int shellsim_transit_book_slow(shellsim_transit *t, size_t j, int day, long long arrive, long long shells);
+
+static inline int shellsim_transit_book(shellsim_transit *t, size_t j, int day, long long arrive, long long shells)
+{
+    if (arrive - day < SHELLSIM_TRANSIT_RING) {
+        shellsim_arrivals *a = &t->due[arrive % SHELLSIM_TRANSIT_RING];
+        if (a->n < a->cap) {
+            a->item[a->n++] = (shellsim_arrival){j, shells};
+            return 0;
+        }
+    }
+    return shellsim_transit_book_slow(t, j, day, arrive, shells);
+}
 
 /* Bring the overflow shipments now within reach of `day` into the ring;
  * call at the start of each day before reading its arrivals. 0, or -2
