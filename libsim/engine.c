@@ -60,6 +60,18 @@ enum { SV_BASE, SV_TARGET, SV_EXTRA_FIRED, SV_FIRED, SV_N };
  * third of the fire step's time). */
 #define ROW_PAD 8
 
+/* How one key of one section is drawn in a block: from its stream (base:
+ * shellsim_pcg32_stream_base of the block's seed and the key's stream
+ * hash), or, when its distribution is a constant, the value as used,
+ * made once. */
+typedef struct key_plan {
+    const shellsim_keyspec *key;
+    const shellsim_dist *dist;
+    uint64_t base;
+    int random;       /* 0: a constant, `fixed` */
+    double fixed;
+} key_plan;
+
 struct shellsim_engine_ws {
     size_t cap, np, ns;
     size_t row;             /* elements from one row of iv, sv, pd to the next (ROW_PAD) */
@@ -78,8 +90,8 @@ struct shellsim_engine_ws {
     double *dep_u, *dep_x, *dep_transit, *dep_interval;
     long long *dep_containers;
     shellsim_pcg32 *dep_stream; /* the listed slots' streams, for batched gamma draws */
-    /* the random streams' bases under the block's seed (stream_bases) */
-    uint64_t *side_base, *pipe_base;
+    /* how each key is drawn in this block (plan_keys) */
+    key_plan *side_plan, *pipe_plan;
 };
 
 static inline double *pipe_day(const shellsim_engine_ws *ws, int i, int k)
@@ -135,12 +147,12 @@ shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t 
     ws->dep_interval = shellsim_calloc(cap + 1, sizeof *ws->dep_interval);
     ws->dep_containers = shellsim_calloc(cap + 1, sizeof *ws->dep_containers);
     ws->dep_stream = shellsim_calloc(cap + 1, sizeof *ws->dep_stream);
-    ws->side_base = shellsim_calloc(ns * SHELLSIM_SIDE_NKEYS + 1, sizeof *ws->side_base);
-    ws->pipe_base = shellsim_calloc(np * (SHELLSIM_PIPE_NKEYS + 1) + 1, sizeof *ws->pipe_base);
+    ws->side_plan = shellsim_calloc(ns * SHELLSIM_SIDE_NKEYS + 1, sizeof *ws->side_plan);
+    ws->pipe_plan = shellsim_calloc(np * (SHELLSIM_PIPE_NKEYS + 1) + 1, sizeof *ws->pipe_plan);
     ws->ship = shellsim_calloc(np * SHIP_N * cap + 1, sizeof *ws->ship);
     if (!ws->pipes || !ws->ship || !ws->transit || !ws->dead || !ws->iv || !ws->pd || !ws->sv ||
         !ws->small_production || !ws->dep || !ws->dep_u || !ws->dep_x || !ws->dep_transit || !ws->dep_interval ||
-        !ws->dep_containers || !ws->dep_stream || !ws->side_base || !ws->pipe_base) {
+        !ws->dep_containers || !ws->dep_stream || !ws->side_plan || !ws->pipe_plan) {
         shellsim_engine_ws_free(ws);
         return NULL;
     }
@@ -168,8 +180,8 @@ void shellsim_engine_ws_free(shellsim_engine_ws *ws)
     shellsim_free(ws->dep_interval);
     shellsim_free(ws->dep_containers);
     shellsim_free(ws->dep_stream);
-    shellsim_free(ws->side_base);
-    shellsim_free(ws->pipe_base);
+    shellsim_free(ws->side_plan);
+    shellsim_free(ws->pipe_plan);
     shellsim_free(ws);
 }
 
@@ -202,46 +214,58 @@ SHELLSIM_SIMD_VOID(fire_apply,
 
 /* ------------------------------------------------------------ parameters */
 
-/* A per-run key of replication rep: drawn from the key's own stream (base:
- * shellsim_pcg32_stream_base of the run's seed and the key's stream hash;
- * a constant takes no draw), replaced by the caller's value when one is
- * given (not NaN), then made the value used (keys.h). The value is
- * reported in *out when out is given. */
-static double per_run(const shellsim_keyspec *key, const shellsim_dist *d, uint64_t base, uint64_t rep,
-                      const double *in, double *out)
+/* The plan of a key under the block's seed. */
+static key_plan plan_key(const shellsim_keyspec *key, const shellsim_dist *d, uint64_t seed, uint64_t stream)
 {
-    double x;
-    if (in && *in == *in) {
-        x = *in;
-    } else {
-        shellsim_pcg32 g = {0, 1};
-        gsl_rng r = {shellsim_rng_pcg32, &g};
-        if (!shellsim_dist_is_constant(d))
-            shellsim_pcg32_seed_rep(&g, base, rep);
-        x = key->shells ? (double)shellsim_dist_sample_count(d, &r) : shellsim_dist_sample(d, &r);
-    }
-    x = shellsim_key_as_used(key, x);
-    if (out)
-        *out = x;
-    return x;
+    key_plan p = {key, d, shellsim_pcg32_stream_base(seed, stream), !shellsim_dist_is_constant(d), 0.0};
+    if (!p.random) /* (a constant reads nothing from its generator) */
+        p.fixed = shellsim_key_as_used(key, shellsim_dist_sample(d, NULL));
+    return p;
 }
 
-/* The stream bases under the block's seed: ws->side_base[i *
- * SHELLSIM_SIDE_NKEYS + k], ws->pipe_base[i * (SHELLSIM_PIPE_NKEYS + 1) +
- * k], the last of a pipeline's being its sightings' stream. (Made for
- * every block: a few hashes, against the seeding of every key of every
- * replication.) */
-static void stream_bases(const shellsim_scenario *s, shellsim_engine_ws *ws, uint64_t seed)
+/* The plans of every key under the block's seed: ws->side_plan[i *
+ * SHELLSIM_SIDE_NKEYS + k], ws->pipe_plan[i * (SHELLSIM_PIPE_NKEYS + 1) +
+ * k], the last of a pipeline's being its sightings' stream (random when
+ * detect_prob can lie strictly between 0 and 1). A few hashes per block,
+ * against a seeding per key and replication. */
+static void plan_keys(const shellsim_scenario *s, shellsim_engine_ws *ws, uint64_t seed)
 {
     for (int i = 0; i < s->nsides; i++)
         for (int k = 0; k < SHELLSIM_SIDE_NKEYS; k++)
-            ws->side_base[i * SHELLSIM_SIDE_NKEYS + k] = shellsim_pcg32_stream_base(seed, s->sides[i].stream[k]);
+            ws->side_plan[i * SHELLSIM_SIDE_NKEYS + k] =
+                plan_key(&shellsim_side_keys[k], &s->sides[i].key[k], seed, s->sides[i].stream[k]);
     for (int i = 0; i < s->npipes; i++) {
-        uint64_t *b = ws->pipe_base + (size_t)i * (SHELLSIM_PIPE_NKEYS + 1);
+        const shellsim_pipeline *d = &s->pipes[i];
+        key_plan *p = ws->pipe_plan + (size_t)i * (SHELLSIM_PIPE_NKEYS + 1);
         for (int k = 0; k < SHELLSIM_PIPE_NKEYS; k++)
-            b[k] = shellsim_pcg32_stream_base(seed, s->pipes[i].stream[k]);
-        b[SHELLSIM_PIPE_NKEYS] = shellsim_pcg32_stream_base(seed, s->pipes[i].detect_stream);
+            p[k] = plan_key(&shellsim_pipe_keys[k], &d->key[k], seed, d->stream[k]);
+        const key_plan *detect = &p[SHELLSIM_PIPE_DETECT]; /* sightings are drawn when 0 < detect_prob < 1 */
+        int sightings = detect->random || (detect->fixed > 0 && detect->fixed < 1);
+        p[SHELLSIM_PIPE_NKEYS] =
+            (key_plan){NULL, NULL, shellsim_pcg32_stream_base(seed, d->detect_stream), sightings, 0.0};
     }
+}
+
+/* A per-run key of replication rep: the caller's value when one is given
+ * (not NaN), else the key's constant or a draw from its own stream; made
+ * the value used (keys.h) and reported in *out when out is given. */
+static double per_run(const key_plan *p, uint64_t rep, const double *in, double *out)
+{
+    double x;
+    if (in && *in == *in) {
+        x = shellsim_key_as_used(p->key, *in);
+    } else if (!p->random) {
+        x = p->fixed;
+    } else {
+        shellsim_pcg32 g;
+        gsl_rng r = {shellsim_rng_pcg32, &g};
+        shellsim_pcg32_seed_rep(&g, p->base, rep);
+        x = shellsim_key_as_used(p->key, p->key->shells ? (double)shellsim_dist_sample_count(p->dist, &r)
+                                                         : shellsim_dist_sample(p->dist, &r));
+    }
+    if (out)
+        *out = x;
+    return x;
 }
 
 /* Per-run draws of replication rep, held in slot j of the block, and the
@@ -255,12 +279,11 @@ static void draw_per_run(const shellsim_scenario *s, shellsim_engine_ws *ws, uin
 #define IN(k) (in ? in + (k) * cnt + j : NULL)
 #define OUT(k) (out ? out + (k) * cnt + j : NULL)
     for (int i = 0; i < s->nsides; i++) {
-        const shellsim_side *d = &s->sides[i];
-        const uint64_t *base = ws->side_base + (size_t)i * SHELLSIM_SIDE_NKEYS;
+        const key_plan *plan = ws->side_plan + (size_t)i * SHELLSIM_SIDE_NKEYS;
         double v[SHELLSIM_SIDE_NKEYS];
         for (int m = 0; m < SHELLSIM_SIDE_NKEYS; m++)
             if (shellsim_side_keys[m].kind == SHELLSIM_KEY_PER_RUN) {
-                v[m] = per_run(&shellsim_side_keys[m], &d->key[m], base[m], rep, IN(k), OUT(k));
+                v[m] = per_run(&plan[m], rep, IN(k), OUT(k));
                 k++;
             }
         side_val(ws, i, SV_BASE)[j] = (int64_t)v[SHELLSIM_SIDE_BASE_FIRE];
@@ -269,19 +292,19 @@ static void draw_per_run(const shellsim_scenario *s, shellsim_engine_ws *ws, uin
         side_val(ws, i, SV_EXTRA_FIRED)[j] = side_val(ws, i, SV_FIRED)[j] = 0;
     }
     for (int i = 0; i < s->npipes; i++) {
-        const shellsim_pipeline *d = &s->pipes[i];
-        const uint64_t *base = ws->pipe_base + (size_t)i * (SHELLSIM_PIPE_NKEYS + 1);
+        const key_plan *plan = ws->pipe_plan + (size_t)i * (SHELLSIM_PIPE_NKEYS + 1);
         pipe_run *p = &ws->pipes[(size_t)i * cap + j];
         double v[SHELLSIM_PIPE_NKEYS];
         for (int m = 0; m < SHELLSIM_PIPE_NKEYS; m++)
             if (shellsim_pipe_keys[m].kind == SHELLSIM_KEY_PER_RUN) {
-                v[m] = per_run(&shellsim_pipe_keys[m], &d->key[m], base[m], rep, IN(k), OUT(k));
+                v[m] = per_run(&plan[m], rep, IN(k), OUT(k));
                 k++;
             }
         for (int m = 0; m < SHIP_N; m++)
-            if (!shellsim_dist_is_constant(&d->key[SHIP_KEY[m]])) /* (else never read) */
-                shellsim_pcg32_seed_rep(&ship_streams(ws, i, m)[j], base[SHIP_KEY[m]], rep);
-        shellsim_pcg32_seed_rep(&p->gd, base[SHELLSIM_PIPE_NKEYS], rep);
+            if (plan[SHIP_KEY[m]].random) /* (a constant's stream is never read) */
+                shellsim_pcg32_seed_rep(&ship_streams(ws, i, m)[j], plan[SHIP_KEY[m]].base, rep);
+        if (plan[SHELLSIM_PIPE_NKEYS].random) /* (detect_prob 0 or 1 draws no sighting) */
+            shellsim_pcg32_seed_rep(&p->gd, plan[SHELLSIM_PIPE_NKEYS].base, rep);
         pipe_series(ws, i, SHELLSIM_SERIES_PIPE_SUPPLIER)[j] = (int64_t)v[SHELLSIM_PIPE_SUPPLIER_STOCK];
         pipe_day(ws, i, PD_PRODUCTION)[j] = v[SHELLSIM_PIPE_PRODUCTION];
         pipe_day(ws, i, PD_PRODUCED_FLOOR)[j] = 0.0; /* floor(0 * P) */
@@ -484,7 +507,7 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
     failure fail = {SIZE_MAX, 0, 0};
     for (int i = 0; i < np; i++)
         shellsim_transit_clear(&ws->transit[i]);
-    stream_bases(s, ws, seed);
+    plan_keys(s, ws, seed);
     for (size_t j = 0; j < cnt; j++) {
         draw_per_run(s, ws, rep0 + j, j, cnt, params_in, params_out);
         ws->dead[j] = 0;
