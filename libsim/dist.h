@@ -35,6 +35,7 @@ typedef enum shellsim_dist_kind {
     SHELLSIM_DIST_EXPONENTIAL,
     SHELLSIM_DIST_BETA,
     SHELLSIM_DIST_POISSON,
+    SHELLSIM_DIST_BERNOULLI,
     SHELLSIM_DIST_NKINDS /* the number of kinds: rows of shellsim_dist_table */
 } shellsim_dist_kind;
 

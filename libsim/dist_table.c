@@ -639,6 +639,61 @@ static double poisson_variance(const shellsim_dist *d)
     return d->arg[0];
 }
 
+/* ---------------------------------------------------------- bernoulli(p)
+ * P(1) = p, P(0) = 1 - p, 0 <= p <= 1: gsl_ran_bernoulli, which is 1 when
+ * u = gsl_rng_uniform(r) < p (so one uniform, batched). bernoulli(0) is
+ * the point 0 and bernoulli(1) the point 1, each still taking its draw. */
+
+static const char *bernoulli_validate(shellsim_dist *d)
+{
+    if (!(d->arg[0] >= 0 && d->arg[0] <= 1))
+        return "%s needs 0 <= p <= 1";
+    return NULL;
+}
+
+static void bernoulli_support(shellsim_dist *d)
+{
+    d->lo = d->arg[0] >= 1 ? 1 : 0;
+    d->hi = d->arg[0] <= 0 ? 0 : 1;
+    d->open_below = 0;
+}
+
+static double bernoulli_sample(const shellsim_dist *d, gsl_rng *r)
+{
+    return (double)gsl_ran_bernoulli(r, d->arg[0]);
+}
+
+static int bernoulli_uniforms(const shellsim_dist *d)
+{
+    (void)d;
+    return 1;
+}
+
+SHELLSIM_ALWAYS_INLINE void bernoulli_from_uniform_body(const shellsim_dist *d, const double *restrict u, size_t n,
+                                                        double *restrict out)
+{
+    const double p = d->arg[0];
+    for (size_t k = 0; k < n; k++)
+        out[k] = u[k] < p ? 1.0 : 0.0;
+}
+FROM_UNIFORM(bernoulli_from_uniform)
+
+/* The smallest x with F(x) >= u: F(0) = 1 - p. */
+static double bernoulli_quantile(const shellsim_dist *d, double u)
+{
+    return u <= 1 - d->arg[0] ? 0.0 : 1.0;
+}
+
+static double bernoulli_mean(const shellsim_dist *d)
+{
+    return d->arg[0];
+}
+
+static double bernoulli_variance(const shellsim_dist *d)
+{
+    return d->arg[0] * (1 - d->arg[0]);
+}
+
 /* ---------------------------------------------------------------- table */
 
 const shellsim_dist_ops shellsim_dist_table[SHELLSIM_DIST_NKINDS] = {
@@ -698,4 +753,9 @@ const shellsim_dist_ops shellsim_dist_table[SHELLSIM_DIST_NKINDS] = {
         .name = "poisson", .min_args = 1, .max_args = 1, .params = {"mean"}, .example = "poisson(3.5)",
         .validate = poisson_validate, .support = poisson_support, .sample = poisson_sample,
         .quantile = poisson_quantile, .mean = poisson_mean, .variance = poisson_variance},
+    [SHELLSIM_DIST_BERNOULLI] = {
+        .name = "bernoulli", .min_args = 1, .max_args = 1, .params = {"p"}, .example = "bernoulli(0.7)",
+        .validate = bernoulli_validate, .support = bernoulli_support, .sample = bernoulli_sample,
+        .uniforms = bernoulli_uniforms, .from_uniform = bernoulli_from_uniform,
+        .quantile = bernoulli_quantile, .mean = bernoulli_mean, .variance = bernoulli_variance},
 };

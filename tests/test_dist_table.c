@@ -173,6 +173,16 @@ static double poisson_lt(const double *a, double x)
     return x < 1 ? 0 : poisson_le(a, x - 1);
 }
 
+static double bernoulli_le(const double *a, double x)
+{
+    return x < 0 ? 0 : x < 1 ? 1 - a[0] : 1;
+}
+
+static double bernoulli_lt(const double *a, double x)
+{
+    return x <= 0 ? 0 : x <= 1 ? 1 - a[0] : 1;
+}
+
 static const reference REFERENCES[] = {
     {"const", 1, const_le, const_lt, {"7", "const(-0.1)"}},
     {"uniform", 0, flat_P, flat_Q, {"uniform(-1, 1e-3)"}},
@@ -187,6 +197,7 @@ static const reference REFERENCES[] = {
     {"exponential", 0, exponential_P, exponential_Q, {"exponential(0.25)"}},
     {"beta", 0, beta_P, beta_Q, {"beta(0.5, 0.5)", "beta(30, 40)"}},
     {"poisson", 1, poisson_le, poisson_lt, {"poisson(0)", "poisson(0.5)", "poisson(1000)"}},
+    {"bernoulli", 1, bernoulli_le, bernoulli_lt, {"bernoulli(0)", "bernoulli(1)", "bernoulli(0.03)"}},
 };
 
 static const reference *reference_of(const char *name)

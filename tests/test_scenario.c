@@ -866,3 +866,22 @@ Test(errors, messages_name_a_long_section_in_full)
              head);
     expect_edit_error(0, NULL, extra, 19, frag);
 }
+
+/* ------------------------------------------------------------ bernoulli */
+
+Test(bernoulli, a_coin_loads_for_keys_whose_range_holds_0_and_1)
+{
+    char *t = text_with(12, "containers = bernoulli(0.5)", "detect_prob = bernoulli(0.7)\nloss_rate = bernoulli(0)");
+    expect_loads(t);
+    free(t);
+}
+
+Test(bernoulli, bad_coins_name_their_line_and_key)
+{
+    expect_edit_error(12, "containers = bernoulli(1.5)", NULL, 12, "[pipeline p] containers: bernoulli");
+    expect_edit_error(12, "containers = bernoulli(-0.1)", NULL, 12, "0 <= p <= 1");
+    expect_edit_error(12, "containers = bernoulli()", NULL, 12, "[pipeline p] containers: ");
+    expect_edit_error(12, "containers = bernoulli(0.2, 0.3)", NULL, 12, "[pipeline p] containers: ");
+    /* the support {0, 1} leaves interval_days' range (0, inf) */
+    expect_edit_error(11, "interval_days = bernoulli(0.5)", NULL, 11, "outside the key's range (0, inf)");
+}
