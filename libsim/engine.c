@@ -50,7 +50,7 @@ typedef struct pipe_run {
  * (and vectorise where they can). */
 enum { PD_PRODUCTION, PD_PRODUCED_FLOOR /* floor(d P) for today's d, from yesterday */, PD_T_NEXT, PD_STOP_DAY,
        PD_N };
-enum { SV_BASE, SV_TARGET, SV_EXTRA_FIRED, SV_FIRED, SV_N };
+enum { SV_BASE, SV_TARGET, SV_EXTRA_FIRED, SV_FIRED, SV_WINDOW, SV_INFLOW, SV_CARRY, SV_IN_WINDOW, SV_N };
 
 /* Rows of the arrays the daily loops read and write side by side (a side's
  * stock, extra, fire, base, ...) are ROW_PAD elements longer than a block,
@@ -83,6 +83,8 @@ struct shellsim_engine_ws {
     double *pd;             /* [(pipeline * PD_N + quantity) * row + j] */
     unsigned char *small_production; /* per pipeline: H max P < 2^52 in this block */
     int64_t *sv;            /* [(side * SV_N + quantity) * row + j], in iv's allocation after the series */
+    int64_t **history;      /* per side: a windowed policy's inflows of the last history_days[side] days, or NULL */
+    size_t *history_days;
     /* one day's departures of one pipeline (departures()): the replication
      * slots with one due (cap + 8, for whole vectors of slots), and each
      * one's uniform draw, containers drawn and rounded, transit and interval */
@@ -150,7 +152,22 @@ shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t 
     ws->side_plan = shellsim_calloc(ns * SHELLSIM_SIDE_NKEYS + 1, sizeof *ws->side_plan);
     ws->pipe_plan = shellsim_calloc(np * (SHELLSIM_PIPE_NKEYS + 1) + 1, sizeof *ws->pipe_plan);
     ws->ship = shellsim_calloc(np * SHIP_N * cap + 1, sizeof *ws->ship);
-    if (!ws->pipes || !ws->ship || !ws->transit || !ws->dead || !ws->iv || !ws->pd || !ws->sv ||
+    ws->history = shellsim_calloc(ns + 1, sizeof *ws->history);
+    ws->history_days = shellsim_calloc(ns + 1, sizeof *ws->history_days);
+    for (size_t i = 0; ws->history && ws->history_days && i < ns; i++) {
+        if (!shellsim_fire_policies[s->sides[i].policy].windowed)
+            continue;
+        /* the window's days: at most its support's top, rounded up, or H */
+        double top = ceil(s->sides[i].key[SHELLSIM_SIDE_WINDOW].hi) + 1;
+        size_t days = top < (double)s->horizon_days ? (size_t)top : (size_t)s->horizon_days;
+        ws->history_days[i] = days;
+        if (!(ws->history[i] = shellsim_calloc(days * ws->row, sizeof **ws->history)))
+            break;
+    }
+    int histories = ws->history != NULL && ws->history_days != NULL;
+    for (size_t i = 0; histories && i < ns; i++)
+        histories = !ws->history_days[i] || ws->history[i];
+    if (!histories || !ws->pipes || !ws->ship || !ws->transit || !ws->dead || !ws->iv || !ws->pd || !ws->sv ||
         !ws->small_production || !ws->dep || !ws->dep_u || !ws->dep_x || !ws->dep_transit || !ws->dep_interval ||
         !ws->dep_containers || !ws->dep_stream || !ws->side_plan || !ws->pipe_plan) {
         shellsim_engine_ws_free(ws);
@@ -165,6 +182,11 @@ void shellsim_engine_ws_free(shellsim_engine_ws *ws)
         return;
     shellsim_free(ws->pipes);
     shellsim_free(ws->ship);
+    if (ws->history)
+        for (size_t i = 0; i < ws->ns; i++)
+            shellsim_free(ws->history[i]);
+    shellsim_free(ws->history);
+    shellsim_free(ws->history_days);
     if (ws->transit)
         for (size_t i = 0; i < ws->np; i++)
             shellsim_transit_free(&ws->transit[i]);
@@ -289,7 +311,10 @@ static void draw_per_run(const shellsim_scenario *s, shellsim_engine_ws *ws, uin
         side_val(ws, i, SV_BASE)[j] = (int64_t)v[SHELLSIM_SIDE_BASE_FIRE];
         side_series(ws, i, SHELLSIM_SERIES_SIDE_STOCK)[j] = (int64_t)v[SHELLSIM_SIDE_STOCK];
         side_val(ws, i, SV_TARGET)[j] = (int64_t)v[SHELLSIM_SIDE_TARGET];
+        side_val(ws, i, SV_WINDOW)[j] = (int64_t)v[SHELLSIM_SIDE_WINDOW];
         side_val(ws, i, SV_EXTRA_FIRED)[j] = side_val(ws, i, SV_FIRED)[j] = 0;
+        side_val(ws, i, SV_INFLOW)[j] = (int64_t)v[SHELLSIM_SIDE_STOCK]; /* the stock held at the start: day 0's */
+        side_val(ws, i, SV_CARRY)[j] = side_val(ws, i, SV_IN_WINDOW)[j] = 0;
     }
     for (int i = 0; i < s->npipes; i++) {
         const key_plan *plan = ws->pipe_plan + (size_t)i * (SHELLSIM_PIPE_NKEYS + 1);
@@ -548,22 +573,28 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
         }
         for (int i = 0; i < np; i++) { /* step 3 (a dead replication's values no longer matter) */
             int64_t *to = side_series(ws, s->pipes[i].to, SHELLSIM_SERIES_SIDE_STOCK);
+            int64_t *inflow = side_val(ws, s->pipes[i].to, SV_INFLOW);
             int64_t *delivered = pipe_series(ws, i, SHELLSIM_SERIES_PIPE_DELIVERED);
             shellsim_arrivals *today = shellsim_transit_today(&ws->transit[i], day);
             for (size_t k = 0; k < today->n; k++) {
                 size_t j = today->item[k].j;
                 long long shells = today->item[k].shells;
                 to[j] = shellsim_sat_add(to[j], shells);
+                inflow[j] = shellsim_sat_add(inflow[j], shells);
                 delivered[j] = shellsim_sat_add(delivered[j], shells); /* arrived by the end of today */
             }
             today->n = 0;
         }
         for (int i = 0; i < ns; i++) { /* step 4 */
             int64_t *stock = side_series(ws, i, SHELLSIM_SERIES_SIDE_STOCK), *extra = side_series(ws, i, SHELLSIM_SERIES_SIDE_EXTRA);
-            shellsim_fire_policies[s->sides[i].policy].extra_block(cnt, H - day, stock, side_val(ws, i, SV_TARGET),
-                                                                   extra);
+            int64_t *inflow = side_val(ws, i, SV_INFLOW);
+            const shellsim_fire_block b = {cnt, day, H - day, stock, side_val(ws, i, SV_TARGET), side_val(ws, i, SV_WINDOW),
+                                           inflow, side_val(ws, i, SV_CARRY), side_val(ws, i, SV_IN_WINDOW),
+                                           ws->history[i], ws->history_days[i], ws->row};
+            shellsim_fire_policies[s->sides[i].policy].extra_block(&b, extra);
             fire_apply(cnt, stock, extra, side_series(ws, i, SHELLSIM_SERIES_SIDE_FIRE), side_val(ws, i, SV_BASE),
                        side_val(ws, i, SV_EXTRA_FIRED), side_val(ws, i, SV_FIRED));
+            memset(inflow, 0, cnt * sizeof *inflow); /* (tomorrow's inflows from 0) */
         }
         if (!rec && !vals)
             continue;

@@ -8,35 +8,34 @@
 #include <string.h>
 
 #include "floordiv.h"
+#include "sat.h"
 #include "simd.h"
 
 /* spread: extra = floor(stock / days_left), the stock spread evenly over
  * the days left. A steady stock of S fires S / (H - d): with one inflow of
  * 1,000,000 shells on day 0 and H = 365, 2,739 or 2,740 a day, 1,000,000
- * in all. */
-static int64_t spread_extra(int64_t stock, int64_t days_left, int64_t target)
+ * in all (and a rise at the end of any horizon for a steady inflow). */
+static int64_t spread_extra(const shellsim_fire_in *in, int64_t *carry)
 {
-    (void)target;
-    return stock / days_left;
+    (void)carry;
+    return in->stock / in->days_left;
 }
 
-static void spread_block(size_t n, int64_t days_left, const int64_t *restrict stock, const int64_t *restrict target,
-                         int64_t *restrict extra)
+static void spread_block(const shellsim_fire_block *b, int64_t *restrict extra)
 {
-    (void)target;
-    shellsim_floordiv_block(stock, n, days_left, extra);
+    shellsim_floordiv_block(b->stock, b->n, b->days_left, extra);
 }
 
 /* target: extra = min(stock, target), target_per_day a day while the stock
  * lasts. */
-static int64_t target_extra(int64_t stock, int64_t days_left, int64_t target)
+static int64_t target_extra(const shellsim_fire_in *in, int64_t *carry)
 {
-    (void)days_left;
-    return stock < target ? stock : target;
+    (void)carry;
+    return in->stock < in->target ? in->stock : in->target;
 }
 
 SHELLSIM_ALWAYS_INLINE void target_block_min_body(size_t n, const int64_t *restrict stock, const int64_t *restrict target,
-                                              int64_t *restrict extra)
+                                                  int64_t *restrict extra)
 {
     for (size_t j = 0; j < n; j++)
         extra[j] = stock[j] < target[j] ? stock[j] : target[j];
@@ -46,16 +45,48 @@ SHELLSIM_SIMD_VOID(target_block_min,
                    (size_t n, const int64_t *restrict stock, const int64_t *restrict target, int64_t *restrict extra),
                    (n, stock, target, extra))
 
-static void target_block(size_t n, int64_t days_left, const int64_t *restrict stock, const int64_t *restrict target,
-                         int64_t *restrict extra)
+static void target_block(const shellsim_fire_block *b, int64_t *restrict extra)
 {
-    (void)days_left;
-    target_block_min(n, stock, target, extra);
+    target_block_min(b->n, b->stock, b->target, extra);
+}
+
+/* window (W = window_days): every inflow is fired evenly over the W days
+ * from the day it comes in. With S_d the inflows of days d - W + 1 .. d,
+ * extra = floor((R + S_d) / W) and R = (R + S_d) mod W, R starting at 0:
+ * over the days an inflow is in the window it fires its amount, to the
+ * shell, and 1,000,000 shells on day 0 with W = 365 fire 2,739 or 2,740 a
+ * day for 365 days, whatever the horizon. What has fired never exceeds
+ * what came in, so extra <= stock. */
+static int64_t window_extra(const shellsim_fire_in *in, int64_t *carry)
+{
+    int64_t t = *carry + in->in_window;
+    *carry = t % in->window;
+    return t / in->window;
+}
+
+/* The same over a block, the window's inflows kept from day to day: S_d =
+ * S_(d-1) + (the day's inflow) - (the inflow of day d - W, from the
+ * history, read before the day's is written in its place). */
+static void window_block(const shellsim_fire_block *b, int64_t *restrict extra)
+{
+    const size_t hd = b->history_days;
+    int64_t *today = b->history + (size_t)b->day % hd * b->stride;
+    for (size_t j = 0; j < b->n; j++) {
+        int64_t w = b->window[j], s = shellsim_sat_add(b->in_window[j], b->inflow[j]);
+        if (b->day >= w)
+            s -= b->history[(size_t)(b->day - w) % hd * b->stride + j];
+        today[j] = b->inflow[j];
+        b->in_window[j] = s;
+        int64_t t = b->carry[j] + s;
+        extra[j] = t / w;
+        b->carry[j] = t % w;
+    }
 }
 
 const shellsim_fire_policy shellsim_fire_policies[SHELLSIM_NPOLICIES] = {
-    [SHELLSIM_POLICY_SPREAD] = {"spread", spread_extra, spread_block},
-    [SHELLSIM_POLICY_TARGET] = {"target", target_extra, target_block},
+    [SHELLSIM_POLICY_SPREAD] = {"spread", 0, spread_extra, spread_block},
+    [SHELLSIM_POLICY_TARGET] = {"target", 0, target_extra, target_block},
+    [SHELLSIM_POLICY_WINDOW] = {"window", 1, window_extra, window_block},
 };
 
 int shellsim_fire_policy_find(const char *name)

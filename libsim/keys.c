@@ -13,6 +13,7 @@ const shellsim_keyspec shellsim_side_keys[SHELLSIM_SIDE_NKEYS] = {
     [SHELLSIM_SIDE_BASE_FIRE] = ROW(base_fire_per_day, PER_RUN, NONNEG, 1, "0"),
     [SHELLSIM_SIDE_STOCK] = ROW(stock, PER_RUN, NONNEG, 1, "0"),
     [SHELLSIM_SIDE_TARGET] = ROW(target_per_day, PER_RUN, NONNEG, 1, NULL), /* required under policy = target */
+    [SHELLSIM_SIDE_WINDOW] = ROW(window_days, PER_RUN, DAYS, 0, "365"),      /* read by policy = window */
 };
 
 const shellsim_keyspec shellsim_pipe_keys[SHELLSIM_PIPE_NKEYS] = {
@@ -30,7 +31,7 @@ const shellsim_keyspec shellsim_pipe_keys[SHELLSIM_PIPE_NKEYS] = {
 
 const char *shellsim_key_range_text(shellsim_key_range range)
 {
-    static const char *const text[] = {"[0, inf)", "(0, inf)", "[0, 1]"};
+    static const char *const text[] = {"[0, inf)", "(0, inf)", "[0, 1]", "[1, inf)"};
     return text[range];
 }
 
@@ -45,6 +46,9 @@ double shellsim_key_as_used(const shellsim_keyspec *key, double x)
         return !(x > 0) ? 0 : x > 1 ? 1 : x;
     case SHELLSIM_RANGE_NONNEG:
         return fmax(0.0, x);
+    case SHELLSIM_RANGE_DAYS:
+        x = round(x);
+        return !(x > 1) ? 1 : x > (double)SHELLSIM_MAX_SHELLS ? (double)SHELLSIM_MAX_SHELLS : x;
     default:
         return x;
     }

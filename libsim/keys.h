@@ -22,7 +22,8 @@ typedef enum shellsim_key_kind {
 typedef enum shellsim_key_range {
     SHELLSIM_RANGE_NONNEG,    /* [0, inf) */
     SHELLSIM_RANGE_POSITIVE,  /* (0, inf) */
-    SHELLSIM_RANGE_UNIT       /* [0, 1] */
+    SHELLSIM_RANGE_UNIT,      /* [0, 1] */
+    SHELLSIM_RANGE_DAYS       /* [1, inf), rounded to whole days */
 } shellsim_key_range;
 
 typedef struct shellsim_keyspec {
@@ -43,6 +44,7 @@ enum {
     SHELLSIM_SIDE_BASE_FIRE,   /* base_fire_per_day */
     SHELLSIM_SIDE_STOCK,       /* stock */
     SHELLSIM_SIDE_TARGET,      /* target_per_day */
+    SHELLSIM_SIDE_WINDOW,      /* window_days */
     SHELLSIM_SIDE_NKEYS
 };
 
@@ -70,7 +72,8 @@ const char *shellsim_key_range_text(shellsim_key_range range);
 /* A per-run value as the engine uses it: shell counts rounded half away
  * from zero and clamped to [0, SHELLSIM_MAX_SHELLS]; values of a [0, 1] key
  * clamped to [0, 1]; of a [0, inf) key, raised to 0; NaN becomes 0 in all
- * three. A draw within the key's range is left as it is (except for the
+ * three; days of a [1, inf) key rounded half away from zero and clamped to
+ * [1, SHELLSIM_MAX_SHELLS] (NaN becomes 1). A draw within the key's range is left as it is (except for the
  * rounding of shells). Values of a (0, inf) key are returned as they are
  * (no such key is per run). */
 double shellsim_key_as_used(const shellsim_keyspec *key, double x);

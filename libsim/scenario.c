@@ -217,7 +217,9 @@ static int parse_dist_key(loader *ld, const shellsim_keyspec *ks, const char *se
         errorf(ld, ld->ini.line, section, ks->name, "%s", msg);
         return -1;
     }
-    int below = ks->range == SHELLSIM_RANGE_POSITIVE ? (d.lo < 0 || (d.lo == 0 && !d.open_below)) : d.lo < 0;
+    int below = ks->range == SHELLSIM_RANGE_POSITIVE ? (d.lo < 0 || (d.lo == 0 && !d.open_below))
+                : ks->range == SHELLSIM_RANGE_DAYS   ? d.lo < 1
+                                                     : d.lo < 0;
     int above = ks->range == SHELLSIM_RANGE_UNIT && d.hi > 1;
     if (below || above) {
         char lo[32], hi[32];

@@ -1,10 +1,12 @@
 /*
  * test_fire.c: the fire policies (libsim/fire.h) and the exact division
  * behind spread (libsim/floordiv.h). Each policy's block function is its
- * plain rule, bit for bit, on the portable and the AVX-512 path; the
- * division is C's `/` for every value class (0, small, around the divisor,
- * around 2^52, up to 2^63 - 1); and the rule itself gives the seed's
- * figure: 1,000,000 shells spread over 365 days fire 2,739 or 2,740 a day.
+ * plain rule, bit for bit, on the portable and the AVX-512 path (the
+ * window's with its history kept as the engine keeps it); the division is
+ * C's `/` for every value class (0, small, around the divisor, around
+ * 2^52, up to 2^63 - 1); and the rules give the seed's figure: 1,000,000
+ * shells fire 2,739 or 2,740 a day for 365 days, under spread over a year,
+ * under window whatever the horizon.
  */
 #include <criterion/criterion.h>
 
@@ -70,64 +72,197 @@ Test(floordiv, equals_c_division_for_every_value_class_on_both_paths)
     }
 }
 
+/* A side over DAYS days for each policy: random inflows (some on the last
+ * day), random windows, targets and days left; the block function day by
+ * day (with the window's history as the engine keeps it) against the rule
+ * with the window's inflows summed from their definition, replication by
+ * replication. */
+#define REPS 257
+#define DAYS 400
+
 Test(policies, each_block_function_is_its_rule_bit_for_bit_on_both_paths)
 {
-    static int64_t stock[N], target[N], got[N];
+    static int64_t inflow[DAYS][REPS], stock_b[REPS], stock_r[REPS], target[REPS], window[REPS];
+    static int64_t carry_b[REPS], carry_r[REPS], in_window[REPS], got[REPS], today[REPS];
+    static int64_t history[DAYS * REPS];
     uint64_t g = 7;
     for (int p = 0; p < SHELLSIM_NPOLICIES; p++) {
         const shellsim_fire_policy *pol = &shellsim_fire_policies[p];
         cr_assert_not_null(pol->name, "row %d has no name", p);
         cr_assert(pol->extra && pol->extra_block, "policy %s lacks a function", pol->name);
-        for (int64_t days_left = 1; days_left <= 400; days_left += 57) {
-            for (int j = 0; j < N; j++) {
-                stock[j] = value(&g, days_left);
-                target[j] = value(&g, days_left);
+        for (int portable = 0; portable <= 1; portable++) {
+            size_t history_days = 0;
+            for (int j = 0; j < REPS; j++) {
+                window[j] = 1 + (int64_t)(next(&g) % (j % 3 ? 40 : 500)); /* some beyond the horizon */
+                target[j] = (int64_t)(next(&g) % 5000);
+                stock_b[j] = stock_r[j] = carry_b[j] = carry_r[j] = in_window[j] = 0;
+                history_days = (size_t)window[j] > history_days ? (size_t)window[j] : history_days;
+                for (int d = 0; d < DAYS; d++) /* mostly nothing, sometimes a shipment, sometimes huge */
+                    inflow[d][j] = next(&g) % 4 ? 0 : next(&g) % 50 ? (int64_t)(next(&g) % 100000)
+                                                                    : (INT64_C(1) << 40) + (int64_t)(next(&g) % 7);
+                inflow[DAYS - 1][j] = 12345 + j; /* an inflow on the last day */
             }
-            for (int portable = 0; portable <= 1; portable++) {
-                shellsim_simd_force_portable(portable);
-                pol->extra_block(N, days_left, stock, target, got);
-                shellsim_simd_force_portable(0);
-                for (int j = 0; j < N; j++) {
-                    int64_t want = pol->extra(stock[j], days_left, target[j]);
-                    cr_assert_eq(got[j], want, "%s, %s path: stock %lld, %lld days left, target %lld: %lld, rule %lld",
-                                 pol->name, portable ? "portable" : "vector", (long long)stock[j],
-                                 (long long)days_left, (long long)target[j], (long long)got[j], (long long)want);
-                    cr_assert(want >= 0 && want <= stock[j], "%s fires outside [0, stock]", pol->name);
+            history_days = history_days < DAYS ? history_days : DAYS;
+            shellsim_simd_force_portable(portable);
+            for (int d = 0; d < DAYS; d++) {
+                for (int j = 0; j < REPS; j++) {
+                    stock_b[j] += inflow[d][j];
+                    stock_r[j] += inflow[d][j];
+                    today[j] = inflow[d][j];
+                }
+                shellsim_fire_block b = {REPS, d, DAYS - d, stock_b, target, window, today, carry_b, in_window,
+                                         history, history_days, REPS};
+                pol->extra_block(&b, got);
+                for (int j = 0; j < REPS; j++) {
+                    int64_t s = 0;
+                    for (int k = d - (int)window[j] + 1 < 0 ? 0 : d - (int)window[j] + 1; k <= d; k++)
+                        s += inflow[k][j];
+                    shellsim_fire_in in = {stock_r[j], DAYS - d, target[j], window[j], s};
+                    int64_t want = pol->extra(&in, &carry_r[j]);
+                    cr_assert_eq(got[j], want, "%s, %s path, day %d, replication %d: %lld, rule %lld", pol->name,
+                                 portable ? "portable" : "vector", d, j, (long long)got[j], (long long)want);
+                    cr_assert(want >= 0 && want <= stock_r[j], "%s fires outside [0, stock]", pol->name);
+                    stock_b[j] -= got[j];
+                    stock_r[j] -= want;
                 }
             }
+            shellsim_simd_force_portable(0);
         }
     }
 }
 
+/* The engine's path for the seed's figure under each policy: 1,000,000
+ * shells in on day 0, nothing after. */
+static int64_t fired_on(shellsim_policy p, int H, int W, int64_t *extra)
+{
+    const shellsim_fire_policy *pol = &shellsim_fire_policies[p];
+    int64_t stock = 0, carry = 0, total = 0;
+    for (int d = 0; d < H; d++) {
+        int64_t in = d == 0 ? 1000000 : 0;
+        stock += in;
+        shellsim_fire_in x = {stock, H - d, 0, W, d < W ? 1000000 : 0};
+        extra[d] = pol->extra(&x, &carry);
+        stock -= extra[d];
+        total += extra[d];
+    }
+    return total;
+}
+
 Test(policies, spread_fires_a_million_shells_over_365_days_as_2739_or_2740_a_day)
 {
-    const shellsim_fire_policy *spread = &shellsim_fire_policies[SHELLSIM_POLICY_SPREAD];
-    int64_t stock = 1000000, total = 0;
-    for (int d = 0; d < 365; d++) {
-        int64_t e = spread->extra(stock, 365 - d, 0);
-        cr_assert(e == 2739 || e == 2740, "day %d fires %lld", d, (long long)e);
-        stock -= e;
-        total += e;
+    int64_t extra[365];
+    cr_assert_eq(fired_on(SHELLSIM_POLICY_SPREAD, 365, 365, extra), 1000000);
+    for (int d = 0; d < 365; d++)
+        cr_assert(extra[d] == 2739 || extra[d] == 2740, "day %d fires %lld", d, (long long)extra[d]);
+}
+
+Test(policies, window_fires_a_million_shells_as_2739_or_2740_a_day_for_365_days_whatever_the_horizon)
+{
+    static int64_t extra[1096];
+    const int horizons[] = {365, 730, 1096};
+    for (size_t h = 0; h < 3; h++) {
+        cr_assert_eq(fired_on(SHELLSIM_POLICY_WINDOW, horizons[h], 365, extra), 1000000, "H = %d", horizons[h]);
+        for (int d = 0; d < horizons[h]; d++)
+            cr_assert(d < 365 ? extra[d] == 2739 || extra[d] == 2740 : extra[d] == 0, "H = %d: day %d fires %lld",
+                      horizons[h], d, (long long)extra[d]);
     }
-    cr_assert_eq(total, 1000000);
-    cr_assert_eq(stock, 0);
 }
 
 Test(policies, target_fires_the_target_while_the_stock_lasts)
 {
     const shellsim_fire_policy *target = &shellsim_fire_policies[SHELLSIM_POLICY_TARGET];
-    cr_assert_eq(target->extra(10000, 5, 2700), 2700);
-    cr_assert_eq(target->extra(1000, 5, 2700), 1000);
-    cr_assert_eq(target->extra(0, 5, 2700), 0);
+    int64_t carry = 0;
+    cr_assert_eq(target->extra(&(shellsim_fire_in){10000, 5, 2700, 365, 0}, &carry), 2700);
+    cr_assert_eq(target->extra(&(shellsim_fire_in){1000, 5, 2700, 365, 0}, &carry), 1000);
+    cr_assert_eq(target->extra(&(shellsim_fire_in){0, 5, 2700, 365, 0}, &carry), 0);
 }
 
 Test(policies, names_are_found_and_listed_from_the_table)
 {
     cr_assert_eq(shellsim_fire_policy_find("spread"), SHELLSIM_POLICY_SPREAD);
     cr_assert_eq(shellsim_fire_policy_find("target"), SHELLSIM_POLICY_TARGET);
+    cr_assert_eq(shellsim_fire_policy_find("window"), SHELLSIM_POLICY_WINDOW);
     cr_assert_eq(shellsim_fire_policy_find("Spread"), -1);
     cr_assert_eq(shellsim_fire_policy_find(""), -1);
     char names[128];
     shellsim_fire_policy_names(names, sizeof names);
-    cr_assert_str_eq(names, "spread or target");
+    cr_assert_str_eq(names, "spread, target or window");
+}
+
+/* ------------------------------------------------------- whole runs */
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "shellsim.h"
+
+static shellsim_result *run_text(const char *text, uint64_t reps, int keep_runs)
+{
+    shellsim_scenario *s = NULL;
+    shellsim_error err;
+    cr_assert_eq(shellsim_scenario_load_buffer(text, strlen(text), "window.ini", &s, &err), SHELLSIM_OK, "%s",
+                 err.message);
+    shellsim_run_options o;
+    shellsim_run_options_init(&o);
+    o.replications = reps;
+    o.seed = 5;
+    o.threads = 2;
+    o.keep_runs = keep_runs;
+    shellsim_result *r = NULL;
+    cr_assert_eq(shellsim_run(s, &o, &r, &err), SHELLSIM_OK, "%s", err.message);
+    shellsim_scenario_free(s);
+    return r;
+}
+
+Test(window_runs, a_million_on_day_0_fires_2739_or_2740_a_day_for_a_year_of_a_two_year_horizon)
+{
+    shellsim_result *r = run_text("[scenario]\nhorizon_days = 730\n[side russia]\npolicy = window\nwindow_days = 365\n"
+                                  "[pipeline nk]\nto = russia\nsupplier_stock = 1000000\ninterval_days = 1000\n"
+                                  "containers = 1\nshells_per_container = 1000000\ntransit_days = 0\n",
+                                  50, 0);
+    static double p50[730];
+    cr_assert_eq(shellsim_result_series_band(r, "russia.extra", SHELLSIM_BAND_P50, p50, 730), SHELLSIM_OK);
+    double total = 0;
+    for (int d = 0; d < 730; d++) {
+        cr_assert(d < 365 ? p50[d] == 2739 || p50[d] == 2740 : p50[d] == 0, "day %d: %g", d, p50[d]);
+        total += p50[d];
+    }
+    cr_assert_eq(total, 1000000);
+    shellsim_stats st;
+    cr_assert_eq(shellsim_result_metric_stats(r, "russia.extra_fired", &st), SHELLSIM_OK);
+    cr_assert(st.min == 1000000 && st.max == 1000000);
+    shellsim_result_free(r);
+}
+
+/* Every shell that comes in is fired or held, replication by replication,
+ * with windows drawn per run and shipments arriving through the year. */
+Test(window_runs, what_is_fired_and_what_is_held_add_up_to_what_came_in_in_every_replication)
+{
+    enum { NR = 3000 };
+    shellsim_result *r = run_text("[scenario]\nhorizon_days = 200\n[side a]\npolicy = window\n"
+                                  "window_days = uniform(1, 120)\nstock = uniform(0, 50000)\nbase_fire_per_day = 100\n"
+                                  "[pipeline p]\nto = a\nsupplier_stock = range90(1e5, 1e6)\ninterval_days = gamma(2, 4)\n"
+                                  "containers = triangular(1, 5, 9)\nshells_per_container = 1000\n"
+                                  "transit_days = uniform(0, 30)\nloss_rate = pert(0, 0.1, 0.3)\n",
+                                  NR, 1);
+    static double fired[NR], held[NR], delivered[NR], fire[NR];
+    cr_assert_eq(shellsim_result_metric_runs(r, "a.extra_fired", fired, NR), SHELLSIM_OK);
+    cr_assert_eq(shellsim_result_metric_runs(r, "a.stock_end", held, NR), SHELLSIM_OK);
+    cr_assert_eq(shellsim_result_metric_runs(r, "p.delivered", delivered, NR), SHELLSIM_OK);
+    cr_assert_eq(shellsim_result_metric_runs(r, "a.fire_per_day", fire, NR), SHELLSIM_OK);
+    shellsim_result_free(r);
+    r = run_text("[scenario]\nhorizon_days = 200\n[side a]\npolicy = window\n"
+                 "window_days = uniform(1, 120)\nstock = uniform(0, 50000)\nbase_fire_per_day = 100\n",
+                 NR, 1);
+    static double stock0[NR];
+    cr_assert_eq(shellsim_result_metric_runs(r, "a.extra_fired", stock0, NR), SHELLSIM_OK);
+    static double left[NR];
+    cr_assert_eq(shellsim_result_metric_runs(r, "a.stock_end", left, NR), SHELLSIM_OK);
+    for (int j = 0; j < NR; j++) {
+        double start = stock0[j] + left[j]; /* the same stock draw: the side's keys have streams of their own */
+        cr_assert_eq(fired[j] + held[j], start + delivered[j], "replication %d", j);
+        cr_assert_geq(held[j], 0);
+        cr_assert(fabs(fire[j] * 200 - (fired[j] + 100 * 200)) <= 1e-9 * fire[j] * 200, "replication %d", j);
+    }
+    shellsim_result_free(r);
 }

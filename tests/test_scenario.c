@@ -885,3 +885,27 @@ Test(bernoulli, bad_coins_name_their_line_and_key)
     /* the support {0, 1} leaves interval_days' range (0, inf) */
     expect_edit_error(11, "interval_days = bernoulli(0.5)", NULL, 11, "outside the key's range (0, inf)");
 }
+
+/* --------------------------------------------------------------- window */
+
+Test(window, policy_window_loads_with_and_without_window_days)
+{
+    char *t = text_with(6, "policy = window", "");
+    expect_loads(t);
+    free(t);
+    t = text_with(6, "policy = window", "[side b]\npolicy = window\nwindow_days = uniform(30, 90)");
+    expect_loads(t);
+    free(t);
+    /* accepted and unused under the other policies, as target_per_day is */
+    t = text_with(6, "window_days = 7", NULL);
+    expect_loads(t);
+    free(t);
+}
+
+Test(window, window_days_below_one_day_and_unknown_policies_name_their_line_and_key)
+{
+    expect_edit_error(6, "window_days = 0", NULL, 6, "[side a] window_days: ");
+    expect_edit_error(6, "window_days = uniform(0.5, 3)", NULL, 6, "outside the key's range [1, inf)");
+    expect_edit_error(6, "window_days = normal(30, 5)", NULL, 6, "[side a] window_days: ");
+    expect_edit_error(6, "policy = windows", NULL, 6, "is not a policy (spread, target or window)");
+}
