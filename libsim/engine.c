@@ -50,7 +50,8 @@ typedef struct pipe_run {
  * (and vectorise where they can). */
 enum { PD_PRODUCTION, PD_PRODUCED_FLOOR /* floor(d P) for today's d, from yesterday */, PD_T_NEXT, PD_STOP_DAY,
        PD_N };
-enum { SV_BASE, SV_TARGET, SV_EXTRA_FIRED, SV_FIRED, SV_WINDOW, SV_INFLOW, SV_CARRY, SV_IN_WINDOW, SV_N };
+enum { SV_BASE, SV_TARGET, SV_EXTRA_FIRED, SV_FIRED, SV_WINDOW, SV_INFLOW, SV_CARRY, SV_IN_WINDOW,
+       SV_SHORTFALL, SV_SHORT_DAYS, SV_FIRST_SHORT, SV_N };
 
 /* Rows of the arrays the daily loops read and write side by side (a side's
  * stock, extra, fire, base, ...) are ROW_PAD elements longer than a block,
@@ -73,7 +74,7 @@ typedef struct key_plan {
 } key_plan;
 
 struct shellsim_engine_ws {
-    size_t cap, np, ns;
+    size_t cap, np, ns, nt; /* nt: sides under policy = target */
     size_t row;             /* elements from one row of iv, sv, pd to the next (ROW_PAD) */
     pipe_run *pipes;
     shellsim_pcg32 *ship;   /* the per-shipment keys' streams: [(pipeline * SHIP_N + key) * cap + j] */
@@ -119,6 +120,12 @@ static inline shellsim_pcg32 *ship_streams(const shellsim_engine_ws *ws, int i, 
     return ws->ship + ((size_t)i * SHIP_N + (size_t)m) * ws->cap;
 }
 
+/* The shortfall series of the t-th side under policy = target: [j]. */
+static inline int64_t *target_series(const shellsim_engine_ws *ws, size_t t)
+{
+    return ws->iv + (ws->ns * SHELLSIM_SERIES_SIDE_N + ws->np * SHELLSIM_SERIES_PIPE_N + t) * ws->row;
+}
+
 static inline int64_t *pipe_series(const shellsim_engine_ws *ws, int i, int k)
 {
     return ws->iv + (ws->ns * SHELLSIM_SERIES_SIDE_N + (size_t)i * SHELLSIM_SERIES_PIPE_N + (size_t)k) * ws->row;
@@ -137,7 +144,8 @@ shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t 
     ws->pipes = shellsim_calloc(np * cap, sizeof *ws->pipes);
     ws->transit = shellsim_calloc(np + 1, sizeof *ws->transit);
     ws->dead = shellsim_calloc(cap, 1);
-    size_t niv = ns * SHELLSIM_SERIES_SIDE_N + np * SHELLSIM_SERIES_PIPE_N;
+    ws->nt = shellsim_outputs_ntarget(s);
+    size_t niv = ns * SHELLSIM_SERIES_SIDE_N + np * SHELLSIM_SERIES_PIPE_N + ws->nt;
     ws->iv = shellsim_calloc((niv + ns * SV_N) * ws->row + 1, sizeof *ws->iv); /* the series, then sv */
     ws->sv = ws->iv ? ws->iv + niv * ws->row : NULL;
     ws->pd = shellsim_calloc(np * PD_N * ws->row + 1, sizeof *ws->pd);
@@ -229,6 +237,29 @@ SHELLSIM_ALWAYS_INLINE void fire_apply_body(size_t cnt, int64_t *restrict stock,
     }
 }
 
+/* A target side's shortfall on day d: short = target - extra (>= 0, extra
+ * being min(stock, target)) into the day's series; the run's sum of
+ * it, its days with short > 0 and the first of them (H while none). */
+SHELLSIM_ALWAYS_INLINE void shortfall_body(size_t cnt, int64_t day, const int64_t *restrict target,
+                                           const int64_t *restrict extra, int64_t *restrict short_today,
+                                           int64_t *restrict total, int64_t *restrict days, int64_t *restrict first,
+                                           int64_t H)
+{
+    for (size_t j = 0; j < cnt; j++) {
+        int64_t sh = target[j] - extra[j];
+        short_today[j] = sh;
+        total[j] = shellsim_sat_add(total[j], sh);
+        days[j] += sh > 0;
+        first[j] = sh > 0 && first[j] == H ? day : first[j];
+    }
+}
+
+SHELLSIM_SIMD_VOID(shortfall,
+                   (size_t cnt, int64_t day, const int64_t *restrict target, const int64_t *restrict extra,
+                    int64_t *restrict short_today, int64_t *restrict total, int64_t *restrict days,
+                    int64_t *restrict first, int64_t H),
+                   (cnt, day, target, extra, short_today, total, days, first, H))
+
 SHELLSIM_SIMD_VOID(fire_apply,
                    (size_t cnt, int64_t *restrict stock, const int64_t *restrict extra_today, int64_t *restrict fire,
                     const int64_t *restrict base, int64_t *restrict extra_fired, int64_t *restrict fired),
@@ -315,6 +346,8 @@ static void draw_per_run(const shellsim_scenario *s, shellsim_engine_ws *ws, uin
         side_val(ws, i, SV_EXTRA_FIRED)[j] = side_val(ws, i, SV_FIRED)[j] = 0;
         side_val(ws, i, SV_INFLOW)[j] = (int64_t)v[SHELLSIM_SIDE_STOCK]; /* the stock held at the start: day 0's */
         side_val(ws, i, SV_CARRY)[j] = side_val(ws, i, SV_IN_WINDOW)[j] = 0;
+        side_val(ws, i, SV_SHORTFALL)[j] = side_val(ws, i, SV_SHORT_DAYS)[j] = 0;
+        side_val(ws, i, SV_FIRST_SHORT)[j] = H;
     }
     for (int i = 0; i < s->npipes; i++) {
         const key_plan *plan = ws->pipe_plan + (size_t)i * (SHELLSIM_PIPE_NKEYS + 1);
@@ -504,7 +537,7 @@ static int departures(const shellsim_scenario *s, shellsim_engine_ws *ws, int i,
  * vals[series * cnt + j] (a recorder reads ws->iv itself). */
 static void copy_whole(const shellsim_scenario *s, const shellsim_engine_ws *ws, double *vals, size_t cnt)
 {
-    size_t n = (size_t)s->nsides * SHELLSIM_SERIES_SIDE_N + (size_t)s->npipes * SHELLSIM_SERIES_PIPE_N;
+    size_t n = (size_t)s->nsides * SHELLSIM_SERIES_SIDE_N + (size_t)s->npipes * SHELLSIM_SERIES_PIPE_N + ws->nt;
     for (size_t k = 0; k < n; k++) {
         const int64_t *v = ws->iv + k * ws->row;
         for (size_t j = 0; j < cnt; j++)
@@ -528,7 +561,7 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
     const int ns = s->nsides, np = s->npipes;
     const size_t cap = ws->cap;
     const size_t pipe_series0 = (size_t)ns * SHELLSIM_SERIES_SIDE_N;
-    const size_t ratio_series = pipe_series0 + (size_t)np * SHELLSIM_SERIES_PIPE_N;
+    const size_t ratio_series = pipe_series0 + (size_t)np * SHELLSIM_SERIES_PIPE_N + ws->nt;
     failure fail = {SIZE_MAX, 0, 0};
     for (int i = 0; i < np; i++)
         shellsim_transit_clear(&ws->transit[i]);
@@ -585,7 +618,7 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
             }
             today->n = 0;
         }
-        for (int i = 0; i < ns; i++) { /* step 4 */
+        for (int i = 0, t = 0; i < ns; i++) { /* step 4 */
             int64_t *stock = side_series(ws, i, SHELLSIM_SERIES_SIDE_STOCK), *extra = side_series(ws, i, SHELLSIM_SERIES_SIDE_EXTRA);
             int64_t *inflow = side_val(ws, i, SV_INFLOW);
             const shellsim_fire_block b = {cnt, day, H - day, stock, side_val(ws, i, SV_TARGET), side_val(ws, i, SV_WINDOW),
@@ -595,6 +628,10 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
             fire_apply(cnt, stock, extra, side_series(ws, i, SHELLSIM_SERIES_SIDE_FIRE), side_val(ws, i, SV_BASE),
                        side_val(ws, i, SV_EXTRA_FIRED), side_val(ws, i, SV_FIRED));
             memset(inflow, 0, cnt * sizeof *inflow); /* (tomorrow's inflows from 0) */
+            if (s->sides[i].policy == SHELLSIM_POLICY_TARGET)
+                shortfall(cnt, day, side_val(ws, i, SV_TARGET), extra, target_series(ws, (size_t)t++),
+                          side_val(ws, i, SV_SHORTFALL), side_val(ws, i, SV_SHORT_DAYS), side_val(ws, i, SV_FIRST_SHORT),
+                          H);
         }
         if (!rec && !vals)
             continue;
@@ -634,9 +671,17 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
             c[SHELLSIM_COL_SIDE_FIRED * stride] = (double)side_val(ws, i, SV_FIRED)[j];
             c[SHELLSIM_COL_SIDE_STOCK_END * stride] = (double)side_series(ws, i, SHELLSIM_SERIES_SIDE_STOCK)[j];
         }
+        size_t target0 = (size_t)np * SHELLSIM_COL_PIPE_N + (size_t)ns * SHELLSIM_COL_SIDE_N;
+        for (size_t t = 0; t < ws->nt; t++) {
+            int i = shellsim_outputs_target_side(s, t);
+            double *c = col + (target0 + t * SHELLSIM_COL_TARGET_N) * stride + j;
+            c[SHELLSIM_COL_TARGET_SHORTFALL * stride] = (double)side_val(ws, i, SV_SHORTFALL)[j];
+            c[SHELLSIM_COL_TARGET_SHORT_DAYS * stride] = (double)side_val(ws, i, SV_SHORT_DAYS)[j];
+            c[SHELLSIM_COL_TARGET_FIRST_SHORT * stride] = (double)side_val(ws, i, SV_FIRST_SHORT)[j];
+        }
         if (s->compare_a >= 0) {
             int64_t fb = side_val(ws, s->compare_b, SV_FIRED)[j];
-            col[((size_t)np * SHELLSIM_COL_PIPE_N + (size_t)ns * SHELLSIM_COL_SIDE_N) * stride + j] =
+            col[(target0 + ws->nt * SHELLSIM_COL_TARGET_N) * stride + j] =
                 fb > 0 ? (double)side_val(ws, s->compare_a, SV_FIRED)[j] / (double)fb : NAN;
         }
     }

@@ -34,6 +34,9 @@ static const shellsim_metric_spec METRICS[] = {
     {SHELLSIM_OWNER_SIDE, "extra_per_day", SHELLSIM_COL_SIDE_EXTRA_FIRED, 1},
     {SHELLSIM_OWNER_SIDE, "fire_per_day", SHELLSIM_COL_SIDE_FIRED, 1},
     {SHELLSIM_OWNER_SIDE, "stock_end", SHELLSIM_COL_SIDE_STOCK_END, 0},
+    {SHELLSIM_OWNER_TARGET_SIDE, "shortfall", SHELLSIM_COL_TARGET_SHORTFALL, 0},
+    {SHELLSIM_OWNER_TARGET_SIDE, "short_days", SHELLSIM_COL_TARGET_SHORT_DAYS, 0},
+    {SHELLSIM_OWNER_TARGET_SIDE, "first_short_day", SHELLSIM_COL_TARGET_FIRST_SHORT, 0},
     {SHELLSIM_OWNER_COMPARE, "fire_ratio", 0, 0},
 };
 #define NMETRICS (sizeof METRICS / sizeof METRICS[0])
@@ -47,10 +50,28 @@ static const shellsim_series_spec SERIES[] = {
     {SHELLSIM_OWNER_PIPELINE, "shipments_cum", 0},
     {SHELLSIM_OWNER_PIPELINE, "seen_shipments_cum", 0},
     {SHELLSIM_OWNER_PIPELINE, "containers_cum", 0},
+    {SHELLSIM_OWNER_TARGET_SIDE, "shortfall", 0},
     {SHELLSIM_OWNER_COMPARE, "fire_ratio", 1},
 };
 #define NSERIES (sizeof SERIES / sizeof SERIES[0])
-_Static_assert(NSERIES == SHELLSIM_SERIES_SIDE_N + SHELLSIM_SERIES_PIPE_N + 1, "a row per series");
+_Static_assert(NSERIES == SHELLSIM_SERIES_SIDE_N + SHELLSIM_SERIES_PIPE_N + SHELLSIM_SERIES_TARGET_N + 1,
+               "a row per series");
+
+size_t shellsim_outputs_ntarget(const shellsim_scenario *s)
+{
+    size_t n = 0;
+    for (int i = 0; i < s->nsides; i++)
+        n += s->sides[i].policy == SHELLSIM_POLICY_TARGET;
+    return n;
+}
+
+int shellsim_outputs_target_side(const shellsim_scenario *s, size_t t)
+{
+    for (int i = 0; i < s->nsides; i++)
+        if (s->sides[i].policy == SHELLSIM_POLICY_TARGET && t-- == 0)
+            return i;
+    return -1;
+}
 
 /* How many sections an owner has in s. */
 static size_t instances(const shellsim_scenario *s, shellsim_output_owner owner)
@@ -60,6 +81,8 @@ static size_t instances(const shellsim_scenario *s, shellsim_output_owner owner)
         return (size_t)s->npipes;
     case SHELLSIM_OWNER_SIDE:
         return (size_t)s->nsides;
+    case SHELLSIM_OWNER_TARGET_SIDE:
+        return shellsim_outputs_ntarget(s);
     default:
         return s->compare_a >= 0;
     }
@@ -107,6 +130,8 @@ static void name_of(const shellsim_scenario *s, shellsim_output_owner owner, siz
         snprintf(buf, cap, "%s.%s", s->pipes[inst].name, what);
     else if (owner == SHELLSIM_OWNER_SIDE)
         snprintf(buf, cap, "%s.%s", s->sides[inst].name, what);
+    else if (owner == SHELLSIM_OWNER_TARGET_SIDE)
+        snprintf(buf, cap, "%s.%s", s->sides[shellsim_outputs_target_side(s, inst)].name, what);
     else
         snprintf(buf, cap, "%s/%s.%s", s->sides[s->compare_a].name, s->sides[s->compare_b].name, what);
 }
@@ -121,9 +146,21 @@ static shellsim_output_owner series_owner(size_t k)
     return SERIES[k].owner;
 }
 
+/* The first column of an owner's group, and its width. */
+static size_t column0(const shellsim_scenario *s, shellsim_output_owner owner, size_t *width)
+{
+    size_t c = 0;
+    static const size_t widths[] = {SHELLSIM_COL_PIPE_N, SHELLSIM_COL_SIDE_N, SHELLSIM_COL_TARGET_N, 1};
+    for (int o = SHELLSIM_OWNER_PIPELINE; o < (int)owner; o++)
+        c += instances(s, (shellsim_output_owner)o) * widths[o];
+    if (width)
+        *width = widths[owner];
+    return c;
+}
+
 size_t shellsim_outputs_ncolumns(const shellsim_scenario *s)
 {
-    return (size_t)s->npipes * SHELLSIM_COL_PIPE_N + (size_t)s->nsides * SHELLSIM_COL_SIDE_N + (s->compare_a >= 0);
+    return column0(s, SHELLSIM_OWNER_COMPARE, NULL) + (s->compare_a >= 0);
 }
 
 size_t shellsim_outputs_nmetrics(const shellsim_scenario *s)
@@ -139,11 +176,10 @@ int shellsim_outputs_metric(const shellsim_scenario *s, size_t i, char *buf, siz
         return -1;
     const shellsim_metric_spec *m = &METRICS[row];
     name_of(s, m->owner, inst, m->name, buf, cap);
-    size_t side0 = (size_t)s->npipes * SHELLSIM_COL_PIPE_N;
-    if (column)
-        *column = m->owner == SHELLSIM_OWNER_PIPELINE ? inst * SHELLSIM_COL_PIPE_N + (size_t)m->column
-                  : m->owner == SHELLSIM_OWNER_SIDE   ? side0 + inst * SHELLSIM_COL_SIDE_N + (size_t)m->column
-                                                      : side0 + (size_t)s->nsides * SHELLSIM_COL_SIDE_N;
+    if (column) {
+        size_t width, c0 = column0(s, m->owner, &width);
+        *column = c0 + inst * width + (size_t)m->column;
+    }
     if (divisor)
         *divisor = m->per_day ? (double)s->horizon_days : 1.0;
     return 0;

@@ -203,7 +203,8 @@ shellsim_status shellsim_result_create(const shellsim_scenario *s, const shellsi
      * its seen_shipments_cum is its shipments_cum, day by day. */
     for (size_t a = 0; a < r->nseries; a++) {
         size_t pipe0 = (size_t)s->nsides * SHELLSIM_SERIES_SIDE_N, e = r->series[a].index;
-        if (r->series[a].real || e < pipe0 || (e - pipe0) % SHELLSIM_SERIES_PIPE_N != SHELLSIM_SERIES_PIPE_SEEN)
+        if (r->series[a].real || e < pipe0 || e >= pipe0 + (size_t)s->npipes * SHELLSIM_SERIES_PIPE_N ||
+            (e - pipe0) % SHELLSIM_SERIES_PIPE_N != SHELLSIM_SERIES_PIPE_SEEN)
             continue;
         const shellsim_dist *dp = &s->pipes[(e - pipe0) / SHELLSIM_SERIES_PIPE_N].key[SHELLSIM_PIPE_DETECT];
         if (dp->kind != SHELLSIM_DIST_CONST || !(dp->arg[0] >= 1))

@@ -1154,13 +1154,14 @@ Test(catalogue, every_output_of_the_model_is_there_and_nothing_else)
         "us.shipments", "us.shipped", "us.delivered", "us.exhausted_day", "us.seen_shipments",
         "russia.extra_fired", "russia.extra_per_day", "russia.fire_per_day", "russia.stock_end",
         "ukraine.extra_fired", "ukraine.extra_per_day", "ukraine.fire_per_day", "ukraine.stock_end",
+        "ukraine.shortfall", "ukraine.short_days", "ukraine.first_short_day", /* ukraine fires to a target */
         "russia/ukraine.fire_ratio",
     };
     static const char *const series[] = {
         "nk.supplier_stock", "nk.delivered_cum", "nk.shipments_cum", "nk.seen_shipments_cum", "nk.containers_cum",
         "us.supplier_stock", "us.delivered_cum", "us.shipments_cum", "us.seen_shipments_cum", "us.containers_cum",
         "russia.fire", "russia.extra", "russia.stock", "ukraine.fire", "ukraine.extra", "ukraine.stock",
-        "russia/ukraine.fire_ratio",
+        "ukraine.shortfall", "russia/ukraine.fire_ratio",
     };
     size_t nm = sizeof metrics / sizeof metrics[0], ns = sizeof series / sizeof series[0];
     for (size_t i = 0; i < nm; i++)
@@ -1188,7 +1189,7 @@ Test(catalogue, series_selection_none_all_and_a_list)
     shellsim_result_free(r);
     o.series = "all";
     r = run_opts(s, &o);
-    cr_expect_eq(shellsim_result_series_count(r), 17u);
+    cr_expect_eq(shellsim_result_series_count(r), 18u);
     shellsim_result_free(r);
     o.series = "ukraine.stock,nk.delivered_cum";
     r = run_opts(s, &o);

@@ -266,3 +266,57 @@ Test(window_runs, what_is_fired_and_what_is_held_add_up_to_what_came_in_in_every
     }
     shellsim_result_free(r);
 }
+
+/* ------------------------------------------------------------ shortfall */
+
+Test(shortfall, a_target_side_runs_short_when_its_stock_runs_out)
+{
+    /* 250 shells at the start, 100 a day wanted, nothing more comes in:
+     * 100, 100, 50, 0, 0 fired; short 0, 0, 50, 100, 100 */
+    shellsim_result *r = run_text("[scenario]\nhorizon_days = 5\n[side a]\npolicy = target\ntarget_per_day = 100\n"
+                                  "stock = 250\n[side b]\npolicy = target\ntarget_per_day = 100\nstock = 500\n",
+                                  3, 0);
+    const struct {
+        const char *name;
+        double value;
+    } want[] = {{"a.shortfall", 250}, {"a.short_days", 3}, {"a.first_short_day", 2},
+                {"b.shortfall", 0},   {"b.short_days", 0}, {"b.first_short_day", 5}};
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+        shellsim_stats st;
+        cr_assert_eq(shellsim_result_metric_stats(r, want[k].name, &st), SHELLSIM_OK, "%s", want[k].name);
+        cr_expect(st.min == want[k].value && st.max == want[k].value, "%s: %g .. %g, expected %g", want[k].name,
+                  st.min, st.max, want[k].value);
+    }
+    double day[5], expect[5] = {0, 0, 50, 100, 100};
+    cr_assert_eq(shellsim_result_series_band(r, "a.shortfall", SHELLSIM_BAND_MEAN, day, 5), SHELLSIM_OK);
+    cr_expect(memcmp(day, expect, sizeof day) == 0, "a.shortfall by day: %g %g %g %g %g", day[0], day[1], day[2],
+              day[3], day[4]);
+    shellsim_result_free(r);
+}
+
+/* Whatever is not fired of the target is short: shortfall + extra_fired =
+ * H * target in every replication; the outputs exist for target sides
+ * only. */
+Test(shortfall, what_is_short_and_what_is_fired_add_up_to_the_target_in_every_replication)
+{
+    enum { NR = 2000, H = 300 };
+    shellsim_result *r = run_text("[scenario]\nhorizon_days = 300\n[side u]\npolicy = target\ntarget_per_day = 2500\n"
+                                  "stock = uniform(0, 2e5)\n[side r]\n"
+                                  "[pipeline us]\nto = u\nsupplier_stock = 1e6\ninterval_days = gamma(2, 7)\n"
+                                  "containers = triangular(10, 40, 80)\nshells_per_container = 500\n"
+                                  "transit_days = uniform(10, 40)\nstop_day = uniform(100, 200)\n",
+                                  NR, 1);
+    static double shortfall[NR], fired[NR], days[NR], first[NR];
+    cr_assert_eq(shellsim_result_metric_runs(r, "u.shortfall", shortfall, NR), SHELLSIM_OK);
+    cr_assert_eq(shellsim_result_metric_runs(r, "u.extra_fired", fired, NR), SHELLSIM_OK);
+    cr_assert_eq(shellsim_result_metric_runs(r, "u.short_days", days, NR), SHELLSIM_OK);
+    cr_assert_eq(shellsim_result_metric_runs(r, "u.first_short_day", first, NR), SHELLSIM_OK);
+    for (int j = 0; j < NR; j++) {
+        cr_assert_eq(shortfall[j] + fired[j], 2500.0 * H, "replication %d", j);
+        cr_assert(days[j] >= 0 && days[j] <= H && (days[j] == 0) == (first[j] == H) && first[j] <= H - days[j],
+                  "replication %d: %g days short from day %g", j, days[j], first[j]);
+    }
+    shellsim_stats st;
+    cr_assert_eq(shellsim_result_metric_stats(r, "r.shortfall", &st), SHELLSIM_ENOTFOUND, "spread has no shortfall");
+    shellsim_result_free(r);
+}
