@@ -606,14 +606,15 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
         }
         for (int i = 0; i < np; i++) { /* step 3 (a dead replication's values no longer matter) */
             int64_t *to = side_series(ws, s->pipes[i].to, SHELLSIM_SERIES_SIDE_STOCK);
-            int64_t *inflow = side_val(ws, s->pipes[i].to, SV_INFLOW);
+            int64_t *inflow = ws->history[s->pipes[i].to] ? side_val(ws, s->pipes[i].to, SV_INFLOW) : NULL;
             int64_t *delivered = pipe_series(ws, i, SHELLSIM_SERIES_PIPE_DELIVERED);
             shellsim_arrivals *today = shellsim_transit_today(&ws->transit[i], day);
             for (size_t k = 0; k < today->n; k++) {
                 size_t j = today->item[k].j;
                 long long shells = today->item[k].shells;
                 to[j] = shellsim_sat_add(to[j], shells);
-                inflow[j] = shellsim_sat_add(inflow[j], shells);
+                if (inflow) /* (only a windowed side reads its inflows) */
+                    inflow[j] = shellsim_sat_add(inflow[j], shells);
                 delivered[j] = shellsim_sat_add(delivered[j], shells); /* arrived by the end of today */
             }
             today->n = 0;
@@ -627,7 +628,8 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
             shellsim_fire_policies[s->sides[i].policy].extra_block(&b, extra);
             fire_apply(cnt, stock, extra, side_series(ws, i, SHELLSIM_SERIES_SIDE_FIRE), side_val(ws, i, SV_BASE),
                        side_val(ws, i, SV_EXTRA_FIRED), side_val(ws, i, SV_FIRED));
-            memset(inflow, 0, cnt * sizeof *inflow); /* (tomorrow's inflows from 0) */
+            if (ws->history[i])
+                memset(inflow, 0, cnt * sizeof *inflow); /* (tomorrow's inflows from 0) */
             if (s->sides[i].policy == SHELLSIM_POLICY_TARGET)
                 shortfall(cnt, day, side_val(ws, i, SV_TARGET), extra, target_series(ws, (size_t)t++),
                           side_val(ws, i, SV_SHORTFALL), side_val(ws, i, SV_SHORT_DAYS), side_val(ws, i, SV_FIRST_SHORT),
