@@ -50,6 +50,8 @@ typedef struct pipe_run {
  * (and vectorise where they can). */
 enum { PD_PRODUCTION, PD_PRODUCED_FLOOR /* floor(d P) for today's d, from yesterday */, PD_T_NEXT, PD_STOP_DAY,
        PD_N };
+/* A side's own production, the same rule as a supplier's. */
+enum { SD_PRODUCTION, SD_PRODUCED_FLOOR, SD_N };
 enum { SV_BASE, SV_TARGET, SV_EXTRA_FIRED, SV_FIRED, SV_WINDOW, SV_INFLOW, SV_CARRY, SV_IN_WINDOW,
        SV_SHORTFALL, SV_SHORT_DAYS, SV_FIRST_SHORT, SV_N };
 
@@ -82,6 +84,9 @@ struct shellsim_engine_ws {
     unsigned char *dead;    /* replication hit a model limit */
     int64_t *iv;            /* the whole-number series' values: [series * row + j] */
     double *pd;             /* [(pipeline * PD_N + quantity) * row + j] */
+    double *sd;             /* [(side * SD_N + quantity) * row + j] */
+    unsigned char *side_production; /* per side: 0 none, 1 every (d + 1) P below 2^51 in this block, 2 any */
+    int64_t *made;          /* the day's production of one side: [j] */
     unsigned char *small_production; /* per pipeline: H max P < 2^52 in this block */
     int64_t *sv;            /* [(side * SV_N + quantity) * row + j], in iv's allocation after the series */
     int64_t **history;      /* per side: a windowed policy's inflows of the last history_days[side] days, or NULL */
@@ -100,6 +105,11 @@ struct shellsim_engine_ws {
 static inline double *pipe_day(const shellsim_engine_ws *ws, int i, int k)
 {
     return ws->pd + ((size_t)i * PD_N + (size_t)k) * ws->row;
+}
+
+static inline double *side_day(const shellsim_engine_ws *ws, int i, int k)
+{
+    return ws->sd + ((size_t)i * SD_N + (size_t)k) * ws->row;
 }
 
 static inline int64_t *side_val(const shellsim_engine_ws *ws, int i, int k)
@@ -149,6 +159,9 @@ shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t 
     ws->iv = shellsim_calloc((niv + ns * SV_N) * ws->row + 1, sizeof *ws->iv); /* the series, then sv */
     ws->sv = ws->iv ? ws->iv + niv * ws->row : NULL;
     ws->pd = shellsim_calloc(np * PD_N * ws->row + 1, sizeof *ws->pd);
+    ws->sd = shellsim_calloc(ns * SD_N * ws->row + 1, sizeof *ws->sd);
+    ws->side_production = shellsim_calloc(ns + 1, 1);
+    ws->made = shellsim_calloc(cap + 1, sizeof *ws->made);
     ws->small_production = shellsim_calloc(np + 1, 1);
     ws->dep = shellsim_calloc(cap + 8, sizeof *ws->dep);
     ws->dep_u = shellsim_calloc(cap + 1, sizeof *ws->dep_u);
@@ -175,7 +188,7 @@ shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t 
     int histories = ws->history != NULL && ws->history_days != NULL;
     for (size_t i = 0; histories && i < ns; i++)
         histories = !ws->history_days[i] || ws->history[i];
-    if (!histories || !ws->pipes || !ws->ship || !ws->transit || !ws->dead || !ws->iv || !ws->pd || !ws->sv ||
+    if (!histories || !ws->sd || !ws->side_production || !ws->made || !ws->pipes || !ws->ship || !ws->transit || !ws->dead || !ws->iv || !ws->pd || !ws->sv ||
         !ws->small_production || !ws->dep || !ws->dep_u || !ws->dep_x || !ws->dep_transit || !ws->dep_interval ||
         !ws->dep_containers || !ws->dep_stream || !ws->side_plan || !ws->pipe_plan) {
         shellsim_engine_ws_free(ws);
@@ -190,6 +203,9 @@ void shellsim_engine_ws_free(shellsim_engine_ws *ws)
         return;
     shellsim_free(ws->pipes);
     shellsim_free(ws->ship);
+    shellsim_free(ws->sd);
+    shellsim_free(ws->side_production);
+    shellsim_free(ws->made);
     if (ws->history)
         for (size_t i = 0; i < ws->ns; i++)
             shellsim_free(ws->history[i]);
@@ -343,6 +359,8 @@ static void draw_per_run(const shellsim_scenario *s, shellsim_engine_ws *ws, uin
         side_series(ws, i, SHELLSIM_SERIES_SIDE_STOCK)[j] = (int64_t)v[SHELLSIM_SIDE_STOCK];
         side_val(ws, i, SV_TARGET)[j] = (int64_t)v[SHELLSIM_SIDE_TARGET];
         side_val(ws, i, SV_WINDOW)[j] = (int64_t)v[SHELLSIM_SIDE_WINDOW];
+        side_day(ws, i, SD_PRODUCTION)[j] = v[SHELLSIM_SIDE_PRODUCTION];
+        side_day(ws, i, SD_PRODUCED_FLOOR)[j] = 0.0; /* floor(0 * P) */
         side_val(ws, i, SV_EXTRA_FIRED)[j] = side_val(ws, i, SV_FIRED)[j] = 0;
         side_val(ws, i, SV_INFLOW)[j] = (int64_t)v[SHELLSIM_SIDE_STOCK]; /* the stock held at the start: day 0's */
         side_val(ws, i, SV_CARRY)[j] = side_val(ws, i, SV_IN_WINDOW)[j] = 0;
@@ -579,12 +597,36 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
             max = production[j] > max ? production[j] : max;
         ws->small_production[i] = max * H < 4503599627370496.0 / 2; /* margin for the rounding of the product */
     }
+    for (int i = 0; i < ns; i++) { /* the same for the sides, 0 when none produces */
+        const double *production = side_day(ws, i, SD_PRODUCTION);
+        double max = 0.0;
+        for (size_t j = 0; j < cnt; j++)
+            max = production[j] > max ? production[j] : max;
+        ws->side_production[i] = !(max > 0) ? 0 : max * H < 4503599627370496.0 / 2 ? 1 : 2;
+    }
 
     /* Day by day; within a day, section by section over the block's
      * replications. Replications are independent, so each still takes the
      * steps in the model's order: departures of every pipeline (file order),
      * arrivals, fire of every side, the series. */
     for (int day = 0; day < H; day++) {
+        for (int i = 0; i < ns; i++) { /* step 1 for the sides: their own production joins their stock */
+            if (!ws->side_production[i])
+                continue;
+            memset(ws->made, 0, cnt * sizeof *ws->made);
+            if (ws->side_production[i] == 1)
+                shellsim_produce_small(cnt, day, side_day(ws, i, SD_PRODUCTION), side_day(ws, i, SD_PRODUCED_FLOOR),
+                                       ws->made);
+            else
+                shellsim_produce_rule(cnt, day, side_day(ws, i, SD_PRODUCTION), side_day(ws, i, SD_PRODUCED_FLOOR),
+                                      ws->made);
+            int64_t *stock = side_series(ws, i, SHELLSIM_SERIES_SIDE_STOCK), *inflow = side_val(ws, i, SV_INFLOW);
+            for (size_t j = 0; j < cnt; j++)
+                stock[j] = shellsim_sat_add(stock[j], ws->made[j]);
+            if (ws->history[i]) /* (an inflow of a windowed side) */
+                for (size_t j = 0; j < cnt; j++)
+                    inflow[j] = shellsim_sat_add(inflow[j], ws->made[j]);
+        }
         for (int i = 0; i < np; i++) {
             int64_t *stock = pipe_series(ws, i, SHELLSIM_SERIES_PIPE_SUPPLIER);
             if (ws->transit[i].late.n && shellsim_transit_advance(&ws->transit[i], day) != 0)

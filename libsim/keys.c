@@ -14,6 +14,7 @@ const shellsim_keyspec shellsim_side_keys[SHELLSIM_SIDE_NKEYS] = {
     [SHELLSIM_SIDE_STOCK] = ROW(stock, PER_RUN, NONNEG, 1, "0"),
     [SHELLSIM_SIDE_TARGET] = ROW(target_per_day, PER_RUN, NONNEG, 1, NULL), /* required under policy = target */
     [SHELLSIM_SIDE_WINDOW] = ROW(window_days, PER_RUN, DAYS, 0, "365"),      /* read by policy = window */
+    [SHELLSIM_SIDE_PRODUCTION] = ROW(production_per_day, PER_RUN, NONNEG, 0, "0"),
 };
 
 const shellsim_keyspec shellsim_pipe_keys[SHELLSIM_PIPE_NKEYS] = {

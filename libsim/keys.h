@@ -45,6 +45,7 @@ enum {
     SHELLSIM_SIDE_STOCK,       /* stock */
     SHELLSIM_SIDE_TARGET,      /* target_per_day */
     SHELLSIM_SIDE_WINDOW,      /* window_days */
+    SHELLSIM_SIDE_PRODUCTION,  /* production_per_day: the side's own shells into its stock */
     SHELLSIM_SIDE_NKEYS
 };
 

@@ -320,3 +320,54 @@ Test(shortfall, what_is_short_and_what_is_fired_add_up_to_the_target_in_every_re
     cr_assert_eq(shellsim_result_metric_stats(r, "r.shortfall", &st), SHELLSIM_ENOTFOUND, "spread has no shortfall");
     shellsim_result_free(r);
 }
+
+/* ---------------------------------------------------- a side's production */
+
+Test(side_production, a_side_produces_by_the_floor_rule_and_a_window_fires_a_steady_flow_at_its_rate)
+{
+    shellsim_result *r = run_text("[scenario]\nhorizon_days = 40\n[side a]\npolicy = target\ntarget_per_day = 0\n"
+                                  "production_per_day = 2.5\n[side b]\npolicy = window\nwindow_days = 10\n"
+                                  "production_per_day = 365\n",
+                                  3, 0);
+    double a[40], b[40];
+    cr_assert_eq(shellsim_result_series_band(r, "a.stock", SHELLSIM_BAND_MEAN, a, 40), SHELLSIM_OK);
+    cr_assert_eq(shellsim_result_series_band(r, "b.extra", SHELLSIM_BAND_MEAN, b, 40), SHELLSIM_OK);
+    for (int d = 0; d < 40; d++) {
+        cr_expect_eq(a[d], floor((d + 1) * 2.5), "a.stock on day %d: %g", d, a[d]);
+        if (d >= 9) /* after W days every day holds W days of inflow: the rate itself */
+            cr_expect_eq(b[d], 365, "b.extra on day %d: %g", d, b[d]);
+    }
+    shellsim_result_free(r);
+}
+
+/* The side's own shells are fired and held like imports: with no pipeline,
+ * fired + held = floor(H P) + the stock at the start, in every
+ * replication, and production changes no other draw. */
+Test(side_production, what_a_side_produces_is_fired_or_held_in_every_replication)
+{
+    enum { NR = 2000, H = 150 };
+    shellsim_result *r = run_text("[scenario]\nhorizon_days = 150\n[side u]\npolicy = target\n"
+                                  "target_per_day = uniform(500, 3000)\nstock = uniform(0, 1e5)\n"
+                                  "production_per_day = pert(0, 800, 2000)\n",
+                                  NR, 1);
+    shellsim_result *r0 = run_text("[scenario]\nhorizon_days = 150\n[side u]\npolicy = target\n"
+                                   "target_per_day = uniform(500, 3000)\nstock = uniform(0, 1e5)\n",
+                                   NR, 1);
+    static double fired[NR], held[NR], fired0[NR], held0[NR], short1[NR], short0[NR];
+    cr_assert_eq(shellsim_result_metric_runs(r, "u.extra_fired", fired, NR), SHELLSIM_OK);
+    cr_assert_eq(shellsim_result_metric_runs(r, "u.stock_end", held, NR), SHELLSIM_OK);
+    cr_assert_eq(shellsim_result_metric_runs(r, "u.shortfall", short1, NR), SHELLSIM_OK);
+    cr_assert_eq(shellsim_result_metric_runs(r0, "u.extra_fired", fired0, NR), SHELLSIM_OK);
+    cr_assert_eq(shellsim_result_metric_runs(r0, "u.stock_end", held0, NR), SHELLSIM_OK);
+    cr_assert_eq(shellsim_result_metric_runs(r0, "u.shortfall", short0, NR), SHELLSIM_OK);
+    size_t more = 0;
+    for (int j = 0; j < NR; j++) {
+        double start = fired0[j] + held0[j], made = fired[j] + held[j] - start; /* the same stock draw */
+        cr_assert(made >= 0 && made <= 2000.0 * H, "replication %d: %g made", j, made);
+        cr_assert_eq(short1[j] + fired[j], short0[j] + fired0[j], "the same target draw, replication %d", j);
+        more += short1[j] < short0[j];
+    }
+    cr_expect_gt(more, NR / 2, "production shortens the shortfall");
+    shellsim_result_free(r);
+    shellsim_result_free(r0);
+}
