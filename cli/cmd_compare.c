@@ -63,7 +63,7 @@ static int compare_json(FILE *f, const shellsim_scenario *a, const shellsim_scen
             if (shellsim_comparison_stats(c, name, (shellsim_arm)k, &st) != SHELLSIM_OK)
                 return -1;
             fprintf(f, "%s\"%s\": ", k ? ", " : "", arms[k]);
-            report_stats(f, &st, strstr(name, ".fire_ratio") != NULL);
+            report_stats(f, &st, shellsim_metric_is_ratio(name));
         }
         shellsim_pairing p;
         if (shellsim_comparison_pairing(c, name, &p) != SHELLSIM_OK)

@@ -235,7 +235,7 @@ int report_metrics_series(FILE *f, const shellsim_result *r)
         fputs(i ? ", " : "", f);
         report_string(f, name);
         fputs(": {", f);
-        stats_members(f, &st, strstr(name, ".fire_ratio") != NULL);
+        stats_members(f, &st, shellsim_metric_is_ratio(name));
         exceed_members(f, r, name);
         fputc('}', f);
     }

@@ -191,7 +191,7 @@ SHELLSIM_API int shellsim_result_horizon_days(const shellsim_result *r);
 #define SHELLSIM_QUANTILE_RELATIVE_ERROR_SERIES 0.00390625    /* 2^-8 */
 typedef struct shellsim_stats {
     uint64_t n;          /* runs counted */
-    uint64_t undefined;  /* runs left out (fire_ratio where B fires 0) */
+    uint64_t undefined;  /* runs left out: a ratio whose denominator is 0 (shellsim_metric_is_ratio) */
     double mean, sd, sem;
     double ci95_lo, ci95_hi; /* mean -+ t(0.975, n-1) * sem (Student's t) */
     double min, p05, p25, p50, p75, p95, max;
@@ -203,6 +203,13 @@ typedef struct shellsim_stats {
  * the order is that of the CLI's JSON. Owned by the result. */
 SHELLSIM_API size_t shellsim_result_metric_count(const shellsim_result *r);
 SHELLSIM_API const char *shellsim_result_metric_name(const shellsim_result *r, size_t i);
+
+/* 1 when the metric named `name` is a ratio, real-valued and undefined in
+ * a run whose denominator is 0 (counted in shellsim_stats.undefined, left
+ * out of the other statistics): "PIPE.fire_share" (the side fired
+ * nothing), "SIDE.extra_share" (likewise), "A/B.fire_ratio" (B fired
+ * nothing); 0 otherwise, and for NULL. Any thread. */
+SHELLSIM_API int shellsim_metric_is_ratio(const char *name);
 
 /* Statistics of a metric by name into *out (OUT). SHELLSIM_ENOTFOUND when
  * the result has no such metric. */

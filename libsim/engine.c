@@ -19,6 +19,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -40,7 +41,7 @@ enum { SHIP_CONTAINERS, SHIP_TRANSIT, SHIP_INTERVAL, SHIP_N };
 static const int SHIP_KEY[SHIP_N] = {SHELLSIM_PIPE_CONTAINERS, SHELLSIM_PIPE_TRANSIT, SHELLSIM_PIPE_INTERVAL};
 
 typedef struct pipe_run {
-    long long shipped, exhausted_day, spc;
+    long long exhausted_day, spc;
     double loss, detect;
     shellsim_pcg32 gd; /* the sightings' stream */
 } pipe_run;
@@ -48,12 +49,21 @@ typedef struct pipe_run {
 /* What the daily loops read of each pipeline and side, one array per
  * quantity over the block, so that the loops run over contiguous memory
  * (and vectorise where they can). */
-enum { PD_PRODUCTION, PD_PRODUCED_FLOOR /* floor(d P) for today's d, from yesterday */, PD_T_NEXT, PD_STOP_DAY,
-       PD_N };
+enum { PD_PRODUCTION, PD_PRODUCED_FLOOR /* floor(F(d)) for today's d, from yesterday */, PD_ACC /* A of F */,
+       PD_T_NEXT, PD_STOP_DAY, PD_ACTIVE, PD_AMOUNT /* its shells in its side's stock (attribution) */, PD_N };
 /* A side's own production, the same rule as a supplier's. */
-enum { SD_PRODUCTION, SD_PRODUCED_FLOOR, SD_N };
+enum { SD_PRODUCTION, SD_PRODUCED_FLOOR, SD_ACC, SD_N };
 enum { SV_BASE, SV_TARGET, SV_EXTRA_FIRED, SV_FIRED, SV_WINDOW, SV_INFLOW, SV_CARRY, SV_IN_WINDOW,
-       SV_SHORTFALL, SV_SHORT_DAYS, SV_FIRST_SHORT, SV_N };
+       SV_SHORTFALL, SV_SHORT_DAYS, SV_FIRST_SHORT, SV_RESERVE, SV_N };
+
+/* A dated segment that takes over on its day (or a restock event): the
+ * g-th of the scenario's segments, every side's then every pipeline's, in
+ * file order; the engine keeps them by day. */
+typedef struct seg_event {
+    int day, is_side, sec;
+    const shellsim_segment *seg;
+    size_t g;
+} seg_event;
 
 /* Rows of the arrays the daily loops read and write side by side (a side's
  * stock, extra, fire, base, ...) are ROW_PAD elements longer than a block,
@@ -100,6 +110,20 @@ struct shellsim_engine_ws {
     shellsim_pcg32 *dep_stream; /* the listed slots' streams, for batched gamma draws */
     /* how each key is drawn in this block (plan_keys) */
     key_plan *side_plan, *pipe_plan;
+    /* schedules: each segment's plan and, for a per-run key, its values
+     * over the block ([g * row + j]); the segments by day; for each
+     * pipeline and side the day its production's segment began; for each
+     * pipeline the segment of each per-shipment key that holds today */
+    size_t nseg, nevent;
+    key_plan *seg_plan;
+    double *segval;
+    seg_event *event;
+    int *pipe_since, *side_since;
+    const shellsim_dist **ship_dist; /* [pipeline * SHIP_N + key] */
+    unsigned char *pipe_active;      /* per pipeline: active may be 0 on some day of this block */
+    unsigned char *side_reserve;     /* per side: reserve may be above 0 on some day of this block */
+    int64_t *avail;                  /* [j]: a side's stock above its reserve, for the policy */
+    double *factor;                  /* [j]: the share of a side's stock left after the day's fire */
 };
 
 static inline double *pipe_day(const shellsim_engine_ws *ws, int i, int k)
@@ -141,6 +165,38 @@ static inline int64_t *pipe_series(const shellsim_engine_ws *ws, int i, int k)
     return ws->iv + (ws->ns * SHELLSIM_SERIES_SIDE_N + (size_t)i * SHELLSIM_SERIES_PIPE_N + (size_t)k) * ws->row;
 }
 
+static int by_day(const void *a, const void *b)
+{
+    const seg_event *x = a, *y = b;
+    return x->day != y->day ? (x->day > y->day) - (x->day < y->day) : (x->g > y->g) - (x->g < y->g);
+}
+
+/* The scenario's segments as events by day (ws->event), and room for their
+ * plans and values. 0, or -1 when out of memory. */
+static int alloc_schedule(const shellsim_scenario *s, shellsim_engine_ws *ws)
+{
+    size_t n = 0;
+    for (int i = 0; i < s->nsides; i++)
+        n += (size_t)s->sides[i].nseg;
+    for (int i = 0; i < s->npipes; i++)
+        n += (size_t)s->pipes[i].nseg;
+    ws->nseg = ws->nevent = n;
+    ws->seg_plan = shellsim_calloc(n + 1, sizeof *ws->seg_plan);
+    ws->segval = shellsim_calloc(n * ws->row + 1, sizeof *ws->segval);
+    ws->event = shellsim_calloc(n + 1, sizeof *ws->event);
+    if (!ws->seg_plan || !ws->segval || !ws->event)
+        return -1;
+    size_t g = 0;
+    for (int i = 0; i < s->nsides; i++)
+        for (int k = 0; k < s->sides[i].nseg; k++, g++)
+            ws->event[g] = (seg_event){s->sides[i].seg[k].day, 1, i, &s->sides[i].seg[k], g};
+    for (int i = 0; i < s->npipes; i++)
+        for (int k = 0; k < s->pipes[i].nseg; k++, g++)
+            ws->event[g] = (seg_event){s->pipes[i].seg[k].day, 0, i, &s->pipes[i].seg[k], g};
+    qsort(ws->event, n, sizeof *ws->event, by_day);
+    return 0;
+}
+
 shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t cap)
 {
     shellsim_engine_ws *ws = shellsim_calloc(1, sizeof *ws);
@@ -173,6 +229,14 @@ shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t 
     ws->side_plan = shellsim_calloc(ns * SHELLSIM_SIDE_NKEYS + 1, sizeof *ws->side_plan);
     ws->pipe_plan = shellsim_calloc(np * (SHELLSIM_PIPE_NKEYS + 1) + 1, sizeof *ws->pipe_plan);
     ws->ship = shellsim_calloc(np * SHIP_N * cap + 1, sizeof *ws->ship);
+    ws->pipe_since = shellsim_calloc(np + 1, sizeof *ws->pipe_since);
+    ws->side_since = shellsim_calloc(ns + 1, sizeof *ws->side_since);
+    ws->ship_dist = shellsim_calloc(np * SHIP_N + 1, sizeof *ws->ship_dist);
+    ws->pipe_active = shellsim_calloc(np + 1, 1);
+    ws->side_reserve = shellsim_calloc(ns + 1, 1);
+    ws->avail = shellsim_calloc(cap + 1, sizeof *ws->avail);
+    ws->factor = shellsim_calloc(cap + 1, sizeof *ws->factor);
+    int schedule = alloc_schedule(s, ws) == 0;
     ws->history = shellsim_calloc(ns + 1, sizeof *ws->history);
     ws->history_days = shellsim_calloc(ns + 1, sizeof *ws->history_days);
     for (size_t i = 0; ws->history && ws->history_days && i < ns; i++) {
@@ -188,7 +252,8 @@ shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t 
     int histories = ws->history != NULL && ws->history_days != NULL;
     for (size_t i = 0; histories && i < ns; i++)
         histories = !ws->history_days[i] || ws->history[i];
-    if (!histories || !ws->sd || !ws->side_production || !ws->made || !ws->pipes || !ws->ship || !ws->transit || !ws->dead || !ws->iv || !ws->pd || !ws->sv ||
+    if (!histories || !schedule || !ws->pipe_since || !ws->side_since || !ws->ship_dist || !ws->pipe_active ||
+        !ws->side_reserve || !ws->avail || !ws->factor || !ws->sd || !ws->side_production || !ws->made || !ws->pipes || !ws->ship || !ws->transit || !ws->dead || !ws->iv || !ws->pd || !ws->sv ||
         !ws->small_production || !ws->dep || !ws->dep_u || !ws->dep_x || !ws->dep_transit || !ws->dep_interval ||
         !ws->dep_containers || !ws->dep_stream || !ws->side_plan || !ws->pipe_plan) {
         shellsim_engine_ws_free(ws);
@@ -228,6 +293,16 @@ void shellsim_engine_ws_free(shellsim_engine_ws *ws)
     shellsim_free(ws->dep_stream);
     shellsim_free(ws->side_plan);
     shellsim_free(ws->pipe_plan);
+    shellsim_free(ws->seg_plan);
+    shellsim_free(ws->segval);
+    shellsim_free(ws->event);
+    shellsim_free(ws->pipe_since);
+    shellsim_free(ws->side_since);
+    shellsim_free(ws->ship_dist);
+    shellsim_free(ws->pipe_active);
+    shellsim_free(ws->side_reserve);
+    shellsim_free(ws->avail);
+    shellsim_free(ws->factor);
     shellsim_free(ws);
 }
 
@@ -299,17 +374,42 @@ static key_plan plan_key(const shellsim_keyspec *key, const shellsim_dist *d, ui
  * against a seeding per key and replication. */
 static void plan_keys(const shellsim_scenario *s, shellsim_engine_ws *ws, uint64_t seed)
 {
-    for (int i = 0; i < s->nsides; i++)
+    for (size_t e = 0; e < ws->nevent; e++) {
+        const seg_event *v = &ws->event[e];
+        const shellsim_keyspec *key = v->is_side ? &shellsim_side_keys[v->seg->row] : &shellsim_pipe_keys[v->seg->row];
+        ws->seg_plan[v->g] = plan_key(key, &v->seg->dist, seed, v->seg->stream);
+    }
+    for (int i = 0; i < s->nsides; i++) {
+        const shellsim_side *d = &s->sides[i];
+        key_plan *p = ws->side_plan + (size_t)i * SHELLSIM_SIDE_NKEYS;
         for (int k = 0; k < SHELLSIM_SIDE_NKEYS; k++)
-            ws->side_plan[i * SHELLSIM_SIDE_NKEYS + k] =
-                plan_key(&shellsim_side_keys[k], &s->sides[i].key[k], seed, s->sides[i].stream[k]);
+            p[k] = shellsim_side_keys[k].dated_only ? (key_plan){&shellsim_side_keys[k], NULL, 0, 0, 0.0}
+                                                    : plan_key(&shellsim_side_keys[k], &d->key[k], seed, d->stream[k]);
+        int reserve = p[SHELLSIM_SIDE_RESERVE].random || p[SHELLSIM_SIDE_RESERVE].fixed > 0;
+        for (int g = 0; g < d->nseg; g++)
+            reserve |= d->seg[g].row == SHELLSIM_SIDE_RESERVE;
+        ws->side_reserve[i] = (unsigned char)reserve;
+    }
     for (int i = 0; i < s->npipes; i++) {
         const shellsim_pipeline *d = &s->pipes[i];
         key_plan *p = ws->pipe_plan + (size_t)i * (SHELLSIM_PIPE_NKEYS + 1);
         for (int k = 0; k < SHELLSIM_PIPE_NKEYS; k++)
-            p[k] = plan_key(&shellsim_pipe_keys[k], &d->key[k], seed, d->stream[k]);
-        const key_plan *detect = &p[SHELLSIM_PIPE_DETECT]; /* sightings are drawn when 0 < detect_prob < 1 */
+            p[k] = shellsim_pipe_keys[k].dated_only ? (key_plan){&shellsim_pipe_keys[k], NULL, 0, 0, 0.0}
+                                                    : plan_key(&shellsim_pipe_keys[k], &d->key[k], seed, d->stream[k]);
+        /* sightings are drawn when 0 < detect_prob < 1 on some day */
+        const key_plan *detect = &p[SHELLSIM_PIPE_DETECT];
         int sightings = detect->random || (detect->fixed > 0 && detect->fixed < 1);
+        int active = p[SHELLSIM_PIPE_ACTIVE].random || p[SHELLSIM_PIPE_ACTIVE].fixed < 1;
+        for (size_t e = 0; e < ws->nevent; e++) {
+            const seg_event *v = &ws->event[e];
+            if (v->is_side || v->sec != i)
+                continue;
+            const key_plan *q = &ws->seg_plan[v->g];
+            if (v->seg->row == SHELLSIM_PIPE_DETECT)
+                sightings |= q->random || (q->fixed > 0 && q->fixed < 1);
+            active |= v->seg->row == SHELLSIM_PIPE_ACTIVE;
+        }
+        ws->pipe_active[i] = (unsigned char)active;
         p[SHELLSIM_PIPE_NKEYS] =
             (key_plan){NULL, NULL, shellsim_pcg32_stream_base(seed, d->detect_stream), sightings, 0.0};
     }
@@ -337,6 +437,45 @@ static double per_run(const key_plan *p, uint64_t rep, const double *in, double 
     return x;
 }
 
+/* Whether per-shipment key m (SHIP_*) of pipeline i draws from its stream:
+ * its line from day 0 or one of its segments is not a constant. */
+static int ship_random(const shellsim_scenario *s, const shellsim_engine_ws *ws, int i, int m)
+{
+    const shellsim_pipeline *d = &s->pipes[i];
+    if (ws->pipe_plan[(size_t)i * (SHELLSIM_PIPE_NKEYS + 1) + (size_t)SHIP_KEY[m]].random)
+        return 1;
+    for (int g = 0; g < d->nseg; g++)
+        if (d->seg[g].row == SHIP_KEY[m] && !shellsim_dist_is_constant(&d->seg[g].dist))
+            return 1;
+    return 0;
+}
+
+/* The per-run draws of one section for replication rep, slot j, in
+ * params.h's order: each per-run row's value from day 0 into v[row] (0 for
+ * a dated-only row), each of its segments' into ws->segval (the section's
+ * first segment being the scenario's g0-th); *k counts the parameters. */
+static void draw_section(shellsim_engine_ws *ws, const shellsim_keyspec *keys, int nkeys, const key_plan *plan,
+                         const shellsim_segment *seg, int nseg, size_t g0, uint64_t rep, size_t j, size_t cnt,
+                         const double *in, double *out, size_t *k, double *v)
+{
+    int g = 0;
+    for (int m = 0; m < nkeys; m++) {
+        v[m] = 0;
+        if (keys[m].kind != SHELLSIM_KEY_PER_RUN) {
+            while (g < nseg && seg[g].row == m)
+                g++;
+            continue;
+        }
+        if (!keys[m].dated_only) {
+            v[m] = per_run(&plan[m], rep, in ? in + *k * cnt + j : NULL, out ? out + *k * cnt + j : NULL);
+            ++*k;
+        }
+        for (; g < nseg && seg[g].row == m; g++, ++*k)
+            ws->segval[(g0 + (size_t)g) * ws->row + j] =
+                per_run(&ws->seg_plan[g0 + (size_t)g], rep, in ? in + *k * cnt + j : NULL, out ? out + *k * cnt + j : NULL);
+    }
+}
+
 /* Per-run draws of replication rep, held in slot j of the block, and the
  * per-shipment streams seeded; in/out: parameter k (params.h's order) of
  * slot j at [k * cnt + j], or NULL. */
@@ -344,23 +483,20 @@ static void draw_per_run(const shellsim_scenario *s, shellsim_engine_ws *ws, uin
                          const double *in, double *out)
 {
     int H = s->horizon_days;
-    size_t cap = ws->cap, k = 0;
-#define IN(k) (in ? in + (k) * cnt + j : NULL)
-#define OUT(k) (out ? out + (k) * cnt + j : NULL)
+    size_t cap = ws->cap, k = 0, g0 = 0;
     for (int i = 0; i < s->nsides; i++) {
-        const key_plan *plan = ws->side_plan + (size_t)i * SHELLSIM_SIDE_NKEYS;
+        const shellsim_side *d = &s->sides[i];
         double v[SHELLSIM_SIDE_NKEYS];
-        for (int m = 0; m < SHELLSIM_SIDE_NKEYS; m++)
-            if (shellsim_side_keys[m].kind == SHELLSIM_KEY_PER_RUN) {
-                v[m] = per_run(&plan[m], rep, IN(k), OUT(k));
-                k++;
-            }
+        draw_section(ws, shellsim_side_keys, SHELLSIM_SIDE_NKEYS, ws->side_plan + (size_t)i * SHELLSIM_SIDE_NKEYS,
+                     d->seg, d->nseg, g0, rep, j, cnt, in, out, &k, v);
+        g0 += (size_t)d->nseg;
         side_val(ws, i, SV_BASE)[j] = (int64_t)v[SHELLSIM_SIDE_BASE_FIRE];
         side_series(ws, i, SHELLSIM_SERIES_SIDE_STOCK)[j] = (int64_t)v[SHELLSIM_SIDE_STOCK];
         side_val(ws, i, SV_TARGET)[j] = (int64_t)v[SHELLSIM_SIDE_TARGET];
         side_val(ws, i, SV_WINDOW)[j] = (int64_t)v[SHELLSIM_SIDE_WINDOW];
+        side_val(ws, i, SV_RESERVE)[j] = (int64_t)v[SHELLSIM_SIDE_RESERVE];
         side_day(ws, i, SD_PRODUCTION)[j] = v[SHELLSIM_SIDE_PRODUCTION];
-        side_day(ws, i, SD_PRODUCED_FLOOR)[j] = 0.0; /* floor(0 * P) */
+        side_day(ws, i, SD_PRODUCED_FLOOR)[j] = side_day(ws, i, SD_ACC)[j] = 0.0; /* floor(F(0)), A_0 */
         side_val(ws, i, SV_EXTRA_FIRED)[j] = side_val(ws, i, SV_FIRED)[j] = 0;
         side_val(ws, i, SV_INFLOW)[j] = (int64_t)v[SHELLSIM_SIDE_STOCK]; /* the stock held at the start: day 0's */
         side_val(ws, i, SV_CARRY)[j] = side_val(ws, i, SV_IN_WINDOW)[j] = 0;
@@ -368,34 +504,34 @@ static void draw_per_run(const shellsim_scenario *s, shellsim_engine_ws *ws, uin
         side_val(ws, i, SV_FIRST_SHORT)[j] = H;
     }
     for (int i = 0; i < s->npipes; i++) {
+        const shellsim_pipeline *d = &s->pipes[i];
         const key_plan *plan = ws->pipe_plan + (size_t)i * (SHELLSIM_PIPE_NKEYS + 1);
         pipe_run *p = &ws->pipes[(size_t)i * cap + j];
         double v[SHELLSIM_PIPE_NKEYS];
-        for (int m = 0; m < SHELLSIM_PIPE_NKEYS; m++)
-            if (shellsim_pipe_keys[m].kind == SHELLSIM_KEY_PER_RUN) {
-                v[m] = per_run(&plan[m], rep, IN(k), OUT(k));
-                k++;
-            }
+        draw_section(ws, shellsim_pipe_keys, SHELLSIM_PIPE_NKEYS, plan, d->seg, d->nseg, g0, rep, j, cnt, in, out,
+                     &k, v);
+        g0 += (size_t)d->nseg;
         for (int m = 0; m < SHIP_N; m++)
-            if (plan[SHIP_KEY[m]].random) /* (a constant's stream is never read) */
+            if (ship_random(s, ws, i, m)) /* (a constant's stream is never read) */
                 shellsim_pcg32_seed_rep(&ship_streams(ws, i, m)[j], plan[SHIP_KEY[m]].base, rep);
         if (plan[SHELLSIM_PIPE_NKEYS].random) /* (detect_prob 0 or 1 draws no sighting) */
             shellsim_pcg32_seed_rep(&p->gd, plan[SHELLSIM_PIPE_NKEYS].base, rep);
         pipe_series(ws, i, SHELLSIM_SERIES_PIPE_SUPPLIER)[j] = (int64_t)v[SHELLSIM_PIPE_SUPPLIER_STOCK];
         pipe_day(ws, i, PD_PRODUCTION)[j] = v[SHELLSIM_PIPE_PRODUCTION];
-        pipe_day(ws, i, PD_PRODUCED_FLOOR)[j] = 0.0; /* floor(0 * P) */
+        pipe_day(ws, i, PD_PRODUCED_FLOOR)[j] = pipe_day(ws, i, PD_ACC)[j] = 0.0; /* floor(F(0)), A_0 */
         pipe_day(ws, i, PD_T_NEXT)[j] = v[SHELLSIM_PIPE_FIRST_DAY];
         pipe_day(ws, i, PD_STOP_DAY)[j] = v[SHELLSIM_PIPE_STOP_DAY];
+        pipe_day(ws, i, PD_ACTIVE)[j] = v[SHELLSIM_PIPE_ACTIVE];
+        pipe_day(ws, i, PD_AMOUNT)[j] = 0.0;
         p->spc = (long long)v[SHELLSIM_PIPE_SPC];
         p->loss = v[SHELLSIM_PIPE_LOSS];
         p->detect = v[SHELLSIM_PIPE_DETECT];
-        p->shipped = 0;
         pipe_series(ws, i, SHELLSIM_SERIES_PIPE_DELIVERED)[j] = pipe_series(ws, i, SHELLSIM_SERIES_PIPE_SHIPMENTS)[j] = 0;
         pipe_series(ws, i, SHELLSIM_SERIES_PIPE_SEEN)[j] = pipe_series(ws, i, SHELLSIM_SERIES_PIPE_CONTAINERS)[j] = 0;
+        pipe_series(ws, i, SHELLSIM_SERIES_PIPE_SHIPPED)[j] = pipe_series(ws, i, SHELLSIM_SERIES_PIPE_ARRIVALS)[j] = 0;
+        pipe_series(ws, i, SHELLSIM_SERIES_PIPE_FIRED)[j] = 0;
         p->exhausted_day = H;
     }
-#undef IN
-#undef OUT
 }
 
 /* The slots j < cnt with a departure due on the day before next_day
@@ -494,10 +630,10 @@ typedef struct failure {
 static int departures(const shellsim_scenario *s, shellsim_engine_ws *ws, int i, uint32_t *list, size_t n, int day,
                       failure *fail)
 {
-    const shellsim_pipeline *d = &s->pipes[i];
     pipe_run *pp = ws->pipes + (size_t)i * ws->cap;
     shellsim_transit *in_transit = &ws->transit[i];
     int64_t *stock = pipe_series(ws, i, SHELLSIM_SERIES_PIPE_SUPPLIER), *shipments = pipe_series(ws, i, SHELLSIM_SERIES_PIPE_SHIPMENTS);
+    int64_t *shipped_cum = pipe_series(ws, i, SHELLSIM_SERIES_PIPE_SHIPPED);
     int64_t *seen = pipe_series(ws, i, SHELLSIM_SERIES_PIPE_SEEN), *containers = pipe_series(ws, i, SHELLSIM_SERIES_PIPE_CONTAINERS);
     double *t_next = pipe_day(ws, i, PD_T_NEXT);
     const double *stop_day = pipe_day(ws, i, PD_STOP_DAY);
@@ -514,12 +650,12 @@ static int departures(const shellsim_scenario *s, shellsim_engine_ws *ws, int i,
             }
             return 0;
         }
-        draw_key(&d->key[SHELLSIM_PIPE_CONTAINERS], ship_streams(ws, i, SHIP_CONTAINERS), list, n, ws->dep_u,
-                 ws->dep_x, ws->dep_stream);
-        shellsim_dist_counts(ws->dep_x, n, c);
-        draw_key(&d->key[SHELLSIM_PIPE_TRANSIT], ship_streams(ws, i, SHIP_TRANSIT), list, n, ws->dep_u, transit,
+        const shellsim_dist *const *today = ws->ship_dist + (size_t)i * SHIP_N; /* the segments holding today */
+        draw_key(today[SHIP_CONTAINERS], ship_streams(ws, i, SHIP_CONTAINERS), list, n, ws->dep_u, ws->dep_x,
                  ws->dep_stream);
-        draw_key(&d->key[SHELLSIM_PIPE_INTERVAL], ship_streams(ws, i, SHIP_INTERVAL), list, n, ws->dep_u, interval,
+        shellsim_dist_counts(ws->dep_x, n, c);
+        draw_key(today[SHIP_TRANSIT], ship_streams(ws, i, SHIP_TRANSIT), list, n, ws->dep_u, transit, ws->dep_stream);
+        draw_key(today[SHIP_INTERVAL], ship_streams(ws, i, SHIP_INTERVAL), list, n, ws->dep_u, interval,
                  ws->dep_stream);
         size_t again = 0;
         for (size_t k = 0; k < n; k++) {
@@ -530,7 +666,7 @@ static int departures(const shellsim_scenario *s, shellsim_engine_ws *ws, int i,
             stock[j] -= shipped;
             if (shipped > 0) {
                 ++shipments[j];
-                p->shipped = shellsim_sat_add(p->shipped, shipped);
+                shipped_cum[j] = shellsim_sat_add(shipped_cum[j], shipped);
                 containers[j] = shellsim_sat_add(containers[j], shipped / p->spc + (shipped % p->spc != 0));
                 if (p->detect >= 1.0 ||
                     (p->detect > 0.0 && gsl_rng_uniform(&(gsl_rng){shellsim_rng_pcg32, &p->gd}) < p->detect))
@@ -550,6 +686,138 @@ static int departures(const shellsim_scenario *s, shellsim_engine_ws *ws, int i,
     }
     return 0;
 }
+
+/* A rate's new segment on day `day` (docs/model.md, "Schedules"): A += P
+ * (day - since) with the old rate P, then P = the segment's x. */
+static void new_rate(size_t cnt, double *restrict acc, double *restrict rate, const double *restrict x, int days)
+{
+    for (size_t j = 0; j < cnt; j++) {
+        acc[j] += rate[j] * (double)days;
+        rate[j] = x[j];
+    }
+}
+
+static void set_whole(size_t cnt, int64_t *restrict to, const double *restrict x)
+{
+    for (size_t j = 0; j < cnt; j++)
+        to[j] = (int64_t)x[j];
+}
+
+static void add_whole(size_t cnt, int64_t *restrict to, const double *restrict x)
+{
+    for (size_t j = 0; j < cnt; j++)
+        to[j] = shellsim_sat_add(to[j], (int64_t)x[j]);
+}
+
+/* Step 1 of day `day` for one dated segment or restock line: the key takes
+ * the segment's values (a rate with the piecewise rule; a per-shipment key
+ * its distribution), or the restock joins the stock. */
+static void apply_event(shellsim_engine_ws *ws, const seg_event *v, int day, size_t cnt)
+{
+    const double *x = ws->segval + v->g * ws->row;
+    const int i = v->sec;
+    if (v->is_side) {
+        switch (v->seg->row) {
+        case SHELLSIM_SIDE_BASE_FIRE:
+            set_whole(cnt, side_val(ws, i, SV_BASE), x);
+            break;
+        case SHELLSIM_SIDE_TARGET:
+            set_whole(cnt, side_val(ws, i, SV_TARGET), x);
+            break;
+        case SHELLSIM_SIDE_RESERVE:
+            set_whole(cnt, side_val(ws, i, SV_RESERVE), x);
+            break;
+        case SHELLSIM_SIDE_PRODUCTION:
+            new_rate(cnt, side_day(ws, i, SD_ACC), side_day(ws, i, SD_PRODUCTION), x, day - ws->side_since[i]);
+            ws->side_since[i] = day;
+            break;
+        case SHELLSIM_SIDE_RESTOCK:
+            add_whole(cnt, side_series(ws, i, SHELLSIM_SERIES_SIDE_STOCK), x);
+            if (ws->history[i]) /* (an inflow of a windowed side) */
+                add_whole(cnt, side_val(ws, i, SV_INFLOW), x);
+            break;
+        }
+        return;
+    }
+    pipe_run *p = ws->pipes + (size_t)i * ws->cap;
+    switch (v->seg->row) {
+    case SHELLSIM_PIPE_PRODUCTION:
+        new_rate(cnt, pipe_day(ws, i, PD_ACC), pipe_day(ws, i, PD_PRODUCTION), x, day - ws->pipe_since[i]);
+        ws->pipe_since[i] = day;
+        break;
+    case SHELLSIM_PIPE_SPC:
+        for (size_t j = 0; j < cnt; j++)
+            p[j].spc = (long long)x[j];
+        break;
+    case SHELLSIM_PIPE_LOSS:
+        for (size_t j = 0; j < cnt; j++)
+            p[j].loss = x[j];
+        break;
+    case SHELLSIM_PIPE_DETECT:
+        for (size_t j = 0; j < cnt; j++)
+            p[j].detect = x[j];
+        break;
+    case SHELLSIM_PIPE_ACTIVE:
+        memcpy(pipe_day(ws, i, PD_ACTIVE), x, cnt * sizeof *x);
+        break;
+    case SHELLSIM_PIPE_RESTOCK:
+        add_whole(cnt, pipe_series(ws, i, SHELLSIM_SERIES_PIPE_SUPPLIER), x);
+        break;
+    default:
+        for (int m = 0; m < SHIP_N; m++)
+            if (SHIP_KEY[m] == v->seg->row)
+                ws->ship_dist[(size_t)i * SHIP_N + (size_t)m] = &v->seg->dist;
+    }
+}
+
+/* The largest rate of a production key over the block: its values from day
+ * 0 (rate[j]) and those of its segments. */
+static double max_rate(const shellsim_engine_ws *ws, const double *rate, int is_side, int sec, int row, size_t cnt)
+{
+    double max = 0.0;
+    for (size_t j = 0; j < cnt; j++)
+        max = rate[j] > max ? rate[j] : max;
+    for (size_t e = 0; e < ws->nevent; e++) {
+        const seg_event *v = &ws->event[e];
+        if (v->is_side != is_side || v->sec != sec || v->seg->row != row)
+            continue;
+        const double *x = ws->segval + v->g * ws->row;
+        for (size_t j = 0; j < cnt; j++)
+            max = x[j] > max ? x[j] : max;
+    }
+    return max;
+}
+
+/* A pipeline's attributed fire so far, delivered - amount, rounded half
+ * away from zero (0 for the rounding noise below it). */
+SHELLSIM_ALWAYS_INLINE void fired_cum_body(size_t cnt, const int64_t *restrict delivered,
+                                           const double *restrict amount, int64_t *restrict fired)
+{
+    for (size_t j = 0; j < cnt; j++) {
+        double x = (double)delivered[j] - amount[j], t = trunc(x);
+        fired[j] = x > 0 ? (int64_t)t + (x - t >= 0.5) : 0;
+    }
+}
+
+SHELLSIM_SIMD_VOID(fired_cum,
+                   (size_t cnt, const int64_t *restrict delivered, const double *restrict amount,
+                    int64_t *restrict fired),
+                   (cnt, delivered, amount, fired))
+
+/* Attribution (docs/model.md): the day's extra fire is taken from every
+ * source of the side's stock in proportion to what it holds, so each
+ * pipeline's amount is multiplied by 1 - extra / stock (stock before the
+ * fire; nothing when extra is 0). */
+SHELLSIM_ALWAYS_INLINE void share_left_body(size_t cnt, const int64_t *restrict stock, const int64_t *restrict extra,
+                                            double *restrict factor)
+{
+    for (size_t j = 0; j < cnt; j++)
+        factor[j] = 1.0 - (double)extra[j] / (double)(stock[j] > 1 ? stock[j] : 1);
+}
+
+SHELLSIM_SIMD_VOID(share_left,
+                   (size_t cnt, const int64_t *restrict stock, const int64_t *restrict extra, double *restrict factor),
+                   (cnt, stock, extra, factor))
 
 /* Step 5 for a day_fn: this day's whole-number series, as doubles into
  * vals[series * cnt + j] (a recorder reads ws->iv itself). */
@@ -588,20 +856,22 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
         draw_per_run(s, ws, rep0 + j, j, cnt, params_in, params_out);
         ws->dead[j] = 0;
     }
+    for (int i = 0; i < np; i++) {
+        ws->pipe_since[i] = 0;
+        for (int m = 0; m < SHIP_N; m++)
+            ws->ship_dist[(size_t)i * SHIP_N + (size_t)m] = &s->pipes[i].key[SHIP_KEY[m]];
+    }
+    for (int i = 0; i < ns; i++)
+        ws->side_since[i] = 0;
+    size_t next_event = 0;
     if (rec && shellsim_dayrec_block(rec, cnt) != 0)
         return -2;
-    for (int i = 0; i < np; i++) {
-        const double *production = pipe_day(ws, i, PD_PRODUCTION);
-        double max = 0.0;
-        for (size_t j = 0; j < cnt; j++)
-            max = production[j] > max ? production[j] : max;
-        ws->small_production[i] = max * H < 4503599627370496.0 / 2; /* margin for the rounding of the product */
+    for (int i = 0; i < np; i++) { /* (F(H) <= H max P: margin for the rounding of the sums) */
+        double max = max_rate(ws, pipe_day(ws, i, PD_PRODUCTION), 0, i, SHELLSIM_PIPE_PRODUCTION, cnt);
+        ws->small_production[i] = max * H < 4503599627370496.0 / 2;
     }
     for (int i = 0; i < ns; i++) { /* the same for the sides, 0 when none produces */
-        const double *production = side_day(ws, i, SD_PRODUCTION);
-        double max = 0.0;
-        for (size_t j = 0; j < cnt; j++)
-            max = production[j] > max ? production[j] : max;
+        double max = max_rate(ws, side_day(ws, i, SD_PRODUCTION), 1, i, SHELLSIM_SIDE_PRODUCTION, cnt);
         ws->side_production[i] = !(max > 0) ? 0 : max * H < 4503599627370496.0 / 2 ? 1 : 2;
     }
 
@@ -610,16 +880,18 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
      * steps in the model's order: departures of every pipeline (file order),
      * arrivals, fire of every side, the series. */
     for (int day = 0; day < H; day++) {
+        for (; next_event < ws->nevent && ws->event[next_event].day == day; next_event++) /* step 1: the day's lines */
+            apply_event(ws, &ws->event[next_event], day, cnt);
         for (int i = 0; i < ns; i++) { /* step 1 for the sides: their own production joins their stock */
             if (!ws->side_production[i])
                 continue;
             memset(ws->made, 0, cnt * sizeof *ws->made);
             if (ws->side_production[i] == 1)
-                shellsim_produce_small(cnt, day, side_day(ws, i, SD_PRODUCTION), side_day(ws, i, SD_PRODUCED_FLOOR),
-                                       ws->made);
+                shellsim_produce_small(cnt, day, ws->side_since[i], side_day(ws, i, SD_ACC),
+                                       side_day(ws, i, SD_PRODUCTION), side_day(ws, i, SD_PRODUCED_FLOOR), ws->made);
             else
-                shellsim_produce_rule(cnt, day, side_day(ws, i, SD_PRODUCTION), side_day(ws, i, SD_PRODUCED_FLOOR),
-                                      ws->made);
+                shellsim_produce_rule(cnt, day, ws->side_since[i], side_day(ws, i, SD_ACC),
+                                      side_day(ws, i, SD_PRODUCTION), side_day(ws, i, SD_PRODUCED_FLOOR), ws->made);
             int64_t *stock = side_series(ws, i, SHELLSIM_SERIES_SIDE_STOCK), *inflow = side_val(ws, i, SV_INFLOW);
             for (size_t j = 0; j < cnt; j++)
                 stock[j] = shellsim_sat_add(stock[j], ws->made[j]);
@@ -632,10 +904,25 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
             if (ws->transit[i].late.n && shellsim_transit_advance(&ws->transit[i], day) != 0)
                 return -2;
             if (ws->small_production[i])
-                shellsim_produce_small(cnt, day, pipe_day(ws, i, PD_PRODUCTION), pipe_day(ws, i, PD_PRODUCED_FLOOR), stock);
+                shellsim_produce_small(cnt, day, ws->pipe_since[i], pipe_day(ws, i, PD_ACC),
+                                       pipe_day(ws, i, PD_PRODUCTION), pipe_day(ws, i, PD_PRODUCED_FLOOR), stock);
             else
-                shellsim_produce_rule(cnt, day, pipe_day(ws, i, PD_PRODUCTION), pipe_day(ws, i, PD_PRODUCED_FLOOR), stock);
+                shellsim_produce_rule(cnt, day, ws->pipe_since[i], pipe_day(ws, i, PD_ACC),
+                                      pipe_day(ws, i, PD_PRODUCTION), pipe_day(ws, i, PD_PRODUCED_FLOOR), stock);
             size_t n = due(cnt, day + 1.0, pipe_day(ws, i, PD_T_NEXT), pipe_day(ws, i, PD_STOP_DAY), ws->dep);
+            if (ws->pipe_active[i]) { /* on a day whose active is 0 a due departure waits: t_next = d + 1 */
+                const double *on = pipe_day(ws, i, PD_ACTIVE);
+                double *t_next = pipe_day(ws, i, PD_T_NEXT);
+                size_t k = 0;
+                for (size_t m = 0; m < n; m++) {
+                    uint32_t j = ws->dep[m];
+                    if (on[j] == 1.0)
+                        ws->dep[k++] = j;
+                    else
+                        t_next[j] = day + 1.0;
+                }
+                n = k;
+            }
             if (fail.j != SIZE_MAX) { /* (a dead replication departs no more) */
                 size_t k = 0;
                 for (size_t m = 0; m < n; m++)
@@ -650,11 +937,16 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
             int64_t *to = side_series(ws, s->pipes[i].to, SHELLSIM_SERIES_SIDE_STOCK);
             int64_t *inflow = ws->history[s->pipes[i].to] ? side_val(ws, s->pipes[i].to, SV_INFLOW) : NULL;
             int64_t *delivered = pipe_series(ws, i, SHELLSIM_SERIES_PIPE_DELIVERED);
+            int64_t *arrivals = pipe_series(ws, i, SHELLSIM_SERIES_PIPE_ARRIVALS);
+            double *amount = pipe_day(ws, i, PD_AMOUNT);
+            memset(arrivals, 0, cnt * sizeof *arrivals);
             shellsim_arrivals *today = shellsim_transit_today(&ws->transit[i], day);
             for (size_t k = 0; k < today->n; k++) {
                 size_t j = today->item[k].j;
                 long long shells = today->item[k].shells;
                 to[j] = shellsim_sat_add(to[j], shells);
+                arrivals[j] = shellsim_sat_add(arrivals[j], shells);
+                amount[j] += (double)shells;
                 if (inflow) /* (only a windowed side reads its inflows) */
                     inflow[j] = shellsim_sat_add(inflow[j], shells);
                 delivered[j] = shellsim_sat_add(delivered[j], shells); /* arrived by the end of today */
@@ -664,10 +956,27 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
         for (int i = 0, t = 0; i < ns; i++) { /* step 4 */
             int64_t *stock = side_series(ws, i, SHELLSIM_SERIES_SIDE_STOCK), *extra = side_series(ws, i, SHELLSIM_SERIES_SIDE_EXTRA);
             int64_t *inflow = side_val(ws, i, SV_INFLOW);
-            const shellsim_fire_block b = {cnt, day, H - day, stock, side_val(ws, i, SV_TARGET), side_val(ws, i, SV_WINDOW),
+            const int64_t *held = stock; /* what the policy may draw on: the stock above the reserve */
+            if (ws->side_reserve[i]) {
+                const int64_t *reserve = side_val(ws, i, SV_RESERVE);
+                for (size_t j = 0; j < cnt; j++)
+                    ws->avail[j] = stock[j] > reserve[j] ? stock[j] - reserve[j] : 0;
+                held = ws->avail;
+            }
+            const shellsim_fire_block b = {cnt, day, H - day, held, side_val(ws, i, SV_TARGET), side_val(ws, i, SV_WINDOW),
                                            inflow, side_val(ws, i, SV_CARRY), side_val(ws, i, SV_IN_WINDOW),
                                            ws->history[i], ws->history_days[i], ws->row};
             shellsim_fire_policies[s->sides[i].policy].extra_block(&b, extra);
+            int fed = 0;
+            for (int p = 0; p < np; p++) {
+                if (s->pipes[p].to != i)
+                    continue;
+                if (!fed++)
+                    share_left(cnt, stock, extra, ws->factor);
+                double *amount = pipe_day(ws, p, PD_AMOUNT);
+                for (size_t j = 0; j < cnt; j++)
+                    amount[j] *= ws->factor[j];
+            }
             fire_apply(cnt, stock, extra, side_series(ws, i, SHELLSIM_SERIES_SIDE_FIRE), side_val(ws, i, SV_BASE),
                        side_val(ws, i, SV_EXTRA_FIRED), side_val(ws, i, SV_FIRED));
             if (ws->history[i])
@@ -679,6 +988,9 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
         }
         if (!rec && !vals)
             continue;
+        for (int i = 0; i < np; i++)
+            fired_cum(cnt, pipe_series(ws, i, SHELLSIM_SERIES_PIPE_DELIVERED), pipe_day(ws, i, PD_AMOUNT),
+                      pipe_series(ws, i, SHELLSIM_SERIES_PIPE_FIRED));
         if (!rec)
             copy_whole(s, ws, vals, cnt);
         if (vals && s->compare_a >= 0 && series_on[ratio_series]) {
@@ -704,16 +1016,24 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
             const pipe_run *p = &ws->pipes[(size_t)i * cap + j];
             double *c = col + (size_t)i * SHELLSIM_COL_PIPE_N * stride + j;
             c[SHELLSIM_COL_PIPE_SHIPMENTS * stride] = (double)pipe_series(ws, i, SHELLSIM_SERIES_PIPE_SHIPMENTS)[j];
-            c[SHELLSIM_COL_PIPE_SHIPPED * stride] = (double)p->shipped;
+            c[SHELLSIM_COL_PIPE_SHIPPED * stride] = (double)pipe_series(ws, i, SHELLSIM_SERIES_PIPE_SHIPPED)[j];
             c[SHELLSIM_COL_PIPE_DELIVERED * stride] = (double)pipe_series(ws, i, SHELLSIM_SERIES_PIPE_DELIVERED)[j];
             c[SHELLSIM_COL_PIPE_SEEN * stride] = (double)pipe_series(ws, i, SHELLSIM_SERIES_PIPE_SEEN)[j];
             c[SHELLSIM_COL_PIPE_EXHAUSTED * stride] = (double)p->exhausted_day;
+            c[SHELLSIM_COL_PIPE_CONTAINERS * stride] = (double)pipe_series(ws, i, SHELLSIM_SERIES_PIPE_CONTAINERS)[j];
+            double fired = fmax(0.0, (double)pipe_series(ws, i, SHELLSIM_SERIES_PIPE_DELIVERED)[j] - pipe_day(ws, i, PD_AMOUNT)[j]);
+            int64_t side_fired = side_val(ws, s->pipes[i].to, SV_FIRED)[j];
+            c[SHELLSIM_COL_PIPE_FIRED * stride] = fired;
+            c[SHELLSIM_COL_PIPE_FIRE_SHARE * stride] = side_fired > 0 ? fired / (double)side_fired : NAN;
         }
         for (int i = 0; i < ns; i++) {
             double *c = col + ((size_t)np * SHELLSIM_COL_PIPE_N + (size_t)i * SHELLSIM_COL_SIDE_N) * stride + j;
             c[SHELLSIM_COL_SIDE_EXTRA_FIRED * stride] = (double)side_val(ws, i, SV_EXTRA_FIRED)[j];
             c[SHELLSIM_COL_SIDE_FIRED * stride] = (double)side_val(ws, i, SV_FIRED)[j];
             c[SHELLSIM_COL_SIDE_STOCK_END * stride] = (double)side_series(ws, i, SHELLSIM_SERIES_SIDE_STOCK)[j];
+            int64_t fired = side_val(ws, i, SV_FIRED)[j];
+            c[SHELLSIM_COL_SIDE_EXTRA_SHARE * stride] =
+                fired > 0 ? (double)side_val(ws, i, SV_EXTRA_FIRED)[j] / (double)fired : NAN;
         }
         size_t target0 = (size_t)np * SHELLSIM_COL_PIPE_N + (size_t)ns * SHELLSIM_COL_SIDE_N;
         for (size_t t = 0; t < ws->nt; t++) {

@@ -30,15 +30,20 @@ typedef enum shellsim_output_owner {
  * (SHELLSIM_COL_PIPE_N each), then every side's (SHELLSIM_COL_SIDE_N each),
  * then every target side's (SHELLSIM_COL_TARGET_N each), then the
  * comparison's one. */
-enum { SHELLSIM_COL_PIPE_SHIPMENTS, SHELLSIM_COL_PIPE_SHIPPED, SHELLSIM_COL_PIPE_DELIVERED, SHELLSIM_COL_PIPE_SEEN, SHELLSIM_COL_PIPE_EXHAUSTED, SHELLSIM_COL_PIPE_N };
-enum { SHELLSIM_COL_SIDE_EXTRA_FIRED, SHELLSIM_COL_SIDE_FIRED, SHELLSIM_COL_SIDE_STOCK_END, SHELLSIM_COL_SIDE_N };
+enum { SHELLSIM_COL_PIPE_SHIPMENTS, SHELLSIM_COL_PIPE_SHIPPED, SHELLSIM_COL_PIPE_DELIVERED, SHELLSIM_COL_PIPE_SEEN,
+       SHELLSIM_COL_PIPE_EXHAUSTED, SHELLSIM_COL_PIPE_CONTAINERS, SHELLSIM_COL_PIPE_FIRED, SHELLSIM_COL_PIPE_FIRE_SHARE,
+       SHELLSIM_COL_PIPE_N };
+enum { SHELLSIM_COL_SIDE_EXTRA_FIRED, SHELLSIM_COL_SIDE_FIRED, SHELLSIM_COL_SIDE_STOCK_END, SHELLSIM_COL_SIDE_EXTRA_SHARE,
+       SHELLSIM_COL_SIDE_N };
 enum { SHELLSIM_COL_TARGET_SHORTFALL, SHELLSIM_COL_TARGET_SHORT_DAYS, SHELLSIM_COL_TARGET_FIRST_SHORT,
        SHELLSIM_COL_TARGET_N };
 
 /* The engine's series: every side's (SHELLSIM_SERIES_SIDE_N each), then every
  * pipeline's, then every target side's, then the comparison's one. */
 enum { SHELLSIM_SERIES_SIDE_FIRE, SHELLSIM_SERIES_SIDE_EXTRA, SHELLSIM_SERIES_SIDE_STOCK, SHELLSIM_SERIES_SIDE_N };
-enum { SHELLSIM_SERIES_PIPE_SUPPLIER, SHELLSIM_SERIES_PIPE_DELIVERED, SHELLSIM_SERIES_PIPE_SHIPMENTS, SHELLSIM_SERIES_PIPE_SEEN, SHELLSIM_SERIES_PIPE_CONTAINERS, SHELLSIM_SERIES_PIPE_N };
+enum { SHELLSIM_SERIES_PIPE_SUPPLIER, SHELLSIM_SERIES_PIPE_DELIVERED, SHELLSIM_SERIES_PIPE_SHIPMENTS,
+       SHELLSIM_SERIES_PIPE_SEEN, SHELLSIM_SERIES_PIPE_CONTAINERS, SHELLSIM_SERIES_PIPE_SHIPPED,
+       SHELLSIM_SERIES_PIPE_ARRIVALS, SHELLSIM_SERIES_PIPE_FIRED, SHELLSIM_SERIES_PIPE_N };
 
 enum { SHELLSIM_SERIES_TARGET_SHORTFALL, SHELLSIM_SERIES_TARGET_N };
 
@@ -58,6 +63,10 @@ size_t shellsim_outputs_ncolumns(const shellsim_scenario *s);
 size_t shellsim_outputs_nmetrics(const shellsim_scenario *s);
 int shellsim_outputs_metric(const shellsim_scenario *s, size_t i, char *buf, size_t cap, size_t *column,
                             double *divisor);
+
+/* Whether engine column c of s holds a ratio (real-valued, NaN when
+ * undefined: fire_share, extra_share, fire_ratio). */
+int shellsim_outputs_column_ratio(const shellsim_scenario *s, size_t c);
 
 /* Series of s, in the engine's order (every side's, every pipeline's,
  * every target side's, the comparison's). Series i: its name into buf, *real (may be NULL) set when

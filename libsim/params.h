@@ -3,7 +3,9 @@
  * the sensitivity analysis varies, the inference calibrates and a run may
  * fix (engine.h's params_in). Their order: every side's per-run keys in
  * file order, then every pipeline's, each section's in the order of its
- * key table (keys.h).
+ * key table (keys.h), each key's line from day 0 followed by its dated
+ * segments by day (a dated-only key, restock, has only those). A segment
+ * is a parameter of its own, "SECTION.KEY@WHEN".
  *
  * Internal header. Reads an immutable scenario: any thread.
  */
@@ -21,6 +23,8 @@ typedef struct shellsim_param {
     int row;                       /* the key's row in its section's table */
     const shellsim_keyspec *key;
     const shellsim_dist *dist;     /* owned by the scenario */
+    int segment;                   /* -1: the key from day 0; else the index into the section's seg */
+    const char *when;              /* a segment's WHEN as written (owned by the scenario); NULL otherwise */
 } shellsim_param;
 
 /* Number of parameters of s. */
@@ -30,7 +34,8 @@ size_t shellsim_params_count(const shellsim_scenario *s);
  * is unaltered). */
 int shellsim_params_get(const shellsim_scenario *s, size_t i, shellsim_param *out);
 
-/* Its name, "SECTION.key" (e.g. "nk.loss_rate"), into buf (cap bytes,
+/* Its name, "SECTION.key" (e.g. "nk.loss_rate") or "SECTION.key@WHEN"
+ * (e.g. "nk.production_per_day@2024-01-01"), into buf (cap bytes,
  * truncated to fit). */
 void shellsim_param_name(const shellsim_param *p, char *buf, size_t cap);
 

@@ -9,11 +9,12 @@
 #include "shellsim.h"
 #include "simd.h"
 
-void shellsim_produce_rule(size_t cnt, int d, const double *restrict production, double *restrict produced_floor,
-                           int64_t *restrict stock)
+void shellsim_produce_rule(size_t cnt, int d, int since, const double *restrict acc,
+                           const double *restrict production, double *restrict produced_floor, int64_t *restrict stock)
 {
+    const double t = (double)(d + 1 - since);
     for (size_t j = 0; j < cnt; j++) {
-        double x = (d + 1.0) * production[j]; /* >= 0 */
+        double x = acc[j] + production[j] * t; /* >= 0; A = 0, s = 0: (d + 1) P exactly */
         /* doubles from 2^52 up are whole */
         double next = x < 4503599627370496.0 ? (double)(int64_t)x : x;
         double made = next - produced_floor[j];
@@ -25,17 +26,19 @@ void shellsim_produce_rule(size_t cnt, int d, const double *restrict production,
 
 /* Below 2^52, r = (x + 2^52) - 2^52 is x rounded to a whole number,
  * exactly, and the floor is r or r - 1; the day's production, a whole
- * number in [0, 2^52), is read off the bits of made + 2^52. floor(d P) is
- * yesterday's floor((d'+1) P) with d' + 1 = d, the same expression, so
+ * number in [0, 2^52), is read off the bits of made + 2^52. floor(F(d)) is
+ * yesterday's floor(F(d'+1)) with d' + 1 = d, the same expression, so
  * carrying it over changes no bit. */
-SHELLSIM_ALWAYS_INLINE void produce_small_body(size_t cnt, int d, const double *restrict production,
-                                               double *restrict produced_floor, int64_t *restrict stock)
+SHELLSIM_ALWAYS_INLINE void produce_small_body(size_t cnt, int d, int since, const double *restrict acc,
+                                               const double *restrict production, double *restrict produced_floor,
+                                               int64_t *restrict stock)
 {
+    const double t = (double)(d + 1 - since);
     const double two52 = 4503599627370496.0;
     int64_t two52_bits;
     memcpy(&two52_bits, &two52, sizeof two52_bits);
     for (size_t j = 0; j < cnt; j++) {
-        double x = (d + 1.0) * production[j]; /* >= 0 */
+        double x = acc[j] + production[j] * t; /* >= 0 */
         double r = (x + two52) - two52;
         double next = r > x ? r - 1.0 : r;
         double made = next - produced_floor[j] + two52;
@@ -47,12 +50,12 @@ SHELLSIM_ALWAYS_INLINE void produce_small_body(size_t cnt, int d, const double *
 }
 
 SHELLSIM_SIMD_VOID(produce_small,
-                   (size_t cnt, int d, const double *restrict production, double *restrict produced_floor,
-                    int64_t *restrict stock),
-                   (cnt, d, production, produced_floor, stock))
+                   (size_t cnt, int d, int since, const double *restrict acc, const double *restrict production,
+                    double *restrict produced_floor, int64_t *restrict stock),
+                   (cnt, d, since, acc, production, produced_floor, stock))
 
-void shellsim_produce_small(size_t cnt, int d, const double *restrict production, double *restrict produced_floor,
-                            int64_t *restrict stock)
+void shellsim_produce_small(size_t cnt, int d, int since, const double *restrict acc,
+                            const double *restrict production, double *restrict produced_floor, int64_t *restrict stock)
 {
-    produce_small(cnt, d, production, produced_floor, stock);
+    produce_small(cnt, d, since, acc, production, produced_floor, stock);
 }

@@ -199,15 +199,19 @@ shellsim_status shellsim_result_create(const shellsim_scenario *s, const shellsi
             r->nseries++;
         }
     }
-    /* A pipeline whose detect_prob is the constant 1 sees every shipment:
-     * its seen_shipments_cum is its shipments_cum, day by day. */
+    /* A pipeline whose detect_prob is the constant 1 on every day sees every
+     * shipment: its seen_shipments_cum is its shipments_cum, day by day. */
     for (size_t a = 0; a < r->nseries; a++) {
         size_t pipe0 = (size_t)s->nsides * SHELLSIM_SERIES_SIDE_N, e = r->series[a].index;
         if (r->series[a].real || e < pipe0 || e >= pipe0 + (size_t)s->npipes * SHELLSIM_SERIES_PIPE_N ||
             (e - pipe0) % SHELLSIM_SERIES_PIPE_N != SHELLSIM_SERIES_PIPE_SEEN)
             continue;
-        const shellsim_dist *dp = &s->pipes[(e - pipe0) / SHELLSIM_SERIES_PIPE_N].key[SHELLSIM_PIPE_DETECT];
-        if (dp->kind != SHELLSIM_DIST_CONST || !(dp->arg[0] >= 1))
+        const shellsim_pipeline *pp = &s->pipes[(e - pipe0) / SHELLSIM_SERIES_PIPE_N];
+        const shellsim_dist *dp = &pp->key[SHELLSIM_PIPE_DETECT];
+        int scheduled = 0;
+        for (int g = 0; g < pp->nseg; g++)
+            scheduled |= pp->seg[g].row == SHELLSIM_PIPE_DETECT;
+        if (scheduled || dp->kind != SHELLSIM_DIST_CONST || !(dp->arg[0] >= 1))
             continue;
         for (size_t b = 0; b < r->nseries; b++)
             if (r->series[b].index == e - SHELLSIM_SERIES_PIPE_SEEN + SHELLSIM_SERIES_PIPE_SHIPMENTS)

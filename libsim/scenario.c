@@ -208,13 +208,14 @@ static void on_section(shellsim_ini *ini, const char *a, size_t wl, const char *
 
 /* ---------------------------------------------------------------- values */
 
-static int parse_dist_key(loader *ld, const shellsim_keyspec *ks, const char *section, const char *value,
-                          shellsim_dist *out)
+/* The value of key ks, written `shown` (KEY or KEY@WHEN), into *out. */
+static int parse_dist_key(loader *ld, const shellsim_keyspec *ks, const char *section, const char *shown,
+                          const char *value, shellsim_dist *out)
 {
     char msg[512];
     shellsim_dist d;
     if (shellsim_dist_parse(value, &d, msg, sizeof msg) != 0) {
-        errorf(ld, ld->ini.line, section, ks->name, "%s", msg);
+        errorf(ld, ld->ini.line, section, shown, "%s", msg);
         return -1;
     }
     int below = ks->range == SHELLSIM_RANGE_POSITIVE ? (d.lo < 0 || (d.lo == 0 && !d.open_below))
@@ -225,13 +226,13 @@ static int parse_dist_key(loader *ld, const shellsim_keyspec *ks, const char *se
         char lo[32], hi[32];
         snprintf(lo, sizeof lo, "%g", d.lo);
         snprintf(hi, sizeof hi, "%g", d.hi);
-        errorf(ld, ld->ini.line, section, ks->name, "%s takes values in %s%s, %s%s, outside the key's range %s",
+        errorf(ld, ld->ini.line, section, shown, "%s takes values in %s%s, %s%s, outside the key's range %s",
                shellsim_dist_kind_name(d.kind), d.open_below || isinf(d.lo) ? "(" : "[", lo, hi,
                isinf(d.hi) ? ")" : "]", shellsim_key_range_text(ks->range));
         return -1;
     }
     if (ks->shells && isfinite(d.hi) && d.hi > (double)SHELLSIM_MAX_SHELLS) {
-        errorf(ld, ld->ini.line, section, ks->name, "values above 2^53 = %lld shells are not supported",
+        errorf(ld, ld->ini.line, section, shown, "values above 2^53 = %lld shells are not supported",
                (long long)SHELLSIM_MAX_SHELLS);
         return -1;
     }
@@ -313,6 +314,33 @@ static void scenario_key(loader *ld, const char *key, const char *value)
     }
 }
 
+/* A dated line KEY@WHEN of row k: its distribution, kept as a segment of
+ * the section whose day finish() works out from WHEN. */
+static void dated_key(loader *ld, const shellsim_keyspec *ks, int k, const char *section, const char *shown,
+                      const char *when, const char *value, shellsim_segment **seg, int *nseg)
+{
+    if (!ks->schedulable && !ks->dated_only) {
+        errorf(ld, ld->ini.line, section, shown,
+               "%s cannot be scheduled (no '@'): it is drawn once for the whole run", ks->name);
+        return;
+    }
+    if (strlen(when) >= sizeof (*seg)->when) {
+        errorf(ld, ld->ini.line, section, shown, "'%s' is neither a day number nor a date YYYY-MM-DD", when);
+        return;
+    }
+    shellsim_segment g = {.row = k, .day = -1, .line = ld->ini.line};
+    memcpy(g.when, when, strlen(when) + 1);
+    if (parse_dist_key(ld, ks, section, shown, value, &g.dist) != 0)
+        return;
+    shellsim_segment *a = shellsim_realloc(*seg, (size_t)(*nseg + 1) * sizeof *a);
+    if (!a) {
+        ld->ini.oom = 1;
+        return;
+    }
+    a[(*nseg)++] = g;
+    *seg = a;
+}
+
 static void section_key(loader *ld, const char *key, const char *value)
 {
     char label[256];
@@ -323,16 +351,32 @@ static void section_key(loader *ld, const char *key, const char *value)
     sec_info *info = side ? &ld->side_info[ld->cur_index] : &ld->pipe_info[ld->cur_index];
     shellsim_dist *dists = side ? ld->s->sides[ld->cur_index].key : ld->s->pipes[ld->cur_index].key;
     const char *special = side ? "policy" : "to";
+    const char *at = strchr(key, '@');
+    size_t namelen = at ? (size_t)(at - key) : strlen(key);
     size_t k;
     for (k = 0; k < nspecs; k++)
-        if (!strcmp(key, specs[k].name))
+        if (strlen(specs[k].name) == namelen && !strncmp(key, specs[k].name, namelen))
             break;
-    if (k == nspecs && strcmp(key, special) != 0) {
+    if (k == nspecs && (at || strcmp(key, special) != 0)) {
         char list[600];
         size_t len = (size_t)snprintf(list, sizeof list, "%s", special);
         for (size_t i = 0; i < nspecs && len < sizeof list; i++)
-            len += (size_t)snprintf(list + len, sizeof list - len, ", %s", specs[i].name);
+            len += (size_t)snprintf(list + len, sizeof list - len, ", %s%s", specs[i].name,
+                                    specs[i].dated_only ? "@WHEN" : "");
         errorf(ld, ld->ini.line, section, key, "unknown key (%s)", list);
+        return;
+    }
+    if (at) {
+        if (side)
+            dated_key(ld, &specs[k], (int)k, section, key, at + 1, value, &ld->s->sides[ld->cur_index].seg,
+                      &ld->s->sides[ld->cur_index].nseg);
+        else
+            dated_key(ld, &specs[k], (int)k, section, key, at + 1, value, &ld->s->pipes[ld->cur_index].seg,
+                      &ld->s->pipes[ld->cur_index].nseg);
+        return;
+    }
+    if (k < nspecs && specs[k].dated_only) {
+        errorf(ld, ld->ini.line, section, key, "%s needs a day: %s@WHEN = ... (WHEN a day number or a date)", key, key);
         return;
     }
     if (info->key_line[k]) {
@@ -341,7 +385,7 @@ static void section_key(loader *ld, const char *key, const char *value)
     }
     info->key_line[k] = ld->ini.line;
     if (k < nspecs) {
-        parse_dist_key(ld, &specs[k], section, value, &dists[k]);
+        parse_dist_key(ld, &specs[k], section, key, value, &dists[k]);
     } else if (side) {
         shellsim_side *sd = &ld->s->sides[ld->cur_index];
         int policy = shellsim_fire_policy_find(value);
@@ -379,6 +423,110 @@ static void on_key(shellsim_ini *ini, const char *key, const char *value)
 
 /* ------------------------------------------------------------- finishing */
 
+/* Days from 1970-01-01 to the valid date y-m-d (proleptic Gregorian). */
+static long days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static long date_days(const char *v)
+{
+    int y, m, d;
+    sscanf(v, "%4d-%2d-%2d", &y, &m, &d);
+    return days_from_civil(y, m, d);
+}
+
+/* The segments of one section: each WHEN made a day of the horizon, the
+ * segments sorted by row and day, duplicates refused, a day-0 line made
+ * the key's line from day 0 (key[row], stream[row]) and every other given
+ * its stream. `owner` is "side NAME" or "pipeline NAME" (the streams'
+ * section), key_line the section's plain lines (a day-0 line sets its
+ * row's). Returns 0, or -1 on an error (kept). */
+static int resolve_schedule(loader *ld, const char *label, const char *owner, const shellsim_keyspec *specs,
+                            long *key_line, shellsim_dist *key, uint64_t *stream, shellsim_segment *seg, int *nseg)
+{
+    const shellsim_scenario *s = ld->s;
+    for (int i = 0; i < *nseg; i++) {
+        shellsim_segment *g = &seg[i];
+        char shown[64];
+        snprintf(shown, sizeof shown, "%s@%s", specs[g->row].name, g->when);
+        const char *w = g->when;
+        int digits = *w != '\0' && strlen(w) <= 9;
+        for (const char *q = w; *q; q++)
+            digits &= isdigit((unsigned char)*q) != 0;
+        long day;
+        if (digits) {
+            day = strtol(w, NULL, 10);
+        } else if (valid_date(w)) {
+            if (!s->start_date[0]) {
+                errorf(ld, g->line, label, shown,
+                       "a date needs start_date in [scenario] (or write the day number, 0 .. %d)",
+                       s->horizon_days - 1);
+                return -1;
+            }
+            day = date_days(w) - date_days(s->start_date);
+        } else {
+            errorf(ld, g->line, label, shown, "'%s' is neither a day number nor a date YYYY-MM-DD", w);
+            return -1;
+        }
+        if (day < 0 || day >= s->horizon_days) {
+            errorf(ld, g->line, label, shown, "day %ld is outside the horizon (days 0 .. %d%s%s)", day,
+                   s->horizon_days - 1, s->start_date[0] ? ", from " : "", s->start_date);
+            return -1;
+        }
+        g->day = (int)day;
+        /* insertion by row, then day, then line */
+        for (int k = i; k > 0 && (seg[k - 1].row > seg[k].row ||
+                                  (seg[k - 1].row == seg[k].row && seg[k - 1].day > seg[k].day)); k--) {
+            shellsim_segment t = seg[k - 1];
+            seg[k - 1] = seg[k];
+            seg[k] = t;
+        }
+    }
+    for (int i = 0; i < *nseg; i++) { /* duplicates: the later line is the error */
+        for (int k = i + 1; k < *nseg && seg[k].row == seg[i].row && seg[k].day == seg[i].day; k++) {
+            const shellsim_segment *a = seg[i].line < seg[k].line ? &seg[i] : &seg[k];
+            const shellsim_segment *b = a == &seg[i] ? &seg[k] : &seg[i];
+            char shown[64];
+            snprintf(shown, sizeof shown, "%s@%s", specs[b->row].name, b->when);
+            errorf(ld, b->line, label, shown, "duplicate: day %d of %s is already set on line %ld", b->day,
+                   specs[b->row].name, a->line);
+            return -1;
+        }
+        const shellsim_segment *g = &seg[i];
+        if (g->day == 0 && !specs[g->row].dated_only && key_line[g->row]) {
+            char shown[64];
+            snprintf(shown, sizeof shown, "%s@%s", specs[g->row].name, g->when);
+            long first = key_line[g->row] < g->line ? key_line[g->row] : g->line;
+            errorf(ld, first == g->line ? key_line[g->row] : g->line, label,
+                   first == g->line ? specs[g->row].name : shown,
+                   "duplicate: %s from day 0 is already set on line %ld", specs[g->row].name, first);
+            return -1;
+        }
+    }
+    int n = 0;
+    for (int i = 0; i < *nseg; i++) {
+        shellsim_segment g = seg[i];
+        char name[64];
+        snprintf(name, sizeof name, "%s@%d", specs[g.row].name, g.day);
+        g.stream = shellsim_stream_key(owner, name);
+        if (g.day == 0 && !specs[g.row].dated_only) { /* the key from day 0 */
+            key[g.row] = g.dist;
+            stream[g.row] = g.stream;
+            key_line[g.row] = g.line;
+            continue;
+        }
+        seg[n++] = g;
+    }
+    *nseg = n;
+    return 0;
+}
+
 static void set_default(loader *ld, shellsim_dist *d, const char *expr)
 {
     char msg[128];
@@ -410,8 +558,26 @@ static void finish(loader *ld)
         shellsim_side *sd = &s->sides[i];
         sec_info *info = &ld->side_info[i];
         snprintf(label, sizeof label, "[side %s]", sd->name);
+        char key[256];
+        snprintf(key, sizeof key, "side %s", sd->name);
+        for (size_t k = 0; k < SHELLSIM_SIDE_NKEYS; k++)
+            sd->stream[k] = shellsim_stream_key(key, shellsim_side_keys[k].name);
+        if (resolve_schedule(ld, label, key, shellsim_side_keys, info->key_line, sd->key, sd->stream, sd->seg,
+                             &sd->nseg) != 0)
+            return;
+        if (sd->policy == SHELLSIM_POLICY_WINDOW) {
+            long line = info->key_line[SHELLSIM_SIDE_RESERVE];
+            for (int g = 0; g < sd->nseg; g++)
+                if (sd->seg[g].row == SHELLSIM_SIDE_RESERVE && (!line || sd->seg[g].line < line))
+                    line = sd->seg[g].line;
+            if (line) {
+                errorf(ld, line, label, "reserve",
+                       "reserve cannot be used with policy = window (the window fires every inflow in full)");
+                return;
+            }
+        }
         for (size_t k = 0; k < SHELLSIM_SIDE_NKEYS; k++) {
-            if (info->key_line[k])
+            if (info->key_line[k] || shellsim_side_keys[k].dated_only)
                 continue;
             shellsim_dist *d = &sd->key[k];
             if (shellsim_side_keys[k].fallback)
@@ -422,10 +588,6 @@ static void finish(loader *ld)
             } else
                 set_default(ld, d, "0");
         }
-        char key[256];
-        snprintf(key, sizeof key, "side %s", sd->name);
-        for (size_t k = 0; k < SHELLSIM_SIDE_NKEYS; k++)
-            sd->stream[k] = shellsim_stream_key(key, shellsim_side_keys[k].name);
     }
     for (int i = 0; i < s->npipes; i++) {
         shellsim_pipeline *p = &s->pipes[i];
@@ -435,8 +597,15 @@ static void finish(loader *ld)
             errorf(ld, info->header_line, label, "to", "missing (the side that receives the shells)");
             return;
         }
+        char key[256];
+        snprintf(key, sizeof key, "pipeline %s", p->name);
+        for (size_t k = 0; k < SHELLSIM_PIPE_NKEYS; k++)
+            p->stream[k] = shellsim_stream_key(key, shellsim_pipe_keys[k].name);
+        if (resolve_schedule(ld, label, key, shellsim_pipe_keys, info->key_line, p->key, p->stream, p->seg,
+                             &p->nseg) != 0)
+            return;
         for (size_t k = 0; k < SHELLSIM_PIPE_NKEYS; k++) {
-            if (info->key_line[k])
+            if (info->key_line[k] || shellsim_pipe_keys[k].dated_only)
                 continue;
             shellsim_dist *d = &p->key[k];
             if (shellsim_pipe_keys[k].fallback)
@@ -455,10 +624,6 @@ static void finish(loader *ld)
             errorf(ld, info->key_line[K_TO], label, "to", "no side named '%s'", info->to);
             return;
         }
-        char key[256];
-        snprintf(key, sizeof key, "pipeline %s", p->name);
-        for (size_t k = 0; k < SHELLSIM_PIPE_NKEYS; k++)
-            p->stream[k] = shellsim_stream_key(key, shellsim_pipe_keys[k].name);
         p->detect_stream = shellsim_stream_key(key, "detect");
     }
     if (ld->compare_text) {
@@ -504,10 +669,14 @@ void shellsim_scenario_free(shellsim_scenario *s)
 {
     if (!s)
         return;
-    for (int i = 0; i < s->nsides; i++)
+    for (int i = 0; i < s->nsides; i++) {
         shellsim_free(s->sides[i].name);
-    for (int i = 0; i < s->npipes; i++)
+        shellsim_free(s->sides[i].seg);
+    }
+    for (int i = 0; i < s->npipes; i++) {
         shellsim_free(s->pipes[i].name);
+        shellsim_free(s->pipes[i].seg);
+    }
     shellsim_free(s->sides);
     shellsim_free(s->pipes);
     shellsim_free(s->name);

@@ -15,15 +15,35 @@
 #include "keys.h"
 #include "shellsim.h"
 
+/* A dated line KEY@WHEN of a section (docs/model.md, "Schedules"): from
+ * day `day` on, key row `row` takes `dist`, until the next later segment of
+ * the same row. Each segment of a per-run key is drawn from a stream of its
+ * own, shellsim_stream_key(section, "KEY@DAY") with DAY the day number
+ * (so a date and its day number are the same line). A restock line is a
+ * segment of the restock row: an event of its day. */
+typedef struct shellsim_segment {
+    int row;                    /* the key's row in its section's table */
+    int day;                    /* 1 .. H-1 (0 only for restock: a day-0 line of any other key is key[row]) */
+    long line;                  /* the file's line */
+    char when[16];              /* WHEN as written, for parameter names */
+    shellsim_dist dist;
+    uint64_t stream;
+} shellsim_segment;
+
 /* A section's distributions are indexed by its key table (keys.h): key[k]
- * is the row k's distribution (its default when the file does not set it),
+ * is the row k's distribution from day 0 (its plain line, its KEY@0 line, or
+ * its default when the file sets neither; unused for a dated-only row),
  * stream[k] the hash that keys its random stream, shellsim_stream_key("side
- * NAME" or "pipeline NAME", the key's name). */
+ * NAME" or "pipeline NAME", the key's name, or "KEY@0" for a KEY@0 line).
+ * seg[0 .. nseg-1] are the later segments and the restock events, by row,
+ * then by day. */
 typedef struct shellsim_side {
     char *name;                 /* NAME of [side NAME] */
     shellsim_policy policy;     /* a row of fire.h's table */
     shellsim_dist key[SHELLSIM_SIDE_NKEYS];
     uint64_t stream[SHELLSIM_SIDE_NKEYS];
+    shellsim_segment *seg;
+    int nseg;
 } shellsim_side;
 
 typedef struct shellsim_pipeline {
@@ -31,6 +51,8 @@ typedef struct shellsim_pipeline {
     int to;                     /* index of the receiving side */
     shellsim_dist key[SHELLSIM_PIPE_NKEYS];
     uint64_t stream[SHELLSIM_PIPE_NKEYS];
+    shellsim_segment *seg;
+    int nseg;
     uint64_t detect_stream;     /* shellsim_stream_key("pipeline NAME", "detect"): detect_prob and the
                                    sighting of each shipment */
 } shellsim_pipeline;

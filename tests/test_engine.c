@@ -1151,15 +1151,20 @@ Test(catalogue, every_output_of_the_model_is_there_and_nothing_else)
     shellsim_result *r = run_text(AID_GAP, 20, 1);
     static const char *const metrics[] = {
         "nk.shipments", "nk.shipped", "nk.delivered", "nk.exhausted_day", "nk.seen_shipments",
+        "nk.containers", "nk.fired", "nk.fire_share", /* model v2 */
         "us.shipments", "us.shipped", "us.delivered", "us.exhausted_day", "us.seen_shipments",
-        "russia.extra_fired", "russia.extra_per_day", "russia.fire_per_day", "russia.stock_end",
+        "us.containers", "us.fired", "us.fire_share",
+        "russia.extra_fired", "russia.extra_per_day", "russia.fire_per_day", "russia.stock_end", "russia.extra_share",
         "ukraine.extra_fired", "ukraine.extra_per_day", "ukraine.fire_per_day", "ukraine.stock_end",
+        "ukraine.extra_share",
         "ukraine.shortfall", "ukraine.short_days", "ukraine.first_short_day", /* ukraine fires to a target */
         "russia/ukraine.fire_ratio",
     };
     static const char *const series[] = {
         "nk.supplier_stock", "nk.delivered_cum", "nk.shipments_cum", "nk.seen_shipments_cum", "nk.containers_cum",
+        "nk.shipped_cum", "nk.arrivals", "nk.fired_cum", /* model v2 */
         "us.supplier_stock", "us.delivered_cum", "us.shipments_cum", "us.seen_shipments_cum", "us.containers_cum",
+        "us.shipped_cum", "us.arrivals", "us.fired_cum",
         "russia.fire", "russia.extra", "russia.stock", "ukraine.fire", "ukraine.extra", "ukraine.stock",
         "ukraine.shortfall", "russia/ukraine.fire_ratio",
     };
@@ -1189,7 +1194,7 @@ Test(catalogue, series_selection_none_all_and_a_list)
     shellsim_result_free(r);
     o.series = "all";
     r = run_opts(s, &o);
-    cr_expect_eq(shellsim_result_series_count(r), 18u);
+    cr_expect_eq(shellsim_result_series_count(r), 24u);
     shellsim_result_free(r);
     o.series = "ukraine.stock,nk.delivered_cum";
     r = run_opts(s, &o);

@@ -250,6 +250,7 @@ PROTOTYPES_SHELLSIM_H = {
     "shellsim_result_horizon_days": (c_int, [ResultP]),
     "shellsim_result_metric_count": (c_size_t, [ResultP]),
     "shellsim_result_metric_name": (c_char_p, [ResultP, c_size_t]),
+    "shellsim_metric_is_ratio": (c_int, [c_char_p]),
     "shellsim_result_metric_stats":
         (c_int, [ResultP, c_char_p, POINTER(ShellsimStats)]),
     "shellsim_result_metric_runs":

@@ -183,5 +183,6 @@ def from_c(st: _lib.ShellsimStats, ratio: bool = False) -> Stats:
 
 
 def is_ratio(metric: str) -> bool:
-    """Whether a metric's statistics carry `undefined`: a fire_ratio."""
-    return metric.endswith(".fire_ratio")
+    """Whether a metric's statistics carry `undefined`: a ratio
+    (fire_ratio, fire_share, extra_share; shellsim_metric_is_ratio)."""
+    return metric.endswith((".fire_ratio", ".fire_share", ".extra_share"))

@@ -40,7 +40,7 @@ def test_metrics_have_exactly_the_cli_keys(scenario_files, cli):
         metrics = r.metrics
     assert metrics == expected["metrics"]
     for name, stats in metrics.items():
-        keys = STAT_KEYS + (["undefined"] if name.endswith(".fire_ratio") else [])
+        keys = STAT_KEYS + (["undefined"] if name.endswith((".fire_ratio", ".fire_share", ".extra_share")) else [])
         assert list(stats) == keys, name
         assert list(stats) == list(expected["metrics"][name]), name
         assert isinstance(stats["n"], int) and isinstance(stats["ci95"], list)

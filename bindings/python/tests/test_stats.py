@@ -84,6 +84,8 @@ def test_every_field_is_the_c_value_bit_for_bit(tiny):
         assert s.n == st.n
         if name.endswith(".fire_ratio"):
             assert s.undefined == st.undefined > 0
+        elif name.endswith((".fire_share", ".extra_share")):
+            assert s.undefined == st.undefined
         else:
             assert s.undefined is None
 
@@ -108,7 +110,7 @@ def test_to_dict_equals_the_old_dict_with_none_for_nan(one_run, tiny):
     for r in (one_run, tiny):
         for name in r.metric_names:
             st = _c_stats(r, name)
-            old = _old_stats_dict(st, name.endswith(".fire_ratio"))
+            old = _old_stats_dict(st, name.endswith((".fire_ratio", ".fire_share", ".extra_share")))
             d = r.metric_stats(name).to_dict()
             assert d == old, name
             assert list(d) == list(old), name
@@ -121,7 +123,7 @@ def test_to_dict_equals_the_old_dict_with_none_for_nan(one_run, tiny):
 def test_to_dict_has_the_cli_keys_in_the_cli_order(tiny, cli, scenario_files):
     expected = cli(scenario_files["tiny"], 400, 3, "--series", "none")
     for name, stats in tiny.metrics.items():
-        keys = STAT_KEYS + (["undefined"] if name.endswith(".fire_ratio") else [])
+        keys = STAT_KEYS + (["undefined"] if name.endswith((".fire_ratio", ".fire_share", ".extra_share")) else [])
         assert list(stats.to_dict()) == keys, name
         assert list(stats.to_dict()) == list(expected["metrics"][name]), name
         assert stats.to_dict() == expected["metrics"][name], name
@@ -181,7 +183,7 @@ def test_a_dataframe_of_the_metrics_is_the_one_of_the_old_dicts(one_run):
     m = one_run.metrics
     old = one_run.to_dict(series=False)["metrics"]
     got, want = pd.DataFrame(m), pd.DataFrame(old)
-    assert list(got.index) == STAT_KEYS
+    assert list(got.index) == STAT_KEYS + ["undefined"]   # (the shares are ratios)
     assert got.equals(want)
 
 
@@ -208,7 +210,7 @@ def test_comparison_arms_are_stats_and_to_dict_is_the_json_shape(
     for name, m in c.metrics.items():
         for arm in ("a", "b", "diff"):
             assert isinstance(m[arm], shellsim.Stats)
-            assert (m[arm].undefined is not None) == name.endswith(".fire_ratio")
+            assert (m[arm].undefined is not None) == name.endswith((".fire_ratio", ".fire_share", ".extra_share"))
         assert m["a"] == m["b"]
         assert isinstance(m["pairing"], dict)
     d = c.to_dict()
