@@ -71,7 +71,8 @@ check "run --json prints one JSON object with the contract's keys" bash -c \
     "'$sim' run '$dir/seed-1m.ini' --reps 20 --json | /usr/bin/env python3 -c '
 import json, sys
 j = json.load(sys.stdin)
-assert set(j) == {\"scenario\", \"replications\", \"seed\", \"horizon_days\", \"metrics\", \"series\"}, set(j)
+assert list(j) == [\"scenario\", \"replications\", \"seed\", \"horizon_days\", \"sides\", \"metrics\", \"series\"], list(j)
+assert j[\"sides\"] == {\"russia\": {\"policy\": \"spread\", \"pipelines\": [\"nk\"]}}, j[\"sides\"]
 assert j[\"replications\"] == 20 and j[\"seed\"] == 1 and j[\"horizon_days\"] == 365
 m = j[\"metrics\"][\"russia.extra_per_day\"]
 assert set(m) == {\"n\",\"mean\",\"sd\",\"sem\",\"ci95\",\"min\",\"p05\",\"p25\",\"p50\",\"p75\",\"p95\",\"max\"}, set(m)
