@@ -1,6 +1,6 @@
 /*
- * plot.c: --plot (plot.h): the JSON into a temporary file, then the Python
- * plotter run on it as a child process.
+ * plot.c: --plot (plot.h): the JSON into a temporary file (in $TMPDIR, else
+ * /tmp), then the Python plotter run on it as a child process.
  */
 #include "plot.h"
 
@@ -23,12 +23,31 @@ static const char *plot_script(void)
     return SHELLSIM_PLOT_SOURCE;
 }
 
+/* The temporary file's template into buf: in $TMPDIR when it is set and not
+ * empty, else in /tmp. 0, or -1 when it does not fit. */
+static int temp_template(char *buf, size_t cap)
+{
+    const char *dir = getenv("TMPDIR");
+    if (!dir || !*dir)
+        dir = "/tmp";
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/')
+        n--;
+    int len = snprintf(buf, cap, "%.*s/shellsim-plot-XXXXXX", (int)n, dir);
+    return len < 0 || (size_t)len >= cap ? -1 : 0;
+}
+
 int cli_plot(const char *prog, cli_json_fn write_json, const void *ctx, const char *out, const char *start_date)
 {
-    char path[] = "/tmp/shellsim-plot-XXXXXX";
+    char path[4096];
+    if (temp_template(path, sizeof path) != 0) {
+        fprintf(stderr, "%s: --plot: TMPDIR is too long\n", prog);
+        return -1;
+    }
     int fd = mkstemp(path);
     if (fd < 0) {
-        fprintf(stderr, "%s: --plot: cannot make a temporary file: %s\n", prog, strerror(errno));
+        fprintf(stderr, "%s: --plot: cannot make a temporary file in %.*s: %s\n", prog,
+                (int)(strlen(path) - strlen("/shellsim-plot-XXXXXX")), path, strerror(errno));
         return -1;
     }
     FILE *f = fdopen(fd, "w");

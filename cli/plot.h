@@ -10,7 +10,8 @@
 /* Writes the JSON the plotter reads. 0, or -1. */
 typedef int (*cli_json_fn)(FILE *f, const void *ctx);
 
-/* write_json(f, ctx) writes the JSON into a temporary file, the plotter
+/* write_json(f, ctx) writes the JSON into a temporary file (in $TMPDIR when
+ * it is set and not empty, else in /tmp; removed afterwards), the plotter
  * draws it into the PNG `out`. start_date may be NULL. Messages go to
  * stderr, prefixed by prog. Returns 0, or -1. */
 int cli_plot(const char *prog, cli_json_fn write_json, const void *ctx, const char *out, const char *start_date);

@@ -279,6 +279,27 @@ int report_metrics_series(FILE *f, const shellsim_result *r)
     return ferror(f) ? -1 : 0;
 }
 
+void report_sides(FILE *f, const shellsim_scenario *s)
+{
+    fputs("\"sides\": {", f);
+    int nsides = shellsim_scenario_side_count(s), npipes = shellsim_scenario_pipeline_count(s);
+    for (int i = 0; i < nsides; i++) {
+        fputs(i ? ", " : "", f);
+        report_string(f, shellsim_scenario_side_name(s, i));
+        fputs(": {\"policy\": ", f);
+        report_string(f, shellsim_scenario_side_policy(s, i));
+        fputs(", \"pipelines\": [", f);
+        for (int p = 0, n = 0; p < npipes; p++) {
+            if (shellsim_scenario_pipeline_to(s, p) != i)
+                continue;
+            fputs(n++ ? ", " : "", f);
+            report_string(f, shellsim_scenario_pipeline_name(s, p));
+        }
+        fputs("]}", f);
+    }
+    fputs("}", f);
+}
+
 int report_json(FILE *f, const shellsim_scenario *s, const shellsim_result *r)
 {
     fputs("{\"scenario\": ", f);
@@ -286,6 +307,8 @@ int report_json(FILE *f, const shellsim_scenario *s, const shellsim_result *r)
     fprintf(f, ", \"replications\": %llu, \"seed\": %llu, \"horizon_days\": %d, ",
             (unsigned long long)shellsim_result_replications(r), (unsigned long long)shellsim_result_seed(r),
             shellsim_result_horizon_days(r));
+    report_sides(f, s);
+    fputs(", ", f);
     if (report_metrics_series(f, r) != 0)
         return -1;
     fputs("}\n", f);

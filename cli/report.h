@@ -33,6 +33,11 @@ void report_num(FILE *f, double x);
 void report_stats(FILE *f, const shellsim_stats *st, int with_undefined);
 int report_metrics_series(FILE *f, const shellsim_result *r);
 
+/* The `"sides": {...}` member of the run JSON: every side of s in file
+ * order, as `"NAME": {"policy": "spread", "pipelines": ["P", ...]}` with
+ * the pipelines whose `to` is that side, in file order. */
+void report_sides(FILE *f, const shellsim_scenario *s);
+
 /* A readable number for tables: thousands separators from 1,000 on, one
  * decimal below 10,000 unless whole; four significant digits below 1,000;
  * "-" for NaN. */

@@ -128,6 +128,26 @@ SHELLSIM_API int shellsim_scenario_horizon_days(const shellsim_scenario *s);
 /* start_date as "YYYY-MM-DD", or NULL when the scenario has none. */
 SHELLSIM_API const char *shellsim_scenario_start_date(const shellsim_scenario *s);
 
+/* The scenario's structure: its sides and pipelines, each indexed 0 .. count-1
+ * in file order (the order of the CLI's JSON). Strings are owned by the
+ * scenario and live as long as it does. Any thread, like every read of a
+ * scenario. */
+/* The number of [side NAME] sections, >= 1; 0 for NULL. */
+SHELLSIM_API int shellsim_scenario_side_count(const shellsim_scenario *s);
+/* NAME of side i; NULL when s is NULL or i is outside [0, side_count). */
+SHELLSIM_API const char *shellsim_scenario_side_name(const shellsim_scenario *s, int i);
+/* The fire policy of side i as written: "spread", "target" or "window";
+ * NULL when s is NULL or i is outside [0, side_count). Static string. */
+SHELLSIM_API const char *shellsim_scenario_side_policy(const shellsim_scenario *s, int i);
+/* The number of [pipeline NAME] sections, >= 0; 0 for NULL. */
+SHELLSIM_API int shellsim_scenario_pipeline_count(const shellsim_scenario *s);
+/* NAME of pipeline i; NULL when s is NULL or i is outside
+ * [0, pipeline_count). */
+SHELLSIM_API const char *shellsim_scenario_pipeline_name(const shellsim_scenario *s, int i);
+/* The index of the side that pipeline i delivers to (its `to`), in
+ * [0, side_count); -1 when s is NULL or i is outside [0, pipeline_count). */
+SHELLSIM_API int shellsim_scenario_pipeline_to(const shellsim_scenario *s, int i);
+
 /* --------------------------------------------------------------------- run */
 
 /* Called from the calling thread of shellsim_run between blocks of

@@ -71,7 +71,8 @@ check "run --json prints one JSON object with the contract's keys" bash -c \
     "'$sim' run '$dir/seed-1m.ini' --reps 20 --json | /usr/bin/env python3 -c '
 import json, sys
 j = json.load(sys.stdin)
-assert set(j) == {\"scenario\", \"replications\", \"seed\", \"horizon_days\", \"metrics\", \"series\"}, set(j)
+assert list(j) == [\"scenario\", \"replications\", \"seed\", \"horizon_days\", \"sides\", \"metrics\", \"series\"], list(j)
+assert j[\"sides\"] == {\"russia\": {\"policy\": \"spread\", \"pipelines\": [\"nk\"]}}, j[\"sides\"]
 assert j[\"replications\"] == 20 and j[\"seed\"] == 1 and j[\"horizon_days\"] == 365
 m = j[\"metrics\"][\"russia.extra_per_day\"]
 assert set(m) == {\"n\",\"mean\",\"sd\",\"sem\",\"ci95\",\"min\",\"p05\",\"p25\",\"p50\",\"p75\",\"p95\",\"max\"}, set(m)
@@ -161,6 +162,33 @@ check "--series NAME keeps just that one" bash -c \
     "'$sim' run '$dir/seed-1m.ini' --reps 5 --series russia.extra --json | python3 -c 'import json,sys; assert list(json.load(sys.stdin)[\"series\"]) == [\"russia.extra\"]'"
 check "--series leaves metrics unchanged" bash -c \
     "diff <('$sim' run '$dir/aid-gap.ini' --reps 300 --series none --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"metrics\"])') <('$sim' run '$dir/aid-gap.ini' --reps 300 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"metrics\"])')"
+
+# --- --plot's temporary file: in $TMPDIR when set and not empty, else /tmp --
+# A stand-in plotter (SHELLSIM_PLOT) writes the folder of the JSON it was
+# handed, and whether that file is JSON with "sides", into the "PNG".
+cat >"$tmp/spy.py" <<'SPY'
+import json, os, sys
+with open(sys.argv[1]) as f:
+    ok = "sides" in json.load(f)
+with open(sys.argv[2], "w") as f:
+    f.write("%s %s\n" % (os.path.dirname(sys.argv[1]), ok))
+SPY
+mkdir -p "$tmp/tmpdir"
+plot_dir_is() { # plot_dir_is TMPDIR-VALUE|- WANT: the plotter got the JSON in that folder
+    local run=(env -u TMPDIR)
+    if [ "$1" != - ]; then run+=(TMPDIR="$1"); fi
+    run+=(SHELLSIM_PYTHON=python3 SHELLSIM_PLOT="$tmp/spy.py")
+    rm -f "$tmp/spy.out"
+    "${run[@]}" "$sim" run "$dir/seed-1m.ini" --reps 5 --series none --plot "$tmp/spy.out" >/dev/null 2>&1 &&
+        [ "$(cat "$tmp/spy.out")" = "$2" ]
+}
+check "--plot writes its JSON (with sides) in \$TMPDIR" plot_dir_is "$tmp/tmpdir" "$tmp/tmpdir True"
+check "--plot takes \$TMPDIR with a trailing slash" plot_dir_is "$tmp/tmpdir/" "$tmp/tmpdir True"
+check "--plot writes in /tmp without TMPDIR" plot_dir_is - "/tmp True"
+check "--plot writes in /tmp when TMPDIR is empty" plot_dir_is "" "/tmp True"
+check "--plot leaves no temporary file behind" bash -c "[ -z \"\$(ls '$tmp/tmpdir')\" ]"
+check "--plot with a TMPDIR that does not exist: exit 1, the message names it" bash -c \
+    "TMPDIR='$tmp/nope' '$sim' run '$dir/seed-1m.ini' --reps 5 --series none --plot '$tmp/x.png' >/dev/null 2>'$tmp/err'; [ \$? = 1 ] && grep -q 'temporary file in $tmp/nope' '$tmp/err'"
 
 echo "1..$n"
 [ "$fails" = 0 ]

@@ -161,6 +161,35 @@ def _parse_date(s):
     return datetime.date.fromisoformat(s)
 
 
+# {SIDE: {"policy": POLICY, "pipelines": [NAME, ...]}}, as the CLI's JSON
+# has it under "sides".
+Sides = Dict[str, Dict[str, Any]]
+
+
+def _read_sides(ptr: Any) -> Sides:
+    """The "sides" of the CLI's JSON, read from a scenario handle: every side
+    in file order, its policy, and the pipelines whose `to` it is, in file
+    order (shellsim_scenario_side_* and _pipeline_*)."""
+    names = [_lib.decode(lib.shellsim_scenario_side_name(ptr, i))
+             for i in range(lib.shellsim_scenario_side_count(ptr))]
+    sides = {n: {"policy": _lib.decode(lib.shellsim_scenario_side_policy(ptr, i)),
+                 "pipelines": []}
+             for i, n in enumerate(names)}
+    for p in range(lib.shellsim_scenario_pipeline_count(ptr)):
+        to = lib.shellsim_scenario_pipeline_to(ptr, p)
+        sides[names[to]]["pipelines"].append(
+            _lib.decode(lib.shellsim_scenario_pipeline_name(ptr, p)))
+    return sides
+
+
+def _copy_sides(sides: Optional[Sides]) -> Optional[Sides]:
+    """A copy that the caller may change without changing the original."""
+    if sides is None:
+        return None
+    return {n: {"policy": d["policy"], "pipelines": list(d["pipelines"])}
+            for n, d in sides.items()}
+
+
 # ----------------------------------------------------------------- scenario
 
 class Scenario(_Handle):
@@ -184,6 +213,7 @@ class Scenario(_Handle):
         self._horizon_days = lib.shellsim_scenario_horizon_days(_ptr)
         self._start_date = _parse_date(
             _lib.decode(lib.shellsim_scenario_start_date(_ptr)))
+        self._sides = _read_sides(_ptr)
 
     @classmethod
     def from_file(cls, path: PathLike) -> "Scenario":
@@ -236,6 +266,16 @@ class Scenario(_Handle):
         self._check_open()
         return self._start_date
 
+    @property
+    def sides(self) -> Sides:
+        """{SIDE: {"policy": "spread" | "target" | "window", "pipelines":
+        [NAME, ...]}}: every side in file order, its fire policy, and the
+        pipelines that deliver to it (their `to`), in file order
+        (shellsim_scenario_side_* and _pipeline_*); the "sides" of the CLI's
+        JSON. Read-only: a new dict at each access."""
+        self._check_open()
+        return _copy_sides(self._sides)
+
     def __repr__(self) -> str:
         if self.closed:
             return "<shellsim.Scenario (closed)>"
@@ -280,7 +320,7 @@ class Scenario(_Handle):
             self._release()
         if st != _lib.OK:
             raise _errors.from_record(st, err)
-        return Result(out, self._name, self._start_date)
+        return Result(out, self._name, self._start_date, self._sides)
 
 
 def _int_in(x: int, lo: int, hi: int, message: str) -> int:
@@ -357,13 +397,15 @@ class Result(_Handle):
     _cfree = staticmethod(lib.shellsim_result_free)
 
     def __init__(self, _ptr: Any, scenario_name: Optional[str] = None,
-                 start_date: Optional[datetime.date] = None) -> None:
+                 start_date: Optional[datetime.date] = None,
+                 sides: Optional[Sides] = None) -> None:
         """Not for direct use: see Scenario.run()."""
         if not isinstance(_ptr, _lib.ResultP) or not _ptr:
             raise TypeError("a Result comes from Scenario.run()")
         super().__init__(_ptr)
         self._scenario_name = scenario_name
         self._start_date = start_date
+        self._sides = _copy_sides(sides)
         self._replications = lib.shellsim_result_replications(_ptr)
         self._seed = lib.shellsim_result_seed(_ptr)
         self._horizon_days = lib.shellsim_result_horizon_days(_ptr)
@@ -389,6 +431,13 @@ class Result(_Handle):
         """The scenario's start_date (datetime.date of day 0) or None."""
         self._check_open()
         return self._start_date
+
+    @property
+    def sides(self) -> Optional[Sides]:
+        """The run scenario's sides (Scenario.sides), or None when unknown.
+        A new dict at each access."""
+        self._check_open()
+        return _copy_sides(self._sides)
 
     @property
     def replications(self) -> int:
@@ -527,9 +576,10 @@ class Result(_Handle):
 
     def to_dict(self, series: bool = True) -> Dict[str, Any]:
         """The CLI's --json object, value for value: scenario, replications,
-        seed, horizon_days, metrics (each Stats.to_dict()), series (lists of
-        floats; None where C has NaN, as JSON null). series=False leaves
-        "series" empty."""
+        seed, horizon_days, sides (Scenario.sides; left out when the Result
+        does not know its scenario), metrics (each Stats.to_dict()), series
+        (lists of floats; None where C has NaN, as JSON null). series=False
+        leaves "series" empty."""
         with self._use() as ptr:
             out_series = {}
             if series:
@@ -540,13 +590,16 @@ class Result(_Handle):
                         self._band(ptr, name, i, buf)
                         d[b] = _json_list(buf)
                     out_series[name] = d
-            return {"scenario": self._scenario_name,
-                    "replications": self._replications,
-                    "seed": self._seed,
-                    "horizon_days": self._horizon_days,
-                    "metrics": {n: self._stats(ptr, n).to_dict()
-                                for n in self._metric_names},
-                    "series": out_series}
+            d = {"scenario": self._scenario_name,
+                 "replications": self._replications,
+                 "seed": self._seed,
+                 "horizon_days": self._horizon_days}
+            if self._sides is not None:
+                d["sides"] = _copy_sides(self._sides)
+            d["metrics"] = {n: self._stats(ptr, n).to_dict()
+                            for n in self._metric_names}
+            d["series"] = out_series
+            return d
 
 
 def _bname(name: str) -> bytes:

@@ -240,6 +240,12 @@ PROTOTYPES_SHELLSIM_H = {
     "shellsim_scenario_name": (c_char_p, [ScenarioP]),
     "shellsim_scenario_horizon_days": (c_int, [ScenarioP]),
     "shellsim_scenario_start_date": (c_char_p, [ScenarioP]),
+    "shellsim_scenario_side_count": (c_int, [ScenarioP]),
+    "shellsim_scenario_side_name": (c_char_p, [ScenarioP, c_int]),
+    "shellsim_scenario_side_policy": (c_char_p, [ScenarioP, c_int]),
+    "shellsim_scenario_pipeline_count": (c_int, [ScenarioP]),
+    "shellsim_scenario_pipeline_name": (c_char_p, [ScenarioP, c_int]),
+    "shellsim_scenario_pipeline_to": (c_int, [ScenarioP, c_int]),
     "shellsim_run_options_init": (None, [POINTER(ShellsimRunOptions)]),
     "shellsim_run":
         (c_int, [ScenarioP, POINTER(ShellsimRunOptions), POINTER(ResultP),

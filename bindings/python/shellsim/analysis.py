@@ -392,8 +392,9 @@ class ExtendedResult(_core.Result):
     each metric with thresholds, as the CLI prints it (Stats.exceed)."""
 
     def __init__(self, _ptr: Any, scenario_name: Optional[str] = None,
-                 start_date: Optional[datetime.date] = None) -> None:
-        super().__init__(_ptr, scenario_name, start_date)
+                 start_date: Optional[datetime.date] = None,
+                 sides: Optional[_core.Sides] = None) -> None:
+        super().__init__(_ptr, scenario_name, start_date, sides)
         # (metric, value, count, n, p, ci95_lo, ci95_hi), NaN kept
         self._exceed: List[Tuple[Optional[str], float, int, int, float,
                                  float, float]] = []
@@ -497,7 +498,7 @@ def run_extended(scenario: ScenarioArg, replications: int = 10000,
             del keep
             if st != _lib.OK:
                 raise _errors.from_record(st, err)
-            return ExtendedResult(out, sc.name, sc.start_date)
+            return ExtendedResult(out, sc.name, sc.start_date, sc.sides)
         finally:
             sc._release()
     finally:

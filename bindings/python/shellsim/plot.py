@@ -7,6 +7,15 @@ draws the median (p50) as a line, the 50% band (p25-p75) darker and the 90%
 band (p05-p95) lighter, over dates when the start date is known, else over
 days 0 .. H-1.
 
+    fire_by_source(result, "russia")   # {"base": ..., "nk": ..., "own": ...}
+    source_chart(result, "russia")     # those stacked, the total's fan on top
+    shortfall_chart(result, "ukraine") # a target side's shortfall
+
+split a side's mean daily fire by where its shells come from (model v2's
+attribution: docs/model.md): its base fire, each pipeline that delivers to
+it (the daily difference of the mean of PIPE.fired_cum) and its own stock,
+production and restocks (the rest of its extra fire).
+
 As a program, it turns the CLI's JSON into a PNG (the C CLI's
 `shellsim run --plot FILE.png` calls exactly this):
 
@@ -14,11 +23,16 @@ As a program, it turns the CLI's JSON into a PNG (the C CLI's
                              [--series NAME ...] [--title TEXT] [--dpi N] [-q]
 
 RESULT.json may be "-" for standard input. By default it draws the headline
-series of each side, SIDE.fire and SIDE.extra, one panel per side. Exit
-status: 0 done, 1 failure (message on standard error), 2 bad command line.
+series of each side, one panel per side: its fire by source under the
+fan of its total fire when the JSON has "sides" and the series of the
+attribution (SIDE.fire, SIDE.extra, PIPE.fired_cum), else the fans of
+SIDE.fire and SIDE.extra (a v1 JSON, an older file); and under a side with
+policy target, a panel of its shortfall. Exit status: 0 done, 1 failure
+(message on standard error), 2 bad command line.
 
 This module needs only numpy and matplotlib when it draws from a JSON dict:
-it never calls the C library itself.
+it never calls the C library itself, and `python3 -m shellsim.plot` runs
+where the library cannot be loaded.
 """
 
 from __future__ import annotations
@@ -100,6 +114,33 @@ def _start_of(result: ResultLike, scenario: Any,
     return _as_date(getattr(result, "start_date", None))
 
 
+def _x_of(H: int, start: Optional[datetime.date]) -> np.ndarray:
+    """The x values of H days: dates from start, else 0 .. H-1."""
+    if start is not None:
+        return np.datetime64(start, "D") + np.arange(H)
+    return np.arange(H)
+
+
+def _x_axis(ax: Axes, x: np.ndarray, start: Optional[datetime.date]) -> None:
+    """Label and limit the x axis: concise dates, or days."""
+    if start is not None:
+        import matplotlib.dates as mdates
+        locator = mdates.AutoDateLocator()
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        ax.set_xlabel("date (day 0 = %s)" % start.isoformat())
+    else:
+        ax.set_xlabel("day")
+    ax.set_xlim(x[0], x[-1])
+
+
+def _new_axes() -> Axes:
+    """The Axes of a new pyplot figure."""
+    plt = _pyplot()
+    _, ax = plt.subplots(figsize=(9, 4.5), layout="constrained")
+    return ax
+
+
 def fan_chart(result: ResultLike, series: str, ax: Optional[Axes] = None, *,
               scenario: Any = None, start_date: Optional[DateLike] = None,
               label: Optional[str] = None, color: Any = None,
@@ -122,15 +163,10 @@ def fan_chart(result: ResultLike, series: str, ax: Optional[Axes] = None, *,
     """
     bands = _bands_of(result, series)
     start = _start_of(result, scenario, start_date)
-    H = len(bands["p50"])
-    if start is not None:
-        x = np.datetime64(start, "D") + np.arange(H)
-    else:
-        x = np.arange(H)
+    x = _x_of(len(bands["p50"]), start)
     new = ax is None
     if new:
-        plt = _pyplot()
-        _, ax = plt.subplots(figsize=(9, 4.5), layout="constrained")
+        ax = _new_axes()
     label = series if label is None else label
     (line,) = ax.plot(x, bands["p50"], color=color, linewidth=1.6,
                       label="%s: median" % label)
@@ -142,15 +178,7 @@ def fan_chart(result: ResultLike, series: str, ax: Optional[Axes] = None, *,
     if show_mean:
         ax.plot(x, bands["mean"], color=c, linewidth=1, linestyle="--",
                 label="%s: mean" % label)
-    if start is not None:
-        import matplotlib.dates as mdates
-        locator = mdates.AutoDateLocator()
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-        ax.set_xlabel("date (day 0 = %s)" % start.isoformat())
-    else:
-        ax.set_xlabel("day")
-    ax.set_xlim(x[0], x[-1])
+    _x_axis(ax, x, start)
     ax.set_ylabel("shells per day" if series.endswith((".fire", ".extra"))
                   else series)
     ax.grid(True, alpha=0.3)
@@ -159,6 +187,170 @@ def fan_chart(result: ResultLike, series: str, ax: Optional[Axes] = None, *,
     elif new:
         ax.set_title(series)
     ax.legend(loc="best", fontsize="small")
+    return ax
+
+
+# ---------------------------------------------------------- fire by source
+
+# Colours of the stacked sources: base fire, the pipelines in turn, own.
+BASE_COLOR = "#b0b0b0"
+OWN_COLOR = "#d8b365"
+PIPELINE_COLORS = ("#4c72b0", "#55a868", "#8172b2", "#64b5cd", "#937860",
+                   "#da8bc3", "#8c8c8c", "#ccb974")
+SHORTFALL_COLOR = "#c0392b"
+
+
+def sides_of(result: ResultLike) -> Optional[Dict[str, Dict[str, Any]]]:
+    """The "sides" of the CLI's JSON ({SIDE: {"policy", "pipelines"}}), or
+    a Result's sides (Scenario.sides); None when unknown (a v1 JSON)."""
+    if isinstance(result, dict):
+        return result.get("sides")
+    return getattr(result, "sides", None)
+
+
+def _series_names(result: ResultLike) -> List[str]:
+    if isinstance(result, dict):
+        return list((result.get("series") or {}).keys())
+    return list(getattr(result, "series_names", ()))
+
+
+def attribution_series(result: ResultLike, side: str) -> Optional[List[str]]:
+    """The series that fire_by_source reads for side: SIDE.fire, SIDE.extra
+    and PIPE.fired_cum of each pipeline that delivers to it; None when the
+    result does not know its sides, has no such side, or lacks one of the
+    series (a v1 JSON, an older file, a --series selection)."""
+    sides = sides_of(result)
+    if not sides or side not in sides:
+        return None
+    need = [side + ".fire", side + ".extra"] + [
+        p + ".fired_cum" for p in sides[side].get("pipelines", ())]
+    names = set(_series_names(result))
+    return need if all(n in names for n in need) else None
+
+
+def _source_key(name: str) -> str:
+    """A pipeline's key among "base" and "own"."""
+    return name + " (pipeline)" if name in ("base", "own") else name
+
+
+def fire_by_source(result: ResultLike, side: str) -> Dict[str, np.ndarray]:
+    """A side's mean daily fire split by source: an ordered dict of float64
+    arrays of length H,
+      "base"    mean(SIDE.fire) - mean(SIDE.extra): its base fire;
+      PIPE      for each pipeline that delivers to the side, in file order:
+                the daily difference of mean(PIPE.fired_cum) (day 0: its
+                value), that pipeline's shells fired (a pipeline named
+                "base" or "own" is keyed "NAME (pipeline)");
+      "own"     mean(SIDE.extra) - the pipelines' sum, clipped at 0: the
+                side's own stock, production and restocks.
+    The layers add up to mean(SIDE.fire), up to the clip (which only takes
+    up the rounding of the whole shells of fired_cum).
+
+    result  the CLI's JSON dict with "sides", or a shellsim.Result
+    Raises KeyError when the result lacks what it needs
+    (attribution_series is None).
+    """
+    names = attribution_series(result, side)
+    if names is None:
+        raise KeyError("no attribution of %r's fire in this result: it needs "
+                       "\"sides\" and the series SIDE.fire, SIDE.extra and "
+                       "PIPE.fired_cum (model v2)" % side)
+    fire = _bands_of(result, names[0])["mean"]
+    extra = _bands_of(result, names[1])["mean"]
+    out = {"base": fire - extra}
+    piped = np.zeros_like(extra)
+    for name in names[2:]:
+        cum = _bands_of(result, name)["mean"]
+        daily = np.diff(cum, prepend=0.0)
+        out[_source_key(name[:-len(".fired_cum")])] = daily
+        piped = piped + daily
+    out["own"] = np.maximum(extra - piped, 0.0)
+    return out
+
+
+def _source_label(key: str) -> str:
+    if key == "base":
+        return "base fire"
+    if key == "own":
+        return "own stock & production"
+    return "from %s" % key
+
+
+def source_chart(result: ResultLike, side: str, ax: Optional[Axes] = None, *,
+                 scenario: Any = None, start_date: Optional[DateLike] = None,
+                 title: Optional[str] = None) -> Axes:
+    """Draw a side's mean daily fire by source (fire_by_source) as stacked
+    areas, with the fan of its total fire on top (translucent 90% and 50%
+    bands and the median line), so that the uncertainty still shows; return
+    the matplotlib Axes. Arguments as fan_chart; title defaults to the side
+    and its policy."""
+    layers = fire_by_source(result, side)
+    total = _bands_of(result, side + ".fire")
+    start = _start_of(result, scenario, start_date)
+    x = _x_of(len(total["p50"]), start)
+    new = ax is None
+    if new:
+        ax = _new_axes()
+    colors = []
+    k = 0
+    for key in layers:
+        if key == "base":
+            colors.append(BASE_COLOR)
+        elif key == "own":
+            colors.append(OWN_COLOR)
+        else:
+            colors.append(PIPELINE_COLORS[k % len(PIPELINE_COLORS)])
+            k += 1
+    ax.stackplot(x, *layers.values(), colors=colors, alpha=0.85,
+                 linewidth=0, labels=[_source_label(k) for k in layers])
+    ax.fill_between(x, total["p05"], total["p95"], facecolor=(0, 0, 0, 0.07),
+                    edgecolor=(0, 0, 0, 0.45), linestyle=":", linewidth=0.8,
+                    label="total fire: 90% (p05-p95)")
+    ax.fill_between(x, total["p25"], total["p75"], facecolor=(0, 0, 0, 0.12),
+                    linewidth=0, label="total fire: 50% (p25-p75)")
+    ax.plot(x, total["p50"], color="black", linewidth=1.3,
+            label="total fire: median")
+    _x_axis(ax, x, start)
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel("shells per day")
+    ax.grid(True, alpha=0.3)
+    if title is None:
+        policy = (sides_of(result) or {}).get(side, {}).get("policy")
+        title = "%s%s: mean fire by source" % (
+            side, " (%s)" % policy if policy else "")
+    ax.set_title(title, loc="left", fontsize="medium")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
+    return ax
+
+
+def shortfall_chart(result: ResultLike, side: str, ax: Optional[Axes] = None,
+                    *, scenario: Any = None,
+                    start_date: Optional[DateLike] = None,
+                    title: Optional[str] = None) -> Axes:
+    """Draw the shortfall of a side with policy target (SIDE.shortfall: that
+    day's target - extra, >= 0): its 90% band (p05-p95) hatched in red and
+    its mean as a line; return the matplotlib Axes. Arguments as
+    fan_chart."""
+    b = _bands_of(result, side + ".shortfall")
+    start = _start_of(result, scenario, start_date)
+    x = _x_of(len(b["mean"]), start)
+    new = ax is None
+    if new:
+        ax = _new_axes()
+    ax.fill_between(x, b["p05"], b["p95"], facecolor=SHORTFALL_COLOR,
+                    alpha=0.18, linewidth=0)
+    ax.fill_between(x, b["p05"], b["p95"], facecolor="none",
+                    edgecolor=SHORTFALL_COLOR, hatch="///", linewidth=0,
+                    label="shortfall: 90% (p05-p95)")
+    ax.plot(x, b["mean"], color=SHORTFALL_COLOR, linewidth=1.4,
+            label="shortfall: mean")
+    _x_axis(ax, x, start)
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel("shells per day")
+    ax.grid(True, alpha=0.3)
+    ax.set_title("%s: shortfall of its target (target - extra)" % side
+                 if title is None else title, loc="left", fontsize="medium")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
     return ax
 
 
@@ -175,6 +367,39 @@ def headline_series(names: Iterable[str]) -> Panels:
             group = [side + ".fire"] if side + ".fire" in names else []
             panels.append((side, group + [n]))
     return panels
+
+
+# What headline_panels plans: [(kind, side or prefix, [series names])],
+# kind "sources" (source_chart), "fan" (fan_chart of each name) or
+# "shortfall" (shortfall_chart).
+Plan = List[Tuple[str, str, List[str]]]
+# A shortfall panel's height, a side panel's being 1.
+SHORTFALL_HEIGHT = 0.5
+
+
+def headline_panels(data: Dict[str, Any]) -> Plan:
+    """The default panels of the command line. With "sides" in the JSON,
+    for each side in file order: its fire by source (source_chart) when the
+    JSON has the series of the attribution (attribution_series), else the
+    fans of SIDE.fire and SIDE.extra as before; then, for a side with
+    policy target whose SIDE.shortfall is in the JSON, its shortfall
+    (shortfall_chart). Without "sides" (a v1 JSON, an older file): the fans
+    of headline_series."""
+    names = list((data.get("series") or {}).keys())
+    sides = sides_of(data)
+    if not sides:
+        return [("fan", side, group) for side, group in headline_series(names)]
+    fans = dict(headline_series(names))
+    plan: Plan = []
+    for side, info in sides.items():
+        need = attribution_series(data, side)
+        if need is not None:
+            plan.append(("sources", side, need))
+        elif side in fans:
+            plan.append(("fan", side, fans[side]))
+        if info.get("policy") == "target" and side + ".shortfall" in names:
+            plan.append(("shortfall", side, [side + ".shortfall"]))
+    return plan
 
 
 def _group(names: Iterable[str]) -> Panels:
@@ -195,9 +420,10 @@ def draw(data: Dict[str, Any], out: Any,
          series: Optional[Sequence[str]] = None,
          start_date: Optional[DateLike] = None, title: Optional[str] = None,
          dpi: int = 120) -> Panels:
-    """Draw the CLI's JSON dict into the PNG file out: one panel per side
-    (or per section prefix of the given series). Returns the panels drawn
-    as [(prefix, [names])]."""
+    """Draw the CLI's JSON dict into the PNG file out. With series: one
+    panel of fans per section prefix of the given series. Without: the
+    headline_panels, one or two per side. Returns the panels drawn as
+    [(prefix, [names])]."""
     from matplotlib.figure import Figure  # no pyplot: no backend needed
 
     names = list((data.get("series") or {}).keys())
@@ -209,20 +435,33 @@ def draw(data: Dict[str, Any], out: Any,
         if missing:
             raise ValueError("no series %s in the JSON (series: %s)"
                              % (", ".join(map(repr, missing)), ", ".join(names)))
-        panels = _group(series)
+        plan = [("fan", prefix, group) for prefix, group in _group(series)]
     else:
-        panels = headline_series(names)
-        if not panels:
+        plan = headline_panels(data)
+        if not plan:
             raise ValueError("the JSON has no SIDE.extra series; name some "
                              "with --series (series: %s)" % ", ".join(names))
-    fig = Figure(figsize=(10, 3.4 * len(panels) + 0.6), layout="constrained")
-    axes = fig.subplots(len(panels), 1, squeeze=False, sharex=True)[:, 0]
-    for ax, (prefix, group) in zip(axes, panels):
-        for name in group:
-            fan_chart(data, name, ax=ax, start_date=start_date, label=name)
-        ax.set_title(prefix, loc="left", fontsize="medium")
+    heights = [SHORTFALL_HEIGHT if kind == "shortfall" else 1.0
+               for kind, _, _ in plan]
+    # room on the right for the legends of the charts by source
+    width = 12 if any(kind != "fan" for kind, _, _ in plan) else 10
+    fig = Figure(figsize=(width, 3.4 * sum(heights) + 0.6),
+                 layout="constrained")
+    axes = fig.subplots(len(plan), 1, squeeze=False, sharex=True,
+                        gridspec_kw={"height_ratios": heights})[:, 0]
+    for ax, (kind, prefix, group) in zip(axes, plan):
+        if kind == "sources":
+            source_chart(data, prefix, ax=ax, start_date=start_date)
+        elif kind == "shortfall":
+            shortfall_chart(data, prefix, ax=ax, start_date=start_date)
+        else:
+            for name in group:
+                fan_chart(data, name, ax=ax, start_date=start_date, label=name)
+            ax.set_title(prefix, loc="left", fontsize="medium")
     for ax in axes[:-1]:
         ax.set_xlabel("")
+    panels = [(prefix if kind != "shortfall" else prefix + " shortfall", group)
+              for kind, prefix, group in plan]
     if title is None:
         title = "%s: %s replications, seed %s" % (
             data.get("scenario", "?"), data.get("replications", "?"),
@@ -245,7 +484,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                         "any, else the x axis counts days)")
     p.add_argument("--series", metavar="NAME", nargs="+",
                    help="series to draw, one panel per section (default: "
-                        "SIDE.fire and SIDE.extra of every side)")
+                        "each side's fire by source under the fan of its "
+                        "total fire, or without the attribution's series "
+                        "the fans of SIDE.fire and SIDE.extra; a target "
+                        "side's shortfall)")
     p.add_argument("--title", help="figure title")
     p.add_argument("--dpi", type=int, default=120, help="resolution (120)")
     p.add_argument("-q", "--quiet", action="store_true",

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 import shellsim
@@ -107,7 +108,10 @@ def test_the_plot_program_draws_the_cli_json(result, tmp_path):
     p = _module([str(src), str(out), "--start-date", "2023-08-01"])
     assert p.returncode == 0, p.stderr
     assert p.stdout == ""
-    assert "russia.fire, russia.extra; ukraine.fire, ukraine.extra" in p.stderr
+    # the fans of v1 (this engine writes no fired_cum yet), or the charts by
+    # source: each names the side's fire and extra first
+    assert "russia.fire, russia.extra" in p.stderr
+    assert "ukraine.fire, ukraine.extra" in p.stderr
     assert_png(out)
 
 
@@ -156,3 +160,197 @@ def test_plot_py_runs_as_a_script_without_the_library(result, tmp_path):
                        capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stderr
     assert_png(out)
+
+
+# ------------------------------------------------------ fire by source (v2)
+# A synthetic JSON of model v2's outputs (docs/model.md, "v2"): two sides,
+# west under window fed by two pipelines and east under target fed by one,
+# each side's mean fire made of known layers, so that fire_by_source must
+# give them back.
+
+H = 120
+
+
+def _bands(mean, spread):
+    mean = np.asarray(mean, dtype=np.float64)
+    scale = {"p05": 1 - spread, "p25": 1 - spread / 3, "p50": 1.0,
+             "p75": 1 + spread / 3, "p95": 1 + spread}
+    return dict({"mean": mean.tolist()},
+                **{b: (mean * f).tolist() for b, f in scale.items()})
+
+
+def synthetic_v2():
+    """(the JSON dict, the layers it was made of: side -> name -> array)."""
+    rng = np.random.default_rng(7)
+    d = np.arange(H)
+    sides = {"west": {"policy": "window", "pipelines": ["nk", "iran"]},
+             "east": {"policy": "target", "pipelines": ["us"]}}
+    piped = {"nk": 2500 * (1 - np.exp(-d / 20)) + rng.uniform(0, 100, H),
+             "iran": np.where(d > 60, 600.0, 0.0) + rng.integers(0, 20, H),
+             "us": np.maximum(2000.0 - 12 * d, 0) + rng.uniform(0, 30, H)}
+    layers = {"west": {"base": np.full(H, 5500.0),
+                       "nk": piped["nk"], "iran": piped["iran"],
+                       "own": 400 + rng.uniform(0, 50, H)},
+              "east": {"base": np.full(H, 1500.0), "us": piped["us"],
+                       "own": np.maximum(1500.0 - 30 * d, 0)}}
+    series = {}
+    for side, parts in layers.items():
+        extra = sum(v for k, v in parts.items() if k != "base")
+        series[side + ".fire"] = _bands(parts["base"] + extra, 0.25)
+        series[side + ".extra"] = _bands(extra, 0.4)
+        series[side + ".stock"] = _bands(10 * extra, 0.3)
+    short = np.maximum(2600 - (layers["east"]["us"] + layers["east"]["own"]), 0)
+    series["east.shortfall"] = _bands(short, 0.6)
+    for p, daily in piped.items():
+        series[p + ".fired_cum"] = _bands(np.cumsum(daily), 0.3)
+    data = {"scenario": "synthetic", "replications": 1000, "seed": 1,
+            "horizon_days": H, "sides": sides, "metrics": {}, "series": series}
+    return json.loads(json.dumps(data)), layers  # as json.load gives it
+
+
+def v1_of(data):
+    """The same JSON as model v1 wrote it: no sides, no v2 series."""
+    v1 = {k: v for k, v in data.items() if k != "sides"}
+    v1["series"] = {n: b for n, b in data["series"].items()
+                    if not n.endswith((".fired_cum", ".shortfall"))}
+    return v1
+
+
+@pytest.mark.parametrize("side", ["west", "east"])
+def test_the_layers_by_source_add_up_to_the_mean_fire(side):
+    data, _ = synthetic_v2()
+    layers = plot.fire_by_source(data, side)
+    assert list(layers) == ["base"] + data["sides"][side]["pipelines"] + ["own"]
+    fire = np.array(data["series"][side + ".fire"]["mean"])
+    total = sum(layers.values())
+    assert all(a.shape == (H,) and a.dtype == np.float64 for a in layers.values())
+    np.testing.assert_allclose(total, fire, rtol=1e-9, atol=0)
+
+
+@pytest.mark.parametrize("side", ["west", "east"])
+def test_each_layer_is_the_one_the_fire_was_made_of(side):
+    data, made = synthetic_v2()
+    layers = plot.fire_by_source(data, side)
+    for name, want in made[side].items():
+        # a pipeline's layer comes back from the differences of its cumulative
+        # sum: exact up to that sum's rounding
+        np.testing.assert_allclose(layers[name], want, rtol=1e-9,
+                                   atol=1e-9 * np.abs(want).max(), err_msg=name)
+    assert (layers["own"] >= 0).all()
+
+
+def test_day_0_of_a_pipeline_is_its_fired_cum_and_own_is_clipped_at_0():
+    data, _ = synthetic_v2()
+    # a pipeline that fired more than the side's extra (rounding of whole
+    # shells) leaves own at 0, never below
+    data["series"]["us.fired_cum"]["mean"] = (
+        np.array(data["series"]["us.fired_cum"]["mean"]) + 1e5).tolist()
+    layers = plot.fire_by_source(data, "east")
+    assert layers["us"][0] == data["series"]["us.fired_cum"]["mean"][0]
+    assert layers["own"][0] == 0.0 and (layers["own"] >= 0).all()
+
+
+def test_a_pipeline_named_like_a_layer_keeps_its_own_key():
+    data, _ = synthetic_v2()
+    data["sides"]["east"]["pipelines"] = ["own"]
+    data["series"]["own.fired_cum"] = data["series"].pop("us.fired_cum")
+    layers = plot.fire_by_source(data, "east")
+    assert list(layers) == ["base", "own (pipeline)", "own"]
+    np.testing.assert_allclose(sum(layers.values()),
+                               data["series"]["east.fire"]["mean"], rtol=1e-9)
+
+
+def test_without_the_attribution_there_is_no_fire_by_source():
+    data, _ = synthetic_v2()
+    assert plot.attribution_series(data, "west") == [
+        "west.fire", "west.extra", "nk.fired_cum", "iran.fired_cum"]
+    assert plot.attribution_series(v1_of(data), "west") is None
+    assert plot.attribution_series(data, "nowhere") is None
+    del data["series"]["iran.fired_cum"]
+    assert plot.attribution_series(data, "west") is None
+    with pytest.raises(KeyError, match="attribution"):
+        plot.fire_by_source(data, "west")
+
+
+def test_the_headline_panels_of_v2_stack_sources_and_show_the_shortfall():
+    data, _ = synthetic_v2()
+    assert plot.headline_panels(data) == [
+        ("sources", "west", ["west.fire", "west.extra", "nk.fired_cum",
+                             "iran.fired_cum"]),
+        ("sources", "east", ["east.fire", "east.extra", "us.fired_cum"]),
+        ("shortfall", "east", ["east.shortfall"])]
+
+
+def test_the_headline_panels_fall_back_to_the_fans_of_v1():
+    data, _ = synthetic_v2()
+    fans = [("fan", "west", ["west.fire", "west.extra"]),
+            ("fan", "east", ["east.fire", "east.extra"])]
+    assert plot.headline_panels(v1_of(data)) == fans
+    # sides known but no fired_cum (an engine before v2's attribution)
+    no_cum = v1_of(data)
+    no_cum["sides"] = data["sides"]
+    assert plot.headline_panels(no_cum) == fans
+
+
+def test_a_v2_json_draws_stacked_sources_with_the_fan_and_the_shortfall(tmp_path):
+    from matplotlib.collections import PolyCollection
+    from matplotlib.figure import Figure
+    data, _ = synthetic_v2()
+    out = tmp_path / "v2.png"
+    panels = plot.draw(data, out)
+    assert_png(out)
+    assert [p for p, _ in panels] == ["west", "east", "east shortfall"]
+    fig = Figure()
+    ax = plot.source_chart(data, "west", ax=fig.subplots())
+    polys = [c for c in ax.collections if isinstance(c, PolyCollection)]
+    # 4 stacked layers, then the 90% and 50% bands of the total fire
+    assert len(polys) == 6
+    assert [line.get_label() for line in ax.lines] == ["total fire: median"]
+    assert (ax.lines[0].get_ydata() == data["series"]["west.fire"]["p50"]).all()
+    labels = ax.get_legend_handles_labels()[1]
+    assert labels[:4] == ["base fire", "from nk", "from iran",
+                          "own stock & production"]
+    ax = plot.shortfall_chart(data, "east", ax=Figure().subplots())
+    assert (ax.lines[0].get_ydata() == data["series"]["east.shortfall"]["mean"]).all()
+    assert "shortfall: 90% (p05-p95)" in ax.get_legend_handles_labels()[1]
+
+
+def test_the_plot_program_draws_v2_and_v1_json_without_the_library(tmp_path):
+    data, _ = synthetic_v2()
+    for name, d, want in [
+            ("v2", data, "west.fire, west.extra, nk.fired_cum, iran.fired_cum; "
+                         "east.fire, east.extra, us.fired_cum; east.shortfall"),
+            ("v1", v1_of(data), "west.fire, west.extra; east.fire, east.extra")]:
+        src = tmp_path / (name + ".json")
+        src.write_text(json.dumps(d))
+        out = tmp_path / (name + ".png")
+        env = dict(os.environ, PYTHONPATH=PACKAGE_ROOT, MPLBACKEND="Agg",
+                   SHELLSIM_LIBRARY="/nonexistent/libshellsim.so")
+        p = subprocess.run([sys.executable, "-m", "shellsim.plot", str(src),
+                            str(out)], env=env, cwd=str(tmp_path),
+                           capture_output=True, text=True, timeout=120)
+        assert p.returncode == 0, p.stderr
+        assert "(%s)" % want in p.stderr, name
+        assert_png(out)
+
+
+def test_without_the_library_only_the_plot_program_imports_shellsim(tmp_path):
+    env = dict(os.environ, PYTHONPATH=PACKAGE_ROOT,
+               SHELLSIM_LIBRARY="/nonexistent/libshellsim.so")
+    p = subprocess.run([sys.executable, "-c", "import shellsim.plot"],
+                       env=env, cwd=str(tmp_path), capture_output=True,
+                       text=True, timeout=60)
+    assert p.returncode != 0 and "SHELLSIM_LIBRARY" in p.stderr
+
+
+def test_fire_by_source_of_a_result_uses_its_sides(result):
+    # this engine writes no fired_cum yet: a Result knows its sides, and the
+    # attribution waits for the series
+    assert plot.sides_of(result) == result.to_dict()["sides"]
+    if "nk.fired_cum" not in result.series_names:
+        assert plot.attribution_series(result, "russia") is None
+    else:
+        layers = plot.fire_by_source(result, "russia")
+        np.testing.assert_allclose(sum(layers.values()),
+                                   result.series("russia.fire")["mean"],
+                                   rtol=1e-9)
