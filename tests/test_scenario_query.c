@@ -7,6 +7,7 @@
  */
 #include <criterion/criterion.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "shellsim.h"
@@ -39,20 +40,22 @@ Test(aid_gap, two_sides_in_file_order_with_their_policies)
     shellsim_scenario *s = load_file("aid-gap.ini");
     cr_assert_eq(shellsim_scenario_side_count(s), 2);
     cr_expect_str_eq(shellsim_scenario_side_name(s, 0), "russia");
-    cr_expect_str_eq(shellsim_scenario_side_policy(s, 0), "spread");
+    cr_expect_str_eq(shellsim_scenario_side_policy(s, 0), "window");
     cr_expect_str_eq(shellsim_scenario_side_name(s, 1), "ukraine");
     cr_expect_str_eq(shellsim_scenario_side_policy(s, 1), "target");
     shellsim_scenario_free(s);
 }
 
-Test(aid_gap, two_pipelines_in_file_order_each_to_its_side)
+Test(aid_gap, four_pipelines_in_file_order_each_to_its_side)
 {
     shellsim_scenario *s = load_file("aid-gap.ini");
-    cr_assert_eq(shellsim_scenario_pipeline_count(s), 2);
-    cr_expect_str_eq(shellsim_scenario_pipeline_name(s, 0), "nk");
-    cr_expect_eq(shellsim_scenario_pipeline_to(s, 0), 0, "nk delivers to russia, side 0");
-    cr_expect_str_eq(shellsim_scenario_pipeline_name(s, 1), "us");
-    cr_expect_eq(shellsim_scenario_pipeline_to(s, 1), 1, "us delivers to ukraine, side 1");
+    cr_assert_eq(shellsim_scenario_pipeline_count(s), 4);
+    static const char *const name[] = {"nk", "us", "eu", "czech"};
+    static const int to[] = {0, 1, 1, 1}; /* russia, then ukraine's donors */
+    for (int i = 0; i < 4; i++) {
+        cr_expect_str_eq(shellsim_scenario_pipeline_name(s, i), name[i]);
+        cr_expect_eq(shellsim_scenario_pipeline_to(s, i), to[i], "%s", name[i]);
+    }
     shellsim_scenario_free(s);
 }
 
@@ -99,13 +102,16 @@ Test(null, a_null_scenario_has_no_sides_and_no_pipelines)
 Test(null, indices_out_of_range_give_null_or_minus_1)
 {
     shellsim_scenario *s = load_file("aid-gap.ini");
-    static const int bad[] = {-1, 2, 3, -2147483647 - 1, 2147483647};
+    static const int bad[] = {-1, 4, 5, -2147483647 - 1, 2147483647};
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
         int i = bad[k];
-        cr_expect_null(shellsim_scenario_side_name(s, i), "side %d", i);
-        cr_expect_null(shellsim_scenario_side_policy(s, i), "side %d", i);
+        if (i < 0 || i >= 2) {
+            cr_expect_null(shellsim_scenario_side_name(s, i), "side %d", i);
+            cr_expect_null(shellsim_scenario_side_policy(s, i), "side %d", i);
+        }
         cr_expect_null(shellsim_scenario_pipeline_name(s, i), "pipeline %d", i);
         cr_expect_eq(shellsim_scenario_pipeline_to(s, i), -1, "pipeline %d", i);
     }
+    cr_expect_null(shellsim_scenario_side_name(s, 2));
     shellsim_scenario_free(s);
 }
