@@ -221,7 +221,7 @@ static int parse_dist_key(loader *ld, const shellsim_keyspec *ks, const char *se
     int below = ks->range == SHELLSIM_RANGE_POSITIVE ? (d.lo < 0 || (d.lo == 0 && !d.open_below))
                 : ks->range == SHELLSIM_RANGE_DAYS   ? d.lo < 1
                                                      : d.lo < 0;
-    int above = ks->range == SHELLSIM_RANGE_UNIT && d.hi > 1;
+    int above = (ks->range == SHELLSIM_RANGE_UNIT || ks->range == SHELLSIM_RANGE_SWITCH) && d.hi > 1;
     if (below || above) {
         char lo[32], hi[32];
         snprintf(lo, sizeof lo, "%g", d.lo);
@@ -583,7 +583,17 @@ static void finish(loader *ld)
             if (shellsim_side_keys[k].fallback)
                 set_default(ld, d, shellsim_side_keys[k].fallback);
             else if (sd->policy == SHELLSIM_POLICY_TARGET) {
-                errorf(ld, info->header_line, label, shellsim_side_keys[k].name, "missing (required when policy = target)");
+                long dated = 0;
+                for (int g = 0; g < sd->nseg; g++)
+                    if (sd->seg[g].row == (int)k && !dated)
+                        dated = sd->seg[g].line;
+                if (dated)
+                    errorf(ld, dated, label, shellsim_side_keys[k].name,
+                           "has no value before its first dated line (write %s = ... or %s@0 = ...)",
+                           shellsim_side_keys[k].name, shellsim_side_keys[k].name);
+                else
+                    errorf(ld, info->header_line, label, shellsim_side_keys[k].name,
+                           "missing (required when policy = target)");
                 return;
             } else
                 set_default(ld, d, "0");
@@ -613,7 +623,16 @@ static void finish(loader *ld)
             else if (k == SHELLSIM_PIPE_STOP_DAY)
                 set_default(ld, d, hbuf);
             else {
-                errorf(ld, info->header_line, label, shellsim_pipe_keys[k].name, "missing (required)");
+                long dated = 0;
+                for (int g = 0; g < p->nseg; g++)
+                    if (p->seg[g].row == (int)k && !dated)
+                        dated = p->seg[g].line;
+                if (dated)
+                    errorf(ld, dated, label, shellsim_pipe_keys[k].name,
+                           "has no value before its first dated line (write %s = ... or %s@0 = ...)",
+                           shellsim_pipe_keys[k].name, shellsim_pipe_keys[k].name);
+                else
+                    errorf(ld, info->header_line, label, shellsim_pipe_keys[k].name, "missing (required)");
                 return;
             }
         }
