@@ -18,8 +18,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* Run small scenarios whose intervals cannot be tiny (a departure storm
      * is a documented error but slow to reach). */
     int small = s->horizon_days <= 120;
-    for (int i = 0; i < s->npipes; i++)
+    for (int i = 0; i < s->npipes; i++) {
         small &= s->pipes[i].key[SHELLSIM_PIPE_INTERVAL].lo >= 0.05;
+        for (int g = 0; g < s->pipes[i].nseg; g++) /* (and its dated intervals) */
+            small &= s->pipes[i].seg[g].row != SHELLSIM_PIPE_INTERVAL || s->pipes[i].seg[g].dist.lo >= 0.05;
+    }
     if (small) {
         shellsim_run_options o;
         shellsim_run_options_init(&o);
