@@ -33,13 +33,13 @@
 
 /* The million, as one shipment that leaves on day 0 and arrives the same
  * day; the side's section comes from each case below. */
-#define PIPELINE                                                                                                       \
-    "[pipeline nk]\n"                                                                                                   \
-    "to = russia\n"                                                                                                     \
-    "supplier_stock = 1000000\n"                                                                                        \
-    "interval_days = 1000        ; one departure only\n"                                                                \
-    "containers = 1\n"                                                                                                  \
-    "shells_per_container = 1000000\n"                                                                                  \
+#define PIPELINE                                                \
+    "[pipeline nk]\n"                                           \
+    "to = russia\n"                                             \
+    "supplier_stock = 1000000\n"                                \
+    "interval_days = 1000        ; one departure only\n"        \
+    "containers = 1\n"                                          \
+    "shells_per_container = 1000000\n"                          \
     "transit_days = 0\n"
 
 static const struct {
@@ -168,8 +168,8 @@ static int run_case(size_t c, uint64_t reps)
     if (H > YEAR)
         printf(";\n  days %d-%d: %d days at 0", YEAR, H - 1, days_zero);
     printf("; %s in all\n", total_text);
-    printf("  attribution: nk.fired %s shells, nk.fire_share %.3f\n", with_commas((long long)m[2].mean, fired, sizeof fired),
-           m[3].mean);
+    printf("  attribution: nk.fired %s shells, nk.fire_share %.3f\n",
+           with_commas((long long)m[2].mean, fired, sizeof fired), m[3].mean);
 
     /* The checks: exact, since nothing in this scenario is random (nk.fired
      * and nk.fire_share are real-valued: within 1e-9, relative). */
