@@ -1,19 +1,32 @@
 /*
  * per_side.c: what a scenario means for each side and each pipeline.
  *
- * Runs a scenario file and prints, from the public API only:
- *   - for each side (metrics named SIDE.extra_per_day): the mean extra rounds
- *     a day from imports, with the 90% interval over runs, and the mean
- *     total fire a day;
- *   - for each pipeline (metrics named NAME.exhausted_day): the day its
- *     supplier runs dry, as the median and the 90% interval (p05 .. p95)
- *     over runs, with calendar dates when the scenario has a start_date;
+ * Runs a scenario file and prints, from the public API only, walking the
+ * scenario's structure (shellsim_scenario_side_* and _pipeline_*):
+ *   - for each side, with its fire policy (spread, target or window): its
+ *     mean total fire a day and the part fired from its stock (SIDE.extra:
+ *     imports, and under model v2 its own day-0 stock, production and
+ *     restocks), each with the 90% interval over runs;
+ *   - where its fire comes from (model v2 attribution): each pipeline's
+ *     share of the side's fire (PIPE.fire_share, mean and 90% interval), its
+ *     own stock and production, and its base fire (the rest of
+ *     SIDE.extra_share and of 1, in the mean);
+ *   - for a side under policy = target: the day it first runs short
+ *     (SIDE.first_short_day; median and 90% interval, as dates when the
+ *     scenario has a start_date), the days short and the rounds short;
+ *   - for each pipeline: the day its supplier runs dry (NAME.exhausted_day,
+ *     median and 90% interval), the usable shells delivered and fired;
  *   - with compare = A/B, the mean ratio of A's fire to B's.
- * exhausted_day is the horizon H in a run where the supplier never ran dry,
- * so a quantile equal to H reads "not within the horizon".
+ * first_short_day and exhausted_day are the horizon H in a run where it
+ * did not happen, so a quantile equal to H reads "not within the horizon".
+ * The shares and the fire ratio are ratios: a run whose denominator is 0
+ * (the side fired nothing) is undefined, counted apart and left out.
  *
- * Usage: per_side SCENARIO [REPLICATIONS [SEED]]   (defaults 10000 and 1)
- * Exit status: 0 done, 2 bad command line, 1 the library reported an error.
+ * Usage: per_side SCENARIO [REPLICATIONS [SEED [THREADS]]]
+ *        (defaults 10000, 1, all cores), e.g.
+ *          ./build/examples/per_side scenarios/aid-gap.ini
+ * Exit status: 0 done, 1 the library reported an error, 2 bad command line,
+ * 3 bad scenario file.
  */
 #include <shellsim.h>
 
@@ -68,21 +81,17 @@ static int ends_with(const char *s, const char *suffix)
     return ls > lx && !strcmp(s + ls - lx, suffix);
 }
 
-/* A day offset (a quantile, so possibly fractional) as text: "not within the
- * horizon" at or past H, else "day 151" or "day 150.5", with the date of the
- * day it falls in when there is a start date. A quantile that is exactly H
- * means that at least that share of runs never ran dry. shellsim.h promises
- * exact quantiles only for whole numbers below 256 (else within 2^-8); this
- * version's metric summaries are exact below 2048 (libsim/sketch.h), which
- * covers the usual 365-day horizon, so the comparison takes no tolerance. */
+/* A day (a quantile, so possibly fractional: rounded to the nearest day) as
+ * text: "not within the horizon" at or past H, else "day 151", with its date
+ * when there is a start date: "day 151 (2023-12-30)". */
 static const char *day_text(double day, int horizon, const char *start, char *buf, size_t cap)
 {
     if (day >= horizon) {
         snprintf(buf, cap, "not within the horizon");
         return buf;
     }
-    long whole = (long)day; /* day >= 0: truncation is floor */
-    int n = (day == (double)whole) ? snprintf(buf, cap, "day %ld", whole) : snprintf(buf, cap, "day %.1f", day);
+    long whole = (long)(day + 0.5); /* day >= 0 */
+    int n = snprintf(buf, cap, "day %ld", whole);
     char date[64]; /* ample for any long year: keeps -Wformat-truncation quiet */
     if (start && n > 0 && (size_t)n < cap && date_after(start, whole, date, sizeof date) == 0)
         snprintf(buf + n, cap - (size_t)n, " (%s)", date);
@@ -122,17 +131,26 @@ static int parse_u64(const char *text, uint64_t *out)
 static int report(const char *what, shellsim_status st, const shellsim_error *err)
 {
     const char *msg = err && err->status != SHELLSIM_OK ? err->message : shellsim_errstr(st);
-    fprintf(stderr, "per_side: %s: %s\n", what, msg);
-    return 1;
+    fprintf(stderr, "per_side: %s: %s (status %d)\n", what, msg, (int)st);
+    return st == SHELLSIM_ESCENARIO ? 3 : 1;
+}
+
+/* Statistics of metric SECTION.WHAT into *out; SHELLSIM_ENOTFOUND when the
+ * result has none (a v1 output missing, a policy without it). */
+static shellsim_status stats_of(const shellsim_result *r, const char *section, const char *what, shellsim_stats *out)
+{
+    char name[256];
+    snprintf(name, sizeof name, "%s.%s", section, what);
+    return shellsim_result_metric_stats(r, name, out);
 }
 
 /* ------------------------------------------------------------------ main */
 
 int main(int argc, char **argv)
 {
-    uint64_t reps = 10000, seed = 1;
-    if (argc < 2 || argc > 4) {
-        fprintf(stderr, "usage: %s SCENARIO [REPLICATIONS [SEED]]\n", argc > 0 ? argv[0] : "per_side");
+    uint64_t reps = 10000, seed = 1, threads = 0;
+    if (argc < 2 || argc > 5) {
+        fprintf(stderr, "usage: %s SCENARIO [REPLICATIONS [SEED [THREADS]]]\n", argc > 0 ? argv[0] : "per_side");
         return 2;
     }
     if (argc > 2 && (parse_u64(argv[2], &reps) != 0 || reps < 1)) {
@@ -143,12 +161,16 @@ int main(int argc, char **argv)
         fprintf(stderr, "per_side: '%s' is not a seed (a whole number >= 0)\n", argv[3]);
         return 2;
     }
+    if (argc > 4 && (parse_u64(argv[4], &threads) != 0 || threads > 1024)) {
+        fprintf(stderr, "per_side: '%s' is not a thread count in 0 .. 1024 (0: all cores)\n", argv[4]);
+        return 2;
+    }
 
     int status = 1;
     shellsim_error err = SHELLSIM_ERROR_INIT;
     shellsim_scenario *scenario = NULL;
     shellsim_result *result = NULL;
-    char name[256], a[96], b[96], c[96];
+    char a[96], b[96], c[96];
 
     shellsim_status st = shellsim_scenario_load_file(argv[1], &scenario, &err);
     if (st != SHELLSIM_OK) {
@@ -159,6 +181,7 @@ int main(int argc, char **argv)
     shellsim_run_options_init(&opt);
     opt.replications = reps;
     opt.seed = seed;
+    opt.threads = (int)threads;
     opt.series = "none"; /* only metrics are read here */
     st = shellsim_run(scenario, &opt, &result, &err);
     if (st != SHELLSIM_OK) {
@@ -180,52 +203,92 @@ int main(int argc, char **argv)
                (unsigned long long)shellsim_result_seed(result));
     }
 
-    size_t n = shellsim_result_metric_count(result);
-    shellsim_stats s;
+    const int nsides = shellsim_scenario_side_count(scenario);
+    const int npipes = shellsim_scenario_pipeline_count(scenario);
+    shellsim_stats s, x;
 
-    printf("\nSides (extra rounds a day from imports; mean, 90%% interval over runs):\n");
-    for (size_t i = 0; i < n; i++) {
-        const char *m = shellsim_result_metric_name(result, i);
-        if (!ends_with(m, ".extra_per_day"))
-            continue;
-        int len = (int)(strlen(m) - strlen(".extra_per_day"));
-        if ((st = shellsim_result_metric_stats(result, m, &s)) != SHELLSIM_OK) {
-            status = report(m, st, NULL);
+    printf("\nSides (rounds a day over the horizon: mean, 90%% interval over runs)\n");
+    for (int i = 0; i < nsides; i++) {
+        const char *side = shellsim_scenario_side_name(scenario, i);
+        if ((st = stats_of(result, side, "fire_per_day", &s)) != SHELLSIM_OK ||
+            (st = stats_of(result, side, "extra_per_day", &x)) != SHELLSIM_OK) {
+            status = report(side, st, NULL);
             goto out;
         }
-        printf("  %-10.*s %8.1f extra rounds/day (%.1f .. %.1f)", len, m, s.mean, s.p05, s.p95);
-        snprintf(name, sizeof name, "%.*s.fire_per_day", len, m);
-        if (shellsim_result_metric_stats(result, name, &s) == SHELLSIM_OK)
-            printf("; total fire %.1f rounds/day", s.mean);
-        printf("\n");
-    }
+        printf("  %s (policy %s)\n", side, shellsim_scenario_side_policy(scenario, i));
+        printf("    %-22s %8.0f (%.0f .. %.0f)\n", "total fire", s.mean, s.p05, s.p95);
+        printf("    %-22s %8.0f (%.0f .. %.0f)\n", "fired from its stock", x.mean, x.p05, x.p95);
 
-    printf("\nPipelines (the day the supplier runs dry; median, 90%% interval over runs):\n");
-    int pipes = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *m = shellsim_result_metric_name(result, i);
-        if (!ends_with(m, ".exhausted_day"))
-            continue;
-        int len = (int)(strlen(m) - strlen(".exhausted_day"));
-        if ((st = shellsim_result_metric_stats(result, m, &s)) != SHELLSIM_OK) {
-            status = report(m, st, NULL);
+        /* Where the fire comes from: the shares of the side's total fire. */
+        printf("    share of its fire (mean, 90%% interval):\n");
+        double piped = 0;
+        uint64_t undefined = 0;
+        for (int p = 0; p < npipes; p++) {
+            if (shellsim_scenario_pipeline_to(scenario, p) != i)
+                continue;
+            const char *pipe = shellsim_scenario_pipeline_name(scenario, p);
+            if ((st = stats_of(result, pipe, "fire_share", &s)) != SHELLSIM_OK) {
+                status = report(pipe, st, NULL);
+                goto out;
+            }
+            printf("      from %-17s %.3f (%.3f .. %.3f)\n", pipe, s.mean, s.p05, s.p95);
+            piped += s.mean;
+            undefined = s.undefined;
+        }
+        if ((st = stats_of(result, side, "extra_share", &s)) != SHELLSIM_OK) {
+            status = report(side, st, NULL);
             goto out;
         }
-        pipes++;
-        printf("  %-10.*s median        %s\n", len, m, day_text(s.p50, H, start, a, sizeof a));
-        if (s.p05 >= H) /* then at least 95% of the runs never ran dry */
-            printf("  %-10s 90%% interval  not within the horizon (in 95%% of runs or more)\n", "");
-        else
-            printf("  %-10s 90%% interval  %s .. %s\n", "", day_text(s.p05, H, start, b, sizeof b),
+        /* Per run the shares add up to 1, so their means do too. */
+        printf("      %-22s %.3f\n", "own stock, production", s.mean - piped > 0 ? s.mean - piped : 0);
+        printf("      %-22s %.3f\n", "base fire", 1 - s.mean > 0 ? 1 - s.mean : 0);
+        if (s.undefined > undefined)
+            undefined = s.undefined;
+        if (undefined)
+            printf("      (%llu runs left out: the side fired nothing)\n", (unsigned long long)undefined);
+
+        /* Policy target: when and how much the side falls short. */
+        if (stats_of(result, side, "first_short_day", &s) == SHELLSIM_OK) {
+            printf("    short of its target:\n");
+            printf("      %-22s median %s\n", "first day short", day_text(s.p50, H, start, a, sizeof a));
+            printf("      %-22s 90%% interval %s .. %s\n", "", day_text(s.p05, H, start, b, sizeof b),
                    day_text(s.p95, H, start, c, sizeof c));
-        snprintf(name, sizeof name, "%.*s.delivered", len, m);
-        if (shellsim_result_metric_stats(result, name, &s) == SHELLSIM_OK)
-            printf("  %-10s delivered     %s shells within the horizon (%s .. %s)\n", "",
-                   with_commas(s.mean, a, sizeof a), with_commas(s.p05, b, sizeof b), with_commas(s.p95, c, sizeof c));
+            if ((st = stats_of(result, side, "short_days", &s)) != SHELLSIM_OK ||
+                (st = stats_of(result, side, "shortfall", &x)) != SHELLSIM_OK) {
+                status = report(side, st, NULL);
+                goto out;
+            }
+            printf("      %-22s mean %.0f (%.0f .. %.0f)\n", "days short", s.mean, s.p05, s.p95);
+            printf("      %-22s mean %s (%s .. %s)\n", "rounds short", with_commas(x.mean, a, sizeof a),
+                   with_commas(x.p05, b, sizeof b), with_commas(x.p95, c, sizeof c));
+        }
     }
-    if (!pipes)
+
+    printf("\nPipelines (the day the supplier runs dry: median, 90%% interval over runs; shells: mean, 90%%)\n");
+    for (int p = 0; p < npipes; p++) {
+        const char *pipe = shellsim_scenario_pipeline_name(scenario, p);
+        if ((st = stats_of(result, pipe, "exhausted_day", &s)) != SHELLSIM_OK) {
+            status = report(pipe, st, NULL);
+            goto out;
+        }
+        printf("  %s -> %s\n", pipe, shellsim_scenario_side_name(scenario, shellsim_scenario_pipeline_to(scenario, p)));
+        printf("    %-22s median %s\n", "runs dry", day_text(s.p50, H, start, a, sizeof a));
+        if (s.p05 >= H) /* then at least 95% of the runs never ran dry */
+            printf("    %-22s 90%% interval: not within the horizon (in 95%% of runs or more)\n", "");
+        else
+            printf("    %-22s 90%% interval %s .. %s\n", "", day_text(s.p05, H, start, b, sizeof b),
+                   day_text(s.p95, H, start, c, sizeof c));
+        if (stats_of(result, pipe, "delivered", &s) == SHELLSIM_OK)
+            printf("    %-22s %s (%s .. %s)\n", "usable shells arrived",
+                   with_commas(s.mean, a, sizeof a), with_commas(s.p05, b, sizeof b), with_commas(s.p95, c, sizeof c));
+        if (stats_of(result, pipe, "fired", &s) == SHELLSIM_OK)
+            printf("    %-22s %s (%s .. %s)\n", "fired", with_commas(s.mean, a, sizeof a),
+                   with_commas(s.p05, b, sizeof b), with_commas(s.p95, c, sizeof c));
+    }
+    if (!npipes)
         printf("  (none)\n");
 
+    size_t n = shellsim_result_metric_count(result);
     for (size_t i = 0; i < n; i++) {
         const char *m = shellsim_result_metric_name(result, i);
         if (!ends_with(m, ".fire_ratio"))
@@ -234,8 +297,8 @@ int main(int argc, char **argv)
             status = report(m, st, NULL);
             goto out;
         }
-        printf("\nFire ratio %.*s: %.2f (%.2f .. %.2f)", (int)(strlen(m) - strlen(".fire_ratio")), m, s.mean, s.p05,
-               s.p95);
+        printf("\nFire ratio %.*s: mean %.2f (%.2f .. %.2f)", (int)(strlen(m) - strlen(".fire_ratio")), m, s.mean,
+               s.p05, s.p95);
         if (s.undefined)
             printf("; %llu runs left out (no fire by the second side)", (unsigned long long)s.undefined);
         printf("\n");
