@@ -46,8 +46,8 @@ extern "C" {
 /* The version of this header. shellsim_version_number() gives the library's;
  * they differ only when a program runs against another build than it was
  * compiled with. Encoding: major * 1000000 + minor * 1000 + patch. */
-#define SHELLSIM_VERSION "0.2.0"
-#define SHELLSIM_VERSION_NUMBER 2000
+#define SHELLSIM_VERSION "0.3.0"
+#define SHELLSIM_VERSION_NUMBER 3000
 
 /* Limits of the model, checked when a scenario loads or a run starts. */
 #define SHELLSIM_MAX_HORIZON_DAYS 36500

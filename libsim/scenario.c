@@ -515,9 +515,11 @@ static int resolve_schedule(loader *ld, const char *label, const char *owner, co
         char name[64];
         snprintf(name, sizeof name, "%s@%d", specs[g.row].name, g.day);
         g.stream = shellsim_stream_key(owner, name);
-        if (g.day == 0 && !specs[g.row].dated_only) { /* the key from day 0 */
+        if (g.day == 0 && !specs[g.row].dated_only) { /* the key from day 0 (a per-shipment key keeps its one
+                                                           stream across its segments) */
             key[g.row] = g.dist;
-            stream[g.row] = g.stream;
+            if (specs[g.row].kind == SHELLSIM_KEY_PER_RUN)
+                stream[g.row] = g.stream;
             key_line[g.row] = g.line;
             continue;
         }
@@ -565,13 +567,16 @@ static void finish(loader *ld)
         if (resolve_schedule(ld, label, key, shellsim_side_keys, info->key_line, sd->key, sd->stream, sd->seg,
                              &sd->nseg) != 0)
             return;
-        if (sd->policy == SHELLSIM_POLICY_WINDOW) {
+        if (sd->policy == SHELLSIM_POLICY_WINDOW) { /* the first reserve line, as written */
             long line = info->key_line[SHELLSIM_SIDE_RESERVE];
+            char shown[64] = "reserve";
             for (int g = 0; g < sd->nseg; g++)
-                if (sd->seg[g].row == SHELLSIM_SIDE_RESERVE && (!line || sd->seg[g].line < line))
+                if (sd->seg[g].row == SHELLSIM_SIDE_RESERVE && (!line || sd->seg[g].line < line)) {
                     line = sd->seg[g].line;
+                    snprintf(shown, sizeof shown, "reserve@%s", sd->seg[g].when);
+                }
             if (line) {
-                errorf(ld, line, label, "reserve",
+                errorf(ld, line, label, shown,
                        "reserve cannot be used with policy = window (the window fires every inflow in full)");
                 return;
             }

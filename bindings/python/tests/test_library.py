@@ -28,7 +28,7 @@ def header_functions():
 
 
 def test_package_and_library_versions_are_strings_of_the_same_minor():
-    assert shellsim.__version__ == "0.2.0"
+    assert shellsim.__version__ == "0.3.0"
     v = shellsim.library_version()
     assert re.fullmatch(r"\d+\.\d+\.\d+", v)
     major, minor, _ = map(int, v.split("."))
