@@ -77,5 +77,5 @@ void shellsim_metrics_unknown(shellsim_error *err, shellsim_status st, const cha
 
 int shellsim_metrics_column_integer(const shellsim_scenario *s, size_t c)
 {
-    return !shellsim_outputs_column_ratio(s, c);
+    return !shellsim_outputs_column_real(s, c);
 }

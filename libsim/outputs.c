@@ -7,7 +7,8 @@
 #include <string.h>
 
 /* A metric: column (of its owner's columns) divided by the horizon when
- * per_day; a ratio is real-valued and undefined (NaN) in a run whose
+ * per_day; real when its values need not be whole numbers (shells by
+ * attribution, ratios); a ratio is undefined (NaN) in a run whose
  * denominator is 0. */
 typedef struct shellsim_metric_spec {
     shellsim_output_owner owner;
@@ -15,6 +16,7 @@ typedef struct shellsim_metric_spec {
     int column;
     int per_day;
     int ratio;
+    int real;
 } shellsim_metric_spec;
 
 /* A series; real when its values are not whole numbers of shells. The
@@ -28,23 +30,23 @@ typedef struct shellsim_series_spec {
 
 /* Rows in output order: the owners' groups follow each other. */
 static const shellsim_metric_spec METRICS[] = {
-    {SHELLSIM_OWNER_PIPELINE, "shipments", SHELLSIM_COL_PIPE_SHIPMENTS, 0, 0},
-    {SHELLSIM_OWNER_PIPELINE, "shipped", SHELLSIM_COL_PIPE_SHIPPED, 0, 0},
-    {SHELLSIM_OWNER_PIPELINE, "delivered", SHELLSIM_COL_PIPE_DELIVERED, 0, 0},
-    {SHELLSIM_OWNER_PIPELINE, "seen_shipments", SHELLSIM_COL_PIPE_SEEN, 0, 0},
-    {SHELLSIM_OWNER_PIPELINE, "exhausted_day", SHELLSIM_COL_PIPE_EXHAUSTED, 0, 0},
-    {SHELLSIM_OWNER_PIPELINE, "containers", SHELLSIM_COL_PIPE_CONTAINERS, 0, 0},
-    {SHELLSIM_OWNER_PIPELINE, "fired", SHELLSIM_COL_PIPE_FIRED, 0, 0},
-    {SHELLSIM_OWNER_PIPELINE, "fire_share", SHELLSIM_COL_PIPE_FIRE_SHARE, 0, 1},
-    {SHELLSIM_OWNER_SIDE, "extra_fired", SHELLSIM_COL_SIDE_EXTRA_FIRED, 0, 0},
-    {SHELLSIM_OWNER_SIDE, "extra_per_day", SHELLSIM_COL_SIDE_EXTRA_FIRED, 1, 0},
-    {SHELLSIM_OWNER_SIDE, "fire_per_day", SHELLSIM_COL_SIDE_FIRED, 1, 0},
-    {SHELLSIM_OWNER_SIDE, "stock_end", SHELLSIM_COL_SIDE_STOCK_END, 0, 0},
-    {SHELLSIM_OWNER_SIDE, "extra_share", SHELLSIM_COL_SIDE_EXTRA_SHARE, 0, 1},
-    {SHELLSIM_OWNER_TARGET_SIDE, "shortfall", SHELLSIM_COL_TARGET_SHORTFALL, 0, 0},
-    {SHELLSIM_OWNER_TARGET_SIDE, "short_days", SHELLSIM_COL_TARGET_SHORT_DAYS, 0, 0},
-    {SHELLSIM_OWNER_TARGET_SIDE, "first_short_day", SHELLSIM_COL_TARGET_FIRST_SHORT, 0, 0},
-    {SHELLSIM_OWNER_COMPARE, "fire_ratio", 0, 0, 1},
+    {SHELLSIM_OWNER_PIPELINE, "shipments", SHELLSIM_COL_PIPE_SHIPMENTS, 0, 0, 0},
+    {SHELLSIM_OWNER_PIPELINE, "shipped", SHELLSIM_COL_PIPE_SHIPPED, 0, 0, 0},
+    {SHELLSIM_OWNER_PIPELINE, "delivered", SHELLSIM_COL_PIPE_DELIVERED, 0, 0, 0},
+    {SHELLSIM_OWNER_PIPELINE, "seen_shipments", SHELLSIM_COL_PIPE_SEEN, 0, 0, 0},
+    {SHELLSIM_OWNER_PIPELINE, "exhausted_day", SHELLSIM_COL_PIPE_EXHAUSTED, 0, 0, 0},
+    {SHELLSIM_OWNER_PIPELINE, "containers", SHELLSIM_COL_PIPE_CONTAINERS, 0, 0, 0},
+    {SHELLSIM_OWNER_PIPELINE, "fired", SHELLSIM_COL_PIPE_FIRED, 0, 0, 1},
+    {SHELLSIM_OWNER_PIPELINE, "fire_share", SHELLSIM_COL_PIPE_FIRE_SHARE, 0, 1, 1},
+    {SHELLSIM_OWNER_SIDE, "extra_fired", SHELLSIM_COL_SIDE_EXTRA_FIRED, 0, 0, 0},
+    {SHELLSIM_OWNER_SIDE, "extra_per_day", SHELLSIM_COL_SIDE_EXTRA_FIRED, 1, 0, 0},
+    {SHELLSIM_OWNER_SIDE, "fire_per_day", SHELLSIM_COL_SIDE_FIRED, 1, 0, 0},
+    {SHELLSIM_OWNER_SIDE, "stock_end", SHELLSIM_COL_SIDE_STOCK_END, 0, 0, 0},
+    {SHELLSIM_OWNER_SIDE, "extra_share", SHELLSIM_COL_SIDE_EXTRA_SHARE, 0, 1, 1},
+    {SHELLSIM_OWNER_TARGET_SIDE, "shortfall", SHELLSIM_COL_TARGET_SHORTFALL, 0, 0, 0},
+    {SHELLSIM_OWNER_TARGET_SIDE, "short_days", SHELLSIM_COL_TARGET_SHORT_DAYS, 0, 0, 0},
+    {SHELLSIM_OWNER_TARGET_SIDE, "first_short_day", SHELLSIM_COL_TARGET_FIRST_SHORT, 0, 0, 0},
+    {SHELLSIM_OWNER_COMPARE, "fire_ratio", 0, 0, 1, 1},
 };
 #define NMETRICS (sizeof METRICS / sizeof METRICS[0])
 
@@ -211,13 +213,13 @@ int shellsim_outputs_series(const shellsim_scenario *s, size_t i, char *buf, siz
     return 0;
 }
 
-int shellsim_outputs_column_ratio(const shellsim_scenario *s, size_t c)
+int shellsim_outputs_column_real(const shellsim_scenario *s, size_t c)
 {
     size_t n = shellsim_outputs_nmetrics(s), col, row, inst;
     for (size_t i = 0; i < n; i++)
         if (shellsim_outputs_metric(s, i, NULL, 0, &col, NULL) == 0 && col == c &&
             locate(s, NMETRICS, metric_owner, i, &row, &inst) == 0)
-            return METRICS[row].ratio;
+            return METRICS[row].real;
     return 0;
 }
 

@@ -64,9 +64,10 @@ size_t shellsim_outputs_nmetrics(const shellsim_scenario *s);
 int shellsim_outputs_metric(const shellsim_scenario *s, size_t i, char *buf, size_t cap, size_t *column,
                             double *divisor);
 
-/* Whether engine column c of s holds a ratio (real-valued, NaN when
- * undefined: fire_share, extra_share, fire_ratio). */
-int shellsim_outputs_column_ratio(const shellsim_scenario *s, size_t c);
+/* Whether engine column c of s holds real values (shells by attribution,
+ * and the ratios: fire_share, extra_share, fire_ratio, NaN when undefined)
+ * rather than whole numbers. */
+int shellsim_outputs_column_real(const shellsim_scenario *s, size_t c);
 
 /* Series of s, in the engine's order (every side's, every pipeline's,
  * every target side's, the comparison's). Series i: its name into buf, *real (may be NULL) set when
