@@ -11,6 +11,7 @@
 
 #define NONE UINT32_MAX /* no bin yet (the first day of a block) */
 #define LOCAL_KEYS 4096 /* keys of the in-cache histogram of one day's changes */
+#define PREFETCH_KEYS 1024 /* widest range of keys whose lines are asked for ahead (prefetch_day) */
 
 /* Counts of changes are 16-bit (half the memory to bring into cache each
  * block); a replication adds at most +1 and -1 to one, so the recorder
@@ -356,6 +357,8 @@ static void prefetch_day(const shellsim_dayrec *r, int day)
             continue;
         uint32_t a = s->last_klo > h->lo ? s->last_klo - h->lo : 0;
         uint32_t b = s->last_khi - h->lo < h->n ? s->last_khi - h->lo : h->n - 1;
+        if (b - a >= PREFETCH_KEYS) /* (a wide range is touched in a few places: not worth its lines) */
+            continue;
         for (uint32_t k = a; k <= b; k += 64 / sizeof(dcount))
             __builtin_prefetch(h->count + k, 1, 3);
     }

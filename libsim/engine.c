@@ -122,6 +122,9 @@ struct shellsim_engine_ws {
     const shellsim_dist **ship_dist; /* [pipeline * SHIP_N + key] */
     unsigned char *pipe_active;      /* per pipeline: active may be 0 on some day of this block */
     unsigned char *side_reserve;     /* per side: reserve may be above 0 on some day of this block */
+    int *side_alone;                 /* per side: the one pipeline whose shells are all its stock (no other
+                                        feeds it, and it has no stock at day 0, production or restock), or -1:
+                                        that pipeline's amount is then the stock itself, exactly */
     int64_t *avail;                  /* [j]: a side's stock above its reserve, for the policy */
     double *factor;                  /* [j]: the share of a side's stock left after the day's fire */
 };
@@ -234,6 +237,7 @@ shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t 
     ws->ship_dist = shellsim_calloc(np * SHIP_N + 1, sizeof *ws->ship_dist);
     ws->pipe_active = shellsim_calloc(np + 1, 1);
     ws->side_reserve = shellsim_calloc(ns + 1, 1);
+    ws->side_alone = shellsim_calloc(ns + 1, sizeof *ws->side_alone);
     ws->avail = shellsim_calloc(cap + 1, sizeof *ws->avail);
     ws->factor = shellsim_calloc(cap + 1, sizeof *ws->factor);
     int schedule = alloc_schedule(s, ws) == 0;
@@ -253,7 +257,7 @@ shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t 
     for (size_t i = 0; histories && i < ns; i++)
         histories = !ws->history_days[i] || ws->history[i];
     if (!histories || !schedule || !ws->pipe_since || !ws->side_since || !ws->ship_dist || !ws->pipe_active ||
-        !ws->side_reserve || !ws->avail || !ws->factor || !ws->sd || !ws->side_production || !ws->made || !ws->pipes || !ws->ship || !ws->transit || !ws->dead || !ws->iv || !ws->pd || !ws->sv ||
+        !ws->side_reserve || !ws->side_alone || !ws->avail || !ws->factor || !ws->sd || !ws->side_production || !ws->made || !ws->pipes || !ws->ship || !ws->transit || !ws->dead || !ws->iv || !ws->pd || !ws->sv ||
         !ws->small_production || !ws->dep || !ws->dep_u || !ws->dep_x || !ws->dep_transit || !ws->dep_interval ||
         !ws->dep_containers || !ws->dep_stream || !ws->side_plan || !ws->pipe_plan) {
         shellsim_engine_ws_free(ws);
@@ -301,6 +305,7 @@ void shellsim_engine_ws_free(shellsim_engine_ws *ws)
     shellsim_free(ws->ship_dist);
     shellsim_free(ws->pipe_active);
     shellsim_free(ws->side_reserve);
+    shellsim_free(ws->side_alone);
     shellsim_free(ws->avail);
     shellsim_free(ws->factor);
     shellsim_free(ws);
@@ -873,6 +878,16 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
     for (int i = 0; i < ns; i++) { /* the same for the sides, 0 when none produces */
         double max = max_rate(ws, side_day(ws, i, SD_PRODUCTION), 1, i, SHELLSIM_SIDE_PRODUCTION, cnt);
         ws->side_production[i] = !(max > 0) ? 0 : max * H < 4503599627370496.0 / 2 ? 1 : 2;
+        const key_plan *stock = &ws->side_plan[(size_t)i * SHELLSIM_SIDE_NKEYS + SHELLSIM_SIDE_STOCK];
+        int alone = -1, feeds = 0, own = ws->side_production[i] || stock->random || stock->fixed != 0;
+        for (int g = 0; g < s->sides[i].nseg; g++)
+            own |= s->sides[i].seg[g].row == SHELLSIM_SIDE_RESTOCK;
+        for (int p = 0; p < np; p++)
+            if (s->pipes[p].to == i) {
+                alone = p;
+                feeds++;
+            }
+        ws->side_alone[i] = feeds == 1 && !own ? alone : -1;
     }
 
     /* Day by day; within a day, section by section over the block's
@@ -968,7 +983,7 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
                                            ws->history[i], ws->history_days[i], ws->row};
             shellsim_fire_policies[s->sides[i].policy].extra_block(&b, extra);
             int fed = 0;
-            for (int p = 0; p < np; p++) {
+            for (int p = 0; p < np && ws->side_alone[i] < 0; p++) {
                 if (s->pipes[p].to != i)
                     continue;
                 if (!fed++)
@@ -988,9 +1003,17 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
         }
         if (!rec && !vals)
             continue;
-        for (int i = 0; i < np; i++)
-            fired_cum(cnt, pipe_series(ws, i, SHELLSIM_SERIES_PIPE_DELIVERED), pipe_day(ws, i, PD_AMOUNT),
-                      pipe_series(ws, i, SHELLSIM_SERIES_PIPE_FIRED));
+        for (int i = 0; i < np; i++) {
+            const int64_t *delivered = pipe_series(ws, i, SHELLSIM_SERIES_PIPE_DELIVERED);
+            int64_t *fired = pipe_series(ws, i, SHELLSIM_SERIES_PIPE_FIRED);
+            if (ws->side_alone[s->pipes[i].to] == i) { /* its shells are the side's stock */
+                const int64_t *stock = side_series(ws, s->pipes[i].to, SHELLSIM_SERIES_SIDE_STOCK);
+                for (size_t j = 0; j < cnt; j++)
+                    fired[j] = delivered[j] - stock[j];
+            } else {
+                fired_cum(cnt, delivered, pipe_day(ws, i, PD_AMOUNT), fired);
+            }
+        }
         if (!rec)
             copy_whole(s, ws, vals, cnt);
         if (vals && s->compare_a >= 0 && series_on[ratio_series]) {
@@ -1021,7 +1044,10 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
             c[SHELLSIM_COL_PIPE_SEEN * stride] = (double)pipe_series(ws, i, SHELLSIM_SERIES_PIPE_SEEN)[j];
             c[SHELLSIM_COL_PIPE_EXHAUSTED * stride] = (double)p->exhausted_day;
             c[SHELLSIM_COL_PIPE_CONTAINERS * stride] = (double)pipe_series(ws, i, SHELLSIM_SERIES_PIPE_CONTAINERS)[j];
-            double fired = fmax(0.0, (double)pipe_series(ws, i, SHELLSIM_SERIES_PIPE_DELIVERED)[j] - pipe_day(ws, i, PD_AMOUNT)[j]);
+            double held = ws->side_alone[s->pipes[i].to] == i
+                              ? (double)side_series(ws, s->pipes[i].to, SHELLSIM_SERIES_SIDE_STOCK)[j]
+                              : pipe_day(ws, i, PD_AMOUNT)[j];
+            double fired = fmax(0.0, (double)pipe_series(ws, i, SHELLSIM_SERIES_PIPE_DELIVERED)[j] - held);
             int64_t side_fired = side_val(ws, s->pipes[i].to, SV_FIRED)[j];
             c[SHELLSIM_COL_PIPE_FIRED * stride] = fired;
             c[SHELLSIM_COL_PIPE_FIRE_SHARE * stride] = side_fired > 0 ? fired / (double)side_fired : NAN;
