@@ -1046,3 +1046,23 @@ Test(schedules, ranges_of_the_v2_keys_are_checked_on_their_supports)
     expect_loads(t);
     free(t);
 }
+
+/* ------------------------------------- schedules: found failing (model v2) */
+
+/* docs/model.md, "Pauses" and "Load errors of schedules": `active` is in
+ * [0, 1]; a distribution that can leave it (`active = 2`,
+ * `uniform(0, 1.2)`) is refused like any key's. */
+Test(schedules_failing, active_outside_0_1_is_refused)
+{
+    expect_edit_error(0, NULL, "active = 2", 15, "[pipeline p] active: ");
+    expect_edit_error(0, NULL, "active = uniform(0, 2)", 15, "outside the key's range [0, 1]");
+    expect_edit_error(0, NULL, "active@3 = uniform(0, 1.2)", 15, "[pipeline p] active@3: ");
+    expect_edit_error(0, NULL, "active = normal(0.5, 0.1)", 15, "[pipeline p] active: ");
+}
+
+/* docs/model.md, "Load errors of schedules": the message names the key
+ * "with its @WHEN as written", a reserve under window included. */
+Test(schedules_failing, a_dated_reserve_under_window_is_named_with_its_when)
+{
+    expect_edit_error(6, "policy = window\nreserve@10 = 0", NULL, 7, "[side a] reserve@10: ");
+}

@@ -738,3 +738,32 @@ Test(parameters, fixing_a_segment_or_a_restock_through_params_in_changes_the_run
     free(c1);
     shellsim_scenario_free(s);
 }
+
+/* ------------------------------------- streams: found failing (model v2) */
+
+/* docs/model.md, "Streams of schedules": "A per-shipment key keeps one
+ * stream for all its segments: the draws of departure after departure come
+ * from the stream "K" whichever segment gives their distribution." A
+ * per-shipment key written KEY@0 (its only line from day 0) is such a
+ * segment: the same draws as its plain line. (Only a per-run key's KEY@0
+ * has a stream of its own.) */
+Test(streams_failing, a_per_shipment_key_written_key_at_0_draws_from_the_keys_one_stream)
+{
+    static const char US_A[] = "[scenario]\nhorizon_days = 100\n[side u]\n"
+                               "[pipeline us]\nto = u\nsupplier_stock = 1e9\ninterval_days = gamma(2, 3)\n"
+                               "containers = triangular(20, 40, 80)\nshells_per_container = 200\n"
+                               "transit_days = uniform(1, 30)\n";
+    static const char US_B[] = "[scenario]\nhorizon_days = 100\n[side u]\n"
+                               "[pipeline us]\nto = u\nsupplier_stock = 1e9\ninterval_days@0 = gamma(2, 3)\n"
+                               "containers@0 = triangular(20, 40, 80)\nshells_per_container = 200\n"
+                               "transit_days@0 = uniform(1, 30)\n";
+    shellsim_scenario *a = load(US_A), *b = load(US_B);
+    shellsim_comparison *c = compare(a, b);
+    static const char *const same[] = {"us.shipments", "us.shipped", "us.delivered", "u.extra_fired"};
+    for (size_t k = 0; k < sizeof same / sizeof same[0]; k++)
+        cr_expect_eq(differing(c, same[k]), 0, "%s moved in %zu of %d replications", same[k], differing(c, same[k]),
+                     REPS);
+    shellsim_comparison_free(c);
+    shellsim_scenario_free(a);
+    shellsim_scenario_free(b);
+}
