@@ -909,3 +909,160 @@ Test(window, window_days_below_one_day_and_unknown_policies_name_their_line_and_
     expect_edit_error(6, "window_days = normal(30, 5)", NULL, 6, "[side a] window_days: ");
     expect_edit_error(6, "policy = windows", NULL, 6, "is not a policy (spread, target or window)");
 }
+
+/* ------------------------------------------------- schedules (model v2) */
+
+/* docs/model.md, "Schedules", "Restocks", "The reserve" and "Load errors of
+ * schedules, pauses, restocks and reserves": each error names the line and
+ * the key as written, with its @WHEN. BASE's horizon is 30 days (0 .. 29);
+ * extra lines go on from line 15, in [pipeline p]. */
+
+Test(schedules, dated_lines_of_every_schedulable_key_load)
+{
+    char *t = text_with(6, "policy = target\ntarget_per_day = 5\nbase_fire_per_day@3 = 10\n"
+                           "production_per_day@4 = 2.5\ntarget_per_day@5 = 7\nreserve@6 = 100\nrestock@0 = 50",
+                        NULL);
+    expect_loads(t);
+    free(t);
+    t = text_with(0, NULL,
+                  "production_per_day@1 = 3\ninterval_days@2 = 4\ncontainers@3 = 1\ntransit_days@4 = 2\n"
+                  "shells_per_container@5 = 20\nloss_rate@6 = 0.1\ndetect_prob@7 = 0.5\nactive@8 = 0\n"
+                  "active@9 = bernoulli(0.7)\nrestock@10 = uniform(0, 100)\nrestock@29 = 5");
+    expect_loads(t);
+    free(t);
+}
+
+Test(schedules, at_on_a_key_that_holds_for_the_whole_run_names_the_line_and_the_key_as_written)
+{
+    expect_edit_error(6, "stock@10 = 5", NULL, 6, "[side a] stock@10: ");
+    expect_edit_error(6, "window_days@5 = 30", NULL, 6, "[side a] window_days@5: ");
+    expect_edit_error(0, NULL, "supplier_stock@10 = 5", 15, "[pipeline p] supplier_stock@10: ");
+    expect_edit_error(0, NULL, "first_day@3 = 1", 15, "[pipeline p] first_day@3: ");
+    expect_edit_error(0, NULL, "stop_day@3 = 20", 15, "[pipeline p] stop_day@3: ");
+    /* `to` and `policy` are not distribution keys: with `@` they are unknown */
+    expect_edit_error(0, NULL, "to@5 = a", 15, "[pipeline p] to@5: ");
+    expect_edit_error(6, "policy@5 = target", NULL, 6, "[side a] policy@5: ");
+}
+
+Test(schedules, a_date_needs_start_date)
+{
+    expect_edit_error(0, NULL, "loss_rate@2023-08-05 = 0.1", 15, "[pipeline p] loss_rate@2023-08-05: ");
+    expect_edit_error(0, NULL, "loss_rate@2023-08-05 = 0.1", 15, "start_date");
+    /* with it, the same line loads */
+    char *t = text_with(4, "start_date = 2023-08-01", "loss_rate@2023-08-05 = 0.1");
+    expect_loads(t);
+    free(t);
+}
+
+Test(schedules, a_malformed_when_names_its_line_and_key)
+{
+    expect_edit_error(0, NULL, "interval_days@tomorrow = 2", 15, "[pipeline p] interval_days@tomorrow: ");
+    expect_edit_error(0, NULL, "active@1e2 = 0", 15, "[pipeline p] active@1e2: ");
+    expect_edit_error(0, NULL, "active@ = 0", 15, "[pipeline p] active@: ");
+    expect_edit_error(0, NULL, "active@-1 = 0", 15, "[pipeline p] active@-1: ");
+    expect_edit_error(4, "start_date = 2024-02-01", "active@2024-02-30 = 0", 15, "[pipeline p] active@2024-02-30: ");
+}
+
+Test(schedules, a_day_outside_the_horizon_is_an_error_as_a_number_or_a_date)
+{
+    /* H = 30: day 29 is the last */
+    expect_edit_error(0, NULL, "loss_rate@30 = 0.1", 15, "[pipeline p] loss_rate@30: ");
+    expect_edit_error(0, NULL, "restock@30 = 100", 15, "[pipeline p] restock@30: ");
+    expect_edit_error(4, "start_date = 2023-08-01", "loss_rate@2023-07-31 = 0.1", 15,
+                      "[pipeline p] loss_rate@2023-07-31: ");
+    expect_edit_error(4, "start_date = 2023-08-01", "loss_rate@2023-08-31 = 0.1", 15,
+                      "[pipeline p] loss_rate@2023-08-31: ");
+    char *t = text_with(4, "start_date = 2023-08-01", "loss_rate@2023-08-30 = 0.1\nloss_rate@29 = 0.3");
+    expect_error(t, 16, "[pipeline p] loss_rate@29: "); /* day 29 is inside, and twice */
+    free(t);
+    t = text_with(4, "start_date = 2023-08-01", "loss_rate@2023-08-30 = 0.1\nactive@29 = 0");
+    expect_loads(t);
+    free(t);
+}
+
+Test(schedules, two_lines_of_a_key_on_the_same_day_are_a_duplicate_however_written)
+{
+    expect_edit_error(0, NULL, "loss_rate@7 = 0.1\nloss_rate@7 = 0.2", 16, "[pipeline p] loss_rate@7: ");
+    expect_edit_error(0, NULL, "loss_rate@7 = 0.1\nloss_rate@07 = 0.2", 16, "[pipeline p] loss_rate@07: ");
+    /* 2023-08-08 is day 7 */
+    expect_edit_error(4, "start_date = 2023-08-01", "loss_rate@2023-08-08 = 0.1\nloss_rate@7 = 0.2", 16,
+                      "[pipeline p] loss_rate@7: ");
+    expect_edit_error(4, "start_date = 2023-08-01", "loss_rate@7 = 0.1\nloss_rate@2023-08-08 = 0.2", 16,
+                      "[pipeline p] loss_rate@2023-08-08: ");
+    /* a plain line and KEY@0 both hold from day 0: the later line is the error */
+    expect_edit_error(0, NULL, "loss_rate = 0.1\nloss_rate@0 = 0.2", 16, "[pipeline p] loss_rate@0: ");
+    expect_edit_error(0, NULL, "loss_rate@0 = 0.2\nloss_rate = 0.1", 16, "[pipeline p] loss_rate: ");
+    expect_edit_error(0, NULL, "interval_days@0 = 3", 15, "[pipeline p] interval_days@0: ");
+    expect_edit_error(0, NULL, "restock@5 = 1\nrestock@5 = 2", 16, "[pipeline p] restock@5: ");
+    /* other days of one key, and one day of two keys, are no duplicates */
+    char *t = text_with(0, NULL, "loss_rate@7 = 0.1\nloss_rate@8 = 0.2\nactive@7 = 0\nrestock@7 = 1\nrestock@8 = 1");
+    expect_loads(t);
+    free(t);
+}
+
+Test(schedules, key_at_0_alone_satisfies_a_required_key_and_a_later_line_alone_does_not)
+{
+    char *t = text_with(11, "interval_days@0 = 5", NULL);
+    expect_loads(t);
+    free(t);
+    t = text_with(11, "interval_days@0 = 5\ninterval_days@10 = 2", NULL);
+    expect_loads(t);
+    free(t);
+    /* days 0-9 would have no value: missing, on the section's header */
+    expect_edit_error(11, "interval_days@10 = 5", NULL, 8, "[pipeline p] interval_days: missing");
+    expect_edit_error(6, "policy = target\ntarget_per_day@3 = 5", NULL, 5, "[side a] target_per_day: missing");
+}
+
+Test(schedules, a_restock_needs_its_day)
+{
+    expect_edit_error(0, NULL, "restock = 100", 15, "[pipeline p] restock: ");
+    expect_edit_error(6, "restock = 100", NULL, 6, "[side a] restock: ");
+}
+
+Test(schedules, a_reserve_under_policy_window_is_an_error_whatever_the_order_of_the_lines)
+{
+    expect_edit_error(6, "policy = window\nreserve = 100", NULL, 7, "[side a] reserve: ");
+    expect_edit_error(6, "reserve = 100\npolicy = window", NULL, 6, "[side a] reserve: ");
+    expect_edit_error(6, "policy = window\nreserve@10 = 0", NULL, 7, "[side a] reserve");
+    expect_edit_error(6, "reserve@10 = 0\npolicy = window", NULL, 6, "[side a] reserve");
+    /* the first reserve line is the one named */
+    expect_edit_error(6, "policy = window\nreserve@10 = 0\nreserve = 5", NULL, 7, "[side a] reserve");
+    /* under the other policies a reserve loads */
+    char *t = text_with(6, "reserve = 100\nreserve@10 = 0", NULL);
+    expect_loads(t);
+    free(t);
+}
+
+Test(schedules, ranges_of_the_v2_keys_are_checked_on_their_supports)
+{
+    expect_edit_error(6, "window_days = 0.5", NULL, 6, "[side a] window_days: ");
+    expect_edit_error(6, "window_days = uniform(0, 3)", NULL, 6, "outside the key's range [1, inf)");
+    expect_edit_error(0, NULL, "active@10 = bernoulli(1.5)", 15, "[pipeline p] active@10: bernoulli");
+    expect_edit_error(0, NULL, "restock@3 = normal(8e4, 1e4)", 15, "[pipeline p] restock@3: ");
+    expect_edit_error(6, "reserve = -5", NULL, 6, "[side a] reserve: ");
+    expect_edit_error(0, NULL, "loss_rate@3 = uniform(0, 2)", 15, "[pipeline p] loss_rate@3: ");
+    /* accepted and rounded: uniform(0, 1) and 0.4 are in [0, 1] */
+    char *t = text_with(0, NULL, "active = uniform(0, 1)\nactive@4 = 0.4");
+    expect_loads(t);
+    free(t);
+}
+
+/* ------------------------------------- schedules: found failing (model v2) */
+
+/* docs/model.md, "Pauses" and "Load errors of schedules": `active` is in
+ * [0, 1]; a distribution that can leave it (`active = 2`,
+ * `uniform(0, 1.2)`) is refused like any key's. */
+Test(schedules_failing, active_outside_0_1_is_refused)
+{
+    expect_edit_error(0, NULL, "active = 2", 15, "[pipeline p] active: ");
+    expect_edit_error(0, NULL, "active = uniform(0, 2)", 15, "outside the key's range [0, 1]");
+    expect_edit_error(0, NULL, "active@3 = uniform(0, 1.2)", 15, "[pipeline p] active@3: ");
+    expect_edit_error(0, NULL, "active = normal(0.5, 0.1)", 15, "[pipeline p] active: ");
+}
+
+/* docs/model.md, "Load errors of schedules": the message names the key
+ * "with its @WHEN as written", a reserve under window included. */
+Test(schedules_failing, a_dated_reserve_under_window_is_named_with_its_when)
+{
+    expect_edit_error(6, "policy = window\nreserve@10 = 0", NULL, 7, "[side a] reserve@10: ");
+}
