@@ -1008,9 +1008,11 @@ Test(schedules, key_at_0_alone_satisfies_a_required_key_and_a_later_line_alone_d
     t = text_with(11, "interval_days@0 = 5\ninterval_days@10 = 2", NULL);
     expect_loads(t);
     free(t);
-    /* days 0-9 would have no value: missing, on the section's header */
-    expect_edit_error(11, "interval_days@10 = 5", NULL, 8, "[pipeline p] interval_days: missing");
-    expect_edit_error(6, "policy = target\ntarget_per_day@3 = 5", NULL, 5, "[side a] target_per_day: missing");
+    /* days 0-9 would have no value: named on the first dated line */
+    expect_edit_error(11, "interval_days@10 = 5", NULL, 11,
+                      "[pipeline p] interval_days: has no value before its first dated line");
+    expect_edit_error(6, "policy = target\ntarget_per_day@3 = 5", NULL, 7,
+                      "[side a] target_per_day: has no value before its first dated line");
 }
 
 Test(schedules, a_restock_needs_its_day)
