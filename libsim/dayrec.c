@@ -11,6 +11,7 @@
 
 #define NONE UINT32_MAX /* no bin yet (the first day of a block) */
 #define LOCAL_KEYS 4096 /* keys of the in-cache histogram of one day's changes */
+#define SPARES 8        /* slots past a histogram's end that take the changes to and from key 0 */
 #define PREFETCH_KEYS 1024 /* widest range of keys whose lines are asked for ahead (prefetch_day) */
 
 /* Counts of changes are 16-bit (half the memory to bring into cache each
@@ -178,7 +179,7 @@ struct shellsim_dayrec {
     uint64_t *n;        /* H: values per day since the last flush */
     dseries *s;
     uint32_t *chg_old, *chg_new; /* cap + 8: one day's changes */
-    dcount *local;      /* LOCAL_KEYS + 1, zero between uses */
+    dcount *local;      /* LOCAL_KEYS + SPARES, zero between uses */
 };
 
 void shellsim_dayrec_free(shellsim_dayrec *r)
@@ -234,7 +235,7 @@ shellsim_dayrec *shellsim_dayrec_alloc(shellsim_summary *const *out, const size_
     r->n = shellsim_calloc((size_t)H, sizeof *r->n);
     r->chg_old = shellsim_calloc(cap + 8, sizeof *r->chg_old);
     r->chg_new = shellsim_calloc(cap + 8, sizeof *r->chg_new);
-    r->local = shellsim_calloc(LOCAL_KEYS + 1, sizeof *r->local);
+    r->local = shellsim_calloc(LOCAL_KEYS + SPARES, sizeof *r->local);
     if (!r->s || !r->n || !r->chg_old || !r->chg_new || !r->local)
         goto oom;
     for (size_t i = 0; i < nseries; i++) {
@@ -283,7 +284,7 @@ static int cover(dhist *h, uint32_t k)
     lo = lo > slack ? lo - slack : 1;
     hi = hi + slack;
     uint32_t n = hi - lo + 1;
-    dcount *c = shellsim_calloc((size_t)n + 1, sizeof *c); /* + a spare slot (record()) */
+    dcount *c = shellsim_calloc((size_t)n + SPARES, sizeof *c); /* + the spare slots (record()) */
     if (!c)
         return -1;
     if (h->n)
@@ -329,17 +330,17 @@ static int record(shellsim_dayrec *r, dseries *s, int day, const int64_t *v)
     /* The day's histogram was last touched a block ago and is likely out of
      * cache: count the changes in a small histogram that stays in cache,
      * then add that to the day's in one sequential pass. Keys 0 and NONE
-     * (outside [klo, khi]) go to a spare slot: the local one, or the one
+     * (outside [klo, khi]) go to the spare slots: the local ones, or those
      * past the day's own end. */
     const int local = span <= LOCAL_KEYS && span <= 4 * o.nc; /* (few changes over many keys: in place) */
     dcount *c = local ? r->local : h->count + (klo - h->lo);
     const uint32_t spare = local ? LOCAL_KEYS : h->n - (klo - h->lo);
-    for (size_t i = 0; i < o.nc; i++) {
-        uint32_t a = chg_old[i] - klo, b = chg_new[i] - klo;
-        c[a < span ? a : spare]--;
-        c[b < span ? b : spare]++;
+    for (size_t i = 0; i < o.nc; i++) { /* (spares taken in turn: no chain of updates of one slot) */
+        uint32_t a = chg_old[i] - klo, b = chg_new[i] - klo, sp = spare + (uint32_t)(i % SPARES);
+        c[a < span ? a : sp]--;
+        c[b < span ? b : sp]++;
     }
-    c[spare] = 0;
+    memset(c + spare, 0, SPARES * sizeof *c);
     if (c == r->local)
         add_local(h->count + (klo - h->lo), c, span);
     return 0;
