@@ -4,8 +4,8 @@
     bench/check_peer.py [--reps N] [--seed S] [--shellsim build/cli/shellsim]
                         [--peer ../shared/bench/peer_numpy.py] [SCENARIO ...]
 
-Default scenarios: every .ini in ../shared/scenarios. The peer runs with
---v1-outputs (shellsim has model v1's outputs only) unless --all-outputs. Both programs print the
+Default scenarios: every .ini in ../shared/scenarios. Every output of the peer (v1's
+and v2's) is compared; --v1-outputs limits both to v1's (for a build before 0.3.0). Both programs print the
 JSON of the CLI contract (README.md, "Command line"); their random streams differ, so they agree
 in distribution: each metric's mean within 5 combined standard errors
 (sqrt(sem_a^2 + sem_b^2)), and its sd within 5 normal-theory standard errors
@@ -44,9 +44,11 @@ def main():
     ap.add_argument("--shellsim", default=os.path.join(TOP, "build", "cli", "shellsim"))
     ap.add_argument("--peer", default=os.path.join(SHARED, "bench", "peer_numpy.py"))
     ap.add_argument("--limit", type=float, default=5.0, help="allowed deviation in standard errors")
+    ap.add_argument("--v1-outputs", action="store_true",
+                    help="compare v1's outputs only (the peer runs with --v1-outputs): for a shellsim "
+                         "before 0.3.0, which has no v2 outputs")
     ap.add_argument("--all-outputs", action="store_true",
-                    help="compare the peer's v2 outputs too (shellsim has v1's only until model v2 lands; "
-                         "by default the peer runs with --v1-outputs)")
+                    help="(the default since 0.3.0; kept for old command lines)")
     args = ap.parse_args()
     scenarios = args.scenarios or sorted(glob.glob(os.path.join(SHARED, "scenarios", "*.ini")))
     worst_all, failed = 0.0, 0
@@ -54,7 +56,7 @@ def main():
         ours = run_json([args.shellsim, "run", sc, "--reps", str(args.reps), "--seed", str(args.seed),
                          "--series", "none", "--json"])
         peer = run_json(["/usr/bin/python3", args.peer, sc, "--reps", str(args.reps), "--seed", str(args.seed + 1)]
-                        + ([] if args.all_outputs else ["--v1-outputs"]))
+                        + (["--v1-outputs"] if args.v1_outputs else []))
         print(f"== {os.path.basename(sc)}: {args.reps} replications each")
         print(f"   {'metric':28s} {'shellsim mean':>16s} {'peer mean':>16s} {'z(mean)':>8s} {'z(sd)':>8s}")
         worst = 0.0
