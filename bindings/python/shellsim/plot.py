@@ -285,6 +285,10 @@ def source_chart(result: ResultLike, side: str, ax: Optional[Axes] = None, *,
     the matplotlib Axes. Arguments as fan_chart; title defaults to the side
     and its policy."""
     layers = fire_by_source(result, side)
+    # a side's own shells, when it has none (no stock, production or
+    # restock), would only add an empty entry to the legend
+    if "own" in layers and not np.any(layers["own"]):
+        del layers["own"]
     total = _bands_of(result, side + ".fire")
     start = _start_of(result, scenario, start_date)
     x = _x_of(len(total["p50"]), start)
