@@ -286,8 +286,9 @@ def source_chart(result: ResultLike, side: str, ax: Optional[Axes] = None, *,
     and its policy."""
     layers = fire_by_source(result, side)
     # a side's own shells, when it has none (no stock, production or
-    # restock), would only add an empty entry to the legend
-    if "own" in layers and not np.any(layers["own"]):
+    # restock: under half a shell a day, the rounding of the means), would
+    # only add an empty entry to the legend
+    if "own" in layers and not np.max(np.abs(layers["own"]), initial=0) >= 0.5:
         del layers["own"]
     total = _bands_of(result, side + ".fire")
     start = _start_of(result, scenario, start_date)
