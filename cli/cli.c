@@ -49,12 +49,13 @@ static void usage_main(FILE *f, const char *prog)
     fprintf(f,
             "\n"
             "options:\n"
-            "  -h, --help       this help; '%s COMMAND --help' for a command's\n"
+            "  -h, --help       this help; a command's: '%s help COMMAND' or\n"
+            "                   '%s COMMAND --help'\n"
             "  --version        print the version\n"
             "\n"
             "exit status: 0 done, 1 failure, 2 bad command line, 3 bad scenario (or\n"
             "observations file)\n",
-            prog);
+            prog, prog);
 }
 
 /* "run, check, ... or sensitivity" */
@@ -72,6 +73,20 @@ int cli_main(int argc, char **argv, const char *prog, cli_runner runner, void *c
     if (argc < 2) {
         if (printer)
             usage_main(stderr, prog);
+        return CLI_USAGE;
+    }
+    if (!strcmp(argv[1], "help") && argc > 2) { /* help COMMAND: COMMAND --help */
+        for (size_t i = 0; i < NCOMMANDS; i++)
+            if (!strcmp(argv[2], commands[i].name)) {
+                char *args[] = {argv[2], "--help", NULL};
+                const cli_context cx = {prog, printer, runner, ctx};
+                return commands[i].fn(2, args, &cx);
+            }
+        if (printer) {
+            char list[256];
+            command_list(list, sizeof list);
+            fprintf(stderr, "%s: help: unknown command '%s' (%s)\n", prog, argv[2], list);
+        }
         return CLI_USAGE;
     }
     if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {

@@ -154,7 +154,10 @@ for c in infer compare sensitivity; do
 done
 for c in run check infer compare sensitivity; do
     check "shellsim $c -h prints the usage of $c --help" bash -c "cmp -s <('$sim' $c -h) <('$sim' $c x --help)"
+    check "shellsim help $c prints the usage of $c --help" bash -c "cmp -s <('$sim' help $c) <('$sim' $c --help)"
 done
+check "shellsim help of an unknown command exits 2 and lists the commands" bash -c \
+    "'$sim' help nope 2>&1 >/dev/null | grep -q \"help: unknown command 'nope' (run, check\"; [ \${PIPESTATUS[0]} = 2 ]"
 
 check "--series none leaves out every series" bash -c \
     "'$sim' run '$dir/seed-1m.ini' --reps 5 --series none --json | python3 -c 'import json,sys; assert json.load(sys.stdin)[\"series\"] == {}'"
