@@ -68,7 +68,7 @@ static void command_list(char *buf, size_t cap)
                               commands[i].name);
 }
 
-int cli_main(int argc, char **argv, const char *prog, cli_runner runner, void *ctx, int printer)
+int cli_main(int argc, char **argv, const char *prog, cli_runner runner, void *ctx, int printer, int one_process)
 {
     if (argc < 2) {
         if (printer)
@@ -79,7 +79,7 @@ int cli_main(int argc, char **argv, const char *prog, cli_runner runner, void *c
         for (size_t i = 0; i < NCOMMANDS; i++)
             if (!strcmp(argv[2], commands[i].name)) {
                 char *args[] = {argv[2], "--help", NULL};
-                const cli_context cx = {prog, printer, runner, ctx};
+                const cli_context cx = {prog, printer, runner, ctx, one_process};
                 return commands[i].fn(2, args, &cx);
             }
         if (printer) {
@@ -99,7 +99,7 @@ int cli_main(int argc, char **argv, const char *prog, cli_runner runner, void *c
             printf("shellsim %s\n", shellsim_version());
         return CLI_OK;
     }
-    const cli_context cx = {prog, printer, runner, ctx};
+    const cli_context cx = {prog, printer, runner, ctx, one_process};
     for (size_t i = 0; i < NCOMMANDS; i++)
         if (!strcmp(argv[1], commands[i].name))
             return commands[i].fn(argc - 1, argv + 1, &cx);

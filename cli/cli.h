@@ -13,7 +13,10 @@
 #include "common.h"
 
 /* The whole program. `prog` names it in help and messages; `is_printer`
- * is 0 on processes that must print nothing (MPI ranks other than 0). */
-int cli_main(int argc, char **argv, const char *prog, cli_runner runner, void *ctx, int is_printer);
+ * is 0 on processes that must print nothing (MPI ranks other than 0);
+ * `one_process` is 1 when no other process shares the work (not MPI): then
+ * "-" may name standard input as a file. */
+int cli_main(int argc, char **argv, const char *prog, cli_runner runner, void *ctx, int is_printer,
+             int one_process);
 
 #endif

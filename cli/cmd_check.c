@@ -3,6 +3,7 @@
  * nothing.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include <shellsim.h>
 
@@ -33,7 +34,7 @@ int cli_cmd_check(int argc, char **argv, const cli_context *cx)
     if (!s)
         return rc;
     if (cx->printer)
-        printf("%s: ok (%s, %d days)\n", a.pos[0], shellsim_scenario_name(s), shellsim_scenario_horizon_days(s));
+        printf("%s: ok (%s, %d days)\n", strcmp(a.pos[0], "-") ? a.pos[0] : "<stdin>", shellsim_scenario_name(s), shellsim_scenario_horizon_days(s));
     shellsim_scenario_free(s);
     return CLI_OK;
 }

@@ -191,19 +191,16 @@ int cli_cmd_infer(int argc, char **argv, const cli_context *cx)
     shellsim_scenario *s = cli_load_scenario(cx, a.pos[0], &rc);
     if (!s)
         return rc;
-    shellsim_error e = SHELLSIM_ERROR_INIT;
-    shellsim_observations *obs = NULL;
-    shellsim_status st = shellsim_observations_load_file(s, obs_path, &obs, &e);
-    if (st != SHELLSIM_OK) {
-        if (cx->printer)
-            fprintf(stderr, "%s: %s\n", cx->prog, e.message);
+    shellsim_observations *obs = cli_load_observations(cx, s, obs_path, &rc);
+    if (!obs) {
         shellsim_scenario_free(s);
-        return st == SHELLSIM_ESCENARIO ? CLI_BAD_SCENARIO : CLI_FAILURE;
+        return rc;
     }
     cli_progress pr;
     cli_progress_attach(&pr, "accepted", cx, &o.progress, &o.progress_user);
     shellsim_inference *inf = NULL;
-    st = shellsim_infer(s, obs, &o, &inf, &e);
+    shellsim_error e = SHELLSIM_ERROR_INIT;
+    shellsim_status st = shellsim_infer(s, obs, &o, &inf, &e);
     cli_progress_end(&pr);
     rc = CLI_OK;
     if (st != SHELLSIM_OK) {

@@ -4,14 +4,68 @@
  */
 #include "common.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* All of standard input into *text (*len bytes; the caller frees), once
+ * per process. 0, or -1 with a message printed and *rc set. */
+static int read_stdin(const cli_context *cx, char **text, size_t *len, int *rc)
+{
+    static int taken;
+    if (!cx->one_process || taken) {
+        if (cx->printer)
+            fprintf(stderr, "%s: '-' (standard input) %s\n", cx->prog,
+                    !cx->one_process ? "cannot be read under MPI: give a file" : "can be read only once");
+        *rc = CLI_USAGE;
+        return -1;
+    }
+    taken = 1;
+    size_t cap = 65536, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        size_t got = fread(buf + n, 1, cap - n, stdin);
+        n += got;
+        if (got == 0)
+            break;
+        if (n == cap) {
+            char *more = realloc(buf, cap * 2);
+            if (!more) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = more;
+            cap *= 2;
+        }
+    }
+    if (!buf || ferror(stdin)) {
+        if (cx->printer)
+            fprintf(stderr, "%s: <stdin>: %s\n", cx->prog, buf ? "read error" : "out of memory");
+        free(buf);
+        *rc = CLI_FAILURE;
+        return -1;
+    }
+    *text = buf;
+    *len = n;
+    return 0;
+}
 
 shellsim_scenario *cli_load_scenario(const cli_context *cx, const char *path, int *rc)
 {
     shellsim_error err = SHELLSIM_ERROR_INIT;
     shellsim_scenario *s = NULL;
-    shellsim_status st = shellsim_scenario_load_file(path, &s, &err);
+    shellsim_status st;
+    if (!strcmp(path, "-")) {
+        char *text;
+        size_t len;
+        if (read_stdin(cx, &text, &len, rc) != 0)
+            return NULL;
+        st = shellsim_scenario_load_buffer(text, len, "<stdin>", &s, &err);
+        free(text);
+    } else {
+        st = shellsim_scenario_load_file(path, &s, &err);
+    }
     if (st != SHELLSIM_OK) {
         if (cx->printer)
             fprintf(stderr, "%s: %s\n", cx->prog, err.message);
@@ -19,6 +73,31 @@ shellsim_scenario *cli_load_scenario(const cli_context *cx, const char *path, in
         return NULL;
     }
     return s;
+}
+
+shellsim_observations *cli_load_observations(const cli_context *cx, const shellsim_scenario *s, const char *path,
+                                             int *rc)
+{
+    shellsim_error err = SHELLSIM_ERROR_INIT;
+    shellsim_observations *obs = NULL;
+    shellsim_status st;
+    if (!strcmp(path, "-")) {
+        char *text;
+        size_t len;
+        if (read_stdin(cx, &text, &len, rc) != 0)
+            return NULL;
+        st = shellsim_observations_load_buffer(s, text, len, "<stdin>", &obs, &err);
+        free(text);
+    } else {
+        st = shellsim_observations_load_file(s, path, &obs, &err);
+    }
+    if (st != SHELLSIM_OK) {
+        if (cx->printer)
+            fprintf(stderr, "%s: %s\n", cx->prog, err.message);
+        *rc = st == SHELLSIM_ESCENARIO ? CLI_BAD_SCENARIO : CLI_FAILURE;
+        return NULL;
+    }
+    return obs;
 }
 
 int cli_exit_status(shellsim_status st)

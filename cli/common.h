@@ -28,12 +28,21 @@ typedef struct cli_context {
     int printer;       /* 0 on processes that must print nothing (MPI ranks but 0) */
     cli_runner runner; /* how `run` runs */
     void *runner_ctx;  /* its last argument */
+    int one_process;   /* 1 when this process is the only one (not an MPI rank): it may read
+                          standard input ('-' as a file) */
 } cli_context;
 
-/* Loads the scenario at path. On failure says "PROG: MESSAGE" on stderr
- * (when printing), sets *rc (3 for a bad scenario, 1 otherwise) and
- * returns NULL. */
+/* Loads the scenario at path; "-" reads it from standard input (named
+ * "<stdin>" in messages), which one process may read once. On failure says
+ * "PROG: MESSAGE" on stderr (when printing), sets *rc (3 for a bad
+ * scenario, 1 otherwise, 2 for a second "-" or "-" under MPI) and returns
+ * NULL. */
 shellsim_scenario *cli_load_scenario(const cli_context *cx, const char *path, int *rc);
+
+/* Loads the observations at path for scenario s, "-" as above; the same
+ * messages and *rc. */
+shellsim_observations *cli_load_observations(const cli_context *cx, const shellsim_scenario *s, const char *path,
+                                             int *rc);
 
 /* The exit status for a failed library call: 3 bad scenario, 2 bad
  * argument or unknown name, 1 anything else. */

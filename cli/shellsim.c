@@ -12,5 +12,5 @@ static shellsim_status run_local(const shellsim_scenario *s, const shellsim_run_
 
 int main(int argc, char **argv)
 {
-    return cli_main(argc, argv, "shellsim", run_local, NULL, 1);
+    return cli_main(argc, argv, "shellsim", run_local, NULL, 1, 1);
 }

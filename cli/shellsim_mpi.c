@@ -108,7 +108,7 @@ int main(int argc, char **argv)
     MPI_Init(&argc, &argv);
     int rank;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    int rc = cli_main(argc, argv, "shellsim-mpi", run_mpi, NULL, rank == 0);
+    int rc = cli_main(argc, argv, "shellsim-mpi", run_mpi, NULL, rank == 0, 0);
     MPI_Finalize();
     return rc;
 }

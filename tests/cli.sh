@@ -159,6 +159,18 @@ done
 check "shellsim help of an unknown command exits 2 and lists the commands" bash -c \
     "'$sim' help nope 2>&1 >/dev/null | grep -q \"help: unknown command 'nope' (run, check\"; [ \${PIPESTATUS[0]} = 2 ]"
 
+# '-' reads standard input, once
+check "check - reads the scenario from standard input" bash -c \
+    "'$sim' check - < '$dir/aid-gap.ini' | grep -qx '<stdin>: ok (aid-gap, 519 days)'"
+check "run - gives the bits of run FILE" bash -c \
+    "cmp -s <('$sim' run - -n 300 --json < '$dir/seed-1m.ini') <('$sim' run '$dir/seed-1m.ini' -n 300 --json)"
+check "a bad scenario on standard input is named <stdin> and exits 3" bash -c \
+    "printf '[scenario]\\nhorizon_days = 0\\n' | '$sim' check - 2>&1 >/dev/null | grep -q '^shellsim: <stdin>:2: '; [ \${PIPESTATUS[1]} = 3 ]"
+check "standard input twice is refused with exit 2" bash -c \
+    "'$sim' compare - - < '$dir/seed-1m.ini' 2>&1 >/dev/null | grep -q \"can be read only once\"; [ \${PIPESTATUS[0]} = 2 ]"
+check "infer reads its observations from standard input" bash -c \
+    "cmp -s <('$sim' infer '$dir/inference-najin.ini' - --accept 50 --json < '$dir/inference-najin.obs') <('$sim' infer '$dir/inference-najin.ini' '$dir/inference-najin.obs' --accept 50 --json)"
+
 check "--series none leaves out every series" bash -c \
     "'$sim' run '$dir/seed-1m.ini' --reps 5 --series none --json | python3 -c 'import json,sys; assert json.load(sys.stdin)[\"series\"] == {}'"
 check "--series NAME keeps just that one" bash -c \
