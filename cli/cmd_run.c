@@ -41,8 +41,9 @@ static void usage_run(FILE *f, const char *prog)
             "                 run in whole blocks (checks at 1024, 2048, 3072, 4096, 5120,\n"
             "                 ... replications, growing by about a quarter) until the 95%%\n"
             "                 interval of metric NAME's mean is at most +-HALFWIDTH, with\n"
-            "                 --reps N as the cap; \"replications\" says how many ran, and\n"
-            "                 the output is that of a fixed run of that many\n"
+            "                 --reps N as the cap (default 100,000,000 with --until-ci);\n"
+            "                 \"replications\" says how many ran, and the output is that\n"
+            "                 of a fixed run of that many\n"
             "  --exceed NAME=VALUE\n"
             "                 (repeatable) the share of runs with metric NAME >= VALUE\n"
             "                 (in the metric's units), counted exactly, with a 95%% Wilson\n"
@@ -52,6 +53,9 @@ static void usage_run(FILE *f, const char *prog)
             "  -h, --help     this help\n",
             prog);
 }
+
+/* The cap of --until-ci without --reps. */
+#define UNTIL_CI_CAP 100000000ULL
 
 /* `run` with --until-ci or --exceed (shellsim_run_extended), in this process
  * (on shellsim-mpi's rank 0 only: the other ranks get SHELLSIM_OK and no
@@ -127,7 +131,9 @@ int cli_cmd_run(int argc, char **argv, const cli_context *cx)
         return rc;
     shellsim_run_options ro;
     shellsim_run_options_init(&ro);
-    ro.replications = cli_whole(&a, CLI_OPT_REPS, 10000);
+    /* --until-ci runs on to the precision asked: its cap is one a user
+     * would not meet by surprise, unless --reps sets it */
+    ro.replications = cli_whole(&a, CLI_OPT_REPS, a.given[CLI_OPT_UNTIL_CI] ? UNTIL_CI_CAP : 10000);
     ro.seed = cli_whole(&a, CLI_OPT_SEED, 1);
     ro.threads = (int)cli_whole(&a, CLI_OPT_THREADS, 0);
     report_set_threads(ro.threads);

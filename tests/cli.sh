@@ -171,6 +171,10 @@ check "standard input twice is refused with exit 2" bash -c \
 check "infer reads its observations from standard input" bash -c \
     "cmp -s <('$sim' infer '$dir/inference-najin.ini' - --accept 50 --json < '$dir/inference-najin.obs') <('$sim' infer '$dir/inference-najin.ini' '$dir/inference-najin.obs' --accept 50 --json)"
 
+check "--until-ci runs past 10,000 replications to the precision asked when --reps is not given" bash -c \
+    "'$sim' run '$dir/najin-dunay.ini' --until-ci russia.extra_per_day=15 --series none --json 2>/dev/null | python3 -c 'import json,sys; n = json.load(sys.stdin)[\"replications\"]; assert 10000 < n < 100000, n'"
+check "--until-ci stops at --reps when it is given" bash -c \
+    "'$sim' run '$dir/najin-dunay.ini' --until-ci russia.extra_per_day=15 --reps 5000 --series none --json 2>/dev/null | python3 -c 'import json,sys; assert json.load(sys.stdin)[\"replications\"] == 5000'"
 check "--series none leaves out every series" bash -c \
     "'$sim' run '$dir/seed-1m.ini' --reps 5 --series none --json | python3 -c 'import json,sys; assert json.load(sys.stdin)[\"series\"] == {}'"
 check "--series NAME keeps just that one" bash -c \
