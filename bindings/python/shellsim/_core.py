@@ -323,8 +323,19 @@ class Scenario(_Handle):
         return Result(out, self._name, self._start_date, self._sides)
 
 
+def _whole(x: Any) -> int:
+    """x as an int: an int (or anything with __index__), or a float that is
+    a whole number (1e4: counts are often written so); TypeError for any
+    other float, as for any other type."""
+    if isinstance(x, float):
+        if not x.is_integer():
+            raise TypeError("a count must be a whole number, not %r" % x)
+        return int(x)
+    return operator.index(x)
+
+
 def _int_in(x: int, lo: int, hi: int, message: str) -> int:
-    x = operator.index(x)
+    x = _whole(x)
     if not lo <= x <= hi:
         raise _errors.make(_lib.EINVAL, "%s, not %d" % (message, x))
     return x

@@ -158,3 +158,14 @@ def test_names_must_be_str(scenario_files):
             s.run(replications=10) as r:
         with pytest.raises(TypeError):
             r.metric_stats(b"p.delivered")
+
+
+def test_counts_written_as_whole_floats_are_accepted_and_others_refused(scenario_files):
+    import shellsim
+    s = shellsim.Scenario.from_file(scenario_files["tiny"])
+    a = s.run(replications=1e3, seed=2.0, threads=1)
+    b = s.run(replications=1000, seed=2, threads=1)
+    assert a.to_dict() == b.to_dict()
+    for bad in (1e3 + 0.5, float("nan"), float("inf")):
+        with pytest.raises((TypeError, OverflowError, ValueError)):
+            s.run(replications=bad)
