@@ -75,14 +75,15 @@ static void scan_portable(const int64_t *v, size_t cnt, uint32_t *prev, uint32_t
 }
 
 /* Of n changes (old[i] -> new[i]): the range [*klo, *khi] of the positive
- * keys among them (empty: *klo > *khi) and the change of the number of
+ * keys among them (empty: *klo > *khi), whether any of them is to or from
+ * key 0 or NONE (*outside: 1, else 0) and the change of the number of
  * zeros. k - 1 wraps key 0 and NONE (yesterday's key on a block's first
  * day) above every positive key; k + 1 wraps NONE to 0 and takes 0 to 1,
  * below every positive key plus one. A loop that vectorises. */
 SHELLSIM_ALWAYS_INLINE int64_t moved_body(const uint32_t *restrict old, const uint32_t *restrict new, size_t n, uint32_t *klo,
-                                 uint32_t *khi)
+                                 uint32_t *khi, int *outside)
 {
-    uint32_t lo = UINT32_MAX, hi = 0;
+    uint32_t lo = UINT32_MAX, hi = 0, ulo = UINT32_MAX;
     int32_t zero = 0; /* |zero| <= n <= 32767 */
     for (size_t i = 0; i < n; i++) {
         uint32_t a = old[i], b = new[i];
@@ -91,10 +92,13 @@ SHELLSIM_ALWAYS_INLINE int64_t moved_body(const uint32_t *restrict old, const ui
         lo = lb < lo ? lb : lo;
         hi = ua > hi ? ua : hi;
         hi = ub > hi ? ub : hi;
+        ulo = ua < ulo ? ua : ulo;
+        ulo = ub < ulo ? ub : ulo;
         zero += (int32_t)(b == 0) - (int32_t)(a == 0);
     }
     *klo = lo >= UINT32_MAX - 1 ? UINT32_MAX : lo + 1;
     *khi = hi <= 1 ? 0 : hi - 1;
+    *outside = ulo <= 1; /* (k + 1 <= 1: k is 0 or NONE) */
     return zero;
 }
 
@@ -139,8 +143,9 @@ static void scan(const int64_t *v, size_t cnt, uint32_t *prev, uint32_t *chg_old
 }
 
 SHELLSIM_SIMD_RET(int64_t, moved,
-                  (const uint32_t *restrict old, const uint32_t *restrict new, size_t n, uint32_t *klo, uint32_t *khi),
-                  (old, new, n, klo, khi))
+                  (const uint32_t *restrict old, const uint32_t *restrict new, size_t n, uint32_t *klo, uint32_t *khi,
+                   int *outside),
+                  (old, new, n, klo, khi, outside))
 
 /* d[k] += c[k], c[k] = 0 for k < n (the day's counts from the local ones). */
 SHELLSIM_ALWAYS_INLINE void add_local_body(dcount *restrict d, dcount *restrict c, uint32_t n)
@@ -318,7 +323,8 @@ static int record(shellsim_dayrec *r, dseries *s, int day, const int64_t *v)
         s->max[day] = o.max;
     dhist *h = &s->day[day];
     uint32_t klo, khi;
-    h->zero += o.nc ? moved(chg_old, chg_new, o.nc, &klo, &khi) : 0;
+    int outside = 0;
+    h->zero += o.nc ? moved(chg_old, chg_new, o.nc, &klo, &khi, &outside) : 0;
     s->last_day = day;
     s->last_klo = o.nc ? klo : UINT32_MAX;
     s->last_khi = o.nc ? khi : 0;
@@ -335,12 +341,19 @@ static int record(shellsim_dayrec *r, dseries *s, int day, const int64_t *v)
     const int local = span <= LOCAL_KEYS && span <= 4 * o.nc; /* (few changes over many keys: in place) */
     dcount *c = local ? r->local : h->count + (klo - h->lo);
     const uint32_t spare = local ? LOCAL_KEYS : h->n - (klo - h->lo);
-    for (size_t i = 0; i < o.nc; i++) { /* (spares taken in turn: no chain of updates of one slot) */
-        uint32_t a = chg_old[i] - klo, b = chg_new[i] - klo, sp = spare + (uint32_t)(i % SPARES);
-        c[a < span ? a : sp]--;
-        c[b < span ? b : sp]++;
+    if (!outside) { /* every key in [klo, khi]: no spare slot */
+        for (size_t i = 0; i < o.nc; i++) {
+            c[chg_old[i] - klo]--;
+            c[chg_new[i] - klo]++;
+        }
+    } else {
+        for (size_t i = 0; i < o.nc; i++) { /* (spares taken in turn: no chain of updates of one slot) */
+            uint32_t a = chg_old[i] - klo, b = chg_new[i] - klo, sp = spare + (uint32_t)(i % SPARES);
+            c[a < span ? a : sp]--;
+            c[b < span ? b : sp]++;
+        }
+        memset(c + spare, 0, SPARES * sizeof *c);
     }
-    memset(c + spare, 0, SPARES * sizeof *c);
     if (c == r->local)
         add_local(h->count + (klo - h->lo), c, span);
     return 0;
