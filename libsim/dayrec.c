@@ -113,6 +113,25 @@ scan_avx512(const int64_t *v, size_t cnt, uint32_t *prev, uint32_t *chg_old, uin
 {
     __m512i vs = _mm512_setzero_si512(), vlo = _mm512_set1_epi64(INT64_MAX), vhi = _mm512_set1_epi64(INT64_MIN);
     size_t nc = 0, j = 0;
+    /* 16 at a time: the two halves' keys packed into one vector of 32-bit
+     * lanes (one permutation), so that one compare and one compression of
+     * each of old and new serve 16 values */
+    const __m512i pack = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+    for (; j + 16 <= cnt; j += 16) {
+        __m512i x0 = _mm512_loadu_si512((const void *)(v + j)), x1 = _mm512_loadu_si512((const void *)(v + j + 8));
+        vs = _mm512_add_epi64(vs, _mm512_add_epi64(x0, x1));
+        vlo = _mm512_min_epi64(vlo, _mm512_min_epi64(x0, x1));
+        vhi = _mm512_max_epi64(vhi, _mm512_max_epi64(x0, x1));
+        __m512i b0 = _mm512_srli_epi64(_mm512_castpd_si512(_mm512_cvtepi64_pd(x0)), KEY_SHIFT);
+        __m512i b1 = _mm512_srli_epi64(_mm512_castpd_si512(_mm512_cvtepi64_pd(x1)), KEY_SHIFT);
+        __m512i k = _mm512_permutex2var_epi32(b0, pack, b1);
+        __m512i o = _mm512_loadu_si512((const void *)(prev + j));
+        __mmask16 m = _mm512_cmpneq_epu32_mask(k, o);
+        _mm512_storeu_si512((void *)(prev + j), k);
+        _mm512_storeu_si512((void *)(chg_old + nc), _mm512_maskz_compress_epi32(m, o));
+        _mm512_storeu_si512((void *)(chg_new + nc), _mm512_maskz_compress_epi32(m, k));
+        nc += (size_t)__builtin_popcount(m);
+    }
     for (; j + 8 <= cnt; j += 8) {
         __m512i x = _mm512_loadu_si512((const void *)(v + j));
         vs = _mm512_add_epi64(vs, x);
