@@ -12,7 +12,8 @@
 #define NONE UINT32_MAX /* no bin yet (the first day of a block) */
 #define LOCAL_KEYS 4096 /* keys of the in-cache histogram of one day's changes */
 #define SPARES 8        /* slots past a histogram's end that take the changes to and from key 0 */
-#define PREFETCH_KEYS 4096 /* widest range of keys whose lines are asked for ahead (prefetch_day): measured on aid-gap.ini, 1024 and 256 ask too little, beyond 4096 nothing changes */
+#define PREFETCH_KEYS 4096 /* widest range of keys whose lines are asked for ahead (prefetch_day); on
+                              aid-gap.ini 256 and 1024 ask for too few, more than 4096 changes nothing */
 
 /* Counts of changes are 16-bit (half the memory to bring into cache each
  * block); a replication adds at most +1 and -1 to one, so the recorder
@@ -177,6 +178,24 @@ SHELLSIM_ALWAYS_INLINE void add_local_body(dcount *restrict d, dcount *restrict 
 
 SHELLSIM_SIMD_VOID(add_local, (dcount *restrict d, dcount *restrict c, uint32_t n), (d, c, n))
 
+/* Keys k of n changes to their slots in a histogram of span keys from klo:
+ * k - klo for a key in [klo, klo + span), else (keys 0 and NONE) one of
+ * the SPARES slots from spare, taken in turn (no chain of updates of one
+ * slot). A loop that vectorises. */
+SHELLSIM_ALWAYS_INLINE void slots_body(uint32_t *restrict old, uint32_t *restrict new, size_t n, uint32_t klo,
+                                       uint32_t span, uint32_t spare)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint32_t a = old[i] - klo, b = new[i] - klo, sp = spare + (uint32_t)(i % SPARES);
+        old[i] = a < span ? a : sp;
+        new[i] = b < span ? b : sp;
+    }
+}
+
+SHELLSIM_SIMD_VOID(slots, (uint32_t *restrict old, uint32_t *restrict new, size_t n, uint32_t klo, uint32_t span,
+                           uint32_t spare),
+                   (old, new, n, klo, span, spare))
+
 /* Changes of one day: count[k - lo] for bin keys lo .. lo + n - 1, and the
  * value 0 apart (its key, 0, is far below the others). */
 typedef struct dhist {
@@ -323,7 +342,7 @@ static int cover(dhist *h, uint32_t k)
 static int record(shellsim_dayrec *r, dseries *s, int day, const int64_t *v)
 {
     const size_t cnt = r->cnt;
-    const uint32_t *chg_old = r->chg_old, *chg_new = r->chg_new;
+    uint32_t *chg_old = r->chg_old, *chg_new = r->chg_new;
     scan_out o;
     scan(v, cnt, s->prev, r->chg_old, r->chg_new, &o);
     /* cnt <= 1024 values below 2^53 sum below 2^63. Larger ones are summed
@@ -366,10 +385,10 @@ static int record(shellsim_dayrec *r, dseries *s, int day, const int64_t *v)
             c[chg_new[i] - klo]++;
         }
     } else {
-        for (size_t i = 0; i < o.nc; i++) { /* (spares taken in turn: no chain of updates of one slot) */
-            uint32_t a = chg_old[i] - klo, b = chg_new[i] - klo, sp = spare + (uint32_t)(i % SPARES);
-            c[a < span ? a : sp]--;
-            c[b < span ? b : sp]++;
+        slots(chg_old, chg_new, o.nc, klo, span, spare);
+        for (size_t i = 0; i < o.nc; i++) {
+            c[chg_old[i]]--;
+            c[chg_new[i]]++;
         }
         memset(c + spare, 0, SPARES * sizeof *c);
     }
