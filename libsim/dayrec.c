@@ -12,7 +12,8 @@
 #define NONE UINT32_MAX /* no bin yet (the first day of a block) */
 #define LOCAL_KEYS 4096 /* keys of the in-cache histogram of one day's changes */
 #define SPARES 8        /* slots past a histogram's end that take the changes to and from key 0 */
-#define PREFETCH_KEYS 1024 /* widest range of keys whose lines are asked for ahead (prefetch_day) */
+#define PREFETCH_KEYS 4096 /* widest range of keys whose lines are asked for ahead (prefetch_day); on
+                              aid-gap.ini 256 and 1024 ask for too few, more than 4096 changes nothing */
 
 /* Counts of changes are 16-bit (half the memory to bring into cache each
  * block); a replication adds at most +1 and -1 to one, so the recorder
@@ -75,14 +76,15 @@ static void scan_portable(const int64_t *v, size_t cnt, uint32_t *prev, uint32_t
 }
 
 /* Of n changes (old[i] -> new[i]): the range [*klo, *khi] of the positive
- * keys among them (empty: *klo > *khi) and the change of the number of
+ * keys among them (empty: *klo > *khi), whether any of them is to or from
+ * key 0 or NONE (*outside: 1, else 0) and the change of the number of
  * zeros. k - 1 wraps key 0 and NONE (yesterday's key on a block's first
  * day) above every positive key; k + 1 wraps NONE to 0 and takes 0 to 1,
  * below every positive key plus one. A loop that vectorises. */
 SHELLSIM_ALWAYS_INLINE int64_t moved_body(const uint32_t *restrict old, const uint32_t *restrict new, size_t n, uint32_t *klo,
-                                 uint32_t *khi)
+                                 uint32_t *khi, int *outside)
 {
-    uint32_t lo = UINT32_MAX, hi = 0;
+    uint32_t lo = UINT32_MAX, hi = 0, ulo = UINT32_MAX;
     int32_t zero = 0; /* |zero| <= n <= 32767 */
     for (size_t i = 0; i < n; i++) {
         uint32_t a = old[i], b = new[i];
@@ -91,10 +93,13 @@ SHELLSIM_ALWAYS_INLINE int64_t moved_body(const uint32_t *restrict old, const ui
         lo = lb < lo ? lb : lo;
         hi = ua > hi ? ua : hi;
         hi = ub > hi ? ub : hi;
+        ulo = ua < ulo ? ua : ulo;
+        ulo = ub < ulo ? ub : ulo;
         zero += (int32_t)(b == 0) - (int32_t)(a == 0);
     }
     *klo = lo >= UINT32_MAX - 1 ? UINT32_MAX : lo + 1;
     *khi = hi <= 1 ? 0 : hi - 1;
+    *outside = ulo <= 1; /* (k + 1 <= 1: k is 0 or NONE) */
     return zero;
 }
 
@@ -109,6 +114,25 @@ scan_avx512(const int64_t *v, size_t cnt, uint32_t *prev, uint32_t *chg_old, uin
 {
     __m512i vs = _mm512_setzero_si512(), vlo = _mm512_set1_epi64(INT64_MAX), vhi = _mm512_set1_epi64(INT64_MIN);
     size_t nc = 0, j = 0;
+    /* 16 at a time: the two halves' keys packed into one vector of 32-bit
+     * lanes (one permutation), so that one compare and one compression of
+     * each of old and new serve 16 values */
+    const __m512i pack = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+    for (; j + 16 <= cnt; j += 16) {
+        __m512i x0 = _mm512_loadu_si512((const void *)(v + j)), x1 = _mm512_loadu_si512((const void *)(v + j + 8));
+        vs = _mm512_add_epi64(vs, _mm512_add_epi64(x0, x1));
+        vlo = _mm512_min_epi64(vlo, _mm512_min_epi64(x0, x1));
+        vhi = _mm512_max_epi64(vhi, _mm512_max_epi64(x0, x1));
+        __m512i b0 = _mm512_srli_epi64(_mm512_castpd_si512(_mm512_cvtepi64_pd(x0)), KEY_SHIFT);
+        __m512i b1 = _mm512_srli_epi64(_mm512_castpd_si512(_mm512_cvtepi64_pd(x1)), KEY_SHIFT);
+        __m512i k = _mm512_permutex2var_epi32(b0, pack, b1);
+        __m512i o = _mm512_loadu_si512((const void *)(prev + j));
+        __mmask16 m = _mm512_cmpneq_epu32_mask(k, o);
+        _mm512_storeu_si512((void *)(prev + j), k);
+        _mm512_storeu_si512((void *)(chg_old + nc), _mm512_maskz_compress_epi32(m, o));
+        _mm512_storeu_si512((void *)(chg_new + nc), _mm512_maskz_compress_epi32(m, k));
+        nc += (size_t)__builtin_popcount(m);
+    }
     for (; j + 8 <= cnt; j += 8) {
         __m512i x = _mm512_loadu_si512((const void *)(v + j));
         vs = _mm512_add_epi64(vs, x);
@@ -139,8 +163,9 @@ static void scan(const int64_t *v, size_t cnt, uint32_t *prev, uint32_t *chg_old
 }
 
 SHELLSIM_SIMD_RET(int64_t, moved,
-                  (const uint32_t *restrict old, const uint32_t *restrict new, size_t n, uint32_t *klo, uint32_t *khi),
-                  (old, new, n, klo, khi))
+                  (const uint32_t *restrict old, const uint32_t *restrict new, size_t n, uint32_t *klo, uint32_t *khi,
+                   int *outside),
+                  (old, new, n, klo, khi, outside))
 
 /* d[k] += c[k], c[k] = 0 for k < n (the day's counts from the local ones). */
 SHELLSIM_ALWAYS_INLINE void add_local_body(dcount *restrict d, dcount *restrict c, uint32_t n)
@@ -152,6 +177,24 @@ SHELLSIM_ALWAYS_INLINE void add_local_body(dcount *restrict d, dcount *restrict 
 }
 
 SHELLSIM_SIMD_VOID(add_local, (dcount *restrict d, dcount *restrict c, uint32_t n), (d, c, n))
+
+/* Keys k of n changes to their slots in a histogram of span keys from klo:
+ * k - klo for a key in [klo, klo + span), else (keys 0 and NONE) one of
+ * the SPARES slots from spare, taken in turn (no chain of updates of one
+ * slot). A loop that vectorises. */
+SHELLSIM_ALWAYS_INLINE void slots_body(uint32_t *restrict old, uint32_t *restrict new, size_t n, uint32_t klo,
+                                       uint32_t span, uint32_t spare)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint32_t a = old[i] - klo, b = new[i] - klo, sp = spare + (uint32_t)(i % SPARES);
+        old[i] = a < span ? a : sp;
+        new[i] = b < span ? b : sp;
+    }
+}
+
+SHELLSIM_SIMD_VOID(slots, (uint32_t *restrict old, uint32_t *restrict new, size_t n, uint32_t klo, uint32_t span,
+                           uint32_t spare),
+                   (old, new, n, klo, span, spare))
 
 /* Changes of one day: count[k - lo] for bin keys lo .. lo + n - 1, and the
  * value 0 apart (its key, 0, is far below the others). */
@@ -299,7 +342,7 @@ static int cover(dhist *h, uint32_t k)
 static int record(shellsim_dayrec *r, dseries *s, int day, const int64_t *v)
 {
     const size_t cnt = r->cnt;
-    const uint32_t *chg_old = r->chg_old, *chg_new = r->chg_new;
+    uint32_t *chg_old = r->chg_old, *chg_new = r->chg_new;
     scan_out o;
     scan(v, cnt, s->prev, r->chg_old, r->chg_new, &o);
     /* cnt <= 1024 values below 2^53 sum below 2^63. Larger ones are summed
@@ -318,7 +361,8 @@ static int record(shellsim_dayrec *r, dseries *s, int day, const int64_t *v)
         s->max[day] = o.max;
     dhist *h = &s->day[day];
     uint32_t klo, khi;
-    h->zero += o.nc ? moved(chg_old, chg_new, o.nc, &klo, &khi) : 0;
+    int outside = 0;
+    h->zero += o.nc ? moved(chg_old, chg_new, o.nc, &klo, &khi, &outside) : 0;
     s->last_day = day;
     s->last_klo = o.nc ? klo : UINT32_MAX;
     s->last_khi = o.nc ? khi : 0;
@@ -335,12 +379,19 @@ static int record(shellsim_dayrec *r, dseries *s, int day, const int64_t *v)
     const int local = span <= LOCAL_KEYS && span <= 4 * o.nc; /* (few changes over many keys: in place) */
     dcount *c = local ? r->local : h->count + (klo - h->lo);
     const uint32_t spare = local ? LOCAL_KEYS : h->n - (klo - h->lo);
-    for (size_t i = 0; i < o.nc; i++) { /* (spares taken in turn: no chain of updates of one slot) */
-        uint32_t a = chg_old[i] - klo, b = chg_new[i] - klo, sp = spare + (uint32_t)(i % SPARES);
-        c[a < span ? a : sp]--;
-        c[b < span ? b : sp]++;
+    if (!outside) { /* every key in [klo, khi]: no spare slot */
+        for (size_t i = 0; i < o.nc; i++) {
+            c[chg_old[i] - klo]--;
+            c[chg_new[i] - klo]++;
+        }
+    } else {
+        slots(chg_old, chg_new, o.nc, klo, span, spare);
+        for (size_t i = 0; i < o.nc; i++) {
+            c[chg_old[i]]--;
+            c[chg_new[i]]++;
+        }
+        memset(c + spare, 0, SPARES * sizeof *c);
     }
-    memset(c + spare, 0, SPARES * sizeof *c);
     if (c == r->local)
         add_local(h->count + (klo - h->lo), c, span);
     return 0;

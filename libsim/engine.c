@@ -126,6 +126,9 @@ struct shellsim_engine_ws {
                                         feeds it, and it has no stock at day 0, production or restock), or -1:
                                         that pipeline's amount is then the stock itself, exactly */
     int64_t *avail;                  /* [j]: a side's stock above its reserve, for the policy */
+    uint32_t *arrived;               /* [pipeline * cap + k], k < narrived[pipeline]: the slots whose
+                                        arrivals series is not 0 (the others are) */
+    size_t *narrived;
     double *factor;                  /* [j]: the share of a side's stock left after the day's fire */
 };
 
@@ -239,6 +242,8 @@ shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t 
     ws->side_reserve = shellsim_calloc(ns + 1, 1);
     ws->side_alone = shellsim_calloc(ns + 1, sizeof *ws->side_alone);
     ws->avail = shellsim_calloc(cap + 1, sizeof *ws->avail);
+    ws->arrived = shellsim_calloc(np * cap + 1, sizeof *ws->arrived);
+    ws->narrived = shellsim_calloc(np + 1, sizeof *ws->narrived);
     ws->factor = shellsim_calloc(cap + 1, sizeof *ws->factor);
     int schedule = alloc_schedule(s, ws) == 0;
     ws->history = shellsim_calloc(ns + 1, sizeof *ws->history);
@@ -257,7 +262,7 @@ shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t 
     for (size_t i = 0; histories && i < ns; i++)
         histories = !ws->history_days[i] || ws->history[i];
     if (!histories || !schedule || !ws->pipe_since || !ws->side_since || !ws->ship_dist || !ws->pipe_active ||
-        !ws->side_reserve || !ws->side_alone || !ws->avail || !ws->factor || !ws->sd || !ws->side_production || !ws->made || !ws->pipes || !ws->ship || !ws->transit || !ws->dead || !ws->iv || !ws->pd || !ws->sv ||
+        !ws->side_reserve || !ws->side_alone || !ws->avail || !ws->arrived || !ws->narrived || !ws->factor || !ws->sd || !ws->side_production || !ws->made || !ws->pipes || !ws->ship || !ws->transit || !ws->dead || !ws->iv || !ws->pd || !ws->sv ||
         !ws->small_production || !ws->dep || !ws->dep_u || !ws->dep_x || !ws->dep_transit || !ws->dep_interval ||
         !ws->dep_containers || !ws->dep_stream || !ws->side_plan || !ws->pipe_plan) {
         shellsim_engine_ws_free(ws);
@@ -307,6 +312,8 @@ void shellsim_engine_ws_free(shellsim_engine_ws *ws)
     shellsim_free(ws->side_reserve);
     shellsim_free(ws->side_alone);
     shellsim_free(ws->avail);
+    shellsim_free(ws->arrived);
+    shellsim_free(ws->narrived);
     shellsim_free(ws->factor);
     shellsim_free(ws);
 }
@@ -836,6 +843,15 @@ static void copy_whole(const shellsim_scenario *s, const shellsim_engine_ws *ws,
     }
 }
 
+/* Whether engine series k is read: series that only the day's outputs
+ * read (a pipeline's arrivals and fired_cum) are made only then. Without
+ * a recorder a day_fn is given every series; a recorder reads the selected
+ * ones (all when series_on is NULL). */
+static int wanted(const shellsim_engine_job *job, size_t k)
+{
+    return job->rec ? !job->series_on || job->series_on[k] : job->vals != NULL;
+}
+
 int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, const shellsim_engine_job *job,
                           shellsim_engine_failure *out_fail)
 {
@@ -952,15 +968,24 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
             int64_t *to = side_series(ws, s->pipes[i].to, SHELLSIM_SERIES_SIDE_STOCK);
             int64_t *inflow = ws->history[s->pipes[i].to] ? side_val(ws, s->pipes[i].to, SV_INFLOW) : NULL;
             int64_t *delivered = pipe_series(ws, i, SHELLSIM_SERIES_PIPE_DELIVERED);
-            int64_t *arrivals = pipe_series(ws, i, SHELLSIM_SERIES_PIPE_ARRIVALS);
+            int64_t *arrivals = wanted(job, pipe_series0 + (size_t)i * SHELLSIM_SERIES_PIPE_N + SHELLSIM_SERIES_PIPE_ARRIVALS) ? pipe_series(ws, i, SHELLSIM_SERIES_PIPE_ARRIVALS) : NULL;
             double *amount = pipe_day(ws, i, PD_AMOUNT);
-            memset(arrivals, 0, cnt * sizeof *arrivals);
+            uint32_t *arrived = ws->arrived + (size_t)i * cap;
+            if (arrivals) { /* yesterday's arrivals back to 0: the slots listed */
+                for (size_t k = 0; k < ws->narrived[i]; k++)
+                    arrivals[arrived[k]] = 0;
+                ws->narrived[i] = 0;
+            }
             shellsim_arrivals *today = shellsim_transit_today(&ws->transit[i], day);
             for (size_t k = 0; k < today->n; k++) {
                 size_t j = today->item[k].j;
                 long long shells = today->item[k].shells;
                 to[j] = shellsim_sat_add(to[j], shells);
-                arrivals[j] = shellsim_sat_add(arrivals[j], shells);
+                if (arrivals) { /* (a slot is listed when it leaves 0: once a day) */
+                    if (!arrivals[j] && shells)
+                        arrived[ws->narrived[i]++] = (uint32_t)j;
+                    arrivals[j] = shellsim_sat_add(arrivals[j], shells);
+                }
                 amount[j] += (double)shells;
                 if (inflow) /* (only a windowed side reads its inflows) */
                     inflow[j] = shellsim_sat_add(inflow[j], shells);
@@ -1004,6 +1029,8 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
         if (!rec && !vals)
             continue;
         for (int i = 0; i < np; i++) {
+            if (!wanted(job, pipe_series0 + (size_t)i * SHELLSIM_SERIES_PIPE_N + SHELLSIM_SERIES_PIPE_FIRED))
+                continue;
             const int64_t *delivered = pipe_series(ws, i, SHELLSIM_SERIES_PIPE_DELIVERED);
             int64_t *fired = pipe_series(ws, i, SHELLSIM_SERIES_PIPE_FIRED);
             if (ws->side_alone[s->pipes[i].to] == i) { /* its shells are the side's stock */

@@ -70,6 +70,70 @@ static int add_series_fast(shellsim_summary *s, const double *v, size_t n)
     return 0;
 }
 
+/* Real values without squares (the real per-day series), when every one
+ * is NaN or a finite double without its sign bit set: NaNs counted as
+ * undefined, the others into the quantile counts in one pass and into the
+ * exact sum as one fixed-point sum of their mantissas, when their
+ * exponents span at most 60 (each below 2^113, a thousand below 2^123),
+ * else value by value. The same counts, extremes and exact sum as adding
+ * them one by one. Returns 1 when the batch does not qualify (the general
+ * path then takes it). */
+static int add_real_fast(shellsim_summary *s, const double *v, size_t n)
+{
+    double buf[1024];
+    double mn = INFINITY, mx = 0, mnpos = INFINITY;
+    int emin = 0x7ff, emax = 0;
+    size_t m = 0, nan = 0;
+    if (n > 1024)
+        return 1;
+    for (size_t i = 0; i < n; i++) {
+        double x = v[i];
+        uint64_t bits;
+        memcpy(&bits, &x, sizeof bits);
+        if (x != x) {
+            nan++;
+            continue;
+        }
+        if ((bits >> 63) || (bits >> 52) == 0x7ff)
+            return 1; /* negative (or -0), or infinite */
+        int e = (int)(bits >> 52);
+        if (bits) {
+            e = e ? e : 1; /* (a subnormal weighs as exponent 1) */
+            emin = e < emin ? e : emin;
+            emax = e > emax ? e : emax;
+            mnpos = x < mnpos ? x : mnpos;
+        }
+        mn = x < mn ? x : mn;
+        mx = x > mx ? x : mx;
+        buf[m++] = x;
+    }
+    s->undefined += nan;
+    if (m == 0)
+        return 0;
+    if (shellsim_sketch_add_nonneg(&s->q, buf, m, mnpos, mx) != 0)
+        return -1;
+    if (emax - emin <= 60) {
+        unsigned __int128 sum = 0;
+        for (size_t i = 0; i < m; i++) {
+            uint64_t bits;
+            memcpy(&bits, &buf[i], sizeof bits);
+            int e = (int)(bits >> 52);
+            uint64_t mant = (bits & ((UINT64_C(1) << 52) - 1)) | (e ? UINT64_C(1) << 52 : 0);
+            sum += bits ? (unsigned __int128)mant << ((e ? e : 1) - emin) : 0;
+        }
+        shellsim_xsum_add_u128_at(&s->s1, sum, emin - 1);
+    } else {
+        for (size_t i = 0; i < m; i++)
+            shellsim_xsum_add(&s->s1, buf[i]);
+    }
+    s->n += m;
+    if (mn < s->min)
+        s->min = mn;
+    if (mx > s->max)
+        s->max = mx;
+    return 0;
+}
+
 /* One value through exact double adds (the square exactly too, as p + e,
  * an FMA two-product): real values, and whole numbers of 2^53 and above. */
 static int add_exact(shellsim_summary *s, double x)
@@ -96,6 +160,11 @@ int shellsim_summary_add(shellsim_summary *s, const double *v, size_t n)
         return 0;
     if (s->q.integer && !s->with_squares) {
         int rc = add_series_fast(s, v, n);
+        if (rc <= 0)
+            return rc;
+    }
+    if (!s->q.integer && !s->with_squares) {
+        int rc = add_real_fast(s, v, n);
         if (rc <= 0)
             return rc;
     }

@@ -140,6 +140,11 @@ void shellsim_xsum_add_i128(shellsim_xsum *x, __int128 v)
         add_bits(x, hi, OFFSET + 64, negative);
 }
 
+void shellsim_xsum_add_u128_at(shellsim_xsum *x, unsigned __int128 m, int bit)
+{
+    add_u128_at(x, m, bit, 0);
+}
+
 void shellsim_xsum_merge(shellsim_xsum *dst, const shellsim_xsum *src)
 {
     shellsim_xsum s = *src;

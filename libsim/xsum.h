@@ -27,6 +27,10 @@ void shellsim_xsum_init(shellsim_xsum *x);
 void shellsim_xsum_add(shellsim_xsum *x, double v);
 /* Add a signed 128-bit integer exactly. */
 void shellsim_xsum_add_i128(shellsim_xsum *x, __int128 v);
+/* Add m * 2^(bit - 1074) exactly: m a whole number, 0 <= bit <= 2046 (a
+ * double of biased exponent E >= 1 is its 53-bit mantissa times
+ * 2^((E - 1) - 1074)). */
+void shellsim_xsum_add_u128_at(shellsim_xsum *x, unsigned __int128 m, int bit);
 /* x += a * k exactly (a finite double, k a whole number). Bits of the
  * product below 2^-1074 are dropped. */
 void shellsim_xsum_add_product(shellsim_xsum *x, double a, uint64_t k);
