@@ -684,3 +684,63 @@ Test(summary, a_series_day_that_starts_with_only_zeros_counts_them)
     cr_expect(fabs(b[5] - (3 + 0.65 * 197)) < 1e-9, "p95 %.17g", b[5]);
     shellsim_summary_free(&s);
 }
+
+/* The batched path of real values without squares (the real per-day
+ * series: summary.c, add_real_fast) gives the same counts, extremes,
+ * exact sum and quantile bins as taking the values one by one through the
+ * accumulator and the sketch: on batches whose exponents span at most 60
+ * (its fixed-point sum), more than 60 (value by value), with NaNs, zeros
+ * and subnormals. */
+Test(summary, real_batches_equal_the_values_one_by_one)
+{
+    gsl_rng *r = rng(29);
+    static double v[1024];
+    for (int kind = 0; kind < 5; kind++) {
+        for (int rep = 0; rep < 20; rep++) {
+            size_t n = 1 + (size_t)gsl_rng_uniform_int(r, 1024);
+            for (size_t i = 0; i < n; i++) {
+                double u = gsl_rng_uniform_pos(r);
+                v[i] = kind == 0   ? 1 + 9 * u                                 /* one decade */
+                       : kind == 1 ? ldexp(u, (int)gsl_rng_uniform_int(r, 60)) /* span near 60 */
+                       : kind == 2 ? ldexp(u, (int)gsl_rng_uniform_int(r, 400) - 200) /* wide */
+                       : kind == 3 ? (u < 0.2 ? NAN : u < 0.3 ? 0.0 : 3 * u)   /* NaNs and zeros */
+                                   : (u < 0.5 ? u * DBL_TRUE_MIN * 1e6 : u); /* subnormals */
+            }
+            shellsim_summary s;
+            shellsim_summary_init(&s, 0, 0);
+            cr_assert_eq(shellsim_summary_add(&s, v, n), 0);
+            shellsim_xsum x;
+            shellsim_xsum_init(&x);
+            shellsim_sketch k;
+            shellsim_sketch_init(&k, 0, SHELLSIM_SKETCH_BITS_SERIES);
+            uint64_t m = 0, nan = 0;
+            double mn = INFINITY, mx = -INFINITY;
+            for (size_t i = 0; i < n; i++) {
+                if (v[i] != v[i]) {
+                    nan++;
+                    continue;
+                }
+                shellsim_xsum_add(&x, v[i]);
+                cr_assert_eq(shellsim_sketch_add(&k, v[i]), 0);
+                m++;
+                mn = fmin(mn, v[i]);
+                mx = fmax(mx, v[i]);
+            }
+            cr_assert(s.n == m && s.undefined == nan, "kind %d: n %llu/%llu", kind, (unsigned long long)s.n,
+                      (unsigned long long)m);
+            if (m) {
+                cr_assert(s.min == mn && s.max == mx, "kind %d: extremes", kind);
+                long double a = shellsim_xsum_value(&s.s1), b = shellsim_xsum_value(&x);
+                cr_assert(memcmp(&a, &b, 10) == 0, "kind %d, n %zu: sum %La, one by one %La", kind, n, a, b);
+                static const double q[] = {0, 0.05, 0.25, 0.5, 0.75, 0.95, 1};
+                double qa[7], qb[7];
+                shellsim_sketch_quantiles(&s.q, m, q, 7, mn, mx, qa);
+                shellsim_sketch_quantiles(&k, m, q, 7, mn, mx, qb);
+                cr_assert(memcmp(qa, qb, sizeof qa) == 0, "kind %d: quantiles differ", kind);
+            }
+            shellsim_sketch_free(&k);
+            shellsim_summary_free(&s);
+        }
+    }
+    gsl_rng_free(r);
+}
