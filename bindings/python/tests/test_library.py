@@ -53,7 +53,8 @@ def test_every_function_of_the_header_has_a_prototype():
 def test_every_exported_function_of_the_library_has_a_prototype():
     out = subprocess.run(["nm", "-D", "--defined-only", shellsim.library_path()],
                          capture_output=True, text=True, check=True).stdout
-    exported = {line.split()[-1] for line in out.splitlines()
+    # nm shows a versioned symbol as name@@SHELLSIM_0.MINOR
+    exported = {line.split()[-1].split("@")[0] for line in out.splitlines()
                 if line.split()[-1].startswith("shellsim_")}
     assert exported == set(_lib.PROTOTYPES)
 
