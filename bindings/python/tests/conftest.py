@@ -23,7 +23,31 @@ REPO = os.path.dirname(os.path.dirname(PACKAGE_ROOT))
 if PACKAGE_ROOT not in sys.path:
     sys.path.insert(0, PACKAGE_ROOT)
 
+# The public headers: include/ of the source tree, and the build tree's
+# include/ for the generated <shellsim_version.h> (meson sets
+# SHELLSIM_BUILD_INCLUDE; by hand, <repo>/build/include).
+BUILD_INCLUDE = os.environ.get("SHELLSIM_BUILD_INCLUDE",
+                               os.path.join(REPO, "build", "include"))
+INCLUDE_FLAGS = ["-I", os.path.join(REPO, "include"), "-I", BUILD_INCLUDE]
+
 import shellsim  # noqa: E402,F401  (fails early if the package cannot load)
+
+def install_copy(site, ignore=("__pycache__",)):
+    """Install this package into the directory SITE the way pip does, as far
+    as the package can tell: a copy of shellsim/ and a dist-info whose
+    METADATA carries the version (outside a checkout, _version.py reads the
+    version from there). Returns the package directory."""
+    import shutil
+    pkg = os.path.join(str(site), "shellsim")
+    shutil.copytree(os.path.join(PACKAGE_ROOT, "shellsim"), pkg,
+                    ignore=shutil.ignore_patterns(*ignore))
+    info = os.path.join(str(site), "shellsim-%s.dist-info" % shellsim.__version__)
+    os.makedirs(info)
+    with open(os.path.join(info, "METADATA"), "w", encoding="utf-8") as f:
+        f.write("Metadata-Version: 2.1\nName: shellsim\nVersion: %s\n"
+                % shellsim.__version__)
+    return pkg
+
 
 # The reference scenarios of /work/shared/scenarios, as of this writing.
 NAJIN_DUNAY = """\

@@ -20,7 +20,7 @@ from shellsim import _lib, analysis
 # the module (shellsim.infer, the attribute, is the function)
 infer_module = importlib.import_module("shellsim.infer")
 
-from conftest import PACKAGE_ROOT, REPO
+from conftest import INCLUDE_FLAGS, PACKAGE_ROOT, REPO
 
 INCLUDE = os.path.join(REPO, "include")
 HEADERS = ("shellsim.h", "shellsim_infer.h", "shellsim_analysis.h")
@@ -172,7 +172,7 @@ def test_every_struct_and_constant_of_lib_matches_the_c_compiler(tmp_path):
     src = tmp_path / "abi.c"
     src.write_text(_layout_program())
     exe = tmp_path / "abi"
-    subprocess.run(["cc", "-std=c11", "-I", INCLUDE, str(src), "-o", str(exe)],
+    subprocess.run(["cc", "-std=c11", *INCLUDE_FLAGS, str(src), "-o", str(exe)],
                    check=True)
     out = subprocess.run([str(exe)], capture_output=True, text=True,
                          check=True).stdout

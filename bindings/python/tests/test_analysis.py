@@ -14,7 +14,7 @@ import pytest
 import shellsim
 from shellsim import _lib, analysis
 
-from conftest import AID_GAP, REPO, cli_path
+from conftest import AID_GAP, INCLUDE_FLAGS, REPO, cli_path
 
 HEADER_DIR = os.path.join(REPO, "include")
 
@@ -263,7 +263,7 @@ def test_struct_layouts_match_the_c_compiler(tmp_path):
     src = tmp_path / "layout.c"
     src.write_text(C_LAYOUT)
     exe = tmp_path / "layout"
-    subprocess.run(["cc", "-std=c11", "-I", HEADER_DIR, str(src), "-o",
+    subprocess.run(["cc", "-std=c11", *INCLUDE_FLAGS, str(src), "-o",
                     str(exe)], check=True)
     out = subprocess.run([str(exe)], capture_output=True, text=True,
                          check=True).stdout

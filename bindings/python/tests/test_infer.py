@@ -15,7 +15,7 @@ import pytest
 import shellsim
 from shellsim import _lib
 
-from conftest import NAJIN_DUNAY, REPO, cli_path
+from conftest import INCLUDE_FLAGS, NAJIN_DUNAY, REPO, cli_path
 
 # One shipment a day, each seen with probability detect_prob ~ Beta(2, 3):
 # by day 9 the count seen is Binomial(10, p), and seeing 3 gives the
@@ -221,7 +221,7 @@ def test_the_options_struct_matches_the_c_compiler(tmp_path):
     src = tmp_path / "layout.c"
     src.write_text(C_LAYOUT)
     exe = tmp_path / "layout"
-    subprocess.run(["cc", "-std=c11", "-I", inc, str(src), "-o", str(exe)],
+    subprocess.run(["cc", "-std=c11", *INCLUDE_FLAGS, str(src), "-o", str(exe)],
                    check=True)
     out = subprocess.run([str(exe)], capture_output=True, text=True,
                          check=True).stdout
