@@ -248,7 +248,8 @@ shellsim_status shellsim_scenario_override(const shellsim_scenario *s, const cha
     if (!lines) {
         char section[256];
         snprintf(section, sizeof section, "%.*s", (int)(sl < 200 ? sl : 200), key);
-        return override_error(err, label, "no side or pipeline named '%s'%s (nor 'scenario')", section, "");
+        return override_error(err, label, "%s has no side or pipeline named '%s' (nor is it 'scenario')",
+                              s->source_name, section);
     }
 
     /* The new text: line `line` with its value replaced (its key as

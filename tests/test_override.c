@@ -250,7 +250,8 @@ Test(override, errors_name_the_override)
     expect_error("p.active@2025-01-01", "1", 0,
                  "override p.active@2025-01-01=1: [pipeline p] active@2025-01-01: day 366 is outside the horizon "
                  "(days 0 .. 119, from 2024-01-01)");
-    expect_error("q.loss_rate", "0.1", 0, "override q.loss_rate=0.1: no side or pipeline named 'q' (nor 'scenario')");
+    expect_error("q.loss_rate", "0.1", 0,
+                 "override q.loss_rate=0.1: t.ini has no side or pipeline named 'q' (nor is it 'scenario')");
     expect_error("p.speed", "1", 0,
                  "override p.speed=1: [pipeline p] speed: unknown key (to, supplier_stock, production_per_day, "
                  "first_day, stop_day, interval_days, containers, shells_per_container, transit_days, loss_rate, "

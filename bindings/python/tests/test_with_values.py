@@ -79,7 +79,7 @@ def test_errors_name_the_override():
                            match=r"^override p\.loss_rate=2: \[pipeline p\] "
                                  r"loss_rate: const takes values in \[2, 2\]"):
             s.with_values({"p.loss_rate": 2})
-        with pytest.raises(shellsim.ScenarioError, match="no side or pipeline named 'q'"):
+        with pytest.raises(shellsim.ScenarioError, match="has no side or pipeline named 'q'"):
             s.with_values({"q.loss_rate": 0.1})
         with pytest.raises(shellsim.ScenarioError, match=r"p\.bogus=1: .*unknown key"):
             s.with_values({"p.bogus": 1})
