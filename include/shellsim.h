@@ -148,11 +148,12 @@ SHELLSIM_API const char *shellsim_scenario_pipeline_name(const shellsim_scenario
  * [0, side_count); -1 when s is NULL or i is outside [0, pipeline_count). */
 SHELLSIM_API int shellsim_scenario_pipeline_to(const shellsim_scenario *s, int i);
 
-/* The scenario's parameters: its per-run keys, the ones sensitivity
- * analysis varies and inference calibrates, with the same names and order
- * (docs/model.md, "Parameters"): "SECTION.KEY" (e.g. "nk.loss_rate") or,
- * for a dated line, "SECTION.KEY@WHEN" with WHEN as written. Strings are
- * owned by the scenario. Any thread. */
+/* The scenario's parameters: its per-run keys, with the names and in the
+ * order of sensitivity analysis and inference (docs/model.md, "Analyses
+ * built on runs"), which skip those whose support is one value (listed
+ * here too): "SECTION.KEY" (e.g. "nk.loss_rate") or, for a dated line,
+ * "SECTION.KEY@WHEN" with WHEN as written. Strings are owned by the
+ * scenario. Any thread. */
 /* The number of parameters, >= 0; 0 for NULL. */
 SHELLSIM_API size_t shellsim_scenario_parameter_count(const shellsim_scenario *s);
 /* The name of parameter i; NULL when s is NULL or i is outside
