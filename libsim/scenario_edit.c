@@ -258,11 +258,14 @@ shellsim_status shellsim_scenario_override(const shellsim_scenario *s, const cha
     long at_line; /* the override's line in the new text */
     line_span(s, line ? line : lines->last, &start, &next);
     size_t klen = strlen(k), elen = strlen(expr);
-    size_t keep = 0, cut = 0; /* bytes of the old line kept (its key and '='), bytes replaced */
+    size_t keep = 0, cut = 0; /* bytes of the old line kept (its key, '=' and the blanks after it), bytes
+                                 replaced */
     int need_nl = 0;
     if (line) {
         const char *eq = memchr(s->source + start, '=', next - start);
         keep = eq ? (size_t)(eq - (s->source + start)) + 1 : 0; /* a key line has its '=' */
+        while (start + keep < next && (s->source[start + keep] == ' ' || s->source[start + keep] == '\t'))
+            keep++;
         size_t end = next;
         if (end > start && s->source[end - 1] == '\n')
             end--;
@@ -275,7 +278,7 @@ shellsim_status shellsim_scenario_override(const shellsim_scenario *s, const cha
         start = next;
         at_line = lines->last + 1;
     }
-    size_t add = line ? keep + 1 + elen : (size_t)need_nl + klen + 3 + elen + 1;
+    size_t add = line ? keep + elen : (size_t)need_nl + klen + 3 + elen + 1;
     size_t len = s->source_len - cut + add;
     char *text = shellsim_malloc(len ? len : 1);
     long old_lines = count_lines(s->source, s->source_len), nlines = old_lines + (line ? 0 : 1);
@@ -292,7 +295,6 @@ shellsim_status shellsim_scenario_override(const shellsim_scenario *s, const cha
     if (line) {
         memcpy(w, s->source + start, keep);
         w += keep;
-        *w++ = ' ';
         memcpy(w, expr, elen);
         w += elen; /* the line's ending, '\r' included, is copied with the rest */
     } else {
