@@ -13,10 +13,17 @@
 static void usage_check(FILE *f, const char *prog)
 {
     fprintf(f,
-            "usage: %s check SCENARIO\n"
+            "usage: %s check SCENARIO [--set SECTION.KEY=DIST ...]\n"
             "\n"
             "Load and validate SCENARIO; print \"SCENARIO: ok\" or the first error as\n"
-            "FILE:LINE: [section] key: what is wrong (exit status 3). Nothing runs.\n",
+            "FILE:LINE: [section] key: what is wrong (exit status 3). Nothing runs.\n"
+            "\n"
+            "  --set SECTION.KEY=DIST\n"
+            "                 (repeatable) set a key as if SCENARIO said KEY = DIST in\n"
+            "                 [side SECTION], [pipeline SECTION] or [scenario]: its line\n"
+            "                 is replaced (KEY@WHEN: the line of that key and day), or\n"
+            "                 added; e.g. --set nk.loss_rate=\"pert(0.1, 0.2, 0.3)\"\n"
+            "  -h, --help     this help\n",
             prog);
 }
 
@@ -30,7 +37,7 @@ int cli_cmd_check(int argc, char **argv, const cli_context *cx)
         return rc;
     if (a.npos < 1)
         return cli_usage_error(&p, "check needs a SCENARIO file (try %s check --help)", cx->prog);
-    shellsim_scenario *s = cli_load_scenario(cx, a.pos[0], &rc);
+    shellsim_scenario *s = cli_load_scenario(cx, a.pos[0], a.set, a.nset, &rc);
     if (!s)
         return rc;
     if (cx->printer)

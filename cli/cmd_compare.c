@@ -21,6 +21,7 @@ static void usage_compare(FILE *f, const char *prog)
 {
     fprintf(f,
             "usage: %s compare A.ini B.ini [--reps N] [--seed S] [--threads T] [--json]\n"
+            "                        [--set SECTION.KEY=DIST ...]\n"
             "\n"
             "Run scenarios A and B on the same replications with the same seed (common\n"
             "random numbers: replication r of A and of B draw the same numbers in every\n"
@@ -35,6 +36,10 @@ static void usage_compare(FILE *f, const char *prog)
             "                 {\"metrics\": {NAME: {\"a\": STATS, \"b\": STATS, \"diff\": STATS,\n"
             "                 \"pairing\": {\"diff_variance\", \"independent_variance\",\n"
             "                 \"variance_ratio\", \"correlation\"}}}, ...}\n"
+            "  --set SECTION.KEY=DIST\n"
+            "                 (repeatable) set a key in both A and B, as if each file said\n"
+            "                 KEY = DIST in its [side SECTION], [pipeline SECTION] or\n"
+            "                 [scenario] (see run --help)\n"
             "  -n -s -t -j    short for --reps, --seed, --threads, --json\n"
             "  -h, --help     this help\n"
             "\n"
@@ -139,10 +144,10 @@ int cli_cmd_compare(int argc, char **argv, const cli_context *cx)
         return rc;
     if (a.npos < 2)
         return cli_usage_error(&p, "needs two SCENARIO files, A and B (try %s compare --help)", cx->prog);
-    shellsim_scenario *sa = cli_load_scenario(cx, a.pos[0], &rc);
+    shellsim_scenario *sa = cli_load_scenario(cx, a.pos[0], a.set, a.nset, &rc);
     if (!sa)
         return rc;
-    shellsim_scenario *sb = cli_load_scenario(cx, a.pos[1], &rc);
+    shellsim_scenario *sb = cli_load_scenario(cx, a.pos[1], a.set, a.nset, &rc);
     if (!sb) {
         shellsim_scenario_free(sa);
         return rc;

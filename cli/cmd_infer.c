@@ -23,7 +23,7 @@ static void usage_infer(FILE *f, const char *prog)
 {
     fprintf(f,
             "usage: %s infer SCENARIO OBSERVATIONS [--accept N] [--max-tries M] [--pilot P]\n"
-            "                      [--seed S] [--threads T] [--json]\n"
+            "                      [--seed S] [--threads T] [--json] [--set SECTION.KEY=DIST ...]\n"
             "\n"
             "Rejection ABC: run replications 0, 1, 2, ... of SCENARIO (its per-run values\n"
             "drawn from its distributions, the priors) and keep those whose series match\n"
@@ -46,6 +46,11 @@ static void usage_infer(FILE *f, const char *prog)
             "                 scenario, the observations, N and S, never on the threads\n"
             "  --threads T    threads, 0 = all cores (default 0)\n"
             "  --json         print one JSON object on standard output\n"
+            "  --set SECTION.KEY=DIST\n"
+            "                 (repeatable) set a key as if SCENARIO said KEY = DIST in\n"
+            "                 [side SECTION], [pipeline SECTION] or [scenario]: its line\n"
+            "                 is replaced (KEY@WHEN: the line of that key and day), or\n"
+            "                 added; e.g. --set nk.loss_rate=\"pert(0.1, 0.2, 0.3)\"\n"
             "  -s -t -j       short for --seed, --threads, --json\n"
             "  -h, --help     this help\n"
             "\n"
@@ -188,7 +193,7 @@ int cli_cmd_infer(int argc, char **argv, const cli_context *cx)
         o.max_tries = o.accept; /* --accept above the default max-tries */
     }
     const char *obs_path = a.pos[1];
-    shellsim_scenario *s = cli_load_scenario(cx, a.pos[0], &rc);
+    shellsim_scenario *s = cli_load_scenario(cx, a.pos[0], a.set, a.nset, &rc);
     if (!s)
         return rc;
     shellsim_observations *obs = cli_load_observations(cx, s, obs_path, &rc);

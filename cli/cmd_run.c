@@ -22,7 +22,7 @@ static void usage_run(FILE *f, const char *prog)
     fprintf(f,
             "usage: %s run SCENARIO [--reps N] [--seed S] [--threads T] [--series SPEC]\n"
             "                    [--json] [--plot FILE.png] [--until-ci NAME=HALFWIDTH]\n"
-            "                    [--exceed NAME=VALUE ...]\n"
+            "                    [--exceed NAME=VALUE ...] [--set SECTION.KEY=DIST ...]\n"
             "\n"
             "Simulate SCENARIO (an INI file) and print every metric's mean, p05, p50\n"
             "and p95 as a table, or the full statistics and per-day series as JSON.\n"
@@ -49,6 +49,11 @@ static void usage_run(FILE *f, const char *prog)
             "                 (in the metric's units), counted exactly, with a 95%% Wilson\n"
             "                 interval: \"exceed\": {\"VALUE\": {\"p\", \"ci95\", ...}} in\n"
             "                 the metric's JSON, a line under the table otherwise\n"
+            "  --set SECTION.KEY=DIST\n"
+            "                 (repeatable) set a key as if SCENARIO said KEY = DIST in\n"
+            "                 [side SECTION], [pipeline SECTION] or [scenario]: its line\n"
+            "                 is replaced (KEY@WHEN: the line of that key and day), or\n"
+            "                 added; e.g. --set nk.loss_rate=\"pert(0.1, 0.2, 0.3)\"\n"
             "  -n -s -t -j    short for --reps, --seed, --threads, --json\n"
             "  -h, --help     this help\n",
             prog);
@@ -126,7 +131,7 @@ int cli_cmd_run(int argc, char **argv, const cli_context *cx)
         return rc;
     if (a.npos < 1)
         return cli_usage_error(&p, "run needs a SCENARIO file (try %s run --help)", cx->prog);
-    shellsim_scenario *s = cli_load_scenario(cx, a.pos[0], &rc);
+    shellsim_scenario *s = cli_load_scenario(cx, a.pos[0], a.set, a.nset, &rc);
     if (!s)
         return rc;
     shellsim_run_options ro;

@@ -24,6 +24,7 @@ static void usage_sensitivity(FILE *f, const char *prog)
     fprintf(f,
             "usage: %s sensitivity SCENARIO --metric NAME [--samples N] [--seed S]\n"
             "                            [--threads T] [--bootstrap R] [--json] [--plot FILE.png]\n"
+            "                            [--set SECTION.KEY=DIST ...]\n"
             "\n"
             "Which unknowns matter for the mean of a metric: first-order and total Sobol\n"
             "indices of every per-run key of SCENARIO that is not constant, from Saltelli\n"
@@ -44,6 +45,11 @@ static void usage_sensitivity(FILE *f, const char *prog)
             "                 high], ...}}, \"noise_share\", ...}\n"
             "  --plot FILE    also draw the tornado chart into the PNG FILE (python3 with\n"
             "                 numpy and matplotlib)\n"
+            "  --set SECTION.KEY=DIST\n"
+            "                 (repeatable) set a key as if SCENARIO said KEY = DIST in\n"
+            "                 [side SECTION], [pipeline SECTION] or [scenario]: its line\n"
+            "                 is replaced (KEY@WHEN: the line of that key and day), or\n"
+            "                 added; e.g. --set nk.loss_rate=\"pert(0.1, 0.2, 0.3)\"\n"
             "  -s -t -j       short for --seed, --threads, --json\n"
             "  -h, --help     this help\n"
             "\n"
@@ -208,7 +214,7 @@ int cli_cmd_sensitivity(int argc, char **argv, const cli_context *cx)
     if (!a.given[CLI_OPT_METRIC])
         return cli_usage_error(&p, "needs --metric NAME, e.g. --metric russia.extra_per_day (try %s %s --help)",
                                cx->prog, "sensitivity");
-    shellsim_scenario *s = cli_load_scenario(cx, a.pos[0], &rc);
+    shellsim_scenario *s = cli_load_scenario(cx, a.pos[0], a.set, a.nset, &rc);
     if (!s)
         return rc;
     if (!cx->printer) { /* shellsim-mpi: rank 0 does it all */

@@ -51,7 +51,27 @@ static int read_stdin(const cli_context *cx, char **text, size_t *len, int *rc)
     return 0;
 }
 
-shellsim_scenario *cli_load_scenario(const cli_context *cx, const char *path, int *rc)
+/* Applies the --set values to *s (replaced by the new scenario, or freed
+ * and NULL on failure). */
+static shellsim_status apply_sets(shellsim_scenario **s, const char *const *set, int nset, shellsim_error *err)
+{
+    for (int i = 0; i < nset; i++) {
+        const char *eq = strchr(set[i], '=');
+        char key[256];
+        size_t n = (size_t)(eq - set[i]);
+        snprintf(key, sizeof key, "%.*s", (int)(n < sizeof key - 1 ? n : sizeof key - 1), set[i]);
+        shellsim_scenario *o;
+        shellsim_status st = shellsim_scenario_override(*s, key, eq + 1, &o, err);
+        shellsim_scenario_free(*s);
+        *s = o;
+        if (st != SHELLSIM_OK)
+            return st;
+    }
+    return SHELLSIM_OK;
+}
+
+shellsim_scenario *cli_load_scenario(const cli_context *cx, const char *path, const char *const *set, int nset,
+                                     int *rc)
 {
     shellsim_error err = SHELLSIM_ERROR_INIT;
     shellsim_scenario *s = NULL;
@@ -66,8 +86,13 @@ shellsim_scenario *cli_load_scenario(const cli_context *cx, const char *path, in
     } else {
         st = shellsim_scenario_load_file(path, &s, &err);
     }
+    if (st == SHELLSIM_OK)
+        st = apply_sets(&s, set, nset, &err);
     if (st != SHELLSIM_OK) {
-        if (cx->printer)
+        /* the library's "override KEY=EXPR: ..." is the user's --set KEY=EXPR */
+        if (cx->printer && !strncmp(err.message, "override ", 9))
+            fprintf(stderr, "%s: --set %s\n", cx->prog, err.message + 9);
+        else if (cx->printer)
             fprintf(stderr, "%s: %s\n", cx->prog, err.message);
         *rc = st == SHELLSIM_ESCENARIO ? CLI_BAD_SCENARIO : CLI_FAILURE;
         return NULL;

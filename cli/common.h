@@ -33,11 +33,15 @@ typedef struct cli_context {
 } cli_context;
 
 /* Loads the scenario at path; "-" reads it from standard input (named
- * "<stdin>" in messages), which one process may read once. On failure says
- * "PROG: MESSAGE" on stderr (when printing), sets *rc (3 for a bad
- * scenario, 1 otherwise, 2 for a second "-" or "-" under MPI) and returns
- * NULL. */
-shellsim_scenario *cli_load_scenario(const cli_context *cx, const char *path, int *rc);
+ * "<stdin>" in messages), which one process may read once. Then applies
+ * set[0 .. nset-1], the --set values "SECTION.KEY=DIST" (split at the
+ * first '='), in order, with shellsim_scenario_override: the scenario is
+ * the file edited. On failure says "PROG: MESSAGE" on stderr (when
+ * printing; an override's as "PROG: --set SECTION.KEY=DIST: ..."), sets
+ * *rc (3 for a bad scenario or override, 1 otherwise, 2 for a second "-"
+ * or "-" under MPI) and returns NULL. */
+shellsim_scenario *cli_load_scenario(const cli_context *cx, const char *path, const char *const *set, int nset,
+                                     int *rc);
 
 /* Loads the observations at path for scenario s, "-" as above; the same
  * messages and *rc. */

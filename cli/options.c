@@ -29,6 +29,8 @@ typedef enum cli_kind {
     CLI_NAME,       /* a non-empty string; else "--opt needs WHAT" */
     CLI_WHOLE,      /* a whole number in min .. max; else "--opt: 'V' is not a whole number in WHAT" */
     CLI_NAME_VALUE, /* NAME=NUMBER (NUMBER > 0 when min is 1); else "--opt: 'V' is not WHAT" */
+    CLI_ASSIGN,     /* NAME=TEXT (NAME non-empty), repeatable, kept in cli_args.set;
+                       else "--opt: 'V' is not WHAT" */
 } cli_kind;
 
 typedef struct cli_option {
@@ -65,6 +67,7 @@ static const cli_option options[CLI_NOPTS] = {
     [CLI_OPT_ACCEPT] = {"accept", 0, CLI_WHOLE, CLI_CMD_INFER, 1, 4294967296ULL, "1 .. 2^32", NULL},
     [CLI_OPT_MAX_TRIES] = {"max-tries", 0, CLI_WHOLE, CLI_CMD_INFER, 1, SHELLSIM_MAX_REPLICATIONS, "1 .. 2^40", NULL},
     [CLI_OPT_PILOT] = {"pilot", 0, CLI_WHOLE, CLI_CMD_INFER, 0, SHELLSIM_MAX_REPLICATIONS, "0 .. 2^40", NULL},
+    [CLI_OPT_SET] = {"set", 0, CLI_ASSIGN, ALL, 0, 0, "SECTION.KEY=DIST", NULL},
 };
 
 /* getopt_long's value for a long option: past every char. */
@@ -207,6 +210,13 @@ static int take(const cli_parser *p, int id, const char *label, const char *val,
             return cli_usage_error(p, "%s: at most %d %s", label, CLI_MAX_EXCEED, o->many);
         if (cli_name_value(val, NULL, 0, &x) || (o->min && !(x > 0)))
             return cli_usage_error(p, "%s: '%s' is not %s", label, val, o->what);
+        break;
+    case CLI_ASSIGN:
+        if (a->nset == CLI_MAX_SET)
+            return cli_usage_error(p, "%s: at most %d", label, CLI_MAX_SET);
+        if (!strchr(val, '=') || *val == '=')
+            return cli_usage_error(p, "%s: '%s' is not %s", label, val, o->what);
+        a->set[a->nset++] = val;
         break;
     }
     a->given[id]++;

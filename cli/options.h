@@ -47,10 +47,12 @@ typedef enum cli_opt {
     CLI_OPT_ACCEPT,    /* --accept N */
     CLI_OPT_MAX_TRIES, /* --max-tries M */
     CLI_OPT_PILOT,     /* --pilot P */
+    CLI_OPT_SET,       /* --set SECTION.KEY=DIST (repeatable; every command) */
     CLI_NOPTS
 } cli_opt;
 
 #define CLI_MAX_EXCEED 64 /* --exceed options of one run */
+#define CLI_MAX_SET 64    /* --set options of one command */
 #define CLI_MAX_POSITIONAL 2
 
 /* How a command's messages read (kept as they were before the table):
@@ -72,7 +74,8 @@ typedef struct cli_parser {
 
 /* What a parse found. For each option: given (times seen), the last value
  * (`text`, the argument as typed) and, for whole numbers, `whole`.
- * The values of the repeatable option (--exceed) in order in `many`.
+ * The values of the repeatable option --exceed in order in `many`, those
+ * of --set in `set`.
  * The positional arguments in `pos`. Pointers point into argv. */
 typedef struct cli_args {
     int given[CLI_NOPTS];
@@ -80,6 +83,8 @@ typedef struct cli_args {
     uint64_t whole[CLI_NOPTS];
     const char *many[CLI_MAX_EXCEED];
     int nmany;
+    const char *set[CLI_MAX_SET]; /* the --set values, in order */
+    int nset;
     const char *pos[CLI_MAX_POSITIONAL];
     int npos;
 } cli_args;

@@ -1,6 +1,7 @@
 /*
  * fuzz_scenario.c: libFuzzer target for loading a scenario from memory and,
- * when it loads and is small, running it. Any crash, leak, sanitizer report
+ * when it loads and is small, running it; then overriding its first
+ * parameters with their own text (shellsim_scenario_override). Any crash, leak, sanitizer report
  * or hang is a bug; every one found becomes a regression test.
  */
 #include <stddef.h>
@@ -35,6 +36,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 shellsim_result_metric_stats(r, shellsim_result_metric_name(r, i), &st);
         }
         shellsim_result_free(r);
+    }
+    /* Overrides: each of the first parameters set to its own text loads
+     * again or fails with a message, and never changes what the
+     * parameters are. */
+    size_t np = shellsim_scenario_parameter_count(s);
+    for (size_t i = 0; i < np && i < 8; i++) {
+        shellsim_scenario *o = NULL;
+        if (shellsim_scenario_override(s, shellsim_scenario_parameter_name(s, i),
+                                       shellsim_scenario_parameter_expr(s, i), &o, &err) == SHELLSIM_OK &&
+            shellsim_scenario_parameter_count(o) != np)
+            __builtin_trap();
+        shellsim_scenario_free(o);
     }
     shellsim_scenario_free(s);
     return 0;

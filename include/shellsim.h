@@ -149,6 +149,47 @@ SHELLSIM_API const char *shellsim_scenario_pipeline_name(const shellsim_scenario
  * [0, side_count); -1 when s is NULL or i is outside [0, pipeline_count). */
 SHELLSIM_API int shellsim_scenario_pipeline_to(const shellsim_scenario *s, int i);
 
+/* The scenario's parameters: its per-run keys, with the names and in the
+ * order of sensitivity analysis and inference (docs/model.md, "Analyses
+ * built on runs"), which skip those whose support is one value (listed
+ * here too): "SECTION.KEY" (e.g. "nk.loss_rate") or, for a dated line,
+ * "SECTION.KEY@WHEN" with WHEN as written. Strings are owned by the
+ * scenario. Any thread. */
+/* The number of parameters, >= 0; 0 for NULL. */
+SHELLSIM_API size_t shellsim_scenario_parameter_count(const shellsim_scenario *s);
+/* The name of parameter i; NULL when s is NULL or i is outside
+ * [0, parameter_count). */
+SHELLSIM_API const char *shellsim_scenario_parameter_name(const shellsim_scenario *s, size_t i);
+/* Its distribution as written in the file, e.g. "pert(0.1, 0.2, 0.3)", or
+ * the key's default when the file does not set it (e.g. "0"); NULL as for
+ * _name. */
+SHELLSIM_API const char *shellsim_scenario_parameter_expr(const shellsim_scenario *s, size_t i);
+
+/* A new scenario: s with one line of its text set, as if the file had been
+ * edited and loaded again (the result is, bit for bit, that of the edited
+ * file; s is unaltered).
+ *   key   "SECTION.KEY" or "SECTION.KEY@WHEN": SECTION a side or pipeline
+ *         name, or "scenario" for [scenario]'s keys (horizon_days, ...);
+ *         KEY any key of that section (a distribution key, policy, to, ...).
+ *         The line that sets the key (for KEY@WHEN: the line of the same key
+ *         and day, WHEN written as a day number or a date) gets the new
+ *         value; when none does, "KEY = EXPR" is added to the section.
+ *   expr  the value as it would be written in the file, one line, e.g.
+ *         "pert(0.1, 0.2, 0.3)" or "0.25".
+ *   out   OUT: the new scenario (free it with shellsim_scenario_free), or
+ *         NULL on failure.
+ * The new text is checked exactly as a file is. Returns SHELLSIM_OK,
+ * SHELLSIM_ESCENARIO, SHELLSIM_ENOMEM, SHELLSIM_EINVAL (NULL). Messages
+ * name the override: "override nk.loss_rate=uniform(0, 2): [pipeline nk]
+ * loss_rate: ..." (err->line 0) for what is wrong with its own line, an
+ * unknown section or a malformed key; "override KEY=EXPR: FILE:LINE: ..."
+ * for a line of the file the override made wrong (e.g. a dated line past
+ * a shortened horizon_days). Overrides apply one after another: override
+ * the scenario an override returned. */
+SHELLSIM_API shellsim_status shellsim_scenario_override(
+    const shellsim_scenario *s, const char *key, const char *expr,
+    shellsim_scenario **out, shellsim_error *err);
+
 /* --------------------------------------------------------------------- run */
 
 /* Called from the calling thread of shellsim_run between blocks of

@@ -29,7 +29,8 @@
 enum { K_NAME, K_HORIZON, K_START, K_COMPARE, NSCEN_KEYS };
 #define K_POLICY SHELLSIM_SIDE_NKEYS
 #define K_TO SHELLSIM_PIPE_NKEYS
-#define MAX_KEYS (SHELLSIM_PIPE_NKEYS + 1)
+#define MAX_KEYS SHELLSIM_SECTION_MAX_KEYS
+_Static_assert(SHELLSIM_SIDE_NKEYS + 1 <= MAX_KEYS && NSCEN_KEYS <= MAX_KEYS, "shellsim_lines holds every key");
 
 /* --------------------------------------------------------------- loader */
 
@@ -37,6 +38,7 @@ typedef enum sec_kind { SEC_NONE, SEC_SCENARIO, SEC_SIDE, SEC_PIPE } sec_kind;
 
 typedef struct sec_info {
     long header_line;
+    long last_line;          /* the section's last key line (its header's when none) */
     long key_line[MAX_KEYS]; /* 0 when the key is not set */
     char *to;                /* pipelines: the side named by `to` */
 } sec_info;
@@ -145,7 +147,7 @@ static void on_section(shellsim_ini *ini, const char *a, size_t wl, const char *
             return;
         }
         ld->have_scenario = 1;
-        ld->scen_info.header_line = ld->ini.line;
+        ld->scen_info.header_line = ld->scen_info.last_line = ld->ini.line;
         ld->cur = SEC_SCENARIO;
         return;
     }
@@ -203,7 +205,7 @@ static void on_section(shellsim_ini *ini, const char *a, size_t wl, const char *
         ld->cur_index = s->npipes++;
     }
     memset(info, 0, sizeof *info);
-    info->header_line = ld->ini.line;
+    info->header_line = info->last_line = ld->ini.line;
 }
 
 /* ---------------------------------------------------------------- values */
@@ -332,8 +334,10 @@ static void dated_key(loader *ld, const shellsim_keyspec *ks, int k, const char 
     memcpy(g.when, when, strlen(when) + 1);
     if (parse_dist_key(ld, ks, section, shown, value, &g.dist) != 0)
         return;
-    shellsim_segment *a = shellsim_realloc(*seg, (size_t)(*nseg + 1) * sizeof *a);
+    g.expr = shellsim_strdup(value);
+    shellsim_segment *a = g.expr ? shellsim_realloc(*seg, (size_t)(*nseg + 1) * sizeof *a) : NULL;
     if (!a) {
+        shellsim_free(g.expr);
         ld->ini.oom = 1;
         return;
     }
@@ -350,6 +354,7 @@ static void section_key(loader *ld, const char *key, const char *value)
     size_t nspecs = side ? SHELLSIM_SIDE_NKEYS : SHELLSIM_PIPE_NKEYS;
     sec_info *info = side ? &ld->side_info[ld->cur_index] : &ld->pipe_info[ld->cur_index];
     shellsim_dist *dists = side ? ld->s->sides[ld->cur_index].key : ld->s->pipes[ld->cur_index].key;
+    char **exprs = side ? ld->s->sides[ld->cur_index].expr : ld->s->pipes[ld->cur_index].expr;
     const char *special = side ? "policy" : "to";
     const char *at = strchr(key, '@');
     size_t namelen = at ? (size_t)(at - key) : strlen(key);
@@ -385,7 +390,9 @@ static void section_key(loader *ld, const char *key, const char *value)
     }
     info->key_line[k] = ld->ini.line;
     if (k < nspecs) {
-        parse_dist_key(ld, &specs[k], section, key, value, &dists[k]);
+        if (parse_dist_key(ld, &specs[k], section, key, value, &dists[k]) == 0 &&
+            !(exprs[k] = shellsim_strdup(value)))
+            ld->ini.oom = 1;
     } else if (side) {
         shellsim_side *sd = &ld->s->sides[ld->cur_index];
         int policy = shellsim_fire_policy_find(value);
@@ -415,10 +422,13 @@ static void on_key(shellsim_ini *ini, const char *key, const char *value)
         errorf(ld, ld->ini.line, sec_label(ld, label, sizeof label), key, "empty value");
         return;
     }
-    if (ld->cur == SEC_SCENARIO)
+    if (ld->cur == SEC_SCENARIO) {
+        ld->scen_info.last_line = ld->ini.line;
         scenario_key(ld, key, value);
-    else
+    } else {
+        (ld->cur == SEC_SIDE ? ld->side_info : ld->pipe_info)[ld->cur_index].last_line = ld->ini.line;
         section_key(ld, key, value);
+    }
 }
 
 /* ------------------------------------------------------------- finishing */
@@ -448,7 +458,8 @@ static long date_days(const char *v)
  * section), key_line the section's plain lines (a day-0 line sets its
  * row's). Returns 0, or -1 on an error (kept). */
 static int resolve_schedule(loader *ld, const char *label, const char *owner, const shellsim_keyspec *specs,
-                            long *key_line, shellsim_dist *key, uint64_t *stream, shellsim_segment *seg, int *nseg)
+                            long *key_line, shellsim_dist *key, char **expr, uint64_t *stream, shellsim_segment *seg,
+                            int *nseg)
 {
     const shellsim_scenario *s = ld->s;
     for (int i = 0; i < *nseg; i++) {
@@ -518,6 +529,7 @@ static int resolve_schedule(loader *ld, const char *label, const char *owner, co
         if (g.day == 0 && !specs[g.row].dated_only) { /* the key from day 0 (a per-shipment key keeps its one
                                                            stream across its segments) */
             key[g.row] = g.dist;
+            expr[g.row] = g.expr;
             if (specs[g.row].kind == SHELLSIM_KEY_PER_RUN)
                 stream[g.row] = g.stream;
             key_line[g.row] = g.line;
@@ -529,11 +541,21 @@ static int resolve_schedule(loader *ld, const char *label, const char *owner, co
     return 0;
 }
 
-static void set_default(loader *ld, shellsim_dist *d, const char *expr)
+/* A key's default: its distribution into *d, its text into *text. */
+static void set_default(loader *ld, shellsim_dist *d, char **text, const char *expr)
 {
     char msg[128];
     if (shellsim_dist_parse(expr, d, msg, sizeof msg) != 0)
         ld->ini.oom = 1; /* cannot happen: defaults are valid */
+    if (!(*text = shellsim_strdup(expr)))
+        ld->ini.oom = 1;
+}
+
+static void copy_lines(shellsim_lines *to, const sec_info *from)
+{
+    to->header = from->header_line;
+    to->last = from->last_line;
+    memcpy(to->key, from->key_line, sizeof to->key);
 }
 
 static void finish(loader *ld)
@@ -564,7 +586,7 @@ static void finish(loader *ld)
         snprintf(key, sizeof key, "side %s", sd->name);
         for (size_t k = 0; k < SHELLSIM_SIDE_NKEYS; k++)
             sd->stream[k] = shellsim_stream_key(key, shellsim_side_keys[k].name);
-        if (resolve_schedule(ld, label, key, shellsim_side_keys, info->key_line, sd->key, sd->stream, sd->seg,
+        if (resolve_schedule(ld, label, key, shellsim_side_keys, info->key_line, sd->key, sd->expr, sd->stream, sd->seg,
                              &sd->nseg) != 0)
             return;
         if (sd->policy == SHELLSIM_POLICY_WINDOW) { /* the first reserve line, as written */
@@ -586,7 +608,7 @@ static void finish(loader *ld)
                 continue;
             shellsim_dist *d = &sd->key[k];
             if (shellsim_side_keys[k].fallback)
-                set_default(ld, d, shellsim_side_keys[k].fallback);
+                set_default(ld, d, &sd->expr[k], shellsim_side_keys[k].fallback);
             else if (sd->policy == SHELLSIM_POLICY_TARGET) {
                 long dated = 0;
                 for (int g = 0; g < sd->nseg; g++)
@@ -601,7 +623,7 @@ static void finish(loader *ld)
                            "missing (required when policy = target)");
                 return;
             } else
-                set_default(ld, d, "0");
+                set_default(ld, d, &sd->expr[k], "0");
         }
     }
     for (int i = 0; i < s->npipes; i++) {
@@ -616,7 +638,7 @@ static void finish(loader *ld)
         snprintf(key, sizeof key, "pipeline %s", p->name);
         for (size_t k = 0; k < SHELLSIM_PIPE_NKEYS; k++)
             p->stream[k] = shellsim_stream_key(key, shellsim_pipe_keys[k].name);
-        if (resolve_schedule(ld, label, key, shellsim_pipe_keys, info->key_line, p->key, p->stream, p->seg,
+        if (resolve_schedule(ld, label, key, shellsim_pipe_keys, info->key_line, p->key, p->expr, p->stream, p->seg,
                              &p->nseg) != 0)
             return;
         for (size_t k = 0; k < SHELLSIM_PIPE_NKEYS; k++) {
@@ -624,9 +646,9 @@ static void finish(loader *ld)
                 continue;
             shellsim_dist *d = &p->key[k];
             if (shellsim_pipe_keys[k].fallback)
-                set_default(ld, d, shellsim_pipe_keys[k].fallback);
+                set_default(ld, d, &p->expr[k], shellsim_pipe_keys[k].fallback);
             else if (k == SHELLSIM_PIPE_STOP_DAY)
-                set_default(ld, d, hbuf);
+                set_default(ld, d, &p->expr[k], hbuf);
             else {
                 long dated = 0;
                 for (int g = 0; g < p->nseg; g++)
@@ -687,6 +709,11 @@ static void finish(loader *ld)
         if (!s->name)
             ld->ini.oom = 1;
     }
+    copy_lines(&s->lines, &ld->scen_info);
+    for (int i = 0; i < s->nsides; i++)
+        copy_lines(&s->sides[i].lines, &ld->side_info[i]);
+    for (int i = 0; i < s->npipes; i++)
+        copy_lines(&s->pipes[i].lines, &ld->pipe_info[i]);
 }
 
 void shellsim_scenario_free(shellsim_scenario *s)
@@ -694,28 +721,39 @@ void shellsim_scenario_free(shellsim_scenario *s)
     if (!s)
         return;
     for (int i = 0; i < s->nsides; i++) {
-        shellsim_free(s->sides[i].name);
-        shellsim_free(s->sides[i].seg);
+        shellsim_side *sd = &s->sides[i];
+        shellsim_free(sd->name);
+        for (int g = 0; g < sd->nseg; g++)
+            shellsim_free(sd->seg[g].expr);
+        shellsim_free(sd->seg);
+        for (int k = 0; k < SHELLSIM_SIDE_NKEYS; k++)
+            shellsim_free(sd->expr[k]);
     }
     for (int i = 0; i < s->npipes; i++) {
-        shellsim_free(s->pipes[i].name);
-        shellsim_free(s->pipes[i].seg);
+        shellsim_pipeline *p = &s->pipes[i];
+        shellsim_free(p->name);
+        for (int g = 0; g < p->nseg; g++)
+            shellsim_free(p->seg[g].expr);
+        shellsim_free(p->seg);
+        for (int k = 0; k < SHELLSIM_PIPE_NKEYS; k++)
+            shellsim_free(p->expr[k]);
     }
+    for (size_t i = 0; i < s->nparams; i++)
+        shellsim_free(s->param_name[i]);
+    shellsim_free(s->param_name);
+    shellsim_free(s->source);
+    shellsim_free(s->source_name);
+    shellsim_free(s->source_line);
     shellsim_free(s->sides);
     shellsim_free(s->pipes);
     shellsim_free(s->name);
     shellsim_free(s);
 }
 
-shellsim_status shellsim_scenario_load_buffer(const char *data, size_t len, const char *name,
-                                              shellsim_scenario **out, shellsim_error *err)
+shellsim_status shellsim_scenario_parse(const char *data, size_t len, const char *name, shellsim_scenario **out,
+                                        shellsim_error *err)
 {
-    if (out)
-        *out = NULL;
-    if (!out || (!data && len)) {
-        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_scenario_load_buffer: NULL argument");
-        return SHELLSIM_EINVAL;
-    }
+    *out = NULL;
     loader ld;
     memset(&ld, 0, sizeof ld);
     ld.ini.file = name ? name : "<string>";
@@ -746,21 +784,15 @@ shellsim_status shellsim_scenario_load_buffer(const char *data, size_t len, cons
     return SHELLSIM_OK;
 }
 
-shellsim_status shellsim_scenario_load_file(const char *path, shellsim_scenario **out, shellsim_error *err)
+long shellsim_scenario_when_day(const shellsim_scenario *s, const char *when)
 {
-    if (out)
-        *out = NULL;
-    if (!path || !out) {
-        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_scenario_load_file: NULL argument");
-        return SHELLSIM_EINVAL;
-    }
-    char *text;
-    size_t len;
-    shellsim_status st = shellsim_ini_read_file(path, &text, &len, err);
-    if (st == SHELLSIM_OK)
-        st = shellsim_scenario_load_buffer(text, len, path, out, err);
-    shellsim_free(text);
-    return st;
+    int digits = *when != '\0' && strlen(when) <= 9;
+    for (const char *q = when; *q; q++)
+        digits &= isdigit((unsigned char)*q) != 0;
+    long day = digits                                   ? strtol(when, NULL, 10)
+               : valid_date(when) && s->start_date[0] ? date_days(when) - date_days(s->start_date)
+                                                        : -1;
+    return day >= 0 && day < s->horizon_days ? day : -1;
 }
 
 const char *shellsim_scenario_name(const shellsim_scenario *s)

@@ -209,5 +209,40 @@ check "--plot leaves no temporary file behind" bash -c "[ -z \"\$(ls '$tmp/tmpdi
 check "--plot with a TMPDIR that does not exist: exit 1, the message names it" bash -c \
     "TMPDIR='$tmp/nope' '$sim' run '$dir/seed-1m.ini' --reps 5 --series none --plot '$tmp/x.png' >/dev/null 2>'$tmp/err'; [ \$? = 1 ] && grep -q 'temporary file in $tmp/nope' '$tmp/err'"
 
+# --- --set SECTION.KEY=DIST: the run of the edited file, bit for bit -----------
+mkdir -p "$tmp/set"
+sed -e 's/^loss_rate = .*/loss_rate = pert(0.1, 0.2, 0.3)/' \
+    -e '/^active@2024-04-01 = 1/a active@2024-04-24 = bernoulli(0.7)' \
+    -e 's/^production_per_day = pert(1000, 3000, 6000)/production_per_day = 2500/' \
+    "$dir/najin-dunay.ini" >"$tmp/set/najin-dunay.ini"
+sed -e 's/^loss_rate = .*/loss_rate = 0.3/' "$dir/inference-najin.ini" >"$tmp/set/inference-najin.ini"
+sets="--set 'nk.loss_rate=pert(0.1, 0.2, 0.3)' --set 'nk.active@2024-04-24=bernoulli(0.7)' --set nk.production_per_day=2500"
+same "run --set: JSON byte-identical to the edited file's (a key set, a dated key added)" \
+    "run '$dir/najin-dunay.ini' $sets --reps 2000 --seed 3 --json" "run '$tmp/set/najin-dunay.ini' --reps 2000 --seed 3 --json"
+cp "$tmp/long.out" "$tmp/set.json"
+same "compare --set: applied to A and B, the comparison of the edited files" \
+    "compare '$dir/najin-dunay.ini' '$dir/najin-dunay.ini' $sets --reps 300 --json" \
+    "compare '$tmp/set/najin-dunay.ini' '$tmp/set/najin-dunay.ini' --reps 300 --json"
+same "sensitivity --set: the analysis of the edited file" \
+    "sensitivity '$dir/najin-dunay.ini' $sets --metric nk.delivered --samples 8 --bootstrap 3 --json" \
+    "sensitivity '$tmp/set/najin-dunay.ini' --metric nk.delivered --samples 8 --bootstrap 3 --json"
+same "infer --set: the inference of the edited file" \
+    "infer '$dir/inference-najin.ini' '$dir/inference-najin.obs' --set nk.loss_rate=0.3 --accept 5 --json" \
+    "infer '$tmp/set/inference-najin.ini' '$dir/inference-najin.obs' --accept 5 --json"
+check "run --set changes the run" bash -c "! '$sim' run '$dir/najin-dunay.ini' --reps 2000 --seed 3 --json | cmp -s - '$tmp/set.json'"
+check "check --set: ok" status_is 0 "$sim" check "$dir/najin-dunay.ini" --set nk.loss_rate=0.3
+check "a bad --set exits 3" status_is 3 "$sim" run "$dir/najin-dunay.ini" --set 'nk.loss_rate=uniform(0, 2)'
+check "its message names the --set, not a file line" grep -qxF \
+    "shellsim: --set nk.loss_rate=uniform(0, 2): [pipeline nk] loss_rate: uniform takes values in [0, 2], outside the key's range [0, 1]" \
+    "$tmp/err"
+check "nothing on stdout for a bad --set" bash -c "[ ! -s '$tmp/out' ]"
+check "--set of an unknown section exits 3, naming it" bash -c \
+    "'$sim' check '$dir/najin-dunay.ini' --set xx.loss_rate=0.1 2>&1 >/dev/null | grep -q \"^shellsim: --set xx.loss_rate=0.1: .* no side or pipeline named 'xx'\"; [ \${PIPESTATUS[0]} = 3 ]"
+check "--set of an unknown key exits 3 with the loader's list" bash -c \
+    "'$sim' check '$dir/najin-dunay.ini' --set nk.speed=1 2>&1 >/dev/null | grep -q '^shellsim: --set nk.speed=1: \[pipeline nk\] speed: unknown key (to, '; [ \${PIPESTATUS[0]} = 3 ]"
+check "--set without '=' is a usage error (exit 2)" status_is 2 "$sim" run "$dir/najin-dunay.ini" --set nk.loss_rate
+check "a file line made wrong by --set is named with its line" bash -c \
+    "'$sim' check '$dir/najin-dunay.ini' --set scenario.horizon_days=100 2>&1 | grep -q 'najin-dunay.ini:89: \[side russia\] base_fire_per_day@2024-01-01: day 153 is outside'"
+
 echo "1..$n"
 [ "$fails" = 0 ]

@@ -15,7 +15,7 @@ import sys
 LIBSIM = [
     ("base", "alloc status sat simd xsum pcg32 failure"),
     ("numerics", "specfun dist_quantile gamma_zig dist dist_table floordiv sketch summary"),
-    ("model description", "keys fire inifile scenario scenario_query params outputs observe"),
+    ("model description", "keys fire inifile scenario scenario_query params scenario_edit outputs observe"),
     ("model kernels", "production transit dayrec engine"),
     ("execution", "scheduler metrics run serial"),
     ("verbs", "exceed until_ci compare sensitivity infer infer_series"),

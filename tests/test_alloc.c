@@ -225,6 +225,27 @@ Test(alloc, loading_a_file_fails_cleanly_at_every_allocation)
     expect_no_leaks();
 }
 
+typedef struct override_ctx {
+    const shellsim_scenario *s;
+    const char *key, *expr;
+} override_ctx;
+
+static shellsim_status override(void *ctx, void **out, shellsim_error *err)
+{
+    override_ctx *c = ctx;
+    return shellsim_scenario_override(c->s, c->key, c->expr, (shellsim_scenario **)out, err);
+}
+
+Test(alloc, an_override_fails_cleanly_at_every_allocation)
+{
+    shellsim_scenario *s = load_ok(SCENARIO);
+    override_ctx set = {s, "p.loss_rate", "0.3"}, add = {s, "p.active@7", "bernoulli(0.5)"};
+    cr_expect_gt(walk(override, &set, release_scenario, "override (a line set)"), 1);
+    cr_expect_gt(walk(override, &add, release_scenario, "override (a line added)"), 1);
+    shellsim_scenario_free(s);
+    expect_no_leaks();
+}
+
 static void walk_run(const char *text, uint64_t reps, int threads, int keep_runs, const char *series,
                      const char *what)
 {

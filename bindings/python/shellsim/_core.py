@@ -214,6 +214,10 @@ class Scenario(_Handle):
         self._start_date = _parse_date(
             _lib.decode(lib.shellsim_scenario_start_date(_ptr)))
         self._sides = _read_sides(_ptr)
+        self._parameters = {
+            _lib.decode(lib.shellsim_scenario_parameter_name(_ptr, i)):
+                _lib.decode(lib.shellsim_scenario_parameter_expr(_ptr, i))
+            for i in range(lib.shellsim_scenario_parameter_count(_ptr))}
 
     @classmethod
     def from_file(cls, path: PathLike) -> "Scenario":
@@ -275,6 +279,73 @@ class Scenario(_Handle):
         JSON. Read-only: a new dict at each access."""
         self._check_open()
         return _copy_sides(self._sides)
+
+    @property
+    def parameters(self) -> Dict[str, str]:
+        """{NAME: EXPRESSION}: the scenario's parameters, the per-run keys
+        that sensitivity analysis varies and inference calibrates, in their
+        order ("nk.loss_rate", "nk.active@2024-04-01", ...), each with its
+        distribution as written in the file or the key's default ("0")
+        (shellsim_scenario_parameter_*). Read-only: a new dict at each
+        access."""
+        self._check_open()
+        return dict(self._parameters)
+
+    def with_values(self, values: Dict[str, Union[str, int, float]]) -> "Scenario":
+        """A new Scenario: this one with keys set as if the file had been
+        edited (shellsim_scenario_override, one key after another, in the
+        dict's order); this one is unchanged. Keys are "SECTION.KEY" or
+        "SECTION.KEY@WHEN" (SECTION a side, a pipeline or "scenario"), values
+        distributions as written in a file ("uniform(100, 200)") or numbers,
+        which become constants (0.3 is written "0.3"). Its runs equal, bit
+        for bit, those of the edited file.
+
+        Raises ScenarioError naming the override ("override
+        nk.loss_rate=2: [pipeline nk] loss_rate: ...") and TypeError for a
+        value that is neither a string nor a number."""
+        ptr = self._acquire()
+        cur = None
+        try:
+            for key, value in values.items():
+                if isinstance(value, (bool, np.bool_)):
+                    raise TypeError("%s: %r is not a distribution or a number"
+                                    % (key, value))
+                if isinstance(value, (int, np.integer)):
+                    text = str(int(value))
+                elif isinstance(value, (float, np.floating)):
+                    text = repr(float(value))
+                elif isinstance(value, str):
+                    text = value
+                else:
+                    raise TypeError("%s: %r is not a distribution or a number"
+                                    % (key, value))
+                out = _lib.ScenarioP()
+                err = _lib.ShellsimError()
+                st = lib.shellsim_scenario_override(
+                    cur if cur is not None else ptr, str(key).encode("utf-8"),
+                    text.encode("utf-8"), ctypes.byref(out), ctypes.byref(err))
+                if cur is not None:
+                    lib.shellsim_scenario_free(cur)
+                    cur = None
+                if st != _lib.OK:
+                    raise _errors.from_record(st, err)
+                cur = out
+            if cur is None:  # no values: a copy (horizon_days set to itself)
+                out = _lib.ScenarioP()
+                err = _lib.ShellsimError()
+                st = lib.shellsim_scenario_override(
+                    ptr, b"scenario.horizon_days",
+                    str(self._horizon_days).encode("ascii"),
+                    ctypes.byref(out), ctypes.byref(err))
+                if st != _lib.OK:
+                    raise _errors.from_record(st, err)
+                cur = out
+            result, cur = type(self)(cur), None
+            return result
+        finally:
+            if cur is not None:
+                lib.shellsim_scenario_free(cur)
+            self._release()
 
     def __repr__(self) -> str:
         if self.closed:

@@ -246,6 +246,11 @@ PROTOTYPES_SHELLSIM_H = {
     "shellsim_scenario_pipeline_count": (c_int, [ScenarioP]),
     "shellsim_scenario_pipeline_name": (c_char_p, [ScenarioP, c_int]),
     "shellsim_scenario_pipeline_to": (c_int, [ScenarioP, c_int]),
+    "shellsim_scenario_parameter_count": (c_size_t, [ScenarioP]),
+    "shellsim_scenario_parameter_name": (c_char_p, [ScenarioP, c_size_t]),
+    "shellsim_scenario_parameter_expr": (c_char_p, [ScenarioP, c_size_t]),
+    "shellsim_scenario_override":
+        (c_int, [ScenarioP, c_char_p, c_char_p, POINTER(ScenarioP), _E]),
     "shellsim_run_options_init": (None, [POINTER(ShellsimRunOptions)]),
     "shellsim_run":
         (c_int, [ScenarioP, POINTER(ShellsimRunOptions), POINTER(ResultP),
