@@ -26,7 +26,7 @@ from typing import (Any, Dict, Iterable, List, Optional, Tuple, TypeVar,
 
 import numpy as np
 
-from . import _errors, _interrupt, _lib, _stats
+from . import _errors, _frames, _interrupt, _lib, _stats
 from ._errors import ClosedError
 from ._interrupt import Progress
 from ._lib import lib
@@ -655,6 +655,35 @@ class Result(_Handle):
         "p25", "p50", "p75", "p95": the per-day bands of a series."""
         with self._use() as ptr:
             return {b: self._band(ptr, name, i) for i, b in enumerate(_lib.BANDS)}
+
+    # pandas (imported here, when first used; never by `import shellsim`)
+    def metrics_frame(self) -> Any:
+        """pandas.DataFrame of the metrics: one row per metric (index
+        "metric", in metric_names order), float64 columns n, mean, sd, sem,
+        ci95_lo, ci95_hi, min, p05, p25, p50, p75, p95, max, undefined
+        (NaN for a metric that is not a ratio). The values are
+        metric_stats()'s, bit for bit; NaN where a statistic does not
+        exist. Needs pandas (python3-pandas)."""
+        with self._use() as ptr:
+            return _frames.metrics_frame(self, ptr)
+
+    def series_frame(self, names: Union[None, str, Iterable[str]] = None,
+                     bands: Union[str, Iterable[str]] = _lib.BANDS,
+                     long: bool = False) -> Any:
+        """pandas.DataFrame of series bands (series_band()'s values, bit
+        for bit; NaN where a day has no value).
+
+        names  a series name or names; None: every series of the result
+        bands  band names, of "mean", "p05", "p25", "p50", "p75", "p95"
+        long   False: one row per day, columns a MultiIndex (series, band),
+               index a DatetimeIndex "date" (daily) when the scenario has a
+               start_date, else a RangeIndex "day";
+               True: one row per (series, band, day), in that order, with
+               columns series, day, date (only with a start_date), band,
+               value.
+        Needs pandas (python3-pandas)."""
+        with self._use() as ptr:
+            return _frames.series_frame(self, ptr, names, bands, long)
 
     def to_dict(self, series: bool = True) -> Dict[str, Any]:
         """The CLI's --json object, value for value: scenario, replications,

@@ -182,6 +182,20 @@ def from_c(st: _lib.ShellsimStats, ratio: bool = False) -> Stats:
                  p25=st.p25, p50=st.p50, p75=st.p75, p95=st.p95, max=st.max)
 
 
+# The columns of Result.metrics_frame(), in order: a Stats's fields, ci95
+# split, undefined last (NaN for a metric that is not a ratio).
+FRAME_COLUMNS = ("n", "mean", "sd", "sem", "ci95_lo", "ci95_hi", "min",
+                 "p05", "p25", "p50", "p75", "p95", "max", "undefined")
+
+
+def frame_row(s: Stats) -> Tuple[float, ...]:
+    """A Stats as the floats of a metrics_frame() row (FRAME_COLUMNS): the
+    values kept bit for bit, NaN kept; undefined NaN when None."""
+    return (float(s.n), s.mean, s.sd, s.sem, s.ci95[0], s.ci95[1], s.min,
+            s.p05, s.p25, s.p50, s.p75, s.p95, s.max,
+            math.nan if s.undefined is None else float(s.undefined))
+
+
 def is_ratio(metric: str) -> bool:
     """Whether a metric's statistics carry `undefined`: a ratio
     (fire_ratio, fire_share, extra_share; shellsim_metric_is_ratio)."""
