@@ -36,43 +36,19 @@
 
 /* ----------------------------------------------------------------- dates */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date, and back (H. Hinnant). */
-static long days_from_civil(long y, long m, long d)
-{
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(long z, long *y, long *m, long *d)
-{
-    z += 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp + (mp < 10 ? 3 : -9);
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
 /* Day `day` (a quantile, so possibly fractional: rounded to the nearest day)
  * as "2023-10-23 (day 83)", or "never" at or past the horizon H, where
  * first_short_day = H means "not short within the horizon". Without a
  * start_date, only the day. */
-static const char *day_text(double day, int horizon, const char *start, char *buf, size_t cap)
+static const char *day_text(double day, int horizon, const shellsim_scenario *sc, char *buf, size_t cap)
 {
-    long y, m, d, whole = lround(day);
+    long whole = lround(day);
+    char date[64];
     if (day >= horizon)
         snprintf(buf, cap, "never");
-    else if (start && sscanf(start, "%4ld-%2ld-%2ld", &y, &m, &d) == 3) {
-        civil_from_days(days_from_civil(y, m, d) + whole, &y, &m, &d);
-        snprintf(buf, cap, "%04ld-%02ld-%02ld (day %ld)", y, m, d, whole);
-    } else
+    else if (shellsim_scenario_day_date(sc, (int)whole, date, sizeof date) == 0)
+        snprintf(buf, cap, "%s (day %ld)", date, whole);
+    else
         snprintf(buf, cap, "day %ld", whole);
     return buf;
 }
@@ -163,9 +139,9 @@ int main(int argc, char **argv)
            start ? start : "day 0", (unsigned long long)shellsim_result_replications(r),
            (unsigned long long)shellsim_result_seed(r));
     printf("Ukraine first runs short (" SIDE ".first_short_day)\n");
-    printf("  median        %s\n", day_text(first.p50, H, start, a, sizeof a));
-    printf("  90%% interval  %s .. %s\n", day_text(first.p05, H, start, b, sizeof b),
-           day_text(first.p95, H, start, c, sizeof c));
+    printf("  median        %s\n", day_text(first.p50, H, s, a, sizeof a));
+    printf("  90%% interval  %s .. %s\n", day_text(first.p05, H, s, b, sizeof b),
+           day_text(first.p95, H, s, c, sizeof c));
     printf("  never short within the horizon: %.2f%% of runs (%llu of %llu; 95%% CI %.3f%% .. %.3f%%)\n",
            100 * nev.p, (unsigned long long)nev.count, (unsigned long long)nev.n, 100 * nev.ci95_lo,
            100 * nev.ci95_hi);

@@ -35,44 +35,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ----------------------------------------------------------------- dates */
-
-/* Days since 1970-01-01 of a proleptic Gregorian date, and back (H. Hinnant's
- * algorithms; plain integer arithmetic, so no time zone or timegm() needed). */
-static long days_from_civil(long y, long m, long d)
-{
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(long z, long *y, long *m, long *d)
-{
-    z += 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp + (mp < 10 ? 3 : -9);
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
-/* The date `offset` days after start ("YYYY-MM-DD") into buf; 0 on success. */
-static int date_after(const char *start, long offset, char *buf, size_t cap)
-{
-    long y, m, d;
-    if (sscanf(start, "%4ld-%2ld-%2ld", &y, &m, &d) != 3)
-        return -1;
-    civil_from_days(days_from_civil(y, m, d) + offset, &y, &m, &d);
-    snprintf(buf, cap, "%04ld-%02ld-%02ld", y, m, d);
-    return 0;
-}
-
 /* --------------------------------------------------------------- helpers */
 
 static int ends_with(const char *s, const char *suffix)
@@ -84,7 +46,7 @@ static int ends_with(const char *s, const char *suffix)
 /* A day (a quantile, so possibly fractional: rounded to the nearest day) as
  * text: "not within the horizon" at or past H, else "day 151", with its date
  * when there is a start date: "day 151 (2023-12-30)". */
-static const char *day_text(double day, int horizon, const char *start, char *buf, size_t cap)
+static const char *day_text(double day, int horizon, const shellsim_scenario *sc, char *buf, size_t cap)
 {
     if (day >= horizon) {
         snprintf(buf, cap, "not within the horizon");
@@ -93,7 +55,7 @@ static const char *day_text(double day, int horizon, const char *start, char *bu
     long whole = (long)(day + 0.5); /* day >= 0 */
     int n = snprintf(buf, cap, "day %ld", whole);
     char date[64]; /* ample for any long year: keeps -Wformat-truncation quiet */
-    if (start && n > 0 && (size_t)n < cap && date_after(start, whole, date, sizeof date) == 0)
+    if (n > 0 && (size_t)n < cap && shellsim_scenario_day_date(sc, (int)whole, date, sizeof date) == 0)
         snprintf(buf + n, cap - (size_t)n, " (%s)", date);
     return buf;
 }
@@ -193,7 +155,7 @@ int main(int argc, char **argv)
     const char *start = shellsim_scenario_start_date(scenario);
     if (start) {
         char last[64];
-        date_after(start, H - 1, last, sizeof last);
+        shellsim_scenario_day_date(scenario, H - 1, last, sizeof last);
         printf("%s: %d days, %s .. %s; %llu replications, seed %llu\n", shellsim_scenario_name(scenario), H, start,
                last, (unsigned long long)shellsim_result_replications(result),
                (unsigned long long)shellsim_result_seed(result));
@@ -250,9 +212,9 @@ int main(int argc, char **argv)
         /* Policy target: when and how much the side falls short. */
         if (stats_of(result, side, "first_short_day", &s) == SHELLSIM_OK) {
             printf("    short of its target:\n");
-            printf("      %-22s median %s\n", "first day short", day_text(s.p50, H, start, a, sizeof a));
-            printf("      %-22s 90%% interval %s .. %s\n", "", day_text(s.p05, H, start, b, sizeof b),
-                   day_text(s.p95, H, start, c, sizeof c));
+            printf("      %-22s median %s\n", "first day short", day_text(s.p50, H, scenario, a, sizeof a));
+            printf("      %-22s 90%% interval %s .. %s\n", "", day_text(s.p05, H, scenario, b, sizeof b),
+                   day_text(s.p95, H, scenario, c, sizeof c));
             if ((st = stats_of(result, side, "short_days", &s)) != SHELLSIM_OK ||
                 (st = stats_of(result, side, "shortfall", &x)) != SHELLSIM_OK) {
                 status = report(side, st, NULL);
@@ -272,12 +234,12 @@ int main(int argc, char **argv)
             goto out;
         }
         printf("  %s -> %s\n", pipe, shellsim_scenario_side_name(scenario, shellsim_scenario_pipeline_to(scenario, p)));
-        printf("    %-22s median %s\n", "runs dry", day_text(s.p50, H, start, a, sizeof a));
+        printf("    %-22s median %s\n", "runs dry", day_text(s.p50, H, scenario, a, sizeof a));
         if (s.p05 >= H) /* then at least 95% of the runs never ran dry */
             printf("    %-22s 90%% interval: not within the horizon (in 95%% of runs or more)\n", "");
         else
-            printf("    %-22s 90%% interval %s .. %s\n", "", day_text(s.p05, H, start, b, sizeof b),
-                   day_text(s.p95, H, start, c, sizeof c));
+            printf("    %-22s 90%% interval %s .. %s\n", "", day_text(s.p05, H, scenario, b, sizeof b),
+                   day_text(s.p95, H, scenario, c, sizeof c));
         if (stats_of(result, pipe, "delivered", &s) == SHELLSIM_OK)
             printf("    %-22s %s (%s .. %s)\n", "usable shells arrived",
                    with_commas(s.mean, a, sizeof a), with_commas(s.p05, b, sizeof b), with_commas(s.p95, c, sizeof c));

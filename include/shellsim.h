@@ -129,6 +129,13 @@ SHELLSIM_API int shellsim_scenario_horizon_days(const shellsim_scenario *s);
 /* start_date as "YYYY-MM-DD", or NULL when the scenario has none. */
 SHELLSIM_API const char *shellsim_scenario_start_date(const shellsim_scenario *s);
 
+/* The date of day `day` of the scenario (day 0 = its start_date; any day,
+ * inside the horizon or not) as "YYYY-MM-DD" into buf (cap bytes, at
+ * least 11 for the whole date; truncated to fit, terminated when cap > 0).
+ * 0, or -1 when s is NULL, buf is NULL or s has no start_date (buf then
+ * unaltered). Any thread. */
+SHELLSIM_API int shellsim_scenario_day_date(const shellsim_scenario *s, int day, char *buf, size_t cap);
+
 /* The scenario's structure: its sides and pipelines, each indexed 0 .. count-1
  * in file order (the order of the CLI's JSON). Strings are owned by the
  * scenario and live as long as it does. Any thread, like every read of a

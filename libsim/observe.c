@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "civil.h"
 #include "dist.h"
 #include "inifile.h"
 #include "outputs.h"
@@ -146,56 +147,6 @@ static void on_section(shellsim_ini *ini, const char *a, size_t wl, const char *
 
 /* ---------------------------------------------------------------- values */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static long days_from_civil(long y, long m, long d)
-{
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(long z, long *y, long *m, long *d)
-{
-    z += 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp + (mp < 10 ? 3 : -9);
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
-/* A date "YYYY-MM-DD" as days since 1970-01-01; 0, or -1 when invalid. */
-static int parse_date(const char *v, long *out)
-{
-    if (strlen(v) != 10 || v[4] != '-' || v[7] != '-')
-        return -1;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && !isdigit((unsigned char)v[i]))
-            return -1;
-    long y = strtol(v, NULL, 10), m = strtol(v + 5, NULL, 10), d = strtol(v + 8, NULL, 10);
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (y < 1 || m < 1 || m > 12 || d < 1)
-        return -1;
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (d > mdays[m - 1] + (m == 2 && leap))
-        return -1;
-    *out = days_from_civil(y, m, d);
-    return 0;
-}
-
-static void format_date(long days, char *buf, size_t cap)
-{
-    long y, m, d;
-    civil_from_days(days, &y, &m, &d);
-    snprintf(buf, cap, "%04ld-%02ld-%02ld", y, m, d);
-}
-
 static void set_series(loader *ld, shellsim_observation *it, const char *value)
 {
     const shellsim_scenario *s = ld->s;
@@ -248,7 +199,7 @@ static void set_date(loader *ld, shellsim_observation *it, const char *value)
 {
     const shellsim_scenario *s = ld->s;
     long d, start;
-    if (parse_date(value, &d) != 0) {
+    if (shellsim_civil_parse(value, &d) != 0) {
         errorf(ld, ld->ini.line, it->name, "date", "'%.40s' is not a date YYYY-MM-DD", value);
         return;
     }
@@ -257,11 +208,11 @@ static void set_date(loader *ld, shellsim_observation *it, const char *value)
                s->name, s->horizon_days - 1);
         return;
     }
-    parse_date(s->start_date, &start);
+    shellsim_civil_parse(s->start_date, &start);
     long day = d - start;
     if (day < 0 || day >= s->horizon_days) {
         char last[64];
-        format_date(start + s->horizon_days - 1, last, sizeof last);
+        shellsim_civil_format(start + s->horizon_days - 1, last, sizeof last);
         errorf(ld, ld->ini.line, it->name, "date", "%s is day %ld, outside the horizon %s .. %s (days 0 .. %d)", value,
                day, s->start_date, last, s->horizon_days - 1);
         return;

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "civil.h"
 #include "inifile.h"
 #include "pcg32.h"
 
@@ -244,20 +245,8 @@ static int parse_dist_key(loader *ld, const shellsim_keyspec *ks, const char *se
 
 static int valid_date(const char *v)
 {
-    int y, m, d;
-    char tail;
-    if (strlen(v) != 10 || v[4] != '-' || v[7] != '-')
-        return 0;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && !isdigit((unsigned char)v[i]))
-            return 0;
-    if (sscanf(v, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
-        return 0;
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (y < 1 || m < 1 || m > 12 || d < 1)
-        return 0;
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return d <= mdays[m - 1] + (m == 2 && leap);
+    long days;
+    return shellsim_civil_parse(v, &days) == 0;
 }
 
 static void scenario_key(loader *ld, const char *key, const char *value)
@@ -433,22 +422,12 @@ static void on_key(shellsim_ini *ini, const char *key, const char *value)
 
 /* ------------------------------------------------------------- finishing */
 
-/* Days from 1970-01-01 to the valid date y-m-d (proleptic Gregorian). */
-static long days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
+/* The day number of a valid date (civil.h). */
 static long date_days(const char *v)
 {
-    int y, m, d;
-    sscanf(v, "%4d-%2d-%2d", &y, &m, &d);
-    return days_from_civil(y, m, d);
+    long days = 0;
+    shellsim_civil_parse(v, &days);
+    return days;
 }
 
 /* The segments of one section: each WHEN made a day of the horizon, the

@@ -4,6 +4,7 @@
  * pipelines with the side each delivers to, in file order. Reads only:
  * any thread.
  */
+#include "civil.h"
 #include "scenario.h"
 
 #include "fire.h"
@@ -49,4 +50,13 @@ const char *shellsim_scenario_pipeline_name(const shellsim_scenario *s, int i)
 int shellsim_scenario_pipeline_to(const shellsim_scenario *s, int i)
 {
     return pipe_ok(s, i) ? s->pipes[i].to : -1;
+}
+
+int shellsim_scenario_day_date(const shellsim_scenario *s, int day, char *buf, size_t cap)
+{
+    long start;
+    if (!s || !buf || !s->start_date[0] || shellsim_civil_parse(s->start_date, &start) != 0)
+        return -1;
+    shellsim_civil_format(start + day, buf, cap);
+    return 0;
 }

@@ -13,7 +13,7 @@ import re
 import sys
 
 LIBSIM = [
-    ("base", "alloc status sat simd xsum pcg32 failure"),
+    ("base", "alloc status sat simd xsum pcg32 failure civil"),
     ("numerics", "specfun dist_quantile gamma_zig dist dist_table floordiv sketch summary"),
     ("model description", "keys fire inifile scenario scenario_query params scenario_edit outputs observe"),
     ("model kernels", "production transit dayrec engine"),

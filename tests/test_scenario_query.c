@@ -115,3 +115,26 @@ Test(null, indices_out_of_range_give_null_or_minus_1)
     cr_expect_null(shellsim_scenario_side_name(s, 2));
     shellsim_scenario_free(s);
 }
+
+/* shellsim_scenario_day_date: day 0 is the start_date; 2023-08-01 + 151 is
+ * 2023-12-30 (the aid gap's first day), + 366 crosses 2024's 29 February;
+ * no start_date, or NULL, gives -1 and leaves buf alone. */
+Test(dates, a_day_number_is_its_date_from_the_start_date)
+{
+    shellsim_scenario *s = load_file("aid-gap.ini");
+    char buf[16];
+    cr_assert_eq(shellsim_scenario_day_date(s, 0, buf, sizeof buf), 0);
+    cr_expect_str_eq(buf, "2023-08-01");
+    cr_assert_eq(shellsim_scenario_day_date(s, 151, buf, sizeof buf), 0);
+    cr_expect_str_eq(buf, "2023-12-30");
+    cr_assert_eq(shellsim_scenario_day_date(s, 366, buf, sizeof buf), 0);
+    cr_expect_str_eq(buf, "2024-08-01");
+    strcpy(buf, "x");
+    cr_expect_eq(shellsim_scenario_day_date(NULL, 0, buf, sizeof buf), -1);
+    cr_expect_eq(shellsim_scenario_day_date(s, 0, NULL, 0), -1);
+    shellsim_scenario_free(s);
+    s = load_text("[scenario]\nhorizon_days = 10\n[side a]\n");
+    cr_expect_eq(shellsim_scenario_day_date(s, 3, buf, sizeof buf), -1);
+    cr_expect_str_eq(buf, "x");
+    shellsim_scenario_free(s);
+}

@@ -240,6 +240,7 @@ PROTOTYPES_SHELLSIM_H = {
     "shellsim_scenario_name": (c_char_p, [ScenarioP]),
     "shellsim_scenario_horizon_days": (c_int, [ScenarioP]),
     "shellsim_scenario_start_date": (c_char_p, [ScenarioP]),
+    "shellsim_scenario_day_date": (c_int, [ScenarioP, c_int, c_char_p, c_size_t]),
     "shellsim_scenario_side_count": (c_int, [ScenarioP]),
     "shellsim_scenario_side_name": (c_char_p, [ScenarioP, c_int]),
     "shellsim_scenario_side_policy": (c_char_p, [ScenarioP, c_int]),
