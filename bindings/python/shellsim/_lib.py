@@ -7,15 +7,18 @@ exported function. Everything else in the package calls through `lib` and
 uses the types declared here; no other module declares a ctypes Structure
 or sets argtypes/restype (tests/test_abi.py checks both).
 
-Where the library is looked for, in this order (the first that exists wins):
+Where the library is looked for, in this order (the first that loads wins):
   1. the environment variable SHELLSIM_LIBRARY, a path to the shared library
      (when it is set, nothing else is tried);
-  2. next to this package: shellsim/libshellsim.so* (how a wheel or a
+  2. the library `meson install` put beside this package: the absolute path
+     in shellsim/_paths.py (LIBRARY), a module meson generates and installs
+     with the package; a checkout or a pip install has none;
+  3. next to this package: shellsim/libshellsim.so* (how a wheel or a
      `pip install` with the library copied in ships it);
-  3. the meson build tree of the source tree this package sits in:
+  4. the meson build tree of the source tree this package sits in:
      <repo>/build/libsim/libshellsim.so, for bindings/python/shellsim
      (convenient when running from a checkout);
-  4. the system: ctypes.util.find_library("shellsim").
+  5. the system: ctypes.util.find_library("shellsim").
 """
 
 import ctypes
@@ -377,13 +380,25 @@ def _next_to_package() -> List[str]:
     return [os.path.join(_PACKAGE_DIR, n) for n in sorted(found, key=len)]
 
 
+def _meson_installed() -> List[str]:
+    """The library `meson install` recorded in shellsim/_paths.py, if this
+    package was installed so (and that file still exists)."""
+    try:
+        from ._paths import LIBRARY
+    except ImportError:
+        return []
+    return [LIBRARY] if os.path.exists(LIBRARY) else []
+
+
 def candidates() -> List[Tuple[str, str]]:
     """The (origin, path) pairs tried, in order (see the module docstring).
     With SHELLSIM_LIBRARY set, only that path."""
     env = os.environ.get("SHELLSIM_LIBRARY")
     if env:
         return [("SHELLSIM_LIBRARY", env)]
-    out = [("next to the package", p) for p in _next_to_package()]
+    out = [("installed by meson (shellsim/_paths.py)", p)
+           for p in _meson_installed()]
+    out += [("next to the package", p) for p in _next_to_package()]
     if _IN_SOURCE_TREE and os.path.exists(BUILD_TREE_LIBRARY):
         out.append(("the meson build tree", BUILD_TREE_LIBRARY))
     system = ctypes.util.find_library("shellsim")
