@@ -113,9 +113,11 @@ _shellsim()
     # The word after an option that takes a value: that value.
     value=$(awk -v o="$prev" '$1 == o { print $2; exit }' <<<"$options")
     if [[ -n $value && $value != - ]]; then
-        # The scenario: the first argument that is not an option or a value.
+        # The scenario: the first argument that is not an option or a value
+        # (before or after the word being completed).
         local scenario= i w v
-        for ((i = 2; i < cword; i++)); do
+        for ((i = 2; i < ${#COMP_WORDS[@]}; i++)); do
+            ((i == cword)) && continue
             w=${COMP_WORDS[i]}
             if [[ $w == -* ]]; then
                 v=$(awk -v o="$w" '$1 == o { print $2; exit }' <<<"$options")
