@@ -13,7 +13,8 @@
 #    bash-completion look, and work;
 #  - `ninja uninstall` removes every file it installed;
 #  - with the prefix /usr/local, the Python package lands on the system
-#    python3's sys.path (no PYTHONPATH), and _paths.py names /usr/local's library.
+#    python3's sys.path (no PYTHONPATH), and _paths.py names /usr/local's
+#    library; with ~/.local, in the user's site-packages.
 # Prints TAP. SHELLSIM_INSTALL_KEEP=1 keeps the temporary directory.
 set -u
 src=$(cd "${1:-$(dirname "$0")/..}" && pwd)
@@ -163,7 +164,23 @@ assert site in sys.path, (site, sys.path)
         grep -q "^LIBRARY = \"/usr/local/lib/.*/libshellsim.so.[0-9.]*\"\$" "$tmp/build/bindings/python/_paths.py"
 else
     cat "$tmp/configure.log"
-    bail "meson configure -Dprefix=/usr/local failed"
+    bail "meson setup --reconfigure -Dprefix=/usr/local failed"
+fi
+# The prefix ~/.local (a user's own, no root): the user's site-packages.
+userbase=$(/usr/bin/python3 -c 'import site; print(site.getuserbase())')
+if meson setup --reconfigure "$tmp/build" "$src" -Dprefix="$userbase" >"$tmp/configure.log" 2>&1 &&
+   meson introspect --installed "$tmp/build" >"$tmp/installed.json" 2>>"$tmp/configure.log"; then
+    ok "with --prefix=$userbase the Python package lands in the user's site-packages" \
+        /usr/bin/python3 -c "
+import json, os, site
+dests = json.load(open('$tmp/installed.json')).values()
+paths = [d for d in dests if d.endswith('/shellsim/_paths.py')]
+assert len(paths) == 1, paths
+assert os.path.dirname(os.path.dirname(paths[0])) == site.getusersitepackages(), paths
+"
+else
+    cat "$tmp/configure.log"
+    bail "meson setup --reconfigure -Dprefix=$userbase failed"
 fi
 
 echo "1..$n"
