@@ -197,7 +197,8 @@ static int csv_of(FILE *f, const void *ctx)
     return compare_csv(f, ((const compare_output *)ctx)->c);
 }
 
-static const report_writers compare_writers = {{[REPORT_TABLE] = table_of, [REPORT_JSON] = json_of, [REPORT_CSV] = csv_of}};
+static const report_writers compare_writers = {
+    {[REPORT_TABLE] = table_of, [REPORT_JSON] = json_of, [REPORT_CSV] = csv_of}};
 
 int cli_cmd_compare(int argc, char **argv, const cli_context *cx)
 {

@@ -88,7 +88,9 @@ static int check_files(const cli_parser *p, const cli_args *a)
     const char *runs = a->given[CLI_OPT_RUNS_CSV] ? a->text[CLI_OPT_RUNS_CSV] : NULL;
     if (series && runs && !strcmp(series, runs))
         return cli_usage_error(p, "--series-csv and --runs-csv name the same file ('%s'): give two", series);
-    const char *dash = series && !strcmp(series, "-") ? "--series-csv" : runs && !strcmp(runs, "-") ? "--runs-csv" : NULL;
+    const char *dash = series && !strcmp(series, "-") ? "--series-csv"
+                       : runs && !strcmp(runs, "-")   ? "--runs-csv"
+                                                      : NULL;
     if (dash && a->given[CLI_OPT_FORMAT])
         return cli_usage_error(p, "%s - writes standard output, where --%s would write the metrics: "
                                   "give %s a file, or leave out --%s",
@@ -185,7 +187,8 @@ static int run_runs_csv(FILE *f, const void *ctx)
     return report_csv_runs(f, ((const run_output *)ctx)->r);
 }
 
-static const report_writers run_writers = {{[REPORT_TABLE] = run_table, [REPORT_JSON] = run_json, [REPORT_CSV] = run_csv}};
+static const report_writers run_writers = {
+    {[REPORT_TABLE] = run_table, [REPORT_JSON] = run_json, [REPORT_CSV] = run_csv}};
 
 /* Writes the CSV files asked for, then the output (unless a file is
  * standard output), then the picture. */
