@@ -208,22 +208,30 @@ int cli_write_file(const cli_context *cx, const char *path, report_writer w, con
         int err = write_close(f, w, ctx);
         return err ? cannot_write(cx, path, err) : CLI_OK;
     }
-    size_t cap = strlen(path) + 16;
+    /* a symbolic link: the file it names is replaced, the link kept */
+    struct stat lst;
+    char *real = lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) ? realpath(path, NULL) : NULL;
+    const char *target = real ? real : path;
+    size_t cap = strlen(target) + 16;
     char *tmp = malloc(cap);
-    if (!tmp)
+    if (!tmp) {
+        free(real);
         return cannot_write(cx, path, ENOMEM);
-    FILE *f = open_beside(path, tmp, cap);
+    }
+    FILE *f = open_beside(target, tmp, cap);
     if (!f) {
         int e = errno;
         free(tmp);
+        free(real);
         return cannot_write(cx, path, e);
     }
     int err = write_close(f, w, ctx);
-    if (!err && rename(tmp, path) != 0)
+    if (!err && rename(tmp, target) != 0)
         err = errno;
     if (err)
         unlink(tmp);
     free(tmp);
+    free(real);
     return err ? cannot_write(cx, path, err) : CLI_OK;
 }
 

@@ -63,7 +63,8 @@ int cli_output_done(const cli_context *cx, int w);
 /* Writes the output of w (with ctx) to the file at path, whole or not at
  * all: a new or regular file is written as a temporary file beside it
  * (".NAME.XXXXXX" in its folder, mode 0666 less the umask) and renamed
- * over it once complete, so a failure leaves the file as it was; anything
+ * over it once complete, so a failure leaves the file as it was (a
+ * symbolic link to a file: that file is replaced, the link kept); anything
  * else that exists (a device such as /dev/null or /dev/full, a pipe) is
  * written in place. "-" is standard output (flushed). Returns CLI_OK, or
  * says "PROG: cannot write PATH: REASON" (standard output: "the output")

@@ -318,7 +318,7 @@ def test_unwritable_files_exit_1_naming_them():
 
 @test
 def test_files_written_whole_or_not_at_all():
-    """a CSV file is renamed into place: a failed run keeps the old file, nothing is left beside it"""
+    """a CSV file is renamed into place: a failed run keeps the old file, nothing is left beside it, links kept"""
     d = os.path.join(TMP, "whole")
     os.mkdir(d)
     path = os.path.join(d, "s.csv")
@@ -334,9 +334,13 @@ def test_files_written_whole_or_not_at_all():
     finally:
         os.umask(old)
     assert sorted(os.listdir(d)) == ["r.csv", "s.csv"], os.listdir(d)
-    assert stat.S_IMODE(os.stat(os.path.join(d, "r.csv")).st_mode) == 0o640, "a new file: 0666 less the umask"
+    os.symlink("s.csv", os.path.join(d, "link.csv"))
+    ok("run", SEED, "--reps", "5", "--series", "none", "--series-csv", os.path.join(d, "link.csv"))
+    assert os.path.islink(os.path.join(d, "link.csv")), "a symbolic link is kept"
     with open(path) as f:
-        assert f.readline() == "series,day,date,band,value\n"
+        assert f.read() == "series,day,date,band,value\n", "the file it names is replaced"
+    os.unlink(os.path.join(d, "link.csv"))
+    assert stat.S_IMODE(os.stat(os.path.join(d, "r.csv")).st_mode) == 0o640, "a new file: 0666 less the umask"
 
 
 @test
