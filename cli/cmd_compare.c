@@ -1,7 +1,7 @@
 /*
  * cmd_compare.c: the `compare` command: scenarios A and B run on common
  * random numbers (shellsim_compare), the paired difference printed as a
- * table or as JSON.
+ * table, JSON or CSV.
  *
  * Under shellsim-mpi it runs on rank 0 alone, with its threads (the other
  * ranks load the scenarios and return).
@@ -20,8 +20,8 @@
 static void usage_compare(FILE *f, const char *prog)
 {
     fprintf(f,
-            "usage: %s compare A.ini B.ini [--reps N] [--seed S] [--threads T] [--json]\n"
-            "                        [--set SECTION.KEY=DIST ...]\n"
+            "usage: %s compare A.ini B.ini [--reps N] [--seed S] [--threads T]\n"
+            "                        [--format table|json|csv] [--set SECTION.KEY=DIST ...]\n"
             "\n"
             "Run scenarios A and B on the same replications with the same seed (common\n"
             "random numbers: replication r of A and of B draw the same numbers in every\n"
@@ -32,10 +32,16 @@ static void usage_compare(FILE *f, const char *prog)
             "  --reps N       replications, 1 .. 2^40 (default 10000)\n"
             "  --seed S       seed, 0 .. 2^64-1 (default 1)\n"
             "  --threads T    threads, 0 = all cores (default 0)\n"
-            "  --json         print one JSON object on standard output:\n"
+            "  --format F     table (default), json or csv. json: one JSON object,\n"
             "                 {\"metrics\": {NAME: {\"a\": STATS, \"b\": STATS, \"diff\": STATS,\n"
             "                 \"pairing\": {\"diff_variance\", \"independent_variance\",\n"
-            "                 \"variance_ratio\", \"correlation\"}}}, ...}\n"
+            "                 \"variance_ratio\", \"correlation\"}}}, ...}; csv: a row per\n"
+            "                 metric and arm (a, b, diff): metric,arm,n,undefined,mean,sd,\n"
+            "                 sem,ci95_lo,ci95_hi,min,p05,p25,p50,p75,p95,max,diff_variance,\n"
+            "                 independent_variance,variance_ratio,correlation (the last\n"
+            "                 four on the diff rows; a statistic that does not exist is\n"
+            "                 an empty field)\n"
+            "  --json         the same as --format json\n"
             "  --set SECTION.KEY=DIST\n"
             "                 (repeatable) set a key in both A and B, as if each file said\n"
             "                 KEY = DIST in its [side SECTION], [pipeline SECTION] or\n"
@@ -87,6 +93,41 @@ static int compare_json(FILE *f, const shellsim_scenario *a, const shellsim_scen
     return ferror(f) ? -1 : 0;
 }
 
+static int compare_csv(FILE *f, const shellsim_comparison *c)
+{
+    static const char *const arms[3] = {"a", "b", "diff"};
+    static const char *const pairing[] = {"diff_variance", "independent_variance", "variance_ratio", "correlation"};
+    report_csv w = {f, 0};
+    report_csv_text(&w, "metric");
+    report_csv_text(&w, "arm");
+    report_csv_stats_header(&w);
+    report_csv_texts(&w, pairing, sizeof pairing / sizeof pairing[0]);
+    report_csv_end(&w);
+    size_t nm = shellsim_comparison_metric_count(c);
+    for (size_t i = 0; i < nm; i++) {
+        const char *name = shellsim_comparison_metric_name(c, i);
+        shellsim_pairing p;
+        if (shellsim_comparison_pairing(c, name, &p) != SHELLSIM_OK)
+            return -1;
+        for (int k = 0; k < 3; k++) {
+            shellsim_stats st;
+            if (shellsim_comparison_stats(c, name, (shellsim_arm)k, &st) != SHELLSIM_OK)
+                return -1;
+            report_csv_text(&w, name);
+            report_csv_text(&w, arms[k]);
+            report_csv_stats(&w, &st);
+            const double pv[] = {p.diff_variance, p.independent_variance, p.variance_ratio, p.correlation};
+            for (size_t j = 0; j < sizeof pv / sizeof pv[0]; j++)
+                if (k == SHELLSIM_ARM_DIFF)
+                    report_csv_num(&w, pv[j]);
+                else
+                    report_csv_empty(&w);
+            report_csv_end(&w);
+        }
+    }
+    return ferror(f) ? -1 : 0;
+}
+
 static int compare_table(FILE *f, const shellsim_scenario *a, const shellsim_scenario *b,
                          const shellsim_comparison *c)
 {
@@ -134,6 +175,31 @@ static int compare_table(FILE *f, const shellsim_scenario *a, const shellsim_sce
     return ferror(f) ? -1 : 0;
 }
 
+typedef struct compare_output {
+    const shellsim_scenario *a, *b;
+    const shellsim_comparison *c;
+} compare_output;
+
+static int table_of(FILE *f, const void *ctx)
+{
+    const compare_output *o = ctx;
+    return compare_table(f, o->a, o->b, o->c);
+}
+
+static int json_of(FILE *f, const void *ctx)
+{
+    const compare_output *o = ctx;
+    return compare_json(f, o->a, o->b, o->c);
+}
+
+static int csv_of(FILE *f, const void *ctx)
+{
+    return compare_csv(f, ((const compare_output *)ctx)->c);
+}
+
+static const report_writers compare_writers = {
+    {[REPORT_TABLE] = table_of, [REPORT_JSON] = json_of, [REPORT_CSV] = csv_of}};
+
 int cli_cmd_compare(int argc, char **argv, const cli_context *cx)
 {
     const cli_parser p = {.prog = cx->prog, .command = "compare", .bit = CLI_CMD_COMPARE, .max_positional = 2,
@@ -172,8 +238,8 @@ int cli_cmd_compare(int argc, char **argv, const cli_context *cx)
         fprintf(stderr, "%s: %s\n", cx->prog, e.message);
         rc = cli_exit_status(st);
     } else {
-        rc = cli_output_done(cx, a.given[CLI_OPT_JSON] ? compare_json(stdout, sa, sb, c)
-                                                         : compare_table(stdout, sa, sb, c));
+        compare_output out = {sa, sb, c};
+        rc = cli_output_done(cx, report_write(stdout, cli_format(&a), &compare_writers, &out));
     }
     shellsim_comparison_free(c);
     shellsim_scenario_free(sa);

@@ -1,6 +1,6 @@
 /*
  * cmd_infer.c: the `infer` command: rejection ABC of a scenario against an
- * observations file (shellsim_infer.h), printed as a table or as JSON.
+ * observations file (shellsim_infer.h), printed as a table, JSON or CSV.
  *
  * Exit statuses: 0 done; 1 failure, including too few acceptances (the
  * message gives the tries, acceptances, rate and the tries needed); 2 bad
@@ -23,7 +23,8 @@ static void usage_infer(FILE *f, const char *prog)
 {
     fprintf(f,
             "usage: %s infer SCENARIO OBSERVATIONS [--accept N] [--max-tries M] [--pilot P]\n"
-            "                      [--seed S] [--threads T] [--json] [--set SECTION.KEY=DIST ...]\n"
+            "                      [--seed S] [--threads T] [--format table|json|csv]\n"
+            "                      [--set SECTION.KEY=DIST ...]\n"
             "\n"
             "Rejection ABC: run replications 0, 1, 2, ... of SCENARIO (its per-run values\n"
             "drawn from its distributions, the priors) and keep those whose series match\n"
@@ -45,7 +46,12 @@ static void usage_infer(FILE *f, const char *prog)
             "  --seed S       seed, 0 .. 2^64-1 (default 1); the outcome depends only on the\n"
             "                 scenario, the observations, N and S, never on the threads\n"
             "  --threads T    threads, 0 = all cores (default 0)\n"
-            "  --json         print one JSON object on standard output\n"
+            "  --format F     table (default), json (one JSON object) or csv: a row per\n"
+            "                 key and distribution (prior, posterior) and per metric\n"
+            "                 (predictive: the posterior predictive): name,distribution,\n"
+            "                 n,undefined,mean,sd,sem,ci95_lo,ci95_hi,min,p05,p25,p50,\n"
+            "                 p75,p95,max (a statistic that does not exist is empty)\n"
+            "  --json         the same as --format json\n"
             "  --set SECTION.KEY=DIST\n"
             "                 (repeatable) set a key as if SCENARIO said KEY = DIST in\n"
             "                 [side SECTION], [pipeline SECTION] or [scenario]: its line\n"
@@ -101,6 +107,42 @@ static int infer_json(FILE *f, const shellsim_scenario *s, const shellsim_observ
     if (report_metrics_series(f, r) != 0)
         return -1;
     fputs("}\n", f);
+    return ferror(f) ? -1 : 0;
+}
+
+/* --------------------------------------------------------------------- CSV */
+
+static int infer_csv(FILE *f, const shellsim_inference *inf)
+{
+    const shellsim_result *r = shellsim_inference_posterior(inf);
+    report_csv c = {f, 0};
+    report_csv_text(&c, "name");
+    report_csv_text(&c, "distribution");
+    report_csv_stats_header(&c);
+    report_csv_end(&c);
+    for (size_t i = 0; i < shellsim_inference_parameter_count(inf); i++) {
+        const char *name = shellsim_inference_parameter_name(inf, i);
+        shellsim_stats st[2];
+        if (shellsim_inference_prior_stats(inf, name, &st[0]) != SHELLSIM_OK ||
+            shellsim_inference_posterior_stats(inf, name, &st[1]) != SHELLSIM_OK)
+            return -1;
+        for (int k = 0; k < 2; k++) {
+            report_csv_text(&c, name);
+            report_csv_text(&c, k ? "posterior" : "prior");
+            report_csv_stats(&c, &st[k]);
+            report_csv_end(&c);
+        }
+    }
+    for (size_t i = 0; i < shellsim_result_metric_count(r); i++) {
+        const char *name = shellsim_result_metric_name(r, i);
+        shellsim_stats st;
+        if (shellsim_result_metric_stats(r, name, &st) != SHELLSIM_OK)
+            return -1;
+        report_csv_text(&c, name);
+        report_csv_text(&c, "predictive");
+        report_csv_stats(&c, &st);
+        report_csv_end(&c);
+    }
     return ferror(f) ? -1 : 0;
 }
 
@@ -169,6 +211,33 @@ static int infer_table(FILE *f, const shellsim_scenario *s, const char *obs_path
     return ferror(f) ? -1 : 0;
 }
 
+typedef struct infer_output {
+    const shellsim_scenario *s;
+    const char *obs_path;
+    const shellsim_observations *obs;
+    const shellsim_inference *inf;
+} infer_output;
+
+static int infer_table_of(FILE *f, const void *ctx)
+{
+    const infer_output *o = ctx;
+    return infer_table(f, o->s, o->obs_path, o->obs, o->inf);
+}
+
+static int infer_json_of(FILE *f, const void *ctx)
+{
+    const infer_output *o = ctx;
+    return infer_json(f, o->s, o->obs, o->inf);
+}
+
+static int infer_csv_of(FILE *f, const void *ctx)
+{
+    return infer_csv(f, ((const infer_output *)ctx)->inf);
+}
+
+static const report_writers infer_writers = {
+    {[REPORT_TABLE] = infer_table_of, [REPORT_JSON] = infer_json_of, [REPORT_CSV] = infer_csv_of}};
+
 int cli_cmd_infer(int argc, char **argv, const cli_context *cx)
 {
     const cli_parser p = {.prog = cx->prog, .command = "infer", .bit = CLI_CMD_INFER, .max_positional = 2,
@@ -213,8 +282,8 @@ int cli_cmd_infer(int argc, char **argv, const cli_context *cx)
             fprintf(stderr, "%s: infer: %s\n", cx->prog, e.message);
         rc = st == SHELLSIM_EINVAL ? CLI_USAGE : CLI_FAILURE;
     } else if (cx->printer) {
-        rc = cli_output_done(cx, a.given[CLI_OPT_JSON] ? infer_json(stdout, s, obs, inf)
-                                                         : infer_table(stdout, s, obs_path, obs, inf));
+        infer_output out = {s, obs_path, obs, inf};
+        rc = cli_output_done(cx, report_write(stdout, cli_format(&a), &infer_writers, &out));
     }
     shellsim_inference_free(inf);
     shellsim_observations_free(obs);

@@ -1,10 +1,12 @@
 /*
  * cmd_run.c: the `run` command: simulate a scenario and print its metrics
- * as a table or as JSON; with --until-ci or --exceed, the extended run of
- * shellsim_analysis.h.
+ * as a table, JSON or CSV; with --until-ci or --exceed, the extended run of
+ * shellsim_analysis.h; with --series-csv and --runs-csv, the series and
+ * the per-run values as CSV files too.
  *
  * Under shellsim-mpi a plain run is split over the ranks (the cli_runner);
- * an extended run is carried out on rank 0 alone, with its threads.
+ * an extended run, and a run with --runs-csv (the ranks do not send their
+ * per-run values), is carried out on rank 0 alone, with its threads.
  */
 #include <stdio.h>
 #include <string.h>
@@ -21,11 +23,14 @@ static void usage_run(FILE *f, const char *prog)
 {
     fprintf(f,
             "usage: %s run SCENARIO [--reps N] [--seed S] [--threads T] [--series SPEC]\n"
-            "                    [--json] [--plot FILE.png] [--until-ci NAME=HALFWIDTH]\n"
-            "                    [--exceed NAME=VALUE ...] [--set SECTION.KEY=DIST ...]\n"
+            "                    [--format table|json|csv] [--plot FILE.png]\n"
+            "                    [--series-csv FILE] [--runs-csv FILE]\n"
+            "                    [--until-ci NAME=HALFWIDTH] [--exceed NAME=VALUE ...]\n"
+            "                    [--set SECTION.KEY=DIST ...]\n"
             "\n"
             "Simulate SCENARIO (an INI file) and print every metric's mean, p05, p50\n"
-            "and p95 as a table, or the full statistics and per-day series as JSON.\n"
+            "and p95 as a table, the full statistics and per-day series as JSON, or\n"
+            "the full statistics as CSV.\n"
             "\n"
             "  --reps N       replications, 1 .. 2^40 (default 10000)\n"
             "  --seed S       seed, 0 .. 2^64-1 (default 1); the result depends only on\n"
@@ -33,7 +38,23 @@ static void usage_run(FILE *f, const char *prog)
             "  --threads T    threads, 0 = all cores (default 0)\n"
             "  --series SPEC  per-day series to summarise: all (default), none, or\n"
             "                 NAME,NAME,... (e.g. russia.extra,nk.delivered_cum)\n"
-            "  --json         print one JSON object on standard output\n"
+            "  --format F     table (default), json (one JSON object) or csv (a header,\n"
+            "                 then a row per metric: metric,n,undefined,mean,sd,sem,\n"
+            "                 ci95_lo,ci95_hi,min,p05,p25,p50,p75,p95,max; a statistic\n"
+            "                 that does not exist is an empty field)\n"
+            "  --json         the same as --format json\n"
+            "  --series-csv FILE\n"
+            "                 also write the per-day series (those of --series) to FILE\n"
+            "                 as CSV: series,day,date,band,value, a row per series, day\n"
+            "                 and band (mean, p05, p25, p50, p75, p95); date is empty\n"
+            "                 without a start_date\n"
+            "  --runs-csv FILE\n"
+            "                 also write every replication's metric values to FILE as\n"
+            "                 CSV: replication,METRIC,... (8 bytes per metric and run kept\n"
+            "                 in memory); an undefined ratio is an empty field\n"
+            "                 FILE - is standard output, which then holds that table only\n"
+            "                 (no --format or --json with it); a FILE is written whole or\n"
+            "                 not at all (a temporary file beside it, renamed)\n"
             "  --plot FILE    also draw each side's fire and extra rounds per day (median,\n"
             "                 50%% and 90%% bands) into the PNG FILE; needs python3 with\n"
             "                 numpy and matplotlib (Debian: python3-matplotlib)\n"
@@ -59,10 +80,33 @@ static void usage_run(FILE *f, const char *prog)
             prog);
 }
 
+/* The CSV files asked for: refuses what cannot be done (CLI_USAGE), else
+ * -1 to go on. */
+static int check_files(const cli_parser *p, const cli_args *a)
+{
+    const char *series = a->given[CLI_OPT_SERIES_CSV] ? a->text[CLI_OPT_SERIES_CSV] : NULL;
+    const char *runs = a->given[CLI_OPT_RUNS_CSV] ? a->text[CLI_OPT_RUNS_CSV] : NULL;
+    if (series && runs && !strcmp(series, runs))
+        return cli_usage_error(p, "--series-csv and --runs-csv name the same file ('%s'): give two", series);
+    const char *dash = series && !strcmp(series, "-") ? "--series-csv"
+                       : runs && !strcmp(runs, "-")   ? "--runs-csv"
+                                                      : NULL;
+    if (dash && a->given[CLI_OPT_FORMAT])
+        return cli_usage_error(p, "%s - writes standard output, where --%s would write the metrics: "
+                                  "give %s a file, or leave out --%s",
+                               dash, a->given[CLI_OPT_JSON] ? "json" : "format", dash,
+                               a->given[CLI_OPT_JSON] ? "json" : "format");
+    if (runs && a->given[CLI_OPT_UNTIL_CI] && !a->given[CLI_OPT_REPS])
+        return cli_usage_error(p, "--runs-csv with --until-ci needs --reps N: the per-run values are kept for up "
+                                  "to N replications");
+    return -1;
+}
+
 /* The cap of --until-ci without --reps. */
 #define UNTIL_CI_CAP 100000000ULL
 
-/* `run` with --until-ci or --exceed (shellsim_run_extended), in this process
+/* `run` with --until-ci or --exceed (shellsim_run_extended), or under MPI
+ * with --runs-csv (a plain run then), in this process
  * (on shellsim-mpi's rank 0 only: the other ranks get SHELLSIM_OK and no
  * result). Prints the precision reached on stderr. */
 static shellsim_status run_extended(const cli_context *cx, const cli_args *a, const shellsim_scenario *s,
@@ -121,6 +165,51 @@ static int run_json(FILE *f, const void *ctx)
     return report_json(f, o->s, o->r);
 }
 
+static int run_table(FILE *f, const void *ctx)
+{
+    const run_output *o = ctx;
+    return report_table(f, o->s, o->r);
+}
+
+static int run_csv(FILE *f, const void *ctx)
+{
+    return report_csv_metrics(f, ((const run_output *)ctx)->r);
+}
+
+static int run_series_csv(FILE *f, const void *ctx)
+{
+    const run_output *o = ctx;
+    return report_csv_series(f, o->s, o->r);
+}
+
+static int run_runs_csv(FILE *f, const void *ctx)
+{
+    return report_csv_runs(f, ((const run_output *)ctx)->r);
+}
+
+static const report_writers run_writers = {
+    {[REPORT_TABLE] = run_table, [REPORT_JSON] = run_json, [REPORT_CSV] = run_csv}};
+
+/* Writes the CSV files asked for, then the output (unless a file is
+ * standard output), then the picture. */
+static int run_write(const cli_context *cx, const cli_args *a, const run_output *out)
+{
+    const char *series = a->given[CLI_OPT_SERIES_CSV] ? a->text[CLI_OPT_SERIES_CSV] : NULL;
+    const char *runs = a->given[CLI_OPT_RUNS_CSV] ? a->text[CLI_OPT_RUNS_CSV] : NULL;
+    int rc = CLI_OK;
+    if (series)
+        rc = cli_write_file(cx, series, run_series_csv, out);
+    if (rc == CLI_OK && runs)
+        rc = cli_write_file(cx, runs, run_runs_csv, out);
+    int to_stdout = !(series && !strcmp(series, "-")) && !(runs && !strcmp(runs, "-"));
+    if (rc == CLI_OK && to_stdout)
+        rc = cli_output_done(cx, report_write(stdout, cli_format(a), &run_writers, out));
+    if (rc == CLI_OK && a->given[CLI_OPT_PLOT] &&
+        cli_plot(cx->prog, run_json, out, a->text[CLI_OPT_PLOT], shellsim_scenario_start_date(out->s)) != 0)
+        rc = CLI_FAILURE;
+    return rc;
+}
+
 int cli_cmd_run(int argc, char **argv, const cli_context *cx)
 {
     const cli_parser p = {.prog = cx->prog, .command = "run", .bit = CLI_CMD_RUN, .max_positional = 1,
@@ -131,6 +220,8 @@ int cli_cmd_run(int argc, char **argv, const cli_context *cx)
         return rc;
     if (a.npos < 1)
         return cli_usage_error(&p, "run needs a SCENARIO file (try %s run --help)", cx->prog);
+    if ((rc = check_files(&p, &a)) >= 0)
+        return rc;
     shellsim_scenario *s = cli_load_scenario(cx, a.pos[0], a.set, a.nset, &rc);
     if (!s)
         return rc;
@@ -143,13 +234,14 @@ int cli_cmd_run(int argc, char **argv, const cli_context *cx)
     ro.threads = (int)cli_whole(&a, CLI_OPT_THREADS, 0);
     report_set_threads(ro.threads);
     ro.series = a.text[CLI_OPT_SERIES];
+    ro.keep_runs = a.given[CLI_OPT_RUNS_CSV] != 0;
     cli_progress pr;
     cli_progress_attach(&pr, "", cx, &ro.progress, &ro.progress_user);
     shellsim_error err = SHELLSIM_ERROR_INIT;
     shellsim_result *r = NULL;
     shellsim_status st;
-    if (a.given[CLI_OPT_UNTIL_CI] || a.nmany)
-        st = run_extended(cx, &a, s, &ro, &r, &err);
+    if (a.given[CLI_OPT_UNTIL_CI] || a.nmany || (ro.keep_runs && !cx->one_process))
+        st = run_extended(cx, &a, s, &ro, &r, &err); /* in this process; under MPI on rank 0 */
     else
         st = cx->runner(s, &ro, &r, &err, cx->runner_ctx);
     cli_progress_end(&pr);
@@ -161,11 +253,8 @@ int cli_cmd_run(int argc, char **argv, const cli_context *cx)
     }
     rc = CLI_OK;
     if (cx->printer) {
-        rc = cli_output_done(cx, a.given[CLI_OPT_JSON] ? report_json(stdout, s, r) : report_table(stdout, s, r));
         run_output out = {s, r};
-        if (rc == CLI_OK && a.given[CLI_OPT_PLOT] &&
-            cli_plot(cx->prog, run_json, &out, a.text[CLI_OPT_PLOT], shellsim_scenario_start_date(s)) != 0)
-            rc = CLI_FAILURE;
+        rc = run_write(cx, &a, &out);
     }
     shellsim_result_free(r);
     shellsim_scenario_free(s);

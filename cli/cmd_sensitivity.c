@@ -1,7 +1,7 @@
 /*
  * cmd_sensitivity.c: the `sensitivity` command: Sobol indices, noise share
  * and tornado of one metric (shellsim_sensitivity_analyse), printed as a
- * table or as JSON, optionally drawn as a tornado chart (--plot).
+ * table, JSON or CSV, optionally drawn as a tornado chart (--plot).
  *
  * Under shellsim-mpi it runs on rank 0 alone, with its threads (the other
  * ranks load the scenario and return).
@@ -23,7 +23,8 @@ static void usage_sensitivity(FILE *f, const char *prog)
 {
     fprintf(f,
             "usage: %s sensitivity SCENARIO --metric NAME [--samples N] [--seed S]\n"
-            "                            [--threads T] [--bootstrap R] [--json] [--plot FILE.png]\n"
+            "                            [--threads T] [--bootstrap R] [--format table|json|csv]\n"
+            "                            [--plot FILE.png]\n"
             "                            [--set SECTION.KEY=DIST ...]\n"
             "\n"
             "Which unknowns matter for the mean of a metric: first-order and total Sobol\n"
@@ -39,10 +40,15 @@ static void usage_sensitivity(FILE *f, const char *prog)
             "  --seed S       seed, 0 .. 2^64-1 (default 1): the noise and the bootstrap\n"
             "  --threads T    threads, 0 = all cores (default 0); never changes a number\n"
             "  --bootstrap R  resamples for the intervals, 0 .. 100000 (default 200)\n"
-            "  --json         print one JSON object on standard output:\n"
+            "  --format F     table (default), json or csv. json: one JSON object,\n"
             "                 {\"metric\": NAME, \"parameters\": {KEY: {\"first_order\",\n"
             "                 \"first_order_ci95\", \"total\", \"total_ci95\", \"tornado\": [low,\n"
-            "                 high], ...}}, \"noise_share\", ...}\n"
+            "                 high], ...}}, \"noise_share\", ...}; csv: a row per key in\n"
+            "                 file order: parameter,S1,S1_conf,ST,ST_conf,S1_ci95_lo,\n"
+            "                 S1_ci95_hi,ST_ci95_lo,ST_ci95_hi,tornado_low,tornado_high,\n"
+            "                 p10,p50,p90 (S1 first order, ST total; _conf half the width\n"
+            "                 of the 95%% interval, empty with --bootstrap 0)\n"
+            "  --json         the same as --format json\n"
             "  --plot FILE    also draw the tornado chart into the PNG FILE (python3 with\n"
             "                 numpy and matplotlib)\n"
             "  --set SECTION.KEY=DIST\n"
@@ -115,6 +121,41 @@ static int sensitivity_json(FILE *f, const shellsim_scenario *s, const shellsim_
         fputs("}", f);
     }
     fputs("}}\n", f);
+    return ferror(f) ? -1 : 0;
+}
+
+static int sensitivity_csv(FILE *f, const shellsim_sensitivity *sa)
+{
+    static const char *const header[] = {"parameter",  "S1",         "S1_conf",    "ST",          "ST_conf",
+                                         "S1_ci95_lo", "S1_ci95_hi", "ST_ci95_lo", "ST_ci95_hi",  "tornado_low",
+                                         "tornado_high", "p10",      "p50",        "p90"};
+    report_csv c = {f, 0};
+    report_csv_texts(&c, header, sizeof header / sizeof header[0]);
+    report_csv_end(&c);
+    size_t k = shellsim_sensitivity_parameter_count(sa);
+    for (size_t i = 0; i < k; i++) {
+        const char *name = shellsim_sensitivity_parameter_name(sa, i);
+        shellsim_sobol_indices x;
+        if (shellsim_sensitivity_parameter(sa, name, &x) != SHELLSIM_OK)
+            return -1;
+        report_csv_text(&c, name);
+        const double v[] = {x.first_order,
+                            (x.first_order_ci95_hi - x.first_order_ci95_lo) / 2,
+                            x.total,
+                            (x.total_ci95_hi - x.total_ci95_lo) / 2,
+                            x.first_order_ci95_lo,
+                            x.first_order_ci95_hi,
+                            x.total_ci95_lo,
+                            x.total_ci95_hi,
+                            x.tornado_low,
+                            x.tornado_high,
+                            x.p10,
+                            x.p50,
+                            x.p90};
+        for (size_t j = 0; j < sizeof v / sizeof v[0]; j++)
+            report_csv_num(&c, v[j]);
+        report_csv_end(&c);
+    }
     return ferror(f) ? -1 : 0;
 }
 
@@ -200,6 +241,20 @@ static int sensitivity_json_of(FILE *f, const void *ctx)
     return sensitivity_json(f, o->s, o->sa);
 }
 
+static int sensitivity_table_of(FILE *f, const void *ctx)
+{
+    const sensitivity_output *o = ctx;
+    return sensitivity_table(f, o->s, o->sa);
+}
+
+static int sensitivity_csv_of(FILE *f, const void *ctx)
+{
+    return sensitivity_csv(f, ((const sensitivity_output *)ctx)->sa);
+}
+
+static const report_writers sensitivity_writers = {
+    {[REPORT_TABLE] = sensitivity_table_of, [REPORT_JSON] = sensitivity_json_of, [REPORT_CSV] = sensitivity_csv_of}};
+
 int cli_cmd_sensitivity(int argc, char **argv, const cli_context *cx)
 {
     const cli_parser p = {.prog = cx->prog, .command = "sensitivity", .bit = CLI_CMD_SENSITIVITY,
@@ -237,9 +292,8 @@ int cli_cmd_sensitivity(int argc, char **argv, const cli_context *cx)
         fprintf(stderr, "%s: %s\n", cx->prog, e.message);
         rc = cli_exit_status(st);
     } else {
-        rc = cli_output_done(cx, a.given[CLI_OPT_JSON] ? sensitivity_json(stdout, s, sa)
-                                                         : sensitivity_table(stdout, s, sa));
         sensitivity_output out = {s, sa};
+        rc = cli_output_done(cx, report_write(stdout, cli_format(&a), &sensitivity_writers, &out));
         if (rc == CLI_OK && a.given[CLI_OPT_PLOT] &&
             cli_plot(cx->prog, sensitivity_json_of, &out, a.text[CLI_OPT_PLOT], NULL) != 0)
             rc = CLI_FAILURE;

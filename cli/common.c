@@ -4,8 +4,11 @@
  */
 #include "common.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* All of standard input into *text (*len bytes; the caller frees), once
@@ -139,6 +142,97 @@ int cli_output_done(const cli_context *cx, int w)
         return CLI_FAILURE;
     }
     return CLI_OK;
+}
+
+/* ------------------------------------------------------------ named files */
+
+/* "PROG: cannot write PATH: REASON" (errno's, when it has one); CLI_FAILURE. */
+static int cannot_write(const cli_context *cx, const char *path, int err)
+{
+    fprintf(stderr, "%s: cannot write %s: %s\n", cx->prog, path, err ? strerror(err) : "write error");
+    return CLI_FAILURE;
+}
+
+/* w's output into f, then f closed: 0, or the errno of the failure (EIO
+ * when there is none, e.g. out of memory). */
+static int write_close(FILE *f, report_writer w, const void *ctx)
+{
+    errno = 0;
+    int bad = w(f, ctx) != 0 || fflush(f) != 0 || ferror(f);
+    int err = bad ? (errno ? errno : EIO) : 0;
+    errno = 0;
+    if (fclose(f) != 0 && !err)
+        err = errno ? errno : EIO;
+    return err;
+}
+
+/* A new file beside path, ".BASE.XXXXXX" in path's folder, opened for
+ * writing with mode 0666 less the umask; its name into tmp (cap bytes).
+ * The stream, or NULL with errno set. */
+static FILE *open_beside(const char *path, char *tmp, size_t cap)
+{
+    const char *slash = strrchr(path, '/');
+    int dir = slash ? (int)(slash - path + 1) : 0;
+    if ((size_t)snprintf(tmp, cap, "%.*s.%s.XXXXXX", dir, path, path + dir) >= cap) {
+        errno = ENAMETOOLONG;
+        return NULL;
+    }
+    int fd = mkstemp(tmp);
+    if (fd < 0)
+        return NULL;
+    mode_t mask = umask(0); /* mkstemp makes 0600; a new file is 0666 less the umask */
+    umask(mask);
+    FILE *f = fchmod(fd, 0666 & ~mask) == 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        int e = errno;
+        close(fd);
+        unlink(tmp);
+        errno = e;
+    }
+    return f;
+}
+
+int cli_write_file(const cli_context *cx, const char *path, report_writer w, const void *ctx)
+{
+    if (!cx->printer)
+        return CLI_OK;
+    if (!strcmp(path, "-"))
+        return cli_output_done(cx, w(stdout, ctx));
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) { /* a device, a pipe: in place */
+        if (S_ISDIR(st.st_mode))
+            return cannot_write(cx, path, EISDIR);
+        FILE *f = fopen(path, "w");
+        if (!f)
+            return cannot_write(cx, path, errno);
+        int err = write_close(f, w, ctx);
+        return err ? cannot_write(cx, path, err) : CLI_OK;
+    }
+    /* a symbolic link: the file it names is replaced, the link kept */
+    struct stat lst;
+    char *real = lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) ? realpath(path, NULL) : NULL;
+    const char *target = real ? real : path;
+    size_t cap = strlen(target) + 16;
+    char *tmp = malloc(cap);
+    if (!tmp) {
+        free(real);
+        return cannot_write(cx, path, ENOMEM);
+    }
+    FILE *f = open_beside(target, tmp, cap);
+    if (!f) {
+        int e = errno;
+        free(tmp);
+        free(real);
+        return cannot_write(cx, path, e);
+    }
+    int err = write_close(f, w, ctx);
+    if (!err && rename(tmp, target) != 0)
+        err = errno;
+    if (err)
+        unlink(tmp);
+    free(tmp);
+    free(real);
+    return err ? cannot_write(cx, path, err) : CLI_OK;
 }
 
 /* ------------------------------------------------------------ progress bar */

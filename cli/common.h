@@ -1,7 +1,8 @@
 /*
  * common.h: what every shellsim command needs below its own code: the exit
  * statuses, the context a command runs in, loading a scenario with the
- * standard messages, the progress bar, and writing the output.
+ * standard messages, the progress bar, and writing the output (to
+ * standard output, or to a named file all at once).
  *
  * Exit statuses (README.md, "Command line"): 0 done; 2 bad command line;
  * 3 bad scenario; 1 anything else.
@@ -14,6 +15,8 @@
 #include <time.h>
 
 #include <shellsim.h>
+
+#include "report.h"
 
 enum { CLI_OK = 0, CLI_FAILURE = 1, CLI_USAGE = 2, CLI_BAD_SCENARIO = 3 };
 
@@ -56,6 +59,18 @@ int cli_exit_status(shellsim_status st);
  * and returns CLI_OK, or says "PROG: cannot write the output" and returns
  * CLI_FAILURE. */
 int cli_output_done(const cli_context *cx, int w);
+
+/* Writes the output of w (with ctx) to the file at path, whole or not at
+ * all: a new or regular file is written as a temporary file beside it
+ * (".NAME.XXXXXX" in its folder, mode 0666 less the umask) and renamed
+ * over it once complete, so a failure leaves the file as it was (a
+ * symbolic link to a file: that file is replaced, the link kept); anything
+ * else that exists (a device such as /dev/null or /dev/full, a pipe) is
+ * written in place. "-" is standard output (flushed). Returns CLI_OK, or
+ * says "PROG: cannot write PATH: REASON" (standard output: "the output")
+ * and returns CLI_FAILURE. Prints nothing and writes nothing when
+ * cx->printer is 0. */
+int cli_write_file(const cli_context *cx, const char *path, report_writer w, const void *ctx);
 
 /* The progress bar on stderr: start, pass cli_progress_report as a
  * progress callback with the bar as its user pointer, end (clears the line

@@ -31,6 +31,8 @@ typedef enum cli_kind {
     CLI_NAME_VALUE, /* NAME=NUMBER (NUMBER > 0 when min is 1); else "--opt: 'V' is not WHAT" */
     CLI_ASSIGN,     /* NAME=TEXT (NAME non-empty), repeatable, kept in cli_args.set;
                        else "--opt: 'V' is not WHAT" */
+    CLI_FORMAT,     /* a format of report.h's table, kept in cli_args.format;
+                       else "--opt: 'V' is not a format (table, json or csv)" */
 } cli_kind;
 
 typedef struct cli_option {
@@ -42,10 +44,14 @@ typedef struct cli_option {
     const char *what;  /* the end of the error message (see cli_kind) */
     const char *many;  /* repeatable: what CLI_MAX_EXCEED values are ("thresholds"),
                           each kept in cli_args.many; NULL: the last value counts */
+    int same_as;       /* a synonym (a flag): given, it counts as option same_as
+                          given the value `means`; 0 (CLI_OPT_HELP): none */
+    const char *means;
 } cli_option;
 
 #define RUNNERS (CLI_CMD_RUN | CLI_CMD_INFER | CLI_CMD_COMPARE | CLI_CMD_SENSITIVITY)
 #define ALL (RUNNERS | CLI_CMD_CHECK)
+#define EVERY (~0u) /* every command, those added later too */
 
 /* Short forms: -n replications, -s seed, -t threads, -j JSON (-h help). */
 static const cli_option options[CLI_NOPTS] = {
@@ -54,7 +60,7 @@ static const cli_option options[CLI_NOPTS] = {
                       "1 .. 2^40", NULL},
     [CLI_OPT_SEED] = {"seed", 's', CLI_WHOLE, RUNNERS, 0, UINT64_MAX, "0 .. 2^64-1", NULL},
     [CLI_OPT_THREADS] = {"threads", 't', CLI_WHOLE, RUNNERS, 0, 1024, "0 .. 1024", NULL},
-    [CLI_OPT_JSON] = {"json", 'j', CLI_FLAG, RUNNERS, 0, 0, NULL, NULL},
+    [CLI_OPT_JSON] = {"json", 'j', CLI_FLAG, EVERY, 0, 0, NULL, NULL, CLI_OPT_FORMAT, "json"},
     [CLI_OPT_SERIES] = {"series", 0, CLI_TEXT, CLI_CMD_RUN, 0, 0, NULL, NULL},
     [CLI_OPT_PLOT] = {"plot", 0, CLI_NAME, CLI_CMD_RUN | CLI_CMD_SENSITIVITY, 0, 0, "a file name", NULL},
     [CLI_OPT_UNTIL_CI] = {"until-ci", 0, CLI_NAME_VALUE, CLI_CMD_RUN, 1, 0,
@@ -68,6 +74,9 @@ static const cli_option options[CLI_NOPTS] = {
     [CLI_OPT_MAX_TRIES] = {"max-tries", 0, CLI_WHOLE, CLI_CMD_INFER, 1, SHELLSIM_MAX_REPLICATIONS, "1 .. 2^40", NULL},
     [CLI_OPT_PILOT] = {"pilot", 0, CLI_WHOLE, CLI_CMD_INFER, 0, SHELLSIM_MAX_REPLICATIONS, "0 .. 2^40", NULL},
     [CLI_OPT_SET] = {"set", 0, CLI_ASSIGN, ALL, 0, 0, "SECTION.KEY=DIST", NULL},
+    [CLI_OPT_FORMAT] = {"format", 0, CLI_FORMAT, EVERY, 0, 0, "a format", NULL},
+    [CLI_OPT_SERIES_CSV] = {"series-csv", 0, CLI_NAME, CLI_CMD_RUN, 0, 0, "a file name (- for standard output)", NULL},
+    [CLI_OPT_RUNS_CSV] = {"runs-csv", 0, CLI_NAME, CLI_CMD_RUN, 0, 0, "a file name (- for standard output)", NULL},
 };
 
 /* getopt_long's value for a long option: past every char. */
@@ -111,6 +120,11 @@ int cli_name_value(const char *arg, char *name, size_t cap, double *value)
     if (value)
         *value = v;
     return 0;
+}
+
+report_format cli_format(const cli_args *a)
+{
+    return a->format;
 }
 
 uint64_t cli_whole(const cli_args *a, cli_opt id, uint64_t dflt)
@@ -193,6 +207,11 @@ static int take(const cli_parser *p, int id, const char *label, const char *val,
     const cli_option *o = &options[id];
     uint64_t v = 0;
     double x;
+    if (o->same_as) { /* --json: --format json */
+        id = o->same_as;
+        val = o->means;
+        o = &options[id];
+    }
     switch (o->kind) {
     case CLI_FLAG:
     case CLI_TEXT:
@@ -217,6 +236,10 @@ static int take(const cli_parser *p, int id, const char *label, const char *val,
         if (!strchr(val, '=') || *val == '=')
             return cli_usage_error(p, "%s: '%s' is not %s", label, val, o->what);
         a->set[a->nset++] = val;
+        break;
+    case CLI_FORMAT:
+        if (report_format_parse(val, &a->format) != 0)
+            return cli_usage_error(p, "%s: '%s' is not %s (%s)", label, val, o->what, report_format_list());
         break;
     }
     a->given[id]++;
@@ -314,5 +337,6 @@ int cli_parse(const cli_parser *p, int argc, char **argv, cli_args *a)
             return cli_usage_error(p, "unexpected argument '%s'", argv[i]);
         a->pos[a->npos++] = argv[i];
     }
+    a->given[CLI_OPT_JSON] = a->format == REPORT_JSON;
     return -1;
 }

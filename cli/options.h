@@ -8,7 +8,12 @@
  * commands that take it. A command parses with cli_parse, naming itself by
  * its CLI_CMD_* bit; options of other commands are refused as unknown.
  * The help texts stay in each command's usage (cli/cmd_*.c): the same
- * option reads differently per command (--seed, --threads, --json, --plot).
+ * option reads differently per command (--seed, --threads, --plot).
+ *
+ * The output format is every command's: --format table|json|csv (the
+ * names of report.h's table of formats) and --json, its synonym for
+ * --format json, reach every command, a new one included, whatever its
+ * CLI_CMD_* bit; the last of them given counts. cli_format says which.
  *
  * The parser is reentrant in the sense that matters here: it resets getopt
  * (optind = 0, glibc's full reinitialisation) before each parse. It keeps
@@ -20,6 +25,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include "report.h"
 
 /* The commands, as bits of an option's `commands`. */
 enum {
@@ -36,7 +43,7 @@ typedef enum cli_opt {
     CLI_OPT_REPS,      /* -n, --reps N */
     CLI_OPT_SEED,      /* -s, --seed S */
     CLI_OPT_THREADS,   /* -t, --threads T */
-    CLI_OPT_JSON,      /* -j, --json */
+    CLI_OPT_JSON,      /* -j, --json: --format json (every command) */
     CLI_OPT_SERIES,    /* --series SPEC */
     CLI_OPT_PLOT,      /* --plot FILE.png */
     CLI_OPT_UNTIL_CI,  /* --until-ci NAME=HALFWIDTH */
@@ -48,6 +55,9 @@ typedef enum cli_opt {
     CLI_OPT_MAX_TRIES, /* --max-tries M */
     CLI_OPT_PILOT,     /* --pilot P */
     CLI_OPT_SET,       /* --set SECTION.KEY=DIST (repeatable; every command) */
+    CLI_OPT_FORMAT,    /* --format table|json|csv (every command) */
+    CLI_OPT_SERIES_CSV, /* --series-csv FILE ("-": standard output) */
+    CLI_OPT_RUNS_CSV,  /* --runs-csv FILE ("-": standard output) */
     CLI_NOPTS
 } cli_opt;
 
@@ -74,6 +84,9 @@ typedef struct cli_parser {
 
 /* What a parse found. For each option: given (times seen), the last value
  * (`text`, the argument as typed) and, for whole numbers, `whole`.
+ * --json counts as --format json (given[CLI_OPT_FORMAT], text "json"),
+ * and given[CLI_OPT_JSON] is non-zero exactly when the format is json
+ * (either way), as code written before --format expects.
  * The values of the repeatable option --exceed in order in `many`, those
  * of --set in `set`.
  * The positional arguments in `pos`. Pointers point into argv. */
@@ -87,6 +100,7 @@ typedef struct cli_args {
     int nset;
     const char *pos[CLI_MAX_POSITIONAL];
     int npos;
+    report_format format; /* the last --format or --json; REPORT_TABLE if none */
 } cli_args;
 
 /* Reads argv[0 .. argc) (argv[0] the command's name) into *a: options in
@@ -97,6 +111,10 @@ typedef struct cli_args {
  * what is wrong on stderr. Positional arguments beyond max_positional are
  * refused; too few are the command's to say (cli_usage_error). */
 int cli_parse(const cli_parser *p, int argc, char **argv, cli_args *a);
+
+/* The output format asked for: the last --format or --json, else
+ * REPORT_TABLE. */
+report_format cli_format(const cli_args *a);
 
 /* The option's whole number if given, else dflt. */
 uint64_t cli_whole(const cli_args *a, cli_opt id, uint64_t dflt);

@@ -1,9 +1,11 @@
 /*
- * report.c: JSON and table output of a result.
+ * report.c: the output formats (one table), and the JSON, table and CSV
+ * output of a result.
  */
 #include "report.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -416,4 +418,312 @@ int report_table(FILE *f, const shellsim_scenario *s, const shellsim_result *r)
                 e.p, e.ci95_lo, e.ci95_hi, (unsigned long long)e.count, (unsigned long long)e.n);
     }
     return ferror(f) ? -1 : 0;
+}
+
+/* ------------------------------------------------------------------ formats */
+
+static const struct {
+    const char *name;
+} formats[REPORT_FORMAT_COUNT] = {
+    [REPORT_TABLE] = {"table"},
+    [REPORT_JSON] = {"json"},
+    [REPORT_CSV] = {"csv"},
+};
+
+int report_format_parse(const char *name, report_format *out)
+{
+    for (int i = 0; name && i < REPORT_FORMAT_COUNT; i++)
+        if (!strcmp(name, formats[i].name)) {
+            *out = (report_format)i;
+            return 0;
+        }
+    return -1;
+}
+
+const char *report_format_name(report_format f)
+{
+    return (unsigned)f < REPORT_FORMAT_COUNT ? formats[f].name : NULL;
+}
+
+const char *report_format_list(void)
+{
+    static char list[128];
+    if (!list[0]) {
+        size_t n = 0;
+        for (int i = 0; i < REPORT_FORMAT_COUNT; i++)
+            n += (size_t)snprintf(list + n, sizeof list - n, "%s%s",
+                                  i == 0                        ? ""
+                                  : i + 1 == REPORT_FORMAT_COUNT ? " or "
+                                                                 : ", ",
+                                  formats[i].name);
+    }
+    return list;
+}
+
+int report_write(FILE *f, report_format fmt, const report_writers *w, const void *ctx)
+{
+    if ((unsigned)fmt >= REPORT_FORMAT_COUNT || !w->by_format[fmt])
+        return -1;
+    return w->by_format[fmt](f, ctx);
+}
+
+/* --------------------------------------------------------------------- CSV */
+
+static void csv_sep(report_csv *c)
+{
+    if (c->col++)
+        fputc(',', c->f);
+}
+
+void report_csv_text(report_csv *c, const char *s)
+{
+    csv_sep(c);
+    if (!s)
+        return;
+    if (!s[strcspn(s, ",\"\r\n")]) {
+        fputs(s, c->f);
+        return;
+    }
+    fputc('"', c->f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', c->f);
+        fputc(*s, c->f);
+    }
+    fputc('"', c->f);
+}
+
+/* A number as a CSV field's text: report_number's, "" where JSON says null. */
+static void csv_number(char *buf, size_t cap, double x)
+{
+    if (isfinite(x))
+        report_number(buf, cap, x);
+    else if (cap)
+        buf[0] = '\0';
+}
+
+void report_csv_num(report_csv *c, double x)
+{
+    char b[40];
+    csv_number(b, sizeof b, x);
+    csv_sep(c);
+    fputs(b, c->f);
+}
+
+void report_csv_u64(report_csv *c, unsigned long long n)
+{
+    csv_sep(c);
+    fprintf(c->f, "%llu", n);
+}
+
+void report_csv_empty(report_csv *c)
+{
+    csv_sep(c);
+}
+
+void report_csv_texts(report_csv *c, const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        report_csv_text(c, names[i]);
+}
+
+void report_csv_end(report_csv *c)
+{
+    fputc('\n', c->f);
+    c->col = 0;
+}
+
+/* The statistics columns: name and where the value is in shellsim_stats
+ * (whole: a uint64_t count; else a double). */
+static const struct {
+    const char *name;
+    size_t offset;
+    int whole;
+} stats_columns[] = {
+    {"n", offsetof(shellsim_stats, n), 1},
+    {"undefined", offsetof(shellsim_stats, undefined), 1},
+    {"mean", offsetof(shellsim_stats, mean), 0},
+    {"sd", offsetof(shellsim_stats, sd), 0},
+    {"sem", offsetof(shellsim_stats, sem), 0},
+    {"ci95_lo", offsetof(shellsim_stats, ci95_lo), 0},
+    {"ci95_hi", offsetof(shellsim_stats, ci95_hi), 0},
+    {"min", offsetof(shellsim_stats, min), 0},
+    {"p05", offsetof(shellsim_stats, p05), 0},
+    {"p25", offsetof(shellsim_stats, p25), 0},
+    {"p50", offsetof(shellsim_stats, p50), 0},
+    {"p75", offsetof(shellsim_stats, p75), 0},
+    {"p95", offsetof(shellsim_stats, p95), 0},
+    {"max", offsetof(shellsim_stats, max), 0},
+};
+#define NSTATS_COLUMNS (sizeof stats_columns / sizeof stats_columns[0])
+
+void report_csv_stats_header(report_csv *c)
+{
+    for (size_t k = 0; k < NSTATS_COLUMNS; k++)
+        report_csv_text(c, stats_columns[k].name);
+}
+
+void report_csv_stats(report_csv *c, const shellsim_stats *st)
+{
+    for (size_t k = 0; k < NSTATS_COLUMNS; k++) {
+        const char *at = (const char *)st + stats_columns[k].offset;
+        if (stats_columns[k].whole) {
+            uint64_t v;
+            memcpy(&v, at, sizeof v);
+            report_csv_u64(c, (unsigned long long)v);
+        } else {
+            double v;
+            memcpy(&v, at, sizeof v);
+            report_csv_num(c, v);
+        }
+    }
+}
+
+int report_csv_metrics(FILE *f, const shellsim_result *r)
+{
+    static const char *const exceed_columns[] = {"threshold", "p", "p_ci95_lo", "p_ci95_hi", "count", "count_n"};
+    const size_t nexc = sizeof exceed_columns / sizeof exceed_columns[0];
+    size_t nm = shellsim_result_metric_count(r), ne = shellsim_result_exceedance_count(r);
+    report_csv c = {f, 0};
+    report_csv_text(&c, "metric");
+    report_csv_stats_header(&c);
+    if (ne)
+        report_csv_texts(&c, exceed_columns, nexc);
+    report_csv_end(&c);
+    for (size_t i = 0; i < nm; i++) {
+        const char *name = shellsim_result_metric_name(r, i);
+        shellsim_stats st;
+        if (shellsim_result_metric_stats(r, name, &st) != SHELLSIM_OK)
+            return -1;
+        size_t rows = 0;
+        for (size_t k = 0; k < ne; k++) { /* a row per threshold of the metric */
+            shellsim_exceedance e;
+            if (shellsim_result_exceedance(r, k, &e) != SHELLSIM_OK)
+                return -1;
+            if (strcmp(e.metric, name))
+                continue;
+            int seen = 0; /* a threshold given twice is one row, as in the JSON */
+            for (size_t j = 0; j < k && !seen; j++) {
+                shellsim_exceedance p;
+                seen = shellsim_result_exceedance(r, j, &p) == SHELLSIM_OK && !strcmp(p.metric, name) &&
+                       p.value == e.value;
+            }
+            if (seen)
+                continue;
+            report_csv_text(&c, name);
+            report_csv_stats(&c, &st);
+            report_csv_num(&c, e.value);
+            report_csv_num(&c, e.p);
+            report_csv_num(&c, e.ci95_lo);
+            report_csv_num(&c, e.ci95_hi);
+            report_csv_u64(&c, (unsigned long long)e.count);
+            report_csv_u64(&c, (unsigned long long)e.n);
+            report_csv_end(&c);
+            rows++;
+        }
+        if (rows)
+            continue;
+        report_csv_text(&c, name);
+        report_csv_stats(&c, &st);
+        for (size_t k = 0; ne && k < nexc; k++)
+            report_csv_empty(&c);
+        report_csv_end(&c);
+    }
+    return ferror(f) ? -1 : 0;
+}
+
+/* A number's CSV text in a fixed slot. */
+#define NUM_CAP 32
+typedef char report_numtext[NUM_CAP];
+
+/* out[i] = the CSV text of x[i], i < n, shared out among the threads (the
+ * numbers are most of a long table's time). */
+static void format_numbers(const double *x, size_t n, report_numtext *out)
+{
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) num_threads(report_threads > 0 ? report_threads : omp_get_num_procs()) \
+    if (n > 4096)
+#endif
+    for (long i = 0; i < (long)n; i++)
+        csv_number(out[i], NUM_CAP, x[i]);
+}
+
+int report_csv_series(FILE *f, const shellsim_scenario *s, const shellsim_result *r)
+{
+    static const char *const header[] = {"series", "day", "date", "band", "value"};
+    static const char *const bands[SHELLSIM_BAND_COUNT] = {"mean", "p05", "p25", "p50", "p75", "p95"};
+    const int H = shellsim_result_horizon_days(r);
+    const size_t nh = (size_t)(H > 0 ? H : 0), ns = shellsim_result_series_count(r);
+    report_csv c = {f, 0};
+    report_csv_texts(&c, header, sizeof header / sizeof header[0]);
+    report_csv_end(&c);
+    const int dated = shellsim_scenario_start_date(s) != NULL;
+    char(*dates)[16] = calloc(nh ? nh : 1, sizeof *dates);
+    double *band = malloc((nh ? nh : 1) * SHELLSIM_BAND_COUNT * sizeof *band);
+    report_numtext *text = malloc((nh ? nh : 1) * SHELLSIM_BAND_COUNT * sizeof *text);
+    int failed = !dates || !band || !text;
+    for (size_t d = 0; d < nh && dated && !failed; d++)
+        failed = shellsim_scenario_day_date(s, (int)d, dates[d], sizeof dates[d]) != 0;
+    for (size_t i = 0; i < ns && !failed; i++) {
+        const char *name = shellsim_result_series_name(r, i);
+        for (int b = 0; b < SHELLSIM_BAND_COUNT && !failed; b++)
+            failed = shellsim_result_series_band(r, name, (shellsim_band)b, band + (size_t)b * nh, nh) != SHELLSIM_OK;
+        if (failed)
+            break;
+        format_numbers(band, nh * SHELLSIM_BAND_COUNT, text);
+        for (size_t d = 0; d < nh; d++)
+            for (int b = 0; b < SHELLSIM_BAND_COUNT; b++) {
+                report_csv_text(&c, name);
+                report_csv_u64(&c, (unsigned long long)d);
+                report_csv_text(&c, dates[d]);
+                report_csv_text(&c, bands[b]);
+                report_csv_text(&c, text[(size_t)b * nh + d]);
+                report_csv_end(&c);
+            }
+        failed = ferror(f) != 0;
+    }
+    free(dates);
+    free(band);
+    free(text);
+    return failed || ferror(f) ? -1 : 0;
+}
+
+/* Rows of the runs table formatted at a time. */
+#define RUNS_BLOCK 4096
+
+int report_csv_runs(FILE *f, const shellsim_result *r)
+{
+    const size_t nm = shellsim_result_metric_count(r);
+    const uint64_t N = shellsim_result_replications(r);
+    report_csv c = {f, 0};
+    report_csv_text(&c, "replication");
+    for (size_t m = 0; m < nm; m++)
+        report_csv_text(&c, shellsim_result_metric_name(r, m));
+    report_csv_end(&c);
+    /* every metric's runs (metric-major), then blocks of rows as text */
+    double *runs = malloc((nm && N ? nm * (size_t)N : 1) * sizeof *runs);
+    double *block = malloc((nm ? nm : 1) * RUNS_BLOCK * sizeof *block);
+    report_numtext *text = malloc((nm ? nm : 1) * RUNS_BLOCK * sizeof *text);
+    int failed = !runs || !block || !text;
+    for (size_t m = 0; m < nm && !failed; m++)
+        failed = shellsim_result_metric_runs(r, shellsim_result_metric_name(r, m), runs + m * (size_t)N, (size_t)N) !=
+                 SHELLSIM_OK;
+    for (uint64_t first = 0; first < N && !failed; first += RUNS_BLOCK) {
+        size_t cnt = (size_t)(N - first < RUNS_BLOCK ? N - first : RUNS_BLOCK);
+        for (size_t k = 0; k < cnt; k++) /* row-major */
+            for (size_t m = 0; m < nm; m++)
+                block[k * nm + m] = runs[m * (size_t)N + (size_t)first + k];
+        format_numbers(block, cnt * nm, text);
+        for (size_t k = 0; k < cnt; k++) {
+            report_csv_u64(&c, (unsigned long long)(first + k));
+            for (size_t m = 0; m < nm; m++)
+                report_csv_text(&c, text[k * nm + m]);
+            report_csv_end(&c);
+        }
+        failed = ferror(f) != 0;
+    }
+    free(runs);
+    free(block);
+    free(text);
+    return failed || ferror(f) ? -1 : 0;
 }
