@@ -42,7 +42,7 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
 
 import numpy as np
 
-from . import _core, _errors, _interrupt, _lib, _stats
+from . import _core, _errors, _frames, _interrupt, _lib, _stats
 from ._core import ScenarioArg
 from ._interrupt import Progress
 from ._lib import (ARMS, MAX_SAMPLES, SOBOL_MAX_PARAMETERS,  # noqa: F401
@@ -148,6 +148,37 @@ class Comparison:
                                 "pairing": dict(m["pairing"])}
                             for n, m in self.metrics.items()}}
 
+    def to_frame(self) -> Any:
+        """pandas.DataFrame of the comparison: one row per (metric, arm)
+        (a MultiIndex, metric in metric_names order, arm "a", "b", "diff"
+        = B - A), float64 columns n, mean, sd, sem, ci95_lo, ci95_hi, min,
+        p05, p25, p50, p75, p95, max, undefined (as
+        Result.metrics_frame()), then the metric's pairing,
+        diff_variance, independent_variance, variance_ratio, correlation,
+        on its "diff" row (NaN on "a" and "b"). NaN where a value does not
+        exist. c.to_frame().xs("diff", level="arm") is the table of
+        differences. Needs pandas (python3-pandas)."""
+        return _frames.comparison_frame(self)
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "Comparison":
+        """A Comparison from the CLI's `compare --json` object (what
+        to_dict() gives; null is NaN in the Stats). Its to_dict() equals d;
+        runs() are not there (NoRunsError). ValueError when d is not of
+        that shape."""
+        try:
+            metrics = {n: {"a": Stats.from_dict(m["a"]),
+                           "b": Stats.from_dict(m["b"]),
+                           "diff": Stats.from_dict(m["diff"]),
+                           "pairing": dict(m["pairing"])}
+                       for n, m in d["metrics"].items()}
+            return cls(d["scenario_a"], d["scenario_b"], d["replications"],
+                       d["seed"], metrics, None)
+        except (KeyError, TypeError, AttributeError) as e:
+            raise ValueError("Comparison.from_dict: not the CLI's compare "
+                             "--json object (%s: %s)"
+                             % (type(e).__name__, e)) from None
+
     def __repr__(self) -> str:
         return "<shellsim.analysis.Comparison %r vs %r: %d replications, " \
                "seed %d, %d metrics>" % (self.scenario_a, self.scenario_b,
@@ -241,18 +272,70 @@ def _compare(sa: _core.Scenario, sb: _core.Scenario, pa: Any, pb: Any,
 
 # ---------------------------------------------------------------- sensitivity
 
+_SUMMARY_IS_A_METHOD = ("Sensitivity.summary is a method since shellsim 0.4 "
+                        "(as ranking() is): call it, sa.summary()")
+
+
+class _SummaryMethod:
+    """What sa.summary gives: called, the summary dict; used as the dict the
+    property returned before 0.4 (sa.summary["mean"], dict(sa.summary),
+    "mean" in sa.summary, ...), a TypeError saying to call it."""
+    __slots__ = ("_sa",)
+
+    def __init__(self, sa: "Sensitivity") -> None:
+        self._sa = sa
+
+    def __call__(self) -> Dict[str, Any]:
+        return self._sa._summary()
+
+    def _old_form(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError(_SUMMARY_IS_A_METHOD)
+
+    __getitem__ = __iter__ = __len__ = __contains__ = _old_form
+    keys = items = values = get = copy = _old_form
+
+    def __eq__(self, other: object) -> bool:
+        raise TypeError(_SUMMARY_IS_A_METHOD)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return "<bound method Sensitivity.summary of %r>" % (self._sa,)
+
+
 class Sensitivity:
     """The outcome of shellsim_sensitivity_analyse, copied out of the C
     handle: plain data.
 
     scenario, metric, parameters (KEY -> {"first_order", "first_order_ci95",
     "total", "total_ci95", "tornado": [at p10, at p90], "p10", "p50",
-    "p90"}), noise_share, summary (the other top-level members of the CLI's
-    JSON), ranking(), to_dict() (the CLI's JSON).
+    "p90"}), noise_share, summary() (the other top-level members of the
+    CLI's JSON), ranking(), to_dict() (the CLI's JSON), to_frame()
+    (pandas), to_salib() (SALib's shape). Sensitivity.from_dict(d) builds
+    one from the CLI's JSON; it pickles.
+
+    summary and ranking are both methods (summary was a property before
+    0.4: sa.summary["mean"] now raises a TypeError saying to call it).
     """
 
     def __init__(self, d: Dict[str, Any]) -> None:
         self._d = d
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "Sensitivity":
+        """A Sensitivity from the CLI's `sensitivity --json` object (what
+        to_dict() gives; a deep copy). ValueError without its members."""
+        if not isinstance(d, dict):
+            raise ValueError("Sensitivity.from_dict: the CLI's sensitivity "
+                             "--json object (a dict), not %s"
+                             % type(d).__name__)
+        for key in ("scenario", "metric", "samples", "noise_share",
+                    "parameters"):
+            if key not in d:
+                raise ValueError("Sensitivity.from_dict: no %r in the dict "
+                                 "(not the CLI's sensitivity --json object)"
+                                 % key)
+        return cls(copy.deepcopy(d))
 
     @property
     def scenario(self) -> Optional[str]:
@@ -276,16 +359,64 @@ class Sensitivity:
         return self._d["noise_share"]
 
     @property
-    def summary(self) -> Dict[str, Any]:
-        """The top-level members of the CLI's JSON but "parameters"."""
-        return {k: v for k, v in self._d.items() if k != "parameters"}
+    def summary(self) -> "_SummaryMethod":
+        """sa.summary(): the top-level members of the CLI's JSON but
+        "parameters" (a new dict). A method since 0.4, as ranking() is;
+        the old attribute form (sa.summary["mean"], dict(sa.summary), ...)
+        raises a TypeError saying to call it."""
+        return _SummaryMethod(self)
+
+    def _summary(self) -> Dict[str, Any]:
+        return {k: copy.deepcopy(v) for k, v in self._d.items()
+                if k != "parameters"}
 
     def ranking(self, by: str = "total") -> List[str]:
         """Parameter names by index ("total" or "first_order"), largest
         first (None last)."""
+        if by not in ("total", "first_order"):
+            raise _errors.make(_lib.EINVAL, "ranking by %r: by \"total\" or "
+                               "\"first_order\"" % (by,))
         ps = self._d["parameters"]
         return sorted(ps, key=lambda n: (ps[n][by] is None,
                                          -(ps[n][by] or 0.0), n))
+
+    def to_frame(self) -> Any:
+        """pandas.DataFrame of the parameters: one row per parameter (index
+        "parameter", in the analysis's order), float64 columns
+        first_order, first_order_ci95_lo, first_order_ci95_hi, total,
+        total_ci95_lo, total_ci95_hi, tornado_low, tornado_high (the
+        metric's mean at the parameter's p10 and p90), p10, p50, p90; NaN
+        where the JSON has null (intervals without bootstrap).
+        sa.to_frame().loc[sa.ranking()] sorts it by total index. Needs
+        pandas (python3-pandas)."""
+        return _frames.sensitivity_frame(self)
+
+    def to_salib(self) -> Dict[str, Any]:
+        """The indices in the shape of SALib's sobol.analyze() result:
+        {"names": [parameter, ...] (the analysis's order), "S1", "S1_conf",
+        "ST", "ST_conf": float64 numpy arrays in that order}.
+
+        S1 and ST are first_order and total. S1_conf and ST_conf are, as in
+        SALib, the half-width of a 95% interval: here half the width of the
+        library's bootstrap percentile interval, (hi - lo) / 2 (SALib's is
+        1.96 bootstrap standard deviations; the two agree when the bootstrap
+        distribution is normal; the percentile interval need not be
+        symmetric about the estimate: the bounds are in to_frame()). NaN
+        without bootstrap or where an index does not exist. No S2: the
+        library estimates no second-order indices."""
+        ps = self._d["parameters"]
+        names = list(ps)
+        rows = np.array([_frames.sensitivity_row(ps[n]) for n in names],
+                        dtype=np.float64).reshape(
+                            len(names), len(_frames.SENSITIVITY_COLUMNS))
+        col = {c: rows[:, i] for i, c in
+               enumerate(_frames.SENSITIVITY_COLUMNS)}
+        return {"names": names,
+                "S1": col["first_order"].copy(),
+                "S1_conf": (col["first_order_ci95_hi"]
+                            - col["first_order_ci95_lo"]) / 2,
+                "ST": col["total"].copy(),
+                "ST_conf": (col["total_ci95_hi"] - col["total_ci95_lo"]) / 2}
 
     def to_dict(self) -> Dict[str, Any]:
         """The CLI's `sensitivity --json` object, value for value."""
@@ -391,6 +522,8 @@ class ExtendedResult(_core.Result):
     ci95) and, in metrics / metric_stats / to_dict, an "exceed" member for
     each metric with thresholds, as the CLI prints it (Stats.exceed)."""
 
+    _exceed: List[Tuple[Optional[str], float, int, int, float, float, float]]
+
     def __init__(self, _ptr: Any, scenario_name: Optional[str] = None,
                  start_date: Optional[datetime.date] = None,
                  sides: Optional[_core.Sides] = None) -> None:
@@ -413,8 +546,34 @@ class ExtendedResult(_core.Result):
                  "ci95": [_f(lo), _f(hi)]}
                 for m, v, c, n, p, lo, hi in self._exceed]
 
+    def exceedances_frame(self) -> Any:
+        """pandas.DataFrame of the thresholds: one row per threshold, in
+        the order given, indexed by (metric, value), float64 columns
+        count, n, p, ci95_lo, ci95_hi (the 95% Wilson interval), NaN
+        where p does not exist (n = 0). Needs pandas (python3-pandas)."""
+        self._check_open()
+        return _frames.exceedances_frame(self)
+
+    def _state(self) -> Dict[str, Any]:
+        state = super()._state()
+        state["exceed"] = list(self._exceed)
+        return state
+
+    def _set_state(self, state: Dict[str, Any]) -> None:
+        super()._set_state(state)
+        if "exceed" in state:
+            self._exceed = list(state["exceed"])
+        else:   # from_dict: the thresholds of the metrics' "exceed", in order
+            self._exceed = [
+                (name, float(key), x["count"], x["n"], x["p"], x["ci95"][0],
+                 x["ci95"][1])
+                for name, st in state["metrics"].items()
+                for key, x in (st.exceed or {}).items()]
+
     def _stats(self, ptr: Any, name: str) -> Stats:
         s = super()._stats(ptr, name)
+        if ptr is None:   # data-only: the Stats kept carry their exceed
+            return s
         ex: Dict[str, Dict[str, Any]] = {}
         for m, v, c, n, p, lo, hi in self._exceed:
             if m == name:
