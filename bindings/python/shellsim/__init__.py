@@ -25,6 +25,8 @@ runs the CLI) work without it. pandas and xarray are imported only by the
 methods that return their objects.
 """
 
+import sys as _sys
+import types as _types
 from typing import TYPE_CHECKING, Any, Dict, List
 
 from ._version import __version__
@@ -94,6 +96,22 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> List[str]:
     return sorted(set(globals()) | set(_LAZY) | set(_SUBMODULES))
+
+
+class _Package(_types.ModuleType):
+    """The package's module type: importing the submodule shellsim.infer
+    (or any whose name is also a function of the package) must not make
+    shellsim.infer that module, as the import system would (it sets the
+    parent's attribute): the attribute stays the function, imported with
+    the other C-backed names at first use."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _LAZY and isinstance(value, _types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+_sys.modules[__name__].__class__ = _Package
 
 
 __all__ = [
