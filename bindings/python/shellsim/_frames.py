@@ -175,8 +175,7 @@ def comparison_frame(c: "Comparison") -> Any:
         m = c.metrics[name]
         for k, arm in enumerate(arms):
             data[3 * i + k, :ncol] = _stats.frame_row(m[arm])
-        data[3 * i + 2, ncol:] = [_float(m["pairing"][p])
-                                  for p in PAIRING_COLUMNS]
+        data[3 * i + 2, ncol:] = c._pairing[name]
     index = pd.MultiIndex.from_product([names, list(arms)],
                                        names=["metric", "arm"])
     return pd.DataFrame(data, index=index,

@@ -97,6 +97,20 @@ _check_progress = _interrupt.check_progress
 
 # -------------------------------------------------------- paired comparison
 
+def _pairing_of_json(p: Dict[str, Any]) -> Tuple[float, ...]:
+    """A pairing of the CLI's JSON as the C struct's doubles (the
+    PAIRING_COLUMNS of _frames): null is NaN, except a variance_ratio
+    whose diff_variance is 0 and independent_variance > 0, which the
+    library gives as +inf (its definition; JSON has no infinity)."""
+    def f(x: Any) -> float:
+        return math.nan if x is None else float(x)
+    dv, iv = f(p["diff_variance"]), f(p["independent_variance"])
+    ratio = f(p["variance_ratio"])
+    if p["variance_ratio"] is None and dv == 0 and iv > 0:
+        ratio = math.inf
+    return (dv, iv, ratio, f(p["correlation"]))
+
+
 class Comparison:
     """The outcome of shellsim_compare, copied out of the C handle (which is
     freed at once): plain data, usable from any thread.
@@ -109,13 +123,19 @@ class Comparison:
     def __init__(self, scenario_a: Optional[str], scenario_b: Optional[str],
                  replications: int, seed: int,
                  metrics: Dict[str, Dict[str, Any]],
-                 runs: Optional[Dict[str, Dict[str, np.ndarray]]]) -> None:
+                 runs: Optional[Dict[str, Dict[str, np.ndarray]]],
+                 pairing: Optional[Dict[str, Tuple[float, ...]]] = None
+                 ) -> None:
         self.scenario_a = scenario_a
         self.scenario_b = scenario_b
         self.replications = replications
         self.seed = seed
         self.metrics = metrics
         self._runs = runs
+        # each metric's struct shellsim_pairing as the library gave it (the
+        # dicts of `metrics` have None for NaN and +inf, as the JSON)
+        self._pairing = pairing if pairing is not None else {
+            n: _pairing_of_json(m["pairing"]) for n, m in metrics.items()}
 
     @property
     def metric_names(self) -> List[str]:
@@ -155,9 +175,11 @@ class Comparison:
         p05, p25, p50, p75, p95, max, undefined (as
         Result.metrics_frame()), then the metric's pairing,
         diff_variance, independent_variance, variance_ratio, correlation,
-        on its "diff" row (NaN on "a" and "b"). NaN where a value does not
-        exist. c.to_frame().xs("diff", level="arm") is the table of
-        differences. Needs pandas (python3-pandas)."""
+        on its "diff" row (NaN on "a" and "b"); the library's doubles,
+        so variance_ratio is +inf where the difference is the same in every
+        run (null in the JSON). NaN where a value does not exist.
+        c.to_frame().xs("diff", level="arm") is the table of differences.
+        Needs pandas (python3-pandas)."""
         return _frames.comparison_frame(self)
 
     @classmethod
@@ -239,6 +261,7 @@ def _compare(sa: _core.Scenario, sb: _core.Scenario, pa: Any, pb: Any,
     try:
         n = lib.shellsim_comparison_replications(out)
         metrics, runs = {}, ({} if keep_runs else None)
+        raw: Dict[str, Tuple[float, ...]] = {}
         st_ = _lib.ShellsimStats()
         pr = ShellsimPairing()
         for i in range(lib.shellsim_comparison_metric_count(out)):
@@ -251,6 +274,8 @@ def _compare(sa: _core.Scenario, sb: _core.Scenario, pa: Any, pb: Any,
                 m[arm] = _stats.from_c(st_, _stats.is_ratio(name))
             _check(lib.shellsim_comparison_pairing(out, bname,
                                                    ctypes.byref(pr)))
+            raw[name] = (pr.diff_variance, pr.independent_variance,
+                         pr.variance_ratio, pr.correlation)
             m["pairing"] = {"diff_variance": _f(pr.diff_variance),
                             "independent_variance": _f(pr.independent_variance),
                             "variance_ratio": _f(pr.variance_ratio),
@@ -265,7 +290,8 @@ def _compare(sa: _core.Scenario, sb: _core.Scenario, pa: Any, pb: Any,
                         buf.size))
                     runs[name][arm] = buf
         return Comparison(sa.name, sb.name, n,
-                          lib.shellsim_comparison_seed(out), metrics, runs)
+                          lib.shellsim_comparison_seed(out), metrics, runs,
+                          raw)
     finally:
         lib.shellsim_comparison_free(out)
 
