@@ -582,11 +582,11 @@ class Result(_Handle):
         super()._check_open()
 
     def close(self) -> None:
-        """Free the C handle now (a data-only Result lets go of its data).
-        Idempotent. Later use raises ClosedError."""
+        """Free the C handle now (a data-only Result is only marked closed:
+        its data goes with the object). Idempotent. Later use raises
+        ClosedError."""
         if self._data is not None:
             self._closing = True
-            self._data = _Data({}, {}, {})
             return
         super().close()
 
