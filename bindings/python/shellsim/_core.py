@@ -889,6 +889,27 @@ class Result(_Handle):
         with self._read() as ptr:
             return _frames.series_frame(self, ptr, names, bands, long)
 
+    def runs_frame(self, names: Union[None, str, Iterable[str]] = None
+                   ) -> Any:
+        """pandas.DataFrame of per-run values (runs()'s, bit for bit): one
+        row per replication (a RangeIndex "replication", in replication
+        order), one float64 column per metric (names: a metric name or
+        names; None: every metric, in metric_names order); NaN where a run
+        has no value (a fire_ratio where B fired nothing). Needs a run with
+        keep_runs=True (NoRunsError otherwise) and pandas
+        (python3-pandas)."""
+        pd = _frames.pandas("Result.runs_frame()")
+        if names is None:
+            names = list(self._metric_names)
+        elif isinstance(names, str):
+            names = [names]
+        else:
+            names = list(names)
+        cols = {n: self.runs(n) for n in names}
+        return pd.DataFrame(cols, index=pd.RangeIndex(
+            self._replications, name="replication"),
+            columns=pd.Index(names, dtype=object))
+
     # xarray (imported here, when first used; never by `import shellsim`)
     def to_xarray(self) -> Any:
         """xarray.Dataset of the whole result (the values of series_band()

@@ -232,3 +232,12 @@ def test_an_extended_result_keeps_its_thresholds(scenario_files):
     again = analysis.ExtendedResult.from_dict(d)
     assert again.to_dict() == d
     assert again.exceedances == r.exceedances   # one metric: same order
+
+
+def test_stats_from_dict_inverts_to_dict(tiny):
+    for n in tiny.metric_names:
+        s = tiny.metric_stats(n)
+        back = shellsim.Stats.from_dict(json.loads(json.dumps(s.to_dict())))
+        assert back == s and back.to_dict() == s.to_dict()
+        assert _stats_bits(back) == _stats_bits(s)
+        assert back.undefined == s.undefined
