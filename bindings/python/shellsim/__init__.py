@@ -14,55 +14,105 @@ Scenario.run (shellsim_run), Result (shellsim_result), Stats
 (shellsim_stats: NaN kept, to_dict() for the CLI's JSON). Errors raise
 shellsim.Error subclasses carrying the C message. The library is found
 through SHELLSIM_LIBRARY, next to this package, in the source tree's meson
-build directory, then on the system; its version is checked at import.
-Only `python3 -m shellsim.plot`, which draws JSON, runs without it.
+build directory, then on the system; its version is checked when it loads.
+
+`import shellsim` does not load the library: the names backed by it
+(Scenario, Result, Stats, the errors, compare, ...) are imported when one
+of them is first used (PEP 562), and a library that cannot be loaded is
+then an ImportError saying where it was looked for. So __version__,
+shellsim.plot (which draws the CLI's JSON) and `python3 -m shellsim` (which
+runs the CLI) work without it. pandas and xarray are imported only by the
+methods that return their objects.
 """
 
 import sys as _sys
+import types as _types
+from typing import TYPE_CHECKING, Any, Dict, List
 
 from ._version import __version__
 
+# Name -> the module that defines it, imported when the name is first used.
+_LAZY: Dict[str, str] = {
+    "Error": "._errors", "ScenarioError": "._errors",
+    "FileError": "._errors", "InvalidArgumentError": "._errors",
+    "NotFoundError": "._errors", "LimitError": "._errors",
+    "RunInterrupted": "._errors", "NoRunsError": "._errors",
+    "OutOfMemoryError": "._errors", "ClosedError": "._errors",
+    "Scenario": "._core", "Result": "._core",
+    "library_path": "._core", "library_version": "._core",
+    "BANDS": "._lib", "MAX_HORIZON_DAYS": "._lib",
+    "MAX_REPLICATIONS": "._lib",
+    "Stats": "._stats",
+    "infer": ".infer",                  # calibration (shellsim_infer.h)
+    "compare": ".analysis", "run_extended": ".analysis",
+    "sensitivity": ".analysis",         # shellsim_analysis.h
+}
 
-def _plot_program_without_library() -> bool:
-    """Whether this import is `python3 -m shellsim.plot` looking for its
-    module: that program draws JSON and needs no library, so it runs even
-    where libshellsim cannot be loaded (while Python locates the module of
-    -m, sys.argv[0] is "-m")."""
-    argv = list(getattr(_sys, "orig_argv", None) or ())
-    if _sys.argv[:1] != ["-m"] or "-m" not in argv:
-        return False
-    i = argv.index("-m")
-    return argv[i + 1:i + 2] == ["shellsim.plot"]
+# Submodules reachable as shellsim.NAME without importing them first.
+_SUBMODULES = ("analysis", "plot")
+
+# Shown as shellsim.X in reprs and tracebacks.
+_PUBLIC_CLASSES = ("Scenario", "Result", "Stats", "Error", "ScenarioError",
+                   "FileError", "InvalidArgumentError", "NotFoundError",
+                   "LimitError", "RunInterrupted", "NoRunsError",
+                   "OutOfMemoryError", "ClosedError")
+
+if TYPE_CHECKING:  # what type checkers see: the names, imported eagerly
+    from ._errors import (ClosedError, Error, FileError,  # noqa: F401
+                          InvalidArgumentError, LimitError, NoRunsError,
+                          NotFoundError, OutOfMemoryError, RunInterrupted,
+                          ScenarioError)
+    from ._core import (Result, Scenario, library_path,  # noqa: F401
+                        library_version)
+    from ._lib import BANDS, MAX_HORIZON_DAYS, MAX_REPLICATIONS  # noqa: F401
+    from ._stats import Stats  # noqa: F401
+    from .infer import infer  # noqa: F401
+    from .analysis import compare, run_extended, sensitivity  # noqa: F401
 
 
-try:
-    from ._errors import (ClosedError, Error, FileError, InvalidArgumentError,
-                          LimitError, NoRunsError, NotFoundError,
-                          OutOfMemoryError, RunInterrupted, ScenarioError)
-    from ._core import Result, Scenario, library_path, library_version
-    from ._lib import BANDS, MAX_HORIZON_DAYS, MAX_REPLICATIONS
-    from ._stats import Stats
-    from .infer import infer  # calibration to observations (shellsim_infer.h)
-    from .analysis import compare, run_extended, sensitivity  # shellsim_analysis.h
-except ImportError as _e:
-    # Without a loadable library `import shellsim` fails, saying where it
-    # looked; only the plot program goes on, with the names of the C API
-    # left undefined (using one raises that ImportError).
-    if not _plot_program_without_library():
-        raise
-    _library_error = str(_e)
+def _load() -> None:
+    """Import every C-backed name into the package at once (the first use
+    of any of them loads the library; a failure is the ImportError of
+    shellsim._lib, saying where it looked, and is raised again at the next
+    use)."""
+    import importlib
+    g = globals()
+    values = {name: getattr(importlib.import_module(mod, __name__), name)
+              for name, mod in _LAZY.items()}
+    for name in _PUBLIC_CLASSES:
+        values[name].__module__ = "shellsim"
+    g.update(values)
 
-    def __getattr__(name: str):
-        if name.startswith("__"):
-            raise AttributeError(name)
-        raise ImportError(_library_error)
-else:
-    # Show the public names as shellsim.X in reprs and tracebacks.
-    for _cls in (Scenario, Result, Stats, Error, ScenarioError, FileError,
-                 InvalidArgumentError, NotFoundError, LimitError,
-                 RunInterrupted, NoRunsError, OutOfMemoryError, ClosedError):
-        _cls.__module__ = "shellsim"
-    del _cls
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        _load()
+        return globals()[name]
+    if name in _SUBMODULES:
+        import importlib
+        return importlib.import_module("." + name, __name__)
+    raise AttributeError("module 'shellsim' has no attribute %r" % (name,))
+
+
+def __dir__() -> List[str]:
+    return sorted(set(globals()) | set(_LAZY) | set(_SUBMODULES))
+
+
+class _Package(_types.ModuleType):
+    """The package's module type: importing the submodule shellsim.infer
+    (or any whose name is also a function of the package) must not make
+    shellsim.infer that module, as the import system would (it sets the
+    parent's attribute): the attribute stays the function, imported with
+    the other C-backed names at first use."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _LAZY and isinstance(value, _types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+_sys.modules[__name__].__class__ = _Package
+
 
 __all__ = [
     "__version__", "library_version", "library_path", "Scenario", "Result",

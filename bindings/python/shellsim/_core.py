@@ -466,6 +466,47 @@ def _load_scenario(scenario: ScenarioArg) -> Tuple["Scenario", bool]:
 
 # ------------------------------------------------------------------- result
 
+class _Data:
+    """What a data-only Result holds instead of a C handle: each metric's
+    Stats, each series's bands as a (6, H) float64 array (BANDS order), and
+    the per-run values when they were kept."""
+    __slots__ = ("metrics", "series", "runs")
+
+    def __init__(self, metrics: Dict[str, Stats],
+                 series: Dict[str, np.ndarray],
+                 runs: Dict[str, np.ndarray]) -> None:
+        self.metrics = metrics
+        self.series = series
+        self.runs = runs
+
+
+class _Read:
+    """with result._read() as ptr: the C handle of a live Result (held
+    until the block ends), None for a data-only one; ClosedError either
+    way once it is closed."""
+    __slots__ = ("r", "live")
+
+    def __init__(self, r: "Result") -> None:
+        self.r = r
+        self.live = r._data is None
+
+    def __enter__(self) -> Any:
+        if self.live:
+            return self.r._acquire()
+        self.r._check_open()
+        return None
+
+    def __exit__(self, *exc: Any) -> bool:
+        if self.live:
+            self.r._release()
+        return False
+
+
+def _rebuild_result(cls: type, state: Dict[str, Any]) -> "Result":
+    """Unpickling: a data-only Result (or subclass) from Result._state()."""
+    return cls._from_state(state)
+
+
 class Result(_Handle):
     """The outcome of a run (shellsim_result): immutable, readable from
     several threads at once.
@@ -473,10 +514,18 @@ class Result(_Handle):
     metrics, metric_names, series_names, series(name), runs(name),
     to_dict(); free with close() or a `with` block (or leave it to the
     garbage collector). Using a closed Result raises ClosedError.
+
+    A Result is live (it owns the C handle of a run) or data-only: built
+    by Result.from_dict() from the CLI's JSON, by unpickling, or by
+    copy.copy/deepcopy. A data-only Result holds its numbers in Python and
+    answers everything a live one does from them, bit for bit; what needs
+    the C handle and was not copied (runs() without kept runs, and per-run
+    paths) raises NoRunsError saying so. `data_only` tells which it is.
     """
 
     _kind = "result"
     _cfree = staticmethod(lib.shellsim_result_free)
+    _data: Optional[_Data] = None   # set on a data-only Result
 
     def __init__(self, _ptr: Any, scenario_name: Optional[str] = None,
                  start_date: Optional[datetime.date] = None,
@@ -499,7 +548,135 @@ class Result(_Handle):
             for i in range(lib.shellsim_result_series_count(_ptr)))
 
     def _use(self) -> _Use:
+        """with self._use() as ptr: the C handle, for what only the library
+        can answer; a data-only Result has none: NoRunsError."""
+        if self._data is not None:
+            self._check_open()
+            raise _errors.make(_lib.ENORUNS, _DATA_ONLY)
         return _Use(self)
+
+    def _read(self) -> _Read:
+        return _Read(self)
+
+    # ------------------------------------------------ data-only Results
+
+    @property
+    def data_only(self) -> bool:
+        """True for a Result without a C handle (from from_dict(), pickle
+        or copy), False for the Result of a run."""
+        return self._data is not None
+
+    @property
+    def closed(self) -> bool:
+        """True once close() was called (or the with block ended)."""
+        if self._data is not None:
+            return self._closing
+        return super().closed
+
+    def _check_open(self) -> None:
+        if self._data is not None:
+            if self._closing:
+                raise ClosedError("this shellsim.%s is closed"
+                                  % type(self).__name__)
+            return
+        super()._check_open()
+
+    def close(self) -> None:
+        """Free the C handle now (a data-only Result is only marked closed:
+        its data goes with the object). Idempotent. Later use raises
+        ClosedError."""
+        if self._data is not None:
+            self._closing = True
+            return
+        super().close()
+
+    def _state(self) -> Dict[str, Any]:
+        """Everything a data-only copy needs, with the floats as the
+        library gave them (NaN and +-inf kept): pickle's state."""
+        with self._read() as ptr:
+            if self._data is not None:
+                metrics = dict(self._data.metrics)
+                series = {n: a.copy() for n, a in self._data.series.items()}
+                runs = {n: a.copy() for n, a in self._data.runs.items()}
+            else:
+                metrics = {n: self._stats(ptr, n) for n in self._metric_names}
+                series = {}
+                for name in self._series_names:
+                    a = np.empty((len(_lib.BANDS), self._horizon_days))
+                    for i in range(len(_lib.BANDS)):
+                        self._band(ptr, name, i, a[i])
+                    series[name] = a
+                runs = self._kept_runs(ptr)
+        return {"scenario_name": self._scenario_name,
+                "start_date": self._start_date,
+                "sides": _copy_sides(self._sides),
+                "replications": self._replications,
+                "seed": self._seed,
+                "horizon_days": self._horizon_days,
+                "metric_names": list(self._metric_names),
+                "series_names": list(self._series_names),
+                "metrics": metrics, "series": series, "runs": runs}
+
+    def _kept_runs(self, ptr: Any) -> Dict[str, np.ndarray]:
+        """Every metric's per-run values when the run kept them, else {}."""
+        runs: Dict[str, np.ndarray] = {}
+        for name in self._metric_names:
+            out = np.empty(self._replications, dtype=np.float64)
+            code = lib.shellsim_result_metric_runs(
+                ptr, _bname(name),
+                out.ctypes.data_as(ctypes.POINTER(ctypes.c_double)), out.size)
+            if code == _lib.ENORUNS:
+                return {}
+            if code != _lib.OK:
+                raise _errors.make(code)
+            runs[name] = out
+        return runs
+
+    @classmethod
+    def _from_state(cls: Any, state: Dict[str, Any]) -> "Result":
+        self = cls.__new__(cls)
+        self._lock = threading.Lock()
+        self._users = 0
+        self._closing = False
+        self._ptr = None
+        self._set_state(state)
+        return self
+
+    def _set_state(self, state: Dict[str, Any]) -> None:
+        self._scenario_name = state["scenario_name"]
+        self._start_date = state["start_date"]
+        self._sides = _copy_sides(state["sides"])
+        self._replications = state["replications"]
+        self._seed = state["seed"]
+        self._horizon_days = state["horizon_days"]
+        self._metric_names = tuple(state["metric_names"])
+        self._series_names = tuple(state["series_names"])
+        self._data = _Data(dict(state["metrics"]), dict(state["series"]),
+                           dict(state["runs"]))
+
+    def __reduce_ex__(self, protocol: Any) -> Tuple[Any, ...]:
+        # pickle: the data, rebuilt as a data-only Result
+        return (_rebuild_result, (type(self), self._state()))
+
+    def __copy__(self) -> "Result":
+        return type(self)._from_state(self._state())
+
+    def __deepcopy__(self, memo: Any) -> "Result":
+        return type(self)._from_state(self._state())
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any],
+                  start_date: Union[None, str, datetime.date] = None
+                  ) -> "Result":
+        """A data-only Result from the CLI's --json object (what to_dict()
+        gives): scenario, replications, seed, horizon_days, sides
+        (optional), metrics (each a Stats.to_dict(); null is NaN), series
+        (optional; the six bands of each, H values, null is NaN). Its
+        to_dict() equals d. The JSON has no start date: give it here
+        (a datetime.date or "YYYY-MM-DD") for dates and a DatetimeIndex.
+
+        Raises ValueError naming what is missing or malformed."""
+        return cls._from_state(_state_of_dict(d, start_date))
 
     # plain data, copied when the run returned
     @property
@@ -581,10 +758,18 @@ class Result(_Handle):
         p25, p50, p75, p95, max, NaN where a statistic does not exist.
         stats.to_dict() (and stats["mean"], for older code) gives the CLI's
         JSON, None for NaN."""
-        with self._use() as ptr:
+        with self._read() as ptr:
             return self._stats(ptr, name)
 
     def _stats(self, ptr: Any, name: str) -> Stats:
+        if ptr is None:   # data-only
+            _bname(name)
+            try:
+                return self._data.metrics[name]
+            except KeyError:
+                raise _errors.make(_lib.ENOTFOUND, "%s: %r (metrics: %s)" % (
+                    _lib.errstr(_lib.ENOTFOUND), name,
+                    ", ".join(self._metric_names))) from None
         st = _lib.ShellsimStats()
         code = lib.shellsim_result_metric_stats(ptr, _bname(name),
                                                 ctypes.byref(st))
@@ -598,13 +783,23 @@ class Result(_Handle):
         """dict: metric name -> Stats (see metric_stats); with each Stats
         as to_dict(), the "metrics" of the CLI's JSON. A new dict at each
         access."""
-        with self._use() as ptr:
+        with self._read() as ptr:
             return {n: self._stats(ptr, n) for n in self._metric_names}
 
     def runs(self, name: str) -> np.ndarray:
         """numpy float64 array of a metric's value in each replication, in
         replication order (shellsim_result_metric_runs). Needs a run with
         keep_runs=True. A fire_ratio run where B fired nothing is NaN."""
+        if self._data is not None:
+            self._check_open()
+            _bname(name)
+            if name not in self._data.metrics:
+                raise _errors.make(_lib.ENOTFOUND, "%s: %r (metrics: %s)" % (
+                    _lib.errstr(_lib.ENOTFOUND), name,
+                    ", ".join(self._metric_names)))
+            if name not in self._data.runs:
+                raise _errors.make(_lib.ENORUNS, _DATA_ONLY)
+            return self._data.runs[name].copy()
         with self._use() as ptr:
             out = np.empty(self._replications, dtype=np.float64)
             code = lib.shellsim_result_metric_runs(
@@ -626,7 +821,7 @@ class Result(_Handle):
         """One band ("mean", "p05", "p25", "p50", "p75", "p95", or its index
         0..5) of a series, days 0..H-1, as a numpy float64 array
         (shellsim_result_series_band). Days without a value are NaN."""
-        with self._use() as ptr:
+        with self._read() as ptr:
             return self._band(ptr, name, band)
 
     def _band(self, ptr: Any, name: str, band: Union[str, int],
@@ -637,15 +832,24 @@ class Result(_Handle):
             except ValueError:
                 raise _errors.make(_lib.EINVAL, "no band %r (bands: %s)" % (
                     band, ", ".join(_lib.BANDS))) from None
+        if ptr is None:   # data-only
+            _bname(name)
+            if name not in self._data.series:
+                raise _errors.make(_lib.ENOTFOUND, _no_series(
+                    name, self._series_names))
+            if not 0 <= int(band) < len(_lib.BANDS):
+                raise _errors.make(_lib.EINVAL, _lib.errstr(_lib.EINVAL))
+            if out is None:
+                return self._data.series[name][int(band)].copy()
+            out[...] = self._data.series[name][int(band)]
+            return out
         if out is None:
             out = np.empty(self._horizon_days, dtype=np.float64)
         code = lib.shellsim_result_series_band(
             ptr, _bname(name), int(band),
             out.ctypes.data_as(ctypes.POINTER(ctypes.c_double)), out.size)
         if code == _lib.ENOTFOUND:
-            raise _errors.make(code, "no series %r in this result (series: %s; "
-                               "run with series=\"all\" or name it in series=)"
-                               % (name, ", ".join(self._series_names) or "none"))
+            raise _errors.make(code, _no_series(name, self._series_names))
         if code != _lib.OK:
             raise _errors.make(code)
         return out
@@ -653,7 +857,7 @@ class Result(_Handle):
     def series(self, name: str) -> Dict[str, np.ndarray]:
         """dict band -> numpy float64 array of length H for "mean", "p05",
         "p25", "p50", "p75", "p95": the per-day bands of a series."""
-        with self._use() as ptr:
+        with self._read() as ptr:
             return {b: self._band(ptr, name, i) for i, b in enumerate(_lib.BANDS)}
 
     # pandas (imported here, when first used; never by `import shellsim`)
@@ -664,7 +868,7 @@ class Result(_Handle):
         (NaN for a metric that is not a ratio). The values are
         metric_stats()'s, bit for bit; NaN where a statistic does not
         exist. Needs pandas (python3-pandas)."""
-        with self._use() as ptr:
+        with self._read() as ptr:
             return _frames.metrics_frame(self, ptr)
 
     def series_frame(self, names: Union[None, str, Iterable[str]] = None,
@@ -682,8 +886,51 @@ class Result(_Handle):
                columns series, day, date (only with a start_date), band,
                value.
         Needs pandas (python3-pandas)."""
-        with self._use() as ptr:
+        with self._read() as ptr:
             return _frames.series_frame(self, ptr, names, bands, long)
+
+    def runs_frame(self, names: Union[None, str, Iterable[str]] = None
+                   ) -> Any:
+        """pandas.DataFrame of per-run values (runs()'s, bit for bit): one
+        row per replication (a RangeIndex "replication", in replication
+        order), one float64 column per metric (names: a metric name or
+        names; None: every metric, in metric_names order); NaN where a run
+        has no value (a fire_ratio where B fired nothing). Needs a run with
+        keep_runs=True (NoRunsError otherwise) and pandas
+        (python3-pandas)."""
+        pd = _frames.pandas("Result.runs_frame()")
+        if names is None:
+            names = list(self._metric_names)
+        elif isinstance(names, str):
+            names = [names]
+        else:
+            names = list(names)
+        cols = {n: self.runs(n) for n in names}
+        return pd.DataFrame(cols, index=pd.RangeIndex(
+            self._replications, name="replication"),
+            columns=pd.Index(names, dtype=object))
+
+    # xarray (imported here, when first used; never by `import shellsim`)
+    def to_xarray(self) -> Any:
+        """xarray.Dataset of the whole result (the values of series_band()
+        and metrics_frame(), bit for bit; NaN where nothing exists):
+
+        data variables
+          one per series ("russia.extra", ...): dims (band, day), the six
+                 bands of each day;
+          "metrics": dims (metric, stat), metrics_frame()'s table (stat:
+                 n, mean, sd, sem, ci95_lo, ci95_hi, min, p05, p25, p50,
+                 p75, p95, max, undefined).
+        coordinates
+          band ("mean", "p05", "p25", "p50", "p75", "p95"), day (0 .. H-1),
+          date (datetime64[ns] along day, only with a start_date: use
+          ds.swap_dims(day="date") to index by date), metric, stat.
+        attrs
+          scenario (when known), replications, seed, horizon_days,
+          start_date ("YYYY-MM-DD", when known), shellsim_version.
+        Needs xarray (python3-xarray)."""
+        with self._read() as ptr:
+            return _frames.to_xarray(self, ptr)
 
     def to_dict(self, series: bool = True) -> Dict[str, Any]:
         """The CLI's --json object, value for value: scenario, replications,
@@ -691,7 +938,7 @@ class Result(_Handle):
         does not know its scenario), metrics (each Stats.to_dict()), series
         (lists of floats; None where C has NaN, as JSON null). series=False
         leaves "series" empty."""
-        with self._use() as ptr:
+        with self._read() as ptr:
             out_series = {}
             if series:
                 buf = np.empty(self._horizon_days, dtype=np.float64)
@@ -711,6 +958,73 @@ class Result(_Handle):
                             for n in self._metric_names}
             d["series"] = out_series
             return d
+
+
+_DATA_ONLY = ("this Result holds data only (from Result.from_dict(), pickle or "
+              "copy) and has no C handle: per-run values are there only when "
+              "the run kept them (keep_runs=True) before it was copied")
+
+
+def _no_series(name: str, names: Iterable[str]) -> str:
+    return ("no series %r in this result (series: %s; run with series=\"all\" "
+            "or name it in series=)" % (name, ", ".join(names) or "none"))
+
+
+def _float_array(values: Any, what: str, n: int) -> np.ndarray:
+    """A list of floats and None (JSON null: NaN) as float64, length n."""
+    if not isinstance(values, (list, tuple)):
+        raise ValueError("%s: a list of numbers, not %s"
+                         % (what, type(values).__name__))
+    if len(values) != n:
+        raise ValueError("%s: %d values, not horizon_days = %d"
+                         % (what, len(values), n))
+    try:
+        return np.array([math.nan if v is None else v for v in values],
+                        dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError("%s: not a list of numbers and nulls" % what) from None
+
+
+def _state_of_dict(d: Any, start_date: Union[None, str, datetime.date]
+                   ) -> Dict[str, Any]:
+    """Result._state() from the CLI's --json object."""
+    if not isinstance(d, dict):
+        raise ValueError("Result.from_dict: the CLI's --json object (a dict), "
+                         "not %s" % type(d).__name__)
+    for key in ("replications", "seed", "horizon_days", "metrics"):
+        if key not in d:
+            raise ValueError("Result.from_dict: no %r (the CLI's --json object "
+                             "has scenario, replications, seed, horizon_days, "
+                             "sides, metrics, series)" % key)
+    H = d["horizon_days"]
+    if isinstance(H, bool) or not isinstance(H, int) or H < 1:
+        raise ValueError("Result.from_dict: horizon_days %r is not a "
+                         "positive whole number" % (H,))
+    if isinstance(start_date, str):
+        start_date = datetime.date.fromisoformat(start_date)
+    elif start_date is None and d.get("start_date") is not None:
+        start_date = datetime.date.fromisoformat(d["start_date"])
+    metrics = {}
+    for name, m in d["metrics"].items():
+        try:
+            metrics[name] = Stats.from_dict(m)
+        except (KeyError, TypeError, ValueError) as e:
+            raise ValueError("Result.from_dict: metric %r: %s" % (name, e)) \
+                from None
+    series = {}
+    for name, bands in (d.get("series") or {}).items():
+        if not isinstance(bands, dict) or set(bands) != set(_lib.BANDS):
+            raise ValueError("Result.from_dict: series %r: the bands %s"
+                             % (name, ", ".join(_lib.BANDS)))
+        series[name] = np.stack([
+            _float_array(bands[b], "series %r band %r" % (name, b), H)
+            for b in _lib.BANDS])
+    return {"scenario_name": d.get("scenario"), "start_date": start_date,
+            "sides": _copy_sides(d.get("sides")),
+            "replications": d["replications"], "seed": d["seed"],
+            "horizon_days": H, "metric_names": list(metrics),
+            "series_names": list(series), "metrics": metrics,
+            "series": series, "runs": {}}
 
 
 def _bname(name: str) -> bytes:

@@ -110,6 +110,27 @@ class Stats(Dict[str, Any]):
             d["exceed"] = _exceed_json(self.exceed)
         return d
 
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "Stats":
+        """A Stats from the CLI's JSON STATS object (what to_dict() gives):
+        None (JSON null) is NaN, "undefined" is kept when present (a
+        ratio), "exceed" too. Stats.from_dict(s.to_dict()) == s, and its
+        to_dict() equals d. KeyError for a missing statistic."""
+        def f(x: Any) -> float:
+            return math.nan if x is None else float(x)
+        exceed = d.get("exceed")
+        if exceed is not None:
+            exceed = {k: {"p": f(x["p"]),
+                          "ci95": (f(x["ci95"][0]), f(x["ci95"][1])),
+                          "count": x["count"], "n": x["n"]}
+                      for k, x in exceed.items()}
+        return cls(n=d["n"], undefined=d.get("undefined"), mean=f(d["mean"]),
+                   sd=f(d["sd"]), sem=f(d["sem"]),
+                   ci95=(f(d["ci95"][0]), f(d["ci95"][1])), min=f(d["min"]),
+                   p05=f(d["p05"]), p25=f(d["p25"]), p50=f(d["p50"]),
+                   p75=f(d["p75"]), p95=f(d["p95"]), max=f(d["max"]),
+                   exceed=exceed)
+
     # read-only: the dict's mutators refuse
     __setitem__ = __delitem__ = clear = pop = popitem = setdefault = \
         update = __ior__ = _read_only

@@ -42,7 +42,7 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
 
 import numpy as np
 
-from . import _core, _errors, _interrupt, _lib, _stats
+from . import _core, _errors, _frames, _interrupt, _lib, _stats
 from ._core import ScenarioArg
 from ._interrupt import Progress
 from ._lib import (ARMS, MAX_SAMPLES, SOBOL_MAX_PARAMETERS,  # noqa: F401
@@ -97,6 +97,20 @@ _check_progress = _interrupt.check_progress
 
 # -------------------------------------------------------- paired comparison
 
+def _pairing_of_json(p: Dict[str, Any]) -> Tuple[float, ...]:
+    """A pairing of the CLI's JSON as the C struct's doubles (the
+    PAIRING_COLUMNS of _frames): null is NaN, except a variance_ratio
+    whose diff_variance is 0 and independent_variance > 0, which the
+    library gives as +inf (its definition; JSON has no infinity)."""
+    def f(x: Any) -> float:
+        return math.nan if x is None else float(x)
+    dv, iv = f(p["diff_variance"]), f(p["independent_variance"])
+    ratio = f(p["variance_ratio"])
+    if p["variance_ratio"] is None and dv == 0 and iv > 0:
+        ratio = math.inf
+    return (dv, iv, ratio, f(p["correlation"]))
+
+
 class Comparison:
     """The outcome of shellsim_compare, copied out of the C handle (which is
     freed at once): plain data, usable from any thread.
@@ -109,13 +123,19 @@ class Comparison:
     def __init__(self, scenario_a: Optional[str], scenario_b: Optional[str],
                  replications: int, seed: int,
                  metrics: Dict[str, Dict[str, Any]],
-                 runs: Optional[Dict[str, Dict[str, np.ndarray]]]) -> None:
+                 runs: Optional[Dict[str, Dict[str, np.ndarray]]],
+                 pairing: Optional[Dict[str, Tuple[float, ...]]] = None
+                 ) -> None:
         self.scenario_a = scenario_a
         self.scenario_b = scenario_b
         self.replications = replications
         self.seed = seed
         self.metrics = metrics
         self._runs = runs
+        # each metric's struct shellsim_pairing as the library gave it (the
+        # dicts of `metrics` have None for NaN and +inf, as the JSON)
+        self._pairing = pairing if pairing is not None else {
+            n: _pairing_of_json(m["pairing"]) for n, m in metrics.items()}
 
     @property
     def metric_names(self) -> List[str]:
@@ -147,6 +167,39 @@ class Comparison:
                                 "diff": m["diff"].to_dict(),
                                 "pairing": dict(m["pairing"])}
                             for n, m in self.metrics.items()}}
+
+    def to_frame(self) -> Any:
+        """pandas.DataFrame of the comparison: one row per (metric, arm)
+        (a MultiIndex, metric in metric_names order, arm "a", "b", "diff"
+        = B - A), float64 columns n, mean, sd, sem, ci95_lo, ci95_hi, min,
+        p05, p25, p50, p75, p95, max, undefined (as
+        Result.metrics_frame()), then the metric's pairing,
+        diff_variance, independent_variance, variance_ratio, correlation,
+        on its "diff" row (NaN on "a" and "b"); the library's doubles,
+        so variance_ratio is +inf where the difference is the same in every
+        run (null in the JSON). NaN where a value does not exist.
+        c.to_frame().xs("diff", level="arm") is the table of differences.
+        Needs pandas (python3-pandas)."""
+        return _frames.comparison_frame(self)
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "Comparison":
+        """A Comparison from the CLI's `compare --json` object (what
+        to_dict() gives; null is NaN in the Stats). Its to_dict() equals d;
+        runs() are not there (NoRunsError). ValueError when d is not of
+        that shape."""
+        try:
+            metrics = {n: {"a": Stats.from_dict(m["a"]),
+                           "b": Stats.from_dict(m["b"]),
+                           "diff": Stats.from_dict(m["diff"]),
+                           "pairing": dict(m["pairing"])}
+                       for n, m in d["metrics"].items()}
+            return cls(d["scenario_a"], d["scenario_b"], d["replications"],
+                       d["seed"], metrics, None)
+        except (KeyError, TypeError, AttributeError) as e:
+            raise ValueError("Comparison.from_dict: not the CLI's compare "
+                             "--json object (%s: %s)"
+                             % (type(e).__name__, e)) from None
 
     def __repr__(self) -> str:
         return "<shellsim.analysis.Comparison %r vs %r: %d replications, " \
@@ -208,6 +261,7 @@ def _compare(sa: _core.Scenario, sb: _core.Scenario, pa: Any, pb: Any,
     try:
         n = lib.shellsim_comparison_replications(out)
         metrics, runs = {}, ({} if keep_runs else None)
+        raw: Dict[str, Tuple[float, ...]] = {}
         st_ = _lib.ShellsimStats()
         pr = ShellsimPairing()
         for i in range(lib.shellsim_comparison_metric_count(out)):
@@ -220,6 +274,8 @@ def _compare(sa: _core.Scenario, sb: _core.Scenario, pa: Any, pb: Any,
                 m[arm] = _stats.from_c(st_, _stats.is_ratio(name))
             _check(lib.shellsim_comparison_pairing(out, bname,
                                                    ctypes.byref(pr)))
+            raw[name] = (pr.diff_variance, pr.independent_variance,
+                         pr.variance_ratio, pr.correlation)
             m["pairing"] = {"diff_variance": _f(pr.diff_variance),
                             "independent_variance": _f(pr.independent_variance),
                             "variance_ratio": _f(pr.variance_ratio),
@@ -234,12 +290,44 @@ def _compare(sa: _core.Scenario, sb: _core.Scenario, pa: Any, pb: Any,
                         buf.size))
                     runs[name][arm] = buf
         return Comparison(sa.name, sb.name, n,
-                          lib.shellsim_comparison_seed(out), metrics, runs)
+                          lib.shellsim_comparison_seed(out), metrics, runs,
+                          raw)
     finally:
         lib.shellsim_comparison_free(out)
 
 
 # ---------------------------------------------------------------- sensitivity
+
+_SUMMARY_IS_A_METHOD = ("Sensitivity.summary is a method since shellsim 0.4 "
+                        "(as ranking() is): call it, sa.summary()")
+
+
+class _SummaryMethod:
+    """What sa.summary gives: called, the summary dict; used as the dict the
+    property returned before 0.4 (sa.summary["mean"], dict(sa.summary),
+    "mean" in sa.summary, ...), a TypeError saying to call it."""
+    __slots__ = ("_sa",)
+
+    def __init__(self, sa: "Sensitivity") -> None:
+        self._sa = sa
+
+    def __call__(self) -> Dict[str, Any]:
+        return self._sa._summary()
+
+    def _old_form(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError(_SUMMARY_IS_A_METHOD)
+
+    __getitem__ = __iter__ = __len__ = __contains__ = _old_form
+    keys = items = values = get = copy = _old_form
+
+    def __eq__(self, other: object) -> bool:
+        raise TypeError(_SUMMARY_IS_A_METHOD)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return "<bound method Sensitivity.summary of %r>" % (self._sa,)
+
 
 class Sensitivity:
     """The outcome of shellsim_sensitivity_analyse, copied out of the C
@@ -247,12 +335,33 @@ class Sensitivity:
 
     scenario, metric, parameters (KEY -> {"first_order", "first_order_ci95",
     "total", "total_ci95", "tornado": [at p10, at p90], "p10", "p50",
-    "p90"}), noise_share, summary (the other top-level members of the CLI's
-    JSON), ranking(), to_dict() (the CLI's JSON).
+    "p90"}), noise_share, summary() (the other top-level members of the
+    CLI's JSON), ranking(), to_dict() (the CLI's JSON), to_frame()
+    (pandas), to_salib() (SALib's shape). Sensitivity.from_dict(d) builds
+    one from the CLI's JSON; it pickles.
+
+    summary and ranking are both methods (summary was a property before
+    0.4: sa.summary["mean"] now raises a TypeError saying to call it).
     """
 
     def __init__(self, d: Dict[str, Any]) -> None:
         self._d = d
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "Sensitivity":
+        """A Sensitivity from the CLI's `sensitivity --json` object (what
+        to_dict() gives; a deep copy). ValueError without its members."""
+        if not isinstance(d, dict):
+            raise ValueError("Sensitivity.from_dict: the CLI's sensitivity "
+                             "--json object (a dict), not %s"
+                             % type(d).__name__)
+        for key in ("scenario", "metric", "samples", "noise_share",
+                    "parameters"):
+            if key not in d:
+                raise ValueError("Sensitivity.from_dict: no %r in the dict "
+                                 "(not the CLI's sensitivity --json object)"
+                                 % key)
+        return cls(copy.deepcopy(d))
 
     @property
     def scenario(self) -> Optional[str]:
@@ -276,16 +385,64 @@ class Sensitivity:
         return self._d["noise_share"]
 
     @property
-    def summary(self) -> Dict[str, Any]:
-        """The top-level members of the CLI's JSON but "parameters"."""
-        return {k: v for k, v in self._d.items() if k != "parameters"}
+    def summary(self) -> "_SummaryMethod":
+        """sa.summary(): the top-level members of the CLI's JSON but
+        "parameters" (a new dict). A method since 0.4, as ranking() is;
+        the old attribute form (sa.summary["mean"], dict(sa.summary), ...)
+        raises a TypeError saying to call it."""
+        return _SummaryMethod(self)
+
+    def _summary(self) -> Dict[str, Any]:
+        return {k: copy.deepcopy(v) for k, v in self._d.items()
+                if k != "parameters"}
 
     def ranking(self, by: str = "total") -> List[str]:
         """Parameter names by index ("total" or "first_order"), largest
         first (None last)."""
+        if by not in ("total", "first_order"):
+            raise _errors.make(_lib.EINVAL, "ranking by %r: by \"total\" or "
+                               "\"first_order\"" % (by,))
         ps = self._d["parameters"]
         return sorted(ps, key=lambda n: (ps[n][by] is None,
                                          -(ps[n][by] or 0.0), n))
+
+    def to_frame(self) -> Any:
+        """pandas.DataFrame of the parameters: one row per parameter (index
+        "parameter", in the analysis's order), float64 columns
+        first_order, first_order_ci95_lo, first_order_ci95_hi, total,
+        total_ci95_lo, total_ci95_hi, tornado_low, tornado_high (the
+        metric's mean at the parameter's p10 and p90), p10, p50, p90; NaN
+        where the JSON has null (intervals without bootstrap).
+        sa.to_frame().loc[sa.ranking()] sorts it by total index. Needs
+        pandas (python3-pandas)."""
+        return _frames.sensitivity_frame(self)
+
+    def to_salib(self) -> Dict[str, Any]:
+        """The indices in the shape of SALib's sobol.analyze() result:
+        {"names": [parameter, ...] (the analysis's order), "S1", "S1_conf",
+        "ST", "ST_conf": float64 numpy arrays in that order}.
+
+        S1 and ST are first_order and total. S1_conf and ST_conf are, as in
+        SALib, the half-width of a 95% interval: here half the width of the
+        library's bootstrap percentile interval, (hi - lo) / 2 (SALib's is
+        1.96 bootstrap standard deviations; the two agree when the bootstrap
+        distribution is normal; the percentile interval need not be
+        symmetric about the estimate: the bounds are in to_frame()). NaN
+        without bootstrap or where an index does not exist. No S2: the
+        library estimates no second-order indices."""
+        ps = self._d["parameters"]
+        names = list(ps)
+        rows = np.array([_frames.sensitivity_row(ps[n]) for n in names],
+                        dtype=np.float64).reshape(
+                            len(names), len(_frames.SENSITIVITY_COLUMNS))
+        col = {c: rows[:, i] for i, c in
+               enumerate(_frames.SENSITIVITY_COLUMNS)}
+        return {"names": names,
+                "S1": col["first_order"].copy(),
+                "S1_conf": (col["first_order_ci95_hi"]
+                            - col["first_order_ci95_lo"]) / 2,
+                "ST": col["total"].copy(),
+                "ST_conf": (col["total_ci95_hi"] - col["total_ci95_lo"]) / 2}
 
     def to_dict(self) -> Dict[str, Any]:
         """The CLI's `sensitivity --json` object, value for value."""
@@ -391,6 +548,8 @@ class ExtendedResult(_core.Result):
     ci95) and, in metrics / metric_stats / to_dict, an "exceed" member for
     each metric with thresholds, as the CLI prints it (Stats.exceed)."""
 
+    _exceed: List[Tuple[Optional[str], float, int, int, float, float, float]]
+
     def __init__(self, _ptr: Any, scenario_name: Optional[str] = None,
                  start_date: Optional[datetime.date] = None,
                  sides: Optional[_core.Sides] = None) -> None:
@@ -413,8 +572,34 @@ class ExtendedResult(_core.Result):
                  "ci95": [_f(lo), _f(hi)]}
                 for m, v, c, n, p, lo, hi in self._exceed]
 
+    def exceedances_frame(self) -> Any:
+        """pandas.DataFrame of the thresholds: one row per threshold, in
+        the order given, indexed by (metric, value), float64 columns
+        count, n, p, ci95_lo, ci95_hi (the 95% Wilson interval), NaN
+        where p does not exist (n = 0). Needs pandas (python3-pandas)."""
+        self._check_open()
+        return _frames.exceedances_frame(self)
+
+    def _state(self) -> Dict[str, Any]:
+        state = super()._state()
+        state["exceed"] = list(self._exceed)
+        return state
+
+    def _set_state(self, state: Dict[str, Any]) -> None:
+        super()._set_state(state)
+        if "exceed" in state:
+            self._exceed = list(state["exceed"])
+        else:   # from_dict: the thresholds of the metrics' "exceed", in order
+            self._exceed = [
+                (name, float(key), x["count"], x["n"], x["p"], x["ci95"][0],
+                 x["ci95"][1])
+                for name, st in state["metrics"].items()
+                for key, x in (st.exceed or {}).items()]
+
     def _stats(self, ptr: Any, name: str) -> Stats:
         s = super()._stats(ptr, name)
+        if ptr is None:   # data-only: the Stats kept carry their exceed
+            return s
         ex: Dict[str, Dict[str, Any]] = {}
         for m, v, c, n, p, lo, hi in self._exceed:
             if m == name:

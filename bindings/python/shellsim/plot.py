@@ -31,8 +31,8 @@ policy target, a panel of its shortfall. Exit status: 0 done, 1 failure
 (message on standard error), 2 bad command line.
 
 This module needs only numpy and matplotlib when it draws from a JSON dict:
-it never calls the C library itself, and `python3 -m shellsim.plot` runs
-where the library cannot be loaded.
+it never calls the C library itself, and `import shellsim.plot` and
+`python3 -m shellsim.plot` work where the library cannot be loaded.
 """
 
 from __future__ import annotations

@@ -334,15 +334,6 @@ def test_the_plot_program_draws_v2_and_v1_json_without_the_library(tmp_path):
         assert_png(out)
 
 
-def test_without_the_library_only_the_plot_program_imports_shellsim(tmp_path):
-    env = dict(os.environ, PYTHONPATH=PACKAGE_ROOT,
-               SHELLSIM_LIBRARY="/nonexistent/libshellsim.so")
-    p = subprocess.run([sys.executable, "-c", "import shellsim.plot"],
-                       env=env, cwd=str(tmp_path), capture_output=True,
-                       text=True, timeout=60)
-    assert p.returncode != 0 and "SHELLSIM_LIBRARY" in p.stderr
-
-
 def test_fire_by_source_of_a_result_uses_its_sides(result):
     # this engine writes no fired_cum yet: a Result knows its sides, and the
     # attribution waits for the series
