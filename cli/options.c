@@ -44,30 +44,34 @@ typedef struct cli_option {
                           each kept in cli_args.many; NULL: the last value counts */
 } cli_option;
 
-#define RUNNERS (CLI_CMD_RUN | CLI_CMD_INFER | CLI_CMD_COMPARE | CLI_CMD_SENSITIVITY)
+#define RUNNERS (CLI_CMD_RUN | CLI_CMD_INFER | CLI_CMD_COMPARE | CLI_CMD_SENSITIVITY | CLI_CMD_SWEEP)
 #define ALL (RUNNERS | CLI_CMD_CHECK)
 
 /* Short forms: -n replications, -s seed, -t threads, -j JSON (-h help). */
 static const cli_option options[CLI_NOPTS] = {
     [CLI_OPT_HELP] = {"help", 'h', CLI_FLAG, ALL, 0, 0, NULL, NULL},
-    [CLI_OPT_REPS] = {"reps", 'n', CLI_WHOLE, CLI_CMD_RUN | CLI_CMD_COMPARE, 1, SHELLSIM_MAX_REPLICATIONS,
+    [CLI_OPT_REPS] = {"reps", 'n', CLI_WHOLE, CLI_CMD_RUN | CLI_CMD_COMPARE | CLI_CMD_SWEEP, 1, SHELLSIM_MAX_REPLICATIONS,
                       "1 .. 2^40", NULL},
     [CLI_OPT_SEED] = {"seed", 's', CLI_WHOLE, RUNNERS, 0, UINT64_MAX, "0 .. 2^64-1", NULL},
     [CLI_OPT_THREADS] = {"threads", 't', CLI_WHOLE, RUNNERS, 0, 1024, "0 .. 1024", NULL},
     [CLI_OPT_JSON] = {"json", 'j', CLI_FLAG, RUNNERS, 0, 0, NULL, NULL},
     [CLI_OPT_SERIES] = {"series", 0, CLI_TEXT, CLI_CMD_RUN, 0, 0, NULL, NULL},
-    [CLI_OPT_PLOT] = {"plot", 0, CLI_NAME, CLI_CMD_RUN | CLI_CMD_SENSITIVITY, 0, 0, "a file name", NULL},
+    [CLI_OPT_PLOT] = {"plot", 0, CLI_NAME, CLI_CMD_RUN | CLI_CMD_SENSITIVITY | CLI_CMD_SWEEP, 0, 0, "a file name",
+                    NULL},
     [CLI_OPT_UNTIL_CI] = {"until-ci", 0, CLI_NAME_VALUE, CLI_CMD_RUN, 1, 0,
                           "NAME=HALFWIDTH (a metric and a number > 0)", NULL},
     [CLI_OPT_EXCEED] = {"exceed", 0, CLI_NAME_VALUE, CLI_CMD_RUN, 0, 0, "NAME=VALUE (a metric and a number)",
                         "thresholds"},
-    [CLI_OPT_METRIC] = {"metric", 0, CLI_NAME, CLI_CMD_SENSITIVITY, 0, 0, "a metric name", NULL},
+    [CLI_OPT_METRIC] = {"metric", 0, CLI_NAME, CLI_CMD_SENSITIVITY | CLI_CMD_SWEEP, 0, 0, "a metric name",
+                        "metrics"},
     [CLI_OPT_SAMPLES] = {"samples", 0, CLI_WHOLE, CLI_CMD_SENSITIVITY, 2, SHELLSIM_MAX_SAMPLES, "2 .. 2^26", NULL},
     [CLI_OPT_BOOTSTRAP] = {"bootstrap", 0, CLI_WHOLE, CLI_CMD_SENSITIVITY, 0, 100000, "0 .. 100000", NULL},
     [CLI_OPT_ACCEPT] = {"accept", 0, CLI_WHOLE, CLI_CMD_INFER, 1, 4294967296ULL, "1 .. 2^32", NULL},
     [CLI_OPT_MAX_TRIES] = {"max-tries", 0, CLI_WHOLE, CLI_CMD_INFER, 1, SHELLSIM_MAX_REPLICATIONS, "1 .. 2^40", NULL},
     [CLI_OPT_PILOT] = {"pilot", 0, CLI_WHOLE, CLI_CMD_INFER, 0, SHELLSIM_MAX_REPLICATIONS, "0 .. 2^40", NULL},
     [CLI_OPT_SET] = {"set", 0, CLI_ASSIGN, ALL, 0, 0, "SECTION.KEY=DIST", NULL},
+    [CLI_OPT_PARAM] = {"param", 0, CLI_NAME, CLI_CMD_SWEEP, 0, 0, "SECTION.KEY=GRID", "parameters"},
+    [CLI_OPT_FORMAT] = {"format", 0, CLI_NAME, CLI_CMD_SWEEP, 0, 0, "table, json or csv", NULL},
 };
 
 /* getopt_long's value for a long option: past every char. */
@@ -193,6 +197,8 @@ static int take(const cli_parser *p, int id, const char *label, const char *val,
     const cli_option *o = &options[id];
     uint64_t v = 0;
     double x;
+    if (o->many && a->nmany == CLI_MAX_EXCEED)
+        return cli_usage_error(p, "%s: at most %d %s", label, CLI_MAX_EXCEED, o->many);
     switch (o->kind) {
     case CLI_FLAG:
     case CLI_TEXT:
@@ -206,8 +212,6 @@ static int take(const cli_parser *p, int id, const char *label, const char *val,
             return cli_usage_error(p, "%s: '%s' is not a whole number in %s", label, val, o->what);
         break;
     case CLI_NAME_VALUE:
-        if (o->many && a->nmany == CLI_MAX_EXCEED)
-            return cli_usage_error(p, "%s: at most %d %s", label, CLI_MAX_EXCEED, o->many);
         if (cli_name_value(val, NULL, 0, &x) || (o->min && !(x > 0)))
             return cli_usage_error(p, "%s: '%s' is not %s", label, val, o->what);
         break;
@@ -222,8 +226,10 @@ static int take(const cli_parser *p, int id, const char *label, const char *val,
     a->given[id]++;
     a->text[id] = val;
     a->whole[id] = v;
-    if (o->many)
+    if (o->many) {
+        a->many_id[a->nmany] = (cli_opt)id;
         a->many[a->nmany++] = val;
+    }
     return 0;
 }
 

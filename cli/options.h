@@ -28,6 +28,7 @@ enum {
     CLI_CMD_INFER = 1u << 2,
     CLI_CMD_COMPARE = 1u << 3,
     CLI_CMD_SENSITIVITY = 1u << 4,
+    CLI_CMD_SWEEP = 1u << 5,
 };
 
 /* The options, in the order of the table. */
@@ -48,6 +49,8 @@ typedef enum cli_opt {
     CLI_OPT_MAX_TRIES, /* --max-tries M */
     CLI_OPT_PILOT,     /* --pilot P */
     CLI_OPT_SET,       /* --set SECTION.KEY=DIST (repeatable; every command) */
+    CLI_OPT_PARAM,     /* --param SECTION.KEY=GRID (repeatable) */
+    CLI_OPT_FORMAT,    /* --format table|json|csv */
     CLI_NOPTS
 } cli_opt;
 
@@ -74,14 +77,16 @@ typedef struct cli_parser {
 
 /* What a parse found. For each option: given (times seen), the last value
  * (`text`, the argument as typed) and, for whole numbers, `whole`.
- * The values of the repeatable option --exceed in order in `many`, those
- * of --set in `set`.
+ * The values of the repeatable options (--exceed, --metric, --param) in
+ * order in `many`, each with its option in `many_id`; those of --set in
+ * `set`.
  * The positional arguments in `pos`. Pointers point into argv. */
 typedef struct cli_args {
     int given[CLI_NOPTS];
     const char *text[CLI_NOPTS];
     uint64_t whole[CLI_NOPTS];
     const char *many[CLI_MAX_EXCEED];
+    cli_opt many_id[CLI_MAX_EXCEED];
     int nmany;
     const char *set[CLI_MAX_SET]; /* the --set values, in order */
     int nset;

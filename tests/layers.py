@@ -21,7 +21,7 @@ LIBSIM = [
     ("verbs", "exceed until_ci compare sensitivity infer infer_series sweep sweep_grid"),
 ]
 CLI = [
-    ("tools", "options common plot report"),
+    ("tools", "options common plot report report_sweep"),
     ("commands", "commands cmd_check cmd_compare cmd_infer cmd_run cmd_sensitivity cmd_sweep"),
     ("dispatcher", "cli shellsim shellsim_mpi"),
 ]
