@@ -44,6 +44,7 @@ try:
     from ._stats import Stats
     from .infer import infer  # calibration to observations (shellsim_infer.h)
     from .analysis import compare, run_extended, sensitivity  # shellsim_analysis.h
+    from .sweep import Sweep, sweep  # response curves over a grid (shellsim_analysis.h)
 except ImportError as _e:
     # Without a loadable library `import shellsim` fails, saying where it
     # looked; only the plot program goes on, with the names of the C API
