@@ -32,15 +32,10 @@ static size_t stride(const shellsim_sweep *sw, size_t a)
     return st;
 }
 
-int report_sweep_json(FILE *f, const shellsim_scenario *s, const shellsim_sweep *sw)
+static int write_json(FILE *f, const shellsim_scenario *s, const shellsim_sweep *sw, double *const *v)
 {
     size_t na = shellsim_sweep_axis_count(sw), np = shellsim_sweep_point_count(sw);
     size_t nm = shellsim_sweep_metric_count(sw);
-    double *v[SHELLSIM_SWEEP_MAX_AXES] = {NULL, NULL};
-    int rc = -1;
-    for (size_t a = 0; a < na; a++)
-        if (!(v[a] = point_values(sw, a)))
-            goto done;
     fputs("{\"kind\": \"sweep\", \"scenario\": ", f);
     report_string(f, shellsim_scenario_name(s));
     fprintf(f, ", \"replications\": %llu, \"seed\": %llu, \"parameters\": [",
@@ -55,7 +50,7 @@ int report_sweep_json(FILE *f, const shellsim_scenario *s, const shellsim_sweep 
         double *g = malloc(n * sizeof *g);
         if (!g || shellsim_sweep_axis_values(sw, a, g, n) != SHELLSIM_OK) {
             free(g);
-            goto done;
+            return -1;
         }
         fputs(a ? ", " : "", f);
         report_string(f, shellsim_sweep_axis_key(sw, a));
@@ -86,7 +81,7 @@ int report_sweep_json(FILE *f, const shellsim_scenario *s, const shellsim_sweep 
             const char *name = shellsim_sweep_metric_name(sw, m);
             shellsim_stats st;
             if (shellsim_sweep_point_stats(sw, p, name, &st) != SHELLSIM_OK)
-                goto done;
+                return -1;
             fputs(m ? ", " : "", f);
             report_string(f, name);
             fputs(": ", f);
@@ -105,7 +100,7 @@ int report_sweep_json(FILE *f, const shellsim_scenario *s, const shellsim_sweep 
             for (size_t m = 0; m < nm; m++) {
                 const char *name = shellsim_sweep_metric_name(sw, m);
                 if (shellsim_sweep_step_stats(sw, p, a, name, &st) != SHELLSIM_OK)
-                    goto done;
+                    return -1;
                 fputs(m ? ", " : "", f);
                 report_string(f, name);
                 fputs(": ", f);
@@ -116,11 +111,7 @@ int report_sweep_json(FILE *f, const shellsim_scenario *s, const shellsim_sweep 
         fputs("}}", f);
     }
     fputs("]}\n", f);
-    rc = ferror(f) ? -1 : 0;
-done:
-    for (size_t a = 0; a < na; a++)
-        free(v[a]);
-    return rc;
+    return ferror(f) ? -1 : 0;
 }
 
 /* A CSV field: the shortest fixed-point decimal that reads back as the
@@ -159,15 +150,11 @@ static void csv_text(FILE *f, const char *s)
     fputc('"', f);
 }
 
-int report_sweep_csv(FILE *f, const shellsim_sweep *sw)
+static int write_csv(FILE *f, const shellsim_scenario *s, const shellsim_sweep *sw, double *const *v)
 {
+    (void)s;
     size_t na = shellsim_sweep_axis_count(sw), np = shellsim_sweep_point_count(sw);
     size_t nm = shellsim_sweep_metric_count(sw);
-    double *v[SHELLSIM_SWEEP_MAX_AXES] = {NULL, NULL};
-    int rc = -1;
-    for (size_t a = 0; a < na; a++)
-        if (!(v[a] = point_values(sw, a)))
-            goto done;
     for (size_t a = 0; a < na; a++) {
         csv_text(f, shellsim_sweep_axis_key(sw, a));
         fputc(',', f);
@@ -187,7 +174,7 @@ int report_sweep_csv(FILE *f, const shellsim_sweep *sw)
             const char *name = shellsim_sweep_metric_name(sw, m);
             shellsim_stats st;
             if (shellsim_sweep_point_stats(sw, p, name, &st) != SHELLSIM_OK)
-                goto done;
+                return -1;
             for (size_t a = 0; a < na; a++) {
                 csv_num(f, v[a][p]);
                 fputc(',', f);
@@ -214,11 +201,7 @@ int report_sweep_csv(FILE *f, const shellsim_sweep *sw)
             }
             fputc('\n', f);
         }
-    rc = ferror(f) ? -1 : 0;
-done:
-    for (size_t a = 0; a < na; a++)
-        free(v[a]);
-    return rc;
+    return ferror(f) ? -1 : 0;
 }
 
 /* "LO .. HI" of two readable numbers. */
@@ -230,15 +213,10 @@ static void interval(char *buf, size_t cap, double lo, double hi)
     snprintf(buf, cap, "%s .. %s", a, b);
 }
 
-int report_sweep_table(FILE *f, const shellsim_scenario *s, const shellsim_sweep *sw)
+static int write_table(FILE *f, const shellsim_scenario *s, const shellsim_sweep *sw, double *const *v)
 {
     size_t na = shellsim_sweep_axis_count(sw), np = shellsim_sweep_point_count(sw);
     size_t nm = shellsim_sweep_metric_count(sw);
-    double *v[SHELLSIM_SWEEP_MAX_AXES] = {NULL, NULL};
-    int rc = -1;
-    for (size_t a = 0; a < na; a++)
-        if (!(v[a] = point_values(sw, a)))
-            goto done;
     fprintf(f, "scenario      %s\n", shellsim_scenario_name(s));
     fprintf(f, "replications  %llu at each point, the same at every point (common random numbers)\n",
             (unsigned long long)shellsim_sweep_replications(sw));
@@ -263,7 +241,7 @@ int report_sweep_table(FILE *f, const shellsim_scenario *s, const shellsim_sweep
         for (size_t p = 0; p < np; p++) {
             shellsim_stats st;
             if (shellsim_sweep_point_stats(sw, p, name, &st) != SHELLSIM_OK)
-                goto done;
+                return -1;
             char line[1024];
             size_t n = 0;
             for (size_t a = 0; a < na; a++) {
@@ -296,9 +274,37 @@ int report_sweep_table(FILE *f, const shellsim_scenario *s, const shellsim_sweep
     fprintf(f, "\nstep: the paired difference, replication by replication, from the point before%s;\n"
                "its interval comes from the paired standard error (as compare's).\n",
             na > 1 ? " along that parameter" : "");
-    rc = ferror(f) ? -1 : 0;
+    return ferror(f) ? -1 : 0;
+}
+
+/* Runs a writer with the values of each axis at every point, v[a][p]. */
+static int with_point_values(int (*write)(FILE *, const shellsim_scenario *, const shellsim_sweep *, double *const *),
+                             FILE *f, const shellsim_scenario *s, const shellsim_sweep *sw)
+{
+    size_t na = shellsim_sweep_axis_count(sw);
+    double *v[SHELLSIM_SWEEP_MAX_AXES] = {NULL, NULL};
+    int rc = -1;
+    for (size_t a = 0; a < na; a++)
+        if (!(v[a] = point_values(sw, a)))
+            goto done;
+    rc = write(f, s, sw, v);
 done:
     for (size_t a = 0; a < na; a++)
         free(v[a]);
     return rc;
+}
+
+int report_sweep_json(FILE *f, const shellsim_scenario *s, const shellsim_sweep *sw)
+{
+    return with_point_values(write_json, f, s, sw);
+}
+
+int report_sweep_csv(FILE *f, const shellsim_sweep *sw)
+{
+    return with_point_values(write_csv, f, NULL, sw);
+}
+
+int report_sweep_table(FILE *f, const shellsim_scenario *s, const shellsim_sweep *sw)
+{
+    return with_point_values(write_table, f, s, sw);
 }
