@@ -126,7 +126,7 @@ static void say_error(const cli_context *cx, const shellsim_error *e, const shel
             return;
         }
     }
-    fprintf(stderr, "%s: sweep: %s\n", cx->prog, msg);
+    fprintf(stderr, "%s: %s%s\n", cx->prog, strncmp(msg, "sweep", 5) ? "sweep: " : "", msg);
 }
 
 int cli_cmd_sweep(int argc, char **argv, const cli_context *cx)

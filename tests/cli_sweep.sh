@@ -153,6 +153,8 @@ refused "a value outside the key's range names the --param" 3 \
     "$sc" --param nk.loss_rate=0.5:1.5:0.5 --reps 10
 refused "a key that cannot be set" 3 "--param zz.stop_day=1,2: override zz.stop_day=1" "$sc" \
     --param zz.stop_day=1,2 --reps 10
+refused "a model limit names the point" 1 "sweep point nk.interval_days=1e-07: replication 0" "$sc" \
+    --param nk.interval_days=5,0.0000001 --metric nk.shipped --reps 10
 refused "an unknown metric" 2 "no metric 'nk.nothing'" "$sc" --param nk.stop_day=100,200 --metric nk.nothing \
     --reps 10
 refused "a bad --format" 2 "--format: 'xml' is not table, json or csv" "$sc" --param nk.stop_day=1 --format xml
