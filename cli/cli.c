@@ -25,6 +25,7 @@ static const cli_command commands[] = {
     {"compare", "compare A B", "paired difference of two scenarios (common random numbers)", cli_cmd_compare},
     {"sensitivity", "sensitivity SCENARIO --metric NAME", "Sobol indices and tornado of a metric's per-run unknowns",
      cli_cmd_sensitivity},
+    {"sweep", "sweep SCENARIO --param KEY=GRID", "metrics over a grid of one or two parameters, paired", cli_cmd_sweep},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -26,4 +26,7 @@ int cli_cmd_compare(int argc, char **argv, const cli_context *cx);
  * (cmd_sensitivity.c). */
 int cli_cmd_sensitivity(int argc, char **argv, const cli_context *cx);
 
+/* sweep SCENARIO --param KEY=GRID: metrics over a grid (cmd_sweep.c). */
+int cli_cmd_sweep(int argc, char **argv, const cli_context *cx);
+
 #endif

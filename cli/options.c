@@ -49,25 +49,27 @@ typedef struct cli_option {
     const char *means;
 } cli_option;
 
-#define RUNNERS (CLI_CMD_RUN | CLI_CMD_INFER | CLI_CMD_COMPARE | CLI_CMD_SENSITIVITY)
+#define RUNNERS (CLI_CMD_RUN | CLI_CMD_INFER | CLI_CMD_COMPARE | CLI_CMD_SENSITIVITY | CLI_CMD_SWEEP)
 #define ALL (RUNNERS | CLI_CMD_CHECK)
 #define EVERY (~0u) /* every command, those added later too */
 
 /* Short forms: -n replications, -s seed, -t threads, -j JSON (-h help). */
 static const cli_option options[CLI_NOPTS] = {
     [CLI_OPT_HELP] = {"help", 'h', CLI_FLAG, ALL, 0, 0, NULL, NULL},
-    [CLI_OPT_REPS] = {"reps", 'n', CLI_WHOLE, CLI_CMD_RUN | CLI_CMD_COMPARE, 1, SHELLSIM_MAX_REPLICATIONS,
+    [CLI_OPT_REPS] = {"reps", 'n', CLI_WHOLE, CLI_CMD_RUN | CLI_CMD_COMPARE | CLI_CMD_SWEEP, 1, SHELLSIM_MAX_REPLICATIONS,
                       "1 .. 2^40", NULL},
     [CLI_OPT_SEED] = {"seed", 's', CLI_WHOLE, RUNNERS, 0, UINT64_MAX, "0 .. 2^64-1", NULL},
     [CLI_OPT_THREADS] = {"threads", 't', CLI_WHOLE, RUNNERS, 0, 1024, "0 .. 1024", NULL},
     [CLI_OPT_JSON] = {"json", 'j', CLI_FLAG, EVERY, 0, 0, NULL, NULL, CLI_OPT_FORMAT, "json"},
     [CLI_OPT_SERIES] = {"series", 0, CLI_TEXT, CLI_CMD_RUN, 0, 0, NULL, NULL},
-    [CLI_OPT_PLOT] = {"plot", 0, CLI_NAME, CLI_CMD_RUN | CLI_CMD_SENSITIVITY, 0, 0, "a file name", NULL},
+    [CLI_OPT_PLOT] = {"plot", 0, CLI_NAME, CLI_CMD_RUN | CLI_CMD_SENSITIVITY | CLI_CMD_SWEEP, 0, 0, "a file name",
+                    NULL},
     [CLI_OPT_UNTIL_CI] = {"until-ci", 0, CLI_NAME_VALUE, CLI_CMD_RUN, 1, 0,
                           "NAME=HALFWIDTH (a metric and a number > 0)", NULL},
     [CLI_OPT_EXCEED] = {"exceed", 0, CLI_NAME_VALUE, CLI_CMD_RUN, 0, 0, "NAME=VALUE (a metric and a number)",
                         "thresholds"},
-    [CLI_OPT_METRIC] = {"metric", 0, CLI_NAME, CLI_CMD_SENSITIVITY, 0, 0, "a metric name", NULL},
+    [CLI_OPT_METRIC] = {"metric", 0, CLI_NAME, CLI_CMD_SENSITIVITY | CLI_CMD_SWEEP, 0, 0, "a metric name",
+                        "metrics"},
     [CLI_OPT_SAMPLES] = {"samples", 0, CLI_WHOLE, CLI_CMD_SENSITIVITY, 2, SHELLSIM_MAX_SAMPLES, "2 .. 2^26", NULL},
     [CLI_OPT_BOOTSTRAP] = {"bootstrap", 0, CLI_WHOLE, CLI_CMD_SENSITIVITY, 0, 100000, "0 .. 100000", NULL},
     [CLI_OPT_ACCEPT] = {"accept", 0, CLI_WHOLE, CLI_CMD_INFER, 1, 4294967296ULL, "1 .. 2^32", NULL},
@@ -77,6 +79,7 @@ static const cli_option options[CLI_NOPTS] = {
     [CLI_OPT_FORMAT] = {"format", 0, CLI_FORMAT, EVERY, 0, 0, "a format", NULL},
     [CLI_OPT_SERIES_CSV] = {"series-csv", 0, CLI_NAME, CLI_CMD_RUN, 0, 0, "a file name (- for standard output)", NULL},
     [CLI_OPT_RUNS_CSV] = {"runs-csv", 0, CLI_NAME, CLI_CMD_RUN, 0, 0, "a file name (- for standard output)", NULL},
+    [CLI_OPT_PARAM] = {"param", 0, CLI_NAME, CLI_CMD_SWEEP, 0, 0, "SECTION.KEY=GRID", "parameters"},
 };
 
 /* getopt_long's value for a long option: past every char. */
@@ -212,6 +215,8 @@ static int take(const cli_parser *p, int id, const char *label, const char *val,
         val = o->means;
         o = &options[id];
     }
+    if (o->many && a->nmany == CLI_MAX_EXCEED)
+        return cli_usage_error(p, "%s: at most %d %s", label, CLI_MAX_EXCEED, o->many);
     switch (o->kind) {
     case CLI_FLAG:
     case CLI_TEXT:
@@ -225,8 +230,6 @@ static int take(const cli_parser *p, int id, const char *label, const char *val,
             return cli_usage_error(p, "%s: '%s' is not a whole number in %s", label, val, o->what);
         break;
     case CLI_NAME_VALUE:
-        if (o->many && a->nmany == CLI_MAX_EXCEED)
-            return cli_usage_error(p, "%s: at most %d %s", label, CLI_MAX_EXCEED, o->many);
         if (cli_name_value(val, NULL, 0, &x) || (o->min && !(x > 0)))
             return cli_usage_error(p, "%s: '%s' is not %s", label, val, o->what);
         break;
@@ -245,8 +248,10 @@ static int take(const cli_parser *p, int id, const char *label, const char *val,
     a->given[id]++;
     a->text[id] = val;
     a->whole[id] = v;
-    if (o->many)
+    if (o->many) {
+        a->many_id[a->nmany] = (cli_opt)id;
         a->many[a->nmany++] = val;
+    }
     return 0;
 }
 

@@ -35,6 +35,7 @@ enum {
     CLI_CMD_INFER = 1u << 2,
     CLI_CMD_COMPARE = 1u << 3,
     CLI_CMD_SENSITIVITY = 1u << 4,
+    CLI_CMD_SWEEP = 1u << 5,
 };
 
 /* The options, in the order of the table. */
@@ -58,6 +59,7 @@ typedef enum cli_opt {
     CLI_OPT_FORMAT,    /* --format table|json|csv (every command) */
     CLI_OPT_SERIES_CSV, /* --series-csv FILE ("-": standard output) */
     CLI_OPT_RUNS_CSV,  /* --runs-csv FILE ("-": standard output) */
+    CLI_OPT_PARAM,     /* --param SECTION.KEY=GRID (repeatable) */
     CLI_NOPTS
 } cli_opt;
 
@@ -87,14 +89,16 @@ typedef struct cli_parser {
  * --json counts as --format json (given[CLI_OPT_FORMAT], text "json"),
  * and given[CLI_OPT_JSON] is non-zero exactly when the format is json
  * (either way), as code written before --format expects.
- * The values of the repeatable option --exceed in order in `many`, those
- * of --set in `set`.
+ * The values of the repeatable options (--exceed, --metric, --param) in
+ * order in `many`, each with its option in `many_id`; those of --set in
+ * `set`.
  * The positional arguments in `pos`. Pointers point into argv. */
 typedef struct cli_args {
     int given[CLI_NOPTS];
     const char *text[CLI_NOPTS];
     uint64_t whole[CLI_NOPTS];
     const char *many[CLI_MAX_EXCEED];
+    cli_opt many_id[CLI_MAX_EXCEED];
     int nmany;
     const char *set[CLI_MAX_SET]; /* the --set values, in order */
     int nset;

@@ -311,6 +311,150 @@ SHELLSIM_API shellsim_status shellsim_result_exceedance(
  * 1.959963984540054) into lo, hi (OUT); NaN for n = 0 or count > n. */
 SHELLSIM_API void shellsim_wilson_interval(uint64_t count, uint64_t n, double *lo, double *hi);
 
+/* ------------------------------------------------------------------ sweep */
+
+/* The response of metrics to one or two parameters over a grid: every
+ * point is the scenario with each swept key set to the point's value (as
+ * shellsim_scenario_override with the value written so that it reads back
+ * as the same double), run on the same replications 0 .. N-1 with the same
+ * seed. So point k is, bit for bit, shellsim_run of that edited scenario
+ * (its statistics equal shellsim_result_metric_stats of that run), and,
+ * since replication r of every point draws the same numbers for every key
+ * the points share (common random numbers), the difference between two
+ * neighbouring points is paired: a step is, bit for bit, the difference
+ * arm of shellsim_compare of the two points (B = the point, A = the one
+ * before it along the axis). */
+
+/* Points of a sweep at most (the product of the axes' sizes), and axes. */
+#define SHELLSIM_SWEEP_MAX_POINTS 1000
+#define SHELLSIM_SWEEP_MAX_AXES 2
+
+/* The values of a grid written as text, in order, into values[0 .. cap-1]
+ * (OUT; may be NULL when cap is 0) and their count into *count (OUT, also
+ * when it exceeds cap: then only the first cap are written).
+ *   spec  "LO:HI:STEP": LO, LO + STEP, LO + 2 STEP, ... up to HI, which is
+ *         included when it lands on the grid (within 1e-9 STEP) and
+ *         otherwise left out (the last value is the largest below HI);
+ *         STEP > 0 and LO <= HI. When LO, HI and STEP are decimals of at
+ *         most 15 places, each value is the double nearest its exact
+ *         decimal (0:1:0.1 gives 0.3, not 0.30000000000000004).
+ *         Or "V1,V2,...": the values as written, in that order (one value
+ *         is a grid of one point). Numbers are finite decimals
+ *         ("12", "-0.5", "2.5e5"); spaces around them are allowed.
+ * Returns SHELLSIM_OK; SHELLSIM_EINVAL (NULL spec or count, or values NULL
+ * with cap > 0; or a malformed grid, STEP <= 0, LO > HI, or more than
+ * SHELLSIM_SWEEP_MAX_POINTS values: the message says which, naming the
+ * grid). Any thread. */
+SHELLSIM_API shellsim_status shellsim_sweep_grid(const char *spec, double *values, size_t cap, size_t *count,
+                                                 shellsim_error *err);
+
+/* One swept parameter: plain data. */
+typedef struct shellsim_sweep_axis {
+    const char *key;       /* "SECTION.KEY" or "SECTION.KEY@WHEN", as
+                              shellsim_scenario_override's key */
+    const double *values;  /* the grid, nvalues finite values in the order
+                              they are swept (steps are between neighbours
+                              in this order) */
+    size_t nvalues;        /* 1 .. SHELLSIM_SWEEP_MAX_POINTS */
+} shellsim_sweep_axis;
+
+/* Options of a sweep: plain data; start from shellsim_sweep_options_init(). */
+typedef struct shellsim_sweep_options {
+    uint64_t replications;  /* N at every point, [1, SHELLSIM_MAX_REPLICATIONS];
+                               default 10000 */
+    uint64_t seed;          /* any value; default 1 */
+    int threads;            /* [0, 1024]; 0 = all cores (default) */
+    const char *const *metrics; /* nmetrics metric names (as
+                               shellsim_result_metric_name), each once; NULL
+                               with nmetrics 0 (default): every metric of the
+                               scenario */
+    size_t nmetrics;
+    shellsim_progress_fn progress; /* may be NULL (default); called from the
+                               calling thread with (replications done over
+                               all points, points x N) */
+    void *progress_user;    /* passed to progress */
+} shellsim_sweep_options;
+
+/* Fill *options with the defaults above. NULL is a no-op. */
+SHELLSIM_API void shellsim_sweep_options_init(shellsim_sweep_options *options);
+
+/* The outcome of a sweep (opaque, immutable once returned, readable by
+ * several threads at once). */
+typedef struct shellsim_sweep shellsim_sweep;
+
+/* Run the sweep of s over the grid of axes[0 .. naxes-1].
+ *   s        a loaded scenario (only read).
+ *   axes     1 or 2 axes with different keys. Points are numbered 0 ..
+ *            P-1 (P = the product of the sizes) with the last axis
+ *            fastest: with two axes of sizes n0 and n1, point i0 n1 + i1
+ *            sets axes[0]'s key to its value i0, then axes[1]'s to its
+ *            value i1 (two overrides, one after the other).
+ *   options  NULL means the defaults.
+ *   out      OUT: the sweep, or NULL on failure.
+ * Every value of every axis is tried on s before anything runs, so a key
+ * that cannot be set or a value outside the key's range fails at once,
+ * with the override's message ("override nk.stop_day=0: [pipeline nk]
+ * ..."). Points run one after another, each on options->threads threads.
+ * Memory: besides the output (a shellsim_stats per point and metric, and
+ * per step), 8 N bytes per metric for each point kept for the steps: 2 with
+ * one axis (the point and the one before), n1 + 1 with two.
+ * Returns SHELLSIM_OK; SHELLSIM_EINVAL (NULLs, bad options, naxes not 1 or
+ * 2, an empty axis, a repeated key or metric, more than
+ * SHELLSIM_SWEEP_MAX_POINTS points, a non-finite value);
+ * SHELLSIM_ESCENARIO (an override failed); SHELLSIM_ENOTFOUND (a metric
+ * the scenario, or a point of it, does not have); SHELLSIM_ENOMEM;
+ * SHELLSIM_ELIMIT (as shellsim_run, naming the point);
+ * SHELLSIM_EINTERRUPTED. */
+SHELLSIM_API shellsim_status shellsim_sweep_run(const shellsim_scenario *s, const shellsim_sweep_axis *axes,
+                                                size_t naxes, const shellsim_sweep_options *options,
+                                                shellsim_sweep **out, shellsim_error *err);
+
+SHELLSIM_API void shellsim_sweep_free(shellsim_sweep *sw);
+
+/* Replications at each point and seed; 0 for NULL. */
+SHELLSIM_API uint64_t shellsim_sweep_replications(const shellsim_sweep *sw);
+SHELLSIM_API uint64_t shellsim_sweep_seed(const shellsim_sweep *sw);
+
+/* Axes (0 for NULL), the key of axis a and its number of values (NULL and
+ * 0 when out of range; the key is owned by sw), and its values into
+ * out[0 .. size-1] (OUT, capacity cap; SHELLSIM_EINVAL when cap is too
+ * small, a is out of range or for NULLs). */
+SHELLSIM_API size_t shellsim_sweep_axis_count(const shellsim_sweep *sw);
+SHELLSIM_API const char *shellsim_sweep_axis_key(const shellsim_sweep *sw, size_t a);
+SHELLSIM_API size_t shellsim_sweep_axis_size(const shellsim_sweep *sw, size_t a);
+SHELLSIM_API shellsim_status shellsim_sweep_axis_values(const shellsim_sweep *sw, size_t a, double *out, size_t cap);
+
+/* Points (0 for NULL), and the value of axis a at every point into
+ * out[0 .. points-1] (OUT, capacity cap; SHELLSIM_EINVAL as above). */
+SHELLSIM_API size_t shellsim_sweep_point_count(const shellsim_sweep *sw);
+SHELLSIM_API shellsim_status shellsim_sweep_point_values(const shellsim_sweep *sw, size_t a, double *out,
+                                                         size_t cap);
+
+/* Metrics swept (0 for NULL; the order of options->metrics, or of the
+ * scenario's metrics) and the name of metric i (NULL when out of range;
+ * owned by sw). */
+SHELLSIM_API size_t shellsim_sweep_metric_count(const shellsim_sweep *sw);
+SHELLSIM_API const char *shellsim_sweep_metric_name(const shellsim_sweep *sw, size_t i);
+
+/* The statistics of a metric at a point into *out (OUT): those of
+ * shellsim_result_metric_stats for a run of the point's scenario.
+ * SHELLSIM_ENOTFOUND for a metric not swept; SHELLSIM_EINVAL for a point
+ * out of range or NULLs. */
+SHELLSIM_API shellsim_status shellsim_sweep_point_stats(const shellsim_sweep *sw, size_t point, const char *metric,
+                                                        shellsim_stats *out);
+
+/* The step into a point along axis a: the statistics of the paired
+ * difference, replication by replication, of the metric at `point` minus
+ * at the point before it along axis a (its value index along a one less:
+ * point - 1 with one axis; point - n1 along axis 0 of two, point - 1 along
+ * axis 1), with its 95% interval from the paired standard error, into *out
+ * (OUT): shellsim_comparison_stats(.., SHELLSIM_ARM_DIFF) of that pair.
+ * SHELLSIM_ENOTFOUND for a metric not swept; SHELLSIM_EINVAL for a point
+ * or axis out of range, a point first along axis a (no step into it), or
+ * NULLs. */
+SHELLSIM_API shellsim_status shellsim_sweep_step_stats(const shellsim_sweep *sw, size_t point, size_t a,
+                                                       const char *metric, shellsim_stats *out);
+
 #ifdef __cplusplus
 }
 #endif

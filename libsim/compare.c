@@ -15,6 +15,7 @@
 #include "engine.h"
 #include "metrics.h"
 #include "outputs.h"
+#include "paired.h"
 #include "run.h"
 #include "scheduler.h"
 #include "shellsim_analysis.h"
@@ -25,10 +26,8 @@
 
 typedef struct cmp_metric {
     char *name;
-    size_t col_a, col_b; /* engine columns */
-    double div_a, div_b; /* 1, or H for the per-day metrics */
-    int scaled;          /* divisors differ: the difference is taken in the
-                            metric's units (b / div_b - a / div_a) */
+    size_t col_a, col_b;  /* engine columns */
+    shellsim_paired pair; /* how B - A is taken (paired.h) */
 } cmp_metric;
 
 struct shellsim_comparison {
@@ -86,14 +85,9 @@ static shellsim_summary *cmp_sums_alloc(const cmp_shared *sh)
     shellsim_summary *s = shellsim_calloc(c->nmetrics ? 3 * c->nmetrics : 1, sizeof *s);
     if (!s)
         return NULL;
-    for (size_t i = 0; i < c->nmetrics; i++) {
-        const cmp_metric *m = &c->m[i];
-        int ia = shellsim_metrics_column_integer(sh->a, m->col_a);
-        int ib = shellsim_metrics_column_integer(sh->b, m->col_b);
-        shellsim_summary_init(&s[3 * i + SHELLSIM_ARM_A], ia, 1);
-        shellsim_summary_init(&s[3 * i + SHELLSIM_ARM_B], ib, 1);
-        shellsim_summary_init(&s[3 * i + SHELLSIM_ARM_DIFF], ia && ib && !m->scaled, 1);
-    }
+    for (size_t i = 0; i < c->nmetrics; i++)
+        for (int k = 0; k < 3; k++)
+            shellsim_paired_summary_init(&c->m[i].pair, (shellsim_arm)k, &s[3 * i + (size_t)k]);
     return s;
 }
 
@@ -175,14 +169,13 @@ static shellsim_status cmp_block(void *user, void *state, shellsim_sched_block *
     for (size_t i = 0; i < c->nmetrics; i++) {
         const cmp_metric *m = &c->m[i];
         const double *xa = t->ca + m->col_a * BLOCK, *xb = t->cb + m->col_b * BLOCK;
-        for (size_t j = 0; j < cnt; j++)
-            t->vd[j] = m->scaled ? xb[j] / m->div_b - xa[j] / m->div_a : xb[j] - xa[j];
+        shellsim_paired_diff(&m->pair, xa, xb, cnt, t->vd);
         const double *arms[3] = {xa, xb, t->vd};
         for (int k = 0; k < 3; k++) {
             if (shellsim_summary_add(&t->acc[3 * i + (size_t)k], arms[k], cnt) != 0)
                 return SHELLSIM_ENOMEM;
             if (c->runs) { /* in the metric's units */
-                double div = k == 0 ? m->div_a : k == 1 ? m->div_b : m->scaled ? 1.0 : m->div_a;
+                double div = shellsim_paired_divisor(&m->pair, (shellsim_arm)k);
                 double *dst = c->runs + (3 * i + (size_t)k) * N + r0;
                 for (size_t j = 0; j < cnt; j++)
                     dst[j] = arms[k][j] / div;
@@ -218,9 +211,10 @@ static shellsim_status cmp_metrics(const shellsim_scenario *a, const shellsim_sc
         c->nmetrics++;
         m->col_a = ma[i].column;
         m->col_b = mb[k].column;
-        m->div_a = ma[i].divisor;
-        m->div_b = mb[k].divisor;
-        m->scaled = m->div_a != m->div_b;
+        m->pair.div_a = ma[i].divisor;
+        m->pair.div_b = mb[k].divisor;
+        m->pair.integer_a = shellsim_metrics_column_integer(a, m->col_a);
+        m->pair.integer_b = shellsim_metrics_column_integer(b, m->col_b);
     }
     shellsim_metrics_free(ma, na);
     shellsim_metrics_free(mb, nb);
@@ -333,9 +327,7 @@ shellsim_status shellsim_comparison_stats(const shellsim_comparison *c, const ch
     shellsim_status st = cmp_find(c, name, &i);
     if (st != SHELLSIM_OK)
         return st;
-    const cmp_metric *m = &c->m[i];
-    double div = arm == SHELLSIM_ARM_A ? m->div_a : arm == SHELLSIM_ARM_B ? m->div_b : m->scaled ? 1.0 : m->div_a;
-    shellsim_summary_stats(&c->sum[3 * i + (size_t)arm], div, out);
+    shellsim_summary_stats(&c->sum[3 * i + (size_t)arm], shellsim_paired_divisor(&c->m[i].pair, arm), out);
     return SHELLSIM_OK;
 }
 

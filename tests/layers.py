@@ -17,12 +17,12 @@ LIBSIM = [
     ("numerics", "specfun dist_quantile gamma_zig dist dist_table floordiv sketch summary"),
     ("model description", "keys fire inifile scenario scenario_query params scenario_edit outputs observe"),
     ("model kernels", "production transit dayrec engine"),
-    ("execution", "scheduler metrics run serial"),
-    ("verbs", "exceed until_ci compare sensitivity infer infer_series"),
+    ("execution", "scheduler metrics run serial paired"),
+    ("verbs", "exceed until_ci compare sensitivity infer infer_series sweep sweep_grid"),
 ]
 CLI = [
-    ("tools", "options common plot report"),
-    ("commands", "commands cmd_check cmd_compare cmd_infer cmd_run cmd_sensitivity"),
+    ("tools", "options common plot report report_sweep"),
+    ("commands", "commands cmd_check cmd_compare cmd_infer cmd_run cmd_sensitivity cmd_sweep"),
     ("dispatcher", "cli shellsim shellsim_mpi"),
 ]
 

@@ -46,13 +46,14 @@ _LAZY: Dict[str, str] = {
     "infer": ".infer",                  # calibration (shellsim_infer.h)
     "compare": ".analysis", "run_extended": ".analysis",
     "sensitivity": ".analysis",         # shellsim_analysis.h
+    "sweep": ".sweep", "Sweep": ".sweep",  # response curves over a grid
 }
 
 # Submodules reachable as shellsim.NAME without importing them first.
 _SUBMODULES = ("analysis", "plot")
 
 # Shown as shellsim.X in reprs and tracebacks.
-_PUBLIC_CLASSES = ("Scenario", "Result", "Stats", "Error", "ScenarioError",
+_PUBLIC_CLASSES = ("Scenario", "Result", "Stats", "Sweep", "Error", "ScenarioError",
                    "FileError", "InvalidArgumentError", "NotFoundError",
                    "LimitError", "RunInterrupted", "NoRunsError",
                    "OutOfMemoryError", "ClosedError")
@@ -68,6 +69,7 @@ if TYPE_CHECKING:  # what type checkers see: the names, imported eagerly
     from ._stats import Stats  # noqa: F401
     from .infer import infer  # noqa: F401
     from .analysis import compare, run_extended, sensitivity  # noqa: F401
+    from .sweep import Sweep, sweep  # noqa: F401
 
 
 def _load() -> None:
@@ -120,5 +122,6 @@ __all__ = [
     "Error", "ScenarioError", "FileError", "InvalidArgumentError",
     "NotFoundError", "LimitError", "RunInterrupted", "NoRunsError",
     "OutOfMemoryError", "ClosedError", "BANDS", "MAX_HORIZON_DAYS",
-    "MAX_REPLICATIONS",
+    "MAX_REPLICATIONS", "compare", "sensitivity", "run_extended", "infer",
+    "sweep", "Sweep",
 ]

@@ -351,6 +351,69 @@ PROTOTYPES_ANALYSIS_H = {
         (None, [c_uint64, c_uint64, POINTER(c_double), POINTER(c_double)]),
 }
 
+
+# --- shellsim_analysis.h: sweep
+
+SWEEP_MAX_POINTS = 1000              # SHELLSIM_SWEEP_MAX_POINTS
+SWEEP_MAX_AXES = 2                   # SHELLSIM_SWEEP_MAX_AXES
+
+
+class ShellsimSweepAxis(Structure):
+    """struct shellsim_sweep_axis."""
+    _fields_ = [("key", c_char_p),
+                ("values", POINTER(c_double)),
+                ("nvalues", c_size_t)]
+
+
+class ShellsimSweepOptions(Structure):
+    """struct shellsim_sweep_options."""
+    _fields_ = [("replications", c_uint64),
+                ("seed", c_uint64),
+                ("threads", c_int),
+                ("metrics", POINTER(c_char_p)),
+                ("nmetrics", c_size_t),
+                ("progress", PROGRESS_FN),
+                ("progress_user", c_void_p)]
+
+
+STRUCTS["shellsim_sweep_axis"] = ShellsimSweepAxis
+STRUCTS["shellsim_sweep_options"] = ShellsimSweepOptions
+
+
+class _SweepStruct(Structure):
+    pass
+
+
+SweepP = POINTER(_SweepStruct)                # shellsim_sweep *
+
+PROTOTYPES_ANALYSIS_H.update({
+    "shellsim_sweep_grid":
+        (c_int, [c_char_p, POINTER(c_double), c_size_t, POINTER(c_size_t),
+                 _E]),
+    "shellsim_sweep_options_init": (None, [POINTER(ShellsimSweepOptions)]),
+    "shellsim_sweep_run":
+        (c_int, [ScenarioP, POINTER(ShellsimSweepAxis), c_size_t,
+                 POINTER(ShellsimSweepOptions), POINTER(SweepP), _E]),
+    "shellsim_sweep_free": (None, [SweepP]),
+    "shellsim_sweep_replications": (c_uint64, [SweepP]),
+    "shellsim_sweep_seed": (c_uint64, [SweepP]),
+    "shellsim_sweep_axis_count": (c_size_t, [SweepP]),
+    "shellsim_sweep_axis_key": (c_char_p, [SweepP, c_size_t]),
+    "shellsim_sweep_axis_size": (c_size_t, [SweepP, c_size_t]),
+    "shellsim_sweep_axis_values":
+        (c_int, [SweepP, c_size_t, POINTER(c_double), c_size_t]),
+    "shellsim_sweep_point_count": (c_size_t, [SweepP]),
+    "shellsim_sweep_point_values":
+        (c_int, [SweepP, c_size_t, POINTER(c_double), c_size_t]),
+    "shellsim_sweep_metric_count": (c_size_t, [SweepP]),
+    "shellsim_sweep_metric_name": (c_char_p, [SweepP, c_size_t]),
+    "shellsim_sweep_point_stats":
+        (c_int, [SweepP, c_size_t, c_char_p, POINTER(ShellsimStats)]),
+    "shellsim_sweep_step_stats":
+        (c_int, [SweepP, c_size_t, c_size_t, c_char_p,
+                 POINTER(ShellsimStats)]),
+})
+
 # Every exported function of the library.
 PROTOTYPES = dict(PROTOTYPES_SHELLSIM_H, **PROTOTYPES_INFER_H,
                   **PROTOTYPES_ANALYSIS_H)

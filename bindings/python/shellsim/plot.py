@@ -22,7 +22,9 @@ As a program, it turns the CLI's JSON into a PNG (the C CLI's
     python3 -m shellsim.plot RESULT.json OUT.png [--start-date YYYY-MM-DD]
                              [--series NAME ...] [--title TEXT] [--dpi N] [-q]
 
-RESULT.json may be "-" for standard input. By default it draws the headline
+RESULT.json may be "-" for standard input; the JSON of `shellsim sweep`
+("kind": "sweep") draws sweep_chart of each metric, that of `shellsim
+sensitivity` the tornado. By default it draws the headline
 series of each side, one panel per side: its fire by source under the
 fan of its total fire when the JSON has "sides" and the series of the
 attribution (SIDE.fire, SIDE.extra, PIPE.fired_cum), else the fans of
@@ -512,7 +514,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 data = json.load(f)
         if not isinstance(data, dict):
             raise ValueError("%s is not shellsim's JSON object" % a.result)
-        if "parameters" in data and "metric" in data:  # shellsim sensitivity
+        if data.get("kind") == "sweep":  # shellsim sweep
+            draw_sweep(data, a.out, title=a.title, dpi=a.dpi)
+            panels = [("sweep", list(data.get("metrics") or []))]
+        elif "parameters" in data and "metric" in data:  # shellsim sensitivity
             draw_tornado(data, a.out, title=a.title, dpi=a.dpi)
             panels = [("tornado", [data["metric"]])]
         else:
@@ -621,6 +626,103 @@ def draw_tornado(data: Any, out: Any, title: Optional[str] = None,
             d.get("scenario", "?"), d.get("samples", "?"), d.get("seed", "?"),
             "%.3f" % d["noise_share"] if d.get("noise_share") is not None
             else "-"))
+    fig.savefig(out, dpi=dpi, format="png")
+
+
+# ------------------------------------------------------------------ sweep
+
+def _sweep_dict(sweep: Any) -> Dict[str, Any]:
+    """The CLI's `sweep --json` dict, from such a dict or from a
+    shellsim.Sweep (anything with to_dict())."""
+    if isinstance(sweep, dict):
+        d = sweep
+    elif hasattr(sweep, "to_dict"):
+        d = sweep.to_dict()
+    else:
+        raise TypeError("a sweep chart needs a shellsim.Sweep or the JSON "
+                        "dict of `shellsim sweep --json`")
+    if d.get("kind") != "sweep" or "points" not in d:
+        raise ValueError("not the JSON of `shellsim sweep` (no \"kind\": "
+                         "\"sweep\" or no \"points\")")
+    return d
+
+
+def _nan(x: Any) -> float:
+    return float("nan") if x is None else float(x)
+
+
+def sweep_chart(sweep: Any, metric: Optional[str] = None,
+                ax: Optional[Axes] = None, *,
+                title: Optional[str] = None) -> Axes:
+    """Draw a sweep's response curve of one metric and return the Axes.
+
+    sweep   a shellsim.Sweep, or the dict of the CLI's `shellsim sweep --json`
+    metric  the metric (default: the sweep's first)
+    ax      the Axes to draw on; None makes a new figure
+
+    The mean of the metric at each point against the first parameter, with
+    the 95% interval of each point as a band; with two parameters, one line
+    (and band) per value of the second.
+    """
+    d = _sweep_dict(sweep)
+    metrics = list(d.get("metrics") or [])
+    if metric is None:
+        if not metrics:
+            raise ValueError("the sweep has no metric")
+        metric = metrics[0]
+    elif metric not in metrics:
+        raise ValueError("no metric %r in the sweep (metrics: %s)"
+                         % (metric, ", ".join(metrics)))
+    keys = list(d["parameters"])
+    grid = d["grid"]
+    x = np.asarray(grid[keys[0]], dtype=float)
+    lines = [None] if len(keys) == 1 else list(grid[keys[1]])
+    n1 = 1 if len(keys) == 1 else len(lines)
+    new = ax is None
+    if new:
+        plt = _pyplot()
+        _, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
+    for j, v in enumerate(lines):
+        pts = [d["points"][i * n1 + j]["metrics"][metric]
+               for i in range(len(x))]
+        mean = np.array([_nan(p["mean"]) for p in pts])
+        lo = np.array([_nan(p["ci95"][0]) for p in pts])
+        hi = np.array([_nan(p["ci95"][1]) for p in pts])
+        label = None if v is None else "%s = %s" % (keys[1], "%g" % v)
+        line, = ax.plot(x, mean, marker="o", markersize=3.5, label=label)
+        ax.fill_between(x, lo, hi, color=line.get_color(), alpha=0.25,
+                        linewidth=0)
+    ax.set_xlabel(keys[0])
+    ax.set_ylabel("mean of %s" % metric)
+    ax.grid(True, alpha=0.3)
+    if len(keys) > 1:
+        ax.legend(fontsize="small")
+    ax.set_title(title if title is not None else
+                 "%s (band: 95%% interval of each point)" % metric,
+                 loc="left", fontsize="medium")
+    return ax
+
+
+def draw_sweep(data: Any, out: Any, title: Optional[str] = None,
+               dpi: int = 120) -> None:
+    """Draw sweep_chart of every metric of the CLI's sweep JSON dict, one
+    panel each, into the PNG file out (what `shellsim sweep --plot FILE.png`
+    calls)."""
+    from matplotlib.figure import Figure  # no pyplot: no backend needed
+
+    d = _sweep_dict(data)
+    metrics = list(d.get("metrics") or [])
+    if not metrics:
+        raise ValueError("the sweep has no metric")
+    fig = Figure(figsize=(8, 0.6 + 3.4 * len(metrics)), layout="constrained")
+    axes = fig.subplots(len(metrics), 1, squeeze=False)[:, 0]
+    for ax, m in zip(axes, metrics):
+        sweep_chart(d, m, ax=ax)
+    fig.suptitle(title if title is not None else
+                 "%s: sweep of %s\n%s replications at each point (common "
+                 "random numbers), seed %s"
+                 % (d.get("scenario", "?"), " x ".join(d["parameters"]),
+                    d.get("replications", "?"), d.get("seed", "?")))
     fig.savefig(out, dpi=dpi, format="png")
 
 

@@ -66,7 +66,8 @@ _SCALARS = {"int": ctypes.c_int, "size_t": ctypes.c_size_t,
             "uint64_t": ctypes.c_uint64, "double": ctypes.c_double,
             "char*": ctypes.c_char_p, "void": None}
 _OPAQUE = {"shellsim_scenario", "shellsim_result", "shellsim_observations",
-           "shellsim_inference", "shellsim_comparison", "shellsim_sensitivity"}
+           "shellsim_inference", "shellsim_comparison", "shellsim_sensitivity",
+           "shellsim_sweep"}
 
 
 def _ctype_of(c_type):
