@@ -74,6 +74,20 @@ typedef struct shellsim_pipeline {
                                    sighting of each shipment */
 } shellsim_pipeline;
 
+/* A variable of the [let] section (docs/model.md, "Shared unknowns"):
+ * drawn once per run from its own stream, shellsim_stream_key("let",
+ * NAME); its distribution may name the variables above it (a template,
+ * dist.h). lo and hi bound the values it takes as used (let.h): its
+ * support, closed, within the finite doubles. */
+typedef struct shellsim_let_var {
+    char *name;                 /* owned */
+    char *expr;                 /* the value as written (owned) */
+    long line;
+    shellsim_dist dist;
+    uint64_t stream;
+    double lo, hi;
+} shellsim_let_var;
+
 struct shellsim_scenario {
     char *name;
     int horizon_days;
@@ -83,6 +97,12 @@ struct shellsim_scenario {
     shellsim_side *sides;       /* file order */
     shellsim_pipeline *pipes;   /* file order */
     shellsim_lines lines;       /* of [scenario] */
+    shellsim_let_var *vars;     /* the [let] section's variables, in file order */
+    int nvars;
+    long let_header;            /* the [let] header's line, 0 without one */
+    const shellsim_dist **tmpl; /* every distribution of the scenario that names a variable (keys,
+                                   segments, variables), by its bind number (dist.h) */
+    int ntmpl;
 
     /* The text the scenario was loaded from, kept so that an override can
      * load it again with one line changed (scenario_edit.c). */
