@@ -24,7 +24,7 @@
 
 #include "alloc.h"
 #include "dayrec.h"
-#include "let.h"
+#include "let_run.h"
 #include "params.h"
 #include "pcg32.h"
 #include "production.h"

@@ -13,6 +13,7 @@
 #include "dist.h"
 #include "fire.h"
 #include "keys.h"
+#include "let.h"
 #include "shellsim.h"
 
 /* A dated line KEY@WHEN of a section (docs/model.md, "Schedules"): from
@@ -73,20 +74,6 @@ typedef struct shellsim_pipeline {
     uint64_t detect_stream;     /* shellsim_stream_key("pipeline NAME", "detect"): detect_prob and the
                                    sighting of each shipment */
 } shellsim_pipeline;
-
-/* A variable of the [let] section (docs/model.md, "Shared unknowns"):
- * drawn once per run from its own stream, shellsim_stream_key("let",
- * NAME); its distribution may name the variables above it (a template,
- * dist.h). lo and hi bound the values it takes as used (let.h): its
- * support, closed, within the finite doubles. */
-typedef struct shellsim_let_var {
-    char *name;                 /* owned */
-    char *expr;                 /* the value as written (owned) */
-    long line;
-    shellsim_dist dist;
-    uint64_t stream;
-    double lo, hi;
-} shellsim_let_var;
 
 struct shellsim_scenario {
     char *name;
