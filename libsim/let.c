@@ -23,12 +23,12 @@ void shellsim_let_interval(shellsim_let_var *v)
     v->hi = hi > DBL_MAX ? DBL_MAX : hi < -DBL_MAX ? -DBL_MAX : hi;
 }
 
-/* "%g" of x, "inf" and "-inf" for the largest doubles (an infinite end). */
+/* "%g" of x, "inf" and "-inf" for the infinite ends. */
 static void show(double x, char *buf, size_t cap)
 {
-    if (x >= DBL_MAX)
+    if (x > DBL_MAX)
         snprintf(buf, cap, "inf");
-    else if (x <= -DBL_MAX)
+    else if (x < -DBL_MAX)
         snprintf(buf, cap, "-inf");
     else
         snprintf(buf, cap, "%g", x);
@@ -48,11 +48,13 @@ void shellsim_let_describe(const shellsim_let_var *vars, const shellsim_dist *d,
         if (dup)
             continue;
         seen[nseen++] = v;
+        /* its support as written: "(0, inf)" rather than the doubles inside */
+        const shellsim_dist *vd = &vars[v].dist;
         char lo[32], hi[32];
-        show(vars[v].lo, lo, sizeof lo);
-        show(vars[v].hi, hi, sizeof hi);
-        len += (size_t)snprintf(buf + len, cap - len, "%s%s in [%s, %s]", nseen > 1 ? " and " : "", vars[v].name, lo,
-                                hi);
+        show(vd->lo, lo, sizeof lo);
+        show(vd->hi, hi, sizeof hi);
+        len += (size_t)snprintf(buf + len, cap - len, "%s%s in %s%s, %s%s", nseen > 1 ? " and " : "", vars[v].name,
+                                vd->open_below || isinf(vd->lo) ? "(" : "[", lo, hi, isinf(vd->hi) ? ")" : "]");
     }
 }
 

@@ -60,8 +60,9 @@ int shellsim_let_check(const shellsim_let_var *vars, shellsim_dist *d, char *msg
  * (a template's after shellsim_let_check): v->lo, v->hi. */
 void shellsim_let_interval(shellsim_let_var *v);
 
-/* "pace in [2, 5]" (or "pace in [2, 5] and duds in [0.05, 0.5]"): the
- * variables that d names and their intervals, into buf. */
+/* "pace in [2, 5]" (or "pace in [2, 5] and duds in [0.05, 0.5]", "sd
+ * in (0, inf)"): the variables that d names and their supports, into
+ * buf. */
 void shellsim_let_describe(const shellsim_let_var *vars, const shellsim_dist *d, char *buf, size_t cap);
 
 #endif

@@ -426,7 +426,7 @@ Test(let, a_parameter_that_some_value_makes_invalid_is_refused)
     expect_error("interval_days = uniform(pace, pace)", "[let]\npace = uniform(2, 5)\n",
                  ERR("t.ini:10:", "interval_days", "needs a <= b", "pace in [2, 5]"));
     expect_error("interval_days = gamma(2, pace)", "[let]\npace = normal(3, 1)\n",
-                 ERR("t.ini:10:", "interval_days", "pace in [-inf, inf]"));
+                 ERR("t.ini:10:", "interval_days", "pace in (-inf, inf)"));
     expect_error("interval_days = triangular(1, m, 6)", "[let]\nm = uniform(0, 3)\n",
                  ERR("t.ini:10:", "interval_days", "min <= mode <= max", "m in [0, 3]"));
 }
