@@ -202,7 +202,7 @@ static int parse_arg(shellsim_dist *d, int i, const char *p, size_t n, int allow
         n--;
     while (n > 0 && isspace((unsigned char)*p))
         p++, n--;
-    if (!lookup || !is_word(p, n))
+    if (!lookup || !shellsim_dist_var_name_ok(p, n)) /* (inf where it may not be: not a number) */
         return 1;
     int v = lookup(user, p, n);
     if (v < 0) {

@@ -81,7 +81,8 @@ int shellsim_let_check(const shellsim_let_var *vars, shellsim_dist *d, char *msg
         if (shellsim_dist_bind(&corner, NULL, &out, why, sizeof why) != 0) {
             char who[256];
             shellsim_let_describe(vars, d, who, sizeof who);
-            snprintf(msg, cap, "%s for some value of %s", why, who);
+            snprintf(msg, cap, "%s: not so for every value of %s (each argument is judged over its variable's "
+                               "whole support)", why, who);
             return -1;
         }
         if (out.lo < lo || (out.lo == lo && !out.open_below))

@@ -53,7 +53,7 @@ typedef struct shellsim_let_var {
  * hi set: checked at every corner; then d->lo, d->hi and d->open_below
  * are the union of the supports. 0, or -1 with the row's message and the
  * variables' intervals in msg ("gamma(shape, scale) needs shape > 0 and
- * scale > 0 for some value of pace in [-1, 5]"). */
+ * scale > 0: not so for every value of pace in [-1, 5] (...)"). */
 int shellsim_let_check(const shellsim_let_var *vars, shellsim_dist *d, char *msg, size_t cap);
 
 /* The interval of values as used of variable v, from v->dist's support
