@@ -166,7 +166,62 @@ static int validate(shellsim_dist *d, char *msg, size_t cap)
     return 0;
 }
 
+/* Whether p[0 .. n-1] is a word of letters, digits and '_' that does not
+ * start with a digit. */
+static int is_word(const char *p, size_t n)
+{
+    if (n == 0 || isdigit((unsigned char)p[0]))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)p[i]) && p[i] != '_')
+            return 0;
+    return 1;
+}
+
+int shellsim_dist_var_name_ok(const char *name, size_t len)
+{
+    if (!is_word(name, len))
+        return 0;
+    if ((len == 3 && !strncmp(name, "inf", 3)) || (len == 3 && !strncmp(name, "nan", 3)))
+        return 0;
+    for (size_t i = 0; i < SHELLSIM_DIST_NKINDS; i++)
+        if (strlen(shellsim_dist_table[i].name) == len && !strncmp(shellsim_dist_table[i].name, name, len))
+            return 0;
+    return 1;
+}
+
+/* Argument i of d, text p[0 .. n-1] (blanks around it allowed): a number,
+ * or with a lookup a variable's name. 0; 1 when it is neither a number nor
+ * a word; -1 when it is a word that names no variable (message in msg). */
+static int parse_arg(shellsim_dist *d, int i, const char *p, size_t n, int allow_inf, shellsim_dist_lookup lookup,
+                     void *user, char *msg, size_t cap)
+{
+    if (shellsim_parse_number(p, n, allow_inf, &d->arg[i]) == 0)
+        return 0;
+    while (n > 0 && isspace((unsigned char)p[n - 1]))
+        n--;
+    while (n > 0 && isspace((unsigned char)*p))
+        p++, n--;
+    if (!lookup || !shellsim_dist_var_name_ok(p, n)) /* (inf where it may not be: not a number) */
+        return 1;
+    int v = lookup(user, p, n);
+    if (v < 0) {
+        snprintf(msg, cap, "unknown variable '%.*s' (variables are defined in [let])", (int)(n < 64 ? n : 64), p);
+        return -1;
+    }
+    d->var[i] = v + 1;
+    d->arg[i] = NAN;
+    d->nvar++;
+    return 0;
+}
+
 int shellsim_dist_parse(const char *text, shellsim_dist *out, char *msg, size_t cap)
+{
+    return shellsim_dist_parse_vars(text, out, NULL, NULL, msg, cap);
+}
+
+int shellsim_dist_parse_vars(const char *text, shellsim_dist *out, shellsim_dist_lookup lookup, void *user, char *msg,
+                             size_t cap)
 {
     shellsim_dist d;
     memset(&d, 0, sizeof d);
@@ -182,7 +237,10 @@ int shellsim_dist_parse(const char *text, shellsim_dist *out, char *msg, size_t 
     if (!open) {
         d.kind = SHELLSIM_DIST_CONST;
         d.nargs = 1;
-        if (shellsim_parse_number(p, n, 0, &d.arg[0]) != 0) {
+        int r = parse_arg(&d, 0, p, n, 0, lookup, user, msg, cap);
+        if (r < 0)
+            return -1;
+        if (r > 0) {
             char shown[64];
             snprintf(shown, sizeof shown, "%.*s", (int)(n < 40 ? n : 40), p);
             return fail(msg, cap, "'%s' is neither a finite decimal number nor a distribution", shown);
@@ -217,9 +275,13 @@ int shellsim_dist_parse(const char *text, shellsim_dist *out, char *msg, size_t 
                 return -1;
             }
             int allow_inf = op->inf_args >> d.nargs & 1;
-            if (shellsim_parse_number(q, (size_t)(stop - q), allow_inf, &d.arg[d.nargs]) != 0) {
+            int r = parse_arg(&d, d.nargs, q, (size_t)(stop - q), allow_inf, lookup, user, msg, cap);
+            if (r < 0)
+                return -1;
+            if (r > 0) {
                 inf_note(op, what, sizeof what);
-                snprintf(msg, cap, "%s: argument %d is not a finite decimal number%s", op->name, d.nargs + 1, what);
+                snprintf(msg, cap, "%s: argument %d is not a finite decimal number%s%s", op->name, d.nargs + 1,
+                         lookup ? " nor a variable" : "", what);
                 return -1;
             }
             d.nargs++;
@@ -233,9 +295,27 @@ int shellsim_dist_parse(const char *text, shellsim_dist *out, char *msg, size_t 
             return -1;
         }
     }
-    if (validate(&d, msg, cap) != 0)
+    if (d.nvar == 0 && validate(&d, msg, cap) != 0)
         return -1;
     *out = d;
+    return 0;
+}
+
+int shellsim_dist_bind(const shellsim_dist *d, const double *value, shellsim_dist *out, char *msg, size_t cap)
+{
+    *out = *d;
+    for (int i = 0; i < d->nargs; i++)
+        if (d->var[i]) {
+            out->arg[i] = value[d->var[i] - 1];
+            out->var[i] = 0;
+        }
+    out->nvar = 0;
+    if (msg)
+        return validate(out, msg, cap);
+    const shellsim_dist_ops *op = row(out);
+    if (op->validate(out))
+        return -1;
+    op->support(out);
     return 0;
 }
 
@@ -264,7 +344,7 @@ int shellsim_dist_gamma_fast(void)
 int shellsim_dist_gamma_batchable(const shellsim_dist *d)
 {
     const shellsim_dist_ops *op = row(d);
-    return op->batchable && op->batch && op->batchable(d);
+    return !d->nvar && op->batchable && op->batch && op->batchable(d);
 }
 
 void shellsim_dist_gamma_batch(const shellsim_dist *d, shellsim_pcg32 *st, size_t n, double *out)
@@ -277,6 +357,8 @@ void shellsim_dist_gamma_batch(const shellsim_dist *d, shellsim_pcg32 *st, size_
 int shellsim_dist_uniforms(const shellsim_dist *d)
 {
     const shellsim_dist_ops *op = row(d);
+    if (d->nvar)
+        return -1; /* a template: see shellsim_dist_bind */
     return op->uniforms && op->from_uniform ? op->uniforms(d) : -1;
 }
 

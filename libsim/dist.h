@@ -57,6 +57,16 @@ typedef struct shellsim_dist {
     /* gamma: shape - 1/3 and (1/3) / sqrt(shape - 1/3) (gsl_ran_gamma's d
      * and c, the same bits) */
     double g_d, g_c;
+    /* [let] variables (docs/model.md, "Shared unknowns"): var[i] is 1 + the
+     * index of the variable that argument i names, or 0 when it is a
+     * number; nvar counts the arguments that name one. Such a
+     * distribution is a template: arg[i] of a variable is NaN, the derived
+     * fields are unset, lo, hi and open_below are the union of the
+     * supports over the variables' values (let.c), and it is drawn only
+     * through shellsim_dist_bind. bind numbers the scenario's templates
+     * (0 .. n-1, set by the loader). */
+    int var[SHELLSIM_DIST_MAX_ARGS];
+    int nvar, bind;
 } shellsim_dist;
 
 /* Largest poisson mean accepted (GSL returns an unsigned int). */
@@ -108,6 +118,32 @@ extern const shellsim_dist_ops shellsim_dist_table[SHELLSIM_DIST_NKINDS];
  * needs min <= mode <= max and min < max"). *d is unaltered on error. */
 int shellsim_dist_parse(const char *text, shellsim_dist *d, char *msg, size_t msgcap);
 
+/* Looks a variable up for shellsim_dist_parse_vars: the index (>= 0) of
+ * the variable named name[0 .. len-1], or -1 when there is none. */
+typedef int (*shellsim_dist_lookup)(void *user, const char *name, size_t len);
+
+/* shellsim_dist_parse, where an argument, or the whole value (const of
+ * it), may also be the name of a variable: [A-Za-z_][A-Za-z0-9_]*, looked
+ * up with lookup(user, ...); an unknown name is an error ("unknown
+ * variable 'x'"). A distribution that names a variable comes back a
+ * template (nvar > 0, see above), its numbers parsed but not validated:
+ * the caller checks it over its variables' values (let.h). With lookup
+ * NULL this is shellsim_dist_parse. */
+int shellsim_dist_parse_vars(const char *text, shellsim_dist *d, shellsim_dist_lookup lookup, void *user, char *msg,
+                             size_t msgcap);
+
+/* 1 when name[0 .. len-1] is a word a variable may be called: letters,
+ * digits and '_', not starting with a digit, and neither a distribution's
+ * name nor inf or nan. */
+int shellsim_dist_var_name_ok(const char *name, size_t len);
+
+/* Template d with its variables' values (value[v] for variable v) as
+ * arguments, validated, into *out (a plain distribution, nvar 0). 0, or
+ * -1 when the values make a parameter invalid (then the message, as
+ * shellsim_dist_parse gives it, in msg when msg is not NULL; *out is then
+ * undefined). */
+int shellsim_dist_bind(const shellsim_dist *d, const double *value, shellsim_dist *out, char *msg, size_t msgcap);
+
 /* A draw (real number). */
 double shellsim_dist_sample(const shellsim_dist *d, gsl_rng *r);
 
@@ -141,7 +177,7 @@ int shellsim_dist_uniforms(const shellsim_dist *d);
 /* 1 when every draw of d is the same value and reads nothing from the
  * generator (const(x), uniform(a, a)): its stream need not even be
  * seeded. 0 otherwise (poisson(0) too, which reads nothing but is not
- * batched). */
+ * batched; and a template, whose value depends on its variables). */
 int shellsim_dist_is_constant(const shellsim_dist *d);
 void shellsim_dist_from_uniform(const shellsim_dist *d, const double *u, size_t n, double *out);
 void shellsim_dist_counts(const double *x, size_t n, long long *out);

@@ -24,6 +24,7 @@
 
 #include "alloc.h"
 #include "dayrec.h"
+#include "let_run.h"
 #include "params.h"
 #include "pcg32.h"
 #include "production.h"
@@ -130,6 +131,7 @@ struct shellsim_engine_ws {
                                         arrivals series is not 0 (the others are) */
     size_t *narrived;
     double *factor;                  /* [j]: the share of a side's stock left after the day's fire */
+    shellsim_let_ws *let;            /* the [let] variables' values and the distributions bound to them */
 };
 
 static inline double *pipe_day(const shellsim_engine_ws *ws, int i, int k)
@@ -245,6 +247,7 @@ shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t 
     ws->arrived = shellsim_calloc(np * cap + 1, sizeof *ws->arrived);
     ws->narrived = shellsim_calloc(np + 1, sizeof *ws->narrived);
     ws->factor = shellsim_calloc(cap + 1, sizeof *ws->factor);
+    ws->let = shellsim_let_ws_alloc(s, cap);
     int schedule = alloc_schedule(s, ws) == 0;
     ws->history = shellsim_calloc(ns + 1, sizeof *ws->history);
     ws->history_days = shellsim_calloc(ns + 1, sizeof *ws->history_days);
@@ -261,7 +264,7 @@ shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t 
     int histories = ws->history != NULL && ws->history_days != NULL;
     for (size_t i = 0; histories && i < ns; i++)
         histories = !ws->history_days[i] || ws->history[i];
-    if (!histories || !schedule || !ws->pipe_since || !ws->side_since || !ws->ship_dist || !ws->pipe_active ||
+    if (!histories || !schedule || !ws->let || !ws->pipe_since || !ws->side_since || !ws->ship_dist || !ws->pipe_active ||
         !ws->side_reserve || !ws->side_alone || !ws->avail || !ws->arrived || !ws->narrived || !ws->factor || !ws->sd || !ws->side_production || !ws->made || !ws->pipes || !ws->ship || !ws->transit || !ws->dead || !ws->iv || !ws->pd || !ws->sv ||
         !ws->small_production || !ws->dep || !ws->dep_u || !ws->dep_x || !ws->dep_transit || !ws->dep_interval ||
         !ws->dep_containers || !ws->dep_stream || !ws->side_plan || !ws->pipe_plan) {
@@ -315,6 +318,7 @@ void shellsim_engine_ws_free(shellsim_engine_ws *ws)
     shellsim_free(ws->arrived);
     shellsim_free(ws->narrived);
     shellsim_free(ws->factor);
+    shellsim_let_ws_free(ws->let);
     shellsim_free(ws);
 }
 
@@ -386,6 +390,7 @@ static key_plan plan_key(const shellsim_keyspec *key, const shellsim_dist *d, ui
  * against a seeding per key and replication. */
 static void plan_keys(const shellsim_scenario *s, shellsim_engine_ws *ws, uint64_t seed)
 {
+    shellsim_let_plan(ws->let, s, seed);
     for (size_t e = 0; e < ws->nevent; e++) {
         const seg_event *v = &ws->event[e];
         const shellsim_keyspec *key = v->is_side ? &shellsim_side_keys[v->seg->row] : &shellsim_pipe_keys[v->seg->row];
@@ -430,7 +435,7 @@ static void plan_keys(const shellsim_scenario *s, shellsim_engine_ws *ws, uint64
 /* A per-run key of replication rep: the caller's value when one is given
  * (not NaN), else the key's constant or a draw from its own stream; made
  * the value used (keys.h) and reported in *out when out is given. */
-static double per_run(const key_plan *p, uint64_t rep, const double *in, double *out)
+static double per_run(const key_plan *p, const shellsim_dist *dist, uint64_t rep, const double *in, double *out)
 {
     double x;
     if (in && *in == *in) {
@@ -441,8 +446,8 @@ static double per_run(const key_plan *p, uint64_t rep, const double *in, double 
         shellsim_pcg32 g;
         gsl_rng r = {shellsim_rng_pcg32, &g};
         shellsim_pcg32_seed_rep(&g, p->base, rep);
-        x = shellsim_key_as_used(p->key, p->key->shells ? (double)shellsim_dist_sample_count(p->dist, &r)
-                                                         : shellsim_dist_sample(p->dist, &r));
+        x = shellsim_key_as_used(p->key, p->key->shells ? (double)shellsim_dist_sample_count(dist, &r)
+                                                         : shellsim_dist_sample(dist, &r));
     }
     if (out)
         *out = x;
@@ -479,12 +484,14 @@ static void draw_section(shellsim_engine_ws *ws, const shellsim_keyspec *keys, i
             continue;
         }
         if (!keys[m].dated_only) {
-            v[m] = per_run(&plan[m], rep, in ? in + *k * cnt + j : NULL, out ? out + *k * cnt + j : NULL);
+            v[m] = per_run(&plan[m], shellsim_let_dist(ws->let, plan[m].dist, j), rep, in ? in + *k * cnt + j : NULL,
+                           out ? out + *k * cnt + j : NULL);
             ++*k;
         }
         for (; g < nseg && seg[g].row == m; g++, ++*k)
             ws->segval[(g0 + (size_t)g) * ws->row + j] =
-                per_run(&ws->seg_plan[g0 + (size_t)g], rep, in ? in + *k * cnt + j : NULL, out ? out + *k * cnt + j : NULL);
+                per_run(&ws->seg_plan[g0 + (size_t)g], shellsim_let_dist(ws->let, ws->seg_plan[g0 + (size_t)g].dist, j),
+                        rep, in ? in + *k * cnt + j : NULL, out ? out + *k * cnt + j : NULL);
     }
 }
 
@@ -495,7 +502,7 @@ static void draw_per_run(const shellsim_scenario *s, shellsim_engine_ws *ws, uin
                          const double *in, double *out)
 {
     int H = s->horizon_days;
-    size_t cap = ws->cap, k = 0, g0 = 0;
+    size_t cap = ws->cap, k = shellsim_let_draw(ws->let, s, rep, j, cnt, in, out), g0 = 0; /* the variables first */
     for (int i = 0; i < s->nsides; i++) {
         const shellsim_side *d = &s->sides[i];
         double v[SHELLSIM_SIDE_NKEYS];
@@ -600,9 +607,13 @@ static size_t due(size_t cnt, double next_day, const double *restrict t_next, co
  * those uniforms straight from each stream (the bits gsl_rng_uniform
  * gives: pcg32.c) and one transform of them all, or for gamma the streams
  * gathered for shellsim_dist_gamma_batch (st: room for n). */
-static void draw_key(const shellsim_dist *d, shellsim_pcg32 *g, const uint32_t *list, size_t n, double *u, double *x,
-                     shellsim_pcg32 *st)
+static void draw_key(const shellsim_engine_ws *ws, const shellsim_dist *d, shellsim_pcg32 *g, const uint32_t *list,
+                     size_t n, double *u, double *x, shellsim_pcg32 *st)
 {
+    if (d->nvar) { /* a template: each slot's own binding */
+        shellsim_let_draw_key(ws->let, d, g, list, n, x, st);
+        return;
+    }
     int m = shellsim_dist_uniforms(d);
     if (m < 0 && shellsim_dist_gamma_batchable(d)) {
         for (size_t k = 0; k < n; k++)
@@ -663,11 +674,11 @@ static int departures(const shellsim_scenario *s, shellsim_engine_ws *ws, int i,
             return 0;
         }
         const shellsim_dist *const *today = ws->ship_dist + (size_t)i * SHIP_N; /* the segments holding today */
-        draw_key(today[SHIP_CONTAINERS], ship_streams(ws, i, SHIP_CONTAINERS), list, n, ws->dep_u, ws->dep_x,
+        draw_key(ws, today[SHIP_CONTAINERS], ship_streams(ws, i, SHIP_CONTAINERS), list, n, ws->dep_u, ws->dep_x,
                  ws->dep_stream);
         shellsim_dist_counts(ws->dep_x, n, c);
-        draw_key(today[SHIP_TRANSIT], ship_streams(ws, i, SHIP_TRANSIT), list, n, ws->dep_u, transit, ws->dep_stream);
-        draw_key(today[SHIP_INTERVAL], ship_streams(ws, i, SHIP_INTERVAL), list, n, ws->dep_u, interval,
+        draw_key(ws, today[SHIP_TRANSIT], ship_streams(ws, i, SHIP_TRANSIT), list, n, ws->dep_u, transit, ws->dep_stream);
+        draw_key(ws, today[SHIP_INTERVAL], ship_streams(ws, i, SHIP_INTERVAL), list, n, ws->dep_u, interval,
                  ws->dep_stream);
         size_t again = 0;
         for (size_t k = 0; k < n; k++) {

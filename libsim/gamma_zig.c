@@ -190,12 +190,13 @@ static double gamma_one(shellsim_pcg32 *st, double a, double b, double gd, doubl
  * (one normal by the ziggurat's common step, one uniform, the squeeze),
  * the operations of gamma_common lane by lane. Lanes that leave it go
  * back to their state before the draw and take gamma_one. */
-SHELLSIM_TARGET_AVX512 static void gamma_batch_avx512(shellsim_pcg32 *st, size_t n, double a, double b, double gd,
-                                                      double gc, double *out)
+SHELLSIM_TARGET_AVX512 static void gamma_batch_avx512(shellsim_pcg32 *st, size_t n, double a, const double *b,
+                                                      size_t bstep, double gd, double gc, double *out)
 {
     const __m512i mult = _mm512_set1_epi64((long long)SHELLSIM_PCG32_MULT);
     const __m512i evens = _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14), odds = _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15);
-    const __m512d one = _mm512_set1_pd(1.0), c = _mm512_set1_pd(gc), bd = _mm512_set1_pd(b * gd);
+    const __m512d one = _mm512_set1_pd(1.0), c = _mm512_set1_pd(gc), bd0 = _mm512_set1_pd(b[0] * gd);
+    const __m512d gdv = _mm512_set1_pd(gd);
     const __m512d q = _mm512_set1_pd(0.0331), zero = _mm512_setzero_pd(), scale = _mm512_set1_pd(1.0 / 4294967296.0);
     size_t k = 0;
     for (; k + 8 <= n; k += 8) {
@@ -224,7 +225,9 @@ SHELLSIM_TARGET_AVX512 static void gamma_batch_avx512(shellsim_pcg32 *st, size_t
         __m512d u = _mm512_mul_pd(_mm512_cvtepu32_pd(k2), scale);
         __m512d x4 = _mm512_mul_pd(_mm512_mul_pd(_mm512_mul_pd(_mm512_mul_pd(q, x), x), x), x);
         ok &= _mm512_cmp_pd_mask(u, _mm512_sub_pd(one, x4), _CMP_LT_OQ);
-        _mm512_storeu_pd(out + k, _mm512_mul_pd(bd, v)); /* b * d * v */
+        /* b * d * v, b the lane's scale when they vary (bstep 1) */
+        __m512d bd = bstep ? _mm512_mul_pd(_mm512_loadu_pd(b + k), gdv) : bd0;
+        _mm512_storeu_pd(out + k, _mm512_mul_pd(bd, v));
         /* the accepted lanes' states after two steps, back in place */
         __m512i s2lo = _mm512_permutex2var_epi64(s2, _mm512_setr_epi64(0, 8, 1, 9, 2, 10, 3, 11), inc);
         __m512i s2hi = _mm512_permutex2var_epi64(s2, _mm512_setr_epi64(4, 12, 5, 13, 6, 14, 7, 15), inc);
@@ -237,21 +240,28 @@ SHELLSIM_TARGET_AVX512 static void gamma_batch_avx512(shellsim_pcg32 *st, size_t
                                  s2hi);
         for (unsigned m = (unsigned)(~ok & 0xff); m; m &= m - 1) {
             unsigned l = (unsigned)__builtin_ctz(m);
-            out[k + l] = gamma_one(&st[k + l], a, b, gd, gc);
+            out[k + l] = gamma_one(&st[k + l], a, b[(k + l) * bstep], gd, gc);
         }
     }
     for (; k < n; k++)
-        out[k] = gamma_one(&st[k], a, b, gd, gc);
+        out[k] = gamma_one(&st[k], a, b[k * bstep], gd, gc);
 }
 #endif
 
-static void gamma_batch_portable(shellsim_pcg32 *st, size_t n, double a, double b, double gd, double gc, double *out)
+static void gamma_batch_portable(shellsim_pcg32 *st, size_t n, double a, const double *b, size_t bstep, double gd,
+                                 double gc, double *out)
 {
     for (size_t k = 0; k < n; k++)
-        out[k] = gamma_one(&st[k], a, b, gd, gc);
+        out[k] = gamma_one(&st[k], a, b[k * bstep], gd, gc);
 }
 
 void shellsim_gamma_pcg_batch(shellsim_pcg32 *st, size_t n, double a, double b, double gd, double gc, double *out)
 {
-    SHELLSIM_SIMD_PICK(gamma_batch, (st, n, a, b, gd, gc, out));
+    SHELLSIM_SIMD_PICK(gamma_batch, (st, n, a, &b, 0, gd, gc, out));
+}
+
+void shellsim_gamma_pcg_batch_scales(shellsim_pcg32 *st, size_t n, double a, const double *b, double gd, double gc,
+                                     double *out)
+{
+    SHELLSIM_SIMD_PICK(gamma_batch, (st, n, a, b, 1, gd, gc, out));
 }

@@ -28,4 +28,10 @@ double shellsim_gamma_pcg(gsl_rng *r, double a, double b, double gd, double gc);
  * as it would be), eight streams at a time where simd.h allows. */
 void shellsim_gamma_pcg_batch(shellsim_pcg32 *st, size_t n, double a, double b, double gd, double gc, double *out);
 
+/* The same with a scale per stream: out[k] = shellsim_gamma_pcg on st[k]
+ * with scale b[k] (> 0), the bits of gsl_ran_gamma(r, a, b[k]): a [let]
+ * variable as the scale (let.c). */
+void shellsim_gamma_pcg_batch_scales(shellsim_pcg32 *st, size_t n, double a, const double *b, double gd, double gc,
+                                     double *out);
+
 #endif

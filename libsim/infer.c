@@ -268,7 +268,7 @@ static shellsim_status choose_params(const shellsim_scenario *s, shellsim_infere
         shellsim_param_name(&prm, name, sizeof name);
         const shellsim_dist *d = prm.dist;
         int shells = prm.key->shells;
-        if (!(d->lo < d->hi))
+        if (!(d->lo < d->hi) || prm.derived) /* (a key that follows [let] variables: they are reported) */
             continue;
         size_t i = inf->nparams;
         inf->param_names[i] = shellsim_strdup(name);

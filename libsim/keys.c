@@ -36,9 +36,11 @@ const shellsim_keyspec shellsim_pipe_keys[SHELLSIM_PIPE_NKEYS] = {
     [SHELLSIM_PIPE_RESTOCK] = ROW(restock, PER_RUN, NONNEG, 1, NULL, 0, 1),
 };
 
+const shellsim_keyspec shellsim_let_key = {"let", SHELLSIM_KEY_PER_RUN, SHELLSIM_RANGE_REAL, 0, NULL, 0, 0};
+
 const char *shellsim_key_range_text(shellsim_key_range range)
 {
-    static const char *const text[] = {"[0, inf)", "(0, inf)", "[0, 1]", "[1, inf)", "[0, 1]"};
+    static const char *const text[] = {"[0, inf)", "(0, inf)", "[0, 1]", "[1, inf)", "[0, 1]", "(-inf, inf)"};
     return text[range];
 }
 

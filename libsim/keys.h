@@ -24,7 +24,8 @@ typedef enum shellsim_key_range {
     SHELLSIM_RANGE_POSITIVE,  /* (0, inf) */
     SHELLSIM_RANGE_UNIT,      /* [0, 1] */
     SHELLSIM_RANGE_DAYS,      /* [1, inf), rounded to whole days */
-    SHELLSIM_RANGE_SWITCH     /* [0, 1], rounded: 0 or 1 (active) */
+    SHELLSIM_RANGE_SWITCH,    /* [0, 1], rounded: 0 or 1 (active) */
+    SHELLSIM_RANGE_REAL       /* any real: a [let] variable (its own interval bounds it: let.h) */
 } shellsim_key_range;
 
 typedef struct shellsim_keyspec {
@@ -72,6 +73,8 @@ enum {
 };
 
 extern const shellsim_keyspec shellsim_side_keys[SHELLSIM_SIDE_NKEYS];
+/* The row of a [let] variable seen as a per-run key, "let.NAME" (params.h). */
+extern const shellsim_keyspec shellsim_let_key;
 extern const shellsim_keyspec shellsim_pipe_keys[SHELLSIM_PIPE_NKEYS];
 
 /* The text of a range for messages: "[0, inf)", "(0, inf)", "[0, 1]", ... */

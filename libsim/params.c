@@ -42,7 +42,7 @@ static size_t section_param(const shellsim_keyspec *keys, size_t nkeys, const sh
 
 size_t shellsim_params_count(const shellsim_scenario *s)
 {
-    size_t n = 0;
+    size_t n = (size_t)s->nvars;
     shellsim_param p;
     int found = 0;
     for (int i = 0; i < s->nsides; i++)
@@ -56,7 +56,9 @@ size_t shellsim_params_count(const shellsim_scenario *s)
 
 void shellsim_param_name(const shellsim_param *p, char *buf, size_t cap)
 {
-    if (p->segment >= 0)
+    if (p->is_let)
+        snprintf(buf, cap, "let.%s", p->section);
+    else if (p->segment >= 0)
         snprintf(buf, cap, "%s.%s@%s", p->section, p->key->name, p->when);
     else
         snprintf(buf, cap, "%s.%s", p->section, p->key->name);
@@ -66,6 +68,20 @@ int shellsim_params_get(const shellsim_scenario *s, size_t i, shellsim_param *ou
 {
     shellsim_param p = {0};
     int found = 0;
+    if (i < (size_t)s->nvars) {
+        const shellsim_let_var *v = &s->vars[i];
+        p.section = v->name;
+        p.is_let = 1;
+        p.derived = v->dist.nvar > 0;
+        p.index = (int)i;
+        p.row = -1;
+        p.key = &shellsim_let_key;
+        p.dist = &v->dist;
+        p.segment = -1;
+        *out = p;
+        return 0;
+    }
+    i -= (size_t)s->nvars;
     for (int k = 0; k < s->nsides + s->npipes; k++) {
         int side = k < s->nsides, x = side ? k : k - s->nsides;
         size_t n = side ? section_param(shellsim_side_keys, SHELLSIM_SIDE_NKEYS, s->sides[x].key, s->sides[x].seg,
@@ -74,6 +90,7 @@ int shellsim_params_get(const shellsim_scenario *s, size_t i, shellsim_param *ou
                                         s->pipes[x].nseg, i, &p, &found);
         if (found) {
             p.section = side ? s->sides[x].name : s->pipes[x].name;
+            p.derived = p.dist->nvar > 0;
             p.is_side = side;
             p.index = x;
             *out = p;

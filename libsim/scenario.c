@@ -18,6 +18,7 @@
 #include "alloc.h"
 #include "civil.h"
 #include "inifile.h"
+#include "let.h"
 #include "pcg32.h"
 
 /* ------------------------------------------------------------- key tables */
@@ -35,7 +36,7 @@ _Static_assert(SHELLSIM_SIDE_NKEYS + 1 <= MAX_KEYS && NSCEN_KEYS <= MAX_KEYS, "s
 
 /* --------------------------------------------------------------- loader */
 
-typedef enum sec_kind { SEC_NONE, SEC_SCENARIO, SEC_SIDE, SEC_PIPE } sec_kind;
+typedef enum sec_kind { SEC_NONE, SEC_SCENARIO, SEC_SIDE, SEC_PIPE, SEC_LET } sec_kind;
 
 typedef struct sec_info {
     long header_line;
@@ -53,6 +54,11 @@ typedef struct loader {
     sec_info *side_info, *pipe_info;
     int side_cap, pipe_cap;
     char *compare_text;
+    /* the names of the [let] section's keys, in file order, read before
+     * the rest (prescan_let) so that a key may name a variable of a [let]
+     * section further down */
+    char **let_names;
+    int nlet_names;
 
     shellsim_scenario *s;
 } loader;
@@ -68,6 +74,8 @@ static const char *sec_label(const loader *ld, char *buf, size_t cap)
     case SEC_PIPE:
         snprintf(buf, cap, "[pipeline %s]", ld->s->pipes[ld->cur_index].name);
         return buf;
+    case SEC_LET:
+        return "[let]";
     default:
         return "";
     }
@@ -152,10 +160,24 @@ static void on_section(shellsim_ini *ini, const char *a, size_t wl, const char *
         ld->cur = SEC_SCENARIO;
         return;
     }
+    if (wl == 3 && !strncmp(a, "let", 3)) {
+        if (nl) {
+            errorf(ld, ld->ini.line, shown, NULL, "the [let] section takes no name");
+            return;
+        }
+        if (ld->s->let_header) {
+            errorf(ld, ld->ini.line, "[let]", NULL, "duplicate section (first on line %ld)", ld->s->let_header);
+            return;
+        }
+        ld->s->let_header = ld->ini.line;
+        ld->cur = SEC_LET;
+        return;
+    }
     int is_side = wl == 4 && !strncmp(a, "side", 4);
     int is_pipe = wl == 8 && !strncmp(a, "pipeline", 8);
     if (!is_side && !is_pipe) {
-        errorf(ld, ld->ini.line, shown, NULL, "unknown section (expected [scenario], [side NAME] or [pipeline NAME])");
+        errorf(ld, ld->ini.line, shown, NULL,
+               "unknown section (expected [scenario], [side NAME], [pipeline NAME] or [let])");
         return;
     }
     char *name = shellsim_strndup(nm, nl);
@@ -211,36 +233,130 @@ static void on_section(shellsim_ini *ini, const char *a, size_t wl, const char *
 
 /* ---------------------------------------------------------------- values */
 
-/* The value of key ks, written `shown` (KEY or KEY@WHEN), into *out. */
+/* A variable of the [let] section's prescan (all of them) or of the
+ * section so far (the variables above the line being read). */
+static int lookup_all(void *user, const char *name, size_t len)
+{
+    const loader *ld = user;
+    for (int i = 0; i < ld->nlet_names; i++)
+        if (strlen(ld->let_names[i]) == len && !strncmp(ld->let_names[i], name, len))
+            return i;
+    return -1;
+}
+
+static int lookup_above(void *user, const char *name, size_t len)
+{
+    const loader *ld = user;
+    for (int i = 0; i < ld->s->nvars; i++)
+        if (strlen(ld->s->vars[i].name) == len && !strncmp(ld->s->vars[i].name, name, len))
+            return i;
+    return -1;
+}
+
+/* Whether d's support stays in key ks's range; the error on line `line`
+ * otherwise (naming d's variables, if any). */
+static int check_range(loader *ld, long line, const shellsim_keyspec *ks, const char *section, const char *shown,
+                       const shellsim_dist *d)
+{
+    int below = ks->range == SHELLSIM_RANGE_POSITIVE ? (d->lo < 0 || (d->lo == 0 && !d->open_below))
+                : ks->range == SHELLSIM_RANGE_DAYS   ? d->lo < 1
+                                                     : d->lo < 0;
+    int above = (ks->range == SHELLSIM_RANGE_UNIT || ks->range == SHELLSIM_RANGE_SWITCH) && d->hi > 1;
+    if (ks->range == SHELLSIM_RANGE_REAL)
+        below = above = 0;
+    char who[300] = "";
+    if (d->nvar) {
+        char vars[280];
+        shellsim_let_describe(ld->s->vars, d, vars, sizeof vars);
+        snprintf(who, sizeof who, " (over %s)", vars);
+    }
+    if (below || above) {
+        char lo[32], hi[32];
+        snprintf(lo, sizeof lo, "%g", d->lo);
+        snprintf(hi, sizeof hi, "%g", d->hi);
+        errorf(ld, line, section, shown, "%s takes values in %s%s, %s%s%s, outside the key's range %s",
+               shellsim_dist_kind_name(d->kind), d->open_below || isinf(d->lo) ? "(" : "[", lo, hi,
+               isinf(d->hi) ? ")" : "]", who, shellsim_key_range_text(ks->range));
+        return -1;
+    }
+    if (ks->shells && isfinite(d->hi) && d->hi > (double)SHELLSIM_MAX_SHELLS) {
+        errorf(ld, line, section, shown, "values above 2^53 = %lld shells are not supported%s",
+               (long long)SHELLSIM_MAX_SHELLS, who);
+        return -1;
+    }
+    return 0;
+}
+
+/* The value of key ks, written `shown` (KEY or KEY@WHEN), into *out. A
+ * value that names variables is checked by check_templates once the file
+ * is read. */
 static int parse_dist_key(loader *ld, const shellsim_keyspec *ks, const char *section, const char *shown,
                           const char *value, shellsim_dist *out)
 {
     char msg[512];
     shellsim_dist d;
-    if (shellsim_dist_parse(value, &d, msg, sizeof msg) != 0) {
+    if (shellsim_dist_parse_vars(value, &d, lookup_all, ld, msg, sizeof msg) != 0) {
         errorf(ld, ld->ini.line, section, shown, "%s", msg);
         return -1;
     }
-    int below = ks->range == SHELLSIM_RANGE_POSITIVE ? (d.lo < 0 || (d.lo == 0 && !d.open_below))
-                : ks->range == SHELLSIM_RANGE_DAYS   ? d.lo < 1
-                                                     : d.lo < 0;
-    int above = (ks->range == SHELLSIM_RANGE_UNIT || ks->range == SHELLSIM_RANGE_SWITCH) && d.hi > 1;
-    if (below || above) {
-        char lo[32], hi[32];
-        snprintf(lo, sizeof lo, "%g", d.lo);
-        snprintf(hi, sizeof hi, "%g", d.hi);
-        errorf(ld, ld->ini.line, section, shown, "%s takes values in %s%s, %s%s, outside the key's range %s",
-               shellsim_dist_kind_name(d.kind), d.open_below || isinf(d.lo) ? "(" : "[", lo, hi,
-               isinf(d.hi) ? ")" : "]", shellsim_key_range_text(ks->range));
+    if (!d.nvar && check_range(ld, ld->ini.line, ks, section, shown, &d) != 0)
         return -1;
-    }
-    if (ks->shells && isfinite(d.hi) && d.hi > (double)SHELLSIM_MAX_SHELLS) {
-        errorf(ld, ld->ini.line, section, shown, "values above 2^53 = %lld shells are not supported",
-               (long long)SHELLSIM_MAX_SHELLS);
-        return -1;
-    }
     *out = d;
     return 0;
+}
+
+/* A line NAME = DIST of [let]: a new variable. */
+static void let_key(loader *ld, const char *key, const char *value)
+{
+    if (!shellsim_dist_var_name_ok(key, strlen(key))) {
+        errorf(ld, ld->ini.line, "[let]", key,
+               "a variable's name is letters, digits and '_', not starting with a digit, and neither a "
+               "distribution's name nor inf or nan");
+        return;
+    }
+    shellsim_scenario *s = ld->s;
+    for (int i = 0; i < s->nvars; i++)
+        if (!strcmp(s->vars[i].name, key)) {
+            errorf(ld, ld->ini.line, "[let]", key, "duplicate variable (first set on line %ld)", s->vars[i].line);
+            return;
+        }
+    char msg[512];
+    shellsim_let_var v = {.line = ld->ini.line};
+    if (shellsim_dist_parse_vars(value, &v.dist, lookup_above, ld, msg, sizeof msg) != 0) {
+        /* a name of the section further down: said so */
+        const char *why = msg;
+        char more[600];
+        for (int i = s->nvars; i < ld->nlet_names; i++) {
+            size_t n = strlen(ld->let_names[i]);
+            const char *q = strstr(value, ld->let_names[i]);
+            if (q && (q == value || !(isalnum((unsigned char)q[-1]) || q[-1] == '_')) &&
+                !(isalnum((unsigned char)q[n]) || q[n] == '_')) {
+                snprintf(more, sizeof more, "variable '%s' is defined below: a variable may only use those above it",
+                         ld->let_names[i]);
+                why = more;
+                break;
+            }
+        }
+        errorf(ld, ld->ini.line, "[let]", key, "%s", why);
+        return;
+    }
+    if (v.dist.nvar && shellsim_let_check(s->vars, &v.dist, msg, sizeof msg) != 0) {
+        errorf(ld, ld->ini.line, "[let]", key, "%s", msg);
+        return;
+    }
+    shellsim_let_interval(&v);
+    v.stream = shellsim_stream_key("let", key);
+    v.name = shellsim_strdup(key);
+    v.expr = shellsim_strdup(value);
+    shellsim_let_var *a = v.name && v.expr ? shellsim_realloc(s->vars, (size_t)(s->nvars + 1) * sizeof *a) : NULL;
+    if (!a) {
+        shellsim_free(v.name);
+        shellsim_free(v.expr);
+        ld->ini.oom = 1;
+        return;
+    }
+    a[s->nvars++] = v;
+    s->vars = a;
 }
 
 static int valid_date(const char *v)
@@ -414,10 +530,63 @@ static void on_key(shellsim_ini *ini, const char *key, const char *value)
     if (ld->cur == SEC_SCENARIO) {
         ld->scen_info.last_line = ld->ini.line;
         scenario_key(ld, key, value);
+    } else if (ld->cur == SEC_LET) {
+        let_key(ld, key, value);
     } else {
         (ld->cur == SEC_SIDE ? ld->side_info : ld->pipe_info)[ld->cur_index].last_line = ld->ini.line;
         section_key(ld, key, value);
     }
+}
+
+/* --------------------------------------------------------------- prescan */
+
+/* The first reading: the names of the [let] section's keys into
+ * ld->let_names (errors are left to the second, which meets them too). */
+typedef struct prescan {
+    shellsim_ini ini;
+    loader *ld;
+    int in_let;
+} prescan;
+
+static void pre_section(shellsim_ini *ini, const char *a, size_t wl, const char *nm, size_t nl, const char *shown)
+{
+    (void)nm;
+    (void)shown;
+    prescan *p = ini->user;
+    p->in_let = wl == 3 && !strncmp(a, "let", 3) && nl == 0;
+}
+
+static void pre_key(shellsim_ini *ini, const char *key, const char *value)
+{
+    (void)value;
+    prescan *p = ini->user;
+    loader *ld = p->ld;
+    if (!p->in_let || lookup_all(ld, key, strlen(key)) >= 0)
+        return;
+    char *name = shellsim_strdup(key);
+    char **a = name ? shellsim_realloc(ld->let_names, (size_t)(ld->nlet_names + 1) * sizeof *a) : NULL;
+    if (!a) {
+        shellsim_free(name);
+        ld->ini.oom = 1;
+        return;
+    }
+    a[ld->nlet_names++] = name;
+    ld->let_names = a;
+}
+
+static void prescan_let(loader *ld, const char *data, size_t len)
+{
+    prescan p;
+    memset(&p, 0, sizeof p);
+    p.ini.file = ld->ini.file;
+    p.ini.user = &p;
+    p.ini.section = pre_section;
+    p.ini.key = pre_key;
+    p.ini.section_hint = ld->ini.section_hint;
+    p.ld = ld;
+    shellsim_ini_parse(&p.ini, data, len);
+    if (p.ini.oom)
+        ld->ini.oom = 1;
 }
 
 /* ------------------------------------------------------------- finishing */
@@ -528,6 +697,81 @@ static void set_default(loader *ld, shellsim_dist *d, char **text, const char *e
         ld->ini.oom = 1; /* cannot happen: defaults are valid */
     if (!(*text = shellsim_strdup(expr)))
         ld->ini.oom = 1;
+}
+
+/* A key's template (a value that names variables): checked over its
+ * variables' intervals (let.h), then its union support against the key's
+ * range. 0, or -1 on an error (kept). */
+static int check_template(loader *ld, long line, const char *label, const shellsim_keyspec *ks, const char *shown,
+                          shellsim_dist *d)
+{
+    char msg[600];
+    if (!d->nvar)
+        return 0;
+    if (shellsim_let_check(ld->s->vars, d, msg, sizeof msg) != 0) {
+        errorf(ld, line, label, shown, "%s", msg);
+        return -1;
+    }
+    return check_range(ld, line, ks, label, shown, d);
+}
+
+/* Every key and segment of one section that names variables, checked. */
+static int check_section(loader *ld, const char *label, const shellsim_keyspec *specs, int nkeys, const long *key_line,
+                         shellsim_dist *key, shellsim_segment *seg, int nseg)
+{
+    for (int k = 0; k < nkeys; k++)
+        if (!specs[k].dated_only && check_template(ld, key_line[k], label, &specs[k], specs[k].name, &key[k]) != 0)
+            return -1;
+    for (int g = 0; g < nseg; g++) {
+        char shown[64];
+        snprintf(shown, sizeof shown, "%s@%s", specs[seg[g].row].name, seg[g].when);
+        if (check_template(ld, seg[g].line, label, &specs[seg[g].row], shown, &seg[g].dist) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The templates of s numbered (dist.h's bind) and listed in s->tmpl. */
+static void number_templates(loader *ld)
+{
+    shellsim_scenario *s = ld->s;
+    for (int pass = 0; pass < 2; pass++) {
+        int n = 0;
+#define TEMPLATE(d)                                                                                                    \
+    do {                                                                                                               \
+        if ((d)->nvar) {                                                                                               \
+            if (pass) {                                                                                                \
+                (d)->bind = n;                                                                                         \
+                s->tmpl[n] = (d);                                                                                      \
+            }                                                                                                          \
+            n++;                                                                                                       \
+        }                                                                                                              \
+    } while (0)
+        for (int v = 0; v < s->nvars; v++)
+            TEMPLATE(&s->vars[v].dist);
+        for (int i = 0; i < s->nsides; i++) {
+            for (int k = 0; k < SHELLSIM_SIDE_NKEYS; k++)
+                TEMPLATE(&s->sides[i].key[k]);
+            for (int g = 0; g < s->sides[i].nseg; g++)
+                TEMPLATE(&s->sides[i].seg[g].dist);
+        }
+        for (int i = 0; i < s->npipes; i++) {
+            for (int k = 0; k < SHELLSIM_PIPE_NKEYS; k++)
+                TEMPLATE(&s->pipes[i].key[k]);
+            for (int g = 0; g < s->pipes[i].nseg; g++)
+                TEMPLATE(&s->pipes[i].seg[g].dist);
+        }
+#undef TEMPLATE
+        if (!pass) {
+            s->ntmpl = n;
+            if (n && !(s->tmpl = shellsim_calloc((size_t)n, sizeof *s->tmpl))) {
+                ld->ini.oom = 1;
+                return;
+            }
+            if (!n)
+                return;
+        }
+    }
 }
 
 static void copy_lines(shellsim_lines *to, const sec_info *from)
@@ -683,6 +927,19 @@ static void finish(loader *ld)
         s->compare_a = idx[0];
         s->compare_b = idx[1];
     }
+    for (int i = 0; i < s->nsides; i++) {
+        snprintf(label, sizeof label, "[side %s]", s->sides[i].name);
+        if (check_section(ld, label, shellsim_side_keys, SHELLSIM_SIDE_NKEYS, ld->side_info[i].key_line,
+                          s->sides[i].key, s->sides[i].seg, s->sides[i].nseg) != 0)
+            return;
+    }
+    for (int i = 0; i < s->npipes; i++) {
+        snprintf(label, sizeof label, "[pipeline %s]", s->pipes[i].name);
+        if (check_section(ld, label, shellsim_pipe_keys, SHELLSIM_PIPE_NKEYS, ld->pipe_info[i].key_line,
+                          s->pipes[i].key, s->pipes[i].seg, s->pipes[i].nseg) != 0)
+            return;
+    }
+    number_templates(ld);
     if (!s->name) {
         s->name = shellsim_strdup(ld->ini.file);
         if (!s->name)
@@ -717,6 +974,12 @@ void shellsim_scenario_free(shellsim_scenario *s)
         for (int k = 0; k < SHELLSIM_PIPE_NKEYS; k++)
             shellsim_free(p->expr[k]);
     }
+    for (int v = 0; v < s->nvars; v++) {
+        shellsim_free(s->vars[v].name);
+        shellsim_free(s->vars[v].expr);
+    }
+    shellsim_free(s->vars);
+    shellsim_free(s->tmpl);
     for (size_t i = 0; i < s->nparams; i++)
         shellsim_free(s->param_name[i]);
     shellsim_free(s->param_name);
@@ -746,7 +1009,9 @@ shellsim_status shellsim_scenario_parse(const char *data, size_t len, const char
         return SHELLSIM_ENOMEM;
     }
     ld.s->compare_a = ld.s->compare_b = -1;
-    shellsim_ini_parse(&ld.ini, data, len);
+    prescan_let(&ld, data, len);
+    if (!failed(&ld))
+        shellsim_ini_parse(&ld.ini, data, len);
     if (!failed(&ld))
         finish(&ld);
     for (int i = 0; i < ld.s->npipes; i++)
@@ -754,6 +1019,9 @@ shellsim_status shellsim_scenario_parse(const char *data, size_t len, const char
     shellsim_free(ld.side_info);
     shellsim_free(ld.pipe_info);
     shellsim_free(ld.compare_text);
+    for (int i = 0; i < ld.nlet_names; i++)
+        shellsim_free(ld.let_names[i]);
+    shellsim_free(ld.let_names);
     shellsim_status st = shellsim_ini_status(&ld.ini, err);
     if (st != SHELLSIM_OK) {
         shellsim_scenario_free(ld.s);

@@ -13,6 +13,7 @@
 #include "dist.h"
 #include "fire.h"
 #include "keys.h"
+#include "let.h"
 #include "shellsim.h"
 
 /* A dated line KEY@WHEN of a section (docs/model.md, "Schedules"): from
@@ -83,6 +84,12 @@ struct shellsim_scenario {
     shellsim_side *sides;       /* file order */
     shellsim_pipeline *pipes;   /* file order */
     shellsim_lines lines;       /* of [scenario] */
+    shellsim_let_var *vars;     /* the [let] section's variables, in file order */
+    int nvars;
+    long let_header;            /* the [let] header's line, 0 without one */
+    const shellsim_dist **tmpl; /* every distribution of the scenario that names a variable (keys,
+                                   segments, variables), by its bind number (dist.h) */
+    int ntmpl;
 
     /* The text the scenario was loaded from, kept so that an override can
      * load it again with one line changed (scenario_edit.c). */

@@ -111,6 +111,8 @@ const char *shellsim_scenario_parameter_expr(const shellsim_scenario *s, size_t 
     shellsim_param p;
     if (!s || i >= s->nparams || shellsim_params_get(s, i, &p) != 0)
         return NULL;
+    if (p.is_let)
+        return s->vars[p.index].expr;
     if (p.segment >= 0)
         return p.is_side ? s->sides[p.index].seg[p.segment].expr : s->pipes[p.index].seg[p.segment].expr;
     return p.is_side ? s->sides[p.index].expr[p.row] : s->pipes[p.index].expr[p.row];
@@ -228,7 +230,19 @@ shellsim_status shellsim_scenario_override(const shellsim_scenario *s, const cha
 
     /* The section, and the line that sets the key (0: none). */
     const shellsim_lines *lines = NULL;
+    shellsim_lines let_lines; /* [let]: only its variables' own lines are overridden */
     long line = 0;
+    if (sl == 3 && !strncmp(key, "let", 3)) {
+        for (int v = 0; v < s->nvars && !line; v++)
+            if (!strcmp(s->vars[v].name, k))
+                line = s->vars[v].line;
+        if (!line)
+            return override_error(err, label, "%s has no variable '%s' in [let]", s->source_name, k);
+        memset(&let_lines, 0, sizeof let_lines);
+        let_lines.header = s->let_header;
+        let_lines.last = line;
+        lines = &let_lines;
+    }
     for (int i = 0; i < s->nsides && !lines; i++)
         if (strlen(s->sides[i].name) == sl && !strncmp(key, s->sides[i].name, sl)) {
             lines = &s->sides[i].lines;

@@ -561,8 +561,8 @@ static shellsim_status sa_choose(const shellsim_scenario *s, sa_plan *p, shellsi
         shellsim_params_get(s, e, &prm);
         shellsim_param_name(&prm, name, sizeof name);
         const shellsim_dist *d = prm.dist;
-        if (!(d->lo < d->hi))
-            continue; /* a single value: not a parameter */
+        if (!(d->lo < d->hi) || prm.derived)
+            continue; /* a single value, or one that follows [let] variables: not a parameter */
         if (!(sa->names[k] = shellsim_strdup(name)))
             return SHELLSIM_ENOMEM;
         p->eidx[k] = e;

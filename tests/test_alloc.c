@@ -61,12 +61,16 @@ static const char SCENARIO[] = "[scenario]\n"
                                "supplier_stock = range90(3e4, 2e5)\n"
                                "production_per_day = pert(10, 30, 60)\n"
                                "first_day = uniform(0, 3)\n"
-                               "interval_days = gamma(2, 1.5)\n"
-                               "containers = triangular(1, 3, 5)\n"
+                               "interval_days = gamma(2, pace)\n"
+                               "containers = triangular(1, mid, 5)\n"
                                "shells_per_container = pert(250, 400, 500)\n"
                                "transit_days = triangular(1, 2, 4)\n"
                                "loss_rate = pert(0.05, 0.2, 0.5)\n"
                                "detect_prob = 0.5\n"
+                               "[let]\n"
+                               "pace = uniform(1, 2)\n"
+                               "hi = uniform(3, 4)\n"
+                               "mid = uniform(2, hi)\n"
                                "[pipeline q]\n"
                                "to = b\n"
                                "supplier_stock = 10000\n"
@@ -240,7 +244,9 @@ Test(alloc, an_override_fails_cleanly_at_every_allocation)
 {
     shellsim_scenario *s = load_ok(SCENARIO);
     override_ctx set = {s, "p.loss_rate", "0.3"}, add = {s, "p.active@7", "bernoulli(0.5)"};
+    override_ctx var = {s, "let.pace", "uniform(1.5, 2.5)"};
     cr_expect_gt(walk(override, &set, release_scenario, "override (a line set)"), 1);
+    cr_expect_gt(walk(override, &var, release_scenario, "override (a [let] variable)"), 1);
     cr_expect_gt(walk(override, &add, release_scenario, "override (a line added)"), 1);
     shellsim_scenario_free(s);
     expect_no_leaks();
