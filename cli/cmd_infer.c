@@ -86,8 +86,8 @@ static int infer_json(FILE *f, const shellsim_scenario *s, const shellsim_observ
     for (size_t i = 0; i < shellsim_inference_parameter_count(inf); i++) {
         const char *name = shellsim_inference_parameter_name(inf, i);
         shellsim_stats prior, post;
-        if (shellsim_inference_prior_stats(inf, name, &prior) != SHELLSIM_OK ||
-            shellsim_inference_posterior_stats(inf, name, &post) != SHELLSIM_OK)
+        if (shellsim_inference_prior_stats(inf, name, &prior, sizeof prior) != SHELLSIM_OK ||
+            shellsim_inference_posterior_stats(inf, name, &post, sizeof post) != SHELLSIM_OK)
             return -1;
         fputs(i ? ", " : "", f);
         report_string(f, name);
@@ -145,8 +145,8 @@ static int infer_table(FILE *f, const shellsim_scenario *s, const char *obs_path
         for (size_t i = 0; i < np; i++) {
             const char *name = shellsim_inference_parameter_name(inf, i);
             shellsim_stats pr, po;
-            if (shellsim_inference_prior_stats(inf, name, &pr) != SHELLSIM_OK ||
-                shellsim_inference_posterior_stats(inf, name, &po) != SHELLSIM_OK)
+            if (shellsim_inference_prior_stats(inf, name, &pr, sizeof pr) != SHELLSIM_OK ||
+                shellsim_inference_posterior_stats(inf, name, &po, sizeof po) != SHELLSIM_OK)
                 return -1;
             report_human(a, sizeof a, pr.mean);
             report_human(b, sizeof b, pr.p05);
@@ -162,7 +162,7 @@ static int infer_table(FILE *f, const shellsim_scenario *s, const char *obs_path
     for (size_t i = 0; i < shellsim_result_metric_count(r); i++) {
         const char *name = shellsim_result_metric_name(r, i);
         shellsim_stats st;
-        if (shellsim_result_metric_stats(r, name, &st) != SHELLSIM_OK)
+        if (shellsim_result_metric_stats(r, name, &st, sizeof st) != SHELLSIM_OK)
             return -1;
         report_row(f, (int)w, 12, name, &st);
     }

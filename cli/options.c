@@ -68,6 +68,7 @@ static const cli_option options[CLI_NOPTS] = {
     [CLI_OPT_MAX_TRIES] = {"max-tries", 0, CLI_WHOLE, CLI_CMD_INFER, 1, SHELLSIM_MAX_REPLICATIONS, "1 .. 2^40", NULL},
     [CLI_OPT_PILOT] = {"pilot", 0, CLI_WHOLE, CLI_CMD_INFER, 0, SHELLSIM_MAX_REPLICATIONS, "0 .. 2^40", NULL},
     [CLI_OPT_SET] = {"set", 0, CLI_ASSIGN, ALL, 0, 0, "SECTION.KEY=DIST", NULL},
+    [CLI_OPT_KEEP_PATHS] = {"keep-paths", 0, CLI_WHOLE, CLI_CMD_RUN, 0, SHELLSIM_MAX_KEEP_PATHS, "0 .. 10000", NULL},
 };
 
 /* getopt_long's value for a long option: past every char. */

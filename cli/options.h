@@ -48,6 +48,7 @@ typedef enum cli_opt {
     CLI_OPT_MAX_TRIES, /* --max-tries M */
     CLI_OPT_PILOT,     /* --pilot P */
     CLI_OPT_SET,       /* --set SECTION.KEY=DIST (repeatable; every command) */
+    CLI_OPT_KEEP_PATHS, /* --keep-paths K */
     CLI_NOPTS
 } cli_opt;
 
