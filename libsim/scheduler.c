@@ -93,6 +93,8 @@ static shellsim_status deliver(sched_run *sr, void *state, uint64_t b, const she
     if (!mine)
         return SHELLSIM_OK;
     shellsim_status st = job->ordered(job->user, state, blk);
+    if (st != SHELLSIM_OK) /* before the turn moves: no later block may go out */
+        shellsim_failure_stop(&sr->fail, st, NULL);
 #ifdef _OPENMP
     pthread_mutex_lock(&sr->lock);
     sr->turn = b + 1;
