@@ -71,13 +71,13 @@ static int compare_json(FILE *f, const shellsim_scenario *a, const shellsim_scen
         fputs(": {", f);
         for (int k = 0; k < 3; k++) {
             shellsim_stats st;
-            if (shellsim_comparison_stats(c, name, (shellsim_arm)k, &st) != SHELLSIM_OK)
+            if (shellsim_comparison_stats(c, name, (shellsim_arm)k, &st, sizeof st) != SHELLSIM_OK)
                 return -1;
             fprintf(f, "%s\"%s\": ", k ? ", " : "", arms[k]);
             report_stats(f, &st, shellsim_metric_is_ratio(name));
         }
         shellsim_pairing p;
-        if (shellsim_comparison_pairing(c, name, &p) != SHELLSIM_OK)
+        if (shellsim_comparison_pairing(c, name, &p, sizeof p) != SHELLSIM_OK)
             return -1;
         fputs(", \"pairing\": {\"diff_variance\": ", f);
         report_num(f, p.diff_variance);
@@ -107,11 +107,11 @@ static int compare_csv(FILE *f, const shellsim_comparison *c)
     for (size_t i = 0; i < nm; i++) {
         const char *name = shellsim_comparison_metric_name(c, i);
         shellsim_pairing p;
-        if (shellsim_comparison_pairing(c, name, &p) != SHELLSIM_OK)
+        if (shellsim_comparison_pairing(c, name, &p, sizeof p) != SHELLSIM_OK)
             return -1;
         for (int k = 0; k < 3; k++) {
             shellsim_stats st;
-            if (shellsim_comparison_stats(c, name, (shellsim_arm)k, &st) != SHELLSIM_OK)
+            if (shellsim_comparison_stats(c, name, (shellsim_arm)k, &st, sizeof st) != SHELLSIM_OK)
                 return -1;
             report_csv_text(&w, name);
             report_csv_text(&w, arms[k]);
@@ -147,10 +147,10 @@ static int compare_table(FILE *f, const shellsim_scenario *a, const shellsim_sce
         const char *name = shellsim_comparison_metric_name(c, i);
         shellsim_stats sa, sb, sd;
         shellsim_pairing p;
-        if (shellsim_comparison_stats(c, name, SHELLSIM_ARM_A, &sa) != SHELLSIM_OK ||
-            shellsim_comparison_stats(c, name, SHELLSIM_ARM_B, &sb) != SHELLSIM_OK ||
-            shellsim_comparison_stats(c, name, SHELLSIM_ARM_DIFF, &sd) != SHELLSIM_OK ||
-            shellsim_comparison_pairing(c, name, &p) != SHELLSIM_OK)
+        if (shellsim_comparison_stats(c, name, SHELLSIM_ARM_A, &sa, sizeof sa) != SHELLSIM_OK ||
+            shellsim_comparison_stats(c, name, SHELLSIM_ARM_B, &sb, sizeof sb) != SHELLSIM_OK ||
+            shellsim_comparison_stats(c, name, SHELLSIM_ARM_DIFF, &sd, sizeof sd) != SHELLSIM_OK ||
+            shellsim_comparison_pairing(c, name, &p, sizeof p) != SHELLSIM_OK)
             return -1;
         char x[6][32], ci[80];
         report_human(x[0], sizeof x[0], sa.mean);

@@ -92,8 +92,8 @@ static int infer_json(FILE *f, const shellsim_scenario *s, const shellsim_observ
     for (size_t i = 0; i < shellsim_inference_parameter_count(inf); i++) {
         const char *name = shellsim_inference_parameter_name(inf, i);
         shellsim_stats prior, post;
-        if (shellsim_inference_prior_stats(inf, name, &prior) != SHELLSIM_OK ||
-            shellsim_inference_posterior_stats(inf, name, &post) != SHELLSIM_OK)
+        if (shellsim_inference_prior_stats(inf, name, &prior, sizeof prior) != SHELLSIM_OK ||
+            shellsim_inference_posterior_stats(inf, name, &post, sizeof post) != SHELLSIM_OK)
             return -1;
         fputs(i ? ", " : "", f);
         report_string(f, name);
@@ -123,8 +123,8 @@ static int infer_csv(FILE *f, const shellsim_inference *inf)
     for (size_t i = 0; i < shellsim_inference_parameter_count(inf); i++) {
         const char *name = shellsim_inference_parameter_name(inf, i);
         shellsim_stats st[2];
-        if (shellsim_inference_prior_stats(inf, name, &st[0]) != SHELLSIM_OK ||
-            shellsim_inference_posterior_stats(inf, name, &st[1]) != SHELLSIM_OK)
+        if (shellsim_inference_prior_stats(inf, name, &st[0], sizeof st[0]) != SHELLSIM_OK ||
+            shellsim_inference_posterior_stats(inf, name, &st[1], sizeof st[1]) != SHELLSIM_OK)
             return -1;
         for (int k = 0; k < 2; k++) {
             report_csv_text(&c, name);
@@ -136,7 +136,7 @@ static int infer_csv(FILE *f, const shellsim_inference *inf)
     for (size_t i = 0; i < shellsim_result_metric_count(r); i++) {
         const char *name = shellsim_result_metric_name(r, i);
         shellsim_stats st;
-        if (shellsim_result_metric_stats(r, name, &st) != SHELLSIM_OK)
+        if (shellsim_result_metric_stats(r, name, &st, sizeof st) != SHELLSIM_OK)
             return -1;
         report_csv_text(&c, name);
         report_csv_text(&c, "predictive");
@@ -187,8 +187,8 @@ static int infer_table(FILE *f, const shellsim_scenario *s, const char *obs_path
         for (size_t i = 0; i < np; i++) {
             const char *name = shellsim_inference_parameter_name(inf, i);
             shellsim_stats pr, po;
-            if (shellsim_inference_prior_stats(inf, name, &pr) != SHELLSIM_OK ||
-                shellsim_inference_posterior_stats(inf, name, &po) != SHELLSIM_OK)
+            if (shellsim_inference_prior_stats(inf, name, &pr, sizeof pr) != SHELLSIM_OK ||
+                shellsim_inference_posterior_stats(inf, name, &po, sizeof po) != SHELLSIM_OK)
                 return -1;
             report_human(a, sizeof a, pr.mean);
             report_human(b, sizeof b, pr.p05);
@@ -204,7 +204,7 @@ static int infer_table(FILE *f, const shellsim_scenario *s, const char *obs_path
     for (size_t i = 0; i < shellsim_result_metric_count(r); i++) {
         const char *name = shellsim_result_metric_name(r, i);
         shellsim_stats st;
-        if (shellsim_result_metric_stats(r, name, &st) != SHELLSIM_OK)
+        if (shellsim_result_metric_stats(r, name, &st, sizeof st) != SHELLSIM_OK)
             return -1;
         report_row(f, (int)w, 12, name, &st);
     }

@@ -26,7 +26,7 @@ static void usage_run(FILE *f, const char *prog)
             "                    [--format table|json|csv] [--plot FILE.png]\n"
             "                    [--series-csv FILE] [--runs-csv FILE]\n"
             "                    [--until-ci NAME=HALFWIDTH] [--exceed NAME=VALUE ...]\n"
-            "                    [--set SECTION.KEY=DIST ...]\n"
+            "                    [--keep-paths K] [--set SECTION.KEY=DIST ...]\n"
             "\n"
             "Simulate SCENARIO (an INI file) and print every metric's mean, p05, p50\n"
             "and p95 as a table, the full statistics and per-day series as JSON, or\n"
@@ -70,6 +70,9 @@ static void usage_run(FILE *f, const char *prog)
             "                 (in the metric's units), counted exactly, with a 95%% Wilson\n"
             "                 interval: \"exceed\": {\"VALUE\": {\"p\", \"ci95\", ...}} in\n"
             "                 the metric's JSON, a line under the table otherwise\n"
+            "  --keep-paths K every day's value of every series in replications 0 .. K-1,\n"
+            "                 0 .. 10000: \"paths\": {SERIES: [[H values] x K]} in the JSON,\n"
+            "                 and with --plot up to 20 of them drawn over the fans\n"
             "  --set SECTION.KEY=DIST\n"
             "                 (repeatable) set a key as if SCENARIO said KEY = DIST in\n"
             "                 [side SECTION], [pipeline SECTION] or [scenario]: its line\n"
@@ -130,6 +133,7 @@ static shellsim_status run_extended(const cli_context *cx, const cli_args *a, co
         x.until_metric = until;
     }
     for (int i = 0; i < a->nmany; i++) {
+        shellsim_threshold_init(&th[i]);
         if (cli_name_value(a->many[i], names[i], sizeof names[i], &th[i].value) != 0) {
             snprintf(err->message, sizeof err->message, "--exceed: '%s' is not NAME=VALUE", a->many[i]);
             err->status = SHELLSIM_EINVAL;
@@ -144,7 +148,7 @@ static shellsim_status run_extended(const cli_context *cx, const cli_args *a, co
         if (ro->progress == cli_progress_report) /* the bar's line first */
             cli_progress_end(ro->progress_user);
         shellsim_stats ms;
-        shellsim_result_metric_stats(*out, until, &ms);
+        shellsim_result_metric_stats(*out, until, &ms, sizeof ms);
         uint64_t n = shellsim_result_replications(*out);
         double half = 0.5 * (ms.ci95_hi - ms.ci95_lo);
         fprintf(stderr, "%s: --until-ci: %s mean %g +- %g after %llu replications (%s +- %g)\n", cx->prog, until,
@@ -235,6 +239,7 @@ int cli_cmd_run(int argc, char **argv, const cli_context *cx)
     report_set_threads(ro.threads);
     ro.series = a.text[CLI_OPT_SERIES];
     ro.keep_runs = a.given[CLI_OPT_RUNS_CSV] != 0;
+    ro.keep_paths = cli_whole(&a, CLI_OPT_KEEP_PATHS, 0);
     cli_progress pr;
     cli_progress_attach(&pr, "", cx, &ro.progress, &ro.progress_user);
     shellsim_error err = SHELLSIM_ERROR_INIT;

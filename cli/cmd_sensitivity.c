@@ -76,7 +76,7 @@ static void pair(FILE *f, const char *key, double lo, double hi)
 static int sensitivity_json(FILE *f, const shellsim_scenario *s, const shellsim_sensitivity *sa)
 {
     shellsim_sensitivity_summary m;
-    if (shellsim_sensitivity_summarise(sa, &m) != SHELLSIM_OK)
+    if (shellsim_sensitivity_summarise(sa, &m, sizeof m) != SHELLSIM_OK)
         return -1;
     fputs("{\"scenario\": ", f);
     report_string(f, shellsim_scenario_name(s));
@@ -101,7 +101,7 @@ static int sensitivity_json(FILE *f, const shellsim_scenario *s, const shellsim_
     for (size_t i = 0; i < k; i++) {
         const char *name = shellsim_sensitivity_parameter_name(sa, i);
         shellsim_sobol_indices x;
-        if (shellsim_sensitivity_parameter(sa, name, &x) != SHELLSIM_OK)
+        if (shellsim_sensitivity_parameter(sa, name, &x, sizeof x) != SHELLSIM_OK)
             return -1;
         fputs(i ? ", " : "", f);
         report_string(f, name);
@@ -136,7 +136,7 @@ static int sensitivity_csv(FILE *f, const shellsim_sensitivity *sa)
     for (size_t i = 0; i < k; i++) {
         const char *name = shellsim_sensitivity_parameter_name(sa, i);
         shellsim_sobol_indices x;
-        if (shellsim_sensitivity_parameter(sa, name, &x) != SHELLSIM_OK)
+        if (shellsim_sensitivity_parameter(sa, name, &x, sizeof x) != SHELLSIM_OK)
             return -1;
         report_csv_text(&c, name);
         const double v[] = {x.first_order,
@@ -183,7 +183,7 @@ static void index_with_ci(char *buf, size_t cap, double v, double lo, double hi)
 static int sensitivity_table(FILE *f, const shellsim_scenario *s, const shellsim_sensitivity *sa)
 {
     shellsim_sensitivity_summary m;
-    if (shellsim_sensitivity_summarise(sa, &m) != SHELLSIM_OK)
+    if (shellsim_sensitivity_summarise(sa, &m, sizeof m) != SHELLSIM_OK)
         return -1;
     char a[32], b[32], c[32];
     report_human(a, sizeof a, m.mean);
@@ -209,7 +209,7 @@ static int sensitivity_table(FILE *f, const shellsim_scenario *s, const shellsim
         return -1;
     for (size_t i = 0; i < k; i++) {
         rk[i].name = shellsim_sensitivity_parameter_name(sa, i);
-        shellsim_sensitivity_parameter(sa, rk[i].name, &rk[i].x);
+        shellsim_sensitivity_parameter(sa, rk[i].name, &rk[i].x, sizeof rk[i].x);
         w = strlen(rk[i].name) > w ? strlen(rk[i].name) : w;
     }
     qsort(rk, k, sizeof *rk, by_total);

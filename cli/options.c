@@ -80,6 +80,7 @@ static const cli_option options[CLI_NOPTS] = {
     [CLI_OPT_SERIES_CSV] = {"series-csv", 0, CLI_NAME, CLI_CMD_RUN, 0, 0, "a file name (- for standard output)", NULL},
     [CLI_OPT_RUNS_CSV] = {"runs-csv", 0, CLI_NAME, CLI_CMD_RUN, 0, 0, "a file name (- for standard output)", NULL},
     [CLI_OPT_PARAM] = {"param", 0, CLI_NAME, CLI_CMD_SWEEP, 0, 0, "SECTION.KEY=GRID", "parameters"},
+    [CLI_OPT_KEEP_PATHS] = {"keep-paths", 0, CLI_WHOLE, CLI_CMD_RUN, 0, SHELLSIM_MAX_KEEP_PATHS, "0 .. 10000", NULL},
 };
 
 /* getopt_long's value for a long option: past every char. */

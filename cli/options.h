@@ -60,6 +60,7 @@ typedef enum cli_opt {
     CLI_OPT_SERIES_CSV, /* --series-csv FILE ("-": standard output) */
     CLI_OPT_RUNS_CSV,  /* --runs-csv FILE ("-": standard output) */
     CLI_OPT_PARAM,     /* --param SECTION.KEY=GRID (repeatable) */
+    CLI_OPT_KEEP_PATHS, /* --keep-paths K */
     CLI_NOPTS
 } cli_opt;
 

@@ -174,12 +174,12 @@ static void exceed_members(FILE *f, const shellsim_result *r, const char *name)
     size_t n = shellsim_result_exceedance_count(r), shown = 0;
     for (size_t i = 0; i < n; i++) {
         shellsim_exceedance e;
-        if (shellsim_result_exceedance(r, i, &e) != SHELLSIM_OK || strcmp(e.metric, name))
+        if (shellsim_result_exceedance(r, i, &e, sizeof e) != SHELLSIM_OK || strcmp(e.metric, name))
             continue;
         int seen = 0; /* a threshold given twice is one key */
         for (size_t j = 0; j < i && !seen; j++) {
             shellsim_exceedance p;
-            seen = shellsim_result_exceedance(r, j, &p) == SHELLSIM_OK && !strcmp(p.metric, name) &&
+            seen = shellsim_result_exceedance(r, j, &p, sizeof p) == SHELLSIM_OK && !strcmp(p.metric, name) &&
                    p.value == e.value;
         }
         if (seen)
@@ -232,7 +232,7 @@ int report_metrics_series(FILE *f, const shellsim_result *r)
     for (size_t i = 0; i < nm; i++) {
         const char *name = shellsim_result_metric_name(r, i);
         shellsim_stats st;
-        if (shellsim_result_metric_stats(r, name, &st) != SHELLSIM_OK)
+        if (shellsim_result_metric_stats(r, name, &st, sizeof st) != SHELLSIM_OK)
             return -1;
         fputs(i ? ", " : "", f);
         report_string(f, name);
@@ -281,6 +281,42 @@ int report_metrics_series(FILE *f, const shellsim_result *r)
     return ferror(f) ? -1 : 0;
 }
 
+/* `, "paths": {SERIES: [[H values] x K]}` when the result kept paths
+ * (run --keep-paths K); nothing otherwise. 0, or -1 on failure. */
+static int report_paths(FILE *f, const shellsim_result *r)
+{
+    const size_t K = shellsim_result_path_count(r), H = (size_t)shellsim_result_horizon_days(r);
+    if (!K)
+        return 0;
+    double *v = malloc(K * H * sizeof *v);
+    if (!v)
+        return -1;
+    fputs(", \"paths\": {", f);
+    for (size_t i = 0; i < shellsim_result_series_count(r); i++) {
+        const char *name = shellsim_result_series_name(r, i);
+        if (shellsim_result_paths(r, name, v, K * H) != SHELLSIM_OK) {
+            free(v);
+            return -1;
+        }
+        fputs(i ? ", " : "", f);
+        report_string(f, name);
+        fputs(": [", f);
+        for (size_t k = 0; k < K; k++) {
+            char *text = number_array(v + k * H, H);
+            if (!text) {
+                free(v);
+                return -1;
+            }
+            fprintf(f, "%s%s", k ? ", " : "", text);
+            free(text);
+        }
+        fputc(']', f);
+    }
+    fputc('}', f);
+    free(v);
+    return 0;
+}
+
 void report_sides(FILE *f, const shellsim_scenario *s)
 {
     fputs("\"sides\": {", f);
@@ -311,7 +347,7 @@ int report_json(FILE *f, const shellsim_scenario *s, const shellsim_result *r)
             shellsim_result_horizon_days(r));
     report_sides(f, s);
     fputs(", ", f);
-    if (report_metrics_series(f, r) != 0)
+    if (report_metrics_series(f, r) != 0 || report_paths(f, r) != 0)
         return -1;
     fputs("}\n", f);
     return ferror(f) ? -1 : 0;
@@ -403,14 +439,14 @@ int report_table(FILE *f, const shellsim_scenario *s, const shellsim_result *r)
     for (size_t i = 0; i < nm; i++) {
         const char *name = shellsim_result_metric_name(r, i);
         shellsim_stats st;
-        if (shellsim_result_metric_stats(r, name, &st) != SHELLSIM_OK)
+        if (shellsim_result_metric_stats(r, name, &st, sizeof st) != SHELLSIM_OK)
             return -1;
         report_row(f, (int)w, 14, name, &st);
     }
     size_t ne = shellsim_result_exceedance_count(r);
     for (size_t i = 0; i < ne; i++) { /* --exceed */
         shellsim_exceedance e;
-        if (shellsim_result_exceedance(r, i, &e) != SHELLSIM_OK)
+        if (shellsim_result_exceedance(r, i, &e, sizeof e) != SHELLSIM_OK)
             return -1;
         char v[32];
         report_human(v, sizeof v, e.value);
@@ -593,19 +629,19 @@ int report_csv_metrics(FILE *f, const shellsim_result *r)
     for (size_t i = 0; i < nm; i++) {
         const char *name = shellsim_result_metric_name(r, i);
         shellsim_stats st;
-        if (shellsim_result_metric_stats(r, name, &st) != SHELLSIM_OK)
+        if (shellsim_result_metric_stats(r, name, &st, sizeof st) != SHELLSIM_OK)
             return -1;
         size_t rows = 0;
         for (size_t k = 0; k < ne; k++) { /* a row per threshold of the metric */
             shellsim_exceedance e;
-            if (shellsim_result_exceedance(r, k, &e) != SHELLSIM_OK)
+            if (shellsim_result_exceedance(r, k, &e, sizeof e) != SHELLSIM_OK)
                 return -1;
             if (strcmp(e.metric, name))
                 continue;
             int seen = 0; /* a threshold given twice is one row, as in the JSON */
             for (size_t j = 0; j < k && !seen; j++) {
                 shellsim_exceedance p;
-                seen = shellsim_result_exceedance(r, j, &p) == SHELLSIM_OK && !strcmp(p.metric, name) &&
+                seen = shellsim_result_exceedance(r, j, &p, sizeof p) == SHELLSIM_OK && !strcmp(p.metric, name) &&
                        p.value == e.value;
             }
             if (seen)

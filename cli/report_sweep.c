@@ -80,7 +80,7 @@ static int write_json(FILE *f, const shellsim_scenario *s, const shellsim_sweep 
         for (size_t m = 0; m < nm; m++) {
             const char *name = shellsim_sweep_metric_name(sw, m);
             shellsim_stats st;
-            if (shellsim_sweep_point_stats(sw, p, name, &st) != SHELLSIM_OK)
+            if (shellsim_sweep_point_stats(sw, p, name, &st, sizeof st) != SHELLSIM_OK)
                 return -1;
             fputs(m ? ", " : "", f);
             report_string(f, name);
@@ -91,7 +91,7 @@ static int write_json(FILE *f, const shellsim_scenario *s, const shellsim_sweep 
         int first = 1;
         for (size_t a = 0; a < na; a++) {
             shellsim_stats st;
-            if (shellsim_sweep_step_stats(sw, p, a, shellsim_sweep_metric_name(sw, 0), &st) != SHELLSIM_OK)
+            if (shellsim_sweep_step_stats(sw, p, a, shellsim_sweep_metric_name(sw, 0), &st, sizeof st) != SHELLSIM_OK)
                 continue; /* first along this axis */
             fputs(first ? "" : ", ", f);
             first = 0;
@@ -99,7 +99,7 @@ static int write_json(FILE *f, const shellsim_scenario *s, const shellsim_sweep 
             fprintf(f, ": {\"from\": %zu, \"metrics\": {", p - stride(sw, a));
             for (size_t m = 0; m < nm; m++) {
                 const char *name = shellsim_sweep_metric_name(sw, m);
-                if (shellsim_sweep_step_stats(sw, p, a, name, &st) != SHELLSIM_OK)
+                if (shellsim_sweep_step_stats(sw, p, a, name, &st, sizeof st) != SHELLSIM_OK)
                     return -1;
                 fputs(m ? ", " : "", f);
                 report_string(f, name);
@@ -173,7 +173,7 @@ static int write_csv(FILE *f, const shellsim_scenario *s, const shellsim_sweep *
         for (size_t m = 0; m < nm; m++) {
             const char *name = shellsim_sweep_metric_name(sw, m);
             shellsim_stats st;
-            if (shellsim_sweep_point_stats(sw, p, name, &st) != SHELLSIM_OK)
+            if (shellsim_sweep_point_stats(sw, p, name, &st, sizeof st) != SHELLSIM_OK)
                 return -1;
             for (size_t a = 0; a < na; a++) {
                 csv_num(f, v[a][p]);
@@ -189,7 +189,7 @@ static int write_csv(FILE *f, const shellsim_scenario *s, const shellsim_sweep *
             }
             for (size_t a = 0; a < na; a++) {
                 shellsim_stats d;
-                if (shellsim_sweep_step_stats(sw, p, a, name, &d) != SHELLSIM_OK) {
+                if (shellsim_sweep_step_stats(sw, p, a, name, &d, sizeof d) != SHELLSIM_OK) {
                     fputs(",,,", f);
                     continue;
                 }
@@ -240,7 +240,7 @@ static int write_table(FILE *f, const shellsim_scenario *s, const shellsim_sweep
         fputc('\n', f);
         for (size_t p = 0; p < np; p++) {
             shellsim_stats st;
-            if (shellsim_sweep_point_stats(sw, p, name, &st) != SHELLSIM_OK)
+            if (shellsim_sweep_point_stats(sw, p, name, &st, sizeof st) != SHELLSIM_OK)
                 return -1;
             char line[1024];
             size_t n = 0;
@@ -256,7 +256,7 @@ static int write_table(FILE *f, const shellsim_scenario *s, const shellsim_sweep
             for (size_t a = 0; a < na && n < sizeof line; a++) {
                 shellsim_stats d;
                 char dm[32] = "", dci[80] = "";
-                if (shellsim_sweep_step_stats(sw, p, a, name, &d) == SHELLSIM_OK) {
+                if (shellsim_sweep_step_stats(sw, p, a, name, &d, sizeof d) == SHELLSIM_OK) {
                     report_human(dm, sizeof dm, d.mean);
                     interval(dci, sizeof dci, d.ci95_lo, d.ci95_hi);
                 }

@@ -39,8 +39,19 @@ static shellsim_status run_mpi(const shellsim_scenario *s, const shellsim_run_op
     uint64_t first = (uint64_t)((unsigned __int128)n * (unsigned)rank / (unsigned)size);
     uint64_t last = (uint64_t)((unsigned __int128)n * (unsigned)(rank + 1) / (unsigned)size);
     local.keep_runs = 0;
-    if (rank != 0)
+    /* the paths of replications 0 .. K-1 stay on rank 0: they must all be
+     * its own */
+    if (local.keep_paths > n / (uint64_t)size) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "--keep-paths %llu: under shellsim-mpi at most replications / ranks = %llu",
+                 (unsigned long long)local.keep_paths, (unsigned long long)(n / (uint64_t)size));
+        set_error(err, SHELLSIM_EINVAL, msg);
+        return SHELLSIM_EINVAL;
+    }
+    if (rank != 0) {
         local.progress = NULL;
+        local.keep_paths = 0;
+    }
     shellsim_result *r = NULL;
     st = shellsim_result_create(s, &local, &r, err);
     if (st == SHELLSIM_OK)

@@ -109,7 +109,10 @@ int main(int argc, char **argv)
     opt.threads = (int)threads;
     opt.series = "none"; /* metrics only */
     /* Count the runs with first_short_day >= H, i.e. never short. */
-    shellsim_threshold never = {SIDE ".first_short_day", (double)H};
+    shellsim_threshold never;
+    shellsim_threshold_init(&never);
+    never.metric = SIDE ".first_short_day";
+    never.value = (double)H;
     shellsim_run_extras extras;
     shellsim_run_extras_init(&extras);
     extras.exceed = &never;
@@ -121,15 +124,15 @@ int main(int argc, char **argv)
 
     shellsim_stats first, days, lost, share;
     shellsim_exceedance nev;
-    if ((st = shellsim_result_metric_stats(r, SIDE ".first_short_day", &first)) != SHELLSIM_OK ||
-        (st = shellsim_result_metric_stats(r, SIDE ".short_days", &days)) != SHELLSIM_OK ||
-        (st = shellsim_result_metric_stats(r, SIDE ".shortfall", &lost)) != SHELLSIM_OK ||
-        (st = shellsim_result_metric_stats(r, PIPE ".fire_share", &share)) != SHELLSIM_OK) {
+    if ((st = shellsim_result_metric_stats(r, SIDE ".first_short_day", &first, sizeof first)) != SHELLSIM_OK ||
+        (st = shellsim_result_metric_stats(r, SIDE ".short_days", &days, sizeof days)) != SHELLSIM_OK ||
+        (st = shellsim_result_metric_stats(r, SIDE ".shortfall", &lost, sizeof lost)) != SHELLSIM_OK ||
+        (st = shellsim_result_metric_stats(r, PIPE ".fire_share", &share, sizeof share)) != SHELLSIM_OK) {
         rc = fail("reading the metrics (needs side " SIDE " under policy = target and pipeline " PIPE ")", st,
                   NULL);
         goto out;
     }
-    if ((st = shellsim_result_exceedance(r, 0, &nev)) != SHELLSIM_OK) {
+    if ((st = shellsim_result_exceedance(r, 0, &nev, sizeof nev)) != SHELLSIM_OK) {
         rc = fail("reading the exceedance", st, NULL);
         goto out;
     }

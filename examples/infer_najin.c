@@ -246,8 +246,8 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < shellsim_inference_parameter_count(inf); i++) {
         const char *name = shellsim_inference_parameter_name(inf, i);
         shellsim_stats a, b;
-        shellsim_inference_prior_stats(inf, name, &a);
-        shellsim_inference_posterior_stats(inf, name, &b);
+        shellsim_inference_prior_stats(inf, name, &a, sizeof a);
+        shellsim_inference_posterior_stats(inf, name, &b, sizeof b);
         char pa[128], pb[128], x[3][32];
         snprintf(pa, sizeof pa, "%s (%s - %s)", num(a.mean, x[0], 32), num(a.p05, x[1], 32), num(a.p95, x[2], 32));
         snprintf(pb, sizeof pb, "%s (%s - %s)", num(b.mean, x[0], 32), num(b.p05, x[1], 32), num(b.p95, x[2], 32));
@@ -272,7 +272,7 @@ int main(int argc, char **argv)
         const shellsim_result *r = k ? post : prior;
         size_t n = k ? na : np;
         shellsim_stats x;
-        if (shellsim_result_metric_stats(r, exhausted, &x) != SHELLSIM_OK ||
+        if (shellsim_result_metric_stats(r, exhausted, &x, sizeof x) != SHELLSIM_OK ||
             shellsim_result_metric_runs(r, exhausted, runs, n) != SHELLSIM_OK) {
             fprintf(stderr, "%s: no metric %s\n", argv[0], exhausted);
             rc = 1;

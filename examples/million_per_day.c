@@ -116,7 +116,7 @@ static int run_case(size_t c, uint64_t reps)
     static const char *const METRICS[] = {"russia.extra_per_day", "russia.extra_fired", "nk.fired", "nk.fire_share"};
     shellsim_stats m[4]; /* in the order of METRICS */
     for (int i = 0; i < 4; i++)
-        if ((st = shellsim_result_metric_stats(result, METRICS[i], &m[i])) != SHELLSIM_OK) {
+        if ((st = shellsim_result_metric_stats(result, METRICS[i], &m[i], sizeof m[i])) != SHELLSIM_OK) {
             status = fail(METRICS[i], st, NULL);
             goto out;
         }

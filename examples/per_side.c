@@ -103,7 +103,7 @@ static shellsim_status stats_of(const shellsim_result *r, const char *section, c
 {
     char name[256];
     snprintf(name, sizeof name, "%s.%s", section, what);
-    return shellsim_result_metric_stats(r, name, out);
+    return shellsim_result_metric_stats(r, name, out, sizeof *out);
 }
 
 /* ------------------------------------------------------------------ main */
@@ -255,7 +255,7 @@ int main(int argc, char **argv)
         const char *m = shellsim_result_metric_name(result, i);
         if (!ends_with(m, ".fire_ratio"))
             continue;
-        if ((st = shellsim_result_metric_stats(result, m, &s)) != SHELLSIM_OK) {
+        if ((st = shellsim_result_metric_stats(result, m, &s, sizeof s)) != SHELLSIM_OK) {
             status = report(m, st, NULL);
             goto out;
         }

@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (shellsim_run(s, &o, &r, &err) == SHELLSIM_OK) {
             shellsim_stats st;
             for (size_t i = 0; i < shellsim_result_metric_count(r); i++)
-                shellsim_result_metric_stats(r, shellsim_result_metric_name(r, i), &st);
+                shellsim_result_metric_stats(r, shellsim_result_metric_name(r, i), &st, sizeof st);
         }
         shellsim_result_free(r);
     }

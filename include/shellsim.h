@@ -23,6 +23,28 @@
  *    calls). A shellsim_result is immutable after shellsim_run returns and
  *    may be read by several threads at once; it must not be freed while
  *    another thread reads it.
+ *  - Structs that grow (the rule for every plain struct of these headers
+ *    but shellsim_error). A struct the caller hands in (options, extras,
+ *    thresholds) begins with `size_t size`, the size of the struct as the
+ *    caller's program was compiled (its _init function sets it to sizeof;
+ *    by hand: `.size = sizeof(T)`). The library reads a field only when it
+ *    lies wholly within `size`; a field beyond it takes its default, so a
+ *    program built against older headers keeps working, and the library
+ *    never reads a byte past `size` (bytes past the library's own sizeof
+ *    are ignored, so a program built against newer headers works too, its
+ *    newer fields unread). A size of 0 or below the struct's
+ *    SHELLSIM_..._MIN_SIZE (the layout it was first published with) is
+ *    SHELLSIM_EINVAL, "call T_init": it catches a struct never
+ *    initialised. A struct the library fills (shellsim_stats,
+ *    shellsim_pairing, shellsim_sobol_indices,
+ *    shellsim_sensitivity_summary, shellsim_exceedance) is passed with its
+ *    size as the last argument, `f(..., &st, sizeof st)`: the library
+ *    writes the first min(size, its own sizeof) bytes and nothing past
+ *    them; a size below the struct's first layout (SHELLSIM_..._MIN_SIZE)
+ *    is SHELLSIM_EINVAL and nothing is written. New fields are only ever
+ *    appended. A struct the library hands to a callback
+ *    (shellsim_block_view) carries the library's `size`: a field exists
+ *    when it lies within it.
  *
  * Every function is a real exported symbol (no macro-only API), so bindings
  * such as Python's ctypes can call each of them.
@@ -204,8 +226,48 @@ SHELLSIM_API shellsim_status shellsim_scenario_override(
  * non-zero stops the run with SHELLSIM_EINTERRUPTED (no result). */
 typedef int (*shellsim_progress_fn)(void *user, uint64_t done, uint64_t total);
 
-/* Options of a run: plain data; start from shellsim_run_options_init(). */
+/* One block of replications as an observer sees it (shellsim_observe_fn):
+ * every day's value of every selected series (the run's `series` option,
+ * in the order of shellsim_result_series_name) for the block's
+ * replications. Made by the library; read only. */
+typedef struct shellsim_block_view {
+    size_t size;             /* sizeof of the library's struct: a field
+                                exists when it lies within it */
+    uint64_t first;          /* the block's first replication */
+    size_t count;            /* its replications: first .. first+count-1 */
+    int horizon_days;        /* H */
+    size_t nseries;          /* selected series (0 with series "none") */
+    const char *const *series_names; /* nseries names */
+    /* values[(s * H + day) * count + j]: series s on day `day` (end of
+     * day) of replication first + j, as the summaries see it (shell
+     * counts are whole numbers; a fire_ratio day where B fires 0 is NaN) */
+    const double *values;
+} shellsim_block_view;
+
+/* A read-only observer of a run's per-day values (options.observe).
+ * Called once per block of replications, in replication order (the block
+ * starting at replication 0 first, then the next, ...) whatever the
+ * threads: blocks run in parallel, and a finished block waits for the
+ * calls of all blocks before it. One call at a time (never concurrently),
+ * on one of the run's threads (not necessarily the caller's); the view and
+ * everything it points to are valid only during the call. Blocks hold at
+ * most 1024 replications, fewer when nseries * H * count * 8 bytes would
+ * pass SHELLSIM_OBSERVE_BLOCK_BYTES; their bounds depend on the scenario
+ * and the selected series, never on the threads. Memory: one such block
+ * per thread. Returning non-zero stops the run with SHELLSIM_EINTERRUPTED
+ * (no result; no later block is delivered). When a run fails (e.g.
+ * SHELLSIM_ELIMIT), the blocks delivered are a prefix of those in
+ * replication order, and none at or past the failing replication's. */
+typedef int (*shellsim_observe_fn)(void *user, const shellsim_block_view *view);
+#define SHELLSIM_OBSERVE_BLOCK_BYTES 8388608 /* 8 MiB */
+
+/* keep_paths at most this (options.keep_paths) */
+#define SHELLSIM_MAX_KEEP_PATHS 10000
+
+/* Options of a run: plain data; start from shellsim_run_options_init()
+ * (see "Structs that grow" above). */
 typedef struct shellsim_run_options {
+    size_t size;            /* sizeof(shellsim_run_options), set by _init */
     uint64_t replications;  /* [1, SHELLSIM_MAX_REPLICATIONS]; default 10000 */
     uint64_t seed;          /* any value; default 1 */
     int threads;            /* [0, 1024]; 0 = all cores (default) */
@@ -215,9 +277,20 @@ typedef struct shellsim_run_options {
                                "all" (default), "none", or "NAME,NAME,..." */
     shellsim_progress_fn progress; /* may be NULL (default) */
     void *progress_user;    /* passed to progress */
+    /* --- the first layout ends here (SHELLSIM_RUN_OPTIONS_MIN_SIZE) */
+    uint64_t keep_paths;    /* K in [0, SHELLSIM_MAX_KEEP_PATHS]; default 0:
+                               keep every day's value of every selected
+                               series of replications 0 .. K-1
+                               (shellsim_result_paths): K * nseries * H * 8
+                               bytes */
+    shellsim_observe_fn observe; /* may be NULL (default): see
+                               shellsim_observe_fn */
+    void *observe_user;     /* passed to observe */
 } shellsim_run_options;
+/* The smallest `size` accepted: the layout up to progress_user. */
+#define SHELLSIM_RUN_OPTIONS_MIN_SIZE (offsetof(shellsim_run_options, progress_user) + sizeof(void *))
 
-/* Fill *options with the defaults above. NULL is a no-op. */
+/* Fill *options with the defaults above, and size. NULL is a no-op. */
 SHELLSIM_API void shellsim_run_options_init(shellsim_run_options *options);
 
 /* The outcome of a run (opaque, immutable once returned). */
@@ -229,9 +302,12 @@ typedef struct shellsim_result shellsim_result;
  *   out       OUT: the result, or NULL on failure.
  * The result depends only on the scenario, options->seed,
  * options->replications and options->series: the same bits for any number
- * of threads. Returns SHELLSIM_OK, SHELLSIM_EINVAL (bad options or an
- * unknown series name), SHELLSIM_ENOMEM, SHELLSIM_ELIMIT (the message names
- * the replication, day and pipeline), SHELLSIM_EINTERRUPTED. */
+ * of threads (the observer and keep_paths change nothing in it). Returns
+ * SHELLSIM_OK, SHELLSIM_EINVAL (bad options, a size below
+ * SHELLSIM_RUN_OPTIONS_MIN_SIZE, or an unknown series name),
+ * SHELLSIM_ENOMEM, SHELLSIM_ELIMIT (the message names the replication, day
+ * and pipeline), SHELLSIM_EINTERRUPTED (progress or observe asked to
+ * stop). */
 SHELLSIM_API shellsim_status shellsim_run(
     const shellsim_scenario *scenario, const shellsim_run_options *options,
     shellsim_result **out, shellsim_error *err);
@@ -265,6 +341,8 @@ typedef struct shellsim_stats {
     double ci95_lo, ci95_hi; /* mean -+ t(0.975, n-1) * sem (Student's t) */
     double min, p05, p25, p50, p75, p95, max;
 } shellsim_stats;
+/* The first layout of shellsim_stats: the smallest size accepted. */
+#define SHELLSIM_STATS_MIN_SIZE (offsetof(shellsim_stats, max) + sizeof(double))
 
 /* Number of metrics of a result (0 for NULL) and the name of metric i
  * (0-based; NULL when out of range). Names are "SECTION.metric", e.g.
@@ -280,10 +358,12 @@ SHELLSIM_API const char *shellsim_result_metric_name(const shellsim_result *r, s
  * nothing); 0 otherwise, and for NULL. Any thread. */
 SHELLSIM_API int shellsim_metric_is_ratio(const char *name);
 
-/* Statistics of a metric by name into *out (OUT). SHELLSIM_ENOTFOUND when
- * the result has no such metric. */
+/* Statistics of a metric by name into *out (OUT; size = sizeof *out, see
+ * "Structs that grow"). SHELLSIM_ENOTFOUND when the result has no such
+ * metric; SHELLSIM_EINVAL for NULLs or a size below
+ * SHELLSIM_STATS_MIN_SIZE. */
 SHELLSIM_API shellsim_status shellsim_result_metric_stats(
-    const shellsim_result *r, const char *name, shellsim_stats *out);
+    const shellsim_result *r, const char *name, shellsim_stats *out, size_t size);
 
 /* Copy a metric's per-run values, in replication order, into out[0 .. n-1]
  * (OUT, caller-allocated, capacity cap values). Needs keep_runs; otherwise
@@ -317,6 +397,21 @@ SHELLSIM_API const char *shellsim_result_series_name(const shellsim_result *r, s
 SHELLSIM_API shellsim_status shellsim_result_series_band(
     const shellsim_result *r, const char *name, shellsim_band band,
     double *out, size_t cap);
+
+/* ------------------------------------------------------------------- paths */
+
+/* The number of replications whose paths were kept: min(keep_paths,
+ * replications); 0 for NULL and when none were kept. */
+SHELLSIM_API size_t shellsim_result_path_count(const shellsim_result *r);
+
+/* Every day's value of series `name` in replications 0 .. K-1 (K =
+ * shellsim_result_path_count) into out[k * H + day] (OUT, capacity cap
+ * values, at least K * H), bit for bit the same for any threads. Values
+ * as in shellsim_block_view. SHELLSIM_ENORUNS when no path was kept;
+ * SHELLSIM_ENOTFOUND for a series not selected; SHELLSIM_EINVAL for NULLs
+ * or cap < K * H. Any thread. */
+SHELLSIM_API shellsim_status shellsim_result_paths(
+    const shellsim_result *r, const char *name, double *out, size_t cap);
 
 #include "shellsim_infer.h" /* calibration to observations (rejection ABC) */
 #include "shellsim_analysis.h" /* paired comparison, sensitivity, precision, exceedance */

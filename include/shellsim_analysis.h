@@ -56,7 +56,8 @@ typedef struct shellsim_comparison shellsim_comparison;
  *            replications (N), seed, threads, keep_runs (keep every run's
  *            values of the common metrics for shellsim_comparison_runs,
  *            24 bytes per metric per replication) and progress (called with
- *            replications done, N). series is ignored: no series are kept.
+ *            replications done, N). series, keep_paths and observe are
+ *            ignored: no series are kept.
  *   out      OUT: the comparison, or NULL on failure.
  * The statistics of a and b are bit for bit those shellsim_run gives for
  * each scenario alone. A difference is undefined (NaN, counted in
@@ -80,10 +81,11 @@ SHELLSIM_API size_t shellsim_comparison_metric_count(const shellsim_comparison *
 SHELLSIM_API const char *shellsim_comparison_metric_name(const shellsim_comparison *c, size_t i);
 
 /* Statistics (as shellsim_result_metric_stats) of one arm of a metric into
- * *out (OUT). SHELLSIM_ENOTFOUND for a metric not compared; SHELLSIM_EINVAL
- * for a bad arm or a NULL. */
+ * *out (OUT; size = sizeof *out, see shellsim.h "Structs that grow").
+ * SHELLSIM_ENOTFOUND for a metric not compared; SHELLSIM_EINVAL for a bad
+ * arm, a NULL or a size below SHELLSIM_STATS_MIN_SIZE. */
 SHELLSIM_API shellsim_status shellsim_comparison_stats(
-    const shellsim_comparison *c, const char *name, shellsim_arm arm, shellsim_stats *out);
+    const shellsim_comparison *c, const char *name, shellsim_arm arm, shellsim_stats *out, size_t size);
 
 /* What pairing buys, for one metric: the variance of the paired difference
  * against var(A) + var(B), the variance of the difference of two
@@ -99,11 +101,13 @@ typedef struct shellsim_pairing {
     double variance_ratio;       /* independent_variance / diff_variance */
     double correlation;          /* (var A + var B - var(B - A)) / (2 sd A sd B) */
 } shellsim_pairing;
+#define SHELLSIM_PAIRING_MIN_SIZE (offsetof(shellsim_pairing, correlation) + sizeof(double))
 
-/* The pairing of a metric into *out (OUT). SHELLSIM_ENOTFOUND, EINVAL as
- * shellsim_comparison_stats. */
+/* The pairing of a metric into *out (OUT; size = sizeof *out).
+ * SHELLSIM_ENOTFOUND, EINVAL as shellsim_comparison_stats (the size below
+ * SHELLSIM_PAIRING_MIN_SIZE). */
 SHELLSIM_API shellsim_status shellsim_comparison_pairing(
-    const shellsim_comparison *c, const char *name, shellsim_pairing *out);
+    const shellsim_comparison *c, const char *name, shellsim_pairing *out, size_t size);
 
 /* One arm of a metric in each replication, in replication order, into
  * out[0 .. N-1] (OUT, capacity cap). Needs keep_runs (else
@@ -115,8 +119,9 @@ SHELLSIM_API shellsim_status shellsim_comparison_runs(
 /* ------------------------------------------------------------ sensitivity */
 
 /* Options of a sensitivity analysis: plain data; start from
- * shellsim_sensitivity_options_init(). */
+ * shellsim_sensitivity_options_init() (shellsim.h, "Structs that grow"). */
 typedef struct shellsim_sensitivity_options {
+    size_t size;        /* sizeof(shellsim_sensitivity_options), set by _init */
     uint64_t samples;   /* N, base samples, [2, SHELLSIM_MAX_SAMPLES];
                            default 4096 (powers of two suit the Sobol
                            sequence best). The model runs N (3k + 4) times
@@ -131,6 +136,9 @@ typedef struct shellsim_sensitivity_options {
                            non-zero stops with SHELLSIM_EINTERRUPTED */
     void *progress_user; /* passed to progress */
 } shellsim_sensitivity_options;
+/* The smallest `size` accepted (the first layout). */
+#define SHELLSIM_SENSITIVITY_OPTIONS_MIN_SIZE \
+    (offsetof(shellsim_sensitivity_options, progress_user) + sizeof(void *))
 
 #define SHELLSIM_MAX_SAMPLES 67108864ULL /* 2^26 */
 /* Parameters up to which the Sobol sequence is used (GSL's gsl_qrng_sobol
@@ -138,7 +146,7 @@ typedef struct shellsim_sensitivity_options {
  * the points are pseudo-random (PCG32). */
 #define SHELLSIM_SOBOL_MAX_PARAMETERS 20
 
-/* Fill *options with the defaults above. NULL is a no-op. */
+/* Fill *options with the defaults above, and size. NULL is a no-op. */
 SHELLSIM_API void shellsim_sensitivity_options_init(shellsim_sensitivity_options *options);
 
 /* The outcome of a sensitivity analysis (opaque, immutable once returned,
@@ -183,8 +191,8 @@ typedef struct shellsim_sensitivity shellsim_sensitivity;
  * Memory: 8 bytes per model run (N (3k + 4) of them) and 16 N k for the
  * points. Runs of the metric that are undefined (a fire_ratio where B fires
  * 0) make the analysis fail with SHELLSIM_EINVAL.
- * Returns SHELLSIM_OK, SHELLSIM_EINVAL (bad options, undefined values),
- * SHELLSIM_ENOTFOUND, SHELLSIM_ENOMEM, SHELLSIM_ELIMIT (as shellsim_run),
+ * Returns SHELLSIM_OK, SHELLSIM_EINVAL (bad options or their size,
+ * undefined values), SHELLSIM_ENOTFOUND, SHELLSIM_ENOMEM, SHELLSIM_ELIMIT (as shellsim_run),
  * SHELLSIM_EINTERRUPTED. */
 SHELLSIM_API shellsim_status shellsim_sensitivity_analyse(
     const shellsim_scenario *s, const char *metric, const shellsim_sensitivity_options *options,
@@ -212,11 +220,14 @@ typedef struct shellsim_sobol_indices {
     double tornado_low, tornado_high;  /* mean of the metric with the
                                           parameter at p10 / at p90 */
 } shellsim_sobol_indices;
+#define SHELLSIM_SOBOL_INDICES_MIN_SIZE (offsetof(shellsim_sobol_indices, tornado_high) + sizeof(double))
 
-/* The indices of a parameter by name into *out (OUT). SHELLSIM_ENOTFOUND
- * for a name that is not a parameter of the analysis. */
+/* The indices of a parameter by name into *out (OUT; size = sizeof *out).
+ * SHELLSIM_ENOTFOUND for a name that is not a parameter of the analysis;
+ * SHELLSIM_EINVAL for NULLs or a size below
+ * SHELLSIM_SOBOL_INDICES_MIN_SIZE. */
 SHELLSIM_API shellsim_status shellsim_sensitivity_parameter(
-    const shellsim_sensitivity *sa, const char *name, shellsim_sobol_indices *out);
+    const shellsim_sensitivity *sa, const char *name, shellsim_sobol_indices *out, size_t size);
 
 /* The analysis as a whole. */
 typedef struct shellsim_sensitivity_summary {
@@ -232,23 +243,35 @@ typedef struct shellsim_sensitivity_summary {
     double tornado_base;    /* mean of the metric with every parameter at
                                its median */
 } shellsim_sensitivity_summary;
+#define SHELLSIM_SENSITIVITY_SUMMARY_MIN_SIZE \
+    (offsetof(shellsim_sensitivity_summary, tornado_base) + sizeof(double))
 
-/* The summary into *out (OUT); SHELLSIM_EINVAL for NULLs. */
+/* The summary into *out (OUT; size = sizeof *out); SHELLSIM_EINVAL for
+ * NULLs or a size below SHELLSIM_SENSITIVITY_SUMMARY_MIN_SIZE. */
 SHELLSIM_API shellsim_status shellsim_sensitivity_summarise(
-    const shellsim_sensitivity *sa, shellsim_sensitivity_summary *out);
+    const shellsim_sensitivity *sa, shellsim_sensitivity_summary *out, size_t size);
 
 /* ----------------------------------- runs to a precision, exceedances */
 
-/* A threshold of a metric: runs with metric >= value are counted. */
+/* A threshold of a metric: runs with metric >= value are counted. Start
+ * from shellsim_threshold_init() (shellsim.h, "Structs that grow"); in an
+ * array every element has the same size, and the library steps through the
+ * array by the first element's size. */
 typedef struct shellsim_threshold {
-    const char *metric;  /* a metric name of the scenario */
+    size_t size;         /* sizeof(shellsim_threshold), set by _init */
+    const char *metric;  /* a metric name of the scenario; default NULL */
     double value;        /* in the metric's units (extra_per_day: per day);
-                            not NaN */
+                            not NaN; default NaN (must be set) */
 } shellsim_threshold;
+#define SHELLSIM_THRESHOLD_MIN_SIZE (offsetof(shellsim_threshold, value) + sizeof(double))
+
+/* Fill *t with the defaults above, and size. NULL is a no-op. */
+SHELLSIM_API void shellsim_threshold_init(shellsim_threshold *t);
 
 /* What shellsim_run_extended adds to shellsim_run: plain data; start from
- * shellsim_run_extras_init(). */
+ * shellsim_run_extras_init() (shellsim.h, "Structs that grow"). */
 typedef struct shellsim_run_extras {
+    size_t size;               /* sizeof(shellsim_run_extras), set by _init */
     const char *until_metric;  /* NULL (default): run exactly
                                   options->replications. Else run in whole
                                   blocks until the 95% interval of this
@@ -259,8 +282,10 @@ typedef struct shellsim_run_extras {
                                   when nexceed is 0) */
     size_t nexceed;
 } shellsim_run_extras;
+#define SHELLSIM_RUN_EXTRAS_MIN_SIZE (offsetof(shellsim_run_extras, nexceed) + sizeof(size_t))
 
-/* Fill *extras with the defaults (nothing extra). NULL is a no-op. */
+/* Fill *extras with the defaults (nothing extra), and size. NULL is a
+ * no-op. */
 SHELLSIM_API void shellsim_run_extras_init(shellsim_run_extras *extras);
 
 /* The replication counts at which shellsim_run_extended judges the
@@ -284,8 +309,11 @@ SHELLSIM_API uint64_t shellsim_run_checkpoint_after(uint64_t n);
  *   exceed  for each threshold, the runs whose metric is >= value are
  *           counted exactly (not from the quantile summary): see
  *           shellsim_result_exceedance.
+ * keep_paths and observe work as in shellsim_run; with until_metric the
+ * observer sees the replications of every chunk run, in order.
  * Returns as shellsim_run; SHELLSIM_EINVAL also for an unknown metric, a
- * halfwidth that is not > 0 and finite, or a NaN value. */
+ * halfwidth that is not > 0 and finite, a NaN value, or a size of extras
+ * or of a threshold below its MIN_SIZE or thresholds of unequal sizes. */
 SHELLSIM_API shellsim_status shellsim_run_extended(
     const shellsim_scenario *scenario, const shellsim_run_options *options, const shellsim_run_extras *extras,
     shellsim_result **out, shellsim_error *err);
@@ -299,13 +327,15 @@ typedef struct shellsim_exceedance {
     uint64_t count, n;
     double p, ci95_lo, ci95_hi;
 } shellsim_exceedance;
+#define SHELLSIM_EXCEEDANCE_MIN_SIZE (offsetof(shellsim_exceedance, ci95_hi) + sizeof(double))
 
 /* Number of thresholds counted in a result (0 for NULL and for results of
- * shellsim_run), and exceedance i (in the order given) into *out (OUT);
- * SHELLSIM_EINVAL when i is out of range or for NULLs. */
+ * shellsim_run), and exceedance i (in the order given) into *out (OUT;
+ * size = sizeof *out); SHELLSIM_EINVAL when i is out of range, for NULLs
+ * or a size below SHELLSIM_EXCEEDANCE_MIN_SIZE. */
 SHELLSIM_API size_t shellsim_result_exceedance_count(const shellsim_result *r);
 SHELLSIM_API shellsim_status shellsim_result_exceedance(
-    const shellsim_result *r, size_t i, shellsim_exceedance *out);
+    const shellsim_result *r, size_t i, shellsim_exceedance *out, size_t size);
 
 /* The Wilson score interval of count successes in n trials at 95% (z =
  * 1.959963984540054) into lo, hi (OUT); NaN for n = 0 or count > n. */
@@ -358,8 +388,10 @@ typedef struct shellsim_sweep_axis {
     size_t nvalues;        /* 1 .. SHELLSIM_SWEEP_MAX_POINTS */
 } shellsim_sweep_axis;
 
-/* Options of a sweep: plain data; start from shellsim_sweep_options_init(). */
+/* Options of a sweep: plain data; start from shellsim_sweep_options_init().
+ * A struct that grows (shellsim.h, "Structs that grow"): size first. */
 typedef struct shellsim_sweep_options {
+    size_t size;            /* sizeof(shellsim_sweep_options), set by _init */
     uint64_t replications;  /* N at every point, [1, SHELLSIM_MAX_REPLICATIONS];
                                default 10000 */
     uint64_t seed;          /* any value; default 1 */
@@ -373,7 +405,9 @@ typedef struct shellsim_sweep_options {
                                calling thread with (replications done over
                                all points, points x N) */
     void *progress_user;    /* passed to progress */
+    /* --- the first layout ends here (SHELLSIM_SWEEP_OPTIONS_MIN_SIZE) */
 } shellsim_sweep_options;
+#define SHELLSIM_SWEEP_OPTIONS_MIN_SIZE (offsetof(shellsim_sweep_options, progress_user) + sizeof(void *))
 
 /* Fill *options with the defaults above. NULL is a no-op. */
 SHELLSIM_API void shellsim_sweep_options_init(shellsim_sweep_options *options);
@@ -436,24 +470,26 @@ SHELLSIM_API shellsim_status shellsim_sweep_point_values(const shellsim_sweep *s
 SHELLSIM_API size_t shellsim_sweep_metric_count(const shellsim_sweep *sw);
 SHELLSIM_API const char *shellsim_sweep_metric_name(const shellsim_sweep *sw, size_t i);
 
-/* The statistics of a metric at a point into *out (OUT): those of
- * shellsim_result_metric_stats for a run of the point's scenario.
- * SHELLSIM_ENOTFOUND for a metric not swept; SHELLSIM_EINVAL for a point
- * out of range or NULLs. */
+/* The statistics of a metric at a point into *out (OUT, written up to
+ * size bytes: pass sizeof *out): those of shellsim_result_metric_stats for
+ * a run of the point's scenario. SHELLSIM_ENOTFOUND for a metric not
+ * swept; SHELLSIM_EINVAL for a point out of range, NULLs or a size below
+ * SHELLSIM_STATS_MIN_SIZE. */
 SHELLSIM_API shellsim_status shellsim_sweep_point_stats(const shellsim_sweep *sw, size_t point, const char *metric,
-                                                        shellsim_stats *out);
+                                                        shellsim_stats *out, size_t size);
 
 /* The step into a point along axis a: the statistics of the paired
  * difference, replication by replication, of the metric at `point` minus
  * at the point before it along axis a (its value index along a one less:
  * point - 1 with one axis; point - n1 along axis 0 of two, point - 1 along
  * axis 1), with its 95% interval from the paired standard error, into *out
- * (OUT): shellsim_comparison_stats(.., SHELLSIM_ARM_DIFF) of that pair.
+ * (OUT, written up to size bytes: pass sizeof *out):
+ * shellsim_comparison_stats(.., SHELLSIM_ARM_DIFF) of that pair.
  * SHELLSIM_ENOTFOUND for a metric not swept; SHELLSIM_EINVAL for a point
- * or axis out of range, a point first along axis a (no step into it), or
- * NULLs. */
+ * or axis out of range, a point first along axis a (no step into it),
+ * NULLs, or a size below SHELLSIM_STATS_MIN_SIZE. */
 SHELLSIM_API shellsim_status shellsim_sweep_step_stats(const shellsim_sweep *sw, size_t point, size_t a,
-                                                       const char *metric, shellsim_stats *out);
+                                                       const char *metric, shellsim_stats *out, size_t size);
 
 #ifdef __cplusplus
 }

@@ -85,8 +85,9 @@ SHELLSIM_API double shellsim_observation_tolerance(const shellsim_observations *
 /* --------------------------------------------------------------- inference */
 
 /* Options of an inference: plain data; start from
- * shellsim_infer_options_init(). */
+ * shellsim_infer_options_init() (shellsim.h, "Structs that grow"). */
 typedef struct shellsim_infer_options {
+    size_t size;         /* sizeof(shellsim_infer_options), set by _init */
     uint64_t accept;     /* acceptances wanted, [1, 2^32]; default 1000 */
     uint64_t max_tries;  /* replications tried at most, [accept,
                             SHELLSIM_MAX_REPLICATIONS]; default 1000000 */
@@ -105,8 +106,10 @@ typedef struct shellsim_infer_options {
                             with SHELLSIM_EINTERRUPTED */
     void *progress_user; /* passed to progress */
 } shellsim_infer_options;
+/* The smallest `size` accepted (the first layout). */
+#define SHELLSIM_INFER_OPTIONS_MIN_SIZE (offsetof(shellsim_infer_options, progress_user) + sizeof(void *))
 
-/* Fill *options with the defaults above. NULL is a no-op. */
+/* Fill *options with the defaults above, and size. NULL is a no-op. */
 SHELLSIM_API void shellsim_infer_options_init(shellsim_infer_options *options);
 
 /* The outcome of an inference (opaque, immutable once returned, readable by
@@ -126,7 +129,8 @@ typedef struct shellsim_inference shellsim_inference;
  *   out      OUT: the inference, or NULL on failure.
  * Memory: 8 bytes per metric and per reported parameter per acceptance,
  * plus one run's summaries of every series.
- * Returns SHELLSIM_OK; SHELLSIM_EINVAL (bad options, mismatched obs);
+ * Returns SHELLSIM_OK; SHELLSIM_EINVAL (bad options or their size,
+ * mismatched obs);
  * SHELLSIM_ELIMIT when max_tries were tried with fewer than accept
  * accepted, or the pilot projects more than max_tries (the message gives
  * the tries, acceptances, rate and the tries projected), or a try exceeded
@@ -153,11 +157,13 @@ SHELLSIM_API const char *shellsim_inference_parameter_name(const shellsim_infere
 
 /* Statistics (as shellsim_result_metric_stats) of a parameter over every
  * replication tried (prior) or over the accepted ones (posterior), into
- * *out (OUT). SHELLSIM_ENOTFOUND for an unknown name; EINVAL for NULLs. */
+ * *out (OUT; size = sizeof *out, shellsim.h "Structs that grow").
+ * SHELLSIM_ENOTFOUND for an unknown name; EINVAL for NULLs or a size below
+ * SHELLSIM_STATS_MIN_SIZE. */
 SHELLSIM_API shellsim_status shellsim_inference_prior_stats(
-    const shellsim_inference *inf, const char *name, shellsim_stats *out);
+    const shellsim_inference *inf, const char *name, shellsim_stats *out, size_t size);
 SHELLSIM_API shellsim_status shellsim_inference_posterior_stats(
-    const shellsim_inference *inf, const char *name, shellsim_stats *out);
+    const shellsim_inference *inf, const char *name, shellsim_stats *out, size_t size);
 
 /* A parameter's value in each accepted replication, in replication order,
  * into out[0 .. accepted-1] (OUT, capacity cap). SHELLSIM_EINVAL when cap <

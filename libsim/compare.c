@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "sized.h"
 #include "engine.h"
 #include "metrics.h"
 #include "outputs.h"
@@ -142,7 +143,7 @@ static shellsim_status cmp_engine(const cmp_shared *sh, int arm, shellsim_engine
 {
     const shellsim_scenario *s = arm ? sh->b : sh->a;
     shellsim_engine_job job = {sh->o->seed, blk->first, blk->cnt, col, BLOCK, NULL, NULL, NULL, NULL, NULL, NULL,
-                               NULL};
+                               NULL, NULL, NULL};
     shellsim_engine_failure ef;
     int rc = shellsim_engine_block(s, ws, &job, &ef);
     if (rc == 0)
@@ -319,36 +320,39 @@ static shellsim_status cmp_find(const shellsim_comparison *c, const char *name, 
 }
 
 shellsim_status shellsim_comparison_stats(const shellsim_comparison *c, const char *name, shellsim_arm arm,
-                                          shellsim_stats *out)
+                                          shellsim_stats *out, size_t size)
 {
     size_t i;
-    if (!out || (unsigned)arm > SHELLSIM_ARM_DIFF)
+    if (!out || (unsigned)arm > SHELLSIM_ARM_DIFF || size < SHELLSIM_STATS_MIN_SIZE)
         return SHELLSIM_EINVAL;
     shellsim_status st = cmp_find(c, name, &i);
     if (st != SHELLSIM_OK)
         return st;
-    shellsim_summary_stats(&c->sum[3 * i + (size_t)arm], shellsim_paired_divisor(&c->m[i].pair, arm), out);
+    shellsim_stats full;
+    shellsim_summary_stats(&c->sum[3 * i + (size_t)arm], shellsim_paired_divisor(&c->m[i].pair, arm), &full);
+    shellsim_sized_out(out, size, &full, sizeof full, SHELLSIM_STATS_MIN_SIZE);
     return SHELLSIM_OK;
 }
 
-shellsim_status shellsim_comparison_pairing(const shellsim_comparison *c, const char *name, shellsim_pairing *out)
+shellsim_status shellsim_comparison_pairing(const shellsim_comparison *c, const char *name, shellsim_pairing *out,
+                                            size_t size)
 {
     shellsim_stats sa, sb, sd;
-    if (!out)
+    shellsim_pairing p;
+    if (!out || size < SHELLSIM_PAIRING_MIN_SIZE)
         return SHELLSIM_EINVAL;
-    shellsim_status st = shellsim_comparison_stats(c, name, SHELLSIM_ARM_A, &sa);
+    shellsim_status st = shellsim_comparison_stats(c, name, SHELLSIM_ARM_A, &sa, sizeof sa);
     if (st != SHELLSIM_OK)
         return st;
-    shellsim_comparison_stats(c, name, SHELLSIM_ARM_B, &sb);
-    shellsim_comparison_stats(c, name, SHELLSIM_ARM_DIFF, &sd);
-    out->diff_variance = sd.sd * sd.sd;
-    out->independent_variance = sa.sd * sa.sd + sb.sd * sb.sd;
-    out->variance_ratio = out->diff_variance > 0 ? out->independent_variance / out->diff_variance
-                          : out->diff_variance == 0 && out->independent_variance > 0 ? INFINITY
-                                                                                     : NAN;
-    out->correlation = sa.sd > 0 && sb.sd > 0 ? (out->independent_variance - out->diff_variance) /
-                                                    (2.0 * sa.sd * sb.sd)
-                                              : NAN;
+    shellsim_comparison_stats(c, name, SHELLSIM_ARM_B, &sb, sizeof sb);
+    shellsim_comparison_stats(c, name, SHELLSIM_ARM_DIFF, &sd, sizeof sd);
+    p.diff_variance = sd.sd * sd.sd;
+    p.independent_variance = sa.sd * sa.sd + sb.sd * sb.sd;
+    p.variance_ratio = p.diff_variance > 0 ? p.independent_variance / p.diff_variance
+                       : p.diff_variance == 0 && p.independent_variance > 0 ? INFINITY
+                                                                            : NAN;
+    p.correlation = sa.sd > 0 && sb.sd > 0 ? (p.independent_variance - p.diff_variance) / (2.0 * sa.sd * sb.sd) : NAN;
+    shellsim_sized_out(out, size, &p, sizeof p, SHELLSIM_PAIRING_MIN_SIZE);
     return SHELLSIM_OK;
 }
 

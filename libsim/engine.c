@@ -1065,6 +1065,10 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
             return -2;
         if (vals && day_fn(user, day, vals, cnt) != 0)
             return -2;
+        /* [day_view] the day's selected series, as recorded, to a run's
+         * keep_paths and observer (run.c); NULL unless asked */
+        if (job->day_view && job->day_view(job->view_user, day, ws->iv, ws->row, vals, cnt) != 0)
+            return -2;
     }
     if (fail.j != SIZE_MAX) {
         out_fail->replication = rep0 + fail.j;

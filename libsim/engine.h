@@ -56,7 +56,13 @@ typedef int (*shellsim_day_fn)(void *user, int day, const double *vals, size_t c
  *               draw moves (common random numbers between runs that
  *               differ only in fixed parameters).
  *   params_out  NULL, or shellsim_params_count * cnt values out: the
- *               parameters as used (keys.h, shellsim_key_as_used). */
+ *               parameters as used (keys.h, shellsim_key_as_used).
+ *   day_view, view_user  NULL, or called at the end of each day after
+ *               rec and day_fn (so only when series are recorded), with
+ *               every selected series of the day: a whole-number series k
+ *               in iv[k * row + j], a real-valued one in vals[k * cnt + j]
+ *               (vals NULL when there is none); for a run's keep_paths and
+ *               observer (run.c). Returns 0, or non-zero to stop (-2). */
 typedef struct shellsim_engine_job {
     uint64_t seed, rep0;
     size_t cnt;
@@ -69,6 +75,8 @@ typedef struct shellsim_engine_job {
     shellsim_dayrec *rec;
     const double *params_in;
     double *params_out;
+    int (*day_view)(void *view_user, int day, const int64_t *iv, size_t row, const double *vals, size_t cnt);
+    void *view_user;
 } shellsim_engine_job;
 
 /* The lowest replication of a block that exceeded

@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "sized.h"
 #include "engine.h"
 #include "observe.h"
 #include "outputs.h"
@@ -51,6 +52,7 @@ void shellsim_infer_options_init(shellsim_infer_options *o)
     if (!o)
         return;
     memset(o, 0, sizeof *o);
+    o->size = sizeof *o;
     o->accept = 1000;
     o->max_tries = 1000000;
     o->pilot = 2000;
@@ -179,7 +181,7 @@ static shellsim_status round_block(void *user, void *state, shellsim_sched_block
     memset(bo->ok, 1, bo->cnt);
     check_ctx c = {pl->obs, pl->index, bo->ok};
     shellsim_engine_job job = {pl->o->seed, bo->r0, bo->cnt, bo->col, pl->B, t->vals, pl->on, check_day, &c,
-                               NULL, NULL, bo->par};
+                               NULL, NULL, bo->par, NULL, NULL};
     shellsim_engine_failure ef;
     int rc = shellsim_engine_block(pl->s, t->ws, &job, &ef);
     if (rc == -1) {
@@ -297,10 +299,21 @@ shellsim_status shellsim_infer(const shellsim_scenario *s, const shellsim_observ
         return SHELLSIM_EINVAL;
     }
     shellsim_infer_options o;
-    if (options)
-        o = *options;
-    else
-        shellsim_infer_options_init(&o);
+    shellsim_infer_options_init(&o);
+    if (options && options->size < SHELLSIM_INFER_OPTIONS_MIN_SIZE) {
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0,
+                           "options: size is 0 or too small: start from shellsim_infer_options_init()");
+        return SHELLSIM_EINVAL;
+    }
+    if (options) { /* the fields within the caller's size (sized.h) */
+        SHELLSIM_SIZED_TAKE(shellsim_infer_options, &o, options, accept);
+        SHELLSIM_SIZED_TAKE(shellsim_infer_options, &o, options, max_tries);
+        SHELLSIM_SIZED_TAKE(shellsim_infer_options, &o, options, pilot);
+        SHELLSIM_SIZED_TAKE(shellsim_infer_options, &o, options, seed);
+        SHELLSIM_SIZED_TAKE(shellsim_infer_options, &o, options, threads);
+        SHELLSIM_SIZED_TAKE(shellsim_infer_options, &o, options, progress);
+        SHELLSIM_SIZED_TAKE(shellsim_infer_options, &o, options, progress_user);
+    }
     if (check_options(&o, msg, sizeof msg) != SHELLSIM_OK) {
         shellsim_set_error(err, SHELLSIM_EINVAL, 0, msg);
         return SHELLSIM_EINVAL;
@@ -522,26 +535,29 @@ static long find_param(const shellsim_inference *inf, const char *name)
 }
 
 static shellsim_status param_stats(const shellsim_inference *inf, const char *name, const shellsim_summary *sums,
-                                   shellsim_stats *out)
+                                   shellsim_stats *out, size_t size)
 {
-    if (!inf || !name || !out)
+    if (!inf || !name || !out || size < SHELLSIM_STATS_MIN_SIZE)
         return SHELLSIM_EINVAL;
     long k = find_param(inf, name);
     if (k < 0)
         return SHELLSIM_ENOTFOUND;
-    shellsim_summary_stats(&sums[k], 1.0, out);
+    shellsim_stats full;
+    shellsim_summary_stats(&sums[k], 1.0, &full);
+    shellsim_sized_out(out, size, &full, sizeof full, SHELLSIM_STATS_MIN_SIZE);
     return SHELLSIM_OK;
 }
 
-shellsim_status shellsim_inference_prior_stats(const shellsim_inference *inf, const char *name, shellsim_stats *out)
+shellsim_status shellsim_inference_prior_stats(const shellsim_inference *inf, const char *name, shellsim_stats *out,
+                                               size_t size)
 {
-    return param_stats(inf, name, inf ? inf->prior : NULL, out);
+    return param_stats(inf, name, inf ? inf->prior : NULL, out, size);
 }
 
 shellsim_status shellsim_inference_posterior_stats(const shellsim_inference *inf, const char *name,
-                                                   shellsim_stats *out)
+                                                   shellsim_stats *out, size_t size)
 {
-    return param_stats(inf, name, inf ? inf->posterior : NULL, out);
+    return param_stats(inf, name, inf ? inf->posterior : NULL, out, size);
 }
 
 shellsim_status shellsim_inference_parameter_runs(const shellsim_inference *inf, const char *name, double *out,

@@ -111,7 +111,7 @@ static shellsim_status series_block(void *user, void *state, shellsim_sched_bloc
             cnt++;
         t->sk.k0 = i - i0;
         shellsim_engine_job job = {inf->seed, inf->reps[i], cnt, t->col, K, t->vals, sh->on, stash_day, &t->sk,
-                                   NULL, NULL, NULL};
+                                   NULL, NULL, NULL, NULL, NULL};
         shellsim_engine_failure ef;
         int rc = shellsim_engine_block(sh->s, t->ws, &job, &ef);
         if (rc == -1) {

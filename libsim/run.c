@@ -15,10 +15,12 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "capture.h"
 #include "dayrec.h"
 #include "engine.h"
 #include "outputs.h"
 #include "scheduler.h"
+#include "sized.h"
 #include "status.h"
 
 void shellsim_run_options_init(shellsim_run_options *o)
@@ -26,8 +28,15 @@ void shellsim_run_options_init(shellsim_run_options *o)
     if (!o)
         return;
     memset(o, 0, sizeof *o);
+    o->size = sizeof *o;
     o->replications = 10000;
     o->seed = 1;
+    o->series = NULL;
+    o->progress = NULL;
+    o->progress_user = NULL;
+    o->keep_paths = 0;
+    o->observe = NULL;
+    o->observe_user = NULL;
 }
 
 /* ------------------------------------------------------------------ result */
@@ -59,6 +68,7 @@ void shellsim_result_free(shellsim_result *r)
     shellsim_free(r->runs);
     shellsim_free(r->exceed);
     shellsim_free(r->bands);
+    shellsim_free(r->paths);
     shellsim_free(r);
 }
 
@@ -224,6 +234,12 @@ shellsim_status shellsim_result_create(const shellsim_scenario *s, const shellsi
         if (!r->runs)
             goto oom;
     }
+    if (o->keep_paths && r->nseries) { /* (K <= SHELLSIM_MAX_KEEP_PATHS: no overflow) */
+        r->paths_k = r->npaths = o->keep_paths < o->replications ? o->keep_paths : o->replications;
+        r->paths = shellsim_malloc(r->nseries * (size_t)r->paths_k * (size_t)s->horizon_days * sizeof(double));
+        if (!r->paths)
+            goto oom;
+    }
     shellsim_free(on);
     *out = r;
     return SHELLSIM_OK;
@@ -280,6 +296,7 @@ typedef struct run_shared {
     shellsim_result *r;
     unsigned char *on;          /* engine series selected */
     size_t block;
+    shellsim_capture capture;   /* keep_paths and the observer (capture.h) */
 } run_shared;
 
 /* A thread's state: its accumulator (r itself for thread 0, a result of
@@ -289,6 +306,7 @@ typedef struct run_thread {
     shellsim_engine_ws *ws;
     double *col, *vals;
     shellsim_dayrec *rec;
+    shellsim_capture_thread capture;
 } run_thread;
 
 /* The real-valued series of a day (the whole-number ones go through the
@@ -334,6 +352,7 @@ static void run_thread_free(void *user, int tid, void *state)
     if (tid > 0)
         shellsim_result_free(t->acc);
     shellsim_dayrec_free(t->rec);
+    shellsim_capture_thread_free(&t->capture);
     shellsim_engine_ws_free(t->ws);
     shellsim_free(t->col);
     shellsim_free(t->vals);
@@ -342,7 +361,7 @@ static void run_thread_free(void *user, int tid, void *state)
 
 static shellsim_status run_thread_init(void *user, int tid, void **state)
 {
-    const run_shared *sh = user;
+    run_shared *sh = user;
     const size_t B = sh->block;
     run_thread *t = shellsim_calloc(1, sizeof *t);
     *state = t;
@@ -355,6 +374,8 @@ static shellsim_status run_thread_init(void *user, int tid, void **state)
          * first by the thread that fills them, and not one after another) */
         shellsim_run_options local = *sh->o;
         local.keep_runs = 0;
+        local.keep_paths = 0;
+        local.observe = NULL;
         if (shellsim_result_create(sh->s, &local, &t->acc, NULL) != SHELLSIM_OK)
             return SHELLSIM_ENOMEM;
     }
@@ -366,7 +387,8 @@ static shellsim_status run_thread_init(void *user, int tid, void **state)
     t->col = shellsim_malloc(acc->ncolumns * B * sizeof *t->col);
     t->vals = any_real ? shellsim_malloc(shellsim_outputs_nseries(sh->s) * B * sizeof *t->vals) : NULL;
     t->rec = acc->nseries ? recorder_for(acc, B) : NULL;
-    if (!t->ws || !t->col || (any_real && !t->vals) || (acc->nseries && !t->rec))
+    if (!t->ws || !t->col || (any_real && !t->vals) || (acc->nseries && !t->rec) ||
+        shellsim_capture_thread_init(&t->capture, &sh->capture, B) != 0)
         return SHELLSIM_ENOMEM;
     return SHELLSIM_OK;
 }
@@ -378,7 +400,13 @@ static shellsim_status run_block(void *user, void *state, shellsim_sched_block *
     run_thread *t = state;
     const size_t B = sh->block;
     shellsim_engine_job job = {sh->o->seed, blk->first, blk->cnt, t->col, B, t->vals, sh->on, add_day, t->acc,
-                               t->rec, NULL, NULL};
+                               t->rec, NULL, NULL, NULL, NULL};
+    if (shellsim_capture_on(&sh->capture)) { /* keep_paths, observe: the day's values (capture.h) */
+        t->capture.first = blk->first;
+        t->capture.cnt = blk->cnt;
+        job.day_view = shellsim_capture_day;
+        job.view_user = &t->capture;
+    }
     shellsim_engine_failure ef;
     int rc = shellsim_engine_block(sh->s, t->ws, &job, &ef);
     if (rc == -1) {
@@ -410,6 +438,14 @@ static shellsim_status run_thread_merge(void *user, int tid, void *state, int nt
     return tid == 0 ? SHELLSIM_OK : shellsim_result_merge_threads(sh->r, t->acc, nthreads);
 }
 
+/* The ordered stage: the caller's observer sees the thread's block. */
+static shellsim_status deliver_block(void *user, void *state, const shellsim_sched_block *blk)
+{
+    const run_thread *t = state;
+    (void)user;
+    return shellsim_capture_deliver(&t->capture, blk);
+}
+
 /* The observer that keeps the per-run values (keep_runs). */
 static shellsim_status store_runs(void *user, const shellsim_sched_block *blk)
 {
@@ -426,16 +462,20 @@ shellsim_status shellsim_run_range_observed(const shellsim_scenario *s, const sh
 {
     shellsim_result_unfinish(r);
     size_t nser = shellsim_outputs_nseries(s);
-    run_shared sh = {s, o, r, shellsim_calloc(nser ? nser : 1, 1), 0};
+    run_shared sh = {s, o, r, shellsim_calloc(nser ? nser : 1, 1), 0, {0}};
     shellsim_sched_observer *obs = shellsim_calloc(nobservers + 1, sizeof *obs);
-    if (!sh.on || !obs) {
+    if (!sh.on || !obs ||
+        shellsim_capture_init(&sh.capture, r->horizon_days, r->nseries, r->paths, r->paths_k, o) != 0) {
+        shellsim_capture_free(&sh.capture);
         shellsim_free(sh.on);
         shellsim_free(obs);
         shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
         return SHELLSIM_ENOMEM;
     }
-    for (size_t i = 0; i < r->nseries; i++)
+    for (size_t i = 0; i < r->nseries; i++) {
         sh.on[r->series[i].index] = 1;
+        shellsim_capture_series(&sh.capture, i, r->series[i].name, r->series[i].index, r->series[i].real);
+    }
     size_t nobs = 0;
     if (r->runs)
         obs[nobs++] = (shellsim_sched_observer){store_runs, r};
@@ -446,6 +486,7 @@ shellsim_status shellsim_run_range_observed(const shellsim_scenario *s, const sh
     size_t per_rep = (size_t)s->npipes * 80 + (size_t)s->nsides * 12 + nser + r->ncolumns;
     uint64_t block = BLOCK_BUFFER_BYTES / (per_rep * sizeof(double));
     sh.block = block < 1 ? 1 : block > MAX_BLOCK ? MAX_BLOCK : block;
+    sh.block = shellsim_capture_block(&sh.capture, sh.block);
 
     shellsim_sched_job job;
     memset(&job, 0, sizeof job);
@@ -461,10 +502,15 @@ shellsim_status shellsim_run_range_observed(const shellsim_scenario *s, const sh
     job.run = run_block;
     job.observers = obs;
     job.nobservers = nobs;
+    if (o->observe)
+        job.ordered = deliver_block;
     job.progress = o->progress;
     job.progress_user = o->progress_user;
     job.progress_total = r->replications;
     shellsim_status st = shellsim_sched_run(&job, NULL, err);
+    if (st == SHELLSIM_EINTERRUPTED && sh.capture.stopped)
+        shellsim_set_error(err, st, 0, "interrupted: the observer asked the run to stop");
+    shellsim_capture_free(&sh.capture);
     shellsim_free(obs);
     shellsim_free(sh.on);
     return st;
@@ -488,16 +534,36 @@ void shellsim_result_truncate(shellsim_result *r, uint64_t n)
         if (smaller)
             r->runs = smaller;
     }
+    if (r->npaths > n)
+        r->npaths = n;
     r->replications = n;
 }
 
 shellsim_status shellsim_run_options_resolve(const shellsim_run_options *options, shellsim_run_options *o,
                                              shellsim_error *err)
 {
-    if (options)
-        *o = *options;
-    else
-        shellsim_run_options_init(o);
+    shellsim_run_options_init(o);
+    if (options && options->size < SHELLSIM_RUN_OPTIONS_MIN_SIZE) {
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0,
+                           "options: size is 0 or too small: start from shellsim_run_options_init()");
+        return SHELLSIM_EINVAL;
+    }
+    if (options) { /* the fields within the caller's size (sized.h) */
+        SHELLSIM_SIZED_TAKE(shellsim_run_options, o, options, replications);
+        SHELLSIM_SIZED_TAKE(shellsim_run_options, o, options, seed);
+        SHELLSIM_SIZED_TAKE(shellsim_run_options, o, options, threads);
+        SHELLSIM_SIZED_TAKE(shellsim_run_options, o, options, keep_runs);
+        SHELLSIM_SIZED_TAKE(shellsim_run_options, o, options, series);
+        SHELLSIM_SIZED_TAKE(shellsim_run_options, o, options, progress);
+        SHELLSIM_SIZED_TAKE(shellsim_run_options, o, options, progress_user);
+        SHELLSIM_SIZED_TAKE(shellsim_run_options, o, options, keep_paths);
+        SHELLSIM_SIZED_TAKE(shellsim_run_options, o, options, observe);
+        SHELLSIM_SIZED_TAKE(shellsim_run_options, o, options, observe_user);
+    }
+    if (o->keep_paths > SHELLSIM_MAX_KEEP_PATHS) {
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "keep_paths must be in 0 .. 10000 (SHELLSIM_MAX_KEEP_PATHS)");
+        return SHELLSIM_EINVAL;
+    }
     if (o->replications < 1 || o->replications > SHELLSIM_MAX_REPLICATIONS) {
         shellsim_set_error(err, SHELLSIM_EINVAL, 0, "replications must be in 1 .. 2^40");
         return SHELLSIM_EINVAL;
@@ -578,14 +644,17 @@ static const metric_desc *find_metric(const shellsim_result *r, const char *name
     return i < 0 ? NULL : &r->metrics[i];
 }
 
-shellsim_status shellsim_result_metric_stats(const shellsim_result *r, const char *name, shellsim_stats *out)
+shellsim_status shellsim_result_metric_stats(const shellsim_result *r, const char *name, shellsim_stats *out,
+                                             size_t size)
 {
-    if (!r || !name || !out)
+    if (!r || !name || !out || size < SHELLSIM_STATS_MIN_SIZE)
         return SHELLSIM_EINVAL;
     const metric_desc *m = find_metric(r, name);
     if (!m)
         return SHELLSIM_ENOTFOUND;
-    shellsim_summary_stats(&r->columns[m->column], m->divisor, out);
+    shellsim_stats full;
+    shellsim_summary_stats(&r->columns[m->column], m->divisor, &full);
+    shellsim_sized_out(out, size, &full, sizeof full, SHELLSIM_STATS_MIN_SIZE);
     return SHELLSIM_OK;
 }
 
@@ -635,6 +704,31 @@ shellsim_status shellsim_result_series_band(const shellsim_result *r, const char
     return SHELLSIM_ENOTFOUND;
 }
 
+/* ------------------------------------------------------------------- paths */
+
+size_t shellsim_result_path_count(const shellsim_result *r)
+{
+    return r && r->paths ? (size_t)r->npaths : 0;
+}
+
+shellsim_status shellsim_result_paths(const shellsim_result *r, const char *name, double *out, size_t cap)
+{
+    if (!r || !name || !out)
+        return SHELLSIM_EINVAL;
+    if (!r->paths || !r->npaths)
+        return SHELLSIM_ENORUNS;
+    const size_t H = (size_t)r->horizon_days;
+    for (size_t s = 0; s < r->nseries; s++) {
+        if (strcmp(r->series[s].name, name))
+            continue;
+        if (cap / H < r->npaths)
+            return SHELLSIM_EINVAL;
+        memcpy(out, r->paths + (size_t)s * r->paths_k * H, (size_t)r->npaths * H * sizeof *out);
+        return SHELLSIM_OK;
+    }
+    return SHELLSIM_ENOTFOUND;
+}
+
 /* ------------------------------------------------------------- exceedances */
 
 size_t shellsim_result_exceedance_count(const shellsim_result *r)
@@ -642,11 +736,11 @@ size_t shellsim_result_exceedance_count(const shellsim_result *r)
     return r ? r->nexceed : 0;
 }
 
-shellsim_status shellsim_result_exceedance(const shellsim_result *r, size_t i, shellsim_exceedance *out)
+shellsim_status shellsim_result_exceedance(const shellsim_result *r, size_t i, shellsim_exceedance *out, size_t size)
 {
-    if (!r || !out || i >= r->nexceed)
+    if (!r || !out || i >= r->nexceed || size < SHELLSIM_EXCEEDANCE_MIN_SIZE)
         return SHELLSIM_EINVAL;
-    *out = r->exceed[i];
+    shellsim_sized_out(out, size, &r->exceed[i], sizeof r->exceed[i], SHELLSIM_EXCEEDANCE_MIN_SIZE);
     return SHELLSIM_OK;
 }
 

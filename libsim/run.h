@@ -49,16 +49,25 @@ struct shellsim_result {
      * points into metrics[]. NULL and 0 for a plain run. */
     shellsim_exceedance *exceed;
     size_t nexceed;
+    /* keep_paths (paths.c): every day's value of every selected series of
+     * replications 0 .. paths_k-1, [(series * paths_k + k) * H + day];
+     * npaths of them reported (paths_k, or fewer after a truncation).
+     * NULL and 0 when none are kept. */
+    double *paths;
+    uint64_t paths_k, npaths;
 };
 
-/* *o = *options (the defaults when NULL), checked: SHELLSIM_OK, or
- * SHELLSIM_EINVAL with the reason in err (replications out of 1 .. 2^40,
- * threads out of 0 .. 1024). */
+/* *o = the caller's options read within their size (the defaults when
+ * NULL; o->size is sizeof *o), checked: SHELLSIM_OK, or SHELLSIM_EINVAL
+ * with the reason in err (a size below SHELLSIM_RUN_OPTIONS_MIN_SIZE,
+ * replications out of 1 .. 2^40, threads out of 0 .. 1024, keep_paths
+ * above SHELLSIM_MAX_KEEP_PATHS). */
 shellsim_status shellsim_run_options_resolve(const shellsim_run_options *options, shellsim_run_options *o,
                                              shellsim_error *err);
 
 /* An empty result for the scenario and options (no replications yet):
- * catalogue, summaries, and run storage when keep_runs. */
+ * catalogue, summaries, run storage when keep_runs, path storage when
+ * keep_paths. o must be resolved (shellsim_run_options_resolve). */
 shellsim_status shellsim_result_create(const shellsim_scenario *s, const shellsim_run_options *o,
                                        shellsim_result **out, shellsim_error *err);
 
@@ -75,7 +84,8 @@ shellsim_status shellsim_run_range(const shellsim_scenario *s, const shellsim_ru
 /* shellsim_run_range, with observers[0 .. nobservers-1] (may be NULL when
  * 0) shown each block after r's own: blk->col[c * blk->stride + j] is engine
  * column c of replication blk->first + j (metric_desc's column and
- * divisor give a metric's value). */
+ * divisor give a metric's value). Paths are kept into r (r->paths) and
+ * o->observe is called, in order, for the blocks of [first, last). */
 shellsim_status shellsim_run_range_observed(const shellsim_scenario *s, const shellsim_run_options *o,
                                             uint64_t first, uint64_t last, shellsim_result *r,
                                             const shellsim_sched_observer *observers, size_t nobservers,

@@ -11,6 +11,7 @@
 
 #ifdef _OPENMP
 #include <omp.h>
+#include <pthread.h>
 #endif
 
 #include "alloc.h"
@@ -38,12 +39,71 @@ typedef struct sched_run {
     atomic_uint_fast64_t next_block; /* blocks are handed out in order */
     atomic_uint_fast64_t done;       /* replications finished */
     shellsim_failure fail;
+    /* the ordered stage (job->ordered): the block whose turn it is */
+    uint64_t turn;
+#ifdef _OPENMP
+    pthread_mutex_t lock;
+    pthread_cond_t moved;            /* turn moved, or the job failed */
+#endif
 } sched_run;
+
+/* Wake the threads waiting for their turn (the job failed or stopped). */
+static void wake(sched_run *sr)
+{
+#ifdef _OPENMP
+    if (sr->job->ordered) {
+        pthread_mutex_lock(&sr->lock);
+        pthread_cond_broadcast(&sr->moved);
+        pthread_mutex_unlock(&sr->lock);
+    }
+#else
+    (void)sr;
+#endif
+}
 
 /* Stop everything for a status that is not a failure at a place. */
 static void stop(sched_run *sr, shellsim_status st)
 {
     shellsim_failure_stop(&sr->fail, st, NULL);
+    wake(sr);
+}
+
+/* Whether block b (first replication `first`) can no longer be delivered:
+ * everything stopped, or a block before it failed. */
+static int abandoned(sched_run *sr, uint64_t first)
+{
+    return shellsim_failure_stopped(&sr->fail) || shellsim_failure_first(&sr->fail) < first * sr->places;
+}
+
+/* The ordered stage of block b: wait for its turn, call job->ordered, pass
+ * the turn on. SHELLSIM_OK also when the block is abandoned. */
+static shellsim_status deliver(sched_run *sr, void *state, uint64_t b, const shellsim_sched_block *blk)
+{
+    const shellsim_sched_job *job = sr->job;
+    int mine;
+#ifdef _OPENMP
+    pthread_mutex_lock(&sr->lock);
+    while (sr->turn != b && !abandoned(sr, blk->first))
+        pthread_cond_wait(&sr->moved, &sr->lock);
+    mine = sr->turn == b && !abandoned(sr, blk->first);
+    pthread_mutex_unlock(&sr->lock);
+#else
+    mine = sr->turn == b && !abandoned(sr, blk->first);
+#endif
+    if (!mine)
+        return SHELLSIM_OK;
+    shellsim_status st = job->ordered(job->user, state, blk);
+    if (st != SHELLSIM_OK) /* before the turn moves: no later block may go out */
+        shellsim_failure_stop(&sr->fail, st, NULL);
+#ifdef _OPENMP
+    pthread_mutex_lock(&sr->lock);
+    sr->turn = b + 1;
+    pthread_cond_broadcast(&sr->moved);
+    pthread_mutex_unlock(&sr->lock);
+#else
+    sr->turn = b + 1;
+#endif
+    return st;
 }
 
 /* The work of thread tid (is_caller: the calling thread). */
@@ -81,6 +141,7 @@ static void worker(sched_run *sr, int tid, int is_caller)
         }
         if (st != SHELLSIM_OK) {
             shellsim_failure_at(&sr->fail, fault.place, st, fault.message);
+            wake(sr);
             return;
         }
         for (size_t i = 0; i < job->nobservers; i++)
@@ -88,6 +149,10 @@ static void worker(sched_run *sr, int tid, int is_caller)
                 stop(sr, st);
                 return;
             }
+        if (job->ordered && (st = deliver(sr, state, b, &blk)) != SHELLSIM_OK) {
+            stop(sr, st);
+            return;
+        }
         uint64_t done = atomic_fetch_add(&sr->done, blk.cnt) + blk.cnt;
         if (is_caller && job->progress &&
             job->progress(job->progress_user, done * (job->progress_weight ? job->progress_weight : 1),
@@ -114,6 +179,7 @@ shellsim_status shellsim_sched_run(const shellsim_sched_job *job, uint64_t *fail
     atomic_init(&sr.next_block, 0);
     atomic_init(&sr.done, 0);
     shellsim_failure_init(&sr.fail);
+    sr.turn = 0;
     const int nthreads = shellsim_sched_threads(job->threads, sr.nblocks);
     sr.state = shellsim_calloc((size_t)nthreads, sizeof *sr.state);
     sr.inited = shellsim_calloc((size_t)nthreads, 1);
@@ -124,6 +190,10 @@ shellsim_status shellsim_sched_run(const shellsim_sched_job *job, uint64_t *fail
         return SHELLSIM_ENOMEM;
     }
 #ifdef _OPENMP
+    if (job->ordered) {
+        pthread_mutex_init(&sr.lock, NULL);
+        pthread_cond_init(&sr.moved, NULL);
+    }
     if (nthreads > 1) {
 #pragma omp parallel num_threads(nthreads)
         {
@@ -133,6 +203,12 @@ shellsim_status shellsim_sched_run(const shellsim_sched_job *job, uint64_t *fail
     } else
 #endif
         worker(&sr, 0, 1);
+#ifdef _OPENMP
+    if (job->ordered) {
+        pthread_cond_destroy(&sr.moved);
+        pthread_mutex_destroy(&sr.lock);
+    }
+#endif
     for (int t = 0; t < nthreads && job->thread_merge && sr.fail.status == SHELLSIM_OK; t++) {
         shellsim_status st = job->thread_merge(job->user, t, sr.state[t], nthreads);
         if (st != SHELLSIM_OK)

@@ -97,6 +97,16 @@ typedef struct shellsim_sched_job {
     shellsim_sched_run_fn run;   /* not NULL */
     const shellsim_sched_observer *observers; /* nobservers, in order */
     size_t nobservers;
+    /* NULL, or called for each block that ran without failure in the
+     * order of the blocks (the first block first), one call at a time: on
+     * the worker thread that ran the block (with its state), after the
+     * observers, once the call of every earlier block has returned (the
+     * thread waits for its turn, holding its block: memory stays bounded
+     * by one block per thread). Once the job has stopped, or failed at a
+     * place before the block, the block is not delivered (the calls made
+     * are those of a prefix of the blocks). Returns SHELLSIM_OK, or a
+     * status that stops everything (e.g. SHELLSIM_EINTERRUPTED). */
+    shellsim_status (*ordered)(void *user, void *state, const shellsim_sched_block *blk);
     /* NULL, or called on the calling thread (never on another) after each
      * block that thread runs, with (progress_user, done * progress_weight,
      * progress_total), done the replications of the job finished so far by

@@ -18,6 +18,7 @@
 #include <gsl/gsl_qrng.h>
 
 #include "alloc.h"
+#include "sized.h"
 #include "dist_quantile.h"
 #include "engine.h"
 #include "metrics.h"
@@ -44,6 +45,7 @@ void shellsim_sensitivity_options_init(shellsim_sensitivity_options *o)
     if (!o)
         return;
     memset(o, 0, sizeof *o);
+    o->size = sizeof *o;
     o->samples = 4096;
     o->seed = 1;
     o->bootstrap = 200;
@@ -176,7 +178,7 @@ static shellsim_status sa_block(void *user, void *state, shellsim_sched_block *b
         sa_variant(p, t, m, cnt);
         uint64_t rep0 = m == k + 2 ? N + r0 : r0;
         shellsim_engine_job job = {p->seed, rep0, cnt, t->col, B, NULL, NULL, NULL, NULL, NULL,
-                                   p->nparams ? t->pin : NULL, NULL};
+                                   p->nparams ? t->pin : NULL, NULL, NULL, NULL};
         shellsim_engine_failure ef;
         int rc = shellsim_engine_block(p->s, t->ws, &job, &ef);
         if (rc == -1) {
@@ -612,10 +614,20 @@ shellsim_status shellsim_sensitivity_analyse(const shellsim_scenario *s, const c
         return SHELLSIM_EINVAL;
     }
     shellsim_sensitivity_options o;
-    if (options)
-        o = *options;
-    else
-        shellsim_sensitivity_options_init(&o);
+    shellsim_sensitivity_options_init(&o);
+    if (options && options->size < SHELLSIM_SENSITIVITY_OPTIONS_MIN_SIZE) {
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0,
+                           "options: size is 0 or too small: start from shellsim_sensitivity_options_init()");
+        return SHELLSIM_EINVAL;
+    }
+    if (options) { /* the fields within the caller's size (sized.h) */
+        SHELLSIM_SIZED_TAKE(shellsim_sensitivity_options, &o, options, samples);
+        SHELLSIM_SIZED_TAKE(shellsim_sensitivity_options, &o, options, seed);
+        SHELLSIM_SIZED_TAKE(shellsim_sensitivity_options, &o, options, threads);
+        SHELLSIM_SIZED_TAKE(shellsim_sensitivity_options, &o, options, bootstrap);
+        SHELLSIM_SIZED_TAKE(shellsim_sensitivity_options, &o, options, progress);
+        SHELLSIM_SIZED_TAKE(shellsim_sensitivity_options, &o, options, progress_user);
+    }
     sa_plan p;
     memset(&p, 0, sizeof p);
     p.s = s;
@@ -667,22 +679,23 @@ const char *shellsim_sensitivity_parameter_name(const shellsim_sensitivity *sa, 
 }
 
 shellsim_status shellsim_sensitivity_parameter(const shellsim_sensitivity *sa, const char *name,
-                                               shellsim_sobol_indices *out)
+                                               shellsim_sobol_indices *out, size_t size)
 {
-    if (!sa || !name || !out)
+    if (!sa || !name || !out || size < SHELLSIM_SOBOL_INDICES_MIN_SIZE)
         return SHELLSIM_EINVAL;
     for (size_t i = 0; i < sa->k; i++)
         if (!strcmp(sa->names[i], name)) {
-            *out = sa->idx[i];
+            shellsim_sized_out(out, size, &sa->idx[i], sizeof sa->idx[i], SHELLSIM_SOBOL_INDICES_MIN_SIZE);
             return SHELLSIM_OK;
         }
     return SHELLSIM_ENOTFOUND;
 }
 
-shellsim_status shellsim_sensitivity_summarise(const shellsim_sensitivity *sa, shellsim_sensitivity_summary *out)
+shellsim_status shellsim_sensitivity_summarise(const shellsim_sensitivity *sa, shellsim_sensitivity_summary *out,
+                                               size_t size)
 {
-    if (!sa || !out)
+    if (!sa || !out || size < SHELLSIM_SENSITIVITY_SUMMARY_MIN_SIZE)
         return SHELLSIM_EINVAL;
-    *out = sa->sum;
+    shellsim_sized_out(out, size, &sa->sum, sizeof sa->sum, SHELLSIM_SENSITIVITY_SUMMARY_MIN_SIZE);
     return SHELLSIM_OK;
 }

@@ -20,6 +20,7 @@
 #include "metrics.h"
 #include "paired.h"
 #include "run.h"
+#include "sized.h"
 #include "shellsim_analysis.h"
 #include "status.h"
 
@@ -48,6 +49,7 @@ void shellsim_sweep_options_init(shellsim_sweep_options *options)
     if (!options)
         return;
     memset(options, 0, sizeof *options);
+    options->size = sizeof *options;
     options->replications = 10000;
     options->seed = 1;
 }
@@ -246,7 +248,7 @@ static shellsim_status run_point(sweep_ctx *x, const shellsim_scenario *sp, size
         st = shellsim_run_range_observed(sp, &o, 0, sw->replications, r, &keep, 1, err);
     if (st == SHELLSIM_OK)
         for (size_t m = 0; m < sw->nmetrics; m++)
-            shellsim_result_metric_stats(r, sw->metric[m], &sw->point[p * sw->nmetrics + m]);
+            shellsim_result_metric_stats(r, sw->metric[m], &sw->point[p * sw->nmetrics + m], sizeof(shellsim_stats));
     shellsim_result_free(r);
     if (st == SHELLSIM_ELIMIT)
         name_error(sw, p, err);
@@ -401,10 +403,18 @@ shellsim_status shellsim_sweep_run(const shellsim_scenario *s, const shellsim_sw
     if (!s || !axes || !out)
         return fail(err, SHELLSIM_EINVAL, "shellsim_sweep_run: NULL argument");
     shellsim_sweep_options o;
-    if (options)
-        o = *options;
-    else
-        shellsim_sweep_options_init(&o);
+    shellsim_sweep_options_init(&o);
+    if (options && options->size < SHELLSIM_SWEEP_OPTIONS_MIN_SIZE)
+        return fail(err, SHELLSIM_EINVAL, "options: size is 0 or too small: start from shellsim_sweep_options_init()");
+    if (options) { /* the fields within the caller's size (sized.h) */
+        SHELLSIM_SIZED_TAKE(shellsim_sweep_options, &o, options, replications);
+        SHELLSIM_SIZED_TAKE(shellsim_sweep_options, &o, options, seed);
+        SHELLSIM_SIZED_TAKE(shellsim_sweep_options, &o, options, threads);
+        SHELLSIM_SIZED_TAKE(shellsim_sweep_options, &o, options, metrics);
+        SHELLSIM_SIZED_TAKE(shellsim_sweep_options, &o, options, nmetrics);
+        SHELLSIM_SIZED_TAKE(shellsim_sweep_options, &o, options, progress);
+        SHELLSIM_SIZED_TAKE(shellsim_sweep_options, &o, options, progress_user);
+    }
     if (o.metrics == NULL && o.nmetrics)
         return fail(err, SHELLSIM_EINVAL, "sweep: NULL metrics with nmetrics > 0");
     if (o.metrics && !o.nmetrics)
@@ -527,26 +537,28 @@ static shellsim_status find(const shellsim_sweep *sw, const char *metric, size_t
 }
 
 shellsim_status shellsim_sweep_point_stats(const shellsim_sweep *sw, size_t point, const char *metric,
-                                           shellsim_stats *out)
+                                           shellsim_stats *out, size_t size)
 {
     size_t m;
-    if (!out || (sw && point >= sw->npoints))
+    if (!out || size < SHELLSIM_STATS_MIN_SIZE || (sw && point >= sw->npoints))
         return SHELLSIM_EINVAL;
     shellsim_status st = find(sw, metric, &m);
     if (st == SHELLSIM_OK)
-        *out = sw->point[point * sw->nmetrics + m];
+        shellsim_sized_out(out, size, &sw->point[point * sw->nmetrics + m], sizeof(shellsim_stats),
+                           SHELLSIM_STATS_MIN_SIZE);
     return st;
 }
 
 shellsim_status shellsim_sweep_step_stats(const shellsim_sweep *sw, size_t point, size_t a, const char *metric,
-                                          shellsim_stats *out)
+                                          shellsim_stats *out, size_t size)
 {
     size_t m;
-    if (!out || (sw && (point >= sw->npoints || a >= sw->naxes ||
+    if (!out || size < SHELLSIM_STATS_MIN_SIZE || (sw && (point >= sw->npoints || a >= sw->naxes ||
                         point / sw->axis[a].stride % sw->axis[a].n == 0)))
         return SHELLSIM_EINVAL;
     shellsim_status st = find(sw, metric, &m);
     if (st == SHELLSIM_OK)
-        *out = sw->step[(point * sw->naxes + a) * sw->nmetrics + m];
+        shellsim_sized_out(out, size, &sw->step[(point * sw->naxes + a) * sw->nmetrics + m], sizeof(shellsim_stats),
+                           SHELLSIM_STATS_MIN_SIZE);
     return st;
 }

@@ -10,8 +10,10 @@
 #include <math.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "exceed.h"
 #include "run.h"
+#include "sized.h"
 #include "shellsim_analysis.h"
 #include "status.h"
 
@@ -20,8 +22,70 @@ void shellsim_run_extras_init(shellsim_run_extras *x)
     if (!x)
         return;
     memset(x, 0, sizeof *x);
+    x->size = sizeof *x;
     x->until_metric = NULL;
     x->exceed = NULL;
+}
+
+void shellsim_threshold_init(shellsim_threshold *t)
+{
+    if (!t)
+        return;
+    memset(t, 0, sizeof *t);
+    t->size = sizeof *t;
+    t->metric = NULL;
+    t->value = NAN;
+}
+
+/* The caller's extras and thresholds (each read within its size, sized.h)
+ * into *x and *thr (OUT: the library's layout; *thr allocated, NULL when
+ * there are none). SHELLSIM_OK, EINVAL or ENOMEM with err. */
+static shellsim_status resolve_extras(const shellsim_run_extras *in, shellsim_run_extras *x, shellsim_threshold **thr,
+                                      shellsim_error *err)
+{
+    *thr = NULL;
+    shellsim_run_extras_init(x);
+    if (in->size < SHELLSIM_RUN_EXTRAS_MIN_SIZE) {
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0,
+                           "extras: size is 0 or too small: start from shellsim_run_extras_init()");
+        return SHELLSIM_EINVAL;
+    }
+    SHELLSIM_SIZED_TAKE(shellsim_run_extras, x, in, until_metric);
+    SHELLSIM_SIZED_TAKE(shellsim_run_extras, x, in, until_halfwidth);
+    SHELLSIM_SIZED_TAKE(shellsim_run_extras, x, in, exceed);
+    SHELLSIM_SIZED_TAKE(shellsim_run_extras, x, in, nexceed);
+    if (!x->nexceed)
+        return SHELLSIM_OK;
+    if (!x->exceed) {
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_run_extended: NULL argument");
+        return SHELLSIM_EINVAL;
+    }
+    /* an array of the caller's thresholds: stepped through by the first
+     * one's size, which every one must have */
+    const size_t stride = x->exceed[0].size;
+    const char *base = (const char *)x->exceed;
+    for (size_t i = 0; i < x->nexceed; i++) {
+        const shellsim_threshold *t = (const shellsim_threshold *)(const void *)(base + i * stride);
+        if (stride < SHELLSIM_THRESHOLD_MIN_SIZE || t->size != stride) {
+            shellsim_set_error(err, SHELLSIM_EINVAL, 0,
+                               "exceed: a threshold's size is 0, too small or unlike the first's: start each from "
+                               "shellsim_threshold_init()");
+            return SHELLSIM_EINVAL;
+        }
+    }
+    *thr = shellsim_calloc(x->nexceed, sizeof **thr);
+    if (!*thr) {
+        shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
+        return SHELLSIM_ENOMEM;
+    }
+    for (size_t i = 0; i < x->nexceed; i++) {
+        const shellsim_threshold *t = (const shellsim_threshold *)(const void *)(base + i * stride);
+        shellsim_threshold_init(&(*thr)[i]);
+        SHELLSIM_SIZED_TAKE(shellsim_threshold, &(*thr)[i], t, metric);
+        SHELLSIM_SIZED_TAKE(shellsim_threshold, &(*thr)[i], t, value);
+    }
+    x->exceed = *thr;
+    return SHELLSIM_OK;
 }
 
 uint64_t shellsim_run_checkpoint_after(uint64_t n)
@@ -101,14 +165,32 @@ static shellsim_status run_until(const shellsim_scenario *s, const shellsim_run_
     return SHELLSIM_OK;
 }
 
+static shellsim_status run_extended(const shellsim_scenario *s, const shellsim_run_options *options,
+                                   const shellsim_run_extras *x, shellsim_result **out, shellsim_error *err);
+
 shellsim_status shellsim_run_extended(const shellsim_scenario *s, const shellsim_run_options *options,
-                                      const shellsim_run_extras *x, shellsim_result **out, shellsim_error *err)
+                                      const shellsim_run_extras *extras, shellsim_result **out, shellsim_error *err)
 {
     if (out)
         *out = NULL;
-    if (!x || (!x->until_metric && x->nexceed == 0))
+    if (!extras)
         return shellsim_run(s, options, out, err);
-    if (!s || !out || (x->nexceed && !x->exceed)) {
+    shellsim_run_extras x;
+    shellsim_threshold *thr;
+    shellsim_status st = resolve_extras(extras, &x, &thr, err);
+    if (st == SHELLSIM_OK)
+        st = run_extended(s, options, &x, out, err);
+    shellsim_free(thr);
+    return st;
+}
+
+/* shellsim_run_extended with extras in the library's layout. */
+static shellsim_status run_extended(const shellsim_scenario *s, const shellsim_run_options *options,
+                                   const shellsim_run_extras *x, shellsim_result **out, shellsim_error *err)
+{
+    if (!x->until_metric && x->nexceed == 0)
+        return shellsim_run(s, options, out, err);
+    if (!s || !out) {
         shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_run_extended: NULL argument");
         return SHELLSIM_EINVAL;
     }

@@ -62,6 +62,17 @@ if [ -n "$mpi" ] && command -v mpirun >/dev/null 2>&1; then
     OMPI_MCA_rmaps_base_oversubscribe=1 mpirun "${root[@]}" --oversubscribe -np 2 \
         "$mpi" run -n 2500 -s 11 -j -- "$dir/aid-gap.ini" >"$tmp/mpi2short.json" 2>/dev/null
     check "shellsim-mpi takes the short forms and --: byte-identical" cmp -s "$tmp/ref.json" "$tmp/mpi2short.json"
+    "$sim" run "$dir/aid-gap.ini" --reps 2500 --seed 11 --threads 1 --keep-paths 4 --json >"$tmp/kp-ref.json"
+    OMPI_MCA_rmaps_base_oversubscribe=1 mpirun "${root[@]}" --oversubscribe -np 3 \
+        "$mpi" run "$dir/aid-gap.ini" --reps 2500 --seed 11 --keep-paths 4 --json >"$tmp/kp-mpi3.json" 2>/dev/null
+    check "shellsim-mpi --keep-paths with 3 ranks: byte-identical" cmp -s "$tmp/kp-ref.json" "$tmp/kp-mpi3.json"
+    # (the exit status mpirun passes on is 2, or another under a sanitizer that
+    # finds Open MPI's leaks: the check is the message and no output)
+    check "shellsim-mpi --keep-paths above replications / ranks: refused, named" bash -c \
+        "! OMPI_MCA_rmaps_base_oversubscribe=1 mpirun ${root[*]} --oversubscribe -np 2 '$mpi' run '$dir/aid-gap.ini' \
+           --reps 20 --keep-paths 11 --json >'$tmp/kp-bad.out' 2>'$tmp/kp-bad.err' &&
+         grep -q 'keep-paths 11: under shellsim-mpi at most replications / ranks = 10' '$tmp/kp-bad.err' &&
+         [ ! -s '$tmp/kp-bad.out' ]"
 else
     echo "# shellsim-mpi not built or mpirun missing: MPI checks skipped"
 fi
@@ -243,6 +254,16 @@ check "--set of an unknown key exits 3 with the loader's list" bash -c \
 check "--set without '=' is a usage error (exit 2)" status_is 2 "$sim" run "$dir/najin-dunay.ini" --set nk.loss_rate
 check "a file line made wrong by --set is named with its line" bash -c \
     "'$sim' check '$dir/najin-dunay.ini' --set scenario.horizon_days=100 2>&1 | grep -q 'najin-dunay.ini:89: \[side russia\] base_fire_per_day@2024-01-01: day 153 is outside'"
+
+# --- kept paths ---------------------------------------------------------------
+"$sim" run "$dir/najin-dunay.ini" --reps 800 --seed 5 --threads 1 --json >"$tmp/kp0.json"
+"$sim" run "$dir/najin-dunay.ini" --reps 800 --seed 5 --threads 1 --keep-paths 3 --json >"$tmp/kp1.json"
+"$sim" run "$dir/najin-dunay.ini" --reps 800 --seed 5 --threads 3 --keep-paths 3 --json >"$tmp/kp3.json"
+check "--keep-paths: the JSON is that of the run, then \"paths\"" bash -c \
+    "head -c \$((\$(stat -c %s '$tmp/kp0.json') - 2)) '$tmp/kp0.json' | cmp -s - <(head -c \$((\$(stat -c %s '$tmp/kp0.json') - 2)) '$tmp/kp1.json') &&
+     python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); p=d[\"paths\"]; assert set(p) == set(d[\"series\"]) and all(len(v) == 3 and len(v[0]) == 519 for v in p.values())' '$tmp/kp1.json'"
+check "--keep-paths: byte-identical for 1 and 3 threads" cmp -s "$tmp/kp1.json" "$tmp/kp3.json"
+check "--keep-paths above 10000: exit 2" status_is 2 "$sim" run "$dir/seed-1m.ini" --reps 5 --keep-paths 10001
 
 echo "1..$n"
 [ "$fails" = 0 ]

@@ -13,11 +13,11 @@ import re
 import sys
 
 LIBSIM = [
-    ("base", "alloc status sat simd xsum pcg32 failure civil"),
+    ("base", "alloc status sat simd xsum pcg32 failure civil sized"),
     ("numerics", "specfun dist_quantile gamma_zig dist dist_table floordiv sketch summary"),
     ("model description", "keys fire inifile let scenario scenario_query params scenario_edit outputs observe"),
     ("model kernels", "production transit dayrec let_run engine"),
-    ("execution", "scheduler metrics run serial paired"),
+    ("execution", "scheduler metrics run serial paired capture"),
     ("verbs", "exceed until_ci compare sensitivity infer infer_series sweep sweep_grid"),
 ]
 CLI = [

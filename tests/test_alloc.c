@@ -289,3 +289,32 @@ Test(alloc, running_several_blocks_on_two_threads_fails_cleanly_at_every_allocat
     walk_run(LONG_SCENARIO, 2100, 2, 0, "b.stock", "run of several blocks, 2 threads");
     walk_run(LONG_SCENARIO, 2100, 2, 1, "b.stock", "run of several blocks, 2 threads, keep_runs");
 }
+
+static int count_blocks(void *user, const shellsim_block_view *view)
+{
+    (void)view;
+    ++*(int *)user;
+    return 0;
+}
+
+Test(alloc, running_with_kept_paths_and_an_observer_fails_cleanly_at_every_allocation)
+{
+    run_ctx c;
+    int blocks = 0;
+    c.s = load_ok(SCENARIO);
+    shellsim_run_options_init(&c.o);
+    c.o.replications = 50;
+    c.o.seed = 3;
+    c.o.threads = 2;
+    c.o.keep_paths = 7;
+    c.o.observe = count_blocks;
+    c.o.observe_user = &blocks;
+    long n = walk(run, &c, release_result, "run, keep_paths and observe, 2 threads");
+    cr_expect_gt(n, 1);
+    shellsim_result *r = NULL;
+    cr_expect_eq(shellsim_run(c.s, &c.o, &r, NULL), SHELLSIM_OK);
+    cr_expect_eq(shellsim_result_path_count(r), 7);
+    shellsim_result_free(r);
+    shellsim_scenario_free(c.s);
+    expect_no_leaks();
+}

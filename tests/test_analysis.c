@@ -63,7 +63,7 @@ static shellsim_run_options options(uint64_t reps, uint64_t seed, int threads)
 static shellsim_stats stats(const shellsim_result *r, const char *name)
 {
     shellsim_stats st;
-    cr_assert_eq(shellsim_result_metric_stats(r, name, &st), SHELLSIM_OK, "metric %s", name);
+    cr_assert_eq(shellsim_result_metric_stats(r, name, &st, sizeof st), SHELLSIM_OK, "metric %s", name);
     return st;
 }
 
@@ -138,7 +138,7 @@ static shellsim_sensitivity *analyse(const shellsim_scenario *s, const char *met
 static shellsim_sobol_indices indices(const shellsim_sensitivity *sa, const char *name)
 {
     shellsim_sobol_indices x;
-    cr_assert_eq(shellsim_sensitivity_parameter(sa, name, &x), SHELLSIM_OK, "no parameter %s", name);
+    cr_assert_eq(shellsim_sensitivity_parameter(sa, name, &x, sizeof x), SHELLSIM_OK, "no parameter %s", name);
     return x;
 }
 
@@ -166,10 +166,10 @@ Test(compare, a_scenario_against_itself_differs_by_exactly_zero_in_every_run)
         for (size_t j = 0; j < 3000; j++)
             cr_assert(d[j] == 0 || (isnan(d[j]) && shellsim_metric_is_ratio(name)), "%s run %zu: %g", name, j, d[j]);
         shellsim_stats st;
-        cr_assert_eq(shellsim_comparison_stats(c, name, SHELLSIM_ARM_DIFF, &st), SHELLSIM_OK);
+        cr_assert_eq(shellsim_comparison_stats(c, name, SHELLSIM_ARM_DIFF, &st, sizeof st), SHELLSIM_OK);
         cr_assert(st.min == 0 && st.max == 0 && st.mean == 0 && st.sd == 0, "%s", name);
         shellsim_pairing p;
-        cr_assert_eq(shellsim_comparison_pairing(c, name, &p), SHELLSIM_OK);
+        cr_assert_eq(shellsim_comparison_pairing(c, name, &p, sizeof p), SHELLSIM_OK);
         cr_assert_eq(p.diff_variance, 0.0);
     }
     free(d);
@@ -190,10 +190,10 @@ Test(compare, each_arm_is_bit_for_bit_the_plain_run_of_its_scenario)
     for (size_t i = 0; i < shellsim_comparison_metric_count(c); i++) {
         const char *name = shellsim_comparison_metric_name(c, i);
         shellsim_stats x, y;
-        shellsim_comparison_stats(c, name, SHELLSIM_ARM_A, &x);
+        shellsim_comparison_stats(c, name, SHELLSIM_ARM_A, &x, sizeof x);
         y = stats(ra, name);
         cr_assert(memcmp(&x, &y, sizeof x) == 0, "A %s", name);
-        shellsim_comparison_stats(c, name, SHELLSIM_ARM_B, &x);
+        shellsim_comparison_stats(c, name, SHELLSIM_ARM_B, &x, sizeof x);
         y = stats(rb, name);
         cr_assert(memcmp(&x, &y, sizeof x) == 0, "B %s", name);
     }
@@ -217,7 +217,7 @@ Test(compare, removing_a_pipeline_changes_nothing_in_the_sections_in_common)
                           "ukraine.extra_share", "us.containers"};
     for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
         shellsim_stats st;
-        cr_assert_eq(shellsim_comparison_stats(c, same[i], SHELLSIM_ARM_DIFF, &st), SHELLSIM_OK);
+        cr_assert_eq(shellsim_comparison_stats(c, same[i], SHELLSIM_ARM_DIFF, &st, sizeof st), SHELLSIM_OK);
         cr_assert(st.min == 0 && st.max == 0, "%s differs", same[i]);
     }
     /* Russia fires its base in both: the difference is minus the imports,
@@ -228,7 +228,7 @@ Test(compare, removing_a_pipeline_changes_nothing_in_the_sections_in_common)
     for (size_t j = 0; j < 2000; j++)
         cr_assert_float_eq(d_fire[j], -a_extra[j], 1e-9 * (1 + a_extra[j]), "run %zu", j);
     shellsim_pairing p;
-    shellsim_comparison_pairing(c, "russia.fire_per_day", &p);
+    shellsim_comparison_pairing(c, "russia.fire_per_day", &p, sizeof p);
     cr_assert_gt(p.variance_ratio, 1.2);
     cr_assert_gt(p.correlation, 0.2);
     free(a_extra);
@@ -250,9 +250,9 @@ Test(compare, the_same_bits_for_any_thread_count)
         const char *name = shellsim_comparison_metric_name(c[0], i);
         for (int arm = 0; arm < 3; arm++) {
             shellsim_stats x, y;
-            shellsim_comparison_stats(c[0], name, (shellsim_arm)arm, &x);
+            shellsim_comparison_stats(c[0], name, (shellsim_arm)arm, &x, sizeof x);
             for (int t = 1; t < 3; t++) {
-                shellsim_comparison_stats(c[t], name, (shellsim_arm)arm, &y);
+                shellsim_comparison_stats(c[t], name, (shellsim_arm)arm, &y, sizeof y);
                 cr_assert(memcmp(&x, &y, sizeof x) == 0, "%s arm %d, %d threads", name, arm, t + 1);
             }
         }
@@ -279,8 +279,8 @@ Test(compare, bad_arguments_are_errors_with_messages)
     cr_assert_eq(shellsim_compare(a, a, &o, &c, &err), SHELLSIM_OK);
     shellsim_stats st;
     double v[10];
-    cr_assert_eq(shellsim_comparison_stats(c, "nope", SHELLSIM_ARM_A, &st), SHELLSIM_ENOTFOUND);
-    cr_assert_eq(shellsim_comparison_stats(c, "nk.shipped", (shellsim_arm)3, &st), SHELLSIM_EINVAL);
+    cr_assert_eq(shellsim_comparison_stats(c, "nope", SHELLSIM_ARM_A, &st, sizeof st), SHELLSIM_ENOTFOUND);
+    cr_assert_eq(shellsim_comparison_stats(c, "nk.shipped", (shellsim_arm)3, &st, sizeof st), SHELLSIM_EINVAL);
     cr_assert_eq(shellsim_comparison_runs(c, "nk.shipped", SHELLSIM_ARM_A, v, 10), SHELLSIM_ENORUNS);
     shellsim_comparison_free(c);
     shellsim_comparison_free(NULL);
@@ -311,7 +311,7 @@ Test(sensitivity, an_additive_model_has_its_analytic_indices_and_no_noise)
                            set, want[i].index);
     }
     shellsim_sensitivity_summary m;
-    cr_assert_eq(shellsim_sensitivity_summarise(sa, &m), SHELLSIM_OK);
+    cr_assert_eq(shellsim_sensitivity_summarise(sa, &m, sizeof m), SHELLSIM_OK);
     cr_assert_eq(m.noise_share, 0.0, "no per-shipment draws: no noise (%g)", m.noise_share);
     cr_assert_eq(m.noise_share_at_medians, 0.0);
     cr_assert_eq(m.sobol, 1);
@@ -357,7 +357,7 @@ Test(sensitivity, the_tornado_sets_one_key_to_its_percentiles_and_the_others_to_
     cr_assert_eq(stock.tornado_low, 2000.0 + 100.0);
     cr_assert_eq(stock.tornado_high, 2000.0 + 900.0);
     shellsim_sensitivity_summary m;
-    shellsim_sensitivity_summarise(sa, &m);
+    shellsim_sensitivity_summarise(sa, &m, sizeof m);
     cr_assert_eq(m.tornado_base, 2500.0);
     shellsim_sensitivity_free(sa);
     shellsim_scenario_free(s);
@@ -374,7 +374,7 @@ Test(sensitivity, a_metric_of_per_shipment_draws_alone_is_all_noise)
     shellsim_sensitivity *sa = analyse(s, "p.delivered", 2048, 0);
     cr_assert_eq(shellsim_sensitivity_parameter_count(sa), 0);
     shellsim_sensitivity_summary m;
-    shellsim_sensitivity_summarise(sa, &m);
+    shellsim_sensitivity_summarise(sa, &m, sizeof m);
     double se = se_of(m.noise_share_ci95_lo, m.noise_share_ci95_hi);
     cr_assert_float_eq(m.noise_share, 1.0, 5 * se, "noise share %g (se %g)", m.noise_share, se);
     shellsim_sensitivity_free(sa);
@@ -394,7 +394,7 @@ Test(sensitivity, more_than_20_keys_use_pseudo_random_points_with_the_same_estim
     shellsim_sensitivity *sa = analyse(s, "s0.fire_per_day", 2048, 0);
     cr_assert_eq(shellsim_sensitivity_parameter_count(sa), 21);
     shellsim_sensitivity_summary m;
-    shellsim_sensitivity_summarise(sa, &m);
+    shellsim_sensitivity_summarise(sa, &m, sizeof m);
     cr_assert_eq(m.sobol, 0);
     shellsim_sobol_indices b = indices(sa, "s0.base_fire_per_day");
     cr_assert_float_eq(b.total, 0.8, 5 * se_of(b.total_ci95_lo, b.total_ci95_hi), "total %g", b.total);
@@ -415,8 +415,8 @@ Test(sensitivity, the_same_bits_for_any_thread_count)
     cr_assert_eq(k, 11, "russia 1, ukraine 3, us 2, nk 5 keys vary: %zu", k);
     for (int t = 1; t < 3; t++) {
         shellsim_sensitivity_summary x, y;
-        shellsim_sensitivity_summarise(sa[0], &x);
-        shellsim_sensitivity_summarise(sa[t], &y);
+        shellsim_sensitivity_summarise(sa[0], &x, sizeof x);
+        shellsim_sensitivity_summarise(sa[t], &y, sizeof y);
         cr_assert(memcmp(&x, &y, sizeof x) == 0);
         for (size_t i = 0; i < k; i++) {
             const char *name = shellsim_sensitivity_parameter_name(sa[0], i);
@@ -561,7 +561,7 @@ Test(exceed, the_share_of_runs_at_or_above_the_median_is_one_half)
     const char *names[] = {"nk.delivered", "russia.extra_per_day", "russia/ukraine.fire_ratio"};
     shellsim_threshold th[3];
     for (int i = 0; i < 3; i++)
-        th[i] = (shellsim_threshold){names[i], stats(r, names[i]).p50};
+        th[i] = (shellsim_threshold){sizeof(shellsim_threshold), names[i], stats(r, names[i]).p50};
     shellsim_result_free(r);
     shellsim_run_extras x;
     shellsim_run_extras_init(&x);
@@ -571,7 +571,7 @@ Test(exceed, the_share_of_runs_at_or_above_the_median_is_one_half)
     cr_assert_eq(shellsim_result_exceedance_count(r), 3);
     for (size_t i = 0; i < 3; i++) {
         shellsim_exceedance e;
-        cr_assert_eq(shellsim_result_exceedance(r, i, &e), SHELLSIM_OK);
+        cr_assert_eq(shellsim_result_exceedance(r, i, &e, sizeof e), SHELLSIM_OK);
         cr_assert_str_eq(e.metric, names[i]);
         cr_assert_eq(e.n, 20000);
         double se = sqrt(0.25 / (double)e.n);
@@ -585,7 +585,7 @@ Test(exceed, the_share_of_runs_at_or_above_the_median_is_one_half)
 Test(exceed, counts_are_exact_from_the_runs_for_any_thread_count)
 {
     shellsim_scenario *s = scenario(WITH_NK);
-    shellsim_threshold th[] = {{"russia.extra_per_day", 2700}, {"nk.exhausted_day", 120}, {"us.shipments", 5}};
+    shellsim_threshold th[] = {{sizeof th[0], "russia.extra_per_day", 2700}, {sizeof th[0], "nk.exhausted_day", 120}, {sizeof th[0], "us.shipments", 5}};
     shellsim_run_extras x;
     shellsim_run_extras_init(&x);
     x.exceed = th;
@@ -600,7 +600,7 @@ Test(exceed, counts_are_exact_from_the_runs_for_any_thread_count)
         double *v = malloc(3001 * sizeof *v);
         for (size_t i = 0; i < 3; i++) {
             shellsim_exceedance e;
-            shellsim_result_exceedance(r, i, &e);
+            shellsim_result_exceedance(r, i, &e, sizeof e);
             shellsim_result_metric_runs(r, th[i].metric, v, 3001);
             uint64_t k = 0;
             for (size_t j = 0; j < 3001; j++)
@@ -640,9 +640,9 @@ Test(exceed, a_plain_run_has_none_and_bad_thresholds_are_errors)
     cr_assert_eq(shellsim_run(s, &o, &r, NULL), SHELLSIM_OK);
     cr_assert_eq(shellsim_result_exceedance_count(r), 0);
     shellsim_exceedance e;
-    cr_assert_eq(shellsim_result_exceedance(r, 0, &e), SHELLSIM_EINVAL);
+    cr_assert_eq(shellsim_result_exceedance(r, 0, &e, sizeof e), SHELLSIM_EINVAL);
     shellsim_result_free(r);
-    shellsim_threshold th = {"a.nope", 1};
+    shellsim_threshold th = {sizeof th, "a.nope", 1};
     shellsim_run_extras x;
     shellsim_run_extras_init(&x);
     x.exceed = &th;
@@ -650,7 +650,7 @@ Test(exceed, a_plain_run_has_none_and_bad_thresholds_are_errors)
     shellsim_error err = SHELLSIM_ERROR_INIT;
     cr_assert_eq(shellsim_run_extended(s, &o, &x, &r, &err), SHELLSIM_EINVAL);
     cr_assert(strstr(err.message, "a.nope"), "%s", err.message);
-    th = (shellsim_threshold){"a.fire_per_day", NAN};
+    th = (shellsim_threshold){sizeof(shellsim_threshold), "a.fire_per_day", NAN};
     cr_assert_eq(shellsim_run_extended(s, &o, &x, &r, &err), SHELLSIM_EINVAL);
     shellsim_scenario_free(s);
 }
@@ -706,7 +706,7 @@ static shellsim_status try_until(const shellsim_scenario *s, void **out, shellsi
 {
     shellsim_run_options o = options(3000, 1, 2);
     o.keep_runs = 1;
-    shellsim_threshold th = {"a.fire_per_day", 2500};
+    shellsim_threshold th = {sizeof th, "a.fire_per_day", 2500};
     shellsim_run_extras x;
     shellsim_run_extras_init(&x);
     x.until_metric = "a.fire_per_day";

@@ -66,7 +66,7 @@ static shellsim_result *run(const shellsim_scenario *s, uint64_t reps, uint64_t 
 static double value(const shellsim_result *r, const char *name)
 {
     shellsim_stats st;
-    cr_assert_eq(shellsim_result_metric_stats(r, name, &st), SHELLSIM_OK, "metric %s", name);
+    cr_assert_eq(shellsim_result_metric_stats(r, name, &st, sizeof st), SHELLSIM_OK, "metric %s", name);
     cr_assert_eq(st.min, st.max, "%s varies: %.17g .. %.17g", name, st.min, st.max);
     return st.min;
 }
@@ -141,10 +141,10 @@ Test(worked, a_side_that_fires_nothing_has_undefined_shares_and_its_pipeline_fir
                                 "shells_per_container = 1\ntransit_days = 0\n");
     shellsim_result *r = run(s, 4, 1, 1, 0);
     shellsim_stats st;
-    cr_assert_eq(shellsim_result_metric_stats(r, "p.fire_share", &st), SHELLSIM_OK);
+    cr_assert_eq(shellsim_result_metric_stats(r, "p.fire_share", &st, sizeof st), SHELLSIM_OK);
     cr_expect(st.n == 0 && st.undefined == 4, "p.fire_share: n %llu, undefined %llu", (unsigned long long)st.n,
               (unsigned long long)st.undefined);
-    cr_assert_eq(shellsim_result_metric_stats(r, "u.extra_share", &st), SHELLSIM_OK);
+    cr_assert_eq(shellsim_result_metric_stats(r, "u.extra_share", &st, sizeof st), SHELLSIM_OK);
     cr_expect(st.n == 0 && st.undefined == 4);
     cr_expect_eq(value(r, "p.fired"), 0);
     cr_expect_eq(value(r, "p.delivered"), 5);
@@ -384,8 +384,8 @@ Test(threads, aid_gap_gives_the_same_bits_per_run_and_per_day_on_1_and_2_threads
         cr_assert_eq(shellsim_result_metric_runs(b, name, y, N), SHELLSIM_OK);
         cr_expect(memcmp(x, y, sizeof x) == 0, "per-run values of %s differ", name);
         shellsim_stats sa, sb;
-        cr_assert_eq(shellsim_result_metric_stats(a, name, &sa), SHELLSIM_OK);
-        cr_assert_eq(shellsim_result_metric_stats(b, name, &sb), SHELLSIM_OK);
+        cr_assert_eq(shellsim_result_metric_stats(a, name, &sa, sizeof sa), SHELLSIM_OK);
+        cr_assert_eq(shellsim_result_metric_stats(b, name, &sb, sizeof sb), SHELLSIM_OK);
         cr_expect(memcmp(&sa, &sb, sizeof sa) == 0, "statistics of %s differ", name);
     }
     for (size_t i = 0; i < shellsim_result_series_count(a); i++) {

@@ -292,8 +292,8 @@ Test(paths, portable_and_vector_code_give_the_same_results_bit_for_bit)
         for (size_t i = 0; i < shellsim_result_metric_count(a); i++) {
             const char *name = shellsim_result_metric_name(a, i);
             shellsim_stats x, y;
-            cr_assert_eq(shellsim_result_metric_stats(a, name, &x), SHELLSIM_OK);
-            cr_assert_eq(shellsim_result_metric_stats(b, name, &y), SHELLSIM_OK);
+            cr_assert_eq(shellsim_result_metric_stats(a, name, &x, sizeof x), SHELLSIM_OK);
+            cr_assert_eq(shellsim_result_metric_stats(b, name, &y, sizeof y), SHELLSIM_OK);
             cr_assert(memcmp(&x, &y, sizeof x) == 0, "scenario %zu metric %s differs", k, name);
         }
         cr_assert_eq(shellsim_result_series_count(a), shellsim_result_series_count(b));

@@ -34,7 +34,7 @@ static shellsim_result *run(const char *text, uint64_t reps, const char *series)
 static double mean_of(const shellsim_result *r, const char *metric)
 {
     shellsim_stats st;
-    cr_assert_eq(shellsim_result_metric_stats(r, metric, &st), SHELLSIM_OK, "%s", metric);
+    cr_assert_eq(shellsim_result_metric_stats(r, metric, &st, sizeof st), SHELLSIM_OK, "%s", metric);
     return st.mean;
 }
 

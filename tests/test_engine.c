@@ -58,7 +58,7 @@ static shellsim_result *run(const shellsim_scenario *s, uint64_t reps, uint64_t 
 static shellsim_stats stats(const shellsim_result *r, const char *name)
 {
     shellsim_stats st;
-    shellsim_status rc = shellsim_result_metric_stats(r, name, &st);
+    shellsim_status rc = shellsim_result_metric_stats(r, name, &st, sizeof st);
     cr_assert_eq(rc, SHELLSIM_OK, "metric %s: status %d", name, rc);
     return st;
 }
@@ -1114,7 +1114,7 @@ Test(catalogue, metrics_of_a_section_with_a_long_name_are_found_by_name)
         char m[256];
         snprintf(m, sizeof m, "%s.%s", name, suffix[i]);
         shellsim_stats st;
-        cr_expect_eq(shellsim_result_metric_stats(r, m, &st), SHELLSIM_OK, "metric '...%s' not found", suffix[i]);
+        cr_expect_eq(shellsim_result_metric_stats(r, m, &st, sizeof st), SHELLSIM_OK, "metric '...%s' not found", suffix[i]);
     }
     static const char *const sseries[] = {"supplier_stock", "delivered_cum", "shipments_cum", "seen_shipments_cum",
                                           "containers_cum"};
@@ -1375,8 +1375,8 @@ Test(options, result_accessors_report_bad_names_and_missing_runs)
     shellsim_result *r = run_opts(s, &o);
     shellsim_stats st;
     double v[16];
-    cr_expect_eq(shellsim_result_metric_stats(r, "a.nosuch", &st), SHELLSIM_ENOTFOUND);
-    cr_expect_eq(shellsim_result_metric_stats(r, "", &st), SHELLSIM_ENOTFOUND);
+    cr_expect_eq(shellsim_result_metric_stats(r, "a.nosuch", &st, sizeof st), SHELLSIM_ENOTFOUND);
+    cr_expect_eq(shellsim_result_metric_stats(r, "", &st, sizeof st), SHELLSIM_ENOTFOUND);
     cr_expect_eq(shellsim_result_metric_runs(r, "a.extra_fired", v, 16), SHELLSIM_ENORUNS, "no keep_runs");
     cr_expect_eq(shellsim_result_metric_runs(r, "a.nosuch", v, 16), SHELLSIM_ENOTFOUND);
     cr_expect_eq(shellsim_result_series_band(r, "a.nosuch", SHELLSIM_BAND_MEAN, v, 16), SHELLSIM_ENOTFOUND);
@@ -1498,9 +1498,9 @@ Test(api, null_arguments_return_a_status_and_never_crash)
     r = run_opts(s, &o);
     shellsim_stats st;
     double v[8];
-    cr_expect_eq(shellsim_result_metric_stats(NULL, "a.extra_fired", &st), SHELLSIM_EINVAL);
-    cr_expect_eq(shellsim_result_metric_stats(r, NULL, &st), SHELLSIM_EINVAL);
-    cr_expect_eq(shellsim_result_metric_stats(r, "a.extra_fired", NULL), SHELLSIM_EINVAL);
+    cr_expect_eq(shellsim_result_metric_stats(NULL, "a.extra_fired", &st, sizeof st), SHELLSIM_EINVAL);
+    cr_expect_eq(shellsim_result_metric_stats(r, NULL, &st, sizeof st), SHELLSIM_EINVAL);
+    cr_expect_eq(shellsim_result_metric_stats(r, "a.extra_fired", NULL, sizeof *NULL), SHELLSIM_EINVAL);
     cr_expect_eq(shellsim_result_metric_runs(NULL, "a.extra_fired", v, 8), SHELLSIM_EINVAL);
     cr_expect_eq(shellsim_result_metric_runs(r, NULL, v, 8), SHELLSIM_EINVAL);
     cr_expect_eq(shellsim_result_metric_runs(r, "a.extra_fired", NULL, 8), SHELLSIM_EINVAL);

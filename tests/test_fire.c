@@ -229,7 +229,7 @@ Test(window_runs, a_million_on_day_0_fires_2739_or_2740_a_day_for_a_year_of_a_tw
     }
     cr_assert_eq(total, 1000000);
     shellsim_stats st;
-    cr_assert_eq(shellsim_result_metric_stats(r, "russia.extra_fired", &st), SHELLSIM_OK);
+    cr_assert_eq(shellsim_result_metric_stats(r, "russia.extra_fired", &st, sizeof st), SHELLSIM_OK);
     cr_assert(st.min == 1000000 && st.max == 1000000);
     shellsim_result_free(r);
 }
@@ -283,7 +283,7 @@ Test(shortfall, a_target_side_runs_short_when_its_stock_runs_out)
                 {"b.shortfall", 0},   {"b.short_days", 0}, {"b.first_short_day", 5}};
     for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
         shellsim_stats st;
-        cr_assert_eq(shellsim_result_metric_stats(r, want[k].name, &st), SHELLSIM_OK, "%s", want[k].name);
+        cr_assert_eq(shellsim_result_metric_stats(r, want[k].name, &st, sizeof st), SHELLSIM_OK, "%s", want[k].name);
         cr_expect(st.min == want[k].value && st.max == want[k].value, "%s: %g .. %g, expected %g", want[k].name,
                   st.min, st.max, want[k].value);
     }
@@ -317,7 +317,7 @@ Test(shortfall, what_is_short_and_what_is_fired_add_up_to_the_target_in_every_re
                   "replication %d: %g days short from day %g", j, days[j], first[j]);
     }
     shellsim_stats st;
-    cr_assert_eq(shellsim_result_metric_stats(r, "r.shortfall", &st), SHELLSIM_ENOTFOUND, "spread has no shortfall");
+    cr_assert_eq(shellsim_result_metric_stats(r, "r.shortfall", &st, sizeof st), SHELLSIM_ENOTFOUND, "spread has no shortfall");
     shellsim_result_free(r);
 }
 

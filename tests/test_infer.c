@@ -215,7 +215,7 @@ Test(analytic, tolerance_zero_gives_the_exact_beta_binomial_posterior)
 
     const double a = BB_A + k, b = BB_B + BB_N - k; /* Beta(5, 10) */
     shellsim_stats post;
-    cr_assert_eq(shellsim_inference_posterior_stats(inf, "p.detect_prob", &post), SHELLSIM_OK);
+    cr_assert_eq(shellsim_inference_posterior_stats(inf, "p.detect_prob", &post, sizeof post), SHELLSIM_OK);
     double sd = sqrt(beta_var(a, b));
     cr_expect_eq(post.n, N);
     cr_expect(fabs(post.mean - beta_mean(a, b)) < 5 * sd / sqrt((double)N), "posterior mean %g, Beta(%g, %g) %g",
@@ -260,7 +260,7 @@ Test(analytic, a_tolerance_window_gives_the_mixture_posterior_and_rate)
     }
     double sd = sqrt(m2 - mean * mean);
     shellsim_stats post;
-    cr_assert_eq(shellsim_inference_posterior_stats(inf, "p.detect_prob", &post), SHELLSIM_OK);
+    cr_assert_eq(shellsim_inference_posterior_stats(inf, "p.detect_prob", &post, sizeof post), SHELLSIM_OK);
     cr_expect(fabs(post.mean - mean) < 5 * sd / sqrt((double)N), "posterior mean %g, mixture %g", post.mean, mean);
     cr_expect(fabs(post.sd - sd) < 0.05 * sd, "posterior sd %g, mixture %g", post.sd, sd);
     double tried = (double)shellsim_inference_tried(inf);
@@ -286,7 +286,7 @@ Test(analytic, the_prior_is_every_try_drawn_from_the_scenario)
     shellsim_infer_options o = options(2000, 3, 0);
     shellsim_inference *inf = infer(s, obs, &o);
     shellsim_stats prior;
-    cr_assert_eq(shellsim_inference_prior_stats(inf, "p.detect_prob", &prior), SHELLSIM_OK);
+    cr_assert_eq(shellsim_inference_prior_stats(inf, "p.detect_prob", &prior, sizeof prior), SHELLSIM_OK);
     cr_expect_eq(prior.n, shellsim_inference_tried(inf));
     double sd = sqrt(beta_var(BB_A, BB_B));
     cr_expect(fabs(prior.mean - beta_mean(BB_A, BB_B)) < 5 * sd / sqrt((double)prior.n), "prior mean %g",
@@ -344,8 +344,8 @@ Test(truth, a_known_shells_per_container_is_recovered_from_its_own_run)
     o.max_tries = 5000000;
     shellsim_inference *inf = infer(s, obs, &o);
     shellsim_stats prior, post;
-    cr_assert_eq(shellsim_inference_prior_stats(inf, "p.shells_per_container", &prior), SHELLSIM_OK);
-    cr_assert_eq(shellsim_inference_posterior_stats(inf, "p.shells_per_container", &post), SHELLSIM_OK);
+    cr_assert_eq(shellsim_inference_prior_stats(inf, "p.shells_per_container", &prior, sizeof prior), SHELLSIM_OK);
+    cr_assert_eq(shellsim_inference_posterior_stats(inf, "p.shells_per_container", &post, sizeof post), SHELLSIM_OK);
     double prior_sd = 400 / sqrt(12.0); /* uniform(150, 550) */
     cr_expect(fabs(prior.sd - prior_sd) < 0.05 * prior_sd, "prior sd %g, uniform's %g", prior.sd, prior_sd);
     cr_expect(fabs(post.mean - 350) < 3 * post.sd, "posterior %g +- %g, truth 350", post.mean, post.sd);
@@ -396,15 +396,15 @@ static doubles everything(const shellsim_inference *inf)
     for (size_t i = 0; i < shellsim_inference_parameter_count(inf); i++) {
         const char *name = shellsim_inference_parameter_name(inf, i);
         shellsim_stats st;
-        cr_assert_eq(shellsim_inference_prior_stats(inf, name, &st), SHELLSIM_OK);
+        cr_assert_eq(shellsim_inference_prior_stats(inf, name, &st, sizeof st), SHELLSIM_OK);
         push_stats(&d, &st);
-        cr_assert_eq(shellsim_inference_posterior_stats(inf, name, &st), SHELLSIM_OK);
+        cr_assert_eq(shellsim_inference_posterior_stats(inf, name, &st, sizeof st), SHELLSIM_OK);
         push_stats(&d, &st);
     }
     const shellsim_result *r = shellsim_inference_posterior(inf);
     for (size_t i = 0; i < shellsim_result_metric_count(r); i++) {
         shellsim_stats st;
-        cr_assert_eq(shellsim_result_metric_stats(r, shellsim_result_metric_name(r, i), &st), SHELLSIM_OK);
+        cr_assert_eq(shellsim_result_metric_stats(r, shellsim_result_metric_name(r, i), &st, sizeof st), SHELLSIM_OK);
         push_stats(&d, &st);
     }
     int H = shellsim_result_horizon_days(r);
@@ -522,7 +522,7 @@ Test(runs, the_accepted_tries_are_the_first_matching_replications_of_shellsim_ru
     /* The series of the second pass are the same runs: the last day of
      * shipments_cum is the shipments metric. */
     shellsim_stats st;
-    cr_assert_eq(shellsim_result_metric_stats(post, "nk.shipments", &st), SHELLSIM_OK);
+    cr_assert_eq(shellsim_result_metric_stats(post, "nk.shipments", &st, sizeof st), SHELLSIM_OK);
     double band[120];
     cr_assert_eq(shellsim_result_series_band(post, "nk.shipments_cum", SHELLSIM_BAND_MEAN, band, 120), SHELLSIM_OK);
     cr_expect_eq(band[119], st.mean);
@@ -555,8 +555,8 @@ Test(runs, constant_keys_are_not_parameters_and_values_are_as_used)
         cr_expect(v[i] == round(v[i]) && v[i] >= 250 && v[i] <= 500, "shells per container %g", v[i]);
     free(v);
     shellsim_stats st;
-    cr_expect_eq(shellsim_inference_prior_stats(inf, "nk.stop_day", &st), SHELLSIM_ENOTFOUND);
-    cr_expect_eq(shellsim_inference_posterior_stats(inf, "nk.nothing", &st), SHELLSIM_ENOTFOUND);
+    cr_expect_eq(shellsim_inference_prior_stats(inf, "nk.stop_day", &st, sizeof st), SHELLSIM_ENOTFOUND);
+    cr_expect_eq(shellsim_inference_posterior_stats(inf, "nk.nothing", &st, sizeof st), SHELLSIM_ENOTFOUND);
     double one;
     cr_expect_eq(shellsim_inference_parameter_runs(inf, "nk.loss_rate", &one, 1), SHELLSIM_EINVAL, "cap < accepted");
     uint64_t rep;

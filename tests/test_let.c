@@ -66,8 +66,8 @@ static int same_results(const shellsim_result *ra, const shellsim_result *rb)
         memset(&x, 0, sizeof x);
         memset(&y, 0, sizeof y);
         same = !strcmp(name, shellsim_result_metric_name(rb, i)) &&
-               shellsim_result_metric_stats(ra, name, &x) == SHELLSIM_OK &&
-               shellsim_result_metric_stats(rb, name, &y) == SHELLSIM_OK && !memcmp(&x, &y, sizeof x);
+               shellsim_result_metric_stats(ra, name, &x, sizeof x) == SHELLSIM_OK &&
+               shellsim_result_metric_stats(rb, name, &y, sizeof y) == SHELLSIM_OK && !memcmp(&x, &y, sizeof x);
     }
     size_t h = (size_t)shellsim_result_horizon_days(ra);
     double *x = calloc(h, sizeof *x), *y = calloc(h, sizeof *y);

@@ -81,7 +81,7 @@ static void expect_series(const shellsim_result *r, const char *name, const doub
 static void expect_metric(const shellsim_result *r, const char *name, double want)
 {
     shellsim_stats st;
-    cr_assert_eq(shellsim_result_metric_stats(r, name, &st), SHELLSIM_OK, "metric %s", name);
+    cr_assert_eq(shellsim_result_metric_stats(r, name, &st, sizeof st), SHELLSIM_OK, "metric %s", name);
     cr_expect(st.min == want && st.max == want, "%s: %.17g .. %.17g, expected %.17g", name, st.min, st.max, want);
 }
 
@@ -128,7 +128,7 @@ Test(window, an_arrival_on_the_last_day_fires_a_window_share)
     expect_metric(r, "w.stock_end", 7);
     expect_metric(r, "q.delivered", 9);
     shellsim_stats st;
-    cr_assert_eq(shellsim_result_metric_stats(r, "q.fired", &st), SHELLSIM_OK);
+    cr_assert_eq(shellsim_result_metric_stats(r, "q.fired", &st, sizeof st), SHELLSIM_OK);
     cr_expect(fabs(st.min - 2) <= 1e-12 && fabs(st.max - 2) <= 1e-12, "q.fired %.17g .. %.17g", st.min, st.max);
     shellsim_result_free(r);
 }
@@ -536,8 +536,8 @@ static void expect_same_bits(const shellsim_result *a, const shellsim_result *b,
         cr_assert_eq(shellsim_result_metric_runs(b, name, y, n), SHELLSIM_OK);
         cr_expect(memcmp(x, y, n * sizeof *x) == 0, "%s: per-run values of %s differ", what, name);
         shellsim_stats sa, sb;
-        cr_assert_eq(shellsim_result_metric_stats(a, name, &sa), SHELLSIM_OK);
-        cr_assert_eq(shellsim_result_metric_stats(b, name, &sb), SHELLSIM_OK);
+        cr_assert_eq(shellsim_result_metric_stats(a, name, &sa, sizeof sa), SHELLSIM_OK);
+        cr_assert_eq(shellsim_result_metric_stats(b, name, &sb, sizeof sb), SHELLSIM_OK);
         cr_expect(memcmp(&sa, &sb, sizeof sa) == 0, "%s: statistics of %s differ", what, name);
     }
     for (size_t i = 0; i < shellsim_result_series_count(a); i++) {

@@ -145,8 +145,8 @@ Test(sweep, every_point_equals_a_single_run_of_the_overridden_scenario_bit_for_b
             shellsim_stats a, b;
             memset(&a, 0, sizeof a);
             memset(&b, 0, sizeof b);
-            cr_assert_eq(shellsim_sweep_point_stats(sw, k, name, &a), SHELLSIM_OK);
-            cr_assert_eq(shellsim_result_metric_stats(r, name, &b), SHELLSIM_OK);
+            cr_assert_eq(shellsim_sweep_point_stats(sw, k, name, &a, sizeof a), SHELLSIM_OK);
+            cr_assert_eq(shellsim_result_metric_stats(r, name, &b, sizeof b), SHELLSIM_OK);
             cr_assert_eq(memcmp(&a, &b, sizeof a), 0, "point %zu (stop_day %g), %s: mean %.17g vs %.17g", k,
                          STOPS[k], name, a.mean, b.mean);
         }
@@ -179,8 +179,8 @@ Test(sweep, every_step_is_the_difference_arm_of_compare_of_its_two_points_bit_fo
                 shellsim_stats d, e;
                 memset(&d, 0, sizeof d);
                 memset(&e, 0, sizeof e);
-                cr_assert_eq(shellsim_sweep_step_stats(sw, k, 0, name, &d), SHELLSIM_OK);
-                cr_assert_eq(shellsim_comparison_stats(c, name, SHELLSIM_ARM_DIFF, &e), SHELLSIM_OK);
+                cr_assert_eq(shellsim_sweep_step_stats(sw, k, 0, name, &d, sizeof d), SHELLSIM_OK);
+                cr_assert_eq(shellsim_comparison_stats(c, name, SHELLSIM_ARM_DIFF, &e, sizeof e), SHELLSIM_OK);
                 cr_assert_eq(memcmp(&d, &e, sizeof d), 0, "%s step %zu, %s: mean %.17g vs %.17g", ax->key, k, name,
                              d.mean, e.mean);
             }
@@ -189,7 +189,7 @@ Test(sweep, every_step_is_the_difference_arm_of_compare_of_its_two_points_bit_fo
             shellsim_scenario_free(b);
         }
         shellsim_stats none;
-        cr_assert_eq(shellsim_sweep_step_stats(sw, 0, 0, "p.delivered", &none), SHELLSIM_EINVAL,
+        cr_assert_eq(shellsim_sweep_step_stats(sw, 0, 0, "p.delivered", &none, sizeof none), SHELLSIM_EINVAL,
                      "no step into the first point");
         shellsim_sweep_free(sw);
     }
@@ -215,7 +215,7 @@ Test(sweep, a_steps_mean_is_the_mean_of_the_per_run_differences_of_two_single_ru
             hi = fmax(hi, d);
         }
         shellsim_stats st;
-        cr_assert_eq(shellsim_sweep_step_stats(sw, 1, 0, names[i], &st), SHELLSIM_OK);
+        cr_assert_eq(shellsim_sweep_step_stats(sw, 1, 0, names[i], &st, sizeof st), SHELLSIM_OK);
         cr_assert_eq(st.n, REPS);
         double mean = sum / REPS;
         cr_assert(fabs(st.mean - mean) <= 1e-9 * fmax(1, fabs(mean)), "%s: %.17g vs %.17g", names[i], st.mean, mean);
@@ -244,15 +244,15 @@ Test(sweep, delivered_shells_do_not_fall_when_the_pipeline_stops_later_in_any_re
     shellsim_sweep_axis ax = {"p.stop_day", stops, n};
     shellsim_sweep *sw = sweep(s, &ax, 1, 2);
     shellsim_stats first, last;
-    shellsim_sweep_point_stats(sw, 0, "p.delivered", &first);
-    shellsim_sweep_point_stats(sw, n - 1, "p.delivered", &last);
+    shellsim_sweep_point_stats(sw, 0, "p.delivered", &first, sizeof first);
+    shellsim_sweep_point_stats(sw, n - 1, "p.delivered", &last, sizeof last);
     cr_assert_eq(first.max, 0, "nothing departs when the pipeline stops on day 0");
     cr_assert_gt(last.mean, 1000);
     for (size_t k = 1; k < n; k++)
         for (size_t i = 0; i < 2; i++) {
             const char *name = i ? "p.shipped" : "p.delivered";
             shellsim_stats st;
-            cr_assert_eq(shellsim_sweep_step_stats(sw, k, 0, name, &st), SHELLSIM_OK);
+            cr_assert_eq(shellsim_sweep_step_stats(sw, k, 0, name, &st, sizeof st), SHELLSIM_OK);
             cr_assert_geq(st.min, 0, "%s falls at stop_day %g in some replication: min step %g", name, stops[k],
                           st.min);
             cr_assert_geq(st.mean, 0);
@@ -289,8 +289,8 @@ Test(sweep, two_axes_every_point_equals_the_twice_overridden_run_and_steps_run_a
         shellsim_stats x, y;
         memset(&x, 0, sizeof x);
         memset(&y, 0, sizeof y);
-        shellsim_sweep_point_stats(sw, p, m, &x);
-        shellsim_result_metric_stats(r, m, &y);
+        shellsim_sweep_point_stats(sw, p, m, &x, sizeof x);
+        shellsim_result_metric_stats(r, m, &y, sizeof y);
         cr_assert_eq(memcmp(&x, &y, sizeof x), 0, "point %zu", p);
         shellsim_result_free(r);
         shellsim_scenario_free(a);
@@ -303,14 +303,14 @@ Test(sweep, two_axes_every_point_equals_the_twice_overridden_run_and_steps_run_a
     shellsim_stats d, e;
     memset(&d, 0, sizeof d);
     memset(&e, 0, sizeof e);
-    cr_assert_eq(shellsim_sweep_step_stats(sw, 4, 0, m, &d), SHELLSIM_OK);
-    shellsim_comparison_stats(c, m, SHELLSIM_ARM_DIFF, &e);
+    cr_assert_eq(shellsim_sweep_step_stats(sw, 4, 0, m, &d, sizeof d), SHELLSIM_OK);
+    shellsim_comparison_stats(c, m, SHELLSIM_ARM_DIFF, &e, sizeof e);
     cr_assert_eq(memcmp(&d, &e, sizeof d), 0);
     cr_assert_lt(d.mean, 0, "more losses, less fire");
-    cr_assert_eq(shellsim_sweep_step_stats(sw, 1, 0, m, &d), SHELLSIM_EINVAL, "first along axis 0");
-    cr_assert_eq(shellsim_sweep_step_stats(sw, 3, 1, m, &d), SHELLSIM_EINVAL, "first along axis 1");
-    cr_assert_eq(shellsim_sweep_step_stats(sw, 4, 1, m, &d), SHELLSIM_OK);
-    cr_assert_eq(shellsim_sweep_step_stats(sw, 4, 2, m, &d), SHELLSIM_EINVAL, "no axis 2");
+    cr_assert_eq(shellsim_sweep_step_stats(sw, 1, 0, m, &d, sizeof d), SHELLSIM_EINVAL, "first along axis 0");
+    cr_assert_eq(shellsim_sweep_step_stats(sw, 3, 1, m, &d, sizeof d), SHELLSIM_EINVAL, "first along axis 1");
+    cr_assert_eq(shellsim_sweep_step_stats(sw, 4, 1, m, &d, sizeof d), SHELLSIM_OK);
+    cr_assert_eq(shellsim_sweep_step_stats(sw, 4, 2, m, &d, sizeof d), SHELLSIM_EINVAL, "no axis 2");
     shellsim_comparison_free(c);
     shellsim_scenario_free(a0);
     shellsim_scenario_free(a);
@@ -331,12 +331,12 @@ Test(sweep, the_threads_change_no_bit)
             shellsim_stats x, y;
             memset(&x, 0, sizeof x);
             memset(&y, 0, sizeof y);
-            shellsim_sweep_point_stats(a, k, name, &x);
-            shellsim_sweep_point_stats(b, k, name, &y);
+            shellsim_sweep_point_stats(a, k, name, &x, sizeof x);
+            shellsim_sweep_point_stats(b, k, name, &y, sizeof y);
             cr_assert_eq(memcmp(&x, &y, sizeof x), 0);
             if (k) {
-                shellsim_sweep_step_stats(a, k, 0, name, &x);
-                shellsim_sweep_step_stats(b, k, 0, name, &y);
+                shellsim_sweep_step_stats(a, k, 0, name, &x, sizeof x);
+                shellsim_sweep_step_stats(b, k, 0, name, &y, sizeof y);
                 cr_assert_eq(memcmp(&x, &y, sizeof x), 0);
             }
         }
@@ -385,8 +385,8 @@ Test(sweep, chosen_metrics_in_their_order_and_progress_over_all_points)
     cr_assert_str_eq(shellsim_sweep_metric_name(sw, 1), "p.delivered");
     cr_assert_null(shellsim_sweep_metric_name(sw, 2));
     shellsim_stats st;
-    cr_assert_eq(shellsim_sweep_point_stats(sw, 0, "p.shipped", &st), SHELLSIM_ENOTFOUND);
-    cr_assert_eq(shellsim_sweep_point_stats(sw, 3, "p.delivered", &st), SHELLSIM_EINVAL);
+    cr_assert_eq(shellsim_sweep_point_stats(sw, 0, "p.shipped", &st, sizeof st), SHELLSIM_ENOTFOUND);
+    cr_assert_eq(shellsim_sweep_point_stats(sw, 3, "p.delivered", &st, sizeof st), SHELLSIM_EINVAL);
     cr_assert(log.monotone);
     cr_assert_eq(log.total, 3 * REPS);
     cr_assert_eq(log.last, 3 * REPS);
@@ -489,8 +489,8 @@ Test(sweep, bad_axes_metrics_and_nulls_are_refused)
     cr_assert_null(shellsim_sweep_axis_key(NULL, 0));
     cr_assert_eq(shellsim_sweep_replications(NULL), 0);
     shellsim_stats st;
-    cr_assert_eq(shellsim_sweep_point_stats(NULL, 0, "p.delivered", &st), SHELLSIM_EINVAL);
-    cr_assert_eq(shellsim_sweep_step_stats(NULL, 1, 0, "p.delivered", &st), SHELLSIM_EINVAL);
+    cr_assert_eq(shellsim_sweep_point_stats(NULL, 0, "p.delivered", &st, sizeof st), SHELLSIM_EINVAL);
+    cr_assert_eq(shellsim_sweep_step_stats(NULL, 1, 0, "p.delivered", &st, sizeof st), SHELLSIM_EINVAL);
     shellsim_scenario_free(s);
 }
 

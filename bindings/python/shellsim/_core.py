@@ -356,7 +356,8 @@ class Scenario(_Handle):
 
     def run(self, replications: int = 10000, seed: int = 1, threads: int = 0,
             keep_runs: bool = False, series: SeriesSpec = "all",
-            progress: Optional[Progress] = None) -> "Result":
+            progress: Optional[Progress] = None,
+            keep_paths: int = 0) -> "Result":
         """Run the Monte Carlo simulation (shellsim_run); return a Result.
 
         replications  1 .. 2**40
@@ -366,6 +367,9 @@ class Scenario(_Handle):
         keep_runs     keep every run's metric values (8 bytes per metric per
                       replication) for Result.runs()
         series        "all", "none", or names: "a.b,c.d" or a list of them
+        keep_paths    K, 0 .. 10000: keep every day's value of every
+                      selected series of replications 0 .. K-1 for
+                      Result.paths() (K x series x H x 8 bytes)
         progress      None or callable(done, total), called between blocks of
                       replications from this thread; a true return value
                       stops the run (RunInterrupted), an exception it raises
@@ -376,7 +380,7 @@ class Scenario(_Handle):
         block of replications and is re-raised here.
         """
         opts, bseries = _run_options(replications, seed, threads, keep_runs,
-                                     series)
+                                     series, keep_paths)
         _interrupt.check_progress(progress)
         out = _lib.ResultP()
         err = _lib.ShellsimError()
@@ -413,7 +417,8 @@ def _int_in(x: int, lo: int, hi: int, message: str) -> int:
 
 
 def _run_options(replications: int, seed: int, threads: int,
-                 keep_runs: bool = False, series: SeriesSpec = "all"
+                 keep_runs: bool = False, series: SeriesSpec = "all",
+                 keep_paths: int = 0
                  ) -> Tuple[_lib.ShellsimRunOptions, bytes]:
     """A shellsim_run_options, and the bytes its `series` points to (keep
     them alive until the call returns).
@@ -436,6 +441,8 @@ def _run_options(replications: int, seed: int, threads: int,
     opts.seed = seed
     opts.threads = threads
     opts.keep_runs = 1 if keep_runs else 0
+    opts.keep_paths = _int_in(keep_paths, 0, 2**64 - 1,
+                              "keep_paths must be in 0 .. 10000")
     opts.series = bseries
     return opts, bseries
 
@@ -772,7 +779,7 @@ class Result(_Handle):
                     ", ".join(self._metric_names))) from None
         st = _lib.ShellsimStats()
         code = lib.shellsim_result_metric_stats(ptr, _bname(name),
-                                                ctypes.byref(st))
+                                                ctypes.byref(st), ctypes.sizeof(st))
         if code != _lib.OK:
             raise _errors.make(code, "%s: %r (metrics: %s)" % (
                 _lib.errstr(code), name, ", ".join(self._metric_names)))
@@ -815,6 +822,39 @@ class Result(_Handle):
             return out
 
     metric_runs = runs
+
+    # paths
+    def paths(self, name: str) -> np.ndarray:
+        """numpy float64 array K x H: every day's value of series `name`
+        in replications 0 .. K-1 (row k is replication k), from a run with
+        keep_paths=K (shellsim_result_paths); the same bits for any
+        threads. K is min(keep_paths, replications)."""
+        with self._use() as ptr:
+            return self._paths(ptr, name)
+
+    def _paths(self, ptr: Any, name: str) -> np.ndarray:
+        k = lib.shellsim_result_path_count(ptr)
+        out = np.empty((k, self._horizon_days), dtype=np.float64)
+        code = lib.shellsim_result_paths(
+            ptr, _bname(name),
+            out.ctypes.data_as(ctypes.POINTER(ctypes.c_double)), out.size)
+        if code == _lib.ENORUNS:
+            raise _errors.make(code, "no paths were kept: run with "
+                               "keep_paths=K (K x series x H x 8 bytes)")
+        if code == _lib.ENOTFOUND:
+            raise _errors.make(code, "no series %r in this result (series: "
+                               "%s)" % (name, ", ".join(self._series_names)
+                                        or "none"))
+        if code != _lib.OK:
+            raise _errors.make(code)
+        return out
+
+    @property
+    def path_count(self) -> int:
+        """K: the replications whose paths were kept (0 without
+        keep_paths)."""
+        with self._use() as ptr:
+            return int(lib.shellsim_result_path_count(ptr))
 
     # series
     def series_band(self, name: str, band: Union[str, int]) -> np.ndarray:
@@ -957,6 +997,9 @@ class Result(_Handle):
             d["metrics"] = {n: self._stats(ptr, n).to_dict()
                             for n in self._metric_names}
             d["series"] = out_series
+            if series and lib.shellsim_result_path_count(ptr):
+                d["paths"] = {n: [_json_list(p) for p in self._paths(ptr, n)]
+                              for n in self._series_names}
             return d
 
 

@@ -56,6 +56,18 @@ MAX_HORIZON_DAYS = 36500             # SHELLSIM_MAX_HORIZON_DAYS
 MAX_REPLICATIONS = 1099511627776     # SHELLSIM_MAX_REPLICATIONS, 2^40
 MAX_SAMPLES = 1 << 26                # SHELLSIM_MAX_SAMPLES
 SOBOL_MAX_PARAMETERS = 20            # SHELLSIM_SOBOL_MAX_PARAMETERS
+MAX_KEEP_PATHS = 10000               # SHELLSIM_MAX_KEEP_PATHS
+OBSERVE_BLOCK_BYTES = 8388608        # SHELLSIM_OBSERVE_BLOCK_BYTES
+
+
+class _Sized(Structure):
+    """A struct that grows (shellsim.h, "Structs that grow"): its first
+    member, size, is set to this layout's size when it is made, so the
+    library reads the fields this layout has and no more."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.size = ctypes.sizeof(self)
 
 
 # --- shellsim.h
@@ -81,22 +93,42 @@ class ShellsimStats(Structure):
 PROGRESS_FN = CFUNCTYPE(c_int, c_void_p, c_uint64, c_uint64)
 
 
-class ShellsimRunOptions(Structure):
+class ShellsimBlockView(Structure):
+    """struct shellsim_block_view (made by the library)."""
+    _fields_ = [("size", c_size_t),
+                ("first", c_uint64),
+                ("count", c_size_t),
+                ("horizon_days", c_int),
+                ("nseries", c_size_t),
+                ("series_names", POINTER(c_char_p)),
+                ("values", POINTER(c_double))]
+
+
+# int (*shellsim_observe_fn)(void *user, const shellsim_block_view *view)
+OBSERVE_FN = CFUNCTYPE(c_int, c_void_p, POINTER(ShellsimBlockView))
+
+
+class ShellsimRunOptions(_Sized):
     """struct shellsim_run_options."""
-    _fields_ = [("replications", c_uint64),
+    _fields_ = [("size", c_size_t),
+                ("replications", c_uint64),
                 ("seed", c_uint64),
                 ("threads", c_int),
                 ("keep_runs", c_int),
                 ("series", c_char_p),
                 ("progress", PROGRESS_FN),
-                ("progress_user", c_void_p)]
+                ("progress_user", c_void_p),
+                ("keep_paths", c_uint64),
+                ("observe", OBSERVE_FN),
+                ("observe_user", c_void_p)]
 
 
 # --- shellsim_infer.h
 
-class ShellsimInferOptions(Structure):
+class ShellsimInferOptions(_Sized):
     """struct shellsim_infer_options."""
-    _fields_ = [("accept", c_uint64),
+    _fields_ = [("size", c_size_t),
+                ("accept", c_uint64),
                 ("max_tries", c_uint64),
                 ("pilot", c_uint64),
                 ("seed", c_uint64),
@@ -115,9 +147,10 @@ class ShellsimPairing(Structure):
                 ("correlation", c_double)]
 
 
-class ShellsimSensitivityOptions(Structure):
+class ShellsimSensitivityOptions(_Sized):
     """struct shellsim_sensitivity_options."""
-    _fields_ = [("samples", c_uint64),
+    _fields_ = [("size", c_size_t),
+                ("samples", c_uint64),
                 ("seed", c_uint64),
                 ("threads", c_int),
                 ("bootstrap", c_int),
@@ -149,14 +182,15 @@ class ShellsimSensitivitySummary(Structure):
                 ("tornado_base", c_double)]
 
 
-class ShellsimThreshold(Structure):
+class ShellsimThreshold(_Sized):
     """struct shellsim_threshold."""
-    _fields_ = [("metric", c_char_p), ("value", c_double)]
+    _fields_ = [("size", c_size_t), ("metric", c_char_p), ("value", c_double)]
 
 
-class ShellsimRunExtras(Structure):
+class ShellsimRunExtras(_Sized):
     """struct shellsim_run_extras."""
-    _fields_ = [("until_metric", c_char_p),
+    _fields_ = [("size", c_size_t),
+                ("until_metric", c_char_p),
                 ("until_halfwidth", c_double),
                 ("exceed", POINTER(ShellsimThreshold)),
                 ("nexceed", c_size_t)]
@@ -178,6 +212,7 @@ class ShellsimExceedance(Structure):
 STRUCTS = {
     "shellsim_error": ShellsimError,
     "shellsim_stats": ShellsimStats,
+    "shellsim_block_view": ShellsimBlockView,
     "shellsim_run_options": ShellsimRunOptions,
     "shellsim_infer_options": ShellsimInferOptions,
     "shellsim_pairing": ShellsimPairing,
@@ -267,13 +302,17 @@ PROTOTYPES_SHELLSIM_H = {
     "shellsim_result_metric_name": (c_char_p, [ResultP, c_size_t]),
     "shellsim_metric_is_ratio": (c_int, [c_char_p]),
     "shellsim_result_metric_stats":
-        (c_int, [ResultP, c_char_p, POINTER(ShellsimStats)]),
+        (c_int, [ResultP, c_char_p, POINTER(ShellsimStats),
+                 c_size_t]),
     "shellsim_result_metric_runs":
         (c_int, [ResultP, c_char_p, POINTER(c_double), c_size_t]),
     "shellsim_result_series_count": (c_size_t, [ResultP]),
     "shellsim_result_series_name": (c_char_p, [ResultP, c_size_t]),
     "shellsim_result_series_band":
         (c_int, [ResultP, c_char_p, c_int, POINTER(c_double), c_size_t]),
+    "shellsim_result_path_count": (c_size_t, [ResultP]),
+    "shellsim_result_paths":
+        (c_int, [ResultP, c_char_p, POINTER(c_double), c_size_t]),
 }
 
 PROTOTYPES_INFER_H = {
@@ -300,9 +339,11 @@ PROTOTYPES_INFER_H = {
     "shellsim_inference_parameter_count": (c_size_t, [InferenceP]),
     "shellsim_inference_parameter_name": (c_char_p, [InferenceP, c_size_t]),
     "shellsim_inference_prior_stats":
-        (c_int, [InferenceP, c_char_p, POINTER(ShellsimStats)]),
+        (c_int, [InferenceP, c_char_p, POINTER(ShellsimStats),
+                 c_size_t]),
     "shellsim_inference_posterior_stats":
-        (c_int, [InferenceP, c_char_p, POINTER(ShellsimStats)]),
+        (c_int, [InferenceP, c_char_p, POINTER(ShellsimStats),
+                 c_size_t]),
     "shellsim_inference_parameter_runs":
         (c_int, [InferenceP, c_char_p, POINTER(c_double), c_size_t]),
     "shellsim_inference_replications":
@@ -320,9 +361,11 @@ PROTOTYPES_ANALYSIS_H = {
     "shellsim_comparison_metric_count": (c_size_t, [ComparisonP]),
     "shellsim_comparison_metric_name": (c_char_p, [ComparisonP, c_size_t]),
     "shellsim_comparison_stats":
-        (c_int, [ComparisonP, c_char_p, c_int, POINTER(ShellsimStats)]),
+        (c_int, [ComparisonP, c_char_p, c_int, POINTER(ShellsimStats),
+                 c_size_t]),
     "shellsim_comparison_pairing":
-        (c_int, [ComparisonP, c_char_p, POINTER(ShellsimPairing)]),
+        (c_int, [ComparisonP, c_char_p, POINTER(ShellsimPairing),
+                 c_size_t]),
     "shellsim_comparison_runs":
         (c_int, [ComparisonP, c_char_p, c_int, POINTER(c_double), c_size_t]),
     "shellsim_sensitivity_options_init":
@@ -336,9 +379,12 @@ PROTOTYPES_ANALYSIS_H = {
     "shellsim_sensitivity_parameter_name":
         (c_char_p, [SensitivityP, c_size_t]),
     "shellsim_sensitivity_parameter":
-        (c_int, [SensitivityP, c_char_p, POINTER(ShellsimSobolIndices)]),
+        (c_int, [SensitivityP, c_char_p, POINTER(ShellsimSobolIndices),
+                 c_size_t]),
     "shellsim_sensitivity_summarise":
-        (c_int, [SensitivityP, POINTER(ShellsimSensitivitySummary)]),
+        (c_int, [SensitivityP, POINTER(ShellsimSensitivitySummary),
+                 c_size_t]),
+    "shellsim_threshold_init": (None, [POINTER(ShellsimThreshold)]),
     "shellsim_run_extras_init": (None, [POINTER(ShellsimRunExtras)]),
     "shellsim_run_checkpoint_after": (c_uint64, [c_uint64]),
     "shellsim_run_extended":
@@ -346,7 +392,8 @@ PROTOTYPES_ANALYSIS_H = {
                  POINTER(ShellsimRunExtras), POINTER(ResultP), _E]),
     "shellsim_result_exceedance_count": (c_size_t, [ResultP]),
     "shellsim_result_exceedance":
-        (c_int, [ResultP, c_size_t, POINTER(ShellsimExceedance)]),
+        (c_int, [ResultP, c_size_t, POINTER(ShellsimExceedance),
+                 c_size_t]),
     "shellsim_wilson_interval":
         (None, [c_uint64, c_uint64, POINTER(c_double), POINTER(c_double)]),
 }
@@ -365,9 +412,10 @@ class ShellsimSweepAxis(Structure):
                 ("nvalues", c_size_t)]
 
 
-class ShellsimSweepOptions(Structure):
+class ShellsimSweepOptions(_Sized):
     """struct shellsim_sweep_options."""
-    _fields_ = [("replications", c_uint64),
+    _fields_ = [("size", c_size_t),
+                ("replications", c_uint64),
                 ("seed", c_uint64),
                 ("threads", c_int),
                 ("metrics", POINTER(c_char_p)),
@@ -408,10 +456,11 @@ PROTOTYPES_ANALYSIS_H.update({
     "shellsim_sweep_metric_count": (c_size_t, [SweepP]),
     "shellsim_sweep_metric_name": (c_char_p, [SweepP, c_size_t]),
     "shellsim_sweep_point_stats":
-        (c_int, [SweepP, c_size_t, c_char_p, POINTER(ShellsimStats)]),
+        (c_int, [SweepP, c_size_t, c_char_p, POINTER(ShellsimStats),
+                 c_size_t]),
     "shellsim_sweep_step_stats":
         (c_int, [SweepP, c_size_t, c_size_t, c_char_p,
-                 POINTER(ShellsimStats)]),
+                 POINTER(ShellsimStats), c_size_t]),
 })
 
 # Every exported function of the library.

@@ -270,10 +270,10 @@ def _compare(sa: _core.Scenario, sb: _core.Scenario, pa: Any, pb: Any,
             m = {}
             for k, arm in enumerate(ARMS):
                 _check(lib.shellsim_comparison_stats(out, bname, k,
-                                                     ctypes.byref(st_)))
+                                                     ctypes.byref(st_), ctypes.sizeof(st_)))
                 m[arm] = _stats.from_c(st_, _stats.is_ratio(name))
             _check(lib.shellsim_comparison_pairing(out, bname,
-                                                   ctypes.byref(pr)))
+                                                   ctypes.byref(pr), ctypes.sizeof(pr)))
             raw[name] = (pr.diff_variance, pr.independent_variance,
                          pr.variance_ratio, pr.correlation)
             m["pairing"] = {"diff_variance": _f(pr.diff_variance),
@@ -509,12 +509,12 @@ def sensitivity(scenario: ScenarioArg, metric: str, samples: int = 4096,
 
 def _sensitivity_dict(scenario_name: Optional[str], sa: Any) -> Dict[str, Any]:
     m = ShellsimSensitivitySummary()
-    _check(lib.shellsim_sensitivity_summarise(sa, ctypes.byref(m)))
+    _check(lib.shellsim_sensitivity_summarise(sa, ctypes.byref(m), ctypes.sizeof(m)))
     params = {}
     x = ShellsimSobolIndices()
     for i in range(lib.shellsim_sensitivity_parameter_count(sa)):
         bname = lib.shellsim_sensitivity_parameter_name(sa, i)
-        _check(lib.shellsim_sensitivity_parameter(sa, bname, ctypes.byref(x)))
+        _check(lib.shellsim_sensitivity_parameter(sa, bname, ctypes.byref(x), ctypes.sizeof(x)))
         params[_lib.decode(bname)] = {
             "first_order": _f(x.first_order),
             "first_order_ci95": [_f(x.first_order_ci95_lo),
@@ -559,7 +559,7 @@ class ExtendedResult(_core.Result):
                                  float, float]] = []
         e = ShellsimExceedance()
         for i in range(lib.shellsim_result_exceedance_count(_ptr)):
-            _check(lib.shellsim_result_exceedance(_ptr, i, ctypes.byref(e)))
+            _check(lib.shellsim_result_exceedance(_ptr, i, ctypes.byref(e), ctypes.sizeof(e)))
             self._exceed.append((_lib.decode(e.metric), e.value, e.count,
                                  e.n, e.p, e.ci95_lo, e.ci95_hi))
 
@@ -663,6 +663,7 @@ def run_extended(scenario: ScenarioArg, replications: int = 10000,
     ths = _thresholds(exceed)
     arr = (ShellsimThreshold * max(len(ths), 1))()
     for i, (bname_, value) in enumerate(ths):
+        arr[i].size = ctypes.sizeof(ShellsimThreshold)  # (arrays skip __init__)
         arr[i].metric = bname_
         arr[i].value = value
     keep = [t[0] for t in ths]  # the bytes must outlive the call

@@ -178,10 +178,10 @@ def _to_dict(sc: _core.Scenario, optr: Any, inf: Any,
     st = _lib.ShellsimStats()
     for i in range(lib.shellsim_inference_parameter_count(inf)):
         name = lib.shellsim_inference_parameter_name(inf, i)
-        _check(lib.shellsim_inference_prior_stats(inf, name, ctypes.byref(st)))
+        _check(lib.shellsim_inference_prior_stats(inf, name, ctypes.byref(st), ctypes.sizeof(st)))
         prior = _stats.from_c(st).to_dict()
         _check(lib.shellsim_inference_posterior_stats(inf, name,
-                                                      ctypes.byref(st)))
+                                                      ctypes.byref(st), ctypes.sizeof(st)))
         params[dec(name)] = {"prior": prior,
                              "posterior": _stats.from_c(st).to_dict()}
     r = lib.shellsim_inference_posterior(inf)  # borrowed: freed with inf
@@ -189,7 +189,7 @@ def _to_dict(sc: _core.Scenario, optr: Any, inf: Any,
     metrics = {}
     for i in range(lib.shellsim_result_metric_count(r)):
         name = lib.shellsim_result_metric_name(r, i)
-        _check(lib.shellsim_result_metric_stats(r, name, ctypes.byref(st)))
+        _check(lib.shellsim_result_metric_stats(r, name, ctypes.byref(st), ctypes.sizeof(st)))
         metrics[dec(name)] = _stats.from_c(
             st, _stats.is_ratio(dec(name))).to_dict()
     out_series = {}

@@ -102,6 +102,30 @@ def _bands_of(result: ResultLike, series: str) -> Dict[str, np.ndarray]:
     return result.series(series)
 
 
+def paths_of(result: ResultLike, series: str) -> np.ndarray:
+    """The kept paths of a series as a K x H float64 array (row k:
+    replication k): Result.paths(series), or the "paths" of the CLI's JSON
+    (`run --keep-paths K`; None -> NaN). K is 0 when none were kept."""
+    if isinstance(result, dict):
+        rows = (result.get("paths") or {}).get(series)
+        if rows is None:
+            return np.empty((0, 0), dtype=np.float64)
+        return np.array([[np.nan if v is None else v for v in r]
+                         for r in rows], dtype=np.float64)
+    if not getattr(result, "path_count", 0):
+        return np.empty((0, 0), dtype=np.float64)
+    return result.paths(series)
+
+
+def _overlay_paths(ax: Axes, x: Any, rows: np.ndarray, n: int, color: Any,
+                   label: str) -> None:
+    """Thin lines of the first n rows (paths) over a fan."""
+    for k, row in enumerate(rows[:n]):
+        ax.plot(x, row, color=color, linewidth=0.5, alpha=0.6,
+                label="%s: %d runs" % (label, min(n, len(rows)))
+                if k == 0 else None)
+
+
 def _start_of(result: ResultLike, scenario: Any,
               start_date: Optional[DateLike]) -> Optional[datetime.date]:
     """The start date: start_date if given, else scenario's, else the
@@ -146,7 +170,8 @@ def _new_axes() -> Axes:
 def fan_chart(result: ResultLike, series: str, ax: Optional[Axes] = None, *,
               scenario: Any = None, start_date: Optional[DateLike] = None,
               label: Optional[str] = None, color: Any = None,
-              show_mean: bool = False, title: Optional[str] = None) -> Axes:
+              show_mean: bool = False, title: Optional[str] = None,
+              paths: int = 0) -> Axes:
     """Draw a fan chart of one series and return the matplotlib Axes.
 
     result      a shellsim.Result, or a dict loaded from the CLI's --json
@@ -162,8 +187,15 @@ def fan_chart(result: ResultLike, series: str, ax: Optional[Axes] = None, *,
     show_mean   also draw the mean as a dashed line
     title       Axes title (default: none on a given ax, the series name on
                 a new figure)
+    paths       draw the first `paths` kept runs (a run with keep_paths, or
+                `shellsim run --keep-paths K --json`) as thin lines over the
+                bands (spaghetti); ValueError when the result kept fewer
     """
     bands = _bands_of(result, series)
+    rows = paths_of(result, series) if paths else None
+    if paths and len(rows) < paths:
+        raise ValueError("fan_chart: %d paths asked, %d kept (run with "
+                         "keep_paths >= %d)" % (paths, len(rows), paths))
     start = _start_of(result, scenario, start_date)
     x = _x_of(len(bands["p50"]), start)
     new = ax is None
@@ -180,6 +212,8 @@ def fan_chart(result: ResultLike, series: str, ax: Optional[Axes] = None, *,
     if show_mean:
         ax.plot(x, bands["mean"], color=c, linewidth=1, linestyle="--",
                 label="%s: mean" % label)
+    if paths:
+        _overlay_paths(ax, x, rows, paths, c, label)
     _x_axis(ax, x, start)
     ax.set_ylabel("shells per day" if series.endswith((".fire", ".extra"))
                   else series)
@@ -280,12 +314,12 @@ def _source_label(key: str) -> str:
 
 def source_chart(result: ResultLike, side: str, ax: Optional[Axes] = None, *,
                  scenario: Any = None, start_date: Optional[DateLike] = None,
-                 title: Optional[str] = None) -> Axes:
+                 title: Optional[str] = None, paths: int = 0) -> Axes:
     """Draw a side's mean daily fire by source (fire_by_source) as stacked
     areas, with the fan of its total fire on top (translucent 90% and 50%
     bands and the median line), so that the uncertainty still shows; return
-    the matplotlib Axes. Arguments as fan_chart; title defaults to the side
-    and its policy."""
+    the matplotlib Axes. Arguments as fan_chart (paths: runs of SIDE.fire
+    drawn over the fan); title defaults to the side and its policy."""
     layers = fire_by_source(result, side)
     # a side's own shells, when it has none (no stock, production or
     # restock: under half a shell a day, the rounding of the means), would
@@ -317,6 +351,9 @@ def source_chart(result: ResultLike, side: str, ax: Optional[Axes] = None, *,
                     linewidth=0, label="total fire: 50% (p25-p75)")
     ax.plot(x, total["p50"], color="black", linewidth=1.3,
             label="total fire: median")
+    if paths:
+        _overlay_paths(ax, x, paths_of(result, side + ".fire"), paths,
+                       "black", "total fire")
     _x_axis(ax, x, start)
     ax.set_ylim(bottom=0)
     ax.set_ylabel("shells per day")
@@ -423,14 +460,19 @@ def _group(names: Iterable[str]) -> Panels:
     return panels
 
 
+# Paths drawn over a fan by draw() (the command line) at most.
+MAX_OVERLAID_PATHS = 20
+
+
 def draw(data: Dict[str, Any], out: Any,
          series: Optional[Sequence[str]] = None,
          start_date: Optional[DateLike] = None, title: Optional[str] = None,
          dpi: int = 120) -> Panels:
     """Draw the CLI's JSON dict into the PNG file out. With series: one
     panel of fans per section prefix of the given series. Without: the
-    headline_panels, one or two per side. Returns the panels drawn as
-    [(prefix, [names])]."""
+    headline_panels, one or two per side. When the JSON has "paths" (`run
+    --keep-paths K`), up to 20 of them are drawn over each fan. Returns the
+    panels drawn as [(prefix, [names])]."""
     from matplotlib.figure import Figure  # no pyplot: no backend needed
 
     names = list((data.get("series") or {}).keys())
@@ -456,14 +498,21 @@ def draw(data: Dict[str, Any], out: Any,
                  layout="constrained")
     axes = fig.subplots(len(plan), 1, squeeze=False, sharex=True,
                         gridspec_kw={"height_ratios": heights})[:, 0]
+    kept = data.get("paths") or {}
+
+    def npaths(name: str) -> int:
+        return min(MAX_OVERLAID_PATHS, len(kept.get(name) or []))
+
     for ax, (kind, prefix, group) in zip(axes, plan):
         if kind == "sources":
-            source_chart(data, prefix, ax=ax, start_date=start_date)
+            source_chart(data, prefix, ax=ax, start_date=start_date,
+                         paths=npaths(prefix + ".fire"))
         elif kind == "shortfall":
             shortfall_chart(data, prefix, ax=ax, start_date=start_date)
         else:
             for name in group:
-                fan_chart(data, name, ax=ax, start_date=start_date, label=name)
+                fan_chart(data, name, ax=ax, start_date=start_date, label=name,
+                          paths=npaths(name))
             ax.set_title(prefix, loc="left", fontsize="medium")
     for ax in axes[:-1]:
         ax.set_xlabel("")

@@ -366,13 +366,15 @@ def _copy(out: Any, scenario: Optional[str]) -> Sweep:
     for p in range(P):
         pt, sp = {}, {}
         for b, name in zip(bnames, names):
-            _check(lib.shellsim_sweep_point_stats(out, p, b, ctypes.byref(st)))
+            _check(lib.shellsim_sweep_point_stats(out, p, b, ctypes.byref(st),
+                                                  ctypes.sizeof(st)))
             pt[name] = _stats.from_c(st, _stats.is_ratio(name))
         for a, k in enumerate(keys):
             d = {}
             for b, name in zip(bnames, names):
                 rc = lib.shellsim_sweep_step_stats(out, p, a, b,
-                                                   ctypes.byref(st))
+                                                   ctypes.byref(st),
+                                                   ctypes.sizeof(st))
                 if rc == _lib.EINVAL:  # first along this key
                     break
                 _check(rc)

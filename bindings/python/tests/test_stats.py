@@ -37,7 +37,8 @@ def _c_stats(r, name):
     st = _lib.ShellsimStats()
     with r._use() as ptr:
         assert _lib.lib.shellsim_result_metric_stats(
-            ptr, name.encode(), __import__("ctypes").byref(st)) == _lib.OK
+            ptr, name.encode(), __import__("ctypes").byref(st),
+            __import__("ctypes").sizeof(st)) == _lib.OK
     return st
 
 
