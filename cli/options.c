@@ -67,6 +67,9 @@ static const cli_option options[CLI_NOPTS] = {
     [CLI_OPT_ACCEPT] = {"accept", 0, CLI_WHOLE, CLI_CMD_INFER, 1, 4294967296ULL, "1 .. 2^32", NULL},
     [CLI_OPT_MAX_TRIES] = {"max-tries", 0, CLI_WHOLE, CLI_CMD_INFER, 1, SHELLSIM_MAX_REPLICATIONS, "1 .. 2^40", NULL},
     [CLI_OPT_PILOT] = {"pilot", 0, CLI_WHOLE, CLI_CMD_INFER, 0, SHELLSIM_MAX_REPLICATIONS, "0 .. 2^40", NULL},
+    [CLI_OPT_METHOD] = {"method", 0, CLI_NAME, CLI_CMD_INFER, 0, 0, "a method (rejection or smc)", NULL},
+    [CLI_OPT_SAMPLES_CSV] = {"samples", 0, CLI_NAME, CLI_CMD_INFER, 0, 0, "a file name", NULL},
+    [CLI_OPT_CHECK] = {"check", 0, CLI_NAME, CLI_CMD_INFER, 0, 0, "a held-out observations file", NULL},
     [CLI_OPT_SET] = {"set", 0, CLI_ASSIGN, ALL, 0, 0, "SECTION.KEY=DIST", NULL},
 };
 

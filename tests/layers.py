@@ -18,7 +18,7 @@ LIBSIM = [
     ("model description", "keys fire inifile scenario scenario_query params scenario_edit outputs observe"),
     ("model kernels", "production transit dayrec engine"),
     ("execution", "scheduler metrics run serial"),
-    ("verbs", "exceed until_ci compare sensitivity infer infer_series"),
+    ("verbs", "exceed until_ci compare sensitivity infer infer_series abc_smc infer_check"),
 ]
 CLI = [
     ("tools", "options common plot report"),
