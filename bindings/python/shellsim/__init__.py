@@ -42,7 +42,7 @@ try:
     from ._core import Result, Scenario, library_path, library_version
     from ._lib import BANDS, MAX_HORIZON_DAYS, MAX_REPLICATIONS
     from ._stats import Stats
-    from .infer import infer  # calibration to observations (shellsim_infer.h)
+    from .infer import Inference, infer  # calibration to observations (shellsim_infer.h)
     from .analysis import compare, run_extended, sensitivity  # shellsim_analysis.h
 except ImportError as _e:
     # Without a loadable library `import shellsim` fails, saying where it
