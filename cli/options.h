@@ -55,6 +55,9 @@ typedef enum cli_opt {
     CLI_OPT_ACCEPT,    /* --accept N */
     CLI_OPT_MAX_TRIES, /* --max-tries M */
     CLI_OPT_PILOT,     /* --pilot P */
+    CLI_OPT_METHOD,    /* --method rejection|smc (infer) */
+    CLI_OPT_SAMPLES_CSV, /* --samples FILE.csv (infer; sensitivity's --samples is N) */
+    CLI_OPT_CHECK,     /* --check HELDOUT.obs (infer) */
     CLI_OPT_SET,       /* --set SECTION.KEY=DIST (repeatable; every command) */
     CLI_OPT_FORMAT,    /* --format table|json|csv (every command) */
     CLI_OPT_SERIES_CSV, /* --series-csv FILE ("-": standard output) */

@@ -57,6 +57,10 @@ void shellsim_infer_options_init(shellsim_infer_options *o)
     o->max_tries = 1000000;
     o->pilot = 2000;
     o->seed = 1;
+    o->method = SHELLSIM_INFER_REJECTION;
+    o->smc_quantile = 0.5;
+    o->max_generations = 100;
+    o->smc_kernel_scale = 1.0;
 }
 
 void shellsim_inference_free(shellsim_inference *inf)
@@ -77,6 +81,12 @@ void shellsim_inference_free(shellsim_inference *inf)
     shellsim_free(inf->posterior);
     shellsim_free(inf->values);
     shellsim_free(inf->reps);
+    shellsim_free(inf->weights);
+    shellsim_free(inf->pin);
+    shellsim_free(inf->post_idx);
+    shellsim_free(inf->post_stats);
+    shellsim_free(inf->gens);
+    shellsim_free(inf->scale);
     shellsim_result_free(inf->post);
     shellsim_free(inf);
 }
@@ -115,10 +125,8 @@ static int check_day(void *user, int day, const double *vals, size_t cnt)
 
 /* ---------------------------------------------------------------- infer */
 
-/* The engine series index of each observation in s; -1 (with msg) when obs
- * was loaded for an incompatible scenario. */
-static int resolve(const shellsim_scenario *s, const shellsim_observations *obs, size_t *index, char *msg,
-                   size_t cap)
+int shellsim_infer_resolve(const shellsim_scenario *s, const shellsim_observations *obs, size_t *index, char *msg,
+                           size_t cap)
 {
     size_t nser = shellsim_outputs_nseries(s);
     char name[160];
@@ -248,15 +256,24 @@ static shellsim_status check_options(const shellsim_infer_options *o, char *msg,
         snprintf(msg, cap, "pilot must be in 0 .. 2^40");
     else if (o->threads < 0 || o->threads > 1024)
         snprintf(msg, cap, "threads must be in 0 .. 1024 (0: all cores)");
+    else if (!shellsim_infer_method_name(o->method))
+        snprintf(msg, cap, "method must be SHELLSIM_INFER_REJECTION (0) or SHELLSIM_INFER_SMC (1)");
+    else if (o->method == SHELLSIM_INFER_SMC && !(o->smc_quantile > 0 && o->smc_quantile < 1))
+        snprintf(msg, cap, "smc_quantile must be in (0, 1)");
+    else if (o->method == SHELLSIM_INFER_SMC && (o->max_generations < 1 || o->max_generations > 1000))
+        snprintf(msg, cap, "max_generations must be in 1 .. 1000");
+    else if (o->method == SHELLSIM_INFER_SMC && !(o->smc_kernel_scale > 0 && o->smc_kernel_scale <= 100))
+        snprintf(msg, cap, "smc_kernel_scale must be in (0, 100]");
     else
         return SHELLSIM_OK;
     return SHELLSIM_EINVAL;
 }
 
 /* The reported parameters: every per-run key that is not a single value. */
-static shellsim_status choose_params(const shellsim_scenario *s, shellsim_inference *inf, uint64_t accept)
+shellsim_status shellsim_infer_choose_params(const shellsim_scenario *s, shellsim_inference *inf, uint64_t accept)
 {
     size_t nall = shellsim_params_count(s);
+    inf->nall = nall;
     inf->param_names = shellsim_calloc(nall ? nall : 1, sizeof *inf->param_names);
     inf->param_index = shellsim_calloc(nall ? nall : 1, sizeof *inf->param_index);
     inf->prior = shellsim_calloc(nall ? nall : 1, sizeof *inf->prior);
@@ -288,69 +305,33 @@ static shellsim_status choose_params(const shellsim_scenario *s, shellsim_infere
     return inf->values && inf->reps ? SHELLSIM_OK : SHELLSIM_ENOMEM;
 }
 
-shellsim_status shellsim_infer(const shellsim_scenario *s, const shellsim_observations *obs,
-                               const shellsim_infer_options *options, shellsim_inference **out, shellsim_error *err)
+/* Pass 1 of rejection ABC (see the top of this file): fills inf's
+ * accepted, tried, values, reps, prior, and the metric columns of
+ * inf->post's runs. */
+static shellsim_status infer_rejection(const shellsim_scenario *s, const shellsim_observations *obs,
+                                       const shellsim_infer_options *op, shellsim_inference *inf, char *msg,
+                                       size_t msgcap)
 {
-    char msg[SHELLSIM_ERROR_MESSAGE_SIZE];
-    if (out)
-        *out = NULL;
-    if (!s || !obs || !out) {
-        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_infer: NULL argument");
-        return SHELLSIM_EINVAL;
-    }
-    shellsim_infer_options o;
-    shellsim_infer_options_init(&o);
-    if (options && options->size < SHELLSIM_INFER_OPTIONS_MIN_SIZE) {
-        shellsim_set_error(err, SHELLSIM_EINVAL, 0,
-                           "options: size is 0 or too small: start from shellsim_infer_options_init()");
-        return SHELLSIM_EINVAL;
-    }
-    if (options) { /* the fields within the caller's size (sized.h) */
-        SHELLSIM_SIZED_TAKE(shellsim_infer_options, &o, options, accept);
-        SHELLSIM_SIZED_TAKE(shellsim_infer_options, &o, options, max_tries);
-        SHELLSIM_SIZED_TAKE(shellsim_infer_options, &o, options, pilot);
-        SHELLSIM_SIZED_TAKE(shellsim_infer_options, &o, options, seed);
-        SHELLSIM_SIZED_TAKE(shellsim_infer_options, &o, options, threads);
-        SHELLSIM_SIZED_TAKE(shellsim_infer_options, &o, options, progress);
-        SHELLSIM_SIZED_TAKE(shellsim_infer_options, &o, options, progress_user);
-    }
-    if (check_options(&o, msg, sizeof msg) != SHELLSIM_OK) {
-        shellsim_set_error(err, SHELLSIM_EINVAL, 0, msg);
-        return SHELLSIM_EINVAL;
-    }
+    const shellsim_infer_options o = *op;
     const size_t nser = shellsim_outputs_nseries(s), ncol = shellsim_outputs_ncolumns(s);
     const size_t nall = shellsim_params_count(s);
     size_t *index = shellsim_malloc((obs->n ? obs->n : 1) * sizeof *index);
     unsigned char *on = shellsim_calloc(nser ? nser : 1, 1);
-    shellsim_inference *inf = shellsim_calloc(1, sizeof *inf);
     shellsim_status st = SHELLSIM_OK;
-    msg[0] = '\0';
     const int nthreads = shellsim_sched_threads(o.threads, UINT64_MAX);
     const size_t nslots = (size_t)nthreads * BLOCKS_PER_THREAD;
     block_out *blocks = shellsim_calloc(nslots, sizeof *blocks);
     infer_thread *threads = shellsim_calloc((size_t)nthreads, sizeof *threads);
-    if (!index || !on || !inf || !blocks || !threads) {
+    if (!index || !on || !blocks || !threads) {
         st = SHELLSIM_ENOMEM;
         goto done;
     }
-    if (resolve(s, obs, index, msg, sizeof msg) != 0) {
+    if (shellsim_infer_resolve(s, obs, index, msg, msgcap) != 0) {
         st = SHELLSIM_EINVAL;
         goto done;
     }
     for (size_t i = 0; i < obs->n; i++)
         on[index[i]] = 1;
-    inf->seed = o.seed;
-    if ((st = choose_params(s, inf, o.accept)) != SHELLSIM_OK)
-        goto done;
-    {
-        shellsim_run_options ro;
-        shellsim_run_options_init(&ro);
-        ro.replications = o.accept;
-        ro.seed = o.seed;
-        ro.keep_runs = 1;
-        if ((st = shellsim_result_create(s, &ro, &inf->post, err)) != SHELLSIM_OK)
-            goto done_quiet;
-    }
     /* Block size as run.c: the block's state near BLOCK_BUFFER_BYTES. */
     size_t per_rep = (size_t)s->npipes * 80 + (size_t)s->nsides * 12 + nser + ncol + nall;
     size_t B = BLOCK_BUFFER_BYTES / (per_rep * sizeof(double));
@@ -424,7 +405,7 @@ shellsim_status shellsim_infer(const shellsim_scenario *s, const shellsim_observ
                     double need = inf->accepted ? (double)accept * (double)pilot / (double)inf->accepted
                                                 : (double)accept * (double)pilot / 3.0;
                     if (need > (double)o.max_tries) {
-                        limit_message(msg, sizeof msg, &o, pilot, inf->accepted, 1);
+                        limit_message(msg, msgcap, &o, pilot, inf->accepted, 1);
                         st = SHELLSIM_ELIMIT;
                         goto done;
                     }
@@ -441,11 +422,11 @@ shellsim_status shellsim_infer(const shellsim_scenario *s, const shellsim_observ
             break;
         if (rst == SHELLSIM_ELIMIT) {
             st = SHELLSIM_ELIMIT;
-            snprintf(msg, sizeof msg, "%s", rerr.message);
+            snprintf(msg, msgcap, "%s", rerr.message);
             goto done;
         }
         if (inf->tried >= o.max_tries) {
-            limit_message(msg, sizeof msg, &o, inf->tried, inf->accepted, 0);
+            limit_message(msg, msgcap, &o, inf->tried, inf->accepted, 0);
             st = SHELLSIM_ELIMIT;
             goto done;
         }
@@ -454,30 +435,15 @@ shellsim_status shellsim_infer(const shellsim_scenario *s, const shellsim_observ
             goto done;
         }
     }
-    /* Posterior of the parameters and the metrics, in replication order. */
-    for (size_t k = 0; k < inf->nparams; k++)
-        if (shellsim_summary_add(&inf->posterior[k], inf->values + k * accept, (size_t)accept) != 0) {
-            st = SHELLSIM_ENOMEM;
-            goto done;
-        }
-    for (size_t c = 0; c < ncol; c++)
-        if (shellsim_summary_add(&inf->post->columns[c], runs + c * accept, (size_t)accept) != 0) {
-            st = SHELLSIM_ENOMEM;
-            goto done;
-        }
-    for (int t = 0; t < nthreads; t++) { /* pass 2 allocates its own */
-        shellsim_engine_ws_free(threads[t].ws);
-        shellsim_free(threads[t].vals);
-        threads[t].ws = NULL;
-        threads[t].vals = NULL;
+    inf->run_seed = o.seed;
+    inf->gens = shellsim_malloc(sizeof *inf->gens);
+    if (!inf->gens) {
+        st = SHELLSIM_ENOMEM;
+        goto done;
     }
-    st = shellsim_infer_series_pass(s, inf, o.threads, msg, sizeof msg);
-    if (st == SHELLSIM_OK && o.progress && o.progress(o.progress_user, inf->accepted, accept))
-        st = SHELLSIM_EINTERRUPTED;
+    inf->gens[0] = (shellsim_infer_gen){0.0, inf->tried, (double)inf->accepted};
+    inf->ngen = 1;
 done:
-    if (st != SHELLSIM_OK)
-        shellsim_set_error(err, st, 0, msg[0] ? msg : NULL);
-done_quiet:
     for (size_t b = 0; blocks && b < nslots; b++) {
         shellsim_free(blocks[b].col);
         shellsim_free(blocks[b].par);
@@ -491,6 +457,107 @@ done_quiet:
     shellsim_free(threads);
     shellsim_free(index);
     shellsim_free(on);
+    return st;
+}
+
+/* The methods: a row each. */
+typedef struct infer_method {
+    const char *name;
+    shellsim_status (*run)(const shellsim_scenario *s, const shellsim_observations *obs,
+                           const shellsim_infer_options *o, shellsim_inference *inf, char *msg, size_t msgcap);
+} infer_method;
+
+static const infer_method METHODS[] = {
+    [SHELLSIM_INFER_REJECTION] = {"rejection", infer_rejection},
+    [SHELLSIM_INFER_SMC] = {"smc", shellsim_infer_smc},
+};
+#define NMETHODS (sizeof METHODS / sizeof METHODS[0])
+
+const char *shellsim_infer_method_name(int method)
+{
+    return method >= 0 && (size_t)method < NMETHODS ? METHODS[method].name : NULL;
+}
+
+shellsim_status shellsim_infer(const shellsim_scenario *s, const shellsim_observations *obs,
+                               const shellsim_infer_options *options, shellsim_inference **out, shellsim_error *err)
+{
+    char msg[SHELLSIM_ERROR_MESSAGE_SIZE];
+    if (out)
+        *out = NULL;
+    if (!s || !obs || !out) {
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_infer: NULL argument");
+        return SHELLSIM_EINVAL;
+    }
+    shellsim_infer_options o;
+    shellsim_infer_options_init(&o);
+    if (options && options->size < SHELLSIM_INFER_OPTIONS_MIN_SIZE) {
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0,
+                           "options: size is 0 or too small: start from shellsim_infer_options_init()");
+        return SHELLSIM_EINVAL;
+    }
+    if (options) { /* the fields within the caller's size (sized.h) */
+        SHELLSIM_SIZED_TAKE(shellsim_infer_options, &o, options, accept);
+        SHELLSIM_SIZED_TAKE(shellsim_infer_options, &o, options, max_tries);
+        SHELLSIM_SIZED_TAKE(shellsim_infer_options, &o, options, pilot);
+        SHELLSIM_SIZED_TAKE(shellsim_infer_options, &o, options, seed);
+        SHELLSIM_SIZED_TAKE(shellsim_infer_options, &o, options, threads);
+        SHELLSIM_SIZED_TAKE(shellsim_infer_options, &o, options, progress);
+        SHELLSIM_SIZED_TAKE(shellsim_infer_options, &o, options, progress_user);
+        SHELLSIM_SIZED_TAKE(shellsim_infer_options, &o, options, method);
+        SHELLSIM_SIZED_TAKE(shellsim_infer_options, &o, options, smc_quantile);
+        SHELLSIM_SIZED_TAKE(shellsim_infer_options, &o, options, max_generations);
+        SHELLSIM_SIZED_TAKE(shellsim_infer_options, &o, options, smc_kernel_scale);
+    }
+    if (check_options(&o, msg, sizeof msg) != SHELLSIM_OK) {
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, msg);
+        return SHELLSIM_EINVAL;
+    }
+    const size_t ncol = shellsim_outputs_ncolumns(s);
+    shellsim_inference *inf = shellsim_calloc(1, sizeof *inf);
+    shellsim_status st = SHELLSIM_OK;
+    msg[0] = '\0';
+    if (!inf) {
+        st = SHELLSIM_ENOMEM;
+        goto done;
+    }
+    inf->seed = o.seed;
+    inf->method = o.method;
+    inf->nobs = obs->n;
+    if ((st = shellsim_infer_choose_params(s, inf, o.accept)) != SHELLSIM_OK)
+        goto done;
+    {
+        shellsim_run_options ro;
+        shellsim_run_options_init(&ro);
+        ro.replications = o.accept;
+        ro.seed = o.seed;
+        ro.keep_runs = 1;
+        if ((st = shellsim_result_create(s, &ro, &inf->post, err)) != SHELLSIM_OK)
+            goto done_quiet;
+    }
+    if ((st = METHODS[o.method].run(s, obs, &o, inf, msg, sizeof msg)) != SHELLSIM_OK)
+        goto done;
+    const uint64_t accept = o.accept;
+    /* Posterior of the parameters (unweighted samples; SMC keeps weighted
+     * statistics of its own) and of the metrics, in sample order. */
+    if (!inf->post_stats)
+        for (size_t k = 0; k < inf->nparams; k++)
+            if (shellsim_summary_add(&inf->posterior[k], inf->values + k * accept, (size_t)accept) != 0) {
+                st = SHELLSIM_ENOMEM;
+                goto done;
+            }
+    double *runs = inf->post->runs;
+    for (size_t c = 0; c < ncol; c++)
+        if (shellsim_summary_add(&inf->post->columns[c], runs + c * accept, (size_t)accept) != 0) {
+            st = SHELLSIM_ENOMEM;
+            goto done;
+        }
+    st = shellsim_infer_series_pass(s, inf, o.threads, msg, sizeof msg);
+    if (st == SHELLSIM_OK && o.progress && o.progress(o.progress_user, inf->accepted, accept))
+        st = SHELLSIM_EINTERRUPTED;
+done:
+    if (st != SHELLSIM_OK)
+        shellsim_set_error(err, st, 0, msg[0] ? msg : NULL);
+done_quiet:
     if (st != SHELLSIM_OK) {
         shellsim_inference_free(inf);
         return st;
@@ -557,6 +624,14 @@ shellsim_status shellsim_inference_prior_stats(const shellsim_inference *inf, co
 shellsim_status shellsim_inference_posterior_stats(const shellsim_inference *inf, const char *name,
                                                    shellsim_stats *out, size_t size)
 {
+    if (inf && inf->post_stats && name && out) {
+        long k = find_param(inf, name);
+        if (k < 0)
+            return SHELLSIM_ENOTFOUND;
+        return shellsim_sized_out(out, size, &inf->post_stats[k], sizeof inf->post_stats[k], SHELLSIM_STATS_MIN_SIZE)
+                   ? SHELLSIM_EINVAL
+                   : SHELLSIM_OK;
+    }
     return param_stats(inf, name, inf ? inf->posterior : NULL, out, size);
 }
 
@@ -587,4 +662,49 @@ shellsim_status shellsim_inference_replications(const shellsim_inference *inf, u
 const shellsim_result *shellsim_inference_posterior(const shellsim_inference *inf)
 {
     return inf ? inf->post : NULL;
+}
+
+int shellsim_inference_method(const shellsim_inference *inf)
+{
+    return inf ? inf->method : -1;
+}
+
+shellsim_status shellsim_inference_weights(const shellsim_inference *inf, double *out, size_t cap)
+{
+    if (!inf || !out || cap < inf->accepted)
+        return SHELLSIM_EINVAL;
+    for (size_t i = 0; i < inf->accepted; i++)
+        out[i] = inf->weights ? inf->weights[i] : 1.0;
+    return SHELLSIM_OK;
+}
+
+double shellsim_inference_ess(const shellsim_inference *inf)
+{
+    if (!inf)
+        return NAN;
+    return inf->ngen ? inf->gens[inf->ngen - 1].ess : (double)inf->accepted;
+}
+
+size_t shellsim_inference_generation_count(const shellsim_inference *inf)
+{
+    return inf ? inf->ngen : 0;
+}
+
+shellsim_status shellsim_inference_generation(const shellsim_inference *inf, size_t g, double *epsilon,
+                                              uint64_t *runs, double *ess)
+{
+    if (!inf || g >= inf->ngen)
+        return SHELLSIM_EINVAL;
+    if (epsilon)
+        *epsilon = inf->gens[g].epsilon;
+    if (runs)
+        *runs = inf->gens[g].runs;
+    if (ess)
+        *ess = inf->gens[g].ess;
+    return SHELLSIM_OK;
+}
+
+double shellsim_inference_distance_scale(const shellsim_inference *inf, size_t i)
+{
+    return inf && inf->scale && i < inf->nobs ? inf->scale[i] : NAN;
 }

@@ -12,19 +12,80 @@
 #include <stdint.h>
 
 #include "run.h"
+#include "shellsim_infer.h"
 #include "summary.h"
 
+/* One generation of an inference (rejection: one, eps 0). */
+typedef struct shellsim_infer_gen {
+    double epsilon;  /* distance tolerance; +inf for SMC's generation 0 */
+    uint64_t runs;   /* model runs it took */
+    double ess;      /* effective sample size of its population */
+} shellsim_infer_gen;
+
 struct shellsim_inference {
+    int method;                  /* SHELLSIM_INFER_* */
     uint64_t accepted, tried, seed;
+    uint64_t run_seed;           /* engine seed of the samples' runs */
     size_t nparams;              /* reported parameters (not constant) */
     char **param_names;          /* "SECTION.key" */
     size_t *param_index;         /* engine parameter index */
     shellsim_summary *prior;     /* nparams: over the tries */
     shellsim_summary *posterior; /* nparams: over the acceptances */
     double *values;              /* nparams * accept: [k * accept + i] */
-    uint64_t *reps;              /* accepted replications, ascending */
+    uint64_t *reps;              /* accepted replications, ascending (SMC:
+                                    the particles' tries) */
+    double *weights;             /* accept, summing to accept; NULL: all 1 */
+    double *pin;                 /* NULL, or accept * nall: the params_in
+                                    of sample i at [i * nall + k] */
+    size_t nall;                 /* shellsim_params_count of the scenario */
+    size_t *post_idx;            /* NULL, or accept: the sample behind each
+                                    run of post (SMC: resampled) */
+    shellsim_stats *post_stats;  /* NULL, or nparams weighted statistics
+                                    (SMC), in place of `posterior` */
+    shellsim_infer_gen *gens;    /* ngen */
+    size_t ngen;
+    double *scale;               /* NULL, or one per observation (SMC) */
+    size_t nobs;
     shellsim_result *post;       /* posterior predictive (keep_runs) */
 };
+
+/* Sample behind run i of the posterior predictive. */
+static inline size_t shellsim_infer_post_sample(const shellsim_inference *inf, size_t i)
+{
+    return inf->post_idx ? inf->post_idx[i] : i;
+}
+
+/* Shared by the methods (infer.c): the reported parameters of s into inf
+ * (names, indexes, prior and posterior summaries) and room for `accept`
+ * samples (values, reps). SHELLSIM_OK or SHELLSIM_ENOMEM. */
+shellsim_status shellsim_infer_choose_params(const shellsim_scenario *s, shellsim_inference *inf, uint64_t accept);
+
+/* The engine series index of each observation in s into index; -1 (with
+ * msg) when obs was loaded for an incompatible scenario. */
+int shellsim_infer_resolve(const shellsim_scenario *s, const shellsim_observations *obs, size_t *index, char *msg,
+                           size_t cap);
+
+/* A value, its weight and its index (scratch of shellsim_infer_wquantiles). */
+typedef struct shellsim_infer_keyed {
+    double x, w;
+    size_t i;
+} shellsim_infer_keyed;
+
+/* Weighted quantiles (abc_smc.c): for each of the m levels ps (ascending,
+ * in (0, 1]) the smallest x[i] whose cumulative weight, x sorted
+ * ascending (ties by index), reaches p times the total, into out. w NULL:
+ * all weights 1. n >= 1; tmp: n entries of scratch. */
+void shellsim_infer_wquantiles(const double *x, const double *w, size_t n, const double *ps, size_t m, double *out,
+                               shellsim_infer_keyed *tmp);
+
+/* ABC-SMC (abc_smc.c): fills inf (created by shellsim_infer with its
+ * parameters chosen and inf->post created) up to and including the metric
+ * columns of inf->post's runs and post_idx; shellsim_infer then runs pass
+ * 2. Returns SHELLSIM_OK, or a failure with msg set (ELIMIT, ENOMEM,
+ * EINTERRUPTED). */
+shellsim_status shellsim_infer_smc(const shellsim_scenario *s, const shellsim_observations *obs,
+                                   const shellsim_infer_options *o, shellsim_inference *inf, char *msg,
+                                   size_t msgcap);
 
 /* Pass 2 (infer_series.c): run the accepted tries inf->reps[0 ..
  * accepted-1] again with every series of inf->post on and add their days to

@@ -52,7 +52,7 @@ typedef struct series_shared {
 typedef struct series_thread {
     shellsim_result *acc;
     shellsim_engine_ws *ws;
-    double *col, *vals;
+    double *col, *vals, *pin;
     stash sk;
 } series_thread;
 
@@ -67,6 +67,7 @@ static void series_thread_free(void *user, int tid, void *state)
     shellsim_engine_ws_free(t->ws);
     shellsim_free(t->col);
     shellsim_free(t->vals);
+    shellsim_free(t->pin);
     shellsim_free(t->sk.v);
     shellsim_free(t);
 }
@@ -94,6 +95,8 @@ static shellsim_status series_thread_init(void *user, int tid, void **state)
     t->col = shellsim_malloc(shellsim_outputs_ncolumns(s) * K * sizeof *t->col + 1);
     t->vals = shellsim_malloc(shellsim_outputs_nseries(s) * K * sizeof *t->vals + 1);
     t->sk = (stash){sh->inf->post, shellsim_malloc(nsel * H * K * sizeof(double) + 1), K, 0};
+    if (sh->inf->pin && !(t->pin = shellsim_malloc(sh->inf->nall * K * sizeof *t->pin + 1)))
+        return SHELLSIM_ENOMEM;
     return t->ws && t->col && t->vals && t->sk.v ? SHELLSIM_OK : SHELLSIM_ENOMEM;
 }
 
@@ -107,11 +110,16 @@ static shellsim_status series_block(void *user, void *state, shellsim_sched_bloc
     const size_t i0 = (size_t)blk->first * K, i1 = i0 + K < inf->accepted ? i0 + K : (size_t)inf->accepted;
     for (size_t i = i0; i < i1;) {
         size_t cnt = 1; /* consecutive replications: one block */
-        while (i + cnt < i1 && inf->reps[i + cnt] == inf->reps[i] + cnt)
+        const uint64_t r0 = inf->reps[shellsim_infer_post_sample(inf, i)];
+        while (i + cnt < i1 && inf->reps[shellsim_infer_post_sample(inf, i + cnt)] == r0 + cnt)
             cnt++;
+        if (inf->pin) /* the samples' parameters, [k * cnt + j] */
+            for (size_t j = 0; j < cnt; j++)
+                for (size_t k = 0; k < inf->nall; k++)
+                    t->pin[k * cnt + j] = inf->pin[shellsim_infer_post_sample(inf, i + j) * inf->nall + k];
         t->sk.k0 = i - i0;
-        shellsim_engine_job job = {inf->seed, inf->reps[i], cnt, t->col, K, t->vals, sh->on, stash_day, &t->sk,
-                                   NULL, NULL, NULL, NULL, NULL};
+        shellsim_engine_job job = {inf->run_seed, r0, cnt, t->col, K, t->vals, sh->on, stash_day, &t->sk,
+                                   NULL, inf->pin ? t->pin : NULL, NULL, NULL, NULL};
         shellsim_engine_failure ef;
         int rc = shellsim_engine_block(sh->s, t->ws, &job, &ef);
         if (rc == -1) {

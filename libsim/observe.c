@@ -25,8 +25,37 @@
 #include "scenario.h"
 
 
-enum { K_SERIES, K_DAY, K_DATE, K_VALUE, K_TOLERANCE, NKEYS };
-static const char *const KEYS[NKEYS] = {"series", "day", "date", "value", "tolerance"};
+enum { K_SERIES, K_DAY, K_DATE, K_VALUE, K_TOLERANCE, K_KIND, NKEYS };
+static const char *const KEYS[NKEYS] = {"series", "day", "date", "value", "tolerance", "kind"};
+
+/* ------------------------------------------------------------- the kinds */
+
+/* value +- tolerance: |v - value| - tolerance when positive. */
+static double excess_value(const shellsim_observation *o, double v)
+{
+    double d = v - o->value;
+    if (d <= o->tolerance && -d <= o->tolerance)
+        return 0.0;
+    return d == d ? fabs(d) - o->tolerance : INFINITY;
+}
+
+/* at_least: value - v when positive. */
+static double excess_at_least(const shellsim_observation *o, double v)
+{
+    return v >= o->value ? 0.0 : v == v ? o->value - v : INFINITY;
+}
+
+/* at_most: v - value when positive. */
+static double excess_at_most(const shellsim_observation *o, double v)
+{
+    return v <= o->value ? 0.0 : v == v ? v - o->value : INFINITY;
+}
+
+const shellsim_obs_kind_ops shellsim_obs_kinds[SHELLSIM_OBS_NKINDS] = {
+    [SHELLSIM_OBS_VALUE] = {"value", 1, excess_value},
+    [SHELLSIM_OBS_AT_LEAST] = {"at_least", 0, excess_at_least},
+    [SHELLSIM_OBS_AT_MOST] = {"at_most", 0, excess_at_most},
+};
 
 typedef struct loader {
     shellsim_ini ini;         /* the reader; its user is this loader */
@@ -238,6 +267,19 @@ static void set_number(loader *ld, shellsim_observation *it, int k, const char *
     }
 }
 
+static void set_kind(loader *ld, shellsim_observation *it, const char *value)
+{
+    for (int k = 0; k < SHELLSIM_OBS_NKINDS; k++)
+        if (!strcmp(value, shellsim_obs_kinds[k].name)) {
+            it->kind = (shellsim_obs_kind)k;
+            return;
+        }
+    char list[128] = "";
+    for (int k = 0; k < SHELLSIM_OBS_NKINDS; k++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", k ? ", " : "", shellsim_obs_kinds[k].name);
+    errorf(ld, ld->ini.line, it->name, "kind", "unknown kind '%.40s' (%s)", value, list);
+}
+
 static void on_key(shellsim_ini *ini, const char *key, const char *value)
 {
     loader *ld = ini->user;
@@ -251,7 +293,7 @@ static void on_key(shellsim_ini *ini, const char *key, const char *value)
         if (!strcmp(key, KEYS[k]))
             break;
     if (k == NKEYS) {
-        errorf(ld, ld->ini.line, it->name, key, "unknown key (series, day, date, value, tolerance)");
+        errorf(ld, ld->ini.line, it->name, key, "unknown key (series, day, date, value, tolerance, kind)");
         return;
     }
     long *lines = ld->key_line[ld->obs->n - 1];
@@ -279,6 +321,9 @@ static void on_key(shellsim_ini *ini, const char *key, const char *value)
     case K_DATE:
         set_date(ld, it, value);
         break;
+    case K_KIND:
+        set_kind(ld, it, value);
+        break;
     default:
         set_number(ld, it, k, value);
         break;
@@ -303,8 +348,13 @@ static void finish(loader *ld)
                    ld->s->horizon_days - 1);
         else if (!lines[K_VALUE])
             errorf(ld, hl, nm, "value", "missing (required)");
-        else if (!lines[K_TOLERANCE])
+        else if (shellsim_obs_kinds[o->items[i].kind].tolerance && !lines[K_TOLERANCE])
             errorf(ld, hl, nm, "tolerance", "missing (required, >= 0: accept |simulated - value| <= tolerance)");
+        else if (!shellsim_obs_kinds[o->items[i].kind].tolerance && lines[K_TOLERANCE])
+            errorf(ld, lines[K_TOLERANCE], nm, "tolerance",
+                   "a bound (kind = %s on line %ld) takes no tolerance: it accepts simulated %s value", 
+                   shellsim_obs_kinds[o->items[i].kind].name, lines[K_KIND],
+                   o->items[i].kind == SHELLSIM_OBS_AT_LEAST ? ">=" : "<=");
         if (failed(ld))
             return;
     }
@@ -408,4 +458,9 @@ double shellsim_observation_value(const shellsim_observations *o, size_t i)
 double shellsim_observation_tolerance(const shellsim_observations *o, size_t i)
 {
     return o && i < o->n ? o->items[i].tolerance : NAN;
+}
+
+const char *shellsim_observation_kind(const shellsim_observations *o, size_t i)
+{
+    return o && i < o->n ? shellsim_obs_kinds[o->items[i].kind].name : NULL;
 }

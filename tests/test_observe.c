@@ -254,7 +254,7 @@ Test(errors, broken_headers_are_errors)
 
 Test(errors, an_unknown_key_is_named)
 {
-    expect_line_error(4, "colour = red", 4, "[observe a] colour: unknown key (series, day, date, value, tolerance)");
+    expect_line_error(4, "colour = red", 4, "[observe a] colour: unknown key (series, day, date, value, tolerance, kind)");
 }
 
 Test(errors, a_duplicate_key_names_the_first)

@@ -43,7 +43,7 @@ _LAZY: Dict[str, str] = {
     "BANDS": "._lib", "MAX_HORIZON_DAYS": "._lib",
     "MAX_REPLICATIONS": "._lib",
     "Stats": "._stats",
-    "infer": ".infer",                  # calibration (shellsim_infer.h)
+    "infer": ".infer", "Inference": ".infer",                  # calibration (shellsim_infer.h)
     "compare": ".analysis", "run_extended": ".analysis",
     "sensitivity": ".analysis",         # shellsim_analysis.h
     "sweep": ".sweep", "Sweep": ".sweep",  # response curves over a grid
@@ -67,7 +67,7 @@ if TYPE_CHECKING:  # what type checkers see: the names, imported eagerly
                         library_version)
     from ._lib import BANDS, MAX_HORIZON_DAYS, MAX_REPLICATIONS  # noqa: F401
     from ._stats import Stats  # noqa: F401
-    from .infer import infer  # noqa: F401
+    from .infer import Inference, infer  # noqa: F401
     from .analysis import compare, run_extended, sensitivity  # noqa: F401
     from .sweep import Sweep, sweep  # noqa: F401
 
@@ -123,5 +123,5 @@ __all__ = [
     "NotFoundError", "LimitError", "RunInterrupted", "NoRunsError",
     "OutOfMemoryError", "ClosedError", "BANDS", "MAX_HORIZON_DAYS",
     "MAX_REPLICATIONS", "compare", "sensitivity", "run_extended", "infer",
-    "sweep", "Sweep",
+    "sweep", "Sweep", "Inference",
 ]

@@ -134,7 +134,23 @@ class ShellsimInferOptions(_Sized):
                 ("seed", c_uint64),
                 ("threads", c_int),
                 ("progress", PROGRESS_FN),
-                ("progress_user", c_void_p)]
+                ("progress_user", c_void_p),
+                ("method", c_int),
+                ("smc_quantile", c_double),
+                ("max_generations", c_int),
+                ("smc_kernel_scale", c_double)]
+
+
+# The inference methods (SHELLSIM_INFER_*), by name, in value order.
+INFER_METHODS = ("rejection", "smc")
+INFER_REJECTION = 0                  # SHELLSIM_INFER_REJECTION
+INFER_SMC = 1                        # SHELLSIM_INFER_SMC
+
+# The fields of a held-out check (SHELLSIM_CHECK_*), in their order.
+CHECK_FIELDS = ("mean", "p05", "p25", "p50", "p75", "p95", "p_at_least",
+                "p_at_most", "p_two_sided", "p_match", "in50", "in90",
+                "undefined")
+CHECK_NFIELDS = 13                   # SHELLSIM_CHECK_NFIELDS
 
 
 # --- shellsim_analysis.h
@@ -333,6 +349,16 @@ PROTOTYPES_INFER_H = {
         (c_int, [ScenarioP, ObservationsP, POINTER(ShellsimInferOptions),
                  POINTER(InferenceP), _E]),
     "shellsim_inference_free": (None, [InferenceP]),
+    "shellsim_infer_method_name": (c_char_p, [c_int]),
+    "shellsim_inference_method": (c_int, [InferenceP]),
+    "shellsim_inference_weights":
+        (c_int, [InferenceP, POINTER(c_double), c_size_t]),
+    "shellsim_inference_ess": (c_double, [InferenceP]),
+    "shellsim_inference_generation_count": (c_size_t, [InferenceP]),
+    "shellsim_inference_generation":
+        (c_int, [InferenceP, c_size_t, POINTER(c_double), POINTER(c_uint64),
+                 POINTER(c_double)]),
+    "shellsim_inference_distance_scale": (c_double, [InferenceP, c_size_t]),
     "shellsim_inference_accepted": (c_uint64, [InferenceP]),
     "shellsim_inference_tried": (c_uint64, [InferenceP]),
     "shellsim_inference_seed": (c_uint64, [InferenceP]),
@@ -349,6 +375,10 @@ PROTOTYPES_INFER_H = {
     "shellsim_inference_replications":
         (c_int, [InferenceP, POINTER(c_uint64), c_size_t]),
     "shellsim_inference_posterior": (ResultP, [InferenceP]),
+    "shellsim_inference_check":
+        (c_int, [ScenarioP, InferenceP, ObservationsP, c_int,
+                 POINTER(c_double), c_size_t, _E]),
+    "shellsim_observation_kind": (c_char_p, [ObservationsP, c_size_t]),
 }
 
 PROTOTYPES_ANALYSIS_H = {

@@ -261,7 +261,7 @@ def test_every_to_dict_is_plain_json_without_a_stats(scenario_files):
                                bootstrap=0).to_dict())
     obs = ("[observe o]\nseries = p.delivered_cum\nday = 29\n"
            "value = 500\ntolerance = 400\n")
-    plain(shellsim.infer(tiny, obs, accept=5, pilot=0))
+    plain(shellsim.infer(tiny, obs, accept=5, pilot=0).to_dict())
 
 
 def test_stats_is_exported_and_built_from_the_c_struct_by_one_function():
