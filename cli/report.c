@@ -21,39 +21,11 @@ static int reads_back(char *buf, size_t cap, int prec, double x)
     return n > 0 && (size_t)n < cap && strtod(buf, NULL) == x;
 }
 
-/* What report_number's search gives for a whole number x, |x| < 2^53,
- * without it: every such number is a double, so the fewest digits are
- * its digits less its trailing zeros, P, and %.Pg writes it plainly when
- * there are no trailing zeros and as d.ddde+XX otherwise. */
+/* A whole number x, |x| < 2^53, in plain digits ("1000000", "-50"): what
+ * a reader of a table or a CSV expects; it reads back as x. */
 static void whole_number(char *buf, size_t cap, double x)
 {
-    char dig[24];
-    long long v = (long long)x;
-    unsigned long long a = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-    int n = 0;
-    do
-        dig[n++] = (char)('0' + a % 10);
-    while (a /= 10); /* dig: least significant first */
-    int z = 0;
-    while (z < n - 1 && dig[z] == '0')
-        z++;
-    char out[40];
-    size_t k = 0;
-    if (v < 0)
-        out[k++] = '-';
-    if (z == 0) {
-        for (int i = n - 1; i >= 0; i--)
-            out[k++] = dig[i];
-    } else {
-        out[k++] = dig[n - 1];
-        if (n - 1 > z)
-            out[k++] = '.';
-        for (int i = n - 2; i >= z; i--)
-            out[k++] = dig[i];
-        k += (size_t)snprintf(out + k, sizeof out - k, "e+%02d", n - 1);
-    }
-    out[k] = '\0';
-    snprintf(buf, cap, "%s", out);
+    snprintf(buf, cap, "%lld", (long long)x);
 }
 
 static int report_threads;

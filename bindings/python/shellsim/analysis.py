@@ -68,8 +68,10 @@ def _bname(name: str, what: str) -> bytes:
 
 
 def _report_number(x: float) -> str:
-    """The CLI's number format (report_number): the shortest %g form that
-    reads back as x."""
+    """The CLI's number format (report_number): a whole number below 2^53
+    in plain digits, else the shortest %g form that reads back as x."""
+    if x == int(x) and abs(x) < 2.0 ** 53:
+        return "%d" % int(x)
     for p in range(1, 18):
         s = "%.*g" % (p, x)
         if float(s) == x:
