@@ -4,6 +4,7 @@
 #include "dayrec.h"
 
 #include <limits.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -162,6 +163,39 @@ static void scan(const int64_t *v, size_t cnt, uint32_t *prev, uint32_t *chg_old
     SHELLSIM_SIMD_PICK(scan, (v, cnt, prev, chg_old, chg_new, out));
 }
 
+/* A day of a series with a hint (shellsim_dayrec_changed): the sum and
+ * extremes of every value, a loop that vectorises... */
+SHELLSIM_ALWAYS_INLINE void extremes_body(const int64_t *restrict v, size_t cnt, scan_out *out)
+{
+    uint64_t s = 0;
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    for (size_t j = 0; j < cnt; j++) {
+        int64_t x = v[j];
+        s += (uint64_t)x;
+        lo = x < lo ? x : lo;
+        hi = x > hi ? x : hi;
+    }
+    *out = (scan_out){s, lo, hi, 0};
+}
+
+SHELLSIM_SIMD_VOID(extremes, (const int64_t *restrict v, size_t cnt, scan_out *out), (v, cnt, out))
+
+/* ... and the keys of the listed slots only, as scan_from takes them (a
+ * slot listed again finds its key already in prev: no second change). */
+static void scan_listed(const int64_t *v, const uint32_t *list, size_t n, uint32_t *prev, uint32_t *chg_old,
+                        uint32_t *chg_new, scan_out *out)
+{
+    size_t nc = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t j = list[i], k = key_of(v[j]), o = prev[j];
+        chg_old[nc] = o; /* kept only when the key changed */
+        chg_new[nc] = k;
+        nc += k != o;
+        prev[j] = k;
+    }
+    out->nc = nc;
+}
+
 SHELLSIM_SIMD_RET(int64_t, moved,
                   (const uint32_t *restrict old, const uint32_t *restrict new, size_t n, uint32_t *klo, uint32_t *khi,
                    int *outside),
@@ -212,6 +246,8 @@ typedef struct dseries {
     int64_t *min, *max; /* H */
     uint32_t *prev;     /* cap: each replication's key yesterday */
     int last_day;       /* the block's last day recorded (< 0: none yet) */
+    const uint32_t *hint; /* the day's hint (shellsim_dayrec_changed), NULL: none */
+    size_t nhint;
     uint32_t last_klo, last_khi; /* its range of positive keys that moved */
 } dseries;
 
@@ -223,7 +259,25 @@ struct shellsim_dayrec {
     dseries *s;
     uint32_t *chg_old, *chg_new; /* cap + 8: one day's changes */
     dcount *local;      /* LOCAL_KEYS + SPARES, zero between uses */
+    size_t nindex;      /* engine series 0 .. nindex-1 ... */
+    size_t *of_index;   /* ... are recorded as series of_index[k] - 1 (0: not recorded) */
 };
+
+static atomic_int forced_scan;
+
+void shellsim_dayrec_force_scan(int on)
+{
+    atomic_store(&forced_scan, on != 0);
+}
+
+void shellsim_dayrec_changed(shellsim_dayrec *r, size_t index, const uint32_t *list, size_t n)
+{
+    if (index >= r->nindex || !r->of_index[index])
+        return;
+    dseries *s = &r->s[r->of_index[index] - 1];
+    s->hint = list;
+    s->nhint = n;
+}
 
 void shellsim_dayrec_free(shellsim_dayrec *r)
 {
@@ -246,6 +300,7 @@ void shellsim_dayrec_free(shellsim_dayrec *r)
     shellsim_free(r->chg_old);
     shellsim_free(r->chg_new);
     shellsim_free(r->local);
+    shellsim_free(r->of_index);
     shellsim_free(r);
 }
 
@@ -279,8 +334,13 @@ shellsim_dayrec *shellsim_dayrec_alloc(shellsim_summary *const *out, const size_
     r->chg_old = shellsim_calloc(cap + 8, sizeof *r->chg_old);
     r->chg_new = shellsim_calloc(cap + 8, sizeof *r->chg_new);
     r->local = shellsim_calloc(LOCAL_KEYS + SPARES, sizeof *r->local);
-    if (!r->s || !r->n || !r->chg_old || !r->chg_new || !r->local)
+    for (size_t i = 0; i < nseries; i++)
+        r->nindex = engine_index[i] + 1 > r->nindex ? engine_index[i] + 1 : r->nindex;
+    r->of_index = shellsim_calloc(r->nindex + 1, sizeof *r->of_index);
+    if (!r->s || !r->n || !r->chg_old || !r->chg_new || !r->local || !r->of_index)
         goto oom;
+    for (size_t i = 0; i < nseries; i++)
+        r->of_index[engine_index[i]] = i + 1;
     for (size_t i = 0; i < nseries; i++) {
         dseries *s = &r->s[i];
         s->index = engine_index[i];
@@ -311,6 +371,7 @@ int shellsim_dayrec_block(shellsim_dayrec *r, size_t cnt)
     for (size_t i = 0; i < r->ns; i++) {
         memset(r->s[i].prev, 0xff, cnt * sizeof *r->s[i].prev); /* NONE */
         r->s[i].last_day = -1;
+        r->s[i].hint = NULL;
     }
     return 0;
 }
@@ -344,7 +405,14 @@ static int record(shellsim_dayrec *r, dseries *s, int day, const int64_t *v)
     const size_t cnt = r->cnt;
     uint32_t *chg_old = r->chg_old, *chg_new = r->chg_new;
     scan_out o;
-    scan(v, cnt, s->prev, r->chg_old, r->chg_new, &o);
+    /* with a hint, and yesterday's keys in prev: only the listed keys */
+    if (s->hint && day > 0 && s->last_day == day - 1 && !atomic_load_explicit(&forced_scan, memory_order_relaxed)) {
+        extremes(v, cnt, &o);
+        scan_listed(v, s->hint, s->nhint, s->prev, chg_old, chg_new, &o);
+    } else {
+        scan(v, cnt, s->prev, chg_old, chg_new, &o);
+    }
+    s->hint = NULL;
     /* cnt <= 1024 values below 2^53 sum below 2^63. Larger ones are summed
      * as the doubles nearest them, which is what every other statistic
      * (and a summary fed doubles) sees. */
