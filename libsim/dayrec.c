@@ -163,37 +163,76 @@ static void scan(const int64_t *v, size_t cnt, uint32_t *prev, uint32_t *chg_old
     SHELLSIM_SIMD_PICK(scan, (v, cnt, prev, chg_old, chg_new, out));
 }
 
-/* A day of a series with a hint (shellsim_dayrec_changed): the sum and
- * extremes of every value, a loop that vectorises... */
-SHELLSIM_ALWAYS_INLINE void extremes_body(const int64_t *restrict v, size_t cnt, scan_out *out)
+/* A series with hints (shellsim_dayrec_changed) keeps its values of
+ * yesterday (val) and their sum, extremes and how many values equal each
+ * extreme, so that a day touches only the listed slots. */
+typedef struct block_stats {
+    uint64_t sum;       /* wrapping, as scan_out's */
+    int64_t min, max;
+    size_t nmin, nmax;  /* values equal to min, to max */
+} block_stats;
+
+/* The statistics of all values afresh, and val = v: loops that vectorise. */
+SHELLSIM_ALWAYS_INLINE void restat_body(const int64_t *restrict v, size_t cnt, int64_t *restrict val,
+                                        block_stats *out)
 {
     uint64_t s = 0;
     int64_t lo = INT64_MAX, hi = INT64_MIN;
     for (size_t j = 0; j < cnt; j++) {
         int64_t x = v[j];
+        val[j] = x;
         s += (uint64_t)x;
         lo = x < lo ? x : lo;
         hi = x > hi ? x : hi;
     }
-    *out = (scan_out){s, lo, hi, 0};
+    size_t nlo = 0, nhi = 0;
+    for (size_t j = 0; j < cnt; j++) {
+        nlo += v[j] == lo;
+        nhi += v[j] == hi;
+    }
+    *out = (block_stats){s, lo, hi, nlo, nhi};
 }
 
-SHELLSIM_SIMD_VOID(extremes, (const int64_t *restrict v, size_t cnt, scan_out *out), (v, cnt, out))
+SHELLSIM_SIMD_VOID(restat, (const int64_t *restrict v, size_t cnt, int64_t *restrict val, block_stats *out),
+                   (v, cnt, val, out))
 
-/* ... and the keys of the listed slots only, as scan_from takes them (a
- * slot listed again finds its key already in prev: no second change). */
-static void scan_listed(const int64_t *v, const uint32_t *list, size_t n, uint32_t *prev, uint32_t *chg_old,
-                        uint32_t *chg_new, scan_out *out)
+/* A hinted day: the listed slots' keys as scan_from takes them, and their
+ * values into the statistics (a slot listed again finds its key in prev
+ * and its value in val: no second change). Returns 0, or 1 when an
+ * extreme's last holder moved inwards (then the statistics are to be made
+ * afresh: restat). */
+static int scan_listed(const int64_t *v, const uint32_t *list, size_t n, uint32_t *prev, int64_t *val,
+                       block_stats *b, uint32_t *chg_old, uint32_t *chg_new, size_t *nchanged)
 {
     size_t nc = 0;
+    uint64_t sum = b->sum;
+    int64_t lo = b->min, hi = b->max;
+    size_t nlo = b->nmin, nhi = b->nmax;
     for (size_t i = 0; i < n; i++) {
         uint32_t j = list[i], k = key_of(v[j]), o = prev[j];
+        int64_t x = v[j], old = val[j];
         chg_old[nc] = o; /* kept only when the key changed */
         chg_new[nc] = k;
         nc += k != o;
         prev[j] = k;
+        if (x == old)
+            continue;
+        val[j] = x;
+        sum += (uint64_t)x - (uint64_t)old;
+        nlo -= old == lo;
+        nhi -= old == hi;
+        if (x <= lo) {
+            nlo = x < lo ? 1 : nlo + 1;
+            lo = x;
+        }
+        if (x >= hi) {
+            nhi = x > hi ? 1 : nhi + 1;
+            hi = x;
+        }
     }
-    out->nc = nc;
+    *nchanged = nc;
+    *b = (block_stats){sum, lo, hi, nlo, nhi};
+    return nlo == 0 || nhi == 0;
 }
 
 SHELLSIM_SIMD_RET(int64_t, moved,
@@ -248,6 +287,9 @@ typedef struct dseries {
     int last_day;       /* the block's last day recorded (< 0: none yet) */
     const uint32_t *hint; /* the day's hint (shellsim_dayrec_changed), NULL: none */
     size_t nhint;
+    int64_t *val;       /* cap, allocated at the first hint: yesterday's values ... */
+    block_stats stats;  /* ... and their statistics */
+    int has_val;        /* val and stats hold the block's day last_day */
     uint32_t last_klo, last_khi; /* its range of positive keys that moved */
 } dseries;
 
@@ -275,6 +317,8 @@ void shellsim_dayrec_changed(shellsim_dayrec *r, size_t index, const uint32_t *l
     if (index >= r->nindex || !r->of_index[index])
         return;
     dseries *s = &r->s[r->of_index[index] - 1];
+    if (!s->val && !(s->val = shellsim_malloc(r->cap * sizeof *s->val + 1)))
+        return; /* (the hint is only an offer) */
     s->hint = list;
     s->nhint = n;
 }
@@ -294,6 +338,7 @@ void shellsim_dayrec_free(shellsim_dayrec *r)
             shellsim_free(s->min);
             shellsim_free(s->max);
             shellsim_free(s->prev);
+            shellsim_free(s->val);
         }
     shellsim_free(r->s);
     shellsim_free(r->n);
@@ -372,6 +417,7 @@ int shellsim_dayrec_block(shellsim_dayrec *r, size_t cnt)
         memset(r->s[i].prev, 0xff, cnt * sizeof *r->s[i].prev); /* NONE */
         r->s[i].last_day = -1;
         r->s[i].hint = NULL;
+        r->s[i].has_val = 0;
     }
     return 0;
 }
@@ -406,11 +452,18 @@ static int record(shellsim_dayrec *r, dseries *s, int day, const int64_t *v)
     uint32_t *chg_old = r->chg_old, *chg_new = r->chg_new;
     scan_out o;
     /* with a hint, and yesterday's keys in prev: only the listed keys */
-    if (s->hint && day > 0 && s->last_day == day - 1 && !atomic_load_explicit(&forced_scan, memory_order_relaxed)) {
-        extremes(v, cnt, &o);
-        scan_listed(v, s->hint, s->nhint, s->prev, chg_old, chg_new, &o);
+    int forced = atomic_load_explicit(&forced_scan, memory_order_relaxed);
+    if (s->hint && s->has_val && s->last_day == day - 1 && !forced) {
+        if (scan_listed(v, s->hint, s->nhint, s->prev, s->val, &s->stats, chg_old, chg_new, &o.nc))
+            restat(v, cnt, s->val, &s->stats);
+        o.sum = s->stats.sum;
+        o.min = s->stats.min;
+        o.max = s->stats.max;
     } else {
         scan(v, cnt, s->prev, chg_old, chg_new, &o);
+        s->has_val = s->hint && !forced; /* (hinted tomorrow too, likely) */
+        if (s->has_val)
+            restat(v, cnt, s->val, &s->stats);
     }
     s->hint = NULL;
     /* cnt <= 1024 values below 2^53 sum below 2^63. Larger ones are summed
