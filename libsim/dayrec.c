@@ -13,6 +13,7 @@
 #define NONE UINT32_MAX /* no bin yet (the first day of a block) */
 #define LOCAL_KEYS 4096 /* keys of the in-cache histogram of one day's changes */
 #define SPARES 8        /* slots past a histogram's end that take the changes to and from key 0 */
+#define HINT_SHARE 16 /* hints of at most cnt / HINT_SHARE slots are used (record()) */
 #define PREFETCH_KEYS 4096 /* widest range of keys whose lines are asked for ahead (prefetch_day); on
                               aid-gap.ini 256 and 1024 ask for too few, more than 4096 changes nothing */
 
@@ -452,8 +453,11 @@ static int record(shellsim_dayrec *r, dseries *s, int day, const int64_t *v)
     uint32_t *chg_old = r->chg_old, *chg_new = r->chg_new;
     scan_out o;
     /* with a hint, and yesterday's keys in prev: only the listed keys */
+    /* A listed slot costs about what 20 to 30 scanned ones do (its lines
+     * are apart): hints of more than a 16th of the block are passed over. */
     int forced = atomic_load_explicit(&forced_scan, memory_order_relaxed);
-    if (s->hint && s->has_val && s->last_day == day - 1 && !forced) {
+    int few = s->hint && s->nhint <= cnt / HINT_SHARE && !forced;
+    if (few && s->has_val && s->last_day == day - 1) {
         if (scan_listed(v, s->hint, s->nhint, s->prev, s->val, &s->stats, chg_old, chg_new, &o.nc))
             restat(v, cnt, s->val, &s->stats);
         o.sum = s->stats.sum;
@@ -461,7 +465,7 @@ static int record(shellsim_dayrec *r, dseries *s, int day, const int64_t *v)
         o.max = s->stats.max;
     } else {
         scan(v, cnt, s->prev, chg_old, chg_new, &o);
-        s->has_val = s->hint && !forced; /* (hinted tomorrow too, likely) */
+        s->has_val = few; /* (few tomorrow too, likely) */
         if (s->has_val)
             restat(v, cnt, s->val, &s->stats);
     }
