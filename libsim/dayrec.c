@@ -278,12 +278,17 @@ typedef struct dhist {
     int64_t zero;
 } dhist;
 
+/* A day's exact sum and extremes, together (one line for two days). */
+typedef struct dstat {
+    __int128 sum;
+    int64_t min, max;
+} dstat;
+
 typedef struct dseries {
     size_t index;       /* engine series */
     shellsim_summary *out; /* H day summaries */
     dhist *day;         /* H */
-    __int128 *sum;      /* H: exact sums since the last flush */
-    int64_t *min, *max; /* H */
+    dstat *stat;        /* H: exact sums and extremes since the last flush */
     uint32_t *prev;     /* cap: each replication's key yesterday */
     int last_day;       /* the block's last day recorded (< 0: none yet) */
     const uint32_t *hint; /* the day's hint (shellsim_dayrec_changed), NULL: none */
@@ -335,9 +340,7 @@ void shellsim_dayrec_free(shellsim_dayrec *r)
                 for (int d = 0; d < r->H; d++)
                     shellsim_free(s->day[d].count);
             shellsim_free(s->day);
-            shellsim_free(s->sum);
-            shellsim_free(s->min);
-            shellsim_free(s->max);
+            shellsim_free(s->stat);
             shellsim_free(s->prev);
             shellsim_free(s->val);
         }
@@ -355,9 +358,7 @@ static void reset_days(shellsim_dayrec *r)
     for (size_t i = 0; i < r->ns; i++) {
         dseries *s = &r->s[i];
         for (int d = 0; d < r->H; d++) {
-            s->sum[d] = 0;
-            s->min[d] = INT64_MAX;
-            s->max[d] = INT64_MIN;
+            s->stat[d] = (dstat){0, INT64_MAX, INT64_MIN};
         }
     }
     memset(r->n, 0, (size_t)r->H * sizeof *r->n);
@@ -392,11 +393,9 @@ shellsim_dayrec *shellsim_dayrec_alloc(shellsim_summary *const *out, const size_
         s->index = engine_index[i];
         s->out = out[i];
         s->day = shellsim_calloc((size_t)H, sizeof *s->day);
-        s->sum = shellsim_calloc((size_t)H, sizeof *s->sum);
-        s->min = shellsim_calloc((size_t)H, sizeof *s->min);
-        s->max = shellsim_calloc((size_t)H, sizeof *s->max);
+        s->stat = shellsim_calloc((size_t)H, sizeof *s->stat);
         s->prev = shellsim_calloc(cap, sizeof *s->prev);
-        if (!s->day || !s->sum || !s->min || !s->max || !s->prev)
+        if (!s->day || !s->stat || !s->prev)
             goto oom;
     }
     reset_days(r);
@@ -479,11 +478,12 @@ static int record(shellsim_dayrec *r, dseries *s, int day, const int64_t *v)
         for (size_t j = 0; j < cnt; j++)
             total += (__int128)(double)v[j];
     }
-    s->sum[day] += total;
-    if (o.min < s->min[day])
-        s->min[day] = o.min;
-    if (o.max > s->max[day])
-        s->max[day] = o.max;
+    dstat *st = &s->stat[day];
+    st->sum += total;
+    if (o.min < st->min)
+        st->min = o.min;
+    if (o.max > st->max)
+        st->max = o.max;
     dhist *h = &s->day[day];
     uint32_t klo, khi;
     int outside = 0;
@@ -577,7 +577,7 @@ int shellsim_dayrec_flush(shellsim_dayrec *r)
             /* the day's positive values' keys lie between those of its
              * smallest positive value (at least its minimum, or 1) and of
              * its maximum: the counts outside are 0 */
-            uint32_t dlo = key_of(s->min[d] > 1 ? s->min[d] : 1), dhi = s->max[d] > 0 ? key_of(s->max[d]) : 0;
+            uint32_t dlo = key_of(s->stat[d].min > 1 ? s->stat[d].min : 1), dhi = s->stat[d].max > 0 ? key_of(s->stat[d].max) : 0;
             dlo = dlo > lo ? dlo : lo;
             dhi = dhi < hi ? dhi : hi;
             if (n && dlo <= dhi &&
@@ -587,11 +587,11 @@ int shellsim_dayrec_flush(shellsim_dayrec *r)
             }
             o->q.zero += (uint64_t)zero;
             o->n += r->n[d];
-            shellsim_xsum_add_i128(&o->s1, s->sum[d]);
-            if ((double)s->min[d] < o->min)
-                o->min = (double)s->min[d];
-            if ((double)s->max[d] > o->max)
-                o->max = (double)s->max[d];
+            shellsim_xsum_add_i128(&o->s1, s->stat[d].sum);
+            if ((double)s->stat[d].min < o->min)
+                o->min = (double)s->stat[d].min;
+            if ((double)s->stat[d].max > o->max)
+                o->max = (double)s->stat[d].max;
         }
         shellsim_free(run);
         for (int d = 0; d < H; d++) {
