@@ -881,6 +881,16 @@ SHELLSIM_ALWAYS_INLINE void fire_ratio_body(size_t cnt, const int64_t *restrict 
 SHELLSIM_SIMD_VOID(fire_ratio, (size_t cnt, const int64_t *restrict a, const int64_t *restrict b, double *restrict out),
                    (cnt, a, b, out))
 
+void shellsim_engine_fired_cum(size_t cnt, const int64_t *delivered, const double *amount, int64_t *fired)
+{
+    fired_cum(cnt, delivered, amount, fired);
+}
+
+void shellsim_engine_fire_ratio(size_t cnt, const int64_t *a, const int64_t *b, double *out)
+{
+    fire_ratio(cnt, a, b, out);
+}
+
 /* Attribution (docs/model.md): the day's extra fire is taken from every
  * source of the side's stock in proportion to what it holds, so each
  * pipeline's amount is multiplied by 1 - extra / stock (stock before the
