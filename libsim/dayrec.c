@@ -4,6 +4,7 @@
 #include "dayrec.h"
 
 #include <limits.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -12,6 +13,7 @@
 #define NONE UINT32_MAX /* no bin yet (the first day of a block) */
 #define LOCAL_KEYS 4096 /* keys of the in-cache histogram of one day's changes */
 #define SPARES 8        /* slots past a histogram's end that take the changes to and from key 0 */
+#define HINT_SHARE 16 /* hints of at most cnt / HINT_SHARE slots are used (record()) */
 #define PREFETCH_KEYS 4096 /* widest range of keys whose lines are asked for ahead (prefetch_day); on
                               aid-gap.ini 256 and 1024 ask for too few, more than 4096 changes nothing */
 
@@ -162,6 +164,78 @@ static void scan(const int64_t *v, size_t cnt, uint32_t *prev, uint32_t *chg_old
     SHELLSIM_SIMD_PICK(scan, (v, cnt, prev, chg_old, chg_new, out));
 }
 
+/* A series with hints (shellsim_dayrec_changed) keeps its values of
+ * yesterday (val) and their sum, extremes and how many values equal each
+ * extreme, so that a day touches only the listed slots. */
+typedef struct block_stats {
+    uint64_t sum;       /* wrapping, as scan_out's */
+    int64_t min, max;
+    size_t nmin, nmax;  /* values equal to min, to max */
+} block_stats;
+
+/* The statistics of all values afresh, and val = v: loops that vectorise. */
+SHELLSIM_ALWAYS_INLINE void restat_body(const int64_t *restrict v, size_t cnt, int64_t *restrict val,
+                                        block_stats *out)
+{
+    uint64_t s = 0;
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    for (size_t j = 0; j < cnt; j++) {
+        int64_t x = v[j];
+        val[j] = x;
+        s += (uint64_t)x;
+        lo = x < lo ? x : lo;
+        hi = x > hi ? x : hi;
+    }
+    size_t nlo = 0, nhi = 0;
+    for (size_t j = 0; j < cnt; j++) {
+        nlo += v[j] == lo;
+        nhi += v[j] == hi;
+    }
+    *out = (block_stats){s, lo, hi, nlo, nhi};
+}
+
+SHELLSIM_SIMD_VOID(restat, (const int64_t *restrict v, size_t cnt, int64_t *restrict val, block_stats *out),
+                   (v, cnt, val, out))
+
+/* A hinted day: the listed slots' keys as scan_from takes them, and their
+ * values into the statistics (a slot listed again finds its key in prev
+ * and its value in val: no second change). Returns 0, or 1 when an
+ * extreme's last holder moved inwards (then the statistics are to be made
+ * afresh: restat). */
+static int scan_listed(const int64_t *v, const uint32_t *list, size_t n, uint32_t *prev, int64_t *val,
+                       block_stats *b, uint32_t *chg_old, uint32_t *chg_new, size_t *nchanged)
+{
+    size_t nc = 0;
+    uint64_t sum = b->sum;
+    int64_t lo = b->min, hi = b->max;
+    size_t nlo = b->nmin, nhi = b->nmax;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t j = list[i], k = key_of(v[j]), o = prev[j];
+        int64_t x = v[j], old = val[j];
+        chg_old[nc] = o; /* kept only when the key changed */
+        chg_new[nc] = k;
+        nc += k != o;
+        prev[j] = k;
+        if (x == old)
+            continue;
+        val[j] = x;
+        sum += (uint64_t)x - (uint64_t)old;
+        nlo -= old == lo;
+        nhi -= old == hi;
+        if (x <= lo) {
+            nlo = x < lo ? 1 : nlo + 1;
+            lo = x;
+        }
+        if (x >= hi) {
+            nhi = x > hi ? 1 : nhi + 1;
+            hi = x;
+        }
+    }
+    *nchanged = nc;
+    *b = (block_stats){sum, lo, hi, nlo, nhi};
+    return nlo == 0 || nhi == 0;
+}
+
 SHELLSIM_SIMD_RET(int64_t, moved,
                   (const uint32_t *restrict old, const uint32_t *restrict new, size_t n, uint32_t *klo, uint32_t *khi,
                    int *outside),
@@ -204,14 +278,24 @@ typedef struct dhist {
     int64_t zero;
 } dhist;
 
+/* A day's exact sum and extremes, together (one line for two days). */
+typedef struct dstat {
+    __int128 sum;
+    int64_t min, max;
+} dstat;
+
 typedef struct dseries {
     size_t index;       /* engine series */
     shellsim_summary *out; /* H day summaries */
     dhist *day;         /* H */
-    __int128 *sum;      /* H: exact sums since the last flush */
-    int64_t *min, *max; /* H */
+    dstat *stat;        /* H: exact sums and extremes since the last flush */
     uint32_t *prev;     /* cap: each replication's key yesterday */
     int last_day;       /* the block's last day recorded (< 0: none yet) */
+    const uint32_t *hint; /* the day's hint (shellsim_dayrec_changed), NULL: none */
+    size_t nhint;
+    int64_t *val;       /* cap, allocated at the first hint: yesterday's values ... */
+    block_stats stats;  /* ... and their statistics */
+    int has_val;        /* val and stats hold the block's day last_day */
     uint32_t last_klo, last_khi; /* its range of positive keys that moved */
 } dseries;
 
@@ -223,7 +307,27 @@ struct shellsim_dayrec {
     dseries *s;
     uint32_t *chg_old, *chg_new; /* cap + 8: one day's changes */
     dcount *local;      /* LOCAL_KEYS + SPARES, zero between uses */
+    size_t nindex;      /* engine series 0 .. nindex-1 ... */
+    size_t *of_index;   /* ... are recorded as series of_index[k] - 1 (0: not recorded) */
 };
+
+static atomic_int forced_scan;
+
+void shellsim_dayrec_force_scan(int on)
+{
+    atomic_store(&forced_scan, on != 0);
+}
+
+void shellsim_dayrec_changed(shellsim_dayrec *r, size_t index, const uint32_t *list, size_t n)
+{
+    if (index >= r->nindex || !r->of_index[index])
+        return;
+    dseries *s = &r->s[r->of_index[index] - 1];
+    if (!s->val && !(s->val = shellsim_malloc(r->cap * sizeof *s->val + 1)))
+        return; /* (the hint is only an offer) */
+    s->hint = list;
+    s->nhint = n;
+}
 
 void shellsim_dayrec_free(shellsim_dayrec *r)
 {
@@ -236,16 +340,16 @@ void shellsim_dayrec_free(shellsim_dayrec *r)
                 for (int d = 0; d < r->H; d++)
                     shellsim_free(s->day[d].count);
             shellsim_free(s->day);
-            shellsim_free(s->sum);
-            shellsim_free(s->min);
-            shellsim_free(s->max);
+            shellsim_free(s->stat);
             shellsim_free(s->prev);
+            shellsim_free(s->val);
         }
     shellsim_free(r->s);
     shellsim_free(r->n);
     shellsim_free(r->chg_old);
     shellsim_free(r->chg_new);
     shellsim_free(r->local);
+    shellsim_free(r->of_index);
     shellsim_free(r);
 }
 
@@ -254,9 +358,7 @@ static void reset_days(shellsim_dayrec *r)
     for (size_t i = 0; i < r->ns; i++) {
         dseries *s = &r->s[i];
         for (int d = 0; d < r->H; d++) {
-            s->sum[d] = 0;
-            s->min[d] = INT64_MAX;
-            s->max[d] = INT64_MIN;
+            s->stat[d] = (dstat){0, INT64_MAX, INT64_MIN};
         }
     }
     memset(r->n, 0, (size_t)r->H * sizeof *r->n);
@@ -279,18 +381,21 @@ shellsim_dayrec *shellsim_dayrec_alloc(shellsim_summary *const *out, const size_
     r->chg_old = shellsim_calloc(cap + 8, sizeof *r->chg_old);
     r->chg_new = shellsim_calloc(cap + 8, sizeof *r->chg_new);
     r->local = shellsim_calloc(LOCAL_KEYS + SPARES, sizeof *r->local);
-    if (!r->s || !r->n || !r->chg_old || !r->chg_new || !r->local)
+    for (size_t i = 0; i < nseries; i++)
+        r->nindex = engine_index[i] + 1 > r->nindex ? engine_index[i] + 1 : r->nindex;
+    r->of_index = shellsim_calloc(r->nindex + 1, sizeof *r->of_index);
+    if (!r->s || !r->n || !r->chg_old || !r->chg_new || !r->local || !r->of_index)
         goto oom;
+    for (size_t i = 0; i < nseries; i++)
+        r->of_index[engine_index[i]] = i + 1;
     for (size_t i = 0; i < nseries; i++) {
         dseries *s = &r->s[i];
         s->index = engine_index[i];
         s->out = out[i];
         s->day = shellsim_calloc((size_t)H, sizeof *s->day);
-        s->sum = shellsim_calloc((size_t)H, sizeof *s->sum);
-        s->min = shellsim_calloc((size_t)H, sizeof *s->min);
-        s->max = shellsim_calloc((size_t)H, sizeof *s->max);
+        s->stat = shellsim_calloc((size_t)H, sizeof *s->stat);
         s->prev = shellsim_calloc(cap, sizeof *s->prev);
-        if (!s->day || !s->sum || !s->min || !s->max || !s->prev)
+        if (!s->day || !s->stat || !s->prev)
             goto oom;
     }
     reset_days(r);
@@ -311,6 +416,8 @@ int shellsim_dayrec_block(shellsim_dayrec *r, size_t cnt)
     for (size_t i = 0; i < r->ns; i++) {
         memset(r->s[i].prev, 0xff, cnt * sizeof *r->s[i].prev); /* NONE */
         r->s[i].last_day = -1;
+        r->s[i].hint = NULL;
+        r->s[i].has_val = 0;
     }
     return 0;
 }
@@ -344,7 +451,24 @@ static int record(shellsim_dayrec *r, dseries *s, int day, const int64_t *v)
     const size_t cnt = r->cnt;
     uint32_t *chg_old = r->chg_old, *chg_new = r->chg_new;
     scan_out o;
-    scan(v, cnt, s->prev, r->chg_old, r->chg_new, &o);
+    /* with a hint, and yesterday's keys in prev: only the listed keys */
+    /* A listed slot costs about what 20 to 30 scanned ones do (its lines
+     * are apart): hints of more than a 16th of the block are passed over. */
+    int forced = atomic_load_explicit(&forced_scan, memory_order_relaxed);
+    int few = s->hint && s->nhint <= cnt / HINT_SHARE && !forced;
+    if (few && s->has_val && s->last_day == day - 1) {
+        if (scan_listed(v, s->hint, s->nhint, s->prev, s->val, &s->stats, chg_old, chg_new, &o.nc))
+            restat(v, cnt, s->val, &s->stats);
+        o.sum = s->stats.sum;
+        o.min = s->stats.min;
+        o.max = s->stats.max;
+    } else {
+        scan(v, cnt, s->prev, chg_old, chg_new, &o);
+        s->has_val = few; /* (few tomorrow too, likely) */
+        if (s->has_val)
+            restat(v, cnt, s->val, &s->stats);
+    }
+    s->hint = NULL;
     /* cnt <= 1024 values below 2^53 sum below 2^63. Larger ones are summed
      * as the doubles nearest them, which is what every other statistic
      * (and a summary fed doubles) sees. */
@@ -354,11 +478,12 @@ static int record(shellsim_dayrec *r, dseries *s, int day, const int64_t *v)
         for (size_t j = 0; j < cnt; j++)
             total += (__int128)(double)v[j];
     }
-    s->sum[day] += total;
-    if (o.min < s->min[day])
-        s->min[day] = o.min;
-    if (o.max > s->max[day])
-        s->max[day] = o.max;
+    dstat *st = &s->stat[day];
+    st->sum += total;
+    if (o.min < st->min)
+        st->min = o.min;
+    if (o.max > st->max)
+        st->max = o.max;
     dhist *h = &s->day[day];
     uint32_t klo, khi;
     int outside = 0;
@@ -452,7 +577,7 @@ int shellsim_dayrec_flush(shellsim_dayrec *r)
             /* the day's positive values' keys lie between those of its
              * smallest positive value (at least its minimum, or 1) and of
              * its maximum: the counts outside are 0 */
-            uint32_t dlo = key_of(s->min[d] > 1 ? s->min[d] : 1), dhi = s->max[d] > 0 ? key_of(s->max[d]) : 0;
+            uint32_t dlo = key_of(s->stat[d].min > 1 ? s->stat[d].min : 1), dhi = s->stat[d].max > 0 ? key_of(s->stat[d].max) : 0;
             dlo = dlo > lo ? dlo : lo;
             dhi = dhi < hi ? dhi : hi;
             if (n && dlo <= dhi &&
@@ -462,11 +587,11 @@ int shellsim_dayrec_flush(shellsim_dayrec *r)
             }
             o->q.zero += (uint64_t)zero;
             o->n += r->n[d];
-            shellsim_xsum_add_i128(&o->s1, s->sum[d]);
-            if ((double)s->min[d] < o->min)
-                o->min = (double)s->min[d];
-            if ((double)s->max[d] > o->max)
-                o->max = (double)s->max[d];
+            shellsim_xsum_add_i128(&o->s1, s->stat[d].sum);
+            if ((double)s->stat[d].min < o->min)
+                o->min = (double)s->stat[d].min;
+            if ((double)s->stat[d].max > o->max)
+                o->max = (double)s->stat[d].max;
         }
         shellsim_free(run);
         for (int d = 0; d < H; d++) {

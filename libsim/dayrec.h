@@ -45,6 +45,21 @@ int shellsim_dayrec_block(shellsim_dayrec *r, size_t cnt);
  * come in order 0, 1, ... Returns 0, or -1 when out of memory. */
 int shellsim_dayrec_day(shellsim_dayrec *r, int day, const int64_t *v, size_t stride);
 
+/* What the engine knows of day `day` before it hands the day over: engine
+ * series `index` changed since the day before only in the slots
+ * list[0 .. n-1] (in any order, a slot possibly more than once); the
+ * others hold yesterday's values. The recorder then computes the keys of
+ * those slots only (the day's sum and extremes still come from every
+ * value); the summaries are the same bits as without the hint. Read by the
+ * next shellsim_dayrec_day, which forgets it; list must stay valid until
+ * then. A series the recorder does not record is ignored. */
+void shellsim_dayrec_changed(shellsim_dayrec *r, size_t index, const uint32_t *list, size_t n);
+
+/* Ignore every hint (on != 0) or use them (0), for recorders of every
+ * thread from now on. For the tests, which check that both give the same
+ * summaries. */
+void shellsim_dayrec_force_scan(int on);
+
 /* Add everything recorded so far to the day summaries and start afresh.
  * Returns 0, or -1 when out of memory (the summaries may then hold part of
  * it). */

@@ -130,6 +130,16 @@ struct shellsim_engine_ws {
     uint32_t *arrived;               /* [pipeline * cap + k], k < narrived[pipeline]: the slots whose
                                         arrivals series is not 0 (the others are) */
     size_t *narrived;
+    /* what changed today, for the recorder's hints (shellsim_dayrec_changed):
+     * per pipeline the slots that departed ([pipeline * cap + k], k <
+     * ndeparted[pipeline]), and the slots whose arrivals series changed
+     * (yesterday's arrivals back to 0, then today's: [pipeline * 2 cap + k],
+     * k < narr_changed[pipeline]); whether the pipeline's supplier stock
+     * changes only by its departures (no production in the block) and
+     * whether a restock line came today */
+    uint32_t *departed, *arr_changed;
+    size_t *ndeparted, *narr_changed;
+    unsigned char *no_production, *restocked;
     double *factor;                  /* [j]: the share of a side's stock left after the day's fire */
     shellsim_let_ws *let;            /* the [let] variables' values and the distributions bound to them */
 };
@@ -246,6 +256,12 @@ shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t 
     ws->avail = shellsim_calloc(cap + 1, sizeof *ws->avail);
     ws->arrived = shellsim_calloc(np * cap + 1, sizeof *ws->arrived);
     ws->narrived = shellsim_calloc(np + 1, sizeof *ws->narrived);
+    ws->departed = shellsim_calloc(np * cap + 1, sizeof *ws->departed);
+    ws->arr_changed = shellsim_calloc(2 * np * cap + 1, sizeof *ws->arr_changed);
+    ws->ndeparted = shellsim_calloc(np + 1, sizeof *ws->ndeparted);
+    ws->narr_changed = shellsim_calloc(np + 1, sizeof *ws->narr_changed);
+    ws->no_production = shellsim_calloc(np + 1, 1);
+    ws->restocked = shellsim_calloc(np + 1, 1);
     ws->factor = shellsim_calloc(cap + 1, sizeof *ws->factor);
     ws->let = shellsim_let_ws_alloc(s, cap);
     int schedule = alloc_schedule(s, ws) == 0;
@@ -265,7 +281,9 @@ shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t 
     for (size_t i = 0; histories && i < ns; i++)
         histories = !ws->history_days[i] || ws->history[i];
     if (!histories || !schedule || !ws->let || !ws->pipe_since || !ws->side_since || !ws->ship_dist || !ws->pipe_active ||
-        !ws->side_reserve || !ws->side_alone || !ws->avail || !ws->arrived || !ws->narrived || !ws->factor || !ws->sd || !ws->side_production || !ws->made || !ws->pipes || !ws->ship || !ws->transit || !ws->dead || !ws->iv || !ws->pd || !ws->sv ||
+        !ws->side_reserve || !ws->side_alone || !ws->avail || !ws->arrived || !ws->narrived || !ws->factor ||
+        !ws->departed || !ws->arr_changed || !ws->ndeparted || !ws->narr_changed || !ws->no_production ||
+        !ws->restocked || !ws->sd || !ws->side_production || !ws->made || !ws->pipes || !ws->ship || !ws->transit || !ws->dead || !ws->iv || !ws->pd || !ws->sv ||
         !ws->small_production || !ws->dep || !ws->dep_u || !ws->dep_x || !ws->dep_transit || !ws->dep_interval ||
         !ws->dep_containers || !ws->dep_stream || !ws->side_plan || !ws->pipe_plan) {
         shellsim_engine_ws_free(ws);
@@ -317,6 +335,12 @@ void shellsim_engine_ws_free(shellsim_engine_ws *ws)
     shellsim_free(ws->avail);
     shellsim_free(ws->arrived);
     shellsim_free(ws->narrived);
+    shellsim_free(ws->departed);
+    shellsim_free(ws->arr_changed);
+    shellsim_free(ws->ndeparted);
+    shellsim_free(ws->narr_changed);
+    shellsim_free(ws->no_production);
+    shellsim_free(ws->restocked);
     shellsim_free(ws->factor);
     shellsim_let_ws_free(ws->let);
     shellsim_free(ws);
@@ -785,6 +809,7 @@ static void apply_event(shellsim_engine_ws *ws, const seg_event *v, int day, siz
         break;
     case SHELLSIM_PIPE_RESTOCK:
         add_whole(cnt, pipe_series(ws, i, SHELLSIM_SERIES_PIPE_SUPPLIER), x);
+        ws->restocked[i] = 1;
         break;
     default:
         for (int m = 0; m < SHIP_N; m++)
@@ -812,13 +837,35 @@ static double max_rate(const shellsim_engine_ws *ws, const double *rate, int is_
 }
 
 /* A pipeline's attributed fire so far, delivered - amount, rounded half
- * away from zero (0 for the rounding noise below it). */
+ * away from zero (0 for the rounding noise below it; 0 for a NaN or from
+ * 2^63 on, where the conversion is undefined). Written without a branch,
+ * a floating-point comparison or a select after a floating-point step
+ * (GCC runs none of these for every lane, as they could raise an
+ * exception), so that it vectorises: the tests on x and on its fraction
+ * compare the bits of non-negative doubles, which order as the values,
+ * and trunc(x) is (int64_t)x for 0 <= x < 2^63. */
+SHELLSIM_ALWAYS_INLINE int64_t bits_of(double x)
+{
+    int64_t b;
+    memcpy(&b, &x, sizeof b);
+    return b;
+}
+
+SHELLSIM_ALWAYS_INLINE double of_bits(int64_t b)
+{
+    double x;
+    memcpy(&x, &b, sizeof x);
+    return x;
+}
+
 SHELLSIM_ALWAYS_INLINE void fired_cum_body(size_t cnt, const int64_t *restrict delivered,
                                            const double *restrict amount, int64_t *restrict fired)
 {
     for (size_t j = 0; j < cnt; j++) {
-        double x = (double)delivered[j] - amount[j], t = trunc(x);
-        fired[j] = x > 0 ? (int64_t)t + (x - t >= 0.5) : 0;
+        int64_t xb = bits_of((double)delivered[j] - amount[j]); /* x in (0, 2^63), else 0: */
+        double x = of_bits(xb & -(int64_t)((uint64_t)xb - 1 < UINT64_C(0x43e0000000000000) - 1));
+        int64_t q = (int64_t)x;
+        fired[j] = q + (bits_of(x - (double)q) >= INT64_C(0x3fe0000000000000)); /* (0.5) */
     }
 }
 
@@ -826,6 +873,34 @@ SHELLSIM_SIMD_VOID(fired_cum,
                    (size_t cnt, const int64_t *restrict delivered, const double *restrict amount,
                     int64_t *restrict fired),
                    (cnt, delivered, amount, fired))
+
+/* The comparison's series: a / b where b > 0, else NaN. Without a select
+ * after the division (see fired_cum) so that it vectorises: the division
+ * by max(b, 1) always, then NaN's bits put in where b <= 0. */
+SHELLSIM_ALWAYS_INLINE void fire_ratio_body(size_t cnt, const int64_t *restrict a, const int64_t *restrict b,
+                                            double *restrict out)
+{
+    const double nan = NAN;
+    const int64_t nan_bits = bits_of(nan);
+    for (size_t j = 0; j < cnt; j++) {
+        int64_t on = -(int64_t)(b[j] > 0);
+        int64_t q = bits_of((double)a[j] / (double)((b[j] & on) | (1 & ~on)));
+        out[j] = of_bits((q & on) | (nan_bits & ~on));
+    }
+}
+
+SHELLSIM_SIMD_VOID(fire_ratio, (size_t cnt, const int64_t *restrict a, const int64_t *restrict b, double *restrict out),
+                   (cnt, a, b, out))
+
+void shellsim_engine_fired_cum(size_t cnt, const int64_t *delivered, const double *amount, int64_t *fired)
+{
+    fired_cum(cnt, delivered, amount, fired);
+}
+
+void shellsim_engine_fire_ratio(size_t cnt, const int64_t *a, const int64_t *b, double *out)
+{
+    fire_ratio(cnt, a, b, out);
+}
 
 /* Attribution (docs/model.md): the day's extra fire is taken from every
  * source of the side's stock in proportion to what it holds, so each
@@ -851,6 +926,27 @@ static void copy_whole(const shellsim_scenario *s, const shellsim_engine_ws *ws,
         const int64_t *v = ws->iv + k * ws->row;
         for (size_t j = 0; j < cnt; j++)
             vals[k * cnt + j] = (double)v[j];
+    }
+}
+
+/* Tell the recorder which slots of a pipeline's series may have changed
+ * today (dayrec.h): its departures' counts (and its supplier stock, when
+ * nothing else moves it), its deliveries and its arrivals. What the other
+ * series hold changes every day. */
+static void hint_changes(const shellsim_engine_ws *ws, shellsim_dayrec *rec, size_t pipe_series0)
+{
+    static const int BY_DEPARTURE[] = {SHELLSIM_SERIES_PIPE_SHIPMENTS, SHELLSIM_SERIES_PIPE_SEEN,
+                                       SHELLSIM_SERIES_PIPE_CONTAINERS, SHELLSIM_SERIES_PIPE_SHIPPED};
+    for (size_t i = 0; i < ws->np; i++) {
+        size_t e = pipe_series0 + i * SHELLSIM_SERIES_PIPE_N;
+        const uint32_t *dep = ws->departed + i * ws->cap;
+        for (size_t k = 0; k < sizeof BY_DEPARTURE / sizeof BY_DEPARTURE[0]; k++)
+            shellsim_dayrec_changed(rec, e + (size_t)BY_DEPARTURE[k], dep, ws->ndeparted[i]);
+        if (ws->no_production[i] && !ws->restocked[i])
+            shellsim_dayrec_changed(rec, e + SHELLSIM_SERIES_PIPE_SUPPLIER, dep, ws->ndeparted[i]);
+        shellsim_dayrec_changed(rec, e + SHELLSIM_SERIES_PIPE_DELIVERED, ws->arrived + i * ws->cap, ws->narrived[i]);
+        shellsim_dayrec_changed(rec, e + SHELLSIM_SERIES_PIPE_ARRIVALS, ws->arr_changed + 2 * i * ws->cap,
+                                ws->narr_changed[i]);
     }
 }
 
@@ -901,6 +997,8 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
     for (int i = 0; i < np; i++) { /* (F(H) <= H max P: margin for the rounding of the sums) */
         double max = max_rate(ws, pipe_day(ws, i, PD_PRODUCTION), 0, i, SHELLSIM_PIPE_PRODUCTION, cnt);
         ws->small_production[i] = max * H < 4503599627370496.0 / 2;
+        ws->no_production[i] = !(max > 0);
+        ws->narrived[i] = 0;
     }
     for (int i = 0; i < ns; i++) { /* the same for the sides, 0 when none produces */
         double max = max_rate(ws, side_day(ws, i, SD_PRODUCTION), 1, i, SHELLSIM_SIDE_PRODUCTION, cnt);
@@ -922,6 +1020,7 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
      * steps in the model's order: departures of every pipeline (file order),
      * arrivals, fire of every side, the series. */
     for (int day = 0; day < H; day++) {
+        memset(ws->restocked, 0, (size_t)np);
         for (; next_event < ws->nevent && ws->event[next_event].day == day; next_event++) /* step 1: the day's lines */
             apply_event(ws, &ws->event[next_event], day, cnt);
         for (int i = 0; i < ns; i++) { /* step 1 for the sides: their own production joins their stock */
@@ -972,6 +1071,10 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
                         ws->dep[k++] = ws->dep[m];
                 n = k;
             }
+            if (rec) { /* (departures() overwrites its list) */
+                memcpy(ws->departed + (size_t)i * cap, ws->dep, n * sizeof *ws->dep);
+                ws->ndeparted[i] = n;
+            }
             if (departures(s, ws, i, ws->dep, n, day, &fail) != 0)
                 return -2;
         }
@@ -979,12 +1082,16 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
             int64_t *to = side_series(ws, s->pipes[i].to, SHELLSIM_SERIES_SIDE_STOCK);
             int64_t *inflow = ws->history[s->pipes[i].to] ? side_val(ws, s->pipes[i].to, SV_INFLOW) : NULL;
             int64_t *delivered = pipe_series(ws, i, SHELLSIM_SERIES_PIPE_DELIVERED);
-            int64_t *arrivals = wanted(job, pipe_series0 + (size_t)i * SHELLSIM_SERIES_PIPE_N + SHELLSIM_SERIES_PIPE_ARRIVALS) ? pipe_series(ws, i, SHELLSIM_SERIES_PIPE_ARRIVALS) : NULL;
+            /* (a recorder is also told which slots arrivals changed in) */
+            int64_t *arrivals = rec || wanted(job, pipe_series0 + (size_t)i * SHELLSIM_SERIES_PIPE_N + SHELLSIM_SERIES_PIPE_ARRIVALS) ? pipe_series(ws, i, SHELLSIM_SERIES_PIPE_ARRIVALS) : NULL;
             double *amount = pipe_day(ws, i, PD_AMOUNT);
-            uint32_t *arrived = ws->arrived + (size_t)i * cap;
+            uint32_t *arrived = ws->arrived + (size_t)i * cap, *arr_changed = ws->arr_changed + 2 * (size_t)i * cap;
             if (arrivals) { /* yesterday's arrivals back to 0: the slots listed */
                 for (size_t k = 0; k < ws->narrived[i]; k++)
                     arrivals[arrived[k]] = 0;
+                if (rec)
+                    memcpy(arr_changed, arrived, ws->narrived[i] * sizeof *arrived);
+                ws->narr_changed[i] = ws->narrived[i];
                 ws->narrived[i] = 0;
             }
             shellsim_arrivals *today = shellsim_transit_today(&ws->transit[i], day);
@@ -1003,6 +1110,10 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
                 delivered[j] = shellsim_sat_add(delivered[j], shells); /* arrived by the end of today */
             }
             today->n = 0;
+            if (rec && arrivals) {
+                memcpy(arr_changed + ws->narr_changed[i], arrived, ws->narrived[i] * sizeof *arrived);
+                ws->narr_changed[i] += ws->narrived[i];
+            }
         }
         for (int i = 0, t = 0; i < ns; i++) { /* step 4 */
             int64_t *stock = side_series(ws, i, SHELLSIM_SERIES_SIDE_STOCK), *extra = side_series(ws, i, SHELLSIM_SERIES_SIDE_EXTRA);
@@ -1056,13 +1167,15 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
             copy_whole(s, ws, vals, cnt);
         if (vals && s->compare_a >= 0 && series_on[ratio_series]) {
             const int64_t *a = side_series(ws, s->compare_a, SHELLSIM_SERIES_SIDE_FIRE), *b = side_series(ws, s->compare_b, SHELLSIM_SERIES_SIDE_FIRE);
-            for (size_t j = 0; j < cnt; j++)
-                vals[ratio_series * cnt + j] = b[j] > 0 ? (double)a[j] / (double)b[j] : NAN;
+            fire_ratio(cnt, a, b, vals + ratio_series * cnt);
         }
         if (fail.j != SIZE_MAX)
             continue; /* the block fails; finish only to find the lowest failure */
-        if (rec && shellsim_dayrec_day(rec, day, ws->iv, ws->row) != 0)
-            return -2;
+        if (rec) {
+            hint_changes(ws, rec, pipe_series0);
+            if (shellsim_dayrec_day(rec, day, ws->iv, ws->row) != 0)
+                return -2;
+        }
         if (vals && day_fn(user, day, vals, cnt) != 0)
             return -2;
         /* [day_view] the day's selected series, as recorded, to a run's

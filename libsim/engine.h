@@ -98,6 +98,13 @@ typedef struct shellsim_engine_failure {
 int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, const shellsim_engine_job *job,
                           shellsim_engine_failure *fail);
 
+/* Two of the daily steps, for the tests, which hold them to the rules
+ * they speed up on both code paths (simd.h). fired[j] = delivered[j] -
+ * amount[j] rounded half away from zero when that is above 0 (and below
+ * 2^63), else 0; out[j] = a[j] / b[j] when b[j] > 0, else NaN; j < cnt. */
+void shellsim_engine_fired_cum(size_t cnt, const int64_t *delivered, const double *amount, int64_t *fired);
+void shellsim_engine_fire_ratio(size_t cnt, const int64_t *a, const int64_t *b, double *out);
+
 /* The message of a failure of scenario s into buf (cap bytes, truncated,
  * always terminated when cap > 0): "replication R, day D, [pipeline P]: more
  * than N departures in one day (interval_days too small)". */

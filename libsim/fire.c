@@ -66,20 +66,68 @@ static int64_t window_extra(const shellsim_fire_in *in, int64_t *carry)
 
 /* The same over a block, the window's inflows kept from day to day: S_d =
  * S_(d-1) + (the day's inflow) - (the inflow of day d - W, from the
- * history, read before the day's is written in its place). */
+ * history, read before the day's is written in its place). In passes
+ * that vectorise: the window's inflows (the history's row of day d - W
+ * is (d - W) mod hd, from d mod hd without a division, as W <= hd when
+ * d >= W); then the quotient and remainder of t = R + S by W, through the
+ * correctly rounded double quotient when every t is below 2^53 (it is
+ * floor(t / W) or one more, which the remainder's sign tells), else by
+ * integer division. */
+SHELLSIM_ALWAYS_INLINE int64_t window_sums_body(size_t n, int64_t day, size_t dm, size_t hd, size_t stride,
+                                               const int64_t *restrict window, const int64_t *restrict inflow,
+                                               const int64_t *restrict carry, int64_t *restrict in_window,
+                                               const int64_t *history)
+{
+    int64_t big = 0; /* any t outside [0, 2^53) */
+    for (size_t j = 0; j < n; j++) {
+        int64_t w = window[j], s = shellsim_sat_add(in_window[j], inflow[j]);
+        int64_t on = -(int64_t)(day >= w); /* (read a valid row either way, without a branch) */
+        size_t back = !on ? dm : dm >= (size_t)w ? dm - (size_t)w : dm - (size_t)w + hd;
+        s -= history[back * stride + j] & on;
+        in_window[j] = s;
+        big |= (int64_t)((uint64_t)(carry[j] + s) >> 53);
+    }
+    return big;
+}
+
+SHELLSIM_ALWAYS_INLINE void window_div_body(size_t n, const int64_t *restrict window, const int64_t *restrict in_window,
+                                            int64_t *restrict carry, int64_t *restrict extra)
+{
+    for (size_t j = 0; j < n; j++) {
+        int64_t w = window[j], t = carry[j] + in_window[j];
+        int64_t q = (int64_t)((double)t / (double)w), r = t - q * w;
+        int64_t over = r >> 63; /* -1 when q is one too many */
+        extra[j] = q + over;
+        carry[j] = r + (w & over);
+    }
+}
+
+SHELLSIM_SIMD_RET(int64_t, window_sums,
+                  (size_t n, int64_t day, size_t dm, size_t hd, size_t stride, const int64_t *restrict window,
+                   const int64_t *restrict inflow, const int64_t *restrict carry, int64_t *restrict in_window,
+                   const int64_t *history),
+                  (n, day, dm, hd, stride, window, inflow, carry, in_window, history))
+
+SHELLSIM_SIMD_VOID(window_div,
+                   (size_t n, const int64_t *restrict window, const int64_t *restrict in_window,
+                    int64_t *restrict carry, int64_t *restrict extra),
+                   (n, window, in_window, carry, extra))
+
 static void window_block(const shellsim_fire_block *b, int64_t *restrict extra)
 {
-    const size_t hd = b->history_days;
-    int64_t *today = b->history + (size_t)b->day % hd * b->stride;
+    const size_t hd = b->history_days, dm = (size_t)b->day % hd;
+    int64_t *today = b->history + dm * b->stride;
+    int64_t big = window_sums(b->n, b->day, dm, hd, b->stride, b->window, b->inflow, b->carry, b->in_window,
+                              b->history);
+    memcpy(today, b->inflow, b->n * sizeof *today); /* (after the row of day d - W was read: it may be this one) */
+    if (!big) {
+        window_div(b->n, b->window, b->in_window, b->carry, extra);
+        return;
+    }
     for (size_t j = 0; j < b->n; j++) {
-        int64_t w = b->window[j], s = shellsim_sat_add(b->in_window[j], b->inflow[j]);
-        if (b->day >= w)
-            s -= b->history[(size_t)(b->day - w) % hd * b->stride + j];
-        today[j] = b->inflow[j];
-        b->in_window[j] = s;
-        int64_t t = b->carry[j] + s;
-        extra[j] = t / w;
-        b->carry[j] = t % w;
+        int64_t t = b->carry[j] + b->in_window[j];
+        extra[j] = t / b->window[j];
+        b->carry[j] = t % b->window[j];
     }
 }
 

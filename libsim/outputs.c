@@ -3,6 +3,7 @@
  */
 #include "outputs.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -232,4 +233,34 @@ int shellsim_metric_is_ratio(const char *name)
         if (METRICS[k].ratio && !strcmp(dot + 1, METRICS[k].name))
             return 1;
     return 0;
+}
+
+/* Whether key `row` of a section (its line from day 0 `d`, its segments
+ * seg[0 .. nseg-1]) is the constant `at_least` .. `at_most` on every day. */
+static int constant_in(const shellsim_dist *d, const shellsim_segment *seg, int nseg, int row, double at_least,
+                       double at_most)
+{
+    for (int g = 0; g < nseg; g++)
+        if (seg[g].row == row)
+            return 0;
+    return d->kind == SHELLSIM_DIST_CONST && d->arg[0] >= at_least && d->arg[0] <= at_most;
+}
+
+long shellsim_outputs_alias(const shellsim_scenario *s, size_t i)
+{
+    size_t pipe0 = (size_t)s->nsides * SHELLSIM_SERIES_SIDE_N;
+    if (i < pipe0) {
+        const shellsim_side *d = &s->sides[i / SHELLSIM_SERIES_SIDE_N];
+        if (i % SHELLSIM_SERIES_SIDE_N == SHELLSIM_SERIES_SIDE_FIRE &&
+            constant_in(&d->key[SHELLSIM_SIDE_BASE_FIRE], d->seg, d->nseg, SHELLSIM_SIDE_BASE_FIRE, 0, 0))
+            return (long)(i - SHELLSIM_SERIES_SIDE_FIRE + SHELLSIM_SERIES_SIDE_EXTRA);
+        return -1;
+    }
+    if (i >= pipe0 + (size_t)s->npipes * SHELLSIM_SERIES_PIPE_N)
+        return -1;
+    const shellsim_pipeline *p = &s->pipes[(i - pipe0) / SHELLSIM_SERIES_PIPE_N];
+    if ((i - pipe0) % SHELLSIM_SERIES_PIPE_N == SHELLSIM_SERIES_PIPE_SEEN &&
+        constant_in(&p->key[SHELLSIM_PIPE_DETECT], p->seg, p->nseg, SHELLSIM_PIPE_DETECT, 1, INFINITY))
+        return (long)(i - SHELLSIM_SERIES_PIPE_SEEN + SHELLSIM_SERIES_PIPE_SHIPMENTS);
+    return -1;
 }

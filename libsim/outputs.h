@@ -75,4 +75,12 @@ int shellsim_outputs_column_real(const shellsim_scenario *s, size_t c);
 size_t shellsim_outputs_nseries(const shellsim_scenario *s);
 int shellsim_outputs_series(const shellsim_scenario *s, size_t i, char *buf, size_t cap, int *real);
 
+/* The engine series whose values engine series i of s equals day by day
+ * by construction, so that it need not be recorded twice; -1 when none
+ * (or i is out of range): a pipeline's seen_shipments_cum when its
+ * detect_prob is the constant 1 on every day (its shipments_cum), a side's
+ * fire when its base_fire_per_day is the constant 0 on every day (its
+ * extra). */
+long shellsim_outputs_alias(const shellsim_scenario *s, size_t i);
+
 #endif

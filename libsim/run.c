@@ -209,22 +209,12 @@ shellsim_status shellsim_result_create(const shellsim_scenario *s, const shellsi
             r->nseries++;
         }
     }
-    /* A pipeline whose detect_prob is the constant 1 on every day sees every
-     * shipment: its seen_shipments_cum is its shipments_cum, day by day. */
+    /* A series equal to another by construction (outputs.h) is a copy of
+     * it, when both are selected. */
     for (size_t a = 0; a < r->nseries; a++) {
-        size_t pipe0 = (size_t)s->nsides * SHELLSIM_SERIES_SIDE_N, e = r->series[a].index;
-        if (r->series[a].real || e < pipe0 || e >= pipe0 + (size_t)s->npipes * SHELLSIM_SERIES_PIPE_N ||
-            (e - pipe0) % SHELLSIM_SERIES_PIPE_N != SHELLSIM_SERIES_PIPE_SEEN)
-            continue;
-        const shellsim_pipeline *pp = &s->pipes[(e - pipe0) / SHELLSIM_SERIES_PIPE_N];
-        const shellsim_dist *dp = &pp->key[SHELLSIM_PIPE_DETECT];
-        int scheduled = 0;
-        for (int g = 0; g < pp->nseg; g++)
-            scheduled |= pp->seg[g].row == SHELLSIM_PIPE_DETECT;
-        if (scheduled || dp->kind != SHELLSIM_DIST_CONST || !(dp->arg[0] >= 1))
-            continue;
-        for (size_t b = 0; b < r->nseries; b++)
-            if (r->series[b].index == e - SHELLSIM_SERIES_PIPE_SEEN + SHELLSIM_SERIES_PIPE_SHIPMENTS)
+        long e = r->series[a].real ? -1 : shellsim_outputs_alias(s, r->series[a].index);
+        for (size_t b = 0; e >= 0 && b < r->nseries; b++)
+            if (r->series[b].index == (size_t)e)
                 r->series[a].alias = (long)b;
     }
     if (o->keep_runs) {
@@ -284,9 +274,10 @@ shellsim_status shellsim_result_merge_threads(shellsim_result *dst, const shells
 /* --------------------------------------------------------------------- run */
 
 /* Large blocks let each day's quantile bins be reused from cache across many
- * replications; the block's own state (about 600 bytes per pipeline and
- * replication, mostly the ring of shells in transit) should stay in L2. */
-#define BLOCK_BUFFER_BYTES (1u << 20)
+ * replications (the recorder's work per block and day is mostly fixed);
+ * what a block's day touches (about 200 bytes per pipeline and 160 per
+ * side and replication, with its series and columns) should stay in L2. */
+#define BLOCK_BUFFER_BYTES (2u << 20)
 #define MAX_BLOCK 1024
 
 /* What every thread of a run shares (read only while the threads run). */
@@ -483,7 +474,7 @@ shellsim_status shellsim_run_range_observed(const shellsim_scenario *s, const sh
         obs[nobs++] = observers[i];
     /* Block size: as large as MAX_BLOCK while the block's state stays near
      * BLOCK_BUFFER_BYTES. The result does not depend on it. */
-    size_t per_rep = (size_t)s->npipes * 80 + (size_t)s->nsides * 12 + nser + r->ncolumns;
+    size_t per_rep = (size_t)s->npipes * 24 + (size_t)s->nsides * 20 + nser + r->ncolumns;
     uint64_t block = BLOCK_BUFFER_BYTES / (per_rep * sizeof(double));
     sh.block = block < 1 ? 1 : block > MAX_BLOCK ? MAX_BLOCK : block;
     sh.block = shellsim_capture_block(&sh.capture, sh.block);

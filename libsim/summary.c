@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "simd.h"
 
 #include <gsl/gsl_cdf.h>
 
@@ -77,54 +78,129 @@ static int add_series_fast(shellsim_summary *s, const double *v, size_t n)
  * exponents span at most 60 (each below 2^113, a thousand below 2^123),
  * else value by value. The same counts, extremes and exact sum as adding
  * them one by one. Returns 1 when the batch does not qualify (the general
- * path then takes it). */
+ * path then takes it).
+ *
+ * The passes are loops on the values' bits that vectorise (simd.h): the
+ * bits of non-negative doubles order as the values do; the fixed-point sum
+ * is taken as three sums of 40-bit limbs (each below 2^50 for a thousand
+ * values), put together at the end. */
+
+/* The NaNs counted into *nan; *bad set when a value is negative (or -0)
+ * or infinite. */
+SHELLSIM_ALWAYS_INLINE void real_check_body(const double *restrict v, size_t n, uint64_t *nan, uint64_t *bad)
+{
+    uint64_t nn = 0, b = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t x;
+        memcpy(&x, &v[i], sizeof x);
+        uint64_t a = x & ~(UINT64_C(1) << 63), isnan = a > UINT64_C(0x7ff0000000000000);
+        b |= (isnan ^ 1) & ((x >> 63) | (a == UINT64_C(0x7ff0000000000000)));
+        nn += isnan;
+    }
+    *nan = nn;
+    *bad = b;
+}
+
+typedef struct real_stats {
+    uint64_t min, max, minpos; /* bits of the smallest, the largest, the smallest positive (UINT64_MAX: none) */
+    uint64_t emin, emax;       /* exponents of the positive values (a subnormal's taken as 1); 0x7ff, 0: none */
+} real_stats;
+
+/* Of m values, none NaN, negative or infinite. */
+SHELLSIM_ALWAYS_INLINE void real_range_body(const double *restrict v, size_t m, real_stats *out)
+{
+    uint64_t mn = UINT64_MAX, mx = 0, mnpos = UINT64_MAX, emin = 0x7ff, emax = 0;
+    for (size_t i = 0; i < m; i++) {
+        uint64_t x;
+        memcpy(&x, &v[i], sizeof x);
+        uint64_t e = x >> 52, z = x == 0;
+        e += e == 0;
+        mn = x < mn ? x : mn;
+        mx = x > mx ? x : mx;
+        uint64_t xp = x - z; /* (0 as UINT64_MAX) */
+        mnpos = xp < mnpos ? xp : mnpos;
+        uint64_t el = e | (0 - z), eh = e & (z - 1); /* (0 as none) */
+        emin = el < emin ? el : emin;
+        emax = eh > emax ? eh : emax;
+    }
+    *out = (real_stats){mn, mx, mnpos, emin, emax};
+}
+
+/* sum[k] = the sum of limb k (bits 40 k .. 40 k + 39) of each value's
+ * mantissa shifted left by its exponent - emin (<= 60 for a positive
+ * value; a zero's mantissa is 0, whatever its shift). */
+SHELLSIM_ALWAYS_INLINE void real_limbs_body(const double *restrict v, size_t m, uint64_t emin, uint64_t *restrict sum)
+{
+    const uint64_t M40 = (UINT64_C(1) << 40) - 1, M52 = (UINT64_C(1) << 52) - 1;
+    uint64_t s0 = 0, s1 = 0, s2 = 0;
+    for (size_t i = 0; i < m; i++) {
+        uint64_t x;
+        memcpy(&x, &v[i], sizeof x);
+        uint64_t e = x >> 52, z = e == 0;
+        uint64_t mant = (x & M52) | ((z ^ 1) << 52);
+        uint64_t sh = e + z - emin;
+        sh = sh <= 60 ? sh : 0;
+        uint64_t up = sh >= 40 ? sh - 40 : 0, down = sh >= 40 ? 0 : 40 - sh;
+        s0 += (mant << sh) & M40;
+        s1 += ((mant << up) >> down) & M40;
+        uint64_t d2 = 80 - sh; /* (mant < 2^53: 0 from a shift of 53; 64 and more would be undefined) */
+        d2 = d2 < 63 ? d2 : 63;
+        s2 += mant >> d2;
+    }
+    sum[0] = s0;
+    sum[1] = s1;
+    sum[2] = s2;
+}
+
+SHELLSIM_SIMD_VOID(real_check, (const double *restrict v, size_t n, uint64_t *nan, uint64_t *bad), (v, n, nan, bad))
+SHELLSIM_SIMD_VOID(real_range, (const double *restrict v, size_t m, real_stats *out), (v, m, out))
+SHELLSIM_SIMD_VOID(real_limbs, (const double *restrict v, size_t m, uint64_t emin, uint64_t *restrict sum),
+                   (v, m, emin, sum))
+
+static double of_bits(uint64_t b)
+{
+    double x;
+    memcpy(&x, &b, sizeof x);
+    return x;
+}
+
 static int add_real_fast(shellsim_summary *s, const double *v, size_t n)
 {
     double buf[1024];
-    double mn = INFINITY, mx = 0, mnpos = INFINITY;
-    int emin = 0x7ff, emax = 0;
-    size_t m = 0, nan = 0;
     if (n > 1024)
         return 1;
-    for (size_t i = 0; i < n; i++) {
-        double x = v[i];
-        uint64_t bits;
-        memcpy(&bits, &x, sizeof bits);
-        if (x != x) {
-            nan++;
-            continue;
-        }
-        if ((bits >> 63) || (bits >> 52) == 0x7ff)
-            return 1; /* negative (or -0), or infinite */
-        int e = (int)(bits >> 52);
-        if (bits) {
-            e = e ? e : 1; /* (a subnormal weighs as exponent 1) */
-            emin = e < emin ? e : emin;
-            emax = e > emax ? e : emax;
-            mnpos = x < mnpos ? x : mnpos;
-        }
-        mn = x < mn ? x : mn;
-        mx = x > mx ? x : mx;
-        buf[m++] = x;
-    }
+    uint64_t nan, bad;
+    real_check(v, n, &nan, &bad);
+    if (bad)
+        return 1; /* negative (or -0), or infinite */
     s->undefined += nan;
+    const double *w = v; /* the values that are not NaN: m of them */
+    size_t m = n;
+    if (nan) {
+        m = 0;
+        for (size_t i = 0; i < n; i++) {
+            buf[m] = v[i];
+            m += v[i] == v[i];
+        }
+        w = buf;
+    }
     if (m == 0)
         return 0;
-    if (shellsim_sketch_add_nonneg(&s->q, buf, m, mnpos, mx) != 0)
+    real_stats g;
+    real_range(w, m, &g);
+    double mn = of_bits(g.min), mx = of_bits(g.max), mnpos = g.minpos == UINT64_MAX ? INFINITY : of_bits(g.minpos);
+    if (shellsim_sketch_add_nonneg(&s->q, w, m, mnpos, mx) != 0)
         return -1;
-    if (emax - emin <= 60) {
-        unsigned __int128 sum = 0;
-        for (size_t i = 0; i < m; i++) {
-            uint64_t bits;
-            memcpy(&bits, &buf[i], sizeof bits);
-            int e = (int)(bits >> 52);
-            uint64_t mant = (bits & ((UINT64_C(1) << 52) - 1)) | (e ? UINT64_C(1) << 52 : 0);
-            sum += bits ? (unsigned __int128)mant << ((e ? e : 1) - emin) : 0;
-        }
-        shellsim_xsum_add_u128_at(&s->s1, sum, emin - 1);
+    uint64_t emin = g.emax ? g.emin : 1; /* (all zeros: any) */
+    if (g.emax - emin <= 60) {
+        uint64_t limb[3];
+        real_limbs(w, m, emin, limb);
+        unsigned __int128 sum = (unsigned __int128)limb[0] + ((unsigned __int128)limb[1] << 40) +
+                                ((unsigned __int128)limb[2] << 80);
+        shellsim_xsum_add_u128_at(&s->s1, sum, (int)emin - 1);
     } else {
         for (size_t i = 0; i < m; i++)
-            shellsim_xsum_add(&s->s1, buf[i]);
+            shellsim_xsum_add(&s->s1, w[i]);
     }
     s->n += m;
     if (mn < s->min)

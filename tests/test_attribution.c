@@ -22,6 +22,7 @@
 #include "outputs.h"
 #include "scenario.h"
 #include "shellsim.h"
+#include "simd.h"
 
 #ifndef SCENARIO_DIR
 #error "SCENARIO_DIR (the project's scenarios/ folder) must be defined by the build"
@@ -402,4 +403,41 @@ Test(threads, aid_gap_gives_the_same_bits_per_run_and_per_day_on_1_and_2_threads
     shellsim_result_free(a);
     shellsim_result_free(b);
     shellsim_scenario_free(s);
+}
+
+/* The attribution's and the comparison's daily steps, written without
+ * branches so that they vectorise (engine.c), against their rules, on
+ * both code paths: halves, values just below and above them, zero,
+ * negative noise, large values and a zero or negative denominator. */
+Test(kernels, fired_cum_and_fire_ratio_are_their_rules_bit_for_bit_on_both_paths)
+{
+    enum { N = 4099 };
+    static int64_t delivered[N], a[N], b[N], got[N];
+    static double amount[N], ratio[N];
+    uint64_t g = 11;
+    for (int j = 0; j < N; j++) {
+        g = g * 6364136223846793005u + 1442695040888963407u;
+        uint64_t u = g >> 11;
+        delivered[j] = j % 7 == 0 ? (int64_t)(u % 100) : (int64_t)(u >> (u % 40));
+        double frac = j % 5 == 0 ? 0.5 : j % 5 == 1 ? nextafter(0.5, 0) : j % 5 == 2 ? nextafter(0.5, 1)
+                                                                       : (double)(u % 1000) / 1000;
+        amount[j] = j % 11 == 0 ? (double)delivered[j] + frac : fmax(0, (double)(delivered[j] - (int64_t)(u % 50)) - frac);
+        a[j] = (int64_t)(u % 100000);
+        b[j] = j % 3 == 0 ? 0 : j % 13 == 0 ? -5 : (int64_t)((u >> 20) % 70000);
+    }
+    for (int portable = 0; portable <= 1; portable++) {
+        shellsim_simd_force_portable(portable);
+        shellsim_engine_fired_cum(N, delivered, amount, got);
+        shellsim_engine_fire_ratio(N, a, b, ratio);
+        shellsim_simd_force_portable(0);
+        for (int j = 0; j < N; j++) {
+            double x = (double)delivered[j] - amount[j], t = trunc(x);
+            int64_t want = x > 0 ? (int64_t)t + (x - t >= 0.5) : 0;
+            cr_assert_eq(got[j], want, "%s path, %d: %lld, rule %lld", portable ? "portable" : "vector", j,
+                         (long long)got[j], (long long)want);
+            double r = b[j] > 0 ? (double)a[j] / (double)b[j] : NAN;
+            cr_assert(r != r ? ratio[j] != ratio[j] : memcmp(&r, &ratio[j], sizeof r) == 0,
+                      "%s path, %d: ratio %a, rule %a", portable ? "portable" : "vector", j, ratio[j], r);
+        }
+    }
 }

@@ -260,9 +260,28 @@ static const char *const PATH_SCENARIOS[] = {
     "[scenario]\nhorizon_days = 90\n[side a]\nstock = uniform(4e15, 5e15)\n"
     "[pipeline p]\nto = a\nsupplier_stock = 0\nproduction_per_day = uniform(1e12, 1e14)\n"
     "interval_days = 5\ncontainers = 3\nshells_per_container = 9e15\ntransit_days = 3\n",
+    /* model v2: window and target (base fire 0: fire is extra), several
+     * pipelines to one side (attribution), pauses, a pipeline without
+     * production that starts late and is restocked, per-shipment keys
+     * scheduled (the recorder's hints: shellsim_dayrec_changed) */
+    "[scenario]\nhorizon_days = 200\ncompare = russia/ukraine\n[side russia]\n"
+    "base_fire_per_day = pert(1000, 2000, 3000)\nbase_fire_per_day@50 = 500\npolicy = window\n"
+    "window_days = uniform(20, 90)\n[pipeline nk]\nto = russia\nsupplier_stock = range90(3e5, 2e6)\n"
+    "production_per_day = pert(100, 300, 600)\nfirst_day = uniform(0, 14)\ninterval_days = gamma(2, 4)\n"
+    "active@60 = 0\nactive@80 = bernoulli(0.5)\nactive@100 = 1\ncontainers = triangular(15, 20, 26)\n"
+    "shells_per_container = pert(250, 350, 500)\ntransit_days = triangular(7, 16, 30)\nloss_rate = pert(0.05, 0.2, 0.5)\n"
+    "[side ukraine]\nbase_fire_per_day = 0\nstock = uniform(15000, 50000)\nproduction_per_day = pert(0, 30, 100)\n"
+    "policy = target\ntarget_per_day = pert(400, 600, 770)\n[pipeline us]\nto = ukraine\n"
+    "supplier_stock = uniform(20000, 60000)\nproduction_per_day = uniform(70, 100)\nfirst_day = uniform(0, 7)\n"
+    "interval_days = triangular(20, 30, 45)\ncontainers = triangular(2, 4, 8)\ncontainers@120 = triangular(3, 6, 10)\n"
+    "shells_per_container = pert(150, 200, 300)\ntransit_days = triangular(14, 21, 35)\nactive@70 = 0\nactive@130 = 1\n"
+    "[pipeline czech]\nto = ukraine\nsupplier_stock = uniform(5000, 15000)\nfirst_day = uniform(90, 120)\n"
+    "restock@60 = 20000\ninterval_days = triangular(5, 7, 10)\ncontainers = triangular(8, 15, 25)\n"
+    "shells_per_container = pert(150, 200, 300)\ntransit_days = triangular(3, 7, 14)\nloss_rate = pert(0, 0.05, 0.15)\n"
+    "detect_prob = 0.5\n",
 };
 
-static shellsim_result *run_paths(const char *text, int portable)
+static shellsim_result *run_paths_hinted(const char *text, int portable, int hints)
 {
     shellsim_scenario *s = NULL;
     shellsim_error err;
@@ -274,12 +293,53 @@ static shellsim_result *run_paths(const char *text, int portable)
     o.seed = 7;
     o.threads = 2;
     shellsim_simd_force_portable(portable);
+    shellsim_dayrec_force_scan(!hints);
     shellsim_result *r = NULL;
     shellsim_status st = shellsim_run(s, &o, &r, &err);
     shellsim_simd_force_portable(0);
+    shellsim_dayrec_force_scan(0);
     cr_assert_eq(st, SHELLSIM_OK, "%s", err.message);
     shellsim_scenario_free(s);
     return r;
+}
+
+static shellsim_result *run_paths(const char *text, int portable)
+{
+    return run_paths_hinted(text, portable, 1);
+}
+
+/* Every series' bands of a and b are the same bits. */
+static void same_series(shellsim_result *a, shellsim_result *b, size_t k)
+{
+    cr_assert_eq(shellsim_result_series_count(a), shellsim_result_series_count(b));
+    size_t days = (size_t)shellsim_result_horizon_days(a);
+    double *u = malloc(2 * days * sizeof *u), *w = u + days;
+    cr_assert_not_null(u);
+    for (size_t i = 0; i < shellsim_result_series_count(a); i++)
+        for (int band = 0; band < SHELLSIM_BAND_COUNT; band++) {
+            const char *name = shellsim_result_series_name(a, i);
+            cr_assert_eq(shellsim_result_series_band(a, name, (shellsim_band)band, u, days), SHELLSIM_OK);
+            cr_assert_eq(shellsim_result_series_band(b, name, (shellsim_band)band, w, days), SHELLSIM_OK);
+            cr_assert(memcmp(u, w, days * sizeof *u) == 0, "scenario %zu series %s band %d differs", k, name, band);
+        }
+    free(u);
+}
+
+/* The engine tells the recorder which slots of a pipeline's series changed
+ * (departures, arrivals, a supplier stock without production); the
+ * recorder then reads only those keys (dayrec.c, scan_listed). Ignoring
+ * every hint, it scans every value: the same bits either way, on both code
+ * paths. */
+Test(paths, the_recorder_gives_the_same_results_with_and_without_the_engines_hints)
+{
+    for (size_t k = 0; k < sizeof PATH_SCENARIOS / sizeof PATH_SCENARIOS[0]; k++)
+        for (int portable = 0; portable <= 1; portable++) {
+            shellsim_result *a = run_paths_hinted(PATH_SCENARIOS[k], portable, 0),
+                            *b = run_paths_hinted(PATH_SCENARIOS[k], portable, 1);
+            same_series(a, b, k);
+            shellsim_result_free(a);
+            shellsim_result_free(b);
+        }
 }
 
 Test(paths, portable_and_vector_code_give_the_same_results_bit_for_bit)
@@ -359,6 +419,25 @@ static size_t series_at(const shellsim_result *r, const char *name)
             return i;
     cr_assert_fail("no series %s", name);
     return 0;
+}
+
+Test(alias, fire_without_base_fire_is_a_copy_of_extra_made_once)
+{
+    shellsim_result *r = run_paths(PATH_SCENARIOS[2], 0);
+    size_t fire = series_at(r, "ukraine.fire"), extra = series_at(r, "ukraine.extra");
+    cr_assert_eq(r->series[fire].alias, (long)extra, "ukraine's base fire is 0: its fire is its extra");
+    cr_assert_eq(r->series[series_at(r, "russia.fire")].alias, -1, "russia has a base fire: recorded");
+    cr_assert_eq(r->series[series_at(r, "czech.seen_shipments_cum")].alias, -1, "czech sees half: recorded");
+    size_t days = (size_t)r->horizon_days;
+    for (size_t d = 0; d < days; d++) {
+        const shellsim_summary *a = &r->days[fire * days + d], *b = &r->days[extra * days + d];
+        cr_assert_eq(a->n, 3000);
+        double x[6], y[6];
+        shellsim_summary_bands(a, 1.0, x);
+        shellsim_summary_bands(b, 1.0, y);
+        cr_assert(memcmp(x, y, sizeof x) == 0, "day %zu: bands differ", d);
+    }
+    shellsim_result_free(r);
 }
 
 Test(alias, seen_shipments_without_detect_prob_is_a_copy_of_shipments_made_once)

@@ -99,7 +99,8 @@ Test(policies, each_block_function_is_its_rule_bit_for_bit_on_both_paths)
                 history_days = (size_t)window[j] > history_days ? (size_t)window[j] : history_days;
                 for (int d = 0; d < DAYS; d++) /* mostly nothing, sometimes a shipment, sometimes huge */
                     inflow[d][j] = next(&g) % 4 ? 0 : next(&g) % 50 ? (int64_t)(next(&g) % 100000)
-                                                                    : (INT64_C(1) << 40) + (int64_t)(next(&g) % 7);
+                               : next(&g) % 8 ? (INT64_C(1) << 40) + (int64_t)(next(&g) % 7)
+                                              : (INT64_C(1) << 53) + (int64_t)(next(&g) % 7); /* (division by integers) */
                 inflow[DAYS - 1][j] = 12345 + j; /* an inflow on the last day */
             }
             history_days = history_days < DAYS ? history_days : DAYS;
