@@ -110,7 +110,7 @@ int main(int argc, char **argv)
     shellsim_result *r = NULL;
     shellsim_stats st;
     int rc = shellsim_run(s, &o, &r, &err) != SHELLSIM_OK ||
-             shellsim_result_metric_stats(r, "russia.extra_per_day", &st) != SHELLSIM_OK;
+             shellsim_result_metric_stats(r, "russia.extra_per_day", &st, sizeof st) != SHELLSIM_OK;
     if (!rc)
         printf("libshellsim %s: russia.extra_per_day %.1f\n", shellsim_version(), st.mean);
     shellsim_result_free(r);
