@@ -26,7 +26,8 @@ static void usage_infer(FILE *f, const char *prog)
 {
     fprintf(f,
             "usage: %s infer SCENARIO OBSERVATIONS [--method rejection|smc] [--accept N]\n"
-            "                      [--max-tries M] [--pilot P] [--seed S] [--threads T]\n"
+            "                      [--max-tries M] [--pilot P] [--max-runs R] [--time-limit SECONDS]\n"
+            "                      [--seed S] [--threads T]\n"
             "                      [--format table|json|csv] [--samples FILE.csv] [--check HELDOUT]\n"
             "                      [--set SECTION.KEY=DIST ...]\n"
             "\n"
@@ -52,6 +53,13 @@ static void usage_infer(FILE *f, const char *prog)
             "                 generations), N .. 2^40 (default 1000000)\n"
             "  --pilot P      judge the acceptance rate after P tries and stop at once if\n"
             "                 N acceptances would need more than M (default 2000; 0: never)\n"
+            "  --max-runs R   smc: after a generation, stop if R model runs are used (a soft\n"
+            "                 stop: that generation is the result, at its tolerance; the\n"
+            "                 outcome still depends only on the inputs), 1 .. 2^40\n"
+            "  --time-limit SECONDS\n"
+            "                 smc: after a generation, stop if SECONDS of wall time have\n"
+            "                 passed (a soft stop, as --max-runs; which generation depends\n"
+            "                 on the machine)\n"
             "  --seed S       seed, 0 .. 2^64-1 (default 1); the outcome depends only on the\n"
             "                 scenario, the observations, N and S, never on the threads\n"
             "  --threads T    threads, 0 = all cores (default 0)\n"
@@ -144,6 +152,8 @@ static int infer_json(FILE *f, const shellsim_scenario *s, const shellsim_observ
     report_num(f, tried ? (double)acc / (double)tried : NAN);
     fputs(", \"method\": ", f);
     report_string(f, shellsim_infer_method_name(shellsim_inference_method(inf)));
+    fputs(", \"stop\": ", f);
+    report_string(f, shellsim_infer_stop_name(shellsim_inference_stop(inf)));
     fputs(", \"ess\": ", f);
     report_num(f, shellsim_inference_ess(inf));
     fputs(", \"generations\": [", f);
@@ -316,6 +326,17 @@ static int infer_table(FILE *f, const shellsim_scenario *s, const char *obs_path
                 snprintf(c, sizeof c, "%.4g", eps);
             fprintf(f, "  %-10zu %14s %12s %10s\n", g, c, a, b);
         }
+        int stop = shellsim_inference_stop(inf);
+        if (stop != SHELLSIM_INFER_STOP_DONE) {
+            size_t last = shellsim_inference_generation_count(inf) - 1;
+            double eps;
+            shellsim_inference_generation(inf, last, &eps, NULL, NULL);
+            fprintf(f,
+                    "stopped early by %s after generation %zu (tolerance %.4g, not the observations' own 0):\n"
+                    "              an approximate posterior; each sample matches each observation only within\n"
+                    "              its tolerance plus %.4g times the observation's distance scale\n",
+                    stop == SHELLSIM_INFER_STOP_MAX_RUNS ? "--max-runs" : "--time-limit", last, eps, eps);
+        }
         fputc('\n', f);
     } else {
         fprintf(f, "tried         %s\naccepted      %s (rate %.3g%%)\n\n", a, b, 100.0 * (double)acc / (double)tried);
@@ -441,6 +462,8 @@ int cli_cmd_infer(int argc, char **argv, const cli_context *cx)
     o.pilot = cli_whole(&a, CLI_OPT_PILOT, o.pilot);
     o.seed = cli_whole(&a, CLI_OPT_SEED, o.seed);
     o.threads = (int)cli_whole(&a, CLI_OPT_THREADS, (uint64_t)o.threads);
+    o.max_runs = cli_whole(&a, CLI_OPT_MAX_RUNS, o.max_runs);
+    o.time_limit_seconds = cli_number(&a, CLI_OPT_TIME_LIMIT, o.time_limit_seconds);
     if (a.given[CLI_OPT_METHOD]) {
         o.method = -1;
         for (int m = 0; shellsim_infer_method_name(m); m++)
@@ -449,6 +472,9 @@ int cli_cmd_infer(int argc, char **argv, const cli_context *cx)
         if (o.method < 0)
             return cli_usage_error(&p, "--method: '%s' is not a method (rejection or smc)", a.text[CLI_OPT_METHOD]);
     }
+    if (o.method != SHELLSIM_INFER_SMC && (a.given[CLI_OPT_MAX_RUNS] || a.given[CLI_OPT_TIME_LIMIT]))
+        return cli_usage_error(&p, "%s is for --method smc (rejection stops at --max-tries)",
+                               a.given[CLI_OPT_MAX_RUNS] ? "--max-runs" : "--time-limit");
     if (o.max_tries < o.accept) {
         if (a.given[CLI_OPT_MAX_TRIES])
             return cli_usage_error(&p, "--max-tries (%llu) is below --accept (%llu)", (unsigned long long)o.max_tries,

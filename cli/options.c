@@ -33,6 +33,7 @@ typedef enum cli_kind {
                        else "--opt: 'V' is not WHAT" */
     CLI_FORMAT,     /* a format of report.h's table, kept in cli_args.format;
                        else "--opt: 'V' is not a format (table, json or csv)" */
+    CLI_POSITIVE,   /* a finite decimal number > 0; else "--opt: 'V' is not WHAT" */
 } cli_kind;
 
 typedef struct cli_option {
@@ -84,6 +85,8 @@ static const cli_option options[CLI_NOPTS] = {
     [CLI_OPT_RUNS_CSV] = {"runs-csv", 0, CLI_NAME, CLI_CMD_RUN, 0, 0, "a file name (- for standard output)", NULL},
     [CLI_OPT_PARAM] = {"param", 0, CLI_NAME, CLI_CMD_SWEEP, 0, 0, "SECTION.KEY=GRID", "parameters"},
     [CLI_OPT_KEEP_PATHS] = {"keep-paths", 0, CLI_WHOLE, CLI_CMD_RUN, 0, SHELLSIM_MAX_KEEP_PATHS, "0 .. 10000", NULL},
+    [CLI_OPT_MAX_RUNS] = {"max-runs", 0, CLI_WHOLE, CLI_CMD_INFER, 1, SHELLSIM_MAX_REPLICATIONS, "1 .. 2^40", NULL},
+    [CLI_OPT_TIME_LIMIT] = {"time-limit", 0, CLI_POSITIVE, CLI_CMD_INFER, 0, 0, "a number of seconds > 0", NULL},
 };
 
 /* getopt_long's value for a long option: past every char. */
@@ -132,6 +135,11 @@ int cli_name_value(const char *arg, char *name, size_t cap, double *value)
 report_format cli_format(const cli_args *a)
 {
     return a->format;
+}
+
+double cli_number(const cli_args *a, cli_opt id, double dflt)
+{
+    return a->given[id] ? strtod(a->text[id], NULL) : dflt;
 }
 
 uint64_t cli_whole(const cli_args *a, cli_opt id, uint64_t dflt)
@@ -244,6 +252,14 @@ static int take(const cli_parser *p, int id, const char *label, const char *val,
             return cli_usage_error(p, "%s: '%s' is not %s", label, val, o->what);
         a->set[a->nset++] = val;
         break;
+    case CLI_POSITIVE: {
+        char *end;
+        errno = 0;
+        x = strtod(val, &end);
+        if (!*val || errno || *end || !isfinite(x) || !(x > 0))
+            return cli_usage_error(p, "%s: '%s' is not %s", label, val, o->what);
+        break;
+    }
     case CLI_FORMAT:
         if (report_format_parse(val, &a->format) != 0)
             return cli_usage_error(p, "%s: '%s' is not %s (%s)", label, val, o->what, report_format_list());

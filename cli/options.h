@@ -64,6 +64,8 @@ typedef enum cli_opt {
     CLI_OPT_RUNS_CSV,  /* --runs-csv FILE ("-": standard output) */
     CLI_OPT_PARAM,     /* --param SECTION.KEY=GRID (repeatable) */
     CLI_OPT_KEEP_PATHS, /* --keep-paths K */
+    CLI_OPT_MAX_RUNS,  /* --max-runs N (infer, smc) */
+    CLI_OPT_TIME_LIMIT, /* --time-limit SECONDS (infer, smc) */
     CLI_NOPTS
 } cli_opt;
 
@@ -123,6 +125,9 @@ int cli_parse(const cli_parser *p, int argc, char **argv, cli_args *a);
 /* The output format asked for: the last --format or --json, else
  * REPORT_TABLE. */
 report_format cli_format(const cli_args *a);
+
+/* The option's number (CLI_POSITIVE) if given, else dflt. */
+double cli_number(const cli_args *a, cli_opt id, double dflt);
 
 /* The option's whole number if given, else dflt. */
 uint64_t cli_whole(const cli_args *a, cli_opt id, uint64_t dflt);

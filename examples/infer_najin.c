@@ -1,27 +1,35 @@
 /*
- * infer_najin.c: what the autumn-2023 counts imply, by rejection ABC.
+ * infer_najin.c: what the 2023 counts imply, by rejection ABC, and how the
+ * calibrated model fares against the 2024 counts held out.
  *
- * Given the scenario scenarios/inference-najin.ini (the priors) and the
- * observations scenarios/inference-najin.obs ("about 10 deliveries by
- * 1 Nov 2023", NIS; "over 1,000 containers by 1 Oct 2023", White House),
- * prints, from the public API only (<shellsim.h>, which includes
- * <shellsim_infer.h>):
+ * Given the scenario scenarios/inference-najin.ini (the priors; the pace of
+ * departures and the cargo per voyage are per-run [let] variables), the
+ * observations scenarios/inference-najin.obs (2023 only: "about 10
+ * deliveries by 1 Nov 2023" and "over 1 million rounds", NIS; "over 1,000
+ * containers by 1 Oct 2023", White House; "about 5,000 containers" by the
+ * end of December, South Korea) and the held-out observations
+ * scenarios/inference-najin-heldout.obs (the South Korean container counts
+ * of Feb, Jun and Aug 2024), prints, from the public API only
+ * (<shellsim.h>, which includes <shellsim_infer.h>):
  *   - the tries, acceptances, acceptance rate and time taken;
  *   - for each uncertain per-run key, prior and posterior (mean, 90%);
- *   - usable shells delivered to Russia's depots by 31 Dec 2023 (the series
- *     NAME.delivered_cum on that date), prior and posterior;
+ *   - the posterior of the container flow, let.cargo / (2 let.pace)
+ *     containers a day (the mean interval between departures is 2 pace);
  *   - the day the exportable stock runs out (the metric NAME.exhausted_day):
- *     median and 90% interval as dates, and the share of runs where it does
- *     not run out within the horizon, prior and posterior.
+ *     mean, median, 50% and 90% intervals as dates, and the share of runs
+ *     where it does not run out within the horizon, prior and posterior;
+ *   - the held-out check (shellsim_inference_check): for each 2024 count,
+ *     the prior and posterior predictive mean, 50% and 90% intervals,
+ *     P(X >= observed) and whether the count is inside each interval.
  * The prior columns come from shellsim_run with the same seed (prior
  * predictive); the posterior ones from shellsim_infer.
  *
  * It also checks what must hold (exit status 1 otherwise): as many
- * acceptances as asked, and every accepted run within each observation's
- * tolerance on its day (its p05 .. p95 band, which is exact for these
- * whole numbers or within the documented 2^-8).
+ * acceptances as asked, and every accepted run matching each observation
+ * on its day (its p05 .. p95 band, which is exact for these whole numbers
+ * or within the documented 2^-8).
  *
- * Usage: infer_najin SCENARIO OBSERVATIONS [ACCEPT [SEED [THREADS]]]
+ * Usage: infer_najin SCENARIO OBSERVATIONS HELDOUT [ACCEPT [SEED [THREADS]]]
  *        (defaults 1000 acceptances, seed 1, all cores)
  * Exit status: 0 done, 1 a failure or a failed check, 2 bad command line,
  * 3 bad scenario or observations file.
@@ -36,7 +44,6 @@
 #include <time.h>
 
 #define PIPELINE "nk"          /* the pipeline asked about */
-#define WHEN "2023-12-31"      /* shells delivered by this date */
 #define PRIOR_REPLICATIONS 10000
 
 /* ----------------------------------------------------------------- dates */
@@ -109,13 +116,6 @@ static int parse_count(const char *s, unsigned long long max, unsigned long long
     return 0;
 }
 
-/* Millions with 2 decimals, e.g. "1.23M". */
-static const char *millions(double x, char *buf, size_t cap)
-{
-    snprintf(buf, cap, "%.2fM", x / 1e6);
-    return buf;
-}
-
 /* A per-run value for a table: "9.06M", "5,673" or "0.623". */
 static const char *num(double x, char *buf, size_t cap)
 {
@@ -148,34 +148,69 @@ static double band_on(const shellsim_result *r, const char *name, shellsim_band 
     return buf[day];
 }
 
+/* Commas every three digits of a whole number: "12,345". */
+static const char *whole(double x, char *buf, size_t cap)
+{
+    long v = lround(x);
+    if (labs(v) < 1000)
+        snprintf(buf, cap, "%ld", v);
+    else if (labs(v) < 1000000)
+        snprintf(buf, cap, "%ld,%03ld", v / 1000, labs(v % 1000));
+    else
+        snprintf(buf, cap, "%ld,%03ld,%03ld", v / 1000000, labs(v / 1000 % 1000), labs(v % 1000));
+    return buf;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Quantile p of sorted x[0 .. n-1] (numpy's default, linear). */
+static double quantile(const double *x, size_t n, double p)
+{
+    double h = p * (double)(n - 1);
+    size_t i = (size_t)h;
+    return i + 1 < n ? x[i] + (h - (double)i) * (x[i + 1] - x[i]) : x[n - 1];
+}
+
+static void fail(const char *prog, const shellsim_error *err)
+{
+    fprintf(stderr, "%s: %s\n", prog, err->message);
+}
+
 int main(int argc, char **argv)
 {
-    if (argc < 3 || argc > 6) {
-        fprintf(stderr, "usage: %s SCENARIO OBSERVATIONS [ACCEPT [SEED [THREADS]]]\n", argv[0]);
+    if (argc < 4 || argc > 7) {
+        fprintf(stderr, "usage: %s SCENARIO OBSERVATIONS HELDOUT [ACCEPT [SEED [THREADS]]]\n", argv[0]);
         return 2;
     }
     unsigned long long accept = 1000, seed = 1, threads = 0;
-    if ((argc > 3 && (parse_count(argv[3], 4294967296ULL, &accept) || accept == 0)) ||
-        (argc > 4 && parse_count(argv[4], UINT64_MAX, &seed)) || (argc > 5 && parse_count(argv[5], 1024, &threads))) {
+    if ((argc > 4 && (parse_count(argv[4], 4294967296ULL, &accept) || accept == 0)) ||
+        (argc > 5 && parse_count(argv[5], UINT64_MAX, &seed)) || (argc > 6 && parse_count(argv[6], 1024, &threads))) {
         fprintf(stderr, "%s: ACCEPT 1 .. 2^32, SEED 0 .. 2^64-1, THREADS 0 .. 1024\n", argv[0]);
         return 2;
     }
     shellsim_error err = SHELLSIM_ERROR_INIT;
     shellsim_scenario *s = NULL;
-    shellsim_observations *obs = NULL;
+    shellsim_observations *obs = NULL, *held = NULL;
     shellsim_status st = shellsim_scenario_load_file(argv[1], &s, &err);
     if (st == SHELLSIM_OK)
         st = shellsim_observations_load_file(s, argv[2], &obs, &err);
+    if (st == SHELLSIM_OK)
+        st = shellsim_observations_load_file(s, argv[3], &held, &err);
     if (st != SHELLSIM_OK) {
-        fprintf(stderr, "%s: %s\n", argv[0], err.message);
+        fail(argv[0], &err);
+        shellsim_observations_free(obs);
         shellsim_scenario_free(s);
         return st == SHELLSIM_ESCENARIO ? 3 : 1;
     }
     const int H = shellsim_scenario_horizon_days(s);
     const char *start = shellsim_scenario_start_date(s);
-    long when = start ? date_days(WHEN) - date_days(start) : -1;
-    if (!start || when < 0 || when >= H) {
-        fprintf(stderr, "%s: the scenario must have a start_date and a horizon that includes %s\n", argv[0], WHEN);
+    if (!start) {
+        fprintf(stderr, "%s: the scenario must have a start_date\n", argv[0]);
+        shellsim_observations_free(held);
         shellsim_observations_free(obs);
         shellsim_scenario_free(s);
         return 1;
@@ -194,11 +229,14 @@ int main(int argc, char **argv)
     shellsim_inference *inf = NULL;
     st = shellsim_infer(s, obs, &io, &inf, &err);
     double infer_seconds = seconds_since(&t0);
+    shellsim_result *prior = NULL;
+    const size_t nh = shellsim_observations_count(held);
+    double *check = NULL, *buf = NULL, *runs = NULL, *pace = NULL, *cargo = NULL;
+    int rc = 0;
     if (st != SHELLSIM_OK) {
-        fprintf(stderr, "%s: %s\n", argv[0], err.message);
-        shellsim_observations_free(obs);
-        shellsim_scenario_free(s);
-        return 1;
+        fail(argv[0], &err);
+        rc = 1;
+        goto out;
     }
     /* The prior predictive: plain replications, same seed. */
     shellsim_run_options ro;
@@ -207,37 +245,41 @@ int main(int argc, char **argv)
     ro.seed = seed;
     ro.threads = (int)threads;
     ro.keep_runs = 1;
-    char delivered[128], exhausted[128];
-    snprintf(delivered, sizeof delivered, "%s.delivered_cum", PIPELINE);
+    char exhausted[128];
     snprintf(exhausted, sizeof exhausted, "%s.exhausted_day", PIPELINE);
-    ro.series = delivered;
-    shellsim_result *prior = NULL;
+    ro.series = "none";
     if ((st = shellsim_run(s, &ro, &prior, &err)) != SHELLSIM_OK) {
-        fprintf(stderr, "%s: %s\n", argv[0], err.message);
-        shellsim_inference_free(inf);
-        shellsim_observations_free(obs);
-        shellsim_scenario_free(s);
-        return 1;
+        fail(argv[0], &err);
+        rc = 1;
+        goto out;
     }
     const shellsim_result *post = shellsim_inference_posterior(inf);
-    int rc = 0;
-    double *buf = malloc((size_t)H * sizeof *buf);
     size_t np = (size_t)PRIOR_REPLICATIONS, na = (size_t)shellsim_inference_accepted(inf);
-    double *runs = malloc((np > na ? np : na) * sizeof *runs);
-    if (!buf || !runs) {
+    buf = malloc((size_t)H * sizeof *buf);
+    runs = malloc((np > na ? np : na) * sizeof *runs);
+    pace = malloc(na * sizeof *pace);
+    cargo = malloc(na * sizeof *cargo);
+    check = malloc((nh ? nh : 1) * 2 * SHELLSIM_CHECK_NFIELDS * sizeof *check);
+    if (!buf || !runs || !pace || !cargo || !check) {
         fprintf(stderr, "%s: out of memory\n", argv[0]);
         rc = 1;
         goto out;
     }
 
     uint64_t tried = shellsim_inference_tried(inf);
+    char date[64], m1[64], m2[64], m3[64], m4[64], m5[64], m6[64];
     printf("scenario      %s\n", shellsim_scenario_name(s));
     for (size_t i = 0; i < shellsim_observations_count(obs); i++) {
-        char date[64];
         day_text(shellsim_observation_day(obs, i), H, start, date, sizeof date);
-        printf("observed      %s on %s = %g +- %g (%s)\n", shellsim_observation_series(obs, i), date,
-               shellsim_observation_value(obs, i), shellsim_observation_tolerance(obs, i),
-               shellsim_observation_name(obs, i));
+        const char *kind = shellsim_observation_kind(obs, i);
+        if (!strcmp(kind, "value"))
+            printf("observed      %s on %s = %s +- %s (%s)\n", shellsim_observation_series(obs, i), date,
+                   whole(shellsim_observation_value(obs, i), m1, sizeof m1),
+                   whole(shellsim_observation_tolerance(obs, i), m2, sizeof m2), shellsim_observation_name(obs, i));
+        else
+            printf("observed      %s on %s %s %s (%s)\n", shellsim_observation_series(obs, i), date,
+                   strcmp(kind, "at_least") ? "<=" : ">=", whole(shellsim_observation_value(obs, i), m1, sizeof m1),
+                   shellsim_observation_name(obs, i));
     }
     printf("tries         %llu, accepted %llu (rate %.2f%%), seed %llu, %.2f s\n\n", (unsigned long long)tried,
            (unsigned long long)na, 100.0 * (double)na / (double)tried, seed, infer_seconds);
@@ -254,20 +296,25 @@ int main(int argc, char **argv)
         printf("%-26s %24s   %24s\n", name, pa, pb);
     }
 
-    /* Shells delivered by WHEN. */
-    char m1[64], m2[64], m3[64], m4[64], m5[64], m6[64];
-    printf("\nusable shells delivered by %s (%s on day %ld):\n", WHEN, delivered, when);
-    for (int k = 0; k < 2; k++) {
-        const shellsim_result *r = k ? post : prior;
-        printf("  %-9s mean %s, median %s, 90%% %s - %s\n", k ? "posterior" : "prior",
-               millions(band_on(r, delivered, SHELLSIM_BAND_MEAN, (int)when, buf, H), m1, sizeof m1),
-               millions(band_on(r, delivered, SHELLSIM_BAND_P50, (int)when, buf, H), m2, sizeof m2),
-               millions(band_on(r, delivered, SHELLSIM_BAND_P05, (int)when, buf, H), m3, sizeof m3),
-               millions(band_on(r, delivered, SHELLSIM_BAND_P95, (int)when, buf, H), m4, sizeof m4));
+    /* The container flow: what the counts pin down. */
+    if (shellsim_inference_parameter_runs(inf, "let.pace", pace, na) == SHELLSIM_OK &&
+        shellsim_inference_parameter_runs(inf, "let.cargo", cargo, na) == SHELLSIM_OK) {
+        double mean = 0;
+        for (size_t i = 0; i < na; i++) {
+            runs[i] = cargo[i] / (2 * pace[i]);
+            mean += runs[i] / (double)na;
+        }
+        qsort(runs, na, sizeof *runs, cmp_double);
+        printf("\ncontainers a day, let.cargo / (2 let.pace), posterior: mean %.1f, 50%% %.1f - %.1f, 90%% %.1f - "
+               "%.1f\n",
+               mean, quantile(runs, na, 0.25), quantile(runs, na, 0.75), quantile(runs, na, 0.05),
+               quantile(runs, na, 0.95));
     }
 
     /* The day the stock runs out. */
-    printf("\nday the exportable stock runs out (%s; horizon %d days):\n", exhausted, H);
+    printf("\nday the exportable stock runs out (%s; horizon %d days, to %s; a run where it does not run out\n"
+           "counts as the horizon in the mean):\n",
+           exhausted, H, day_text(H - 1, H, start, m1, sizeof m1));
     for (int k = 0; k < 2; k++) {
         const shellsim_result *r = k ? post : prior;
         size_t n = k ? na : np;
@@ -278,9 +325,38 @@ int main(int argc, char **argv)
             rc = 1;
             goto out;
         }
-        printf("  %-9s median %s, 90%% %s - %s; not by the horizon in %.1f%% of runs\n", k ? "posterior" : "prior",
-               day_text(x.p50, H, start, m5, sizeof m5), day_text(x.p05, H, start, m1, sizeof m1),
+        printf("  %-9s mean %s, median %s, 50%% %s - %s, 90%% %s - %s; not by the horizon in %.1f%% of runs\n",
+               k ? "posterior" : "prior", day_text(x.mean, H, start, m1, sizeof m1),
+               day_text(x.p50, H, start, m2, sizeof m2), day_text(x.p25, H, start, m3, sizeof m3),
+               day_text(x.p75, H, start, m4, sizeof m4), day_text(x.p05, H, start, m5, sizeof m5),
                day_text(x.p95, H, start, m6, sizeof m6), 100.0 * share_at_horizon(runs, n, H));
+    }
+
+    /* The held-out check. */
+    if ((st = shellsim_inference_check(s, inf, held, (int)threads, check, nh * 2 * SHELLSIM_CHECK_NFIELDS, &err)) !=
+        SHELLSIM_OK) {
+        fail(argv[0], &err);
+        rc = 1;
+        goto out;
+    }
+    printf("\nheld out (%s)    mean     50%% interval     90%% interval  P(X >= obs.)  in 50%%  in 90%%\n", argv[3]);
+    for (size_t i = 0; i < nh; i++) {
+        const char *kind = shellsim_observation_kind(held, i);
+        day_text(shellsim_observation_day(held, i), H, start, date, sizeof date);
+        printf("%s: %s on %s %s %s", shellsim_observation_name(held, i), shellsim_observation_series(held, i), date,
+               !strcmp(kind, "value") ? "=" : !strcmp(kind, "at_least") ? ">=" : "<=",
+               whole(shellsim_observation_value(held, i), m1, sizeof m1));
+        if (!strcmp(kind, "value"))
+            printf(" +- %s", whole(shellsim_observation_tolerance(held, i), m1, sizeof m1));
+        printf("\n");
+        for (int p = 0; p < 2; p++) {
+            const double *f = check + (i * 2 + (size_t)p) * SHELLSIM_CHECK_NFIELDS;
+            printf("  %-9s %10s %8s - %-8s %8s - %-8s %8.3f %8s %7s\n", p ? "posterior" : "prior",
+                   whole(f[SHELLSIM_CHECK_MEAN], m1, sizeof m1), whole(f[SHELLSIM_CHECK_P25], m2, sizeof m2),
+                   whole(f[SHELLSIM_CHECK_P75], m3, sizeof m3), whole(f[SHELLSIM_CHECK_P05], m4, sizeof m4),
+                   whole(f[SHELLSIM_CHECK_P95], m5, sizeof m5), f[SHELLSIM_CHECK_P_AT_LEAST],
+                   f[SHELLSIM_CHECK_IN50] ? "yes" : "no", f[SHELLSIM_CHECK_IN90] ? "yes" : "no");
+        }
     }
 
     /* Checks. */
@@ -289,23 +365,28 @@ int main(int argc, char **argv)
         rc = 1;
     }
     for (size_t i = 0; i < shellsim_observations_count(obs); i++) {
-        const char *series = shellsim_observation_series(obs, i);
+        const char *series = shellsim_observation_series(obs, i), *kind = shellsim_observation_kind(obs, i);
         int day = shellsim_observation_day(obs, i);
         double v = shellsim_observation_value(obs, i), t = shellsim_observation_tolerance(obs, i);
         double lo = band_on(post, series, SHELLSIM_BAND_P05, day, buf, H);
         double hi = band_on(post, series, SHELLSIM_BAND_P95, day, buf, H);
-        double slack = fabs(v) / 256 + t; /* the series bands' 2^-8 */
-        if (!(lo >= v - slack && hi <= v + slack)) {
-            fprintf(stderr, "%s: check failed: %s on day %d runs %g .. %g, outside %g +- %g\n", argv[0], series,
-                    day, lo, hi, v, t);
+        double slack = fabs(v) / 256; /* the series bands' 2^-8 */
+        int ok = (!strcmp(kind, "at_most") || lo >= v - t - slack) && (!strcmp(kind, "at_least") || hi <= v + t + slack);
+        if (!ok) {
+            fprintf(stderr, "%s: check failed: %s on day %d runs %g .. %g, outside %s %g +- %g\n", argv[0], series,
+                    day, lo, hi, kind, v, t);
             rc = 1;
         }
     }
 out:
     free(buf);
     free(runs);
+    free(pace);
+    free(cargo);
+    free(check);
     shellsim_result_free(prior);
     shellsim_inference_free(inf);
+    shellsim_observations_free(held);
     shellsim_observations_free(obs);
     shellsim_scenario_free(s);
     return rc;

@@ -131,6 +131,27 @@ typedef struct shellsim_infer_options {
                             times the weighted covariance of the previous
                             population (normal-score scale), (0, 100];
                             default 1 (Beaumont et al. 2009 take 2) */
+    /* Added after 0.4's first SMC layout (soft stops of SMC; rejection
+     * ignores both): */
+    uint64_t max_runs;   /* SMC: [0, SHELLSIM_MAX_REPLICATIONS], 0 = none
+                            (default). After a generation, if the model
+                            runs so far (every generation's) are >=
+                            max_runs, stop and return that generation: an
+                            approximate posterior at its tolerance, with
+                            shellsim_inference_stop() =
+                            SHELLSIM_INFER_STOP_MAX_RUNS. Checked only
+                            between generations, so the runs may exceed it
+                            by up to one generation's; the outcome stays a
+                            function of the inputs and the seed (the same
+                            bits for any threads). max_tries remains the
+                            hard budget (SHELLSIM_ELIMIT). */
+    double time_limit_seconds; /* SMC: >= 0 and finite, 0 = none (default).
+                            After a generation, if the wall time since the
+                            call began is >= this, stop and return that
+                            generation (SHELLSIM_INFER_STOP_TIME_LIMIT).
+                            Checked only between generations; which
+                            generation it stops after depends on the
+                            machine, not only on the inputs. */
 } shellsim_infer_options;
 /* The smallest `size` accepted (the first layout). */
 #define SHELLSIM_INFER_OPTIONS_MIN_SIZE (offsetof(shellsim_infer_options, progress_user) + sizeof(void *))
@@ -200,7 +221,9 @@ SHELLSIM_API void shellsim_inference_free(shellsim_inference *inf);
  *   - Stops: the generation with eps = 0 done (SHELLSIM_OK); max_tries
  *     model runs or max_generations generations reached before it
  *     (SHELLSIM_ELIMIT, the message giving the generation, its tolerance
- *     and acceptances).
+ *     and acceptances); soft stops (SHELLSIM_OK, an approximate
+ *     posterior): max_runs or time_limit_seconds reached after a
+ *     generation (see the options and shellsim_inference_stop).
  * The samples are the last population with its weights; the posterior
  * statistics of the parameters are weighted (sem = sd / sqrt(ESS)); the
  * posterior predictive (shellsim_inference_posterior) is made of `accept`
@@ -211,6 +234,28 @@ SHELLSIM_API void shellsim_inference_free(shellsim_inference *inf);
 SHELLSIM_API const char *shellsim_infer_method_name(int method);
 /* The method of an inference (-1 for NULL). */
 SHELLSIM_API int shellsim_inference_method(const shellsim_inference *inf);
+
+/* Why an inference ended (shellsim_inference_stop). */
+enum {
+    SHELLSIM_INFER_STOP_DONE = 0,      /* rejection: `accept` acceptances;
+                                          SMC: the generation at the
+                                          observations' own tolerance (0) */
+    SHELLSIM_INFER_STOP_MAX_RUNS = 1,  /* SMC: options.max_runs reached
+                                          after a generation of tolerance
+                                          > 0 (an approximate posterior) */
+    SHELLSIM_INFER_STOP_TIME_LIMIT = 2 /* SMC: options.time_limit_seconds
+                                          reached after a generation of
+                                          tolerance > 0 */
+};
+/* Why inf ended (SHELLSIM_INFER_STOP_*; -1 for NULL). When it is not
+ * DONE, the samples are the last generation's, which match every
+ * observation only within its tolerance (shellsim_inference_generation:
+ * the last epsilon, > 0, infinite when it stopped after generation 0,
+ * the prior). */
+SHELLSIM_API int shellsim_inference_stop(const shellsim_inference *inf);
+/* The name of a stop ("done", "max_runs", "time_limit"), or NULL when out
+ * of range. */
+SHELLSIM_API const char *shellsim_infer_stop_name(int stop);
 
 /* The weight of each sample, in sample order (that of
  * shellsim_inference_parameter_runs), into out[0 .. accepted-1] (OUT,

@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <gsl/gsl_cdf.h>
 
@@ -71,6 +72,14 @@ static void normals(shellsim_pcg32 *g, double *out, size_t n)
 static uint64_t gen_key(const char *tag, int g)
 {
     return shellsim_stream_key("abc-smc", tag) + (uint64_t)g;
+}
+
+/* Wall time since t0 (CLOCK_MONOTONIC), in seconds. */
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
 }
 
 /* ------------------------------------------------------------- the tries */
@@ -523,6 +532,9 @@ shellsim_status shellsim_infer_smc(const shellsim_scenario *s, const shellsim_ob
         }
     }
 
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    inf->stop = SHELLSIM_INFER_STOP_DONE;
     smc_round rd = {s, obs, m.index, m.on, m.dists, inf->param_index, B, d, nall, nobs, o.seed, 0, 0, 0,
                     N, m.pz, m.cumw, m.L, m.blocks, m.threads};
     double eps = INFINITY;
@@ -656,7 +668,13 @@ shellsim_status shellsim_infer_smc(const shellsim_scenario *s, const shellsim_ob
         }
         inf->gens[g] = (shellsim_infer_gen){eps, runs, ess};
         inf->ngen = (size_t)g + 1;
-        if (eps == 0.0) {
+        /* The stops, all between generations: done at tolerance 0; the
+         * soft stops return this generation (shellsim_infer.h). */
+        if (eps > 0.0 && o.max_runs && inf->tried >= o.max_runs)
+            inf->stop = SHELLSIM_INFER_STOP_MAX_RUNS;
+        else if (eps > 0.0 && o.time_limit_seconds > 0 && seconds_since(&t0) >= o.time_limit_seconds)
+            inf->stop = SHELLSIM_INFER_STOP_TIME_LIMIT;
+        if (eps == 0.0 || inf->stop != SHELLSIM_INFER_STOP_DONE) {
             inf->run_seed = rd.model_seed;
             break;
         }

@@ -264,6 +264,10 @@ static shellsim_status check_options(const shellsim_infer_options *o, char *msg,
         snprintf(msg, cap, "max_generations must be in 1 .. 1000");
     else if (o->method == SHELLSIM_INFER_SMC && !(o->smc_kernel_scale > 0 && o->smc_kernel_scale <= 100))
         snprintf(msg, cap, "smc_kernel_scale must be in (0, 100]");
+    else if (o->max_runs > SHELLSIM_MAX_REPLICATIONS)
+        snprintf(msg, cap, "max_runs must be in 0 .. 2^40 (0: none)");
+    else if (!(o->time_limit_seconds >= 0 && isfinite(o->time_limit_seconds)))
+        snprintf(msg, cap, "time_limit_seconds must be a finite number >= 0 (0: none)");
     else
         return SHELLSIM_OK;
     return SHELLSIM_EINVAL;
@@ -507,6 +511,8 @@ shellsim_status shellsim_infer(const shellsim_scenario *s, const shellsim_observ
         SHELLSIM_SIZED_TAKE(shellsim_infer_options, &o, options, smc_quantile);
         SHELLSIM_SIZED_TAKE(shellsim_infer_options, &o, options, max_generations);
         SHELLSIM_SIZED_TAKE(shellsim_infer_options, &o, options, smc_kernel_scale);
+        SHELLSIM_SIZED_TAKE(shellsim_infer_options, &o, options, max_runs);
+        SHELLSIM_SIZED_TAKE(shellsim_infer_options, &o, options, time_limit_seconds);
     }
     if (check_options(&o, msg, sizeof msg) != SHELLSIM_OK) {
         shellsim_set_error(err, SHELLSIM_EINVAL, 0, msg);
@@ -667,6 +673,21 @@ const shellsim_result *shellsim_inference_posterior(const shellsim_inference *in
 int shellsim_inference_method(const shellsim_inference *inf)
 {
     return inf ? inf->method : -1;
+}
+
+int shellsim_inference_stop(const shellsim_inference *inf)
+{
+    return inf ? inf->stop : -1;
+}
+
+const char *shellsim_infer_stop_name(int stop)
+{
+    static const char *const names[] = {
+        [SHELLSIM_INFER_STOP_DONE] = "done",
+        [SHELLSIM_INFER_STOP_MAX_RUNS] = "max_runs",
+        [SHELLSIM_INFER_STOP_TIME_LIMIT] = "time_limit",
+    };
+    return stop >= 0 && (size_t)stop < sizeof names / sizeof names[0] ? names[stop] : NULL;
 }
 
 shellsim_status shellsim_inference_weights(const shellsim_inference *inf, double *out, size_t cap)

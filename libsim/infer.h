@@ -24,6 +24,7 @@ typedef struct shellsim_infer_gen {
 
 struct shellsim_inference {
     int method;                  /* SHELLSIM_INFER_* */
+    int stop;                    /* SHELLSIM_INFER_STOP_* */
     uint64_t accepted, tried, seed;
     uint64_t run_seed;           /* engine seed of the samples' runs */
     size_t nparams;              /* reported parameters (not constant) */

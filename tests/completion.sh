@@ -72,7 +72,7 @@ completes "" run --metr
 completes "$scenarios/najin-dunay.ini" run "$scenarios/najin"
 completes "$scenarios/inference-najin.ini" check "$scenarios/inference-n"
 completes "$scenarios/inference-najin.ini $scenarios/inference-najin.obs" \
-    infer "$scenarios/inference-najin.ini" "$scenarios/inference-n"
+    infer "$scenarios/inference-najin.ini" "$scenarios/inference-najin."
 # -s takes a value: 5 is no positional argument, so a scenario comes next.
 completes "$scenarios/inference-najin.ini" infer -s 5 "$scenarios/inference-n"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/shellsim-completion-XXXXXX")

@@ -393,6 +393,37 @@ Test(growth, output_structs_are_written_up_to_the_callers_size_and_no_further)
     shellsim_scenario_free(s);
 }
 
+Test(growth, smc_options_without_the_soft_stops_are_read_within_their_size)
+{
+    /* A caller built against 0.4's first SMC layout, which ends at
+     * smc_kernel_scale: max_runs and time_limit_seconds lie past its size
+     * (the guard page) and count as their defaults, 0 (no stop). */
+    shellsim_scenario *s = load();
+    static const char OBS[] = "[observe d]\nseries = p.delivered_cum\nday = 30\nvalue = 20000\ntolerance = 15000\n";
+    shellsim_observations *obs = NULL;
+    cr_assert_eq(shellsim_observations_load_buffer(s, OBS, strlen(OBS), "o.ini", &obs, NULL), SHELLSIM_OK);
+    shellsim_infer_options io;
+    shellsim_infer_options_init(&io);
+    io.method = SHELLSIM_INFER_SMC;
+    io.accept = 20;
+    const size_t old = offsetof(shellsim_infer_options, max_runs);
+    cr_assert_eq(old % 8, 0);
+    guarded g = guard(old);
+    memcpy(g.p, &io, old);
+    ((shellsim_infer_options *)g.p)->size = old;
+    shellsim_inference *a = NULL, *b = NULL;
+    cr_assert_eq(shellsim_infer(s, obs, &io, &a, NULL), SHELLSIM_OK);
+    cr_assert_eq(shellsim_infer(s, obs, g.p, &b, NULL), SHELLSIM_OK);
+    cr_expect_eq(shellsim_inference_tried(a), shellsim_inference_tried(b));
+    cr_expect_eq(shellsim_inference_generation_count(a), shellsim_inference_generation_count(b));
+    cr_expect_eq(shellsim_inference_stop(b), SHELLSIM_INFER_STOP_DONE);
+    unguard(&g);
+    shellsim_inference_free(a);
+    shellsim_inference_free(b);
+    shellsim_observations_free(obs);
+    shellsim_scenario_free(s);
+}
+
 Test(growth, infer_options_of_an_old_caller_are_read_within_their_size)
 {
     shellsim_scenario *s = load();

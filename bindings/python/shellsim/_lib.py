@@ -138,7 +138,9 @@ class ShellsimInferOptions(_Sized):
                 ("method", c_int),
                 ("smc_quantile", c_double),
                 ("max_generations", c_int),
-                ("smc_kernel_scale", c_double)]
+                ("smc_kernel_scale", c_double),
+                ("max_runs", c_uint64),
+                ("time_limit_seconds", c_double)]
 
 
 # The inference methods (SHELLSIM_INFER_*), by name, in value order.
@@ -351,6 +353,8 @@ PROTOTYPES_INFER_H = {
     "shellsim_inference_free": (None, [InferenceP]),
     "shellsim_infer_method_name": (c_char_p, [c_int]),
     "shellsim_inference_method": (c_int, [InferenceP]),
+    "shellsim_inference_stop": (c_int, [InferenceP]),
+    "shellsim_infer_stop_name": (c_char_p, [c_int]),
     "shellsim_inference_weights":
         (c_int, [InferenceP, POINTER(c_double), c_size_t]),
     "shellsim_inference_ess": (c_double, [InferenceP]),

@@ -157,6 +157,9 @@ class Inference(Mapping):
                  of samples (all 1 for rejection)
     ess          effective sample size, (sum w)^2 / sum w^2
     generations  list of {"epsilon", "runs", "ess"} (one for rejection)
+    stop         why it ended: "done", or for SMC "max_runs" or
+                 "time_limit" (a soft stop: the last generation's
+                 tolerance, generations[-1]["epsilon"], is above 0)
     replications numpy uint64 array (shellsim_inference_replications)
     posterior    a shellsim.Result of the posterior predictive (SMC: the
                  population resampled by weight); close() frees it
@@ -202,6 +205,10 @@ class Inference(Mapping):
     @property
     def ess(self) -> float:
         return self._d["ess"]
+
+    @property
+    def stop(self) -> str:
+        return self._d["stop"]
 
     @property
     def generations(self) -> List[Dict[str, Any]]:
@@ -264,7 +271,8 @@ def infer(scenario: ScenarioArg, observations: ObservationsArg,
           check: Optional[ObservationsArg] = None,
           smc_quantile: float = 0.5, max_generations: int = 100,
           smc_kernel_scale: float = 1.0,
-          check_name: str = "<check>") -> Inference:
+          check_name: str = "<check>", max_runs: Optional[int] = None,
+          time_limit: Optional[float] = None) -> Inference:
     """Rejection ABC or ABC-SMC (shellsim_infer). Rejection: run
     replications 0, 1, 2, ... of the scenario (per-run values drawn from its
     distributions, the priors) and keep those matching every observation
@@ -275,7 +283,7 @@ def infer(scenario: ScenarioArg, observations: ObservationsArg,
 
         {"scenario", "observations": {NAME: {"series", "day", "value",
          "tolerance", "kind"}}, "seed", "horizon_days", "accepted", "tried",
-         "rate", "method", "ess", "generations": [{"epsilon", "runs",
+         "rate", "method", "stop", "ess", "generations": [{"epsilon", "runs",
          "ess"}], "parameters": {NAME: {"prior": STATS, "posterior":
          STATS}}, "metrics": {NAME: STATS}, "series": {NAME: {"mean": [...],
          ...}}[, "check": {NAME: {..., "prior": CHECK, "posterior":
@@ -307,6 +315,13 @@ def infer(scenario: ScenarioArg, observations: ObservationsArg,
                   shellsim_inference_check, in "check" of the dict
     smc_quantile, max_generations, smc_kernel_scale
                   SMC's options (shellsim_infer_options)
+    max_runs      SMC, None or 1 .. 2**40: after a generation, stop if this
+                  many model runs are used and return that generation (a
+                  soft stop: "stop" is "max_runs"; the outcome still depends
+                  only on the inputs and the seed)
+    time_limit    SMC, None or seconds > 0: after a generation, stop if this
+                  much wall time has passed ("stop" is "time_limit"; which
+                  generation depends on the machine)
 
     The GIL is released while the library computes; Ctrl-C from the main
     thread stops the call within a round and is re-raised.
@@ -323,6 +338,17 @@ def infer(scenario: ScenarioArg, observations: ObservationsArg,
     if method not in _lib.INFER_METHODS:
         raise _errors.make(_lib.EINVAL, "method must be one of %s, not %r"
                            % (", ".join(_lib.INFER_METHODS), method))
+    if method != "smc" and (max_runs is not None or time_limit is not None):
+        raise _errors.make(_lib.EINVAL, "%s is for method=\"smc\" "
+                           "(rejection stops at max_tries)"
+                           % ("max_runs" if max_runs is not None
+                              else "time_limit"))
+    if max_runs is not None:
+        max_runs = _core._int_in(max_runs, 1, 2**64 - 1,
+                                 "max_runs must be in 1 .. 2^40")
+    if time_limit is not None and not float(time_limit) > 0:
+        raise _errors.make(_lib.EINVAL, "time_limit must be a number of "
+                           "seconds > 0, not %r" % (time_limit,))
     _interrupt.check_progress(progress, "accepted, accept")
     sc, owned = _load_scenario(scenario)
     try:
@@ -344,6 +370,9 @@ def infer(scenario: ScenarioArg, observations: ObservationsArg,
                 opts.smc_quantile = float(smc_quantile)
                 opts.max_generations = max_generations
                 opts.smc_kernel_scale = float(smc_kernel_scale)
+                opts.max_runs = max_runs or 0
+                opts.time_limit_seconds = (float(time_limit)
+                                           if time_limit is not None else 0.0)
                 return _infer(sc, sptr, optr, hptr, opts, series, progress)
             finally:
                 lib.shellsim_observations_free(optr)
@@ -488,6 +517,8 @@ def _to_dict(sc: _core.Scenario, optr: Any, inf: Any,
             "rate": acc / tried if tried else None,
             "method": dec(lib.shellsim_infer_method_name(
                 lib.shellsim_inference_method(inf))),
+            "stop": dec(lib.shellsim_infer_stop_name(
+                lib.shellsim_inference_stop(inf))),
             "ess": _num(lib.shellsim_inference_ess(inf)),
             "generations": gens,
             "parameters": params,

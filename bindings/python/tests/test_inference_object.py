@@ -117,3 +117,42 @@ def test_the_method_and_check_constants_match_the_library():
             for i in range(len(_lib.INFER_METHODS))] == list(_lib.INFER_METHODS)
     assert _lib.lib.shellsim_infer_method_name(len(_lib.INFER_METHODS)) is None
     assert len(_lib.CHECK_FIELDS) == _lib.CHECK_NFIELDS
+
+
+def test_max_runs_stops_smc_after_a_generation_as_the_cli_does(files):
+    full = shellsim.infer(SCEN, OBS, accept=40, seed=3, method="smc")
+    assert full.stop == "done" and full["stop"] == "done"
+    g = full.generations
+    assert len(g) >= 3
+    limit = g[0]["runs"] + 1          # reached in generation 1
+    inf = shellsim.infer(SCEN, OBS, accept=40, seed=3, method="smc",
+                         max_runs=limit)
+    assert inf.stop == "max_runs"
+    assert len(inf.generations) == 2
+    assert inf.generations == g[:2]   # the generations before the stop
+    assert inf.generations[-1]["epsilon"] > 0
+    assert inf["tried"] == g[0]["runs"] + g[1]["runs"]
+    for t in (1, 2, 3):               # the same bits for any threads
+        other = shellsim.infer(SCEN, OBS, accept=40, seed=3, method="smc",
+                               max_runs=limit, threads=t)
+        assert other.to_dict() == inf.to_dict()
+        for name in inf.parameter_names:
+            assert np.array_equal(other.samples[name], inf.samples[name])
+    p = cli(files["s.ini"], files["o.obs"], "--accept", 40, "--seed", 3,
+            "--method", "smc", "--max-runs", limit, "--json")
+    assert p.returncode == 0, p.stderr
+    assert inf.to_dict() == json.loads(p.stdout)
+
+
+def test_time_limit_stops_smc_and_both_stops_need_smc():
+    inf = shellsim.infer(SCEN, OBS, accept=40, seed=3, method="smc",
+                         time_limit=1e-9)
+    assert inf.stop == "time_limit" and len(inf.generations) == 1
+    with pytest.raises(shellsim.InvalidArgumentError, match="max_runs"):
+        shellsim.infer(SCEN, OBS, max_runs=100)
+    with pytest.raises(shellsim.InvalidArgumentError, match="time_limit"):
+        shellsim.infer(SCEN, OBS, time_limit=1.0)
+    with pytest.raises(shellsim.InvalidArgumentError, match="time_limit"):
+        shellsim.infer(SCEN, OBS, method="smc", time_limit=0)
+    with pytest.raises(shellsim.InvalidArgumentError, match="max_runs"):
+        shellsim.infer(SCEN, OBS, method="smc", max_runs=0)
