@@ -24,17 +24,8 @@
 
 #include "alloc.h"
 #include "shellsim.h"
+#include "testutil.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SHELLSIM_TEST_LSAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SHELLSIM_TEST_LSAN 1
-#endif
-#endif
-#ifdef SHELLSIM_TEST_LSAN
-#include <sanitizer/lsan_interface.h>
-#endif
 
 static const char BASE[] = "[scenario]\n"
                            "name = sw\n"
@@ -620,9 +611,7 @@ Test(sweep, every_allocation_failure_is_enomem_and_leaks_nothing)
         if (st == SHELLSIM_OK) {
             cr_assert_not_null(sw);
             shellsim_sweep_free(sw);
-#ifdef SHELLSIM_TEST_LSAN
-            cr_expect_eq(__lsan_do_recoverable_leak_check(), 0, "sweep leaked");
-#endif
+            test_expect_no_leaks("sweep leaked");
             shellsim_scenario_free(s);
             return;
         }
