@@ -142,13 +142,27 @@ def test_from_dict_keeps_nan_and_the_numbers_bit_for_bit(tiny):
     assert np.isnan(back.series_band("a/b.fire_ratio", "mean")).any()
 
 
+def test_from_dict_reads_the_start_date_of_the_json(dated):
+    d = dated.to_dict()
+    assert d["start_date"] == "2023-08-01"
+    r = shellsim.Result.from_dict(d)
+    assert r.start_date == dated.start_date and str(r.dates[0]) == "2023-08-01"
+    assert r.series_frame("ukraine.stock").index.name == "date"
+    assert r.metrics_frame().equals(dated.metrics_frame())
+    assert r.to_dict() == d
+
+
 def test_from_dict_takes_a_start_date_the_json_does_not_have(dated):
     d = dated.to_dict()
+    del d["start_date"]  # e.g. the JSON of shellsim 0.4 before it had one
     assert shellsim.Result.from_dict(d).start_date is None
     r = shellsim.Result.from_dict(d, start_date="2023-08-01")
     assert str(r.dates[0]) == "2023-08-01"
     assert r.series_frame("ukraine.stock").index.name == "date"
     assert r.metrics_frame().equals(dated.metrics_frame())
+    # and a start_date given overrides the JSON's
+    r2 = shellsim.Result.from_dict(dated.to_dict(), start_date="2024-01-01")
+    assert str(r2.dates[0]) == "2024-01-01"
 
 
 def test_from_dict_without_series_has_none(dated):

@@ -18,14 +18,14 @@ STATS = ["n", "mean", "sd", "sem", "ci95_lo", "ci95_hi", "min", "p05",
 
 
 
-def test_every_series_is_a_variable_over_band_and_day(dated, tiny):
-    for r in (dated, tiny):
+def test_every_series_is_a_variable_over_band_and_date_or_day(dated, tiny):
+    for r, dims in ((dated, ("band", "date")), (tiny, ("band", "day"))):
         ds = r.to_xarray()
         assert isinstance(ds, xr.Dataset)
         assert set(ds.data_vars) == set(r.series_names) | {"metrics"}
         for name in r.series_names:
             v = ds[name]
-            assert v.dims == ("band", "day") and v.dtype == np.float64
+            assert v.dims == dims and v.dtype == np.float64
             for b in BANDS:
                 assert same_bits(v.sel(band=b).values, r.series_band(name, b)), \
                     (name, b)
@@ -38,16 +38,20 @@ def test_the_coordinates_name_the_bands_and_number_the_days(dated):
     assert ds["day"].dtype == np.int64
 
 
-def test_a_start_date_gives_a_date_coordinate_along_day(dated, tiny):
+def test_a_start_date_makes_date_the_dimension_with_day_beside_it(dated, tiny):
     ds = dated.to_xarray()
-    assert ds["date"].dims == ("day",)
+    assert ds["date"].dims == ("date",) and ds["day"].dims == ("date",)
+    assert "date" in ds.indexes and "day" not in ds.indexes
     assert (ds["date"].values == dated.dates.astype("datetime64[ns]")).all()
     assert str(ds["date"].values[0])[:10] == "2023-08-01"
-    # indexed by date after swap_dims, as the docstring says
-    by_date = ds.swap_dims(day="date")
-    assert same_bits(by_date["ukraine.stock"].sel(band="p50", date="2023-12-29"),
-                 dated.series_band("ukraine.stock", "p50")[150])
+    # selected by date directly; by day after swap_dims, as the docstring says
+    assert same_bits(ds["ukraine.stock"].sel(band="p50", date="2023-12-29"),
+                     dated.series_band("ukraine.stock", "p50")[150])
+    by_day = ds.swap_dims(date="day")
+    assert same_bits(by_day["ukraine.stock"].sel(band="p50", day=150),
+                     dated.series_band("ukraine.stock", "p50")[150])
     assert "date" not in tiny.to_xarray().coords
+    assert "day" in tiny.to_xarray().indexes
 
 
 def test_the_metrics_are_the_metrics_frame_over_metric_and_stat(dated, tiny):
@@ -85,5 +89,5 @@ def test_a_run_without_series_still_has_its_metrics(scenario_files):
 
 
 def test_a_data_only_result_gives_the_same_dataset(dated):
-    back = shellsim.Result.from_dict(dated.to_dict(), start_date="2023-08-01")
+    back = shellsim.Result.from_dict(dated.to_dict())  # the JSON's start_date
     assert back.to_xarray().identical(dated.to_xarray())
