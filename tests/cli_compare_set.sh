@@ -9,16 +9,7 @@
 set -u
 sim=$1
 dir=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-fails=0
-check() { # check DESCRIPTION COMMAND...: passes when the command succeeds
-    local d=$1
-    shift
-    n=$((n + 1))
-    if "$@"; then echo "ok $n - $d"; else fails=$((fails + 1)); echo "not ok $n - $d"; fi
-}
+. "$(dirname "$0")/tap.sh" # $tmp, check, tap_end
 f=$dir/najin-dunay.ini
 # The file edited: [pipeline nk]'s loss_rate line set to $1 (it is the only
 # loss_rate line of the file).
@@ -68,5 +59,4 @@ done
 check "compare --help names --set-a and --set-b" \
     bash -c '"$0" compare --help | grep -q -- "--set-a SECTION.KEY=DIST, --set-b SECTION.KEY=DIST"' "$sim"
 
-echo "1..$n"
-[[ $fails == 0 ]]
+tap_end

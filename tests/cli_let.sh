@@ -8,16 +8,7 @@
 # Prints TAP.
 set -u
 sim=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-fails=0
-check() { # check DESCRIPTION COMMAND...: passes when the command succeeds
-    local d=$1
-    shift
-    n=$((n + 1))
-    if "$@"; then echo "ok $n - $d"; else fails=$((fails + 1)); echo "not ok $n - $d"; fi
-}
+. "$(dirname "$0")/tap.sh" # $tmp, check, tap_end
 scenario() { # scenario PACE: a two-route file whose pace and dud rate are variables
     cat <<EOT
 [scenario]
@@ -78,5 +69,4 @@ check "sensitivity runs on a [let] file" test -s "$tmp/sa.json"
 check "sensitivity varies let.pace and let.duds" bash -c "grep -q '\"let.pace\"' '$tmp/sa.json' && grep -q '\"let.duds\"' '$tmp/sa.json'"
 check "and not the keys that name them" bash -c "! grep -q 'a.loss_rate' '$tmp/sa.json'"
 
-echo "1..$n"
-exit $((fails > 0))
+tap_end
