@@ -8,7 +8,8 @@
 set -e
 packages="build-essential g++ pkg-config meson ninja-build
     libgsl-dev libinih-dev libcriterion-dev libpcg-cpp-dev libopenmpi-dev openmpi-bin
-    python3 python3-numpy python3-matplotlib python3-pytest python3-setuptools valgrind
+    python3 python3-numpy python3-matplotlib python3-pandas python3-xarray python3-pytest
+    python3-setuptools valgrind
     help2man man-db $*"
 
 as_root() {

@@ -22,6 +22,7 @@ static void usage_compare(FILE *f, const char *prog)
     fprintf(f,
             "usage: %s compare A.ini B.ini [--reps N] [--seed S] [--threads T]\n"
             "                        [--format table|json|csv] [--set SECTION.KEY=DIST ...]\n"
+            "                        [--set-a SECTION.KEY=DIST ...] [--set-b SECTION.KEY=DIST ...]\n"
             "\n"
             "Run scenarios A and B on the same replications with the same seed (common\n"
             "random numbers: replication r of A and of B draw the same numbers in every\n"
@@ -46,6 +47,10 @@ static void usage_compare(FILE *f, const char *prog)
             "                 (repeatable) set a key in both A and B, as if each file said\n"
             "                 KEY = DIST in its [side SECTION], [pipeline SECTION] or\n"
             "                 [scenario] (see run --help)\n"
+            "  --set-a SECTION.KEY=DIST, --set-b SECTION.KEY=DIST\n"
+            "                 (repeatable) set a key in A only, or in B only: a what-if\n"
+            "                 from one file, e.g. compare F F --set-b nk.loss_rate=0.3;\n"
+            "                 --set, --set-a and --set-b apply in the order given\n"
             "  -n -s -t -j    short for --reps, --seed, --threads, --json\n"
             "  -h, --help     this help\n"
             "\n"
@@ -200,6 +205,22 @@ static int csv_of(FILE *f, const void *ctx)
 static const report_writers compare_writers = {
     {[REPORT_TABLE] = table_of, [REPORT_JSON] = json_of, [REPORT_CSV] = csv_of}};
 
+/* The overrides of A (arm 0: --set and --set-a) and of B (arm 1: --set and
+ * --set-b), each in the order given, with the option that gave it. */
+static void sets_of_arms(const cli_args *a, const char *set[2][CLI_MAX_SET], const char *opt[2][CLI_MAX_SET],
+                         int nset[2])
+{
+    nset[0] = nset[1] = 0;
+    for (int i = 0; i < a->nset; i++)
+        for (int arm = 0; arm < 2; arm++) {
+            cli_opt only = arm ? CLI_OPT_SET_B : CLI_OPT_SET_A;
+            if (a->set_id[i] != CLI_OPT_SET && a->set_id[i] != only)
+                continue;
+            set[arm][nset[arm]] = a->set[i];
+            opt[arm][nset[arm]++] = a->set_id[i] == CLI_OPT_SET ? "--set" : arm ? "--set-b" : "--set-a";
+        }
+}
+
 int cli_cmd_compare(int argc, char **argv, const cli_context *cx)
 {
     const cli_parser p = {.prog = cx->prog, .command = "compare", .bit = CLI_CMD_COMPARE, .max_positional = 2,
@@ -210,10 +231,13 @@ int cli_cmd_compare(int argc, char **argv, const cli_context *cx)
         return rc;
     if (a.npos < 2)
         return cli_usage_error(&p, "needs two SCENARIO files, A and B (try %s compare --help)", cx->prog);
-    shellsim_scenario *sa = cli_load_scenario(cx, a.pos[0], a.set, a.nset, &rc);
+    const char *set[2][CLI_MAX_SET], *opt[2][CLI_MAX_SET];
+    int nset[2];
+    sets_of_arms(&a, set, opt, nset);
+    shellsim_scenario *sa = cli_load_scenario_as(cx, a.pos[0], set[0], opt[0], nset[0], &rc);
     if (!sa)
         return rc;
-    shellsim_scenario *sb = cli_load_scenario(cx, a.pos[1], a.set, a.nset, &rc);
+    shellsim_scenario *sb = cli_load_scenario_as(cx, a.pos[1], set[1], opt[1], nset[1], &rc);
     if (!sb) {
         shellsim_scenario_free(sa);
         return rc;

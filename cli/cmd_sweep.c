@@ -100,7 +100,10 @@ static int read_params(const cli_parser *p, const cli_args *a, char keys[][256],
         shellsim_error err = SHELLSIM_ERROR_INIT;
         if (shellsim_sweep_grid(eq + 1, values[k], SHELLSIM_SWEEP_MAX_POINTS, &n, &err) != SHELLSIM_OK)
             return cli_usage_error(p, "--param %s: %s", arg, err.message);
-        axes[k] = (shellsim_sweep_axis){keys[k], values[k], n};
+        shellsim_sweep_axis_init(&axes[k]);
+        axes[k].key = keys[k];
+        axes[k].values = values[k];
+        axes[k].nvalues = n;
         given[k] = arg;
         (*naxes)++;
     }

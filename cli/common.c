@@ -55,10 +55,12 @@ static int read_stdin(const cli_context *cx, char **text, size_t *len, int *rc)
 }
 
 /* Applies the --set values to *s (replaced by the new scenario, or freed
- * and NULL on failure). */
-static shellsim_status apply_sets(shellsim_scenario **s, const char *const *set, int nset, shellsim_error *err)
+ * and NULL on failure, with *failed the index of the value that failed). */
+static shellsim_status apply_sets(shellsim_scenario **s, const char *const *set, int nset, int *failed,
+                                  shellsim_error *err)
 {
     for (int i = 0; i < nset; i++) {
+        *failed = i;
         const char *eq = strchr(set[i], '=');
         char key[256];
         size_t n = (size_t)(eq - set[i]);
@@ -76,6 +78,13 @@ static shellsim_status apply_sets(shellsim_scenario **s, const char *const *set,
 shellsim_scenario *cli_load_scenario(const cli_context *cx, const char *path, const char *const *set, int nset,
                                      int *rc)
 {
+    return cli_load_scenario_as(cx, path, set, NULL, nset, rc);
+}
+
+shellsim_scenario *cli_load_scenario_as(const cli_context *cx, const char *path, const char *const *set,
+                                        const char *const *opt, int nset, int *rc)
+{
+    int failed = 0;
     shellsim_error err = SHELLSIM_ERROR_INIT;
     shellsim_scenario *s = NULL;
     shellsim_status st;
@@ -90,11 +99,11 @@ shellsim_scenario *cli_load_scenario(const cli_context *cx, const char *path, co
         st = shellsim_scenario_load_file(path, &s, &err);
     }
     if (st == SHELLSIM_OK)
-        st = apply_sets(&s, set, nset, &err);
+        st = apply_sets(&s, set, nset, &failed, &err);
     if (st != SHELLSIM_OK) {
         /* the library's "override KEY=EXPR: ..." is the user's --set KEY=EXPR */
         if (cx->printer && !strncmp(err.message, "override ", 9))
-            fprintf(stderr, "%s: --set %s\n", cx->prog, err.message + 9);
+            fprintf(stderr, "%s: %s %s\n", cx->prog, opt ? opt[failed] : "--set", err.message + 9);
         else if (cx->printer)
             fprintf(stderr, "%s: %s\n", cx->prog, err.message);
         *rc = st == SHELLSIM_ESCENARIO ? CLI_BAD_SCENARIO : CLI_FAILURE;

@@ -46,6 +46,11 @@ typedef struct cli_context {
 shellsim_scenario *cli_load_scenario(const cli_context *cx, const char *path, const char *const *set, int nset,
                                      int *rc);
 
+/* cli_load_scenario, with set[i] given as option opt[i] (e.g. "--set-b"),
+ * the name an override's error gives it. */
+shellsim_scenario *cli_load_scenario_as(const cli_context *cx, const char *path, const char *const *set,
+                                        const char *const *opt, int nset, int *rc);
+
 /* Loads the observations at path for scenario s, "-" as above; the same
  * messages and *rc. */
 shellsim_observations *cli_load_observations(const cli_context *cx, const shellsim_scenario *s, const char *path,

@@ -87,6 +87,8 @@ static const cli_option options[CLI_NOPTS] = {
     [CLI_OPT_KEEP_PATHS] = {"keep-paths", 0, CLI_WHOLE, CLI_CMD_RUN, 0, SHELLSIM_MAX_KEEP_PATHS, "0 .. 10000", NULL},
     [CLI_OPT_MAX_RUNS] = {"max-runs", 0, CLI_WHOLE, CLI_CMD_INFER, 1, SHELLSIM_MAX_REPLICATIONS, "1 .. 2^40", NULL},
     [CLI_OPT_TIME_LIMIT] = {"time-limit", 0, CLI_POSITIVE, CLI_CMD_INFER, 0, 0, "a number of seconds > 0", NULL},
+    [CLI_OPT_SET_A] = {"set-a", 0, CLI_ASSIGN, CLI_CMD_COMPARE, 0, 0, "SECTION.KEY=DIST", NULL},
+    [CLI_OPT_SET_B] = {"set-b", 0, CLI_ASSIGN, CLI_CMD_COMPARE, 0, 0, "SECTION.KEY=DIST", NULL},
 };
 
 /* getopt_long's value for a long option: past every char. */
@@ -250,6 +252,7 @@ static int take(const cli_parser *p, int id, const char *label, const char *val,
             return cli_usage_error(p, "%s: at most %d", label, CLI_MAX_SET);
         if (!strchr(val, '=') || *val == '=')
             return cli_usage_error(p, "%s: '%s' is not %s", label, val, o->what);
+        a->set_id[a->nset] = (cli_opt)id;
         a->set[a->nset++] = val;
         break;
     case CLI_POSITIVE: {

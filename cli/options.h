@@ -66,11 +66,13 @@ typedef enum cli_opt {
     CLI_OPT_KEEP_PATHS, /* --keep-paths K */
     CLI_OPT_MAX_RUNS,  /* --max-runs N (infer, smc) */
     CLI_OPT_TIME_LIMIT, /* --time-limit SECONDS (infer, smc) */
+    CLI_OPT_SET_A,     /* --set-a SECTION.KEY=DIST (compare; repeatable; A only) */
+    CLI_OPT_SET_B,     /* --set-b SECTION.KEY=DIST (compare; repeatable; B only) */
     CLI_NOPTS
 } cli_opt;
 
 #define CLI_MAX_EXCEED 64 /* --exceed options of one run */
-#define CLI_MAX_SET 64    /* --set options of one command */
+#define CLI_MAX_SET 64    /* --set, --set-a and --set-b options of one command */
 #define CLI_MAX_POSITIONAL 2
 
 /* How a command's messages read (kept as they were before the table):
@@ -96,8 +98,8 @@ typedef struct cli_parser {
  * and given[CLI_OPT_JSON] is non-zero exactly when the format is json
  * (either way), as code written before --format expects.
  * The values of the repeatable options (--exceed, --metric, --param) in
- * order in `many`, each with its option in `many_id`; those of --set in
- * `set`.
+ * order in `many`, each with its option in `many_id`; those of --set,
+ * --set-a and --set-b in `set`, each with its option in `set_id`.
  * The positional arguments in `pos`. Pointers point into argv. */
 typedef struct cli_args {
     int given[CLI_NOPTS];
@@ -107,6 +109,7 @@ typedef struct cli_args {
     cli_opt many_id[CLI_MAX_EXCEED];
     int nmany;
     const char *set[CLI_MAX_SET]; /* the --set values, in order */
+    cli_opt set_id[CLI_MAX_SET];  /* CLI_OPT_SET, or compare's CLI_OPT_SET_A/_B */
     int nset;
     const char *pos[CLI_MAX_POSITIONAL];
     int npos;

@@ -317,6 +317,12 @@ int report_json(FILE *f, const shellsim_scenario *s, const shellsim_result *r)
     fprintf(f, ", \"replications\": %llu, \"seed\": %llu, \"horizon_days\": %d, ",
             (unsigned long long)shellsim_result_replications(r), (unsigned long long)shellsim_result_seed(r),
             shellsim_result_horizon_days(r));
+    const char *start = shellsim_scenario_start_date(s); /* day 0's date, "YYYY-MM-DD", or NULL */
+    if (start) {
+        fputs("\"start_date\": ", f);
+        report_string(f, start);
+        fputs(", ", f);
+    }
     report_sides(f, s);
     fputs(", ", f);
     if (report_metrics_series(f, r) != 0 || report_paths(f, r) != 0)

@@ -25,7 +25,7 @@
  *    another thread reads it.
  *  - Structs that grow (the rule for every plain struct of these headers
  *    but shellsim_error). A struct the caller hands in (options, extras,
- *    thresholds) begins with `size_t size`, the size of the struct as the
+ *    thresholds, sweep axes) begins with `size_t size`, the size of the struct as the
  *    caller's program was compiled (its _init function sets it to sizeof;
  *    by hand: `.size = sizeof(T)`). The library reads a field only when it
  *    lies wholly within `size`; a field beyond it takes its default, so a

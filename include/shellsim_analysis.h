@@ -378,15 +378,26 @@ SHELLSIM_API void shellsim_wilson_interval(uint64_t count, uint64_t n, double *l
 SHELLSIM_API shellsim_status shellsim_sweep_grid(const char *spec, double *values, size_t cap, size_t *count,
                                                  shellsim_error *err);
 
-/* One swept parameter: plain data. */
+/* One swept parameter: plain data; start from shellsim_sweep_axis_init()
+ * (shellsim.h, "Structs that grow"). In an array every element has the
+ * same size, and the library steps through the array by the first
+ * element's size. */
 typedef struct shellsim_sweep_axis {
+    size_t size;           /* sizeof(shellsim_sweep_axis), set by _init */
     const char *key;       /* "SECTION.KEY" or "SECTION.KEY@WHEN", as
-                              shellsim_scenario_override's key */
+                              shellsim_scenario_override's key; default NULL
+                              (must be set) */
     const double *values;  /* the grid, nvalues finite values in the order
                               they are swept (steps are between neighbours
-                              in this order) */
-    size_t nvalues;        /* 1 .. SHELLSIM_SWEEP_MAX_POINTS */
+                              in this order); default NULL */
+    size_t nvalues;        /* 1 .. SHELLSIM_SWEEP_MAX_POINTS; default 0
+                              (must be set) */
+    /* --- the first layout ends here (SHELLSIM_SWEEP_AXIS_MIN_SIZE) */
 } shellsim_sweep_axis;
+#define SHELLSIM_SWEEP_AXIS_MIN_SIZE (offsetof(shellsim_sweep_axis, nvalues) + sizeof(size_t))
+
+/* Fill *axis with the defaults above, and size. NULL is a no-op. */
+SHELLSIM_API void shellsim_sweep_axis_init(shellsim_sweep_axis *axis);
 
 /* Options of a sweep: plain data; start from shellsim_sweep_options_init().
  * A struct that grows (shellsim.h, "Structs that grow"): size first. */
@@ -433,7 +444,8 @@ typedef struct shellsim_sweep shellsim_sweep;
  * per step), 8 N bytes per metric for each point kept for the steps: 2 with
  * one axis (the point and the one before), n1 + 1 with two.
  * Returns SHELLSIM_OK; SHELLSIM_EINVAL (NULLs, bad options, naxes not 1 or
- * 2, an empty axis, a repeated key or metric, more than
+ * 2, an axis whose size is 0, below SHELLSIM_SWEEP_AXIS_MIN_SIZE or unlike
+ * the first's, an empty axis, a repeated key or metric, more than
  * SHELLSIM_SWEEP_MAX_POINTS points, a non-finite value);
  * SHELLSIM_ESCENARIO (an override failed); SHELLSIM_ENOTFOUND (a metric
  * the scenario, or a point of it, does not have); SHELLSIM_ENOMEM;

@@ -263,6 +263,33 @@ static shellsim_status fail(shellsim_error *err, shellsim_status st, const char 
     return st;
 }
 
+void shellsim_sweep_axis_init(shellsim_sweep_axis *axis)
+{
+    if (!axis)
+        return;
+    memset(axis, 0, sizeof *axis);
+    axis->size = sizeof *axis;
+}
+
+/* The caller's array of naxes axes, stepped through by the first one's
+ * size, which every one must have (sized.h), into out[] in the library's
+ * layout. 0, or -1 for a size of 0, below the first layout or unequal. */
+static int take_axes(const shellsim_sweep_axis *in, size_t naxes, shellsim_sweep_axis *out)
+{
+    const size_t stride = in[0].size;
+    const char *base = (const char *)in;
+    for (size_t a = 0; a < naxes; a++) {
+        const shellsim_sweep_axis *ax = (const shellsim_sweep_axis *)(const void *)(base + a * stride);
+        if (stride < SHELLSIM_SWEEP_AXIS_MIN_SIZE || ax->size != stride)
+            return -1;
+        shellsim_sweep_axis_init(&out[a]);
+        SHELLSIM_SIZED_TAKE(shellsim_sweep_axis, &out[a], ax, key);
+        SHELLSIM_SIZED_TAKE(shellsim_sweep_axis, &out[a], ax, values);
+        SHELLSIM_SIZED_TAKE(shellsim_sweep_axis, &out[a], ax, nvalues);
+    }
+    return 0;
+}
+
 /* Checks and copies the axes and metrics into sw; the metrics default to
  * those of s. */
 static shellsim_status setup(shellsim_sweep *sw, const shellsim_scenario *s, const shellsim_sweep_axis *axes,
@@ -271,6 +298,12 @@ static shellsim_status setup(shellsim_sweep *sw, const shellsim_scenario *s, con
     char msg[SHELLSIM_ERROR_MESSAGE_SIZE];
     if (naxes < 1 || naxes > SHELLSIM_SWEEP_MAX_AXES)
         return fail(err, SHELLSIM_EINVAL, "sweep: one or two axes");
+    shellsim_sweep_axis axis[SHELLSIM_SWEEP_MAX_AXES];
+    if (take_axes(axes, naxes, axis) != 0)
+        return fail(err, SHELLSIM_EINVAL,
+                    "sweep: an axis's size is 0, too small or unlike the first's: start each from "
+                    "shellsim_sweep_axis_init()");
+    axes = axis;
     sw->npoints = 1;
     for (size_t a = 0; a < naxes; a++) {
         const shellsim_sweep_axis *ax = &axes[a];

@@ -8,16 +8,7 @@
 # Prints TAP.
 set -u
 sim=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-fails=0
-check() { # check DESCRIPTION COMMAND...: passes when the command succeeds
-    local d=$1
-    shift
-    n=$((n + 1))
-    if "$@"; then echo "ok $n - $d"; else fails=$((fails + 1)); echo "not ok $n - $d"; fi
-}
+. "$(dirname "$0")/tap.sh" # $tmp, check, tap_end
 scenario() { # scenario PACE: a two-route file whose pace and dud rate are variables
     cat <<EOT
 [scenario]
@@ -113,5 +104,4 @@ d = m['a.delivered']['diff']
 sys.exit(not (d['mean'] == 0 and d['sd'] == 0 and d['min'] == 0 and d['max'] == 0
               and m['b.delivered']['diff']['mean'] > 0))"
 
-echo "1..$n"
-exit $((fails > 0))
+tap_end

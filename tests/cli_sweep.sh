@@ -12,24 +12,7 @@ dir=$(cd "$2" && pwd)
 mpi=${3:-}
 py=/usr/bin/python3
 [ -x "$py" ] || py=python3
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-fails=0
-ok() {
-    n=$((n + 1))
-    echo "ok $n - $1"
-}
-not_ok() {
-    n=$((n + 1))
-    fails=$((fails + 1))
-    echo "not ok $n - $1"
-}
-check() { # check DESCRIPTION COMMAND...
-    local d=$1
-    shift
-    if "$@"; then ok "$d"; else not_ok "$d"; fi
-}
+. "$(dirname "$0")/tap.sh" # $tmp, ok, not_ok, check, tap_end
 # refused DESCRIPTION STATUS WORDS ARGS...: exits STATUS, stderr has WORDS, stdout nothing
 refused() {
     local d=$1 want=$2 words=$3
@@ -160,5 +143,4 @@ refused "an unknown metric" 2 "no metric 'nk.nothing'" "$sc" --param nk.stop_day
 refused "a bad --format" 2 "--format: 'xml' is not a format (table, json or csv)" "$sc" --param nk.stop_day=1 --format xml
 refused "an option of another command" 2 "unknown option '--samples'" "$sc" --param nk.stop_day=1 --samples 4
 
-echo "1..$n"
-[ "$fails" = 0 ]
+tap_end

@@ -128,6 +128,8 @@ ok "the outside C program runs against P's library" \
 # The manual pages (when help2man was there) and the completion.
 if command -v help2man >/dev/null && command -v man >/dev/null; then
     commands=$("$P/bin/shellsim" --help | awk '/^commands:/ { on = 1; next } on && /^$/ { exit } on && /^  [a-z]/ { print "shellsim-" $1 }')
+    # shellsim-mpi(1) beside shellsim-mpi, when MPI was found
+    [[ -x $P/bin/shellsim-mpi ]] && commands+=" shellsim-mpi"
     for page in shellsim $commands; do
         ok "P/share/man/man1/$page.1 renders (man -l)" \
             bash -c "LC_ALL=C MANWIDTH=200 man -l '$P/share/man/man1/$page.1' | grep -q '^NAME'"

@@ -31,6 +31,7 @@
 
 #include "alloc.h"
 #include "shellsim.h"
+#include "testutil.h"
 
 static const char CALIB[] = "[scenario]\n"
                             "name = calib\n"
@@ -65,24 +66,6 @@ static const char CALIB_OBS[] = "[observe seen]\n"
                                 "value = 3500000\n"
                                 "kind = at_most\n";
 
-static shellsim_scenario *scenario(const char *text)
-{
-    shellsim_scenario *s = NULL;
-    shellsim_error err = SHELLSIM_ERROR_INIT;
-    cr_assert_eq(shellsim_scenario_load_buffer(text, strlen(text), "t.ini", &s, &err), SHELLSIM_OK, "%s",
-                 err.message);
-    return s;
-}
-
-static shellsim_observations *observations(const shellsim_scenario *s, const char *text)
-{
-    shellsim_observations *o = NULL;
-    shellsim_error err = SHELLSIM_ERROR_INIT;
-    cr_assert_eq(shellsim_observations_load_buffer(s, text, strlen(text), "o.obs", &o, &err), SHELLSIM_OK, "%s",
-                 err.message);
-    return o;
-}
-
 static shellsim_inference *infer(const shellsim_scenario *s, const shellsim_observations *obs, int method,
                                  uint64_t accept, int threads)
 {
@@ -102,8 +85,8 @@ static shellsim_inference *infer(const shellsim_scenario *s, const shellsim_obse
 
 Test(smc, agrees_with_rejection_within_2_se_using_5x_fewer_model_runs)
 {
-    shellsim_scenario *s = scenario(CALIB);
-    shellsim_observations *obs = observations(s, CALIB_OBS);
+    shellsim_scenario *s = test_load(CALIB);
+    shellsim_observations *obs = test_observations(s, CALIB_OBS);
     shellsim_inference *rej = infer(s, obs, SHELLSIM_INFER_REJECTION, 200, 0);
     shellsim_inference *smc = infer(s, obs, SHELLSIM_INFER_SMC, 200, 0);
     cr_assert_eq(shellsim_inference_method(smc), SHELLSIM_INFER_SMC);
@@ -156,8 +139,8 @@ Test(smc, agrees_with_rejection_within_2_se_using_5x_fewer_model_runs)
 
 Test(smc, one_two_and_three_threads_give_the_same_bits)
 {
-    shellsim_scenario *s = scenario(CALIB);
-    shellsim_observations *obs = observations(s, CALIB_OBS);
+    shellsim_scenario *s = test_load(CALIB);
+    shellsim_observations *obs = test_observations(s, CALIB_OBS);
     shellsim_inference *base = infer(s, obs, SHELLSIM_INFER_SMC, 60, 1);
     size_t np = shellsim_inference_parameter_count(base);
     double a[60], b[60];
@@ -187,8 +170,8 @@ Test(smc, one_two_and_three_threads_give_the_same_bits)
 
 Test(smc, every_sample_matches_every_observation)
 {
-    shellsim_scenario *s = scenario(CALIB);
-    shellsim_observations *obs = observations(s, CALIB_OBS);
+    shellsim_scenario *s = test_load(CALIB);
+    shellsim_observations *obs = test_observations(s, CALIB_OBS);
     shellsim_inference *inf = infer(s, obs, SHELLSIM_INFER_SMC, 50, 0);
     /* the check of the observations themselves: each matches in every
      * posterior run (P(match) = 1), much less under the prior */
@@ -219,10 +202,10 @@ Test(smc, every_sample_matches_every_observation)
 
 Test(check, a_constant_series_is_inside_every_interval_with_its_own_mean)
 {
-    shellsim_scenario *s = scenario(CALIB);
-    shellsim_observations *obs = observations(s, CALIB_OBS);
+    shellsim_scenario *s = test_load(CALIB);
+    shellsim_observations *obs = test_observations(s, CALIB_OBS);
     /* russia fires its base 5,000 a day plus what it receives: >= 5000 */
-    shellsim_observations *held = observations(s, "[observe fire]\nseries = russia.fire\nday = 20\n"
+    shellsim_observations *held = test_observations(s, "[observe fire]\nseries = russia.fire\nday = 20\n"
                                                   "value = 5000\nkind = at_least\n");
     shellsim_inference *inf = infer(s, obs, SHELLSIM_INFER_REJECTION, 30, 0);
     double out[2 * SHELLSIM_CHECK_NFIELDS];
@@ -244,8 +227,8 @@ Test(check, a_constant_series_is_inside_every_interval_with_its_own_mean)
 
 Test(failures, a_budget_too_small_is_elimit_and_bad_smc_options_einval)
 {
-    shellsim_scenario *s = scenario(CALIB);
-    shellsim_observations *obs = observations(s, CALIB_OBS);
+    shellsim_scenario *s = test_load(CALIB);
+    shellsim_observations *obs = test_observations(s, CALIB_OBS);
     shellsim_infer_options o;
     shellsim_infer_options_init(&o);
     cr_expect_eq(o.method, SHELLSIM_INFER_REJECTION);
@@ -288,11 +271,11 @@ static void reset_alloc(void)
 Test(alloc, every_allocation_failure_of_smc_and_of_a_check_is_enomem, .fini = reset_alloc)
 {
     /* a short horizon: each walk step runs a whole inference */
-    shellsim_scenario *s = scenario("[scenario]\nname = a\nhorizon_days = 12\n[side a]\n[pipeline p]\nto = a\n"
+    shellsim_scenario *s = test_load("[scenario]\nname = a\nhorizon_days = 12\n[side a]\n[pipeline p]\nto = a\n"
                                     "supplier_stock = 1000\ninterval_days = 1\ncontainers = 1\n"
                                     "shells_per_container = 1\ntransit_days = 0\ndetect_prob = beta(2, 3)\n"
                                     "loss_rate = uniform(0, 0.5)\n");
-    shellsim_observations *obs = observations(s, "[observe seen]\nseries = p.seen_shipments_cum\nday = 9\n"
+    shellsim_observations *obs = test_observations(s, "[observe seen]\nseries = p.seen_shipments_cum\nday = 9\n"
                                                  "value = 3\ntolerance = 1\n");
     shellsim_infer_options o;
     shellsim_infer_options_init(&o);

@@ -15,27 +15,7 @@
 
 #include "alloc.h"
 #include "shellsim.h"
-
-/* Under AddressSanitizer, each test ends with a leak check of its own
- * process: Criterion passes a test whose worker leaks, and only prints
- * LeakSanitizer's report. */
-#if defined(__SANITIZE_ADDRESS__)
-#define SHELLSIM_TEST_LSAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SHELLSIM_TEST_LSAN 1
-#endif
-#endif
-#ifdef SHELLSIM_TEST_LSAN
-#include <sanitizer/lsan_interface.h>
-#endif
-
-static void expect_no_leaks(void)
-{
-#ifdef SHELLSIM_TEST_LSAN
-    cr_expect_eq(__lsan_do_recoverable_leak_check(), 0, "memory leaked (LeakSanitizer's report is above)");
-#endif
-}
+#include "testutil.h"
 
 /* far more than any call below makes: a walk that gets here is stuck */
 #define MAX_WALK 200000
@@ -181,15 +161,6 @@ static shellsim_status run(void *ctx, void **out, shellsim_error *err)
     return shellsim_run(c->s, &c->o, (shellsim_result **)out, err);
 }
 
-static shellsim_scenario *load_ok(const char *text)
-{
-    shellsim_scenario *s = NULL;
-    shellsim_error err = SHELLSIM_ERROR_INIT;
-    cr_assert_eq(shellsim_scenario_load_buffer(text, strlen(text), "t.ini", &s, &err), SHELLSIM_OK, "%s",
-                 err.message);
-    return s;
-}
-
 Test(alloc, counting_and_failing_work_as_documented)
 {
     shellsim_alloc_fail_at(0);
@@ -214,7 +185,7 @@ Test(alloc, loading_a_buffer_fails_cleanly_at_every_allocation)
     long n = walk(load_buffer, (void *)SCENARIO, release_scenario, "load_buffer");
     cr_expect_gt(n, 1, "loading allocates");
     cr_log_info("load_buffer: succeeded from allocation %ld on", n);
-    expect_no_leaks();
+    test_expect_no_leaks("memory leaked");
 }
 
 Test(alloc, loading_a_file_fails_cleanly_at_every_allocation)
@@ -226,7 +197,7 @@ Test(alloc, loading_a_file_fails_cleanly_at_every_allocation)
     close(fd);
     walk(load_file, path, release_scenario, "load_file");
     unlink(path);
-    expect_no_leaks();
+    test_expect_no_leaks("memory leaked");
 }
 
 typedef struct override_ctx {
@@ -242,21 +213,21 @@ static shellsim_status override(void *ctx, void **out, shellsim_error *err)
 
 Test(alloc, an_override_fails_cleanly_at_every_allocation)
 {
-    shellsim_scenario *s = load_ok(SCENARIO);
+    shellsim_scenario *s = test_load(SCENARIO);
     override_ctx set = {s, "p.loss_rate", "0.3"}, add = {s, "p.active@7", "bernoulli(0.5)"};
     override_ctx var = {s, "let.pace", "uniform(1.5, 2.5)"};
     cr_expect_gt(walk(override, &set, release_scenario, "override (a line set)"), 1);
     cr_expect_gt(walk(override, &var, release_scenario, "override (a [let] variable)"), 1);
     cr_expect_gt(walk(override, &add, release_scenario, "override (a line added)"), 1);
     shellsim_scenario_free(s);
-    expect_no_leaks();
+    test_expect_no_leaks("memory leaked");
 }
 
 static void walk_run(const char *text, uint64_t reps, int threads, int keep_runs, const char *series,
                      const char *what)
 {
     run_ctx c;
-    c.s = load_ok(text);
+    c.s = test_load(text);
     shellsim_run_options_init(&c.o);
     c.o.replications = reps;
     c.o.seed = 3;
@@ -271,7 +242,7 @@ static void walk_run(const char *text, uint64_t reps, int threads, int keep_runs
     cr_expect_eq(shellsim_run(c.s, &c.o, &r, NULL), SHELLSIM_OK);
     shellsim_result_free(r);
     shellsim_scenario_free(c.s);
-    expect_no_leaks();
+    test_expect_no_leaks("memory leaked");
 }
 
 Test(alloc, running_on_one_thread_fails_cleanly_at_every_allocation)
@@ -301,7 +272,7 @@ Test(alloc, running_with_kept_paths_and_an_observer_fails_cleanly_at_every_alloc
 {
     run_ctx c;
     int blocks = 0;
-    c.s = load_ok(SCENARIO);
+    c.s = test_load(SCENARIO);
     shellsim_run_options_init(&c.o);
     c.o.replications = 50;
     c.o.seed = 3;
@@ -316,5 +287,5 @@ Test(alloc, running_with_kept_paths_and_an_observer_fails_cleanly_at_every_alloc
     cr_expect_eq(shellsim_result_path_count(r), 7);
     shellsim_result_free(r);
     shellsim_scenario_free(c.s);
-    expect_no_leaks();
+    test_expect_no_leaks("memory leaked");
 }

@@ -27,38 +27,10 @@
 #include "alloc.h"
 #include "dist.h"
 #include "shellsim.h"
+#include "testutil.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SHELLSIM_TEST_LSAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SHELLSIM_TEST_LSAN 1
-#endif
-#endif
-#ifdef SHELLSIM_TEST_LSAN
-#include <sanitizer/lsan_interface.h>
-#endif
 
 /* -------------------------------------------------------------- helpers */
-
-static shellsim_scenario *scenario(const char *text)
-{
-    shellsim_scenario *s = NULL;
-    shellsim_error err = SHELLSIM_ERROR_INIT;
-    shellsim_status st = shellsim_scenario_load_buffer(text, strlen(text), "t.ini", &s, &err);
-    cr_assert_eq(st, SHELLSIM_OK, "scenario rejected: %s\n%s", err.message, text);
-    return s;
-}
-
-static shellsim_run_options options(uint64_t reps, uint64_t seed, int threads)
-{
-    shellsim_run_options o;
-    shellsim_run_options_init(&o);
-    o.replications = reps;
-    o.seed = seed;
-    o.threads = threads;
-    return o;
-}
 
 static shellsim_stats stats(const shellsim_result *r, const char *name)
 {
@@ -152,8 +124,8 @@ static double se_of(double lo, double hi)
 
 Test(compare, a_scenario_against_itself_differs_by_exactly_zero_in_every_run)
 {
-    shellsim_scenario *s = scenario(WITH_NK);
-    shellsim_run_options o = options(3000, 7, 0);
+    shellsim_scenario *s = test_load(WITH_NK);
+    shellsim_run_options o = test_run_options(3000, 7, 0);
     o.keep_runs = 1;
     shellsim_comparison *c = NULL;
     cr_assert_eq(shellsim_compare(s, s, &o, &c, NULL), SHELLSIM_OK);
@@ -179,8 +151,8 @@ Test(compare, a_scenario_against_itself_differs_by_exactly_zero_in_every_run)
 
 Test(compare, each_arm_is_bit_for_bit_the_plain_run_of_its_scenario)
 {
-    shellsim_scenario *a = scenario(WITH_NK), *b = scenario(WITHOUT_NK);
-    shellsim_run_options o = options(2500, 3, 0);
+    shellsim_scenario *a = test_load(WITH_NK), *b = test_load(WITHOUT_NK);
+    shellsim_run_options o = test_run_options(2500, 3, 0);
     shellsim_comparison *c = NULL;
     cr_assert_eq(shellsim_compare(a, b, &o, &c, NULL), SHELLSIM_OK);
     o.series = "none";
@@ -206,8 +178,8 @@ Test(compare, each_arm_is_bit_for_bit_the_plain_run_of_its_scenario)
 
 Test(compare, removing_a_pipeline_changes_nothing_in_the_sections_in_common)
 {
-    shellsim_scenario *a = scenario(WITH_NK), *b = scenario(WITHOUT_NK);
-    shellsim_run_options o = options(2000, 1, 0);
+    shellsim_scenario *a = test_load(WITH_NK), *b = test_load(WITHOUT_NK);
+    shellsim_run_options o = test_run_options(2000, 1, 0);
     o.keep_runs = 1;
     shellsim_comparison *c = NULL;
     cr_assert_eq(shellsim_compare(a, b, &o, &c, NULL), SHELLSIM_OK);
@@ -240,10 +212,10 @@ Test(compare, removing_a_pipeline_changes_nothing_in_the_sections_in_common)
 
 Test(compare, the_same_bits_for_any_thread_count)
 {
-    shellsim_scenario *a = scenario(WITH_NK), *b = scenario(WITHOUT_NK);
+    shellsim_scenario *a = test_load(WITH_NK), *b = test_load(WITHOUT_NK);
     shellsim_comparison *c[3];
     for (int t = 0; t < 3; t++) {
-        shellsim_run_options o = options(1500, 11, t + 1);
+        shellsim_run_options o = test_run_options(1500, 11, t + 1);
         cr_assert_eq(shellsim_compare(a, b, &o, &c[t], NULL), SHELLSIM_OK);
     }
     for (size_t i = 0; i < shellsim_comparison_metric_count(c[0]); i++) {
@@ -265,17 +237,17 @@ Test(compare, the_same_bits_for_any_thread_count)
 
 Test(compare, bad_arguments_are_errors_with_messages)
 {
-    shellsim_scenario *a = scenario(WITH_NK);
-    shellsim_scenario *other = scenario("[scenario]\nhorizon_days = 5\n[side x]\n");
+    shellsim_scenario *a = test_load(WITH_NK);
+    shellsim_scenario *other = test_load("[scenario]\nhorizon_days = 5\n[side x]\n");
     shellsim_comparison *c = (shellsim_comparison *)1;
     shellsim_error err = SHELLSIM_ERROR_INIT;
     cr_assert_eq(shellsim_compare(a, NULL, NULL, &c, &err), SHELLSIM_EINVAL);
     cr_assert_null(c);
     cr_assert_eq(shellsim_compare(a, other, NULL, &c, &err), SHELLSIM_EINVAL);
     cr_assert(strstr(err.message, "no metric in common"), "%s", err.message);
-    shellsim_run_options o = options(0, 1, 0);
+    shellsim_run_options o = test_run_options(0, 1, 0);
     cr_assert_eq(shellsim_compare(a, a, &o, &c, &err), SHELLSIM_EINVAL);
-    o = options(10, 1, 0);
+    o = test_run_options(10, 1, 0);
     cr_assert_eq(shellsim_compare(a, a, &o, &c, &err), SHELLSIM_OK);
     shellsim_stats st;
     double v[10];
@@ -292,7 +264,7 @@ Test(compare, bad_arguments_are_errors_with_messages)
 
 Test(sensitivity, an_additive_model_has_its_analytic_indices_and_no_noise)
 {
-    shellsim_scenario *s = scenario(ADDITIVE);
+    shellsim_scenario *s = test_load(ADDITIVE);
     shellsim_sensitivity *sa = analyse(s, "a.fire_per_day", 4096, 0);
     cr_assert_eq(shellsim_sensitivity_parameter_count(sa), 3);
     const double vb = 2000.0 * 2000.0 / 12, vs = 1000.0 * 1000.0 / 12, V = vb + vs;
@@ -325,7 +297,7 @@ Test(sensitivity, an_additive_model_has_its_analytic_indices_and_no_noise)
 
 Test(sensitivity, a_key_the_metric_never_reads_has_total_index_zero_and_the_dominant_key_is_first)
 {
-    shellsim_scenario *s = scenario(ADDITIVE);
+    shellsim_scenario *s = test_load(ADDITIVE);
     shellsim_sensitivity *sa = analyse(s, "a.fire_per_day", 1024, 0);
     shellsim_sobol_indices none = indices(sa, "a.target_per_day");
     cr_assert(none.total_ci95_lo <= 0 && 0 <= none.total_ci95_hi, "total %g (%g .. %g)", none.total,
@@ -342,7 +314,7 @@ Test(sensitivity, a_key_the_metric_never_reads_has_total_index_zero_and_the_domi
 
 Test(sensitivity, the_tornado_sets_one_key_to_its_percentiles_and_the_others_to_their_medians)
 {
-    shellsim_scenario *s = scenario(ADDITIVE);
+    shellsim_scenario *s = test_load(ADDITIVE);
     shellsim_sensitivity *sa = analyse(s, "a.fire_per_day", 64, 1);
     shellsim_sobol_indices base = indices(sa, "a.base_fire_per_day"), stock = indices(sa, "a.stock");
     cr_assert_eq(base.p10, 1200.0);
@@ -367,7 +339,7 @@ Test(sensitivity, a_metric_of_per_shipment_draws_alone_is_all_noise)
 {
     /* No per-run key varies: the variance is the noise's; its estimated
      * share is 1 within 5 bootstrap standard errors. */
-    shellsim_scenario *s = scenario("[scenario]\nhorizon_days = 60\n[side a]\n"
+    shellsim_scenario *s = test_load("[scenario]\nhorizon_days = 60\n[side a]\n"
                                     "[pipeline p]\nto = a\nsupplier_stock = 1e9\ninterval_days = exponential(3)\n"
                                     "containers = triangular(1, 5, 9)\nshells_per_container = 100\n"
                                     "transit_days = uniform(0, 10)\n");
@@ -390,7 +362,7 @@ Test(sensitivity, more_than_20_keys_use_pseudo_random_points_with_the_same_estim
                  "[side s%d]\nbase_fire_per_day = uniform(1000, 3000)\nstock = uniform(0, 100000)\n"
                  "target_per_day = uniform(0, 100)\n",
                  i);
-    shellsim_scenario *s = scenario(text);
+    shellsim_scenario *s = test_load(text);
     shellsim_sensitivity *sa = analyse(s, "s0.fire_per_day", 2048, 0);
     cr_assert_eq(shellsim_sensitivity_parameter_count(sa), 21);
     shellsim_sensitivity_summary m;
@@ -407,7 +379,7 @@ Test(sensitivity, more_than_20_keys_use_pseudo_random_points_with_the_same_estim
 
 Test(sensitivity, the_same_bits_for_any_thread_count)
 {
-    shellsim_scenario *s = scenario(WITH_NK);
+    shellsim_scenario *s = test_load(WITH_NK);
     shellsim_sensitivity *sa[3];
     for (int t = 0; t < 3; t++)
         sa[t] = analyse(s, "russia.extra_per_day", 300, t + 1); /* not a multiple of the block */
@@ -434,7 +406,7 @@ Test(sensitivity, the_same_bits_for_any_thread_count)
 
 Test(sensitivity, errors_name_the_problem)
 {
-    shellsim_scenario *s = scenario(ADDITIVE);
+    shellsim_scenario *s = test_load(ADDITIVE);
     shellsim_sensitivity *sa = (shellsim_sensitivity *)1;
     shellsim_error err = SHELLSIM_ERROR_INIT;
     cr_assert_eq(shellsim_sensitivity_analyse(s, "a.nope", NULL, &sa, &err), SHELLSIM_ENOTFOUND);
@@ -452,7 +424,7 @@ Test(sensitivity, errors_name_the_problem)
     shellsim_sensitivity_free(NULL);
     shellsim_scenario_free(s);
     /* a fire_ratio where B fires nothing is undefined: no indices */
-    s = scenario("[scenario]\nhorizon_days = 10\ncompare = a/b\n[side a]\nbase_fire_per_day = uniform(1, 2)\n"
+    s = test_load("[scenario]\nhorizon_days = 10\ncompare = a/b\n[side a]\nbase_fire_per_day = uniform(1, 2)\n"
                  "[side b]\nbase_fire_per_day = uniform(0, 0.4)\n");
     shellsim_sensitivity_options_init(&o);
     o.samples = 16;
@@ -478,20 +450,20 @@ Test(until_ci, checkpoints_grow_by_about_a_quarter_in_whole_blocks)
 
 Test(until_ci, the_run_equals_the_fixed_run_of_the_same_count_bit_for_bit)
 {
-    shellsim_scenario *s = scenario(WITH_NK);
+    shellsim_scenario *s = test_load(WITH_NK);
     shellsim_run_extras x;
     shellsim_run_extras_init(&x);
     x.until_metric = "russia.extra_per_day";
     x.until_halfwidth = 60;
     shellsim_result *r[3];
     for (int t = 0; t < 3; t++) {
-        shellsim_run_options o = options(200000, 5, t + 1);
+        shellsim_run_options o = test_run_options(200000, 5, t + 1);
         o.keep_runs = 1;
         cr_assert_eq(shellsim_run_extended(s, &o, &x, &r[t], NULL), SHELLSIM_OK);
     }
     uint64_t n = shellsim_result_replications(r[0]);
     cr_assert(n > 1024 && n < 200000 && n % 1024 == 0, "stopped after %llu", (unsigned long long)n);
-    shellsim_run_options o = options(n, 5, 0);
+    shellsim_run_options o = test_run_options(n, 5, 0);
     o.keep_runs = 1;
     shellsim_result *fixed = NULL;
     cr_assert_eq(shellsim_run(s, &o, &fixed, NULL), SHELLSIM_OK);
@@ -509,7 +481,7 @@ Test(until_ci, the_run_equals_the_fixed_run_of_the_same_count_bit_for_bit)
     while (shellsim_run_checkpoint_after(before) < n)
         before = shellsim_run_checkpoint_after(before);
     shellsim_result *prev = NULL;
-    o = options(before, 5, 0);
+    o = test_run_options(before, 5, 0);
     cr_assert_eq(shellsim_run(s, &o, &prev, NULL), SHELLSIM_OK);
     st = stats(prev, "russia.extra_per_day");
     cr_assert_gt(0.5 * (st.ci95_hi - st.ci95_lo), 60.0, "checkpoint %llu was already precise enough",
@@ -525,12 +497,12 @@ Test(until_ci, the_run_equals_the_fixed_run_of_the_same_count_bit_for_bit)
 
 Test(until_ci, replications_is_the_cap_when_the_target_is_not_reached)
 {
-    shellsim_scenario *s = scenario(WITH_NK);
+    shellsim_scenario *s = test_load(WITH_NK);
     shellsim_run_extras x;
     shellsim_run_extras_init(&x);
     x.until_metric = "russia.extra_per_day";
     x.until_halfwidth = 1e-6;
-    shellsim_run_options o = options(2500, 2, 0);
+    shellsim_run_options o = test_run_options(2500, 2, 0);
     shellsim_result *r = NULL, *fixed = NULL;
     cr_assert_eq(shellsim_run_extended(s, &o, &x, &r, NULL), SHELLSIM_OK);
     cr_assert_eq(shellsim_result_replications(r), 2500);
@@ -553,8 +525,8 @@ Test(until_ci, replications_is_the_cap_when_the_target_is_not_reached)
 
 Test(exceed, the_share_of_runs_at_or_above_the_median_is_one_half)
 {
-    shellsim_scenario *s = scenario(WITH_NK);
-    shellsim_run_options o = options(20000, 9, 0);
+    shellsim_scenario *s = test_load(WITH_NK);
+    shellsim_run_options o = test_run_options(20000, 9, 0);
     o.series = "none";
     shellsim_result *r = NULL;
     cr_assert_eq(shellsim_run(s, &o, &r, NULL), SHELLSIM_OK);
@@ -584,7 +556,7 @@ Test(exceed, the_share_of_runs_at_or_above_the_median_is_one_half)
 
 Test(exceed, counts_are_exact_from_the_runs_for_any_thread_count)
 {
-    shellsim_scenario *s = scenario(WITH_NK);
+    shellsim_scenario *s = test_load(WITH_NK);
     shellsim_threshold th[] = {{sizeof th[0], "russia.extra_per_day", 2700}, {sizeof th[0], "nk.exhausted_day", 120}, {sizeof th[0], "us.shipments", 5}};
     shellsim_run_extras x;
     shellsim_run_extras_init(&x);
@@ -592,7 +564,7 @@ Test(exceed, counts_are_exact_from_the_runs_for_any_thread_count)
     x.nexceed = 3;
     uint64_t count[3] = {0};
     for (int t = 1; t <= 3; t++) {
-        shellsim_run_options o = options(3001, 4, t);
+        shellsim_run_options o = test_run_options(3001, 4, t);
         o.keep_runs = 1;
         o.series = "none";
         shellsim_result *r = NULL;
@@ -634,8 +606,8 @@ Test(exceed, wilson_intervals_of_known_counts)
 
 Test(exceed, a_plain_run_has_none_and_bad_thresholds_are_errors)
 {
-    shellsim_scenario *s = scenario(ADDITIVE);
-    shellsim_run_options o = options(100, 1, 0);
+    shellsim_scenario *s = test_load(ADDITIVE);
+    shellsim_run_options o = test_run_options(100, 1, 0);
     shellsim_result *r = NULL;
     cr_assert_eq(shellsim_run(s, &o, &r, NULL), SHELLSIM_OK);
     cr_assert_eq(shellsim_result_exceedance_count(r), 0);
@@ -673,9 +645,7 @@ static void walk(attempt_fn attempt, const shellsim_scenario *s, void (*release)
         if (st == SHELLSIM_OK) {
             cr_assert_not_null(out);
             release(out);
-#ifdef SHELLSIM_TEST_LSAN
-            cr_expect_eq(__lsan_do_recoverable_leak_check(), 0, "%s leaked", what);
-#endif
+            test_expect_no_leaks(what);
             return;
         }
         cr_assert_eq(st, SHELLSIM_ENOMEM, "%s, allocation %ld fails: status %d (%s)", what, n, st, err.message);
@@ -687,7 +657,7 @@ static void walk(attempt_fn attempt, const shellsim_scenario *s, void (*release)
 
 static shellsim_status try_compare(const shellsim_scenario *s, void **out, shellsim_error *err)
 {
-    shellsim_run_options o = options(600, 1, 2); /* three blocks, two threads */
+    shellsim_run_options o = test_run_options(600, 1, 2); /* three blocks, two threads */
     o.keep_runs = 1;
     return shellsim_compare(s, s, &o, (shellsim_comparison **)out, err);
 }
@@ -704,7 +674,7 @@ static shellsim_status try_sensitivity(const shellsim_scenario *s, void **out, s
 
 static shellsim_status try_until(const shellsim_scenario *s, void **out, shellsim_error *err)
 {
-    shellsim_run_options o = options(3000, 1, 2);
+    shellsim_run_options o = test_run_options(3000, 1, 2);
     o.keep_runs = 1;
     shellsim_threshold th = {sizeof th, "a.fire_per_day", 2500};
     shellsim_run_extras x;
@@ -733,7 +703,7 @@ static void free_result(void *p)
 
 Test(alloc, every_allocation_failure_is_enomem_and_leaves_nothing)
 {
-    shellsim_scenario *s = scenario(ADDITIVE);
+    shellsim_scenario *s = test_load(ADDITIVE);
     walk(try_compare, s, free_comparison, "compare");
     walk(try_sensitivity, s, free_sensitivity, "sensitivity");
     walk(try_until, s, free_result, "run_extended");

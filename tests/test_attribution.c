@@ -22,6 +22,7 @@
 #include "outputs.h"
 #include "scenario.h"
 #include "shellsim.h"
+#include "testutil.h"
 #include "simd.h"
 
 #ifndef SCENARIO_DIR
@@ -29,15 +30,6 @@
 #endif
 
 /* -------------------------------------------------------------- helpers */
-
-static shellsim_scenario *load(const char *text)
-{
-    shellsim_scenario *s = NULL;
-    shellsim_error err = SHELLSIM_ERROR_INIT;
-    cr_assert_eq(shellsim_scenario_load_buffer(text, strlen(text), "t.ini", &s, &err), SHELLSIM_OK,
-                 "rejected: %s\n%s", err.message, text);
-    return s;
-}
 
 static shellsim_scenario *load_file(const char *name)
 {
@@ -83,7 +75,7 @@ static int near(double x, double want, double rel)
  * p held 3/4 of the stock, so p fired 300 and the own shells 100. */
 Test(worked, a_day_of_fire_is_taken_from_the_sources_in_proportion_to_what_they_hold)
 {
-    shellsim_scenario *s = load("[scenario]\nhorizon_days = 2\n[side u]\nstock = 1000\npolicy = target\n"
+    shellsim_scenario *s = test_load("[scenario]\nhorizon_days = 2\n[side u]\nstock = 1000\npolicy = target\n"
                                 "target_per_day = 400\ntarget_per_day@1 = 0\n"
                                 "[pipeline p]\nto = u\nsupplier_stock = 3000\ninterval_days = 100\ncontainers = 1\n"
                                 "shells_per_container = 3000\ntransit_days = 0\n");
@@ -107,7 +99,7 @@ Test(worked, a_day_of_fire_is_taken_from_the_sources_in_proportion_to_what_they_
  * 1,100 / 2,900; fired_cum 300, 625, 869; stock_end 4,100. */
 Test(worked, three_days_with_a_reserve_give_the_pages_figures)
 {
-    shellsim_scenario *s = load("[scenario]\nname = attribution-example\nhorizon_days = 3\n"
+    shellsim_scenario *s = test_load("[scenario]\nname = attribution-example\nhorizon_days = 3\n"
                                 "[side u]\nbase_fire_per_day = 600\nstock = 1000\npolicy = target\n"
                                 "target_per_day = 400\nreserve = 2000\nreserve@2 = 4100\n"
                                 "[pipeline p]\nto = u\nsupplier_stock = 4200\ninterval_days = 1\ncontainers = 1\n"
@@ -137,7 +129,7 @@ Test(worked, three_days_with_a_reserve_give_the_pages_figures)
 Test(worked, a_side_that_fires_nothing_has_undefined_shares_and_its_pipeline_fired_0)
 {
     /* target 0, no base fire: nothing is fired, the shares are undefined */
-    shellsim_scenario *s = load("[scenario]\nhorizon_days = 5\n[side u]\npolicy = target\ntarget_per_day = 0\n"
+    shellsim_scenario *s = test_load("[scenario]\nhorizon_days = 5\n[side u]\npolicy = target\ntarget_per_day = 0\n"
                                 "[pipeline p]\nto = u\nsupplier_stock = 10\ninterval_days = 1\ncontainers = 1\n"
                                 "shells_per_container = 1\ntransit_days = 0\n");
     shellsim_result *r = run(s, 4, 1, 1, 0);

@@ -17,27 +17,9 @@
 #include <string.h>
 
 #include "shellsim.h"
+#include "testutil.h"
 
 /* -------------------------------------------------------------- helpers */
-
-static shellsim_scenario *scenario(const char *text)
-{
-    shellsim_scenario *s = NULL;
-    shellsim_error err = SHELLSIM_ERROR_INIT;
-    shellsim_status st = shellsim_scenario_load_buffer(text, strlen(text), "t.ini", &s, &err);
-    cr_assert_eq(st, SHELLSIM_OK, "scenario rejected: %s\n%s", err.message, text);
-    return s;
-}
-
-static shellsim_run_options options(uint64_t reps, uint64_t seed, int threads)
-{
-    shellsim_run_options o;
-    shellsim_run_options_init(&o);
-    o.replications = reps;
-    o.seed = seed;
-    o.threads = threads;
-    return o;
-}
 
 static shellsim_result *run_opts(const shellsim_scenario *s, const shellsim_run_options *o)
 {
@@ -51,7 +33,7 @@ static shellsim_result *run_opts(const shellsim_scenario *s, const shellsim_run_
 
 static shellsim_result *run(const shellsim_scenario *s, uint64_t reps, uint64_t seed)
 {
-    shellsim_run_options o = options(reps, seed, 0);
+    shellsim_run_options o = test_run_options(reps, seed, 0);
     return run_opts(s, &o);
 }
 
@@ -198,7 +180,7 @@ static char *pipeline_scenario(int horizon, const char *side_lines, const char *
 
 static shellsim_result *run_text(const char *text, uint64_t reps, uint64_t seed)
 {
-    shellsim_scenario *s = scenario(text);
+    shellsim_scenario *s = test_load(text);
     shellsim_result *r = run(s, reps, seed);
     shellsim_scenario_free(s);
     return r;
@@ -268,9 +250,9 @@ Test(departures, exponential_intervals_give_1_plus_poisson_h_over_m_shipments)
     char *t = pipeline_scenario(H, "",
                                 "supplier_stock = 1e15\ncontainers = 1\nshells_per_container = 1\n"
                                 "first_day = 0\ninterval_days = exponential(2)\ntransit_days = 0");
-    shellsim_scenario *s = scenario(t);
+    shellsim_scenario *s = test_load(t);
     free(t);
-    shellsim_run_options o = options(4000, 20240601, 0);
+    shellsim_run_options o = test_run_options(4000, 20240601, 0);
     o.keep_runs = 1;
     o.series = "none";
     shellsim_result *r = run_opts(s, &o);
@@ -452,9 +434,9 @@ Test(departures, production_is_exact_for_a_rate_of_one_third)
                                 "supplier_stock = 0\nproduction_per_day = 0.333333333333333333\n"
                                 "containers = 1\nshells_per_container = 1000000\ninterval_days = 1000\n"
                                 "transit_days = 0\nfirst_day = 2999");
-    shellsim_run_options o = options(2, 1, 0);
+    shellsim_run_options o = test_run_options(2, 1, 0);
     o.series = "none";
-    shellsim_scenario *s = scenario(t);
+    shellsim_scenario *s = test_load(t);
     free(t);
     shellsim_result *r = run_opts(s, &o);
     /* one departure on day 2999 takes all floor(3000 * P) shells */
@@ -478,9 +460,9 @@ Test(departures, production_telescopes_to_floor_of_h_times_p)
                  "shells_per_container = 9e15\ninterval_days = 10000\ntransit_days = 0\nfirst_day = 3649.5",
                  rates[k]);
         char *t = pipeline_scenario(H, "", lines);
-        shellsim_scenario *s = scenario(t);
+        shellsim_scenario *s = test_load(t);
         free(t);
-        shellsim_run_options o = options(2, 1, 0);
+        shellsim_run_options o = test_run_options(2, 1, 0);
         o.series = "none";
         shellsim_result *r = run_opts(s, &o);
         cr_expect_eq(mean_of(r, "p.shipped"), floor((double)H * rates[k]), "P = %.17g", rates[k]);
@@ -536,10 +518,10 @@ Test(departures, departures_draw_even_when_the_supplier_is_empty)
              "[scenario]\nhorizon_days = 200\n[side a]\n[pipeline p]\nto = a\nsupplier_stock = 0\n"
              "production_per_day = 0.2\n%s",
              keys);
-    shellsim_scenario *sf = scenario(full), *sp = scenario(poor);
+    shellsim_scenario *sf = test_load(full), *sp = test_load(poor);
     int poor_days = 0;
     for (uint64_t seed = 1; seed <= 30; seed++) {
-        shellsim_run_options o = options(1, seed, 1);
+        shellsim_run_options o = test_run_options(1, seed, 1);
         o.series = "p.shipments_cum";
         shellsim_result *rf = run_opts(sf, &o), *rp = run_opts(sp, &o);
         double *cf = band(rf, "p.shipments_cum", SHELLSIM_BAND_MEAN), *cp = band(rp, "p.shipments_cum", SHELLSIM_BAND_MEAN);
@@ -579,9 +561,9 @@ Test(departures, more_than_the_departure_cap_in_a_day_is_elimit_naming_the_pipel
     char *t = pipeline_scenario(10, "",
                                 "supplier_stock = 1e6\ncontainers = 1\nshells_per_container = 1\n"
                                 "interval_days = 1e-9\ntransit_days = 0");
-    shellsim_scenario *s = scenario(t);
+    shellsim_scenario *s = test_load(t);
     free(t);
-    shellsim_run_options o = options(1, 1, 1);
+    shellsim_run_options o = test_run_options(1, 1, 1);
     shellsim_result *r = (shellsim_result *)&r;
     shellsim_error err = SHELLSIM_ERROR_INIT;
     cr_expect_eq(shellsim_run(s, &o, &r, &err), SHELLSIM_ELIMIT, "%s", err.message);
@@ -600,9 +582,9 @@ Test(departures, the_departure_cap_error_names_the_lowest_failing_replication_fo
     char *t = pipeline_scenario(50, "",
                                 "supplier_stock = 1e6\ncontainers = 1\nshells_per_container = 1\n"
                                 "first_day = uniform(0, 5000)\ninterval_days = 1e-9\ntransit_days = 0");
-    shellsim_scenario *s = scenario(t);
+    shellsim_scenario *s = test_load(t);
     free(t);
-    shellsim_run_options o = options(3000, 1, 1);
+    shellsim_run_options o = test_run_options(3000, 1, 1);
     o.series = "none";
     shellsim_result *r = (shellsim_result *)&r;
     shellsim_error first = SHELLSIM_ERROR_INIT;
@@ -736,9 +718,9 @@ Test(arrivals, random_transits_deliver_every_shipment_that_lands_in_time)
     char *t = pipeline_scenario(400, "",
                                 "supplier_stock = 1e9\ncontainers = poisson(20)\nshells_per_container = 7\n"
                                 "interval_days = exponential(0.7)\ntransit_days = uniform(0, 200)\nstop_day = 100");
-    shellsim_scenario *s = scenario(t);
+    shellsim_scenario *s = test_load(t);
     free(t);
-    shellsim_run_options o = options(300, 4, 0);
+    shellsim_run_options o = test_run_options(300, 4, 0);
     o.keep_runs = 1;
     shellsim_result *r = run_opts(s, &o);
     double *sh = runs(r, "p.shipped"), *de = runs(r, "p.delivered"), *fi = runs(r, "a.extra_fired");
@@ -868,8 +850,8 @@ Test(fire, runs_where_b_fires_nothing_are_undefined_not_counted)
 {
     const char *text = "[scenario]\nhorizon_days = 10\ncompare = a/b\n"
                        "[side a]\nbase_fire_per_day = 300\n[side b]\n";
-    shellsim_scenario *s = scenario(text);
-    shellsim_run_options o = options(7, 1, 0);
+    shellsim_scenario *s = test_load(text);
+    shellsim_run_options o = test_run_options(7, 1, 0);
     o.keep_runs = 1;
     shellsim_result *r = run_opts(s, &o);
     shellsim_stats st = stats(r, "a/b.fire_ratio");
@@ -1077,8 +1059,8 @@ Test(streams, sections_with_long_names_draw_from_their_own_streams)
                        "containers = uniform(1, 100)\nshells_per_container = 100\ntransit_days = 0\n";
     snprintf(text, sizeof text, "[scenario]\nhorizon_days = 50\n[side a]\n[pipeline %s]\n%s[pipeline %s]\n%s", n1,
              keys, n2, keys);
-    shellsim_scenario *s = scenario(text);
-    shellsim_run_options o = options(20, 1, 1);
+    shellsim_scenario *s = test_load(text);
+    shellsim_run_options o = test_run_options(20, 1, 1);
     o.keep_runs = 1;
     o.series = "none";
     shellsim_result *r = run_opts(s, &o);
@@ -1185,8 +1167,8 @@ Test(catalogue, every_output_of_the_model_is_there_and_nothing_else)
 
 Test(catalogue, series_selection_none_all_and_a_list)
 {
-    shellsim_scenario *s = scenario(AID_GAP);
-    shellsim_run_options o = options(10, 1, 0);
+    shellsim_scenario *s = test_load(AID_GAP);
+    shellsim_run_options o = test_run_options(10, 1, 0);
     o.series = "none";
     shellsim_result *r = run_opts(s, &o);
     cr_expect_eq(shellsim_result_series_count(r), 0u);
@@ -1230,8 +1212,8 @@ Test(catalogue, quantile_bands_are_ordered)
 
 Test(reproducibility, the_same_seed_gives_the_same_bits_and_another_seed_other_values)
 {
-    shellsim_scenario *s = scenario(AID_GAP);
-    shellsim_run_options o = options(300, 42, 0);
+    shellsim_scenario *s = test_load(AID_GAP);
+    shellsim_run_options o = test_run_options(300, 42, 0);
     shellsim_result *a = run_opts(s, &o), *b = run_opts(s, &o);
     expect_identical(a, b, "same seed");
     o.seed = 43;
@@ -1249,8 +1231,8 @@ Test(reproducibility, results_are_the_same_bits_for_1_2_3_and_8_threads)
     /* 8200 replications: more than 8 blocks even at the largest block size
      * the run uses (1024 replications), so that 8 threads all take part */
     enum { REPS = 8200 };
-    shellsim_scenario *s = scenario(AID_GAP);
-    shellsim_run_options o = options(REPS, 7, 1);
+    shellsim_scenario *s = test_load(AID_GAP);
+    shellsim_run_options o = test_run_options(REPS, 7, 1);
     o.keep_runs = 1;
     shellsim_result *one = run_opts(s, &o);
     static const int threads[] = {2, 3, 8};
@@ -1276,8 +1258,8 @@ Test(reproducibility, results_are_the_same_bits_for_1_2_3_and_8_threads)
 Test(reproducibility, replication_r_does_not_depend_on_the_replication_count)
 {
     /* per-run values of the first 100 replications are those of a run of 100 */
-    shellsim_scenario *s = scenario(NAJIN_DUNAY);
-    shellsim_run_options o = options(100, 3, 0);
+    shellsim_scenario *s = test_load(NAJIN_DUNAY);
+    shellsim_run_options o = test_run_options(100, 3, 0);
     o.keep_runs = 1;
     o.series = "none";
     shellsim_result *a = run_opts(s, &o);
@@ -1294,8 +1276,8 @@ Test(reproducibility, replication_r_does_not_depend_on_the_replication_count)
 
 Test(reproducibility, the_series_selection_changes_no_metric)
 {
-    shellsim_scenario *s = scenario(AID_GAP);
-    shellsim_run_options o = options(200, 5, 0);
+    shellsim_scenario *s = test_load(AID_GAP);
+    shellsim_run_options o = test_run_options(200, 5, 0);
     shellsim_result *a = run_opts(s, &o);
     o.series = "none";
     shellsim_result *b = run_opts(s, &o);
@@ -1315,7 +1297,7 @@ static const char TINY[] = "[scenario]\nhorizon_days = 5\n[side a]\nstock = unif
 
 Test(options, null_options_mean_the_defaults)
 {
-    shellsim_scenario *s = scenario(TINY);
+    shellsim_scenario *s = test_load(TINY);
     shellsim_result *r = NULL;
     cr_assert_eq(shellsim_run(s, NULL, &r, NULL), SHELLSIM_OK);
     cr_expect_eq(shellsim_result_replications(r), 10000u);
@@ -1349,18 +1331,18 @@ static void expect_run_status(const shellsim_scenario *s, const shellsim_run_opt
 
 Test(options, out_of_range_options_are_einval)
 {
-    shellsim_scenario *s = scenario(TINY);
-    shellsim_run_options o = options(0, 1, 0);
+    shellsim_scenario *s = test_load(TINY);
+    shellsim_run_options o = test_run_options(0, 1, 0);
     expect_run_status(s, &o, SHELLSIM_EINVAL, "replications 0");
     o.replications = SHELLSIM_MAX_REPLICATIONS + 1;
     expect_run_status(s, &o, SHELLSIM_EINVAL, "replications 2^40 + 1");
     o.replications = UINT64_MAX;
     expect_run_status(s, &o, SHELLSIM_EINVAL, "replications 2^64 - 1");
-    o = options(10, 1, -1);
+    o = test_run_options(10, 1, -1);
     expect_run_status(s, &o, SHELLSIM_EINVAL, "threads -1");
     o.threads = 1025;
     expect_run_status(s, &o, SHELLSIM_EINVAL, "threads 1025");
-    o = options(10, 1, 0);
+    o = test_run_options(10, 1, 0);
     o.series = "a.extra,nosuch.series";
     expect_run_status(s, &o, SHELLSIM_EINVAL, "unknown series");
     o.series = "a.extr";
@@ -1370,8 +1352,8 @@ Test(options, out_of_range_options_are_einval)
 
 Test(options, result_accessors_report_bad_names_and_missing_runs)
 {
-    shellsim_scenario *s = scenario(TINY);
-    shellsim_run_options o = options(10, 1, 0);
+    shellsim_scenario *s = test_load(TINY);
+    shellsim_run_options o = test_run_options(10, 1, 0);
     shellsim_result *r = run_opts(s, &o);
     shellsim_stats st;
     double v[16];
@@ -1408,8 +1390,8 @@ Test(options, result_accessors_report_bad_names_and_missing_runs)
 
 Test(options, threads_up_to_1024_are_accepted)
 {
-    shellsim_scenario *s = scenario(TINY);
-    shellsim_run_options o = options(10, 1, 1024);
+    shellsim_scenario *s = test_load(TINY);
+    shellsim_run_options o = test_run_options(10, 1, 1024);
     shellsim_result *a = run_opts(s, &o);
     o.threads = 1;
     shellsim_result *b = run_opts(s, &o);
@@ -1433,8 +1415,8 @@ static int note_thread(void *user, uint64_t done, uint64_t total)
 
 Test(options, progress_is_called_from_the_calling_thread)
 {
-    shellsim_scenario *s = scenario(NAJIN_DUNAY);
-    shellsim_run_options o = options(4000, 1, 4);
+    shellsim_scenario *s = test_load(NAJIN_DUNAY);
+    shellsim_run_options o = test_run_options(4000, 1, 4);
     o.series = "none";
     o.progress = note_thread;
     caller = pthread_self();
@@ -1468,8 +1450,8 @@ static int stop_at_once(void *user, uint64_t done, uint64_t total)
 
 Test(options, progress_is_reported_and_can_interrupt_the_run)
 {
-    shellsim_scenario *s = scenario(NAJIN_DUNAY);
-    shellsim_run_options o = options(2000, 1, 1);
+    shellsim_scenario *s = test_load(NAJIN_DUNAY);
+    shellsim_run_options o = test_run_options(2000, 1, 1);
     o.progress = count_progress;
     shellsim_result *r = run_opts(s, &o);
     cr_expect_gt(progress_calls, 0);
@@ -1487,8 +1469,8 @@ Test(options, progress_is_reported_and_can_interrupt_the_run)
 
 Test(api, null_arguments_return_a_status_and_never_crash)
 {
-    shellsim_scenario *s = scenario(TINY);
-    shellsim_run_options o = options(5, 1, 0);
+    shellsim_scenario *s = test_load(TINY);
+    shellsim_run_options o = test_run_options(5, 1, 0);
     shellsim_result *r = (shellsim_result *)&r;
     shellsim_error err = SHELLSIM_ERROR_INIT;
     cr_expect_eq(shellsim_run(NULL, &o, &r, &err), SHELLSIM_EINVAL);
@@ -1544,8 +1526,8 @@ Test(api, the_library_version_is_the_headers)
 
 Test(api, a_scenario_may_be_freed_after_the_run_and_results_outlive_it)
 {
-    shellsim_scenario *s = scenario(TINY);
-    shellsim_run_options o = options(20, 1, 0);
+    shellsim_scenario *s = test_load(TINY);
+    shellsim_run_options o = test_run_options(20, 1, 0);
     shellsim_result *r = run_opts(s, &o);
     shellsim_scenario_free(s);
     cr_expect_eq(shellsim_result_horizon_days(r), 5);

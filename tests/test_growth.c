@@ -83,6 +83,7 @@ Test(growth, first_layouts_are_prefixes_of_todays_structs)
     cr_expect_leq(SHELLSIM_INFER_OPTIONS_MIN_SIZE, sizeof(shellsim_infer_options));
     cr_expect_leq(SHELLSIM_RUN_EXTRAS_MIN_SIZE, sizeof(shellsim_run_extras));
     cr_expect_leq(SHELLSIM_THRESHOLD_MIN_SIZE, sizeof(shellsim_threshold));
+    cr_expect_leq(SHELLSIM_SWEEP_AXIS_MIN_SIZE, sizeof(shellsim_sweep_axis));
     cr_expect_eq(SHELLSIM_STATS_MIN_SIZE, sizeof(shellsim_stats));
     cr_expect_eq(SHELLSIM_EXCEEDANCE_MIN_SIZE, sizeof(shellsim_exceedance));
     shellsim_run_options o;
@@ -283,6 +284,86 @@ Test(growth, thresholds_are_stepped_through_by_the_callers_size_and_must_agree)
     cr_expect_eq(shellsim_run_extended(s, &o, &x, &got, &err), SHELLSIM_EINVAL);
     cr_expect_null(got);
     shellsim_result_free(want);
+    shellsim_scenario_free(s);
+}
+
+/* ------------------------------------------------------------ sweep axes */
+
+/* Every point's statistics of p.delivered in sweeps a and b are the same
+ * bits. */
+static void expect_same_sweep(const shellsim_sweep *a, const shellsim_sweep *b)
+{
+    cr_assert_eq(shellsim_sweep_point_count(a), shellsim_sweep_point_count(b));
+    for (size_t k = 0; k < shellsim_sweep_point_count(a); k++) {
+        shellsim_stats x, y;
+        cr_assert_eq(shellsim_sweep_point_stats(a, k, "p.delivered", &x, sizeof x), SHELLSIM_OK);
+        cr_assert_eq(shellsim_sweep_point_stats(b, k, "p.delivered", &y, sizeof y), SHELLSIM_OK);
+        cr_expect_eq(memcmp(&x, &y, sizeof x), 0, "point %zu differs", k);
+    }
+}
+
+Test(growth, sweep_axes_are_read_within_their_size_and_stepped_through_by_the_first_ones)
+{
+    shellsim_scenario *s = load();
+    static const double loss[] = {0.05, 0.1}, stop[] = {30, 50, 60};
+    shellsim_sweep_options o;
+    shellsim_sweep_options_init(&o);
+    o.replications = 200;
+    o.seed = 3;
+    shellsim_sweep_axis ax[2];
+    shellsim_sweep_axis_init(&ax[0]);
+    cr_expect_eq(ax[0].size, sizeof ax[0], "_init sets size");
+    cr_expect_null(ax[0].key);
+    cr_expect_eq(ax[0].nvalues, 0);
+    shellsim_sweep_axis_init(&ax[1]);
+    ax[0].key = "p.loss_rate";
+    ax[0].values = loss;
+    ax[0].nvalues = 2;
+    ax[1].key = "p.stop_day";
+    ax[1].values = stop;
+    ax[1].nvalues = 3;
+    shellsim_sweep *want = NULL, *got = NULL;
+    shellsim_error err = SHELLSIM_ERROR_INIT;
+    cr_assert_eq(shellsim_sweep_run(s, ax, 2, &o, &want, &err), SHELLSIM_OK, "%s", err.message);
+
+    /* an old caller's axis ends at its first layout, at the end of a page */
+    shellsim_sweep *one = NULL;
+    cr_assert_eq(shellsim_sweep_run(s, &ax[1], 1, &o, &one, &err), SHELLSIM_OK, "%s", err.message);
+    guarded g = guard(SHELLSIM_SWEEP_AXIS_MIN_SIZE);
+    memcpy(g.p, &ax[1], SHELLSIM_SWEEP_AXIS_MIN_SIZE);
+    ((shellsim_sweep_axis *)g.p)->size = SHELLSIM_SWEEP_AXIS_MIN_SIZE;
+    cr_assert_eq(shellsim_sweep_run(s, g.p, 1, &o, &got, &err), SHELLSIM_OK, "%s", err.message);
+    expect_same_sweep(one, got);
+    shellsim_sweep_free(got);
+    unguard(&g);
+
+    /* a newer caller's axes: 24 more bytes each, holding garbage */
+    struct newer {
+        shellsim_sweep_axis a;
+        unsigned char more[24];
+    } na[2];
+    memset(na, 0xEE, sizeof na);
+    for (int i = 0; i < 2; i++) {
+        na[i].a = ax[i];
+        na[i].a.size = sizeof na[i];
+    }
+    cr_assert_eq(shellsim_sweep_run(s, &na[0].a, 2, &o, &got, &err), SHELLSIM_OK, "%s", err.message);
+    expect_same_sweep(want, got);
+    shellsim_sweep_free(got);
+
+    /* elements of unequal sizes, a size of 0, or below the first layout:
+     * refused before anything runs, naming the init function */
+    na[1].a.size = sizeof ax[1];
+    cr_expect_eq(shellsim_sweep_run(s, &na[0].a, 2, &o, &got, &err), SHELLSIM_EINVAL);
+    cr_expect_null(got);
+    cr_expect_not_null(strstr(err.message, "shellsim_sweep_axis_init"), "%s", err.message);
+    ax[1].size = 0;
+    cr_expect_eq(shellsim_sweep_run(s, ax, 2, &o, &got, &err), SHELLSIM_EINVAL);
+    ax[0].size = SHELLSIM_SWEEP_AXIS_MIN_SIZE - 1;
+    cr_expect_eq(shellsim_sweep_run(s, ax, 1, &o, &got, &err), SHELLSIM_EINVAL);
+    cr_expect_null(got);
+    shellsim_sweep_free(want);
+    shellsim_sweep_free(one);
     shellsim_scenario_free(s);
 }
 

@@ -44,6 +44,7 @@
 
 #include "alloc.h"
 #include "shellsim.h"
+#include "testutil.h"
 
 /* ------------------------------------------------------------- helpers */
 
@@ -100,24 +101,6 @@ static const char MULTI_OBS[] = "[observe deliveries]\n"
                                 "date = 2023-10-01\n"
                                 "value = 1250\n"
                                 "tolerance = 250\n";
-
-static shellsim_scenario *scenario(const char *text)
-{
-    shellsim_scenario *s = NULL;
-    shellsim_error err = SHELLSIM_ERROR_INIT;
-    cr_assert_eq(shellsim_scenario_load_buffer(text, strlen(text), "t.ini", &s, &err), SHELLSIM_OK, "%s",
-                 err.message);
-    return s;
-}
-
-static shellsim_observations *observations(const shellsim_scenario *s, const char *text)
-{
-    shellsim_observations *o = NULL;
-    shellsim_error err = SHELLSIM_ERROR_INIT;
-    cr_assert_eq(shellsim_observations_load_buffer(s, text, strlen(text), "o.ini", &o, &err), SHELLSIM_OK, "%s",
-                 err.message);
-    return o;
-}
 
 /* "[observe NAME] series/day/value/tolerance" as text (static buffer). */
 static const char *one_observation(const char *series, int day, double value, double tolerance)
@@ -203,9 +186,9 @@ static double betabinom(int k, int n, double a, double b)
 
 Test(analytic, tolerance_zero_gives_the_exact_beta_binomial_posterior)
 {
-    shellsim_scenario *s = scenario(BB);
+    shellsim_scenario *s = test_load(BB);
     const int k = 3;
-    shellsim_observations *obs = observations(s, one_observation("p.seen_shipments_cum", 9, k, 0));
+    shellsim_observations *obs = test_observations(s, one_observation("p.seen_shipments_cum", 9, k, 0));
     const uint64_t N = 4000;
     shellsim_infer_options o = options(N, 11, 0);
     shellsim_inference *inf = infer(s, obs, &o);
@@ -241,9 +224,9 @@ Test(analytic, tolerance_zero_gives_the_exact_beta_binomial_posterior)
 
 Test(analytic, a_tolerance_window_gives_the_mixture_posterior_and_rate)
 {
-    shellsim_scenario *s = scenario(BB);
+    shellsim_scenario *s = test_load(BB);
     const int k = 3, t = 1;
-    shellsim_observations *obs = observations(s, one_observation("p.seen_shipments_cum", 9, k, t));
+    shellsim_observations *obs = test_observations(s, one_observation("p.seen_shipments_cum", 9, k, t));
     const uint64_t N = 4000;
     shellsim_infer_options o = options(N, 5, 2);
     shellsim_inference *inf = infer(s, obs, &o);
@@ -281,8 +264,8 @@ Test(analytic, a_tolerance_window_gives_the_mixture_posterior_and_rate)
 
 Test(analytic, the_prior_is_every_try_drawn_from_the_scenario)
 {
-    shellsim_scenario *s = scenario(BB);
-    shellsim_observations *obs = observations(s, one_observation("p.seen_shipments_cum", 9, 3, 0));
+    shellsim_scenario *s = test_load(BB);
+    shellsim_observations *obs = test_observations(s, one_observation("p.seen_shipments_cum", 9, 3, 0));
     shellsim_infer_options o = options(2000, 3, 0);
     shellsim_inference *inf = infer(s, obs, &o);
     shellsim_stats prior;
@@ -316,7 +299,7 @@ Test(truth, a_known_shells_per_container_is_recovered_from_its_own_run)
     /* The data: one run with 350 shells a container. */
     char text[1024];
     snprintf(text, sizeof text, TRUTH_FMT, "350");
-    shellsim_scenario *truth = scenario(text);
+    shellsim_scenario *truth = test_load(text);
     shellsim_run_options ro;
     shellsim_run_options_init(&ro);
     ro.replications = 1;
@@ -333,13 +316,13 @@ Test(truth, a_known_shells_per_container_is_recovered_from_its_own_run)
 
     /* Infer with a wide prior from both counts, each within 3%. */
     snprintf(text, sizeof text, TRUTH_FMT, "uniform(150, 550)");
-    shellsim_scenario *s = scenario(text);
+    shellsim_scenario *s = test_load(text);
     char obs_text[512];
     snprintf(obs_text, sizeof obs_text,
              "[observe containers]\nseries = p.containers_cum\nday = 59\nvalue = %.17g\ntolerance = %.17g\n"
              "[observe shells]\nseries = p.delivered_cum\nday = 59\nvalue = %.17g\ntolerance = %.17g\n",
              c[59], round(0.03 * c[59]), d[59], 0.03 * d[59]);
-    shellsim_observations *obs = observations(s, obs_text);
+    shellsim_observations *obs = test_observations(s, obs_text);
     shellsim_infer_options o = options(400, 1, 0);
     o.max_tries = 5000000;
     shellsim_inference *inf = infer(s, obs, &o);
@@ -428,8 +411,8 @@ static int same_bits(const doubles *a, const doubles *b)
 
 Test(determinism, one_two_and_three_threads_give_the_same_bits)
 {
-    shellsim_scenario *s = scenario(MULTI);
-    shellsim_observations *obs = observations(s, MULTI_OBS);
+    shellsim_scenario *s = test_load(MULTI);
+    shellsim_observations *obs = test_observations(s, MULTI_OBS);
     doubles ref = {0};
     for (int t = 1; t <= 3; t++) {
         shellsim_infer_options o = options(300, 42, t);
@@ -452,8 +435,8 @@ Test(determinism, one_two_and_three_threads_give_the_same_bits)
 
 Test(determinism, pilot_and_max_tries_change_nothing_when_the_inference_succeeds)
 {
-    shellsim_scenario *s = scenario(MULTI);
-    shellsim_observations *obs = observations(s, MULTI_OBS);
+    shellsim_scenario *s = test_load(MULTI);
+    shellsim_observations *obs = test_observations(s, MULTI_OBS);
     shellsim_infer_options o = options(200, 9, 2);
     shellsim_inference *inf = infer(s, obs, &o);
     doubles ref = everything(inf);
@@ -485,8 +468,8 @@ Test(determinism, pilot_and_max_tries_change_nothing_when_the_inference_succeeds
 
 Test(runs, the_accepted_tries_are_the_first_matching_replications_of_shellsim_run)
 {
-    shellsim_scenario *s = scenario(MULTI);
-    shellsim_observations *obs = observations(s, MULTI_OBS);
+    shellsim_scenario *s = test_load(MULTI);
+    shellsim_observations *obs = test_observations(s, MULTI_OBS);
     shellsim_infer_options o = options(100, 5, 0);
     shellsim_inference *inf = infer(s, obs, &o);
     size_t n = (size_t)shellsim_inference_accepted(inf);
@@ -537,8 +520,8 @@ Test(runs, the_accepted_tries_are_the_first_matching_replications_of_shellsim_ru
 
 Test(runs, constant_keys_are_not_parameters_and_values_are_as_used)
 {
-    shellsim_scenario *s = scenario(MULTI);
-    shellsim_observations *obs = observations(s, MULTI_OBS);
+    shellsim_scenario *s = test_load(MULTI);
+    shellsim_observations *obs = test_observations(s, MULTI_OBS);
     shellsim_infer_options o = options(50, 1, 0);
     shellsim_inference *inf = infer(s, obs, &o);
     static const char *const names[] = {"russia.base_fire_per_day", "ukraine.base_fire_per_day", "ukraine.stock",
@@ -588,8 +571,8 @@ static int count_calls(void *user, uint64_t done, uint64_t total)
 
 Test(failures, too_few_acceptances_within_max_tries_is_elimit_with_the_numbers)
 {
-    shellsim_scenario *s = scenario(BB);
-    shellsim_observations *obs = observations(s, one_observation("p.seen_shipments_cum", 9, 3, 0));
+    shellsim_scenario *s = test_load(BB);
+    shellsim_observations *obs = test_observations(s, one_observation("p.seen_shipments_cum", 9, 3, 0));
     shellsim_infer_options o = options(1000, 1, 0);
     o.max_tries = 2000;
     o.pilot = 0;
@@ -603,8 +586,8 @@ Test(failures, too_few_acceptances_within_max_tries_is_elimit_with_the_numbers)
 
 Test(failures, the_pilot_stops_a_hopeless_inference_at_once)
 {
-    shellsim_scenario *s = scenario(BB);
-    shellsim_observations *obs = observations(s, one_observation("p.seen_shipments_cum", 9, 3, 0));
+    shellsim_scenario *s = test_load(BB);
+    shellsim_observations *obs = test_observations(s, one_observation("p.seen_shipments_cum", 9, 3, 0));
     shellsim_infer_options o = options(1000, 1, 0);
     o.max_tries = 5000; /* the rate is about 0.15: 1000 need about 6,700 */
     o.pilot = 500;
@@ -617,7 +600,7 @@ Test(failures, the_pilot_stops_a_hopeless_inference_at_once)
     cr_expect_eq(calls, 0, "stopped within the first round");
 
     shellsim_observations_free(obs);
-    obs = observations(s, one_observation("p.seen_shipments_cum", 9, 11, 0)); /* impossible */
+    obs = test_observations(s, one_observation("p.seen_shipments_cum", 9, 11, 0)); /* impossible */
     o.max_tries = 100000;
     o.pilot = 2000;
     cr_expect_eq(try_infer(s, obs, &o, &err), SHELLSIM_ELIMIT);
@@ -638,8 +621,8 @@ static int stop_at_once(void *user, uint64_t done, uint64_t total)
 
 Test(failures, a_progress_callback_can_interrupt)
 {
-    shellsim_scenario *s = scenario(BB);
-    shellsim_observations *obs = observations(s, one_observation("p.seen_shipments_cum", 9, 3, 0));
+    shellsim_scenario *s = test_load(BB);
+    shellsim_observations *obs = test_observations(s, one_observation("p.seen_shipments_cum", 9, 3, 0));
     shellsim_infer_options o = options(100000, 1, 1);
     o.pilot = 0;
     o.progress = stop_at_once;
@@ -651,8 +634,8 @@ Test(failures, a_progress_callback_can_interrupt)
 
 Test(failures, bad_options_and_null_arguments_are_einval)
 {
-    shellsim_scenario *s = scenario(BB);
-    shellsim_observations *obs = observations(s, one_observation("p.seen_shipments_cum", 9, 3, 0));
+    shellsim_scenario *s = test_load(BB);
+    shellsim_observations *obs = test_observations(s, one_observation("p.seen_shipments_cum", 9, 3, 0));
     shellsim_error err = SHELLSIM_ERROR_INIT;
     shellsim_infer_options o = options(0, 1, 0);
     cr_expect_eq(try_infer(s, obs, &o, &err), SHELLSIM_EINVAL, "accept 0");
@@ -682,9 +665,9 @@ Test(failures, bad_options_and_null_arguments_are_einval)
 
 Test(failures, observations_of_another_scenario_are_einval)
 {
-    shellsim_scenario *s = scenario(MULTI);
-    shellsim_observations *obs = observations(s, MULTI_OBS);
-    shellsim_scenario *other = scenario(BB);
+    shellsim_scenario *s = test_load(MULTI);
+    shellsim_observations *obs = test_observations(s, MULTI_OBS);
+    shellsim_scenario *other = test_load(BB);
     shellsim_infer_options o = options(10, 1, 0);
     shellsim_error err = SHELLSIM_ERROR_INIT;
     cr_expect_eq(try_infer(other, obs, &o, &err), SHELLSIM_EINVAL);
@@ -698,16 +681,6 @@ Test(failures, observations_of_another_scenario_are_einval)
 
 /* ------------------------------------------------------ allocation failures */
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SHELLSIM_TEST_LSAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SHELLSIM_TEST_LSAN 1
-#endif
-#endif
-#ifdef SHELLSIM_TEST_LSAN
-#include <sanitizer/lsan_interface.h>
-#endif
 
 static void reset_alloc(void)
 {
@@ -716,7 +689,7 @@ static void reset_alloc(void)
 
 Test(alloc, every_allocation_failure_is_enomem_and_leaves_nothing, .fini = reset_alloc)
 {
-    shellsim_scenario *s = scenario(MULTI);
+    shellsim_scenario *s = test_load(MULTI);
     long n;
     /* loading the observations */
     for (n = 1; n < 100000; n++) {
@@ -734,8 +707,8 @@ Test(alloc, every_allocation_failure_is_enomem_and_leaves_nothing, .fini = reset
     }
     cr_expect_gt(n, 1);
     /* inferring, on two threads (a short horizon: fewer summaries) */
-    shellsim_scenario *bb = scenario(BB);
-    shellsim_observations *obs = observations(bb, one_observation("p.seen_shipments_cum", 9, 3, 0));
+    shellsim_scenario *bb = test_load(BB);
+    shellsim_observations *obs = test_observations(bb, one_observation("p.seen_shipments_cum", 9, 3, 0));
     shellsim_infer_options o = options(3, 1, 2);
     o.pilot = 0;
     for (n = 1; n < 100000; n++) {
@@ -752,7 +725,5 @@ Test(alloc, every_allocation_failure_is_enomem_and_leaves_nothing, .fini = reset
     shellsim_observations_free(obs);
     shellsim_scenario_free(bb);
     shellsim_scenario_free(s);
-#ifdef SHELLSIM_TEST_LSAN
-    cr_expect_eq(__lsan_do_recoverable_leak_check(), 0, "memory leaked (LeakSanitizer's report is above)");
-#endif
+    test_expect_no_leaks("memory leaked");
 }

@@ -29,16 +29,8 @@
 #include "pcg32.h"
 #include "scenario.h"
 #include "shellsim.h"
+#include "testutil.h"
 #include "simd.h"
-
-static shellsim_scenario *load(const char *text)
-{
-    shellsim_scenario *s = NULL;
-    shellsim_error err = SHELLSIM_ERROR_INIT;
-    cr_assert_eq(shellsim_scenario_load_buffer(text, strlen(text), "t.ini", &s, &err), SHELLSIM_OK, "%s",
-                 err.message);
-    return s;
-}
 
 static shellsim_result *run(const shellsim_scenario *s, uint64_t reps, int threads, int keep_runs)
 {
@@ -54,40 +46,10 @@ static shellsim_result *run(const shellsim_scenario *s, uint64_t reps, int threa
     return r;
 }
 
-/* Whether two results have the same bits: every metric's statistics and
- * every series' bands. */
-static int same_results(const shellsim_result *ra, const shellsim_result *rb)
-{
-    int same = shellsim_result_metric_count(ra) == shellsim_result_metric_count(rb) &&
-               shellsim_result_series_count(ra) == shellsim_result_series_count(rb);
-    for (size_t i = 0; same && i < shellsim_result_metric_count(ra); i++) {
-        const char *name = shellsim_result_metric_name(ra, i);
-        shellsim_stats x, y;
-        memset(&x, 0, sizeof x);
-        memset(&y, 0, sizeof y);
-        same = !strcmp(name, shellsim_result_metric_name(rb, i)) &&
-               shellsim_result_metric_stats(ra, name, &x, sizeof x) == SHELLSIM_OK &&
-               shellsim_result_metric_stats(rb, name, &y, sizeof y) == SHELLSIM_OK && !memcmp(&x, &y, sizeof x);
-    }
-    size_t h = (size_t)shellsim_result_horizon_days(ra);
-    double *x = calloc(h, sizeof *x), *y = calloc(h, sizeof *y);
-    cr_assert(x && y);
-    for (size_t i = 0; same && i < shellsim_result_series_count(ra); i++)
-        for (int band = 0; same && band < SHELLSIM_BAND_COUNT; band++) {
-            const char *name = shellsim_result_series_name(ra, i);
-            same = shellsim_result_series_band(ra, name, (shellsim_band)band, x, h) == SHELLSIM_OK &&
-                   shellsim_result_series_band(rb, name, (shellsim_band)band, y, h) == SHELLSIM_OK &&
-                   !memcmp(x, y, h * sizeof *x);
-        }
-    free(x);
-    free(y);
-    return same;
-}
-
 static int same_runs(const shellsim_scenario *a, const shellsim_scenario *b, uint64_t reps)
 {
     shellsim_result *ra = run(a, reps, 1, 0), *rb = run(b, reps, 1, 0);
-    int same = same_results(ra, rb);
+    int same = test_same_results(ra, rb);
     shellsim_result_free(ra);
     shellsim_result_free(rb);
     return same;
@@ -156,7 +118,7 @@ static char *two_routes(char *buf, size_t cap, const char *let, const char *loss
 /* Runs in which the two routes delivered different amounts. */
 static size_t differing_runs(const char *text, size_t n, double *spread)
 {
-    shellsim_scenario *s = load(text);
+    shellsim_scenario *s = test_load(text);
     shellsim_result *r = run(s, n, 2, 1);
     double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
     cr_assert(a && b);
@@ -194,7 +156,7 @@ Test(let, a_shared_variable_gives_two_routes_the_same_loss_in_every_run)
 Test(let, the_variable_and_the_keys_that_name_it_take_one_value_per_run)
 {
     char text[2048];
-    shellsim_scenario *s = load(two_routes(text, sizeof text, "[let]\nduds = beta(2, 8)\n", "duds", "duds"));
+    shellsim_scenario *s = test_load(two_routes(text, sizeof text, "[let]\nduds = beta(2, 8)\n", "duds", "duds"));
     const size_t n = 3000;
     double *v = malloc(n * sizeof *v), *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
     cr_assert(v && a && b);
@@ -215,7 +177,7 @@ static const char HIER[] = "[scenario]\nhorizon_days = 5\n[side r]\nbase_fire_pe
 
 Test(let, a_variable_has_its_distributions_mean_within_5_se)
 {
-    shellsim_scenario *s = load(HIER);
+    shellsim_scenario *s = test_load(HIER);
     const size_t n = 20000;
     double *x = malloc(n * sizeof *x), m, sd;
     cr_assert(x);
@@ -272,7 +234,7 @@ static const char PACE[] = "[scenario]\nhorizon_days = 30\n[side r]\n[let]\npace
 
 Test(let, gamma_2_pace_has_mean_2_e_pace_within_5_se)
 {
-    shellsim_scenario *s = load(PACE);
+    shellsim_scenario *s = test_load(PACE);
     const size_t n = 40000;
     double *x = malloc(n * sizeof *x), *pace = malloc(n * sizeof *pace), m, sd;
     cr_assert(x && pace);
@@ -291,7 +253,7 @@ Test(let, gamma_2_pace_has_mean_2_e_pace_within_5_se)
 static void expect_gsl_bits(int portable)
 {
     shellsim_simd_force_portable(portable);
-    shellsim_scenario *s = load(PACE);
+    shellsim_scenario *s = test_load(PACE);
     const size_t n = 5000;
     double *x = malloc(n * sizeof *x), *pace = malloc(n * sizeof *pace);
     cr_assert(x && pace);
@@ -360,7 +322,7 @@ static const char VIA_LET[] =
 
 Test(let, constant_variables_give_the_literal_files_run_bit_for_bit)
 {
-    shellsim_scenario *a = load(LITERAL), *b = load(VIA_LET);
+    shellsim_scenario *a = test_load(LITERAL), *b = test_load(VIA_LET);
     cr_expect(same_runs(a, b, 2500), "the same bits with the numbers in place of the variables");
     shellsim_simd_force_portable(1);
     cr_expect(same_runs(a, b, 2500), "and on the portable path");
@@ -371,7 +333,7 @@ Test(let, constant_variables_give_the_literal_files_run_bit_for_bit)
 
 Test(let, a_scenario_without_variables_has_no_templates)
 {
-    shellsim_scenario *s = load(LITERAL);
+    shellsim_scenario *s = test_load(LITERAL);
     cr_expect_eq(s->nvars, 0);
     cr_expect_eq(s->ntmpl, 0);
     cr_expect_eq(shellsim_scenario_parameter_count(s), shellsim_params_count(s));
@@ -380,10 +342,10 @@ Test(let, a_scenario_without_variables_has_no_templates)
 
 Test(let, threads_1_2_3_give_the_same_bits)
 {
-    shellsim_scenario *s = load(PACE);
+    shellsim_scenario *s = test_load(PACE);
     shellsim_result *r1 = run(s, 5000, 1, 0), *r2 = run(s, 5000, 2, 0), *r3 = run(s, 5000, 3, 0);
-    cr_expect(same_results(r1, r2), "1 and 2 threads");
-    cr_expect(same_results(r1, r3), "1 and 3 threads");
+    cr_expect(test_same_results(r1, r2), "1 and 2 threads");
+    cr_expect(test_same_results(r1, r3), "1 and 3 threads");
     shellsim_result_free(r1);
     shellsim_result_free(r2);
     shellsim_result_free(r3);
@@ -463,9 +425,9 @@ Test(let, the_let_section_may_come_anywhere)
 {
     char text[2048];
     snprintf(text, sizeof text, "[let]\npace = uniform(2, 5)\n%sinterval_days = gamma(2, pace)\n", BASE);
-    shellsim_scenario *a = load(text);
+    shellsim_scenario *a = test_load(text);
     snprintf(text, sizeof text, "%sinterval_days = gamma(2, pace)\n[let]\npace = uniform(2, 5)\n", BASE);
-    shellsim_scenario *b = load(text);
+    shellsim_scenario *b = test_load(text);
     cr_expect(same_runs(a, b, 2000), "the same variable wherever its section is");
     shellsim_scenario_free(a);
     shellsim_scenario_free(b);
@@ -475,7 +437,7 @@ Test(let, the_let_section_may_come_anywhere)
 
 Test(let, variables_are_the_first_parameters_and_overrides_set_them)
 {
-    shellsim_scenario *s = load(PACE);
+    shellsim_scenario *s = test_load(PACE);
     cr_assert_str_eq(shellsim_scenario_parameter_name(s, 0), "let.pace");
     cr_expect_str_eq(shellsim_scenario_parameter_expr(s, 0), "uniform(2, 5)");
     shellsim_param p;
@@ -490,7 +452,7 @@ Test(let, variables_are_the_first_parameters_and_overrides_set_them)
     snprintf(text, sizeof text, "%s", PACE);
     char *at = strstr(text, "uniform(2, 5)");
     memcpy(at, "uniform(1, 3)", 13);
-    shellsim_scenario *edited = load(text);
+    shellsim_scenario *edited = test_load(text);
     cr_expect(same_runs(o, edited, 2000), "the override is the edited file");
     shellsim_scenario *bad = (shellsim_scenario *)&bad;
     cr_expect_eq(shellsim_scenario_override(s, "let.nope", "3", &bad, &err), SHELLSIM_ESCENARIO);
@@ -505,7 +467,7 @@ Test(let, variables_are_the_first_parameters_and_overrides_set_them)
 
 Test(let, keys_that_name_variables_are_derived_parameters)
 {
-    shellsim_scenario *s = load(HIER);
+    shellsim_scenario *s = test_load(HIER);
     const char *want[] = {"let.pace", "let.hi", "let.x", "r.base_fire_per_day"};
     int derived[] = {0, 0, 1, 1};
     for (size_t i = 0; i < 4; i++) {

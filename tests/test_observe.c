@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "shellsim.h"
+#include "testutil.h"
 
 /* 30 days from 1 Aug 2023 (day 29 = 2023-08-30). */
 static const char SCENARIO[] = "[scenario]\n"
@@ -75,15 +76,6 @@ static char *text_with(int line, const char *repl, const char *extra)
     return t;
 }
 
-static shellsim_scenario *scenario(const char *text)
-{
-    shellsim_scenario *s = NULL;
-    shellsim_error err = SHELLSIM_ERROR_INIT;
-    cr_assert_eq(shellsim_scenario_load_buffer(text, strlen(text), "t.ini", &s, &err), SHELLSIM_OK, "%s",
-                 err.message);
-    return s;
-}
-
 static shellsim_observations *expect_loads(const shellsim_scenario *s, const char *text)
 {
     shellsim_observations *o = NULL;
@@ -99,7 +91,7 @@ static shellsim_observations *expect_loads(const shellsim_scenario *s, const cha
  * start of the explanation). */
 static void expect_error_in(const char *scen, const char *text, long line, const char *what)
 {
-    shellsim_scenario *s = scenario(scen);
+    shellsim_scenario *s = test_load(scen);
     shellsim_observations *o = (shellsim_observations *)&o;
     shellsim_error err = SHELLSIM_ERROR_INIT;
     shellsim_status st = shellsim_observations_load_buffer(s, text, strlen(text), "o.ini", &o, &err);
@@ -131,7 +123,7 @@ static void expect_line_error(int line, const char *repl, long err_line, const c
 
 Test(loads, the_base_file_gives_each_observation_in_file_order)
 {
-    shellsim_scenario *s = scenario(SCENARIO);
+    shellsim_scenario *s = test_load(SCENARIO);
     char *t = text_with(0, NULL, NULL);
     shellsim_observations *o = expect_loads(s, t);
     cr_assert_eq(shellsim_observations_count(o), 2);
@@ -152,7 +144,7 @@ Test(loads, the_base_file_gives_each_observation_in_file_order)
 
 Test(loads, out_of_range_accessors_give_null_minus_one_and_nan)
 {
-    shellsim_scenario *s = scenario(SCENARIO);
+    shellsim_scenario *s = test_load(SCENARIO);
     char *t = text_with(0, NULL, NULL);
     shellsim_observations *o = expect_loads(s, t);
     cr_expect_null(shellsim_observation_name(o, 2));
@@ -174,7 +166,7 @@ Test(loads, every_series_of_the_scenario_can_be_observed)
     static const char *const series[] = {"a.fire",          "a.extra",         "a.stock",
                                          "p.supplier_stock", "p.delivered_cum", "p.shipments_cum",
                                          "p.seen_shipments_cum", "p.containers_cum"};
-    shellsim_scenario *s = scenario(SCENARIO);
+    shellsim_scenario *s = test_load(SCENARIO);
     for (size_t i = 0; i < sizeof series / sizeof series[0]; i++) {
         char text[256];
         snprintf(text, sizeof text, "[observe x]\nseries = %s\nday = 0\nvalue = 0\ntolerance = 0\n", series[i]);
@@ -193,7 +185,7 @@ Test(loads, comments_blanks_crlf_indentation_and_a_bom_are_accepted)
                        "\tday = 29\r\n"
                        "value = -3\r\n"
                        "tolerance = 1e9\r\n";
-    shellsim_scenario *s = scenario(SCENARIO);
+    shellsim_scenario *s = test_load(SCENARIO);
     shellsim_observations *o = expect_loads(s, text);
     cr_expect_eq(shellsim_observation_day(o, 0), 29);
     cr_expect_eq(shellsim_observation_value(o, 0), -3.0);
@@ -204,7 +196,7 @@ Test(loads, comments_blanks_crlf_indentation_and_a_bom_are_accepted)
 
 Test(loads, the_first_and_last_dates_of_the_horizon_are_days_0_and_h_minus_1)
 {
-    shellsim_scenario *s = scenario(SCENARIO);
+    shellsim_scenario *s = test_load(SCENARIO);
     shellsim_observations *o = expect_loads(s, "[observe a]\nseries = a.fire\ndate = 2023-08-01\nvalue = 0\n"
                                                "tolerance = 0\n[observe b]\nseries = a.fire\ndate = 2023-08-30\n"
                                                "value = 0\ntolerance = 0\n");
@@ -218,7 +210,7 @@ Test(loads, dates_count_leap_days)
 {
     /* 2024-02-28 + 2 days = 2024-03-01 (2024 is a leap year). */
     const char *scen = "[scenario]\nhorizon_days = 10\nstart_date = 2024-02-28\n[side a]\n";
-    shellsim_scenario *s = scenario(scen);
+    shellsim_scenario *s = test_load(scen);
     shellsim_observations *o =
         expect_loads(s, "[observe a]\nseries = a.fire\ndate = 2024-03-01\nvalue = 0\ntolerance = 0\n");
     cr_expect_eq(shellsim_observation_day(o, 0), 2);
@@ -373,7 +365,7 @@ Test(errors, lines_over_199_characters_and_nul_bytes_are_errors)
     line[200] = '\0';
     expect_line_error(4, line, 4, "line longer than 199 characters");
     line[199] = '\0'; /* exactly 199 characters (indented): fine */
-    shellsim_scenario *s = scenario(SCENARIO);
+    shellsim_scenario *s = test_load(SCENARIO);
     char *t = text_with(4, line, NULL);
     shellsim_observations_free(expect_loads(s, t));
     free(t);
@@ -382,7 +374,7 @@ Test(errors, lines_over_199_characters_and_nul_bytes_are_errors)
     const char nul[] = "[observe a]\nseries = a.fire\nday = 1\nval\0ue = 3\ntolerance = 0\n";
     shellsim_observations *o = NULL;
     shellsim_error err = SHELLSIM_ERROR_INIT;
-    s = scenario(SCENARIO);
+    s = test_load(SCENARIO);
     cr_expect_eq(shellsim_observations_load_buffer(s, nul, sizeof nul - 1, "o.ini", &o, &err), SHELLSIM_ESCENARIO);
     cr_expect_str_eq(err.message, "o.ini:4: NUL byte in the text");
     cr_expect_eq(err.line, 4);
@@ -412,7 +404,7 @@ static const char *temp_file(const char *text)
 
 Test(files, load_file_reads_what_load_buffer_reads_and_names_the_path_in_errors)
 {
-    shellsim_scenario *s = scenario(SCENARIO);
+    shellsim_scenario *s = test_load(SCENARIO);
     char *t = text_with(0, NULL, NULL);
     const char *path = temp_file(t);
     shellsim_observations *o = NULL;
@@ -438,7 +430,7 @@ Test(files, load_file_reads_what_load_buffer_reads_and_names_the_path_in_errors)
 
 Test(files, an_unreadable_file_is_eio_naming_the_path)
 {
-    shellsim_scenario *s = scenario(SCENARIO);
+    shellsim_scenario *s = test_load(SCENARIO);
     shellsim_observations *o = (shellsim_observations *)&o;
     shellsim_error err = SHELLSIM_ERROR_INIT;
     cr_expect_eq(shellsim_observations_load_file(s, "/nonexistent/shellsim/o.obs", &o, &err), SHELLSIM_EIO);
@@ -449,7 +441,7 @@ Test(files, an_unreadable_file_is_eio_naming_the_path)
 
 Test(api, null_arguments_are_einval)
 {
-    shellsim_scenario *s = scenario(SCENARIO);
+    shellsim_scenario *s = test_load(SCENARIO);
     shellsim_observations *o = (shellsim_observations *)&o;
     shellsim_error err = SHELLSIM_ERROR_INIT;
     cr_expect_eq(shellsim_observations_load_buffer(NULL, "", 0, "o", &o, &err), SHELLSIM_EINVAL);

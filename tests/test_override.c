@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "shellsim.h"
+#include "testutil.h"
 
 static const char BASE[] = "[scenario]\n"
                            "name = ov\n"
@@ -34,15 +35,6 @@ static const char BASE[] = "[scenario]\n"
                            "active@2024-03-01 = bernoulli(0.5)\n"
                            "; the end\n";
 
-static shellsim_scenario *load(const char *text)
-{
-    shellsim_scenario *s = NULL;
-    shellsim_error err = SHELLSIM_ERROR_INIT;
-    cr_assert_eq(shellsim_scenario_load_buffer(text, strlen(text), "t.ini", &s, &err), SHELLSIM_OK, "%s",
-                 err.message);
-    return s;
-}
-
 /* BASE with `from` replaced by `to` (from must occur once). */
 static shellsim_scenario *load_edited(const char *from, const char *to)
 {
@@ -50,7 +42,7 @@ static shellsim_scenario *load_edited(const char *from, const char *to)
     cr_assert_not_null(at, "%s", from);
     char text[4096];
     snprintf(text, sizeof text, "%.*s%s%s", (int)(at - BASE), BASE, to, at + strlen(from));
-    return load(text);
+    return test_load(text);
 }
 
 static shellsim_scenario *override_ok(const shellsim_scenario *s, const char *key, const char *expr)
@@ -80,29 +72,7 @@ static shellsim_result *run(const shellsim_scenario *s)
 static int same_runs(const shellsim_scenario *a, const shellsim_scenario *b)
 {
     shellsim_result *ra = run(a), *rb = run(b);
-    int same = shellsim_result_metric_count(ra) == shellsim_result_metric_count(rb) &&
-               shellsim_result_series_count(ra) == shellsim_result_series_count(rb);
-    for (size_t i = 0; same && i < shellsim_result_metric_count(ra); i++) {
-        const char *name = shellsim_result_metric_name(ra, i);
-        shellsim_stats x, y;
-        memset(&x, 0, sizeof x);
-        memset(&y, 0, sizeof y);
-        same = !strcmp(name, shellsim_result_metric_name(rb, i)) &&
-               shellsim_result_metric_stats(ra, name, &x, sizeof x) == SHELLSIM_OK &&
-               shellsim_result_metric_stats(rb, name, &y, sizeof y) == SHELLSIM_OK && !memcmp(&x, &y, sizeof x);
-    }
-    size_t h = (size_t)shellsim_result_horizon_days(ra);
-    double *x = calloc(h, sizeof *x), *y = calloc(h, sizeof *y);
-    cr_assert(x && y);
-    for (size_t i = 0; same && i < shellsim_result_series_count(ra); i++)
-        for (int band = 0; same && band < SHELLSIM_BAND_COUNT; band++) {
-            const char *name = shellsim_result_series_name(ra, i);
-            same = shellsim_result_series_band(ra, name, (shellsim_band)band, x, h) == SHELLSIM_OK &&
-                   shellsim_result_series_band(rb, name, (shellsim_band)band, y, h) == SHELLSIM_OK &&
-                   !memcmp(x, y, h * sizeof *x);
-        }
-    free(x);
-    free(y);
+    int same = test_same_results(ra, rb);
     shellsim_result_free(ra);
     shellsim_result_free(rb);
     return same;
@@ -128,7 +98,7 @@ static const char *expr_of(const shellsim_scenario *s, const char *name)
 
 Test(parameters, are_the_per_run_keys_with_their_text_or_default)
 {
-    shellsim_scenario *s = load(BASE);
+    shellsim_scenario *s = test_load(BASE);
     cr_assert_gt(shellsim_scenario_parameter_count(s), 10);
     cr_expect_str_eq(shellsim_scenario_parameter_name(s, 0), "s.base_fire_per_day");
     cr_expect_str_eq(shellsim_scenario_parameter_expr(s, 0), "pert(50, 80, 120)");
@@ -148,7 +118,7 @@ Test(parameters, are_the_per_run_keys_with_their_text_or_default)
 
 Test(override, of_a_plain_key_equals_the_edited_file)
 {
-    shellsim_scenario *s = load(BASE);
+    shellsim_scenario *s = test_load(BASE);
     shellsim_scenario *o = override_ok(s, "p.loss_rate", "pert(0.1, 0.2, 0.3)");
     shellsim_scenario *f = load_edited("loss_rate = pert(0.05, 0.2, 0.5) ; a comment", "loss_rate = pert(0.1, 0.2, 0.3)");
     expect_same_parameters(o, f);
@@ -161,7 +131,7 @@ Test(override, of_a_plain_key_equals_the_edited_file)
 
 Test(override, of_a_dated_key_by_date_or_day_sets_that_line)
 {
-    shellsim_scenario *s = load(BASE);
+    shellsim_scenario *s = test_load(BASE);
     shellsim_scenario *f = load_edited("active@2024-03-01 = bernoulli(0.5)", "active@2024-03-01 = bernoulli(0.9)");
     shellsim_scenario *a = override_ok(s, "p.active@2024-03-01", "bernoulli(0.9)");
     shellsim_scenario *b = override_ok(s, "p.active@60", "bernoulli(0.9)"); /* 2024-03-01 is day 60 */
@@ -177,7 +147,7 @@ Test(override, of_a_dated_key_by_date_or_day_sets_that_line)
 
 Test(override, of_a_key_the_file_lacks_adds_its_line)
 {
-    shellsim_scenario *s = load(BASE);
+    shellsim_scenario *s = test_load(BASE);
     shellsim_scenario *a = override_ok(s, "p.active@2024-04-24", "bernoulli(0.7)");
     shellsim_scenario *f = load_edited("; the end\n", "active@2024-04-24 = bernoulli(0.7)\n; the end\n");
     expect_same_parameters(a, f);
@@ -195,7 +165,7 @@ Test(override, of_a_key_the_file_lacks_adds_its_line)
 
 Test(override, of_the_scenario_section_and_one_after_another)
 {
-    shellsim_scenario *s = load(BASE);
+    shellsim_scenario *s = test_load(BASE);
     shellsim_scenario *a = override_ok(s, "scenario.horizon_days", "90");
     shellsim_scenario *b = override_ok(a, "p.loss_rate", "0.25");
     shellsim_scenario *f = load_edited("horizon_days = 120", "horizon_days = 90");
@@ -216,7 +186,7 @@ Test(override, of_the_scenario_section_and_one_after_another)
 
 Test(override, leaves_the_original_unaltered)
 {
-    shellsim_scenario *s = load(BASE), *same = load(BASE);
+    shellsim_scenario *s = test_load(BASE), *same = test_load(BASE);
     shellsim_scenario *o = override_ok(s, "p.loss_rate", "0.9");
     shellsim_scenario_free(o);
     expect_same_parameters(s, same);
@@ -228,7 +198,7 @@ Test(override, leaves_the_original_unaltered)
 /* The override's error: status, line and message. */
 static void expect_error(const char *key, const char *expr, long line, const char *message)
 {
-    shellsim_scenario *s = load(BASE);
+    shellsim_scenario *s = test_load(BASE);
     shellsim_scenario *o = (shellsim_scenario *)&o;
     shellsim_error err = SHELLSIM_ERROR_INIT;
     cr_expect_eq(shellsim_scenario_override(s, key, expr, &o, &err), SHELLSIM_ESCENARIO, "%s=%s", key, expr);
@@ -267,7 +237,7 @@ Test(override, errors_name_the_override)
 
 Test(override, null_arguments)
 {
-    shellsim_scenario *s = load(BASE), *o = (shellsim_scenario *)&o;
+    shellsim_scenario *s = test_load(BASE), *o = (shellsim_scenario *)&o;
     shellsim_error err = SHELLSIM_ERROR_INIT;
     cr_expect_eq(shellsim_scenario_override(NULL, "p.loss_rate", "0", &o, &err), SHELLSIM_EINVAL);
     cr_expect_null(o);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "shellsim.h"
+#include "testutil.h"
 
 #ifndef SCENARIO_DIR
 #error "SCENARIO_DIR (the project's scenarios/ folder) must be defined by the build"
@@ -23,15 +24,6 @@ static shellsim_scenario *load_file(const char *name)
     shellsim_scenario *s = NULL;
     shellsim_error err = SHELLSIM_ERROR_INIT;
     cr_assert_eq(shellsim_scenario_load_file(path, &s, &err), SHELLSIM_OK, "%s", err.message);
-    return s;
-}
-
-static shellsim_scenario *load_text(const char *text)
-{
-    shellsim_scenario *s = NULL;
-    shellsim_error err = SHELLSIM_ERROR_INIT;
-    cr_assert_eq(shellsim_scenario_load_buffer(text, strlen(text), "t.ini", &s, &err), SHELLSIM_OK, "%s",
-                 err.message);
     return s;
 }
 
@@ -61,7 +53,7 @@ Test(aid_gap, four_pipelines_in_file_order_each_to_its_side)
 
 Test(text, every_policy_reads_back_by_its_name_and_to_follows_the_side_not_the_order)
 {
-    shellsim_scenario *s = load_text("[scenario]\nhorizon_days = 30\n"
+    shellsim_scenario *s = test_load("[scenario]\nhorizon_days = 30\n"
                                      "[side w]\npolicy = window\nwindow_days = 10\n"
                                      "[side t]\npolicy = target\ntarget_per_day = 5\n"
                                      "[side d]\n"
@@ -81,7 +73,7 @@ Test(text, every_policy_reads_back_by_its_name_and_to_follows_the_side_not_the_o
 
 Test(text, a_scenario_without_pipelines_has_none)
 {
-    shellsim_scenario *s = load_text("[scenario]\nhorizon_days = 3\n[side a]\n");
+    shellsim_scenario *s = test_load("[scenario]\nhorizon_days = 3\n[side a]\n");
     cr_expect_eq(shellsim_scenario_side_count(s), 1);
     cr_expect_eq(shellsim_scenario_pipeline_count(s), 0);
     cr_expect_null(shellsim_scenario_pipeline_name(s, 0));
@@ -133,7 +125,7 @@ Test(dates, a_day_number_is_its_date_from_the_start_date)
     cr_expect_eq(shellsim_scenario_day_date(NULL, 0, buf, sizeof buf), -1);
     cr_expect_eq(shellsim_scenario_day_date(s, 0, NULL, 0), -1);
     shellsim_scenario_free(s);
-    s = load_text("[scenario]\nhorizon_days = 10\n[side a]\n");
+    s = test_load("[scenario]\nhorizon_days = 10\n[side a]\n");
     cr_expect_eq(shellsim_scenario_day_date(s, 3, buf, sizeof buf), -1);
     cr_expect_str_eq(buf, "x");
     shellsim_scenario_free(s);

@@ -24,17 +24,9 @@
 #include "params.h"
 #include "scenario.h"
 #include "shellsim.h"
+#include "testutil.h"
 
 /* -------------------------------------------------------------- helpers */
-
-static shellsim_scenario *load(const char *text)
-{
-    shellsim_scenario *s = NULL;
-    shellsim_error err = SHELLSIM_ERROR_INIT;
-    cr_assert_eq(shellsim_scenario_load_buffer(text, strlen(text), "t.ini", &s, &err), SHELLSIM_OK,
-                 "rejected: %s\n%s", err.message, text);
-    return s;
-}
 
 static shellsim_result *run_loaded(const shellsim_scenario *s, uint64_t reps, uint64_t seed, int keep_runs)
 {
@@ -52,7 +44,7 @@ static shellsim_result *run_loaded(const shellsim_scenario *s, uint64_t reps, ui
 
 static shellsim_result *run_text(const char *text, uint64_t reps, uint64_t seed, int keep_runs)
 {
-    shellsim_scenario *s = load(text);
+    shellsim_scenario *s = test_load(text);
     shellsim_result *r = run_loaded(s, reps, seed, keep_runs);
     shellsim_scenario_free(s);
     return r;
@@ -424,7 +416,7 @@ static shellsim_scenario *load_crn(const char *side_r, const char *nk, const cha
 {
     char text[4096];
     snprintf(text, sizeof text, CRN, side_r, nk, us);
-    return load(text);
+    return test_load(text);
 }
 
 static shellsim_comparison *compare(const shellsim_scenario *a, const shellsim_scenario *b)
@@ -601,7 +593,7 @@ static const char PARAMS[] =
 
 Test(parameters, segments_are_parameters_named_with_their_when_after_their_key)
 {
-    shellsim_scenario *s = load(PARAMS);
+    shellsim_scenario *s = test_load(PARAMS);
     /* sides, then pipelines; each section's keys in table order; a key's
      * line from day 0, then its segments by day; restocks by day; the
      * per-shipment keys (interval_days) are no parameters */
@@ -625,7 +617,7 @@ Test(parameters, segments_are_parameters_named_with_their_when_after_their_key)
 
 Test(parameters, sensitivity_lists_the_random_segments_and_restocks)
 {
-    shellsim_scenario *s = load(PARAMS);
+    shellsim_scenario *s = test_load(PARAMS);
     shellsim_sensitivity_options o;
     shellsim_sensitivity_options_init(&o);
     o.samples = 16;
@@ -703,7 +695,7 @@ Test(parameters, fixing_a_segment_or_a_restock_through_params_in_changes_the_run
      * and ships all it has made: with the segment fixed at 0 (and no
      * restock) it ships less in every replication */
     enum { CNT = 64 };
-    shellsim_scenario *s = load(PARAMS);
+    shellsim_scenario *s = test_load(PARAMS);
     size_t np = shellsim_params_count(s), nc = shellsim_outputs_ncolumns(s);
     size_t seg = param_index(s, "p.production_per_day@100"), rst = param_index(s, "p.restock@2024-04-24");
     size_t shipped = metric_column(s, "p.shipped");
@@ -757,7 +749,7 @@ Test(streams_failing, a_per_shipment_key_written_key_at_0_draws_from_the_keys_on
                                "[pipeline us]\nto = u\nsupplier_stock = 1e9\ninterval_days@0 = gamma(2, 3)\n"
                                "containers@0 = triangular(20, 40, 80)\nshells_per_container = 200\n"
                                "transit_days@0 = uniform(1, 30)\n";
-    shellsim_scenario *a = load(US_A), *b = load(US_B);
+    shellsim_scenario *a = test_load(US_A), *b = test_load(US_B);
     shellsim_comparison *c = compare(a, b);
     static const char *const same[] = {"us.shipments", "us.shipped", "us.delivered", "u.extra_fired"};
     for (size_t k = 0; k < sizeof same / sizeof same[0]; k++)

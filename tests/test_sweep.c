@@ -24,17 +24,8 @@
 
 #include "alloc.h"
 #include "shellsim.h"
+#include "testutil.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SHELLSIM_TEST_LSAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SHELLSIM_TEST_LSAN 1
-#endif
-#endif
-#ifdef SHELLSIM_TEST_LSAN
-#include <sanitizer/lsan_interface.h>
-#endif
 
 static const char BASE[] = "[scenario]\n"
                            "name = sw\n"
@@ -88,6 +79,9 @@ static shellsim_result *run(const shellsim_scenario *s, int threads, int keep_ru
     return r;
 }
 
+/* An axis as shellsim_sweep_axis_init() and three assignments make it. */
+#define AXIS(key, values, n) {sizeof(shellsim_sweep_axis), (key), (values), (n)}
+
 static shellsim_sweep *sweep(const shellsim_scenario *s, const shellsim_sweep_axis *axes, size_t naxes,
                              int threads)
 {
@@ -123,7 +117,7 @@ static const double STOPS[] = {20, 45, 70, 95, 120};
 Test(sweep, every_point_equals_a_single_run_of_the_overridden_scenario_bit_for_bit)
 {
     shellsim_scenario *s = load();
-    shellsim_sweep_axis ax = {"p.stop_day", STOPS, NSTOPS};
+    shellsim_sweep_axis ax = AXIS("p.stop_day", STOPS, NSTOPS);
     shellsim_sweep *sw = sweep(s, &ax, 1, 2);
     cr_assert_eq(shellsim_sweep_point_count(sw), NSTOPS);
     cr_assert_eq(shellsim_sweep_replications(sw), REPS);
@@ -164,7 +158,7 @@ Test(sweep, every_step_is_the_difference_arm_of_compare_of_its_two_points_bit_fo
      * (per-day metrics over other horizons: the difference in units) */
     static const double loss[] = {0.1, 0.25, 0.4};
     static const double horizon[] = {100, 120};
-    const shellsim_sweep_axis axes[] = {{"p.loss_rate", loss, 3}, {"scenario.horizon_days", horizon, 2}};
+    const shellsim_sweep_axis axes[] = {AXIS("p.loss_rate", loss, 3), AXIS("scenario.horizon_days", horizon, 2)};
     for (size_t which = 0; which < 2; which++) {
         const shellsim_sweep_axis *ax = &axes[which];
         shellsim_sweep *sw = sweep(s, ax, 1, 2);
@@ -199,7 +193,7 @@ Test(sweep, every_step_is_the_difference_arm_of_compare_of_its_two_points_bit_fo
 Test(sweep, a_steps_mean_is_the_mean_of_the_per_run_differences_of_two_single_runs)
 {
     shellsim_scenario *s = load();
-    shellsim_sweep_axis ax = {"p.stop_day", STOPS, 2};
+    shellsim_sweep_axis ax = AXIS("p.stop_day", STOPS, 2);
     shellsim_sweep *sw = sweep(s, &ax, 1, 1);
     shellsim_scenario *a = with(s, "p.stop_day", "20"), *b = with(s, "p.stop_day", "45");
     shellsim_result *ra = run(a, 1, 1), *rb = run(b, 1, 1);
@@ -241,7 +235,7 @@ Test(sweep, delivered_shells_do_not_fall_when_the_pipeline_stops_later_in_any_re
     shellsim_error err = SHELLSIM_ERROR_INIT;
     cr_assert_eq(shellsim_sweep_grid("0:120:10", stops, 13, &n, &err), SHELLSIM_OK, "%s", err.message);
     cr_assert_eq(n, 13);
-    shellsim_sweep_axis ax = {"p.stop_day", stops, n};
+    shellsim_sweep_axis ax = AXIS("p.stop_day", stops, n);
     shellsim_sweep *sw = sweep(s, &ax, 1, 2);
     shellsim_stats first, last;
     shellsim_sweep_point_stats(sw, 0, "p.delivered", &first, sizeof first);
@@ -266,7 +260,7 @@ Test(sweep, two_axes_every_point_equals_the_twice_overridden_run_and_steps_run_a
     shellsim_scenario *s = load();
     static const double loss[] = {0.1, 0.3};
     static const double stop[] = {40, 80, 120};
-    const shellsim_sweep_axis axes[] = {{"p.loss_rate", loss, 2}, {"p.stop_day", stop, 3}};
+    const shellsim_sweep_axis axes[] = {AXIS("p.loss_rate", loss, 2), AXIS("p.stop_day", stop, 3)};
     shellsim_sweep *sw = sweep(s, axes, 2, 2);
     cr_assert_eq(shellsim_sweep_point_count(sw), 6);
     cr_assert_eq(shellsim_sweep_axis_count(sw), 2);
@@ -323,7 +317,7 @@ Test(sweep, two_axes_every_point_equals_the_twice_overridden_run_and_steps_run_a
 Test(sweep, the_threads_change_no_bit)
 {
     shellsim_scenario *s = load();
-    shellsim_sweep_axis ax = {"p.stop_day", STOPS, NSTOPS};
+    shellsim_sweep_axis ax = AXIS("p.stop_day", STOPS, NSTOPS);
     shellsim_sweep *a = sweep(s, &ax, 1, 1), *b = sweep(s, &ax, 1, 4);
     for (size_t k = 0; k < NSTOPS; k++)
         for (size_t m = 0; m < shellsim_sweep_metric_count(a); m++) {
@@ -376,7 +370,7 @@ Test(sweep, chosen_metrics_in_their_order_and_progress_over_all_points)
     progress_log log = {0, 0, 0, 1, 0};
     o.progress = on_progress;
     o.progress_user = &log;
-    shellsim_sweep_axis ax = {"p.stop_day", STOPS, 3};
+    shellsim_sweep_axis ax = AXIS("p.stop_day", STOPS, 3);
     shellsim_sweep *sw = NULL;
     shellsim_error err = SHELLSIM_ERROR_INIT;
     cr_assert_eq(shellsim_sweep_run(s, &ax, 1, &o, &sw, &err), SHELLSIM_OK, "%s", err.message);
@@ -434,13 +428,13 @@ Test(sweep, keys_that_cannot_be_set_and_values_out_of_range_fail_before_anything
         shellsim_status st;
         const char *says;
     } cases[] = {
-        {{"p.stop_day", neg, 2}, SHELLSIM_ESCENARIO, "override p.stop_day=-1: [pipeline p] stop_day"},
-        {{"q.stop_day", ok, 2}, SHELLSIM_ESCENARIO, "override q.stop_day=10"},
-        {{"p.no_such_key", ok, 2}, SHELLSIM_ESCENARIO, "no_such_key"},
-        {{"p.to", ok, 2}, SHELLSIM_ESCENARIO, "override p.to=10"},
-        {{"scenario.horizon_days", frac, 2}, SHELLSIM_ESCENARIO, "horizon_days=100.5"},
-        {{"p.stop_day", inf, 2}, SHELLSIM_EINVAL, "not finite"},
-        {{"p.stop_day", ok, 0}, SHELLSIM_EINVAL, "1 .. 1000 values"},
+        {AXIS("p.stop_day", neg, 2), SHELLSIM_ESCENARIO, "override p.stop_day=-1: [pipeline p] stop_day"},
+        {AXIS("q.stop_day", ok, 2), SHELLSIM_ESCENARIO, "override q.stop_day=10"},
+        {AXIS("p.no_such_key", ok, 2), SHELLSIM_ESCENARIO, "no_such_key"},
+        {AXIS("p.to", ok, 2), SHELLSIM_ESCENARIO, "override p.to=10"},
+        {AXIS("scenario.horizon_days", frac, 2), SHELLSIM_ESCENARIO, "horizon_days=100.5"},
+        {AXIS("p.stop_day", inf, 2), SHELLSIM_EINVAL, "not finite"},
+        {AXIS("p.stop_day", ok, 0), SHELLSIM_EINVAL, "1 .. 1000 values"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         shellsim_error err = SHELLSIM_ERROR_INIT;
@@ -459,12 +453,12 @@ Test(sweep, bad_axes_metrics_and_nulls_are_refused)
     for (size_t i = 0; i < 40; i++)
         many[i] = i + 1;
     shellsim_error err = SHELLSIM_ERROR_INIT;
-    shellsim_sweep_axis twice[] = {{"p.stop_day", v, 3}, {"p.stop_day", v, 3}};
+    shellsim_sweep_axis twice[] = {AXIS("p.stop_day", v, 3), AXIS("p.stop_day", v, 3)};
     cr_assert_eq(try_sweep(s, twice, 2, NULL, &err), SHELLSIM_EINVAL);
     cr_assert_not_null(strstr(err.message, "swept twice"), "%s", err.message);
-    shellsim_sweep_axis three[] = {{"p.stop_day", v, 3}, {"p.loss_rate", v, 1}, {"p.first_day", v, 1}};
+    shellsim_sweep_axis three[] = {AXIS("p.stop_day", v, 3), AXIS("p.loss_rate", v, 1), AXIS("p.first_day", v, 1)};
     cr_assert_eq(try_sweep(s, three, 3, NULL, &err), SHELLSIM_EINVAL);
-    shellsim_sweep_axis big[] = {{"p.stop_day", many, 40}, {"p.first_day", many, 30}};
+    shellsim_sweep_axis big[] = {AXIS("p.stop_day", many, 40), AXIS("p.first_day", many, 30)};
     cr_assert_eq(try_sweep(s, big, 2, NULL, &err), SHELLSIM_EINVAL);
     cr_assert_not_null(strstr(err.message, "more than 1000 points"), "%s", err.message);
     cr_assert_eq(try_sweep(s, twice, 1, "no.such", &err), SHELLSIM_ENOTFOUND);
@@ -603,7 +597,7 @@ Test(sweep, every_allocation_failure_is_enomem_and_leaks_nothing)
     shellsim_scenario *s = load();
     static const double loss[] = {0.1, 0.3};
     static const double stop[] = {40, 80};
-    const shellsim_sweep_axis axes[] = {{"p.loss_rate", loss, 2}, {"p.stop_day", stop, 2}};
+    const shellsim_sweep_axis axes[] = {AXIS("p.loss_rate", loss, 2), AXIS("p.stop_day", stop, 2)};
     shellsim_sweep_options o;
     shellsim_sweep_options_init(&o);
     o.replications = 300;
@@ -617,9 +611,7 @@ Test(sweep, every_allocation_failure_is_enomem_and_leaks_nothing)
         if (st == SHELLSIM_OK) {
             cr_assert_not_null(sw);
             shellsim_sweep_free(sw);
-#ifdef SHELLSIM_TEST_LSAN
-            cr_expect_eq(__lsan_do_recoverable_leak_check(), 0, "sweep leaked");
-#endif
+            test_expect_no_leaks("sweep leaked");
             shellsim_scenario_free(s);
             return;
         }

@@ -956,15 +956,17 @@ class Result(_Handle):
         and metrics_frame(), bit for bit; NaN where nothing exists):
 
         data variables
-          one per series ("russia.extra", ...): dims (band, day), the six
+          one per series ("russia.extra", ...): dims (band, date) when
+                 the scenario has a start_date, else (band, day); the six
                  bands of each day;
           "metrics": dims (metric, stat), metrics_frame()'s table (stat:
                  n, mean, sd, sem, ci95_lo, ci95_hi, min, p05, p25, p50,
                  p75, p95, max, undefined).
         coordinates
           band ("mean", "p05", "p25", "p50", "p75", "p95"), day (0 .. H-1),
-          date (datetime64[ns] along day, only with a start_date: use
-          ds.swap_dims(day="date") to index by date), metric, stat.
+          date (datetime64[ns], only with a start_date: then the
+          dimension, with day a coordinate along it; ds.swap_dims(
+          date="day") indexes by day), metric, stat.
         attrs
           scenario (when known), replications, seed, horizon_days,
           start_date ("YYYY-MM-DD", when known), shellsim_version.
@@ -974,7 +976,8 @@ class Result(_Handle):
 
     def to_dict(self, series: bool = True) -> Dict[str, Any]:
         """The CLI's --json object, value for value: scenario, replications,
-        seed, horizon_days, sides (Scenario.sides; left out when the Result
+        seed, horizon_days, start_date ("YYYY-MM-DD"; left out without one),
+        sides (Scenario.sides; left out when the Result
         does not know its scenario), metrics (each Stats.to_dict()), series
         (lists of floats; None where C has NaN, as JSON null). series=False
         leaves "series" empty."""
@@ -992,6 +995,8 @@ class Result(_Handle):
                  "replications": self._replications,
                  "seed": self._seed,
                  "horizon_days": self._horizon_days}
+            if self._start_date is not None:
+                d["start_date"] = self._start_date.isoformat()
             if self._sides is not None:
                 d["sides"] = _copy_sides(self._sides)
             d["metrics"] = {n: self._stats(ptr, n).to_dict()

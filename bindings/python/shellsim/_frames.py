@@ -155,7 +155,9 @@ def to_xarray(result: "Result", ptr: Any) -> Any:
         attrs["start_date"] = start.isoformat()
     from ._version import __version__
     attrs["shellsim_version"] = __version__
-    return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+    ds = xr.Dataset(data_vars, coords=coords, attrs=attrs)
+    # with dates, the series are indexed by date (day stays beside it)
+    return ds if start is None else ds.swap_dims(day="date")
 
 
 # Comparison.to_frame()'s columns: a Stats's (FRAME_COLUMNS), then the

@@ -439,9 +439,10 @@ SWEEP_MAX_POINTS = 1000              # SHELLSIM_SWEEP_MAX_POINTS
 SWEEP_MAX_AXES = 2                   # SHELLSIM_SWEEP_MAX_AXES
 
 
-class ShellsimSweepAxis(Structure):
+class ShellsimSweepAxis(_Sized):
     """struct shellsim_sweep_axis."""
-    _fields_ = [("key", c_char_p),
+    _fields_ = [("size", c_size_t),
+                ("key", c_char_p),
                 ("values", POINTER(c_double)),
                 ("nvalues", c_size_t)]
 
@@ -472,6 +473,7 @@ PROTOTYPES_ANALYSIS_H.update({
     "shellsim_sweep_grid":
         (c_int, [c_char_p, POINTER(c_double), c_size_t, POINTER(c_size_t),
                  _E]),
+    "shellsim_sweep_axis_init": (None, [POINTER(ShellsimSweepAxis)]),
     "shellsim_sweep_options_init": (None, [POINTER(ShellsimSweepOptions)]),
     "shellsim_sweep_run":
         (c_int, [ScenarioP, POINTER(ShellsimSweepAxis), c_size_t,

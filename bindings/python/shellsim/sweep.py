@@ -308,6 +308,7 @@ def sweep(scenario: ScenarioArg, param: ParamArg,
     for i, (key, vals) in enumerate(axes):
         buf = np.ascontiguousarray(vals, dtype=np.float64)
         keep.append(buf)
+        c_axes[i].size = ctypes.sizeof(ShellsimSweepAxis)  # (arrays skip __init__)
         c_axes[i].key = key.encode("utf-8")
         c_axes[i].values = buf.ctypes.data_as(POINTER(c_double))
         c_axes[i].nvalues = buf.size

@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -168,6 +169,30 @@ def scenario_files(tmp_path_factory):
         p.write_text(text, encoding="utf-8")
         out[name] = str(p)
     return out
+
+
+# Results of two scenarios above, shared by the tests of frames and xarray
+# (module scope: each test file runs them once; a file may define its own).
+@pytest.fixture(scope="module")
+def dated(scenario_files):
+    """aid-gap: a start_date (2023-08-01)."""
+    with shellsim.Scenario.from_file(scenario_files["aid-gap"]) as s:
+        with s.run(replications=300, seed=5) as r:
+            yield r
+
+
+@pytest.fixture(scope="module")
+def tiny(scenario_files):
+    """tiny: no start_date; a fire_ratio with undefined runs and NaN days."""
+    with shellsim.Scenario.from_file(scenario_files["tiny"]) as s:
+        with s.run(replications=400, seed=3) as r:
+            yield r
+
+
+def same_bits(a, b):
+    """Equal bit for bit, NaN equal to NaN (as float64 arrays)."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    return a.shape == b.shape and a.tobytes() == b.tobytes()
 
 
 def cli_path():

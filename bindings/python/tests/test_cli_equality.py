@@ -33,6 +33,16 @@ def test_to_dict_equals_the_cli_json(scenario_files, cli, name, reps, seed):
     assert got == expected
 
 
+def test_the_json_carries_the_start_date_only_when_there_is_one(scenario_files, cli):
+    dated = cli(scenario_files["aid-gap"], 20, 1, "--series", "none")
+    assert list(dated)[:5] == ["scenario", "replications", "seed", "horizon_days",
+                               "start_date"]
+    assert dated["start_date"] == "2023-08-01"
+    assert "start_date" not in cli(scenario_files["tiny"], 20, 1, "--series", "none")
+    # and from_dict reads it back
+    assert str(shellsim.Result.from_dict(dated).dates[0]) == "2023-08-01"
+
+
 def test_metrics_have_exactly_the_cli_keys(scenario_files, cli):
     path = scenario_files["tiny"]
     expected = cli(path, 2000, 3)

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import shellsim
+from conftest import same_bits
 
 pd = pytest.importorskip("pandas")
 
@@ -19,26 +20,6 @@ COLUMNS = ["n", "mean", "sd", "sem", "ci95_lo", "ci95_hi", "min", "p05",
 BANDS = ["mean", "p05", "p25", "p50", "p75", "p95"]
 
 
-def _same(a, b):
-    """Equal bit for bit, NaN equal to NaN."""
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    return a.shape == b.shape and a.tobytes() == b.tobytes()
-
-
-@pytest.fixture(scope="module")
-def dated(scenario_files):
-    """aid-gap: a start_date (2023-08-01)."""
-    with shellsim.Scenario.from_file(scenario_files["aid-gap"]) as s:
-        with s.run(replications=300, seed=5) as r:
-            yield r
-
-
-@pytest.fixture(scope="module")
-def tiny(scenario_files):
-    """tiny: no start_date; a fire_ratio with undefined runs and NaN days."""
-    with shellsim.Scenario.from_file(scenario_files["tiny"]) as s:
-        with s.run(replications=400, seed=3) as r:
-            yield r
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +49,7 @@ def test_metrics_frame_values_are_metric_stats_bit_for_bit(dated, tiny,
             want = [s.n, s.mean, s.sd, s.sem, s.ci95[0], s.ci95[1], s.min,
                     s.p05, s.p25, s.p50, s.p75, s.p95, s.max,
                     math.nan if s.undefined is None else s.undefined]
-            assert _same(f.loc[name].to_numpy(), want), name
+            assert same_bits(f.loc[name].to_numpy(), want), name
 
 
 def test_metrics_frame_has_nan_where_a_statistic_does_not_exist(one_run,
@@ -113,7 +94,7 @@ def test_series_frame_values_are_series_bit_for_bit(dated, tiny):
         for name in r.series_names:
             s = r.series(name)
             for b in BANDS:
-                assert _same(f[(name, b)].to_numpy(), s[b]), (name, b)
+                assert same_bits(f[(name, b)].to_numpy(), s[b]), (name, b)
     # tiny's fire_ratio series has NaN days: kept
     assert tiny.series_frame("a/b.fire_ratio", bands="mean").isna().any().any()
 
@@ -124,7 +105,7 @@ def test_series_frame_names_and_bands_select_in_the_given_order(dated):
     assert list(f.columns) == [("ukraine.stock", "p95"),
                                ("ukraine.stock", "p05"),
                                ("russia.fire", "p95"), ("russia.fire", "p05")]
-    assert _same(f[("russia.fire", "p05")].to_numpy(),
+    assert same_bits(f[("russia.fire", "p05")].to_numpy(),
                  dated.series_band("russia.fire", "p05"))
     g = dated.series_frame("ukraine.stock", bands="p50")
     assert list(g.columns) == [("ukraine.stock", "p50")]
@@ -147,7 +128,7 @@ def test_long_series_frame(dated, tiny):
             == pd.Timestamp("2023-08-01")).all()
     sub = f[(f["series"] == "ukraine.stock") & (f["band"] == "p25")]
     assert list(sub["day"]) == list(range(H))
-    assert _same(sub["value"].to_numpy(),
+    assert same_bits(sub["value"].to_numpy(),
                  dated.series("ukraine.stock")["p25"])
     g = dated.series_frame(["russia.fire", "ukraine.fire"],
                            bands=("mean", "p95"), long=True)
@@ -155,7 +136,7 @@ def test_long_series_frame(dated, tiny):
     wide = dated.series_frame(["russia.fire", "ukraine.fire"],
                               bands=("mean", "p95"))
     back = g.pivot(index="date", columns=["series", "band"], values="value")
-    assert _same(back[wide.columns].to_numpy(), wide.to_numpy())
+    assert same_bits(back[wide.columns].to_numpy(), wide.to_numpy())
     t = tiny.series_frame(long=True)
     assert list(t.columns) == ["series", "day", "band", "value"]
     assert len(t) == len(tiny.series_names) * tiny.horizon_days * len(BANDS)

@@ -14,14 +14,10 @@ import numpy as np
 import pytest
 
 import shellsim
+from conftest import same_bits
 from shellsim import analysis
 from shellsim._core import _live_handles
 
-
-def _same(a, b):
-    """Equal bit for bit, NaN equal to NaN."""
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    return a.shape == b.shape and a.tobytes() == b.tobytes()
 
 
 def _stats_bits(s):
@@ -39,7 +35,7 @@ def _assert_same_result(a, b):
         assert b.metric_stats(n).undefined == a.metric_stats(n).undefined
     for n in a.series_names:
         for band in shellsim.BANDS:
-            assert _same(b.series_band(n, band), a.series_band(n, band))
+            assert same_bits(b.series_band(n, band), a.series_band(n, band))
     assert (b.scenario_name, b.replications, b.seed, b.horizon_days,
             b.start_date, b.sides) == (a.scenario_name, a.replications,
                                        a.seed, a.horizon_days, a.start_date,
@@ -82,7 +78,7 @@ def test_unpickling_allocates_no_c_handle(tiny):
     assert _live_handles() == before
 
 
-def test_a_data_only_result_pickles_again_to_the_same(tiny):
+def test_a_data_only_result_pickles_again_to_thesame_bits(tiny):
     once = pickle.loads(pickle.dumps(tiny))
     twice = pickle.loads(pickle.dumps(once))
     _assert_same_result(tiny, twice)
@@ -92,7 +88,7 @@ def test_a_data_only_result_pickles_again_to_the_same(tiny):
 def test_runs_kept_by_the_run_travel_with_the_pickle(tiny, dated):
     back = pickle.loads(pickle.dumps(tiny))
     for n in tiny.metric_names:
-        assert _same(back.runs(n), tiny.runs(n))
+        assert same_bits(back.runs(n), tiny.runs(n))
     # a run without keep_runs: the data-only copy has none either
     with pytest.raises(shellsim.NoRunsError, match="holds data only"):
         pickle.loads(pickle.dumps(dated)).runs("russia.fire_per_day")
@@ -146,13 +142,27 @@ def test_from_dict_keeps_nan_and_the_numbers_bit_for_bit(tiny):
     assert np.isnan(back.series_band("a/b.fire_ratio", "mean")).any()
 
 
+def test_from_dict_reads_the_start_date_of_the_json(dated):
+    d = dated.to_dict()
+    assert d["start_date"] == "2023-08-01"
+    r = shellsim.Result.from_dict(d)
+    assert r.start_date == dated.start_date and str(r.dates[0]) == "2023-08-01"
+    assert r.series_frame("ukraine.stock").index.name == "date"
+    assert r.metrics_frame().equals(dated.metrics_frame())
+    assert r.to_dict() == d
+
+
 def test_from_dict_takes_a_start_date_the_json_does_not_have(dated):
     d = dated.to_dict()
+    del d["start_date"]  # e.g. the JSON of shellsim 0.4 before it had one
     assert shellsim.Result.from_dict(d).start_date is None
     r = shellsim.Result.from_dict(d, start_date="2023-08-01")
     assert str(r.dates[0]) == "2023-08-01"
     assert r.series_frame("ukraine.stock").index.name == "date"
     assert r.metrics_frame().equals(dated.metrics_frame())
+    # and a start_date given overrides the JSON's
+    r2 = shellsim.Result.from_dict(dated.to_dict(), start_date="2024-01-01")
+    assert str(r2.dates[0]) == "2024-01-01"
 
 
 def test_from_dict_without_series_has_none(dated):
@@ -194,7 +204,7 @@ def test_a_comparison_pickles_and_comes_back_from_its_dict(scenario_files):
                          replications=200, seed=3, keep_runs=True)
     back = pickle.loads(pickle.dumps(c))
     assert back.to_dict() == c.to_dict()
-    assert _same(back.runs("a.fire_per_day", "diff"),
+    assert same_bits(back.runs("a.fire_per_day", "diff"),
                  c.runs("a.fire_per_day", "diff"))
     d = json.loads(json.dumps(c.to_dict()))
     again = analysis.Comparison.from_dict(d)

@@ -48,12 +48,20 @@ def test_fan_chart_of_a_result_writes_a_png_over_dates(result, tmp_path):
     assert (ax.lines[0].get_ydata() == result.series("russia.extra")["p50"]).all()
 
 
-def test_fan_chart_of_the_cli_json_dict_writes_a_png_over_days(result, tmp_path):
+def test_fan_chart_of_the_cli_json_dict_writes_a_png_over_its_dates(result, tmp_path):
     data = json.loads(json.dumps(result.to_dict()))  # as json.load gives it
     ax = plot.fan_chart(data, "russia/ukraine.fire_ratio")
     out = tmp_path / "fan-json.png"
     ax.figure.savefig(out)
     assert_png(out)
+    assert str(ax.lines[0].get_xdata()[0]) == "2023-08-01"  # the JSON's start_date
+
+
+def test_fan_chart_of_a_json_dict_without_a_start_date_is_over_days(result, tmp_path):
+    data = json.loads(json.dumps(result.to_dict()))
+    del data["start_date"]
+    ax = plot.fan_chart(data, "russia/ukraine.fire_ratio")
+    ax.figure.savefig(tmp_path / "fan-days.png")
     assert list(ax.lines[0].get_xdata()[:3]) == [0, 1, 2]
     assert ax.get_xlabel() == "day"
 

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import shellsim
+from conftest import same_bits
 
 xr = pytest.importorskip("xarray")
 
@@ -15,38 +16,18 @@ STATS = ["n", "mean", "sd", "sem", "ci95_lo", "ci95_hi", "min", "p05",
          "p25", "p50", "p75", "p95", "max", "undefined"]
 
 
-def _same(a, b):
-    """Equal bit for bit, NaN equal to NaN."""
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    return a.shape == b.shape and a.tobytes() == b.tobytes()
 
 
-@pytest.fixture(scope="module")
-def dated(scenario_files):
-    """aid-gap: a start_date (2023-08-01)."""
-    with shellsim.Scenario.from_file(scenario_files["aid-gap"]) as s:
-        with s.run(replications=300, seed=5) as r:
-            yield r
-
-
-@pytest.fixture(scope="module")
-def tiny(scenario_files):
-    """tiny: no start_date; a fire_ratio with undefined runs and NaN days."""
-    with shellsim.Scenario.from_file(scenario_files["tiny"]) as s:
-        with s.run(replications=400, seed=3) as r:
-            yield r
-
-
-def test_every_series_is_a_variable_over_band_and_day(dated, tiny):
-    for r in (dated, tiny):
+def test_every_series_is_a_variable_over_band_and_date_or_day(dated, tiny):
+    for r, dims in ((dated, ("band", "date")), (tiny, ("band", "day"))):
         ds = r.to_xarray()
         assert isinstance(ds, xr.Dataset)
         assert set(ds.data_vars) == set(r.series_names) | {"metrics"}
         for name in r.series_names:
             v = ds[name]
-            assert v.dims == ("band", "day") and v.dtype == np.float64
+            assert v.dims == dims and v.dtype == np.float64
             for b in BANDS:
-                assert _same(v.sel(band=b).values, r.series_band(name, b)), \
+                assert same_bits(v.sel(band=b).values, r.series_band(name, b)), \
                     (name, b)
 
 
@@ -57,16 +38,20 @@ def test_the_coordinates_name_the_bands_and_number_the_days(dated):
     assert ds["day"].dtype == np.int64
 
 
-def test_a_start_date_gives_a_date_coordinate_along_day(dated, tiny):
+def test_a_start_date_makes_date_the_dimension_with_day_beside_it(dated, tiny):
     ds = dated.to_xarray()
-    assert ds["date"].dims == ("day",)
+    assert ds["date"].dims == ("date",) and ds["day"].dims == ("date",)
+    assert "date" in ds.indexes and "day" not in ds.indexes
     assert (ds["date"].values == dated.dates.astype("datetime64[ns]")).all()
     assert str(ds["date"].values[0])[:10] == "2023-08-01"
-    # indexed by date after swap_dims, as the docstring says
-    by_date = ds.swap_dims(day="date")
-    assert _same(by_date["ukraine.stock"].sel(band="p50", date="2023-12-29"),
-                 dated.series_band("ukraine.stock", "p50")[150])
+    # selected by date directly; by day after swap_dims, as the docstring says
+    assert same_bits(ds["ukraine.stock"].sel(band="p50", date="2023-12-29"),
+                     dated.series_band("ukraine.stock", "p50")[150])
+    by_day = ds.swap_dims(date="day")
+    assert same_bits(by_day["ukraine.stock"].sel(band="p50", day=150),
+                     dated.series_band("ukraine.stock", "p50")[150])
     assert "date" not in tiny.to_xarray().coords
+    assert "day" in tiny.to_xarray().indexes
 
 
 def test_the_metrics_are_the_metrics_frame_over_metric_and_stat(dated, tiny):
@@ -76,7 +61,7 @@ def test_the_metrics_are_the_metrics_frame_over_metric_and_stat(dated, tiny):
         assert m.dims == ("metric", "stat")
         assert list(m["metric"].values) == r.metric_names
         assert list(m["stat"].values) == STATS
-        assert _same(m.values, r.metrics_frame().values)
+        assert same_bits(m.values, r.metrics_frame().values)
 
 
 def test_nan_is_kept_where_a_value_does_not_exist(tiny):
@@ -104,5 +89,5 @@ def test_a_run_without_series_still_has_its_metrics(scenario_files):
 
 
 def test_a_data_only_result_gives_the_same_dataset(dated):
-    back = shellsim.Result.from_dict(dated.to_dict(), start_date="2023-08-01")
+    back = shellsim.Result.from_dict(dated.to_dict())  # the JSON's start_date
     assert back.to_xarray().identical(dated.to_xarray())
