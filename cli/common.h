@@ -20,10 +20,30 @@
 
 enum { CLI_OK = 0, CLI_FAILURE = 1, CLI_USAGE = 2, CLI_BAD_SCENARIO = 3 };
 
+/* A run as a command asks for it: the scenario, options and extras of
+ * shellsim_run_extended, and the checkpoint file to keep and the one to
+ * resume from. */
+typedef struct cli_job {
+    const char *prog;              /* for messages */
+    int printer;                   /* 0: say nothing (MPI ranks but 0) */
+    const shellsim_scenario *s;
+    const shellsim_run_options *o;
+    const shellsim_run_extras *x;  /* NULL: a plain run */
+    const char *checkpoint;        /* NULL, or the file to keep the state in */
+    double every_s;                /* seconds between checkpoints, >= 0 */
+    const char *resume;            /* NULL, or the checkpoint to go on from */
+    uint64_t scenario_hash;        /* the checkpoint's names of its run */
+    uint64_t options_hash;
+    int signal;                    /* OUT: the signal (SIGTERM, SIGINT) that
+                                      stopped the run, after its last
+                                      checkpoint was written; else 0 */
+} cli_job;
+
 /* Carries out a run; returns a status and fills *out or err (shellsim and
- * shellsim-mpi differ only in this). */
-typedef shellsim_status (*cli_runner)(const shellsim_scenario *s, const shellsim_run_options *o,
-                                      shellsim_result **out, shellsim_error *err, void *ctx);
+ * shellsim-mpi differ only in this). A failure of the checkpoint files is
+ * SHELLSIM_EIO with the message in err; a run stopped by a signal is
+ * SHELLSIM_EINTERRUPTED with job->signal set. */
+typedef shellsim_status (*cli_runner)(cli_job *job, shellsim_result **out, shellsim_error *err, void *ctx);
 
 /* The program a command runs in. */
 typedef struct cli_context {

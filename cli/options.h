@@ -64,6 +64,9 @@ typedef enum cli_opt {
     CLI_OPT_RUNS_CSV,  /* --runs-csv FILE ("-": standard output) */
     CLI_OPT_PARAM,     /* --param SECTION.KEY=GRID (repeatable) */
     CLI_OPT_KEEP_PATHS, /* --keep-paths K */
+    CLI_OPT_CHECKPOINT, /* --checkpoint FILE (run) */
+    CLI_OPT_CHECKPOINT_EVERY, /* --checkpoint-every SECONDS (run) */
+    CLI_OPT_RESUME,     /* --resume FILE (run) */
     CLI_NOPTS
 } cli_opt;
 
