@@ -106,6 +106,11 @@ int cli_checkpoint_write(const char *path, const cli_checkpoint_id *id, const un
         }
         snprintf(tmp, n, "%s/.%s.XXXXXX", dirname(dircopy), basename(basecopy));
         fd = mkstemp(tmp);
+        if (fd >= 0) { /* as a file made by open(): 0666 less the umask */
+            mode_t um = umask(0);
+            umask(um);
+            fchmod(fd, 0666 & ~um);
+        }
     }
     if (fd < 0) {
         err = errno;
