@@ -106,9 +106,9 @@ shellsim_status cli_drive_begin(cli_job *job, shellsim_run_options *o, cli_drive
 
 shellsim_status cli_drive_save(const cli_job *job, const shellsim_work *w, shellsim_error *err)
 {
-    size_t n = shellsim_work_state_size(w);
-    unsigned char *buf = malloc(n ? n : 1);
-    if (!buf || shellsim_work_state_pack(w, buf, n) != n) {
+    size_t cap = shellsim_work_state_size(w), n = 0;
+    unsigned char *buf = malloc(cap ? cap : 1); /* (a bound: pages beyond n are never touched) */
+    if (!buf || (n = shellsim_work_state_pack(w, buf, cap)) == 0) {
         free(buf);
         set_error(err, SHELLSIM_ENOMEM, shellsim_errstr(SHELLSIM_ENOMEM));
         return SHELLSIM_ENOMEM;
@@ -131,11 +131,13 @@ shellsim_status cli_drive_save(const cli_job *job, const shellsim_work *w, shell
 
 uint64_t cli_drive_next_round(const cli_job *job, uint64_t n, double seconds)
 {
-    /* rounds of a quarter of the interval (at most 2 s: a signal's last
-     * checkpoint loses no more), of 0.1 s with checkpoints after each */
-    double target = job->every_s > 0 ? job->every_s / 4 : 0.1;
-    if (target > 2)
-        target = 2;
+    /* rounds of about the interval (a round's fixed cost, a part made and
+     * merged, is then small beside it; a signal stops a round under way, so
+     * long rounds delay nothing), of 0.1 s with checkpoints after each, of
+     * at most a minute */
+    double target = job->every_s > 0 ? job->every_s : 0.1;
+    if (target > 60)
+        target = 60;
     if (seconds < target / 2 && n < ROUND_MAX)
         n *= 2;
     else if (seconds > target * 2 && n > ROUND_MIN)

@@ -45,7 +45,7 @@ shellsim_status cli_drive_save(const cli_job *job, const shellsim_work *w, shell
 double cli_drive_now(void);
 
 /* The next round's replications, from the last one's (n, seconds taken),
- * aiming at rounds of a fraction of the checkpoint interval. */
+ * aiming at rounds of about the checkpoint interval. */
 uint64_t cli_drive_next_round(const cli_job *job, uint64_t n, double seconds);
 
 /* The runner of one process (shellsim). */

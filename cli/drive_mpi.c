@@ -76,10 +76,9 @@ static shellsim_status gather_parts(shellsim_work *w, const shellsim_work_part *
 {
     shellsim_status st = SHELLSIM_OK;
     if (rank != 0) {
-        unsigned long long n = shellsim_work_part_packed_size(p);
-        unsigned char *buf = malloc(n ? n : 1);
-        if (!buf || shellsim_work_part_pack(p, buf, n) != n)
-            n = 0; /* rank 0 then fails the run */
+        size_t cap = shellsim_work_part_packed_size(p);
+        unsigned char *buf = malloc(cap ? cap : 1);
+        unsigned long long n = buf ? shellsim_work_part_pack(p, buf, cap) : 0; /* 0: rank 0 fails the run */
         MPI_Send(&n, 1, MPI_UNSIGNED_LONG_LONG, 0, 2, MPI_COMM_WORLD);
         if (n)
             MPI_Send(buf, (int)n, MPI_BYTE, 0, 3, MPI_COMM_WORLD);

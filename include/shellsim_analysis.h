@@ -539,8 +539,9 @@ SHELLSIM_API void shellsim_work_part_free(shellsim_work_part *p); /* NULL: no-op
  * then fit only to be freed. */
 SHELLSIM_API shellsim_status shellsim_work_part_run(const shellsim_work *w, shellsim_work_part *p, uint64_t first,
                                                     uint64_t last, shellsim_error *err);
-/* Bytes of part p packed; pack writes them into buf (cap bytes) and
- * returns their number (0 when cap is too small). */
+/* At most the bytes of part p packed (a bound, cheap to know); pack writes
+ * them into buf (cap >= that bound) and returns their number (0 when cap is
+ * smaller). */
 SHELLSIM_API size_t shellsim_work_part_packed_size(const shellsim_work_part *p);
 SHELLSIM_API size_t shellsim_work_part_pack(const shellsim_work_part *p, unsigned char *buf, size_t cap);
 /* w's summaries += a part (p itself, or packed in buf[0 .. len-1]). done
@@ -554,8 +555,8 @@ SHELLSIM_API shellsim_status shellsim_work_merge_packed(shellsim_work *w, const 
 SHELLSIM_API shellsim_status shellsim_work_advance(shellsim_work *w, uint64_t upto, shellsim_error *err);
 
 /* w's state (done, the summaries, the counts) as bytes, for a checkpoint:
- * its size; pack writes it into buf (cap bytes) and returns the bytes
- * written (0 when cap is too small). load replaces the state of a work
+ * at most state_size bytes (a bound); pack writes it into buf (cap >= that
+ * bound) and returns the bytes written (0 when cap is smaller). load replaces the state of a work
  * made with the same scenario, options and extras (nothing merged yet) by
  * a packed one: SHELLSIM_OK, EINVAL (malformed or of other work: w
  * unchanged) or ENOMEM (w fit only to be freed). */

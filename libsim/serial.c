@@ -15,16 +15,6 @@
 
 #define MAGIC 0x5348454c4c53494eULL /* "NISLLEHS" (varint counts; was ...4d) */
 
-static size_t varint_size(uint64_t v)
-{
-    size_t n = 1;
-    while (v >= 0x80) {
-        v >>= 7;
-        n++;
-    }
-    return n;
-}
-
 static uint64_t zigzag(int64_t v)
 {
     return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
@@ -42,28 +32,20 @@ static void sums_of(const shellsim_summary *s, shellsim_xsum *a, shellsim_xsum *
     shellsim_xsum_normalise(b);
 }
 
-static size_t summary_size(const shellsim_summary *s)
+/* At most the bytes of s packed (10 a varint): no pass over its bins. */
+static size_t summary_bound(const shellsim_summary *s)
 {
-    size_t n = 2 * 8 + 2 * 8 + 8 + 2 * 8;
-    shellsim_xsum a, b;
-    sums_of(s, &a, &b);
-    for (int i = 0; i < SHELLSIM_XSUM_LIMBS; i++)
-        n += varint_size(zigzag(a.limb[i])) + varint_size(zigzag(b.limb[i]));
-    const shellsim_bins *bins[2] = {&s->q.pos, &s->q.neg};
-    for (int k = 0; k < 2; k++)
-        for (uint32_t i = 0; i < bins[k]->n; i++)
-            n += varint_size(shellsim_bins_count(bins[k], i));
-    return n;
+    return 2 * 8 + 2 * 8 + 2 * SHELLSIM_XSUM_LIMBS * 10 + 8 + 2 * 8 + ((size_t)s->q.pos.n + s->q.neg.n) * 10u;
 }
 
 size_t shellsim_result_packed_size(const shellsim_result *r)
 {
     size_t n = 4 * 8;
     for (size_t c = 0; c < r->ncolumns; c++)
-        n += summary_size(&r->columns[c]);
+        n += summary_bound(&r->columns[c]);
     size_t nd = r->nseries * (size_t)r->horizon_days;
     for (size_t i = 0; i < nd; i++)
-        n += summary_size(&r->days[i]);
+        n += summary_bound(&r->days[i]);
     return n;
 }
 

@@ -13,10 +13,11 @@
 
 #include "run.h"
 
-/* Bytes needed to pack r. */
+/* At most the bytes r packs into (cheap: the counts are varints, so the
+ * bytes themselves are known only once packed). */
 size_t shellsim_result_packed_size(const shellsim_result *r);
 /* Pack r into buf (cap >= shellsim_result_packed_size(r)). Returns the bytes
- * written. */
+ * written (0 when cap is smaller). */
 size_t shellsim_result_pack(const shellsim_result *r, unsigned char *buf, size_t cap);
 /* dst += the packed result in buf[0 .. len-1]. Returns SHELLSIM_OK,
  * SHELLSIM_EINVAL (malformed or from another scenario) or SHELLSIM_ENOMEM. */
