@@ -240,3 +240,23 @@ int cli_checkpoint_read(const char *path, const cli_checkpoint_id *id, unsigned 
     *len = (size_t)h.len;
     return 0;
 }
+
+int cli_scenario_hash(const char *path, const char *const *set, int nset, uint64_t *out)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    uint64_t h = CLI_HASH_START;
+    unsigned char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        h = cli_hash(h, buf, n);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad)
+        return -1;
+    for (int i = 0; i < nset; i++)
+        h = cli_hash_str(h, set[i]);
+    *out = h;
+    return 0;
+}

@@ -18,7 +18,7 @@
 
 #define CLI_CHECKPOINT_VERSION 1u
 
-enum { CLI_CHECKPOINT_RUN = 1 };
+enum { CLI_CHECKPOINT_RUN = 1, CLI_CHECKPOINT_SENSITIVITY = 2 };
 
 /* What a checkpoint belongs to. */
 typedef struct cli_checkpoint_id {
@@ -33,6 +33,10 @@ typedef struct cli_checkpoint_id {
 uint64_t cli_hash(uint64_t h, const void *p, size_t n);
 /* cli_hash of a string with its terminating NUL ("" for NULL). */
 uint64_t cli_hash_str(uint64_t h, const char *s);
+
+/* The hash of the scenario file at path (its bytes) and the --set values
+ * set[0 .. nset-1] into *out (OUT). 0, or -1 when the file cannot be read. */
+int cli_scenario_hash(const char *path, const char *const *set, int nset, uint64_t *out);
 
 /* Writes the state[0 .. len-1] of run id to path, whole or not at all: a
  * regular file (or none yet) through a temporary file beside it, written,

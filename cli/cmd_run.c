@@ -166,27 +166,32 @@ static void say_until(const cli_context *cx, const shellsim_run_options *ro, con
             half <= x->until_halfwidth ? "target" : "--reps reached before the target", x->until_halfwidth);
 }
 
+/* What the run's work is made of (cli_job's create_ctx). */
+typedef struct run_work {
+    const shellsim_scenario *s;
+    const shellsim_run_options *ro;
+    const shellsim_run_extras *x; /* NULL: a plain run */
+} run_work;
+
+static shellsim_status create_run(const cli_job *job, shellsim_progress_fn progress, void *progress_user,
+                                  shellsim_work **out, shellsim_error *err)
+{
+    const run_work *rw = job->create_ctx;
+    shellsim_run_options o = *rw->ro;
+    o.progress = progress;
+    o.progress_user = progress_user;
+    return shellsim_work_run_create(rw->s, &o, rw->x, out, err);
+}
+
 /* What a checkpoint of this run is made for: the scenario (the file's
  * bytes and the --set values) and the options the output depends on
  * (--reps, --series, --until-ci, --exceed, --keep-paths; not --threads nor
  * the format). 0, or -1 when the scenario file cannot be read again. */
 static int checkpoint_hashes(const cli_args *a, const shellsim_run_options *ro, cli_job *job)
 {
-    FILE *f = fopen(a->pos[0], "rb");
-    if (!f)
+    if (cli_scenario_hash(a->pos[0], a->set, a->nset, &job->scenario_hash) != 0)
         return -1;
-    uint64_t h = CLI_HASH_START;
-    unsigned char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        h = cli_hash(h, buf, n);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad)
-        return -1;
-    for (int i = 0; i < a->nset; i++)
-        h = cli_hash_str(h, a->set[i]);
-    job->scenario_hash = h;
+    uint64_t h;
     h = cli_hash(CLI_HASH_START, &ro->replications, sizeof ro->replications);
     h = cli_hash_str(h, ro->series ? ro->series : "all");
     h = cli_hash_str(h, a->given[CLI_OPT_UNTIL_CI] ? a->text[CLI_OPT_UNTIL_CI] : "");
@@ -294,8 +299,10 @@ int cli_cmd_run(int argc, char **argv, const cli_context *cx)
         shellsim_scenario_free(s);
         return rc;
     }
-    cli_job job = {cx->prog, cx->printer, s, &ro, NULL, checkpoint, (double)cli_whole(&a, CLI_OPT_CHECKPOINT_EVERY, 60),
-                   resume, 0, 0, 0};
+    run_work rw = {s, &ro, NULL};
+    cli_job job = {.prog = cx->prog, .printer = cx->printer, .create = create_run, .create_ctx = &rw,
+                   .threads = ro.threads, .min_chunk = 1024, .command = CLI_CHECKPOINT_RUN, .seed = ro.seed, .checkpoint = checkpoint,
+                   .every_s = (double)cli_whole(&a, CLI_OPT_CHECKPOINT_EVERY, 60), .resume = resume};
     if ((checkpoint || resume) && checkpoint_hashes(&a, &ro, &job) != 0) {
         if (cx->printer)
             fprintf(stderr, "%s: cannot read %s again for the checkpoint's hash\n", cx->prog, a.pos[0]);
@@ -318,8 +325,14 @@ int cli_cmd_run(int argc, char **argv, const cli_context *cx)
     } else if (st == SHELLSIM_OK && ro.keep_runs) {
         st = shellsim_run(s, &ro, &r, &err);
     } else if (st == SHELLSIM_OK) {
-        job.x = extended ? &x : NULL;
-        st = cx->runner(&job, &r, &err, cx->runner_ctx);
+        rw.x = extended ? &x : NULL;
+        job.progress = ro.progress;
+        job.progress_user = ro.progress_user;
+        shellsim_work *w = NULL;
+        st = cx->runner(&job, &w, &err, cx->runner_ctx);
+        if (st == SHELLSIM_OK && w)
+            st = shellsim_work_result(w, &r, &err);
+        shellsim_work_free(w);
     }
     cli_progress_end(&pr);
     if (st == SHELLSIM_OK && r && a.given[CLI_OPT_UNTIL_CI] && cx->printer)

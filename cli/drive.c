@@ -61,23 +61,22 @@ static int hooked_progress(void *user, uint64_t done, uint64_t total)
 
 static cli_checkpoint_id id_of(const cli_job *job)
 {
-    cli_checkpoint_id id = {CLI_CHECKPOINT_RUN, job->scenario_hash, job->o->seed, job->options_hash};
+    cli_checkpoint_id id = {job->command, job->scenario_hash, job->seed, job->options_hash};
     return id;
 }
 
-shellsim_status cli_drive_begin(cli_job *job, shellsim_run_options *o, cli_drive_hook *hook, shellsim_work **w,
-                                shellsim_error *err)
+shellsim_status cli_drive_begin(cli_job *job, cli_drive_hook *hook, shellsim_work **w, shellsim_error *err)
 {
     *w = NULL;
-    *o = *job->o;
-    hook->fn = o->progress;
-    hook->user = o->progress_user;
+    hook->fn = job->progress;
+    hook->user = job->progress_user;
+    shellsim_status st;
     if (job->checkpoint) {
-        o->progress = hooked_progress;
-        o->progress_user = hook;
         cli_drive_catch_signals();
+        st = job->create(job, hooked_progress, hook, w, err);
+    } else {
+        st = job->create(job, job->progress, job->progress_user, w, err);
     }
-    shellsim_status st = shellsim_work_run_create(job->s, o, job->x, w, err);
     if (st != SHELLSIM_OK || !job->resume)
         return st;
     unsigned char *state;
@@ -126,8 +125,12 @@ shellsim_status cli_drive_save(const cli_job *job, const shellsim_work *w, shell
 
 /* The first round, and the bounds of every round. */
 #define ROUND_FIRST 4096
-#define ROUND_MIN 1024
 #define ROUND_MAX (UINT64_C(1) << 34)
+
+uint64_t cli_drive_first_round(const cli_job *job)
+{
+    return job->min_chunk ? 4 * job->min_chunk : ROUND_FIRST;
+}
 
 uint64_t cli_drive_next_round(const cli_job *job, uint64_t n, double seconds)
 {
@@ -140,7 +143,7 @@ uint64_t cli_drive_next_round(const cli_job *job, uint64_t n, double seconds)
         target = 60;
     if (seconds < target / 2 && n < ROUND_MAX)
         n *= 2;
-    else if (seconds > target * 2 && n > ROUND_MIN)
+    else if (seconds > target * 2 && n > cli_drive_first_round(job) / 4)
         n /= 2;
     return n;
 }
@@ -160,17 +163,16 @@ static shellsim_status stop_on_signal(cli_job *job, const shellsim_work *w, shel
     return SHELLSIM_EINTERRUPTED;
 }
 
-shellsim_status cli_drive_local(cli_job *job, shellsim_result **out, shellsim_error *err, void *ctx)
+shellsim_status cli_drive_local(cli_job *job, shellsim_work **out, shellsim_error *err, void *ctx)
 {
     (void)ctx;
     *out = NULL;
-    shellsim_run_options o;
     cli_drive_hook hook;
     shellsim_work *w;
-    shellsim_status st = cli_drive_begin(job, &o, &hook, &w, err);
+    shellsim_status st = cli_drive_begin(job, &hook, &w, err);
     if (st != SHELLSIM_OK)
         return st;
-    uint64_t round = ROUND_FIRST;
+    uint64_t round = cli_drive_first_round(job);
     double last_save = cli_drive_now();
     while (st == SHELLSIM_OK && shellsim_work_stage_end(w) > shellsim_work_done(w)) {
         if (job->checkpoint && cli_drive_signal()) {
@@ -204,8 +206,10 @@ shellsim_status cli_drive_local(cli_job *job, shellsim_result **out, shellsim_er
             last_save = cli_drive_now();
         }
     }
-    if (st == SHELLSIM_OK)
-        st = shellsim_work_result(w, out, err);
-    shellsim_work_free(w);
-    return st;
+    if (st != SHELLSIM_OK) {
+        shellsim_work_free(w);
+        return st;
+    }
+    *out = w;
+    return SHELLSIM_OK;
 }

@@ -1,5 +1,5 @@
 /*
- * drive.h: carrying out a run as work in chunks (shellsim_analysis.h, "work
+ * drive.h: carrying out work in chunks (a run, a sensitivity analysis) (shellsim_analysis.h, "work
  * in chunks"): the one-process driver (shellsim's cli_runner) and what the
  * MPI driver (drive_mpi.c) shares with it: resuming from a checkpoint,
  * writing one, and stopping on SIGTERM or SIGINT.
@@ -26,16 +26,15 @@ void cli_drive_catch_signals(void);
 /* The signal caught, or 0. */
 int cli_drive_signal(void);
 
-/* The work of the job into *w (OUT), with *o (OUT: the job's options, its
- * progress hooked so that a caught signal stops a chunk; must outlive w),
- * resumed from job->resume when set. SHELLSIM_OK, or a status with err
+/* The work of the job into *w (OUT), its progress hooked (into *hook,
+ * which must outlive w) so that a caught signal stops a chunk, resumed
+ * from job->resume when set. SHELLSIM_OK, or a status with err
  * (SHELLSIM_EIO for a checkpoint refused, with its reason). */
 typedef struct cli_drive_hook {
     shellsim_progress_fn fn; /* the job's */
     void *user;
 } cli_drive_hook;
-shellsim_status cli_drive_begin(cli_job *job, shellsim_run_options *o, cli_drive_hook *hook, shellsim_work **w,
-                                shellsim_error *err);
+shellsim_status cli_drive_begin(cli_job *job, cli_drive_hook *hook, shellsim_work **w, shellsim_error *err);
 
 /* Writes w's state to job->checkpoint. SHELLSIM_OK, or SHELLSIM_EIO with
  * the reason in err (the file as it was), ENOMEM. */
@@ -44,11 +43,14 @@ shellsim_status cli_drive_save(const cli_job *job, const shellsim_work *w, shell
 /* The seconds of a monotonic clock. */
 double cli_drive_now(void);
 
+/* The first round's replications (4 min_chunk). */
+uint64_t cli_drive_first_round(const cli_job *job);
+
 /* The next round's replications, from the last one's (n, seconds taken),
  * aiming at rounds of about the checkpoint interval. */
 uint64_t cli_drive_next_round(const cli_job *job, uint64_t n, double seconds);
 
 /* The runner of one process (shellsim). */
-shellsim_status cli_drive_local(cli_job *job, shellsim_result **out, shellsim_error *err, void *ctx);
+shellsim_status cli_drive_local(cli_job *job, shellsim_work **out, shellsim_error *err, void *ctx);
 
 #endif

@@ -1,6 +1,6 @@
 /*
- * drive_mpi.c: the runner of shellsim-mpi: a run (fixed, --until-ci,
- * --exceed) as work in chunks (drive.h) over the MPI ranks.
+ * drive_mpi.c: the runner of shellsim-mpi: work in chunks (drive.h: a run,
+ * fixed, --until-ci, --exceed; a sensitivity analysis) over the MPI ranks.
  *
  * Rank 0 holds the work. It cuts the run into rounds (a stage of the work,
  * or with --checkpoint a part of one) and broadcasts each; within a round,
@@ -37,12 +37,12 @@ static void set_error(shellsim_error *err, shellsim_status st, const char *msg)
 /* What rank 0 broadcasts at each round. */
 enum { GO = 0, FINISHED = 1, STOP = 2 };
 
-/* Chunks of a round: about 4 per rank, but not below 1024 per thread (a
- * chunk's threads each make their own summaries). */
-static uint64_t chunk_of(uint64_t n, int ranks, int threads)
+/* Chunks of a round: about 4 per rank, but not below min_chunk per thread
+ * (a run's threads each make their own summaries for a chunk). */
+static uint64_t chunk_of(uint64_t n, int ranks, int threads, uint64_t min_chunk)
 {
     uint64_t c = n / (4 * (uint64_t)ranks);
-    uint64_t min = 1024 * (uint64_t)(threads > 0 ? threads : 1);
+    uint64_t min = (min_chunk ? min_chunk : 1) * (uint64_t)(threads > 0 ? threads : 1);
     return c < min ? min : c;
 }
 
@@ -103,7 +103,7 @@ static shellsim_status gather_parts(shellsim_work *w, const shellsim_work_part *
     return st;
 }
 
-shellsim_status cli_drive_mpi(cli_job *job, shellsim_result **out, shellsim_error *err, void *ctx)
+shellsim_status cli_drive_mpi(cli_job *job, shellsim_work **out, shellsim_error *err, void *ctx)
 {
     (void)ctx;
     *out = NULL;
@@ -115,10 +115,9 @@ shellsim_status cli_drive_mpi(cli_job *job, shellsim_result **out, shellsim_erro
     cli_job mine = *job;
     if (rank != 0)
         mine.resume = NULL;
-    shellsim_run_options o;
     cli_drive_hook hook;
     shellsim_work *w = NULL;
-    shellsim_status st = cli_drive_begin(&mine, &o, &hook, &w, err);
+    shellsim_status st = cli_drive_begin(&mine, &hook, &w, err);
     if ((st = agree(st, 0, err, rank)) != SHELLSIM_OK) {
         shellsim_work_free(w);
         return st;
@@ -127,7 +126,7 @@ shellsim_status cli_drive_mpi(cli_job *job, shellsim_result **out, shellsim_erro
     MPI_Win win;
     MPI_Win_allocate(rank == 0 ? (MPI_Aint)sizeof(uint64_t) : 0, sizeof(uint64_t), MPI_INFO_NULL, MPI_COMM_WORLD,
                      &counter, &win);
-    uint64_t round = 4096;
+    uint64_t round = cli_drive_first_round(job);
     double last_save = cli_drive_now();
     shellsim_status st0 = SHELLSIM_OK; /* rank 0's own failure between rounds */
     int caught = 0;
@@ -140,7 +139,7 @@ shellsim_status cli_drive_mpi(cli_job *job, shellsim_result **out, shellsim_erro
                 end = done + round;
             ctl[0] = done;
             ctl[1] = end;
-            ctl[2] = chunk_of(end - done, size, o.threads);
+            ctl[2] = chunk_of(end - done, size, job->threads, job->min_chunk);
             ctl[3] = st0 != SHELLSIM_OK ? STOP : end > done ? GO : FINISHED;
             MPI_Win_lock(MPI_LOCK_EXCLUSIVE, 0, 0, win);
             *counter = 0;
@@ -215,8 +214,11 @@ shellsim_status cli_drive_mpi(cli_job *job, shellsim_result **out, shellsim_erro
                 st = SHELLSIM_EINTERRUPTED;
             }
         }
+        /* no rank ends before rank 0 has written: mpirun would stop it */
+        int code = (int)st;
+        MPI_Bcast(&code, 1, MPI_INT, 0, MPI_COMM_WORLD);
         shellsim_work_free(w);
-        return st;
+        return (shellsim_status)code;
     }
     /* rank 0's failure between rounds (a merge, a checkpoint) ends every
      * rank: the others learn it from the STOP */
@@ -226,7 +228,9 @@ shellsim_status cli_drive_mpi(cli_job *job, shellsim_result **out, shellsim_erro
         shellsim_work_free(w);
         return rank == 0 ? st0 : SHELLSIM_EIO;
     }
-    st = rank == 0 ? shellsim_work_result(w, out, err) : SHELLSIM_OK;
-    shellsim_work_free(w);
-    return st;
+    if (rank == 0)
+        *out = w;
+    else
+        shellsim_work_free(w);
+    return SHELLSIM_OK;
 }

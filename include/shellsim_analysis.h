@@ -523,6 +523,15 @@ SHELLSIM_API shellsim_status shellsim_work_run_create(const shellsim_scenario *s
                                                       shellsim_error *err);
 SHELLSIM_API void shellsim_work_free(shellsim_work *w); /* NULL: no-op */
 
+/* The work of shellsim_sensitivity_analyse(scenario, metric, options) into
+ * *out (OUT): its "replications" are the N samples (each run in all its 3k
+ * + 4 variants), one stage; parts hold the model's values of their
+ * samples. The same checks and messages as the analysis. scenario and
+ * metric must outlive it. */
+SHELLSIM_API shellsim_status shellsim_work_sensitivity_create(const shellsim_scenario *scenario, const char *metric,
+                                                              const shellsim_sensitivity_options *options,
+                                                              shellsim_work **out, shellsim_error *err);
+
 /* Replications merged so far, [0, done). */
 SHELLSIM_API uint64_t shellsim_work_done(const shellsim_work *w);
 /* The end of the current stage (> done), or done when the work is
@@ -569,6 +578,10 @@ SHELLSIM_API shellsim_status shellsim_work_state_load(shellsim_work *w, const un
  * shellsim_run_extended, bit for bit. w is then fit only to be freed.
  * SHELLSIM_OK, EINVAL (not finished) or ENOMEM. */
 SHELLSIM_API shellsim_status shellsim_work_result(shellsim_work *w, shellsim_result **out, shellsim_error *err);
+/* The same for a sensitivity: that of shellsim_sensitivity_analyse, bit for
+ * bit (the caller frees it). */
+SHELLSIM_API shellsim_status shellsim_work_sensitivity_result(shellsim_work *w, shellsim_sensitivity **out,
+                                                              shellsim_error *err);
 
 #ifdef __cplusplus
 }

@@ -14,16 +14,29 @@
 #include "exceed.h"
 #include "run.h"
 #include "serial.h"
+#include "sensitivity_work.h"
 #include "shellsim_analysis.h"
 #include "status.h"
 #include "until_ci.h"
 
 #define PART_MAGIC 0x5452415057534853ULL  /* "SHSWPART" */
 #define STATE_MAGIC 0x5441545357534853ULL /* "SHSWSTAT" */
+#define SA_PART_MAGIC 0x5452415041534853ULL  /* "SHSAPART" */
+#define SA_STATE_MAGIC 0x5441545341534853ULL /* "SHSASTAT" */
+
+/* A chunk of a sensitivity's samples, [first, last), every variant's
+ * values (sensitivity_work.h's layout). */
+typedef struct sa_chunk {
+    uint64_t first, last;
+    double *y;
+} sa_chunk;
 
 struct shellsim_work_part {
-    shellsim_result *r;
+    shellsim_result *r;          /* a run's */
     shellsim_exceed_counter *c;
+    sa_chunk *chunks;            /* a sensitivity's */
+    size_t nchunks;
+    size_t variants;             /* its M; 0 for a run's part */
 };
 
 struct shellsim_work {
@@ -36,6 +49,8 @@ struct shellsim_work {
     shellsim_work_part all; /* the merged summaries of [0, done) */
     uint64_t done;
     int finished;
+    shellsim_sa_work *sa;   /* a sensitivity analysis (then no run): its
+                               samples are the replications above */
 };
 
 void shellsim_work_part_free(shellsim_work_part *p)
@@ -44,6 +59,9 @@ void shellsim_work_part_free(shellsim_work_part *p)
         return;
     shellsim_result_free(p->r);
     shellsim_exceed_counter_free(p->c);
+    for (size_t i = 0; i < p->nchunks; i++)
+        shellsim_free(p->chunks[i].y);
+    shellsim_free(p->chunks);
     shellsim_free(p);
 }
 
@@ -54,6 +72,7 @@ void shellsim_work_free(shellsim_work *w)
     shellsim_result_free(w->all.r);
     shellsim_exceed_counter_free(w->all.c);
     shellsim_free(w->thr);
+    shellsim_sa_work_free(w->sa);
     shellsim_free(w);
 }
 
@@ -127,7 +146,7 @@ uint64_t shellsim_work_stage_end(const shellsim_work *w)
 {
     if (!w || w->finished)
         return w ? w->done : 0;
-    const uint64_t cap = w->o.replications;
+    const uint64_t cap = w->sa ? shellsim_sa_work_samples(w->sa) : w->o.replications;
     if (w->until < 0)
         return cap;
     uint64_t next = shellsim_run_checkpoint_after(w->done);
@@ -142,7 +161,8 @@ shellsim_status shellsim_work_part_create(const shellsim_work *w, shellsim_work_
         shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
         return SHELLSIM_ENOMEM;
     }
-    shellsim_status st = part_init(w, p, err);
+    p->variants = w->sa ? shellsim_sa_work_variants(w->sa) : 0;
+    shellsim_status st = w->sa ? SHELLSIM_OK : part_init(w, p, err);
     if (st != SHELLSIM_OK) {
         shellsim_work_part_free(p);
         return st;
@@ -168,9 +188,23 @@ static int on_chunk_progress(void *user, uint64_t done, uint64_t total)
 shellsim_status shellsim_work_part_run(const shellsim_work *w, shellsim_work_part *p, uint64_t first, uint64_t last,
                                        shellsim_error *err)
 {
-    if (!w || !p || first >= last || last > w->o.replications) {
+    const uint64_t cap = w && w->sa ? shellsim_sa_work_samples(w->sa) : w ? w->o.replications : 0;
+    if (!w || !p || first >= last || last > cap) {
         shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_part_run: no such chunk");
         return SHELLSIM_EINVAL;
+    }
+    if (w->sa) {
+        sa_chunk *more = shellsim_realloc(p->chunks, (p->nchunks + 1) * sizeof *more);
+        double *y = shellsim_malloc(shellsim_sa_work_variants(w->sa) * (size_t)(last - first) * sizeof *y);
+        if (more)
+            p->chunks = more;
+        if (!more || !y) {
+            shellsim_free(y);
+            shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
+            return SHELLSIM_ENOMEM;
+        }
+        p->chunks[p->nchunks++] = (sa_chunk){first, last, y};
+        return shellsim_sa_work_run(w->sa, y, first, last, err);
     }
     shellsim_run_options o = w->o;
     chunk_progress cp = {w->o.progress, w->o.progress_user, w->done, w->o.replications};
@@ -185,6 +219,105 @@ shellsim_status shellsim_work_part_run(const shellsim_work *w, shellsim_work_par
     return shellsim_run_range_observed(w->s, &o, first, last, p->r, obs, nobs, err);
 }
 
+/* ------------------------------------------ a sensitivity's parts, state */
+
+static size_t sa_part_size(const shellsim_work_part *p)
+{
+    size_t n = 2 * 8;
+    for (size_t i = 0; i < p->nchunks; i++)
+        n += 2 * 8 + p->variants * (size_t)(p->chunks[i].last - p->chunks[i].first) * 8;
+    return n;
+}
+
+static size_t sa_part_pack(const shellsim_work_part *p, unsigned char *buf, size_t cap)
+{
+    size_t n = sa_part_size(p);
+    if (!buf || cap < n)
+        return 0;
+    uint64_t head[2] = {SA_PART_MAGIC, p->nchunks};
+    unsigned char *q = buf;
+    memcpy(q, head, sizeof head), q += sizeof head;
+    for (size_t i = 0; i < p->nchunks; i++) {
+        const sa_chunk *c = &p->chunks[i];
+        size_t bytes = p->variants * (size_t)(c->last - c->first) * 8;
+        memcpy(q, &c->first, 8), q += 8;
+        memcpy(q, &c->last, 8), q += 8;
+        memcpy(q, c->y, bytes), q += bytes;
+    }
+    return n;
+}
+
+/* Chunk [first, last)'s values y (M (last - first)) into the work's y. */
+static void sa_place(shellsim_work *w, uint64_t first, uint64_t last, const unsigned char *y)
+{
+    const uint64_t N = shellsim_sa_work_samples(w->sa), cnt = last - first;
+    double *dst = shellsim_sa_work_y(w->sa);
+    for (size_t m = 0; m < shellsim_sa_work_variants(w->sa); m++)
+        memcpy(dst + m * N + first, y + m * cnt * 8, cnt * 8);
+}
+
+static shellsim_status sa_merge_packed(shellsim_work *w, const unsigned char *buf, size_t len)
+{
+    const uint64_t N = shellsim_sa_work_samples(w->sa);
+    const size_t M = shellsim_sa_work_variants(w->sa);
+    uint64_t head[2];
+    if (len < sizeof head)
+        return SHELLSIM_EINVAL;
+    memcpy(head, buf, sizeof head);
+    if (head[0] != SA_PART_MAGIC)
+        return SHELLSIM_EINVAL;
+    size_t at = sizeof head;
+    for (uint64_t i = 0; i < head[1]; i++) {
+        uint64_t first, last;
+        if (len - at < 16)
+            return SHELLSIM_EINVAL;
+        memcpy(&first, buf + at, 8);
+        memcpy(&last, buf + at + 8, 8);
+        at += 16;
+        if (first >= last || last > N || (len - at) / 8 / M < last - first)
+            return SHELLSIM_EINVAL;
+        sa_place(w, first, last, buf + at);
+        at += M * (size_t)(last - first) * 8;
+    }
+    return at == len ? SHELLSIM_OK : SHELLSIM_EINVAL;
+}
+
+shellsim_status shellsim_work_sensitivity_create(const shellsim_scenario *scenario, const char *metric,
+                                                 const shellsim_sensitivity_options *options, shellsim_work **out,
+                                                 shellsim_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!out) {
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_sensitivity_create: NULL argument");
+        return SHELLSIM_EINVAL;
+    }
+    shellsim_work *w = shellsim_calloc(1, sizeof *w);
+    if (!w) {
+        shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
+        return SHELLSIM_ENOMEM;
+    }
+    w->until = -1;
+    shellsim_status st = shellsim_sa_work_create(scenario, metric, options, &w->sa, err);
+    if (st != SHELLSIM_OK) {
+        shellsim_free(w);
+        return st;
+    }
+    *out = w;
+    return SHELLSIM_OK;
+}
+
+shellsim_status shellsim_work_sensitivity_result(shellsim_work *w, shellsim_sensitivity **out, shellsim_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!w || !out || !w->sa || !w->finished) {
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_sensitivity_result: not a finished sensitivity");
+        return SHELLSIM_EINVAL;
+    }
+    return shellsim_sa_work_result(w->sa, out, err);
+}
+
 static size_t part_size(const shellsim_work_part *p)
 {
     return 2 * 8 + shellsim_exceed_counter_size(p->c) * 8 + shellsim_result_packed_size(p->r);
@@ -192,7 +325,7 @@ static size_t part_size(const shellsim_work_part *p)
 
 size_t shellsim_work_part_packed_size(const shellsim_work_part *p)
 {
-    return p ? part_size(p) : 0;
+    return !p ? 0 : p->variants ? sa_part_size(p) : part_size(p);
 }
 
 static size_t part_pack(const shellsim_work_part *p, unsigned char *buf, size_t cap)
@@ -214,13 +347,18 @@ static size_t part_pack(const shellsim_work_part *p, unsigned char *buf, size_t 
 
 size_t shellsim_work_part_pack(const shellsim_work_part *p, unsigned char *buf, size_t cap)
 {
-    return p ? part_pack(p, buf, cap) : 0;
+    return !p ? 0 : p->variants ? sa_part_pack(p, buf, cap) : part_pack(p, buf, cap);
 }
 
 shellsim_status shellsim_work_merge_part(shellsim_work *w, const shellsim_work_part *p)
 {
-    if (!w || !p)
+    if (!w || !p || !w->sa != !p->variants)
         return SHELLSIM_EINVAL;
+    if (w->sa) {
+        for (size_t i = 0; i < p->nchunks; i++)
+            sa_place(w, p->chunks[i].first, p->chunks[i].last, (const unsigned char *)p->chunks[i].y);
+        return SHELLSIM_OK;
+    }
     size_t nx = shellsim_exceed_counter_size(p->c);
     if (nx) {
         uint64_t *counts = shellsim_malloc(nx * 8);
@@ -256,7 +394,7 @@ static shellsim_status merge_packed(shellsim_work_part *dst, const unsigned char
 
 shellsim_status shellsim_work_merge_packed(shellsim_work *w, const unsigned char *buf, size_t len)
 {
-    return w ? merge_packed(&w->all, buf, len) : SHELLSIM_EINVAL;
+    return !w || !buf ? SHELLSIM_EINVAL : w->sa ? sa_merge_packed(w, buf, len) : merge_packed(&w->all, buf, len);
 }
 
 shellsim_status shellsim_work_advance(shellsim_work *w, uint64_t upto, shellsim_error *err)
@@ -269,7 +407,7 @@ shellsim_status shellsim_work_advance(shellsim_work *w, uint64_t upto, shellsim_
     w->done = upto;
     if (upto < end)
         return SHELLSIM_OK;
-    if (upto >= w->o.replications) {
+    if (w->sa || upto >= w->o.replications) {
         w->finished = 1;
     } else if (w->until >= 0) { /* as until_ci.c's run_until */
         shellsim_stats ms;
@@ -283,6 +421,8 @@ shellsim_status shellsim_work_advance(shellsim_work *w, uint64_t upto, shellsim_
 
 size_t shellsim_work_state_size(const shellsim_work *w)
 {
+    if (w && w->sa) /* the values of samples [0, done) */
+        return 3 * 8 + shellsim_sa_work_variants(w->sa) * (size_t)w->done * 8;
     return w ? 3 * 8 + part_size(&w->all) : 0;
 }
 
@@ -291,8 +431,15 @@ size_t shellsim_work_state_pack(const shellsim_work *w, unsigned char *buf, size
     size_t n = shellsim_work_state_size(w);
     if (!w || !buf || cap < n)
         return 0;
-    uint64_t head[3] = {STATE_MAGIC, w->done, (uint64_t)w->finished};
+    uint64_t head[3] = {w->sa ? SA_STATE_MAGIC : STATE_MAGIC, w->done, (uint64_t)w->finished};
     memcpy(buf, head, sizeof head);
+    if (w->sa) {
+        const uint64_t N = shellsim_sa_work_samples(w->sa);
+        const double *y = shellsim_sa_work_y(w->sa);
+        for (size_t m = 0; m < shellsim_sa_work_variants(w->sa); m++)
+            memcpy(buf + 24 + m * w->done * 8, y + m * N, w->done * 8);
+        return n;
+    }
     size_t m = part_pack(&w->all, buf + 24, cap - 24);
     return m ? 24 + m : 0;
 }
@@ -305,6 +452,21 @@ shellsim_status shellsim_work_state_load(shellsim_work *w, const unsigned char *
         return SHELLSIM_EINVAL;
     }
     memcpy(head, buf, sizeof head);
+    if (w->sa) {
+        const uint64_t N = shellsim_sa_work_samples(w->sa);
+        const size_t M = shellsim_sa_work_variants(w->sa);
+        if (head[0] != SA_STATE_MAGIC || head[1] > N || head[2] > 1 || (len - 24) / 8 / M != head[1] ||
+            (len - 24) % (8 * M)) {
+            shellsim_set_error(err, SHELLSIM_EINVAL, 0, "work state: not a state of this work");
+            return SHELLSIM_EINVAL;
+        }
+        double *y = shellsim_sa_work_y(w->sa);
+        for (size_t m = 0; m < M; m++)
+            memcpy(y + m * N, buf + 24 + m * head[1] * 8, head[1] * 8);
+        w->done = head[1];
+        w->finished = (int)head[2];
+        return SHELLSIM_OK;
+    }
     if (head[0] != STATE_MAGIC || head[1] > w->o.replications || head[2] > 1) {
         shellsim_set_error(err, SHELLSIM_EINVAL, 0, "work state: not a state of this work");
         return SHELLSIM_EINVAL;
@@ -332,7 +494,7 @@ shellsim_status shellsim_work_result(shellsim_work *w, shellsim_result **out, sh
     if (out)
         *out = NULL;
     if (!w || !out || !w->finished || !w->all.r) {
-        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_result: the work is not finished");
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_result: not a finished run");
         return SHELLSIM_EINVAL;
     }
     shellsim_status st = SHELLSIM_OK;

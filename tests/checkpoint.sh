@@ -4,7 +4,8 @@
 # prints the bytes of a run never stopped; SIGTERM and SIGINT leave a valid
 # checkpoint and exit 143 and 130; a checkpoint of another scenario, seed or
 # option set, a truncated one, a bit-flipped one and a file that is no
-# checkpoint are each refused with their own message and exit status 1; a
+# checkpoint are each refused with their own message and exit status 1
+# (and a sensitivity analysis killed and resumed, too); a
 # checkpoint that cannot be written (/dev/full, a file-size limit) fails the
 # run cleanly and leaves the previous checkpoint as it was. With
 # shellsim-mpi, the same for ranks stopped by SIGTERM and SIGKILL.
@@ -57,6 +58,24 @@ for seed in 1 2 3; do
 done
 check "the checkpoint is readable as a file is (0666 less the umask)" bash -c \
     "[ \"\$(stat -c %a '$tmp/kill1.ck')\" = \"\$(printf %o \$((0666 & ~\$(umask))))\" ]"
+
+# --- a sensitivity analysis, killed and resumed ------------------------------
+sargs=(sensitivity "$dir/najin-dunay.ini" --metric russia.extra_per_day --samples 12000 --bootstrap 20 --seed 3 --json)
+"$sim" "${sargs[@]}" >"$tmp/sref.json" 2>/dev/null
+RANDOM=4
+"$sim" "${sargs[@]}" --threads 1 --checkpoint "$tmp/s.ck" --checkpoint-every 0 >"$tmp/s.json" 2>/dev/null &
+pid=$!
+wait_for "$tmp/s.ck" $pid
+sleep "0.$((RANDOM % 5))"
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+"$sim" "${sargs[@]}" --threads 2 --resume "$tmp/s.ck" >"$tmp/s.json" 2>/dev/null
+check "sensitivity killed (SIGKILL) and resumed: the bytes of an analysis never stopped" cmp -s "$tmp/sref.json" \
+    "$tmp/s.json"
+"$sim" "${sargs[@]}" --samples 12001 --resume "$tmp/s.ck" >/dev/null 2>"$tmp/s.err"
+check "sensitivity: other --samples refused" grep -q "checkpoint .*: made with other options" "$tmp/s.err"
+"$sim" run "$sc" "${args[@]}" --seed 3 --resume "$tmp/s.ck" >/dev/null 2>"$tmp/s.err"
+check "run refuses a sensitivity's checkpoint" grep -q "checkpoint .*: of another command" "$tmp/s.err"
 
 # --- SIGTERM and SIGINT: a last checkpoint, 143 and 130 ----------------------
 for sig in TERM INT; do
@@ -169,6 +188,12 @@ if [ -n "$mpi" ] && command -v mpirun >/dev/null 2>&1; then
         # the ranks, as a batch system signals them
         kill -$how $(pgrep -P $mp) 2>/dev/null
         wait $mp
+        rc=$?
+        if [ $rc = 0 ]; then # (the run ended first)
+            check "shellsim-mpi, the run ended before SIG$how: its output" cmp -s "$tmp/ref5.json" "$tmp/m.out"
+            continue
+        fi
+        sed 's/^/# /' "$tmp/m.err" | head -3
         [ $how = KILL ] || check "shellsim-mpi, ranks sent SIGTERM: rank 0 says where the checkpoint is" \
             grep -q "stopped by signal 15 .* checkpoint .* written" "$tmp/m.err"
         mpirun_np 3 run "$sc" "${args[@]}" --seed 5 --threads 1 --resume "$ck" >"$tmp/m.json" 2>/dev/null

@@ -54,6 +54,17 @@ for c in "${cases[@]}"; do
     mpirun_np 3 run $args --threads 1 --json --checkpoint "$tmp/ck" --checkpoint-every 0 >"$tmp/out.json" 2>/dev/null
     check "$name: 3 ranks, a checkpoint after every round: the same bytes" cmp -s "$tmp/ref.json" "$tmp/out.json"
 done
+# sensitivity: its samples' model runs in chunks over the ranks
+sargs=(sensitivity "$dir/najin-dunay.ini" --metric russia.extra_per_day --samples 300 --bootstrap 20 --seed 3 --json)
+"$sim" "${sargs[@]}" --threads 1 >"$tmp/sref.json" 2>/dev/null
+for np in 1 2 3; do
+    for t in 1 2; do
+        mpirun_np $np "${sargs[@]}" --threads $t >"$tmp/sout.json" 2>/dev/null
+        check "sensitivity: $np ranks x $t threads: the bytes of shellsim" cmp -s "$tmp/sref.json" "$tmp/sout.json"
+    done
+done
+mpirun_np 3 "${sargs[@]}" --threads 1 --checkpoint "$tmp/sck" --checkpoint-every 0 >"$tmp/sout.json" 2>/dev/null
+check "sensitivity: 3 ranks, a checkpoint after every round: the same bytes" cmp -s "$tmp/sref.json" "$tmp/sout.json"
 # --until-ci says the same on stderr under MPI
 # shellcheck disable=SC2086
 mpirun_np 2 run $dir/aid-gap.ini --reps 200000 --seed 2 --until-ci russia.extra_per_day=40 --series none \

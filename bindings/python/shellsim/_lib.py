@@ -511,6 +511,9 @@ PROTOTYPES_ANALYSIS_H.update({
         (c_int, [ScenarioP, POINTER(ShellsimRunOptions),
                  POINTER(ShellsimRunExtras), POINTER(WorkP), _E]),
     "shellsim_work_free": (None, [WorkP]),
+    "shellsim_work_sensitivity_create":
+        (c_int, [ScenarioP, c_char_p, POINTER(ShellsimSensitivityOptions),
+                 POINTER(WorkP), _E]),
     "shellsim_work_done": (c_uint64, [WorkP]),
     "shellsim_work_stage_end": (c_uint64, [WorkP]),
     "shellsim_work_part_create": (c_int, [WorkP, POINTER(WorkPartP), _E]),
@@ -530,6 +533,8 @@ PROTOTYPES_ANALYSIS_H.update({
     "shellsim_work_state_load":
         (c_int, [WorkP, POINTER(c_ubyte), c_size_t, _E]),
     "shellsim_work_result": (c_int, [WorkP, POINTER(ResultP), _E]),
+    "shellsim_work_sensitivity_result":
+        (c_int, [WorkP, POINTER(SensitivityP), _E]),
 })
 
 # Every exported function of the library.
