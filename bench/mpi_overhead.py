@@ -89,56 +89,67 @@ def main():
             "yes" if same(os.path.join(tmp, "one"), os.path.join(tmp, "two")) else "NO"))
 
     n = 20000 if quick else 1000000
-    base = [sim, "run", os.path.join(SC, "najin-dunay.ini"), "--reps", str(n), "--threads", "2", "--json"]
+    rows = []
     ck = os.path.join(tmp, "ck")
-    plain, withck, cpu_plain, cpu_ck = [], [], [], []
-    for _ in range(max(3, repeat // 2 + 1)):
-        w, c = timed(base, os.path.join(tmp, "plain"))
-        plain.append(w)
-        cpu_plain.append(c)
-        w, c = timed(base + ["--checkpoint", ck, "--checkpoint-every", "1"], os.path.join(tmp, "ck.json"))
-        withck.append(w)
-        cpu_ck.append(c)
-    m1, m2 = statistics.median(plain), statistics.median(withck)
+    per_rep = None
+    for series in ("all", "none"):
+        base = [sim, "run", os.path.join(SC, "najin-dunay.ini"), "--reps", str(n), "--threads", "2",
+                "--series", series, "--json"]
+        plain, withck, cpu_plain, cpu_ck = [], [], [], []
+        for _ in range(max(3, repeat // 2 + 1)):
+            w, c = timed(base, os.path.join(tmp, "plain"))
+            plain.append(w)
+            cpu_plain.append(c)
+            if os.path.exists(ck):
+                os.unlink(ck)
+            w, c = timed(base + ["--checkpoint", ck, "--checkpoint-every", "1"], os.path.join(tmp, "ck.json"))
+            withck.append(w)
+            cpu_ck.append(c)
+        m1, m2 = statistics.median(plain), statistics.median(withck)
+        c1, c2 = statistics.median(cpu_plain), statistics.median(cpu_ck)
+        rows.append((series, m1, m2, c1, c2, os.path.getsize(ck) if os.path.exists(ck) else 0,
+                     same(os.path.join(tmp, "plain"), os.path.join(tmp, "ck.json"))))
+        if per_rep is None:
+            per_rep = c1 / n
     print()
-    print("| %d replications of najin-dunay, 2 threads | median wall (s) | median CPU (s) |" % n)
-    print("|---|---|---|")
-    print("| no checkpoint | %.2f | %.2f |" % (m1, statistics.median(cpu_plain)))
-    print("| --checkpoint-every 1 | %.2f | %.2f |" % (m2, statistics.median(cpu_ck)))
-    print("| cost | %+.1f%% | %+.1f%% |" % (100 * (m2 / m1 - 1),
-                                           100 * (statistics.median(cpu_ck) / statistics.median(cpu_plain) - 1)))
-    print("checkpoint size: %d bytes; same bytes: %s" % (
-        os.path.getsize(ck), "yes" if same(os.path.join(tmp, "plain"), os.path.join(tmp, "ck.json")) else "NO"))
+    print("| %d replications of najin-dunay, 2 threads | wall: none / every 1 s (s) | cost | CPU: none / every 1 s (s) "
+          "| cost | checkpoint bytes | same bytes |" % n)
+    print("|---|---|---|---|---|---|---|")
+    for series, m1, m2, c1, c2, size, ok in rows:
+        print("| --series %s | %.2f / %.2f | %+.1f%% | %.2f / %.2f | %+.1f%% | %d | %s |" % (
+            series, m1, m2, 100 * (m2 / m1 - 1), c1, c2, 100 * (c2 / c1 - 1), size, "yes" if ok else "NO"))
 
-    per_rep = statistics.median(cpu_plain) / n
     print()
     print("per replication: %.2f core-us (najin-dunay, all series)" % (per_rep * 1e6))
-    sa_cpu = []
-    samples = 256 if quick else 1024
-    for _ in range(3):
-        _, c = timed([sim, "sensitivity", os.path.join(SC, "najin-dunay.ini"), "--metric",
-                      "russia.extra_per_day", "--samples", str(samples), "--bootstrap", "0",
-                      "--threads", "2", "--json"], os.path.join(tmp, "sa.json"))
-        sa_cpu.append(c)
     import json
-    with open(os.path.join(tmp, "sa.json")) as f:
-        k = len(json.load(f)["parameters"])
-    evals = samples * (3 * k + 4)
-    per_eval = statistics.median(sa_cpu) / evals
-    print("sensitivity: %d keys, %d samples, %d model runs: %.2f core-us per model run" % (
-        k, samples, evals, per_eval * 1e6))
+    per_eval = {}
+    samples = 128 if quick else 1024
+    for name in ("najin-dunay", "aid-gap"):
+        sa_cpu = []
+        for _ in range(3):
+            _, c = timed([sim, "sensitivity", os.path.join(SC, name + ".ini"), "--metric",
+                          "russia.extra_per_day", "--samples", str(samples), "--bootstrap", "0",
+                          "--threads", "2", "--json"], os.path.join(tmp, "sa.json"))
+            sa_cpu.append(c)
+        with open(os.path.join(tmp, "sa.json")) as f:
+            k = len(json.load(f)["parameters"])
+        evals = samples * (3 * k + 4)
+        per_eval[name] = statistics.median(sa_cpu) / evals
+        print("sensitivity of %s: %d keys, %d samples, %d model runs: %.2f core-us per model run" % (
+            name, k, samples, evals, per_eval[name] * 1e6))
     print()
-    print("| estimate | core-hours | 64 cores | 1,024 cores |")
+    print("| estimate (perfect scaling) | core-hours | 64 cores | 1,024 cores |")
     print("|---|---|---|---|")
-    for what, runs, per in (("10^9 replications of najin-dunay", 1e9, per_rep),
-                            ("20-key sensitivity, 65,536 samples (65,536 x 64 model runs)",
-                             65536 * 64, per_eval)):
+    for what, runs, per in (("10^9 replications of najin-dunay (all series)", 1e9, per_rep),
+                            ("20-key sensitivity at 65,536 samples (65,536 x 64 model runs), "
+                             "najin-dunay's cost per run", 65536 * 64, per_eval["najin-dunay"]),
+                            ("the same at aid-gap's (v2) cost per run", 65536 * 64, per_eval["aid-gap"])):
         core_s = runs * per
-        print("| %s | %.2f | %s | %s |" % (what, core_s / 3600, fmt(core_s / 64), fmt(core_s / 1024)))
+        print("| %s | %.3f | %s | %s |" % (what, core_s / 3600, fmt(core_s / 64), fmt(core_s / 1024)))
 
 
 def fmt(s):
-    return "%.0f min" % (s / 60) if s >= 120 else "%.0f s" % s
+    return "%.0f min" % (s / 60) if s >= 120 else "%.1f s" % s if s >= 1 else "%.2f s" % s
 
 
 if __name__ == "__main__":
