@@ -65,8 +65,8 @@ def main():
     reps = "20000" if quick else "400000"
     jobs = {
         "run": ["run", os.path.join(SC, "najin-dunay.ini"), "--reps", reps, "--json"],
-        "sensitivity": ["sensitivity", os.path.join(SC, "najin-dunay.ini"), "--metric",
-                        "russia.extra_per_day", "--samples", "256" if quick else "2048",
+        "sensitivity": ["sensitivity", os.path.join(SC, "aid-gap.ini"), "--metric",
+                        "russia.extra_per_day", "--samples", "256" if quick else "4096",
                         "--bootstrap", "50", "--json"],
         "infer": ["infer", os.path.join(SC, "inference-najin.ini"),
                   os.path.join(SC, "inference-najin.obs"), "--accept",
