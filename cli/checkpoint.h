@@ -18,7 +18,7 @@
 
 #define CLI_CHECKPOINT_VERSION 1u
 
-enum { CLI_CHECKPOINT_RUN = 1, CLI_CHECKPOINT_SENSITIVITY = 2 };
+enum { CLI_CHECKPOINT_RUN = 1, CLI_CHECKPOINT_SENSITIVITY = 2, CLI_CHECKPOINT_COMPARE = 3 };
 
 /* What a checkpoint belongs to. */
 typedef struct cli_checkpoint_id {

@@ -49,6 +49,8 @@ typedef struct cli_option {
     const char *means;
 } cli_option;
 
+/* the commands whose work is in chunks (cli/drive.h): checkpoints */
+#define CHUNKED (CLI_CMD_RUN | CLI_CMD_SENSITIVITY | CLI_CMD_COMPARE)
 #define RUNNERS (CLI_CMD_RUN | CLI_CMD_INFER | CLI_CMD_COMPARE | CLI_CMD_SENSITIVITY | CLI_CMD_SWEEP)
 #define ALL (RUNNERS | CLI_CMD_CHECK)
 #define EVERY (~0u) /* every command, those added later too */
@@ -84,10 +86,10 @@ static const cli_option options[CLI_NOPTS] = {
     [CLI_OPT_RUNS_CSV] = {"runs-csv", 0, CLI_NAME, CLI_CMD_RUN, 0, 0, "a file name (- for standard output)", NULL},
     [CLI_OPT_PARAM] = {"param", 0, CLI_NAME, CLI_CMD_SWEEP, 0, 0, "SECTION.KEY=GRID", "parameters"},
     [CLI_OPT_KEEP_PATHS] = {"keep-paths", 0, CLI_WHOLE, CLI_CMD_RUN, 0, SHELLSIM_MAX_KEEP_PATHS, "0 .. 10000", NULL},
-    [CLI_OPT_CHECKPOINT] = {"checkpoint", 0, CLI_NAME, CLI_CMD_RUN | CLI_CMD_SENSITIVITY, 0, 0, "a file name", NULL},
-    [CLI_OPT_CHECKPOINT_EVERY] = {"checkpoint-every", 0, CLI_WHOLE, CLI_CMD_RUN | CLI_CMD_SENSITIVITY, 0, 31536000,
+    [CLI_OPT_CHECKPOINT] = {"checkpoint", 0, CLI_NAME, CHUNKED, 0, 0, "a file name", NULL},
+    [CLI_OPT_CHECKPOINT_EVERY] = {"checkpoint-every", 0, CLI_WHOLE, CHUNKED, 0, 31536000,
                                   "0 .. 31536000 seconds", NULL},
-    [CLI_OPT_RESUME] = {"resume", 0, CLI_NAME, CLI_CMD_RUN | CLI_CMD_SENSITIVITY, 0, 0, "a checkpoint file", NULL},
+    [CLI_OPT_RESUME] = {"resume", 0, CLI_NAME, CHUNKED, 0, 0, "a checkpoint file", NULL},
 };
 
 /* getopt_long's value for a long option: past every char. */

@@ -532,6 +532,14 @@ SHELLSIM_API shellsim_status shellsim_work_sensitivity_create(const shellsim_sce
                                                               const shellsim_sensitivity_options *options,
                                                               shellsim_work **out, shellsim_error *err);
 
+/* The work of shellsim_compare(a, b, options) into *out (OUT): replications
+ * of both scenarios, one stage; parts hold the summaries of A, B and B - A
+ * of their replications. keep_runs is not supported (SHELLSIM_EINVAL).
+ * a and b must outlive it. */
+SHELLSIM_API shellsim_status shellsim_work_compare_create(const shellsim_scenario *a, const shellsim_scenario *b,
+                                                          const shellsim_run_options *options, shellsim_work **out,
+                                                          shellsim_error *err);
+
 /* Replications merged so far, [0, done). */
 SHELLSIM_API uint64_t shellsim_work_done(const shellsim_work *w);
 /* The end of the current stage (> done), or done when the work is
@@ -582,6 +590,9 @@ SHELLSIM_API shellsim_status shellsim_work_result(shellsim_work *w, shellsim_res
  * bit (the caller frees it). */
 SHELLSIM_API shellsim_status shellsim_work_sensitivity_result(shellsim_work *w, shellsim_sensitivity **out,
                                                               shellsim_error *err);
+/* The same for a comparison: that of shellsim_compare, bit for bit. */
+SHELLSIM_API shellsim_status shellsim_work_compare_result(shellsim_work *w, shellsim_comparison **out,
+                                                          shellsim_error *err);
 
 #ifdef __cplusplus
 }

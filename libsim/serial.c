@@ -223,3 +223,36 @@ shellsim_status shellsim_result_merge_packed(shellsim_result *dst, const unsigne
     }
     return rd.p == rd.end ? SHELLSIM_OK : SHELLSIM_EINVAL;
 }
+
+size_t shellsim_summaries_packed_bound(const shellsim_summary *s, size_t n)
+{
+    size_t b = 8;
+    for (size_t i = 0; i < n; i++)
+        b += summary_bound(&s[i]);
+    return b;
+}
+
+size_t shellsim_summaries_pack(const shellsim_summary *s, size_t n, unsigned char *buf, size_t cap)
+{
+    if (cap < shellsim_summaries_packed_bound(s, n))
+        return 0;
+    writer w = {buf};
+    put_u64(&w, n);
+    for (size_t i = 0; i < n; i++)
+        pack_summary(&w, &s[i]);
+    return (size_t)(w.p - buf);
+}
+
+shellsim_status shellsim_summaries_merge_packed(shellsim_summary *dst, size_t n, const unsigned char *buf,
+                                                size_t len)
+{
+    reader rd = {buf, buf + len, 0};
+    if (get_u64(&rd) != n)
+        return SHELLSIM_EINVAL;
+    for (size_t i = 0; i < n; i++) {
+        shellsim_status st = merge_summary(&rd, &dst[i]);
+        if (st != SHELLSIM_OK)
+            return st;
+    }
+    return rd.p == rd.end ? SHELLSIM_OK : SHELLSIM_EINVAL;
+}

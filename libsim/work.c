@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "compare_work.h"
 #include "exceed.h"
 #include "run.h"
 #include "serial.h"
@@ -23,6 +24,7 @@
 #define STATE_MAGIC 0x5441545357534853ULL /* "SHSWSTAT" */
 #define SA_PART_MAGIC 0x5452415041534853ULL  /* "SHSAPART" */
 #define SA_STATE_MAGIC 0x5441545341534853ULL /* "SHSASTAT" */
+#define CMP_STATE_MAGIC 0x5441545350434853ULL /* "SHCPSTAT" */
 
 /* A chunk of a sensitivity's samples, [first, last), every variant's
  * values (sensitivity_work.h's layout). */
@@ -37,6 +39,8 @@ struct shellsim_work_part {
     sa_chunk *chunks;            /* a sensitivity's */
     size_t nchunks;
     size_t variants;             /* its M; 0 for a run's part */
+    shellsim_summary *sums;      /* a comparison's (3 per metric) */
+    size_t nsums;
 };
 
 struct shellsim_work {
@@ -51,6 +55,7 @@ struct shellsim_work {
     int finished;
     shellsim_sa_work *sa;   /* a sensitivity analysis (then no run): its
                                samples are the replications above */
+    shellsim_cmp_work *cmp; /* a comparison (then no run) */
 };
 
 void shellsim_work_part_free(shellsim_work_part *p)
@@ -62,6 +67,9 @@ void shellsim_work_part_free(shellsim_work_part *p)
     for (size_t i = 0; i < p->nchunks; i++)
         shellsim_free(p->chunks[i].y);
     shellsim_free(p->chunks);
+    for (size_t i = 0; p->sums && i < p->nsums; i++)
+        shellsim_summary_free(&p->sums[i]);
+    shellsim_free(p->sums);
     shellsim_free(p);
 }
 
@@ -73,6 +81,7 @@ void shellsim_work_free(shellsim_work *w)
     shellsim_exceed_counter_free(w->all.c);
     shellsim_free(w->thr);
     shellsim_sa_work_free(w->sa);
+    shellsim_cmp_work_free(w->cmp);
     shellsim_free(w);
 }
 
@@ -146,7 +155,9 @@ uint64_t shellsim_work_stage_end(const shellsim_work *w)
 {
     if (!w || w->finished)
         return w ? w->done : 0;
-    const uint64_t cap = w->sa ? shellsim_sa_work_samples(w->sa) : w->o.replications;
+    const uint64_t cap = w->sa    ? shellsim_sa_work_samples(w->sa)
+                         : w->cmp ? shellsim_cmp_work_replications(w->cmp)
+                                  : w->o.replications;
     if (w->until < 0)
         return cap;
     uint64_t next = shellsim_run_checkpoint_after(w->done);
@@ -162,7 +173,16 @@ shellsim_status shellsim_work_part_create(const shellsim_work *w, shellsim_work_
         return SHELLSIM_ENOMEM;
     }
     p->variants = w->sa ? shellsim_sa_work_variants(w->sa) : 0;
-    shellsim_status st = w->sa ? SHELLSIM_OK : part_init(w, p, err);
+    shellsim_status st = SHELLSIM_OK;
+    if (w->cmp) {
+        p->nsums = shellsim_cmp_work_nsums(w->cmp);
+        if (!(p->sums = shellsim_cmp_work_sums_alloc(w->cmp))) {
+            shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
+            st = SHELLSIM_ENOMEM;
+        }
+    } else if (!w->sa) {
+        st = part_init(w, p, err);
+    }
     if (st != SHELLSIM_OK) {
         shellsim_work_part_free(p);
         return st;
@@ -188,7 +208,9 @@ static int on_chunk_progress(void *user, uint64_t done, uint64_t total)
 shellsim_status shellsim_work_part_run(const shellsim_work *w, shellsim_work_part *p, uint64_t first, uint64_t last,
                                        shellsim_error *err)
 {
-    const uint64_t cap = w && w->sa ? shellsim_sa_work_samples(w->sa) : w ? w->o.replications : 0;
+    const uint64_t cap = !w ? 0 : w->sa ? shellsim_sa_work_samples(w->sa)
+                                  : w->cmp ? shellsim_cmp_work_replications(w->cmp)
+                                           : w->o.replications;
     if (!w || !p || first >= last || last > cap) {
         shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_part_run: no such chunk");
         return SHELLSIM_EINVAL;
@@ -206,6 +228,8 @@ shellsim_status shellsim_work_part_run(const shellsim_work *w, shellsim_work_par
         p->chunks[p->nchunks++] = (sa_chunk){first, last, y};
         return shellsim_sa_work_run(w->sa, y, first, last, err);
     }
+    if (w->cmp)
+        return shellsim_cmp_work_run(w->cmp, p->sums, first, last, err);
     shellsim_run_options o = w->o;
     chunk_progress cp = {w->o.progress, w->o.progress_user, w->done, w->o.replications};
     if (o.progress) {
@@ -318,6 +342,81 @@ shellsim_status shellsim_work_sensitivity_result(shellsim_work *w, shellsim_sens
     return shellsim_sa_work_result(w->sa, out, err);
 }
 
+/* ------------------------------------------- a comparison's parts, state */
+
+#define CMP_MAGIC 0x5452415050434853ULL /* "SHCPPART" */
+
+static size_t cmp_part_size(const shellsim_work_part *p)
+{
+    return 8 + shellsim_summaries_packed_bound(p->sums, p->nsums);
+}
+
+static size_t cmp_part_pack(const shellsim_work_part *p, unsigned char *buf, size_t cap)
+{
+    if (!buf || cap < cmp_part_size(p))
+        return 0;
+    uint64_t magic = CMP_MAGIC;
+    memcpy(buf, &magic, 8);
+    size_t m = shellsim_summaries_pack(p->sums, p->nsums, buf + 8, cap - 8);
+    return m ? 8 + m : 0;
+}
+
+static shellsim_status cmp_merge_packed(shellsim_work *w, const unsigned char *buf, size_t len)
+{
+    uint64_t magic;
+    if (len < 8)
+        return SHELLSIM_EINVAL;
+    memcpy(&magic, buf, 8);
+    if (magic != CMP_MAGIC)
+        return SHELLSIM_EINVAL;
+    return shellsim_summaries_merge_packed(shellsim_cmp_work_sums(w->cmp), shellsim_cmp_work_nsums(w->cmp), buf + 8,
+                                           len - 8);
+}
+
+shellsim_status shellsim_work_compare_create(const shellsim_scenario *a, const shellsim_scenario *b,
+                                             const shellsim_run_options *options, shellsim_work **out,
+                                             shellsim_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!out) {
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_compare_create: NULL argument");
+        return SHELLSIM_EINVAL;
+    }
+    shellsim_run_options o;
+    shellsim_status st = shellsim_run_options_resolve(options, &o, err);
+    if (st == SHELLSIM_OK && o.keep_runs) {
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_compare_create: keep_runs is not supported");
+        st = SHELLSIM_EINVAL;
+    }
+    if (st != SHELLSIM_OK)
+        return st;
+    shellsim_work *w = shellsim_calloc(1, sizeof *w);
+    if (!w) {
+        shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
+        return SHELLSIM_ENOMEM;
+    }
+    w->until = -1;
+    if ((st = shellsim_cmp_work_create(a, b, options, &w->cmp, err)) != SHELLSIM_OK) {
+        shellsim_free(w);
+        return st;
+    }
+    *out = w;
+    return SHELLSIM_OK;
+}
+
+shellsim_status shellsim_work_compare_result(shellsim_work *w, shellsim_comparison **out, shellsim_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!w || !out || !w->cmp || !w->finished) {
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_compare_result: not a finished comparison");
+        return SHELLSIM_EINVAL;
+    }
+    *out = shellsim_cmp_work_result(w->cmp);
+    return SHELLSIM_OK;
+}
+
 static size_t part_size(const shellsim_work_part *p)
 {
     return 2 * 8 + shellsim_exceed_counter_size(p->c) * 8 + shellsim_result_packed_size(p->r);
@@ -325,7 +424,7 @@ static size_t part_size(const shellsim_work_part *p)
 
 size_t shellsim_work_part_packed_size(const shellsim_work_part *p)
 {
-    return !p ? 0 : p->variants ? sa_part_size(p) : part_size(p);
+    return !p ? 0 : p->variants ? sa_part_size(p) : p->sums ? cmp_part_size(p) : part_size(p);
 }
 
 static size_t part_pack(const shellsim_work_part *p, unsigned char *buf, size_t cap)
@@ -347,13 +446,20 @@ static size_t part_pack(const shellsim_work_part *p, unsigned char *buf, size_t 
 
 size_t shellsim_work_part_pack(const shellsim_work_part *p, unsigned char *buf, size_t cap)
 {
-    return !p ? 0 : p->variants ? sa_part_pack(p, buf, cap) : part_pack(p, buf, cap);
+    return !p ? 0 : p->variants ? sa_part_pack(p, buf, cap) : p->sums ? cmp_part_pack(p, buf, cap) : part_pack(p, buf, cap);
 }
 
 shellsim_status shellsim_work_merge_part(shellsim_work *w, const shellsim_work_part *p)
 {
-    if (!w || !p || !w->sa != !p->variants)
+    if (!w || !p || !w->sa != !p->variants || !w->cmp != !p->sums)
         return SHELLSIM_EINVAL;
+    if (w->cmp) {
+        shellsim_summary *dst = shellsim_cmp_work_sums(w->cmp);
+        for (size_t i = 0; i < p->nsums; i++)
+            if (shellsim_summary_merge(&dst[i], &p->sums[i]) != 0)
+                return SHELLSIM_ENOMEM;
+        return SHELLSIM_OK;
+    }
     if (w->sa) {
         for (size_t i = 0; i < p->nchunks; i++)
             sa_place(w, p->chunks[i].first, p->chunks[i].last, (const unsigned char *)p->chunks[i].y);
@@ -394,7 +500,10 @@ static shellsim_status merge_packed(shellsim_work_part *dst, const unsigned char
 
 shellsim_status shellsim_work_merge_packed(shellsim_work *w, const unsigned char *buf, size_t len)
 {
-    return !w || !buf ? SHELLSIM_EINVAL : w->sa ? sa_merge_packed(w, buf, len) : merge_packed(&w->all, buf, len);
+    return !w || !buf ? SHELLSIM_EINVAL
+           : w->sa    ? sa_merge_packed(w, buf, len)
+           : w->cmp   ? cmp_merge_packed(w, buf, len)
+                      : merge_packed(&w->all, buf, len);
 }
 
 shellsim_status shellsim_work_advance(shellsim_work *w, uint64_t upto, shellsim_error *err)
@@ -407,7 +516,7 @@ shellsim_status shellsim_work_advance(shellsim_work *w, uint64_t upto, shellsim_
     w->done = upto;
     if (upto < end)
         return SHELLSIM_OK;
-    if (w->sa || upto >= w->o.replications) {
+    if (w->sa || w->cmp || upto >= w->o.replications) {
         w->finished = 1;
     } else if (w->until >= 0) { /* as until_ci.c's run_until */
         shellsim_stats ms;
@@ -423,6 +532,8 @@ size_t shellsim_work_state_size(const shellsim_work *w)
 {
     if (w && w->sa) /* the values of samples [0, done) */
         return 3 * 8 + shellsim_sa_work_variants(w->sa) * (size_t)w->done * 8;
+    if (w && w->cmp)
+        return 3 * 8 + 8 + shellsim_summaries_packed_bound(shellsim_cmp_work_sums(w->cmp), shellsim_cmp_work_nsums(w->cmp));
     return w ? 3 * 8 + part_size(&w->all) : 0;
 }
 
@@ -431,8 +542,16 @@ size_t shellsim_work_state_pack(const shellsim_work *w, unsigned char *buf, size
     size_t n = shellsim_work_state_size(w);
     if (!w || !buf || cap < n)
         return 0;
-    uint64_t head[3] = {w->sa ? SA_STATE_MAGIC : STATE_MAGIC, w->done, (uint64_t)w->finished};
+    uint64_t head[3] = {w->sa ? SA_STATE_MAGIC : w->cmp ? CMP_STATE_MAGIC : STATE_MAGIC, w->done,
+                        (uint64_t)w->finished};
     memcpy(buf, head, sizeof head);
+    if (w->cmp) {
+        uint64_t magic = CMP_MAGIC;
+        memcpy(buf + 24, &magic, 8);
+        size_t m = shellsim_summaries_pack(shellsim_cmp_work_sums(w->cmp), shellsim_cmp_work_nsums(w->cmp), buf + 32,
+                                           cap - 32);
+        return m ? 32 + m : 0;
+    }
     if (w->sa) {
         const uint64_t N = shellsim_sa_work_samples(w->sa);
         const double *y = shellsim_sa_work_y(w->sa);
@@ -452,6 +571,36 @@ shellsim_status shellsim_work_state_load(shellsim_work *w, const unsigned char *
         return SHELLSIM_EINVAL;
     }
     memcpy(head, buf, sizeof head);
+    if (w->cmp) {
+        /* into fresh summaries first: w is unchanged if the bytes are bad */
+        size_t n = shellsim_cmp_work_nsums(w->cmp);
+        shellsim_summary *fresh = shellsim_cmp_work_sums_alloc(w->cmp);
+        shellsim_status st = !fresh ? SHELLSIM_ENOMEM : SHELLSIM_OK;
+        if (st == SHELLSIM_OK && (head[0] != CMP_STATE_MAGIC || head[1] > shellsim_cmp_work_replications(w->cmp) ||
+                                  head[2] > 1 || len < 32))
+            st = SHELLSIM_EINVAL;
+        uint64_t magic = 0;
+        if (st == SHELLSIM_OK)
+            memcpy(&magic, buf + 24, 8);
+        if (st == SHELLSIM_OK && magic != CMP_MAGIC)
+            st = SHELLSIM_EINVAL;
+        if (st == SHELLSIM_OK)
+            st = shellsim_summaries_merge_packed(fresh, n, buf + 32, len - 32);
+        if (st != SHELLSIM_OK) {
+            shellsim_cmp_work_sums_free(w->cmp, fresh);
+            shellsim_set_error(err, st, 0, st == SHELLSIM_EINVAL ? "work state: not a state of this work" : NULL);
+            return st;
+        }
+        shellsim_summary *own = shellsim_cmp_work_sums(w->cmp);
+        for (size_t i = 0; i < n; i++) { /* own = fresh, summary by summary */
+            shellsim_summary_free(&own[i]);
+            own[i] = fresh[i];
+        }
+        shellsim_free(fresh);
+        w->done = head[1];
+        w->finished = (int)head[2];
+        return SHELLSIM_OK;
+    }
     if (w->sa) {
         const uint64_t N = shellsim_sa_work_samples(w->sa);
         const size_t M = shellsim_sa_work_variants(w->sa);

@@ -5,7 +5,7 @@
 # checkpoint and exit 143 and 130; a checkpoint of another scenario, seed or
 # option set, a truncated one, a bit-flipped one and a file that is no
 # checkpoint are each refused with their own message and exit status 1
-# (and a sensitivity analysis killed and resumed, too); a
+# (and a sensitivity analysis and a comparison killed and resumed, too); a
 # checkpoint that cannot be written (/dev/full, a file-size limit) fails the
 # run cleanly and leaves the previous checkpoint as it was. With
 # shellsim-mpi, the same for ranks stopped by SIGTERM and SIGKILL.
@@ -76,6 +76,22 @@ check "sensitivity killed (SIGKILL) and resumed: the bytes of an analysis never 
 check "sensitivity: other --samples refused" grep -q "checkpoint .*: made with other options" "$tmp/s.err"
 "$sim" run "$sc" "${args[@]}" --seed 3 --resume "$tmp/s.ck" >/dev/null 2>"$tmp/s.err"
 check "run refuses a sensitivity's checkpoint" grep -q "checkpoint .*: of another command" "$tmp/s.err"
+
+# --- a comparison, killed and resumed ----------------------------------------
+cargs=(compare "$dir/aid-gap-no-nk.ini" "$sc" --reps 60000 --seed 3 --json)
+"$sim" "${cargs[@]}" >"$tmp/cref.json" 2>/dev/null
+RANDOM=5
+"$sim" "${cargs[@]}" --threads 1 --checkpoint "$tmp/c.ck" --checkpoint-every 0 >"$tmp/c.json" 2>/dev/null &
+pid=$!
+wait_for "$tmp/c.ck" $pid
+sleep "0.$((RANDOM % 5))"
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+"$sim" "${cargs[@]}" --threads 2 --resume "$tmp/c.ck" >"$tmp/c.json" 2>/dev/null
+check "compare killed (SIGKILL) and resumed: the bytes of a comparison never stopped" cmp -s "$tmp/cref.json" \
+    "$tmp/c.json"
+"$sim" compare "$sc" "$dir/aid-gap-no-nk.ini" --reps 60000 --seed 3 --resume "$tmp/c.ck" >/dev/null 2>"$tmp/c.err"
+check "compare: A and B swapped refused" grep -q "checkpoint .*: made for another scenario" "$tmp/c.err"
 
 # --- SIGTERM and SIGINT: a last checkpoint, 143 and 130 ----------------------
 for sig in TERM INT; do

@@ -65,6 +65,17 @@ for np in 1 2 3; do
 done
 mpirun_np 3 "${sargs[@]}" --threads 1 --checkpoint "$tmp/sck" --checkpoint-every 0 >"$tmp/sout.json" 2>/dev/null
 check "sensitivity: 3 ranks, a checkpoint after every round: the same bytes" cmp -s "$tmp/sref.json" "$tmp/sout.json"
+# compare: replications of both scenarios in chunks over the ranks
+cargs=(compare "$dir/aid-gap-no-nk.ini" "$dir/aid-gap.ini" --reps 7000 --seed 3 --json)
+"$sim" "${cargs[@]}" --threads 1 >"$tmp/cref.json" 2>/dev/null
+for np in 1 2 3; do
+    for t in 1 2; do
+        mpirun_np $np "${cargs[@]}" --threads $t >"$tmp/cout.json" 2>/dev/null
+        check "compare: $np ranks x $t threads: the bytes of shellsim" cmp -s "$tmp/cref.json" "$tmp/cout.json"
+    done
+done
+mpirun_np 3 "${cargs[@]}" --threads 1 --checkpoint "$tmp/cck" --checkpoint-every 0 >"$tmp/cout.json" 2>/dev/null
+check "compare: 3 ranks, a checkpoint after every round: the same bytes" cmp -s "$tmp/cref.json" "$tmp/cout.json"
 # --until-ci says the same on stderr under MPI
 # shellcheck disable=SC2086
 mpirun_np 2 run $dir/aid-gap.ini --reps 200000 --seed 2 --until-ci russia.extra_per_day=40 --series none \

@@ -514,6 +514,9 @@ PROTOTYPES_ANALYSIS_H.update({
     "shellsim_work_sensitivity_create":
         (c_int, [ScenarioP, c_char_p, POINTER(ShellsimSensitivityOptions),
                  POINTER(WorkP), _E]),
+    "shellsim_work_compare_create":
+        (c_int, [ScenarioP, ScenarioP, POINTER(ShellsimRunOptions),
+                 POINTER(WorkP), _E]),
     "shellsim_work_done": (c_uint64, [WorkP]),
     "shellsim_work_stage_end": (c_uint64, [WorkP]),
     "shellsim_work_part_create": (c_int, [WorkP, POINTER(WorkPartP), _E]),
@@ -535,6 +538,8 @@ PROTOTYPES_ANALYSIS_H.update({
     "shellsim_work_result": (c_int, [WorkP, POINTER(ResultP), _E]),
     "shellsim_work_sensitivity_result":
         (c_int, [WorkP, POINTER(SensitivityP), _E]),
+    "shellsim_work_compare_result":
+        (c_int, [WorkP, POINTER(ComparisonP), _E]),
 })
 
 # Every exported function of the library.
