@@ -3,8 +3,10 @@
  * random numbers (shellsim_compare), the paired difference printed as a
  * table, JSON or CSV.
  *
- * Under shellsim-mpi it runs on rank 0 alone, with its threads (the other
- * ranks load the scenarios and return).
+ * Its replications are work in chunks (shellsim_work_compare_create)
+ * carried out by the program's cli_runner: in this process, or under
+ * shellsim-mpi over the ranks (the same bytes); with --checkpoint and
+ * --resume either way.
  */
 #include <math.h>
 #include <stdio.h>
@@ -13,6 +15,7 @@
 #include <shellsim.h>
 #include <shellsim_analysis.h>
 
+#include "checkpoint.h"
 #include "commands.h"
 #include "options.h"
 #include "report.h"
@@ -23,6 +26,7 @@ static void usage_compare(FILE *f, const char *prog)
             "usage: %s compare A.ini B.ini [--reps N] [--seed S] [--threads T]\n"
             "                        [--format table|json|csv] [--set SECTION.KEY=DIST ...]\n"
             "                        [--set-a SECTION.KEY=DIST ...] [--set-b SECTION.KEY=DIST ...]\n"
+            "                        [--checkpoint FILE [--checkpoint-every S]] [--resume FILE]\n"
             "\n"
             "Run scenarios A and B on the same replications with the same seed (common\n"
             "random numbers: replication r of A and of B draw the same numbers in every\n"
@@ -52,6 +56,8 @@ static void usage_compare(FILE *f, const char *prog)
             "                 from one file, e.g. compare F F --set-b nk.loss_rate=0.3;\n"
             "                 --set, --set-a and --set-b apply in the order given\n"
             "  -n -s -t -j    short for --reps, --seed, --threads, --json\n"
+            "  --checkpoint FILE, --checkpoint-every S, --resume FILE\n"
+            "                 as for run (the same A, B, --set, --reps and --seed)\n"
             "  -h, --help     this help\n"
             "\n"
             "exit status: 0 done, 1 failure, 2 bad command line, 3 bad scenario\n",
@@ -221,6 +227,22 @@ static void sets_of_arms(const cli_args *a, const char *set[2][CLI_MAX_SET], con
         }
 }
 
+/* What the comparison's work is made of (cli_job's create_ctx). */
+typedef struct compare_work {
+    const shellsim_scenario *a, *b;
+    const shellsim_run_options *o;
+} compare_work;
+
+static shellsim_status create_compare(const cli_job *job, shellsim_progress_fn progress, void *progress_user,
+                                      shellsim_work **out, shellsim_error *err)
+{
+    const compare_work *cw = job->create_ctx;
+    shellsim_run_options o = *cw->o;
+    o.progress = progress;
+    o.progress_user = progress_user;
+    return shellsim_work_compare_create(cw->a, cw->b, &o, out, err);
+}
+
 int cli_cmd_compare(int argc, char **argv, const cli_context *cx)
 {
     const cli_parser p = {.prog = cx->prog, .command = "compare", .bit = CLI_CMD_COMPARE, .max_positional = 2,
@@ -242,25 +264,53 @@ int cli_cmd_compare(int argc, char **argv, const cli_context *cx)
         shellsim_scenario_free(sa);
         return rc;
     }
-    if (!cx->printer) { /* shellsim-mpi: rank 0 does it all */
-        shellsim_scenario_free(sa);
-        shellsim_scenario_free(sb);
-        return CLI_OK;
-    }
     shellsim_run_options o;
     shellsim_run_options_init(&o);
     o.replications = cli_whole(&a, CLI_OPT_REPS, 10000);
     o.seed = cli_whole(&a, CLI_OPT_SEED, 1);
     o.threads = (int)cli_whole(&a, CLI_OPT_THREADS, 0);
+    const char *checkpoint = a.given[CLI_OPT_CHECKPOINT] ? a.text[CLI_OPT_CHECKPOINT] : NULL;
+    const char *resume = a.given[CLI_OPT_RESUME] ? a.text[CLI_OPT_RESUME] : NULL;
+    compare_work cw = {sa, sb, &o};
+    cli_job job = {.prog = cx->prog, .printer = cx->printer, .create = create_compare, .create_ctx = &cw,
+                   .threads = o.threads, .min_chunk = 1024, .command = CLI_CHECKPOINT_COMPARE, .seed = o.seed,
+                   .checkpoint = checkpoint, .every_s = (double)cli_whole(&a, CLI_OPT_CHECKPOINT_EVERY, 60),
+                   .resume = resume};
+    uint64_t ha = 0, hb = 0;
+    rc = -1;
+    if (a.given[CLI_OPT_CHECKPOINT_EVERY] && !checkpoint)
+        rc = cli_usage_error(&p, "--checkpoint-every needs --checkpoint FILE");
+    else if ((checkpoint || resume) && (!strcmp(a.pos[0], "-") || !strcmp(a.pos[1], "-")))
+        rc = cli_usage_error(&p, "--checkpoint and --resume need the scenarios in files, not standard input");
+    else if ((checkpoint || resume) && (cli_scenario_hash(a.pos[0], set[0], nset[0], &ha) != 0 ||
+                                        cli_scenario_hash(a.pos[1], set[1], nset[1], &hb) != 0)) {
+        if (cx->printer)
+            fprintf(stderr, "%s: compare: cannot read the scenarios again for the checkpoint's hash\n", cx->prog);
+        rc = CLI_FAILURE;
+    }
+    if (rc >= 0) {
+        shellsim_scenario_free(sa);
+        shellsim_scenario_free(sb);
+        return rc;
+    }
+    job.scenario_hash = cli_hash(cli_hash(CLI_HASH_START, &ha, sizeof ha), &hb, sizeof hb);
+    job.options_hash = cli_hash(CLI_HASH_START, &o.replications, sizeof o.replications);
     cli_progress pb;
-    cli_progress_attach(&pb, "replications", cx, &o.progress, &o.progress_user);
+    cli_progress_attach(&pb, "replications", cx, &job.progress, &job.progress_user);
     shellsim_error e = SHELLSIM_ERROR_INIT;
     shellsim_comparison *c = NULL;
-    shellsim_status st = shellsim_compare(sa, sb, &o, &c, &e);
+    shellsim_work *w = NULL;
+    shellsim_status st = cx->runner(&job, &w, &e, cx->runner_ctx);
+    if (st == SHELLSIM_OK && w)
+        st = shellsim_work_compare_result(w, &c, &e);
+    shellsim_work_free(w);
     cli_progress_end(&pb);
     if (st != SHELLSIM_OK) {
-        fprintf(stderr, "%s: %s\n", cx->prog, e.message);
-        rc = cli_exit_status(st);
+        if (cx->printer)
+            fprintf(stderr, "%s: %s\n", cx->prog, e.message);
+        rc = job.signal ? 128 + job.signal : st == SHELLSIM_EIO ? CLI_FAILURE : cli_exit_status(st);
+    } else if (!cx->printer) {
+        rc = CLI_OK;
     } else {
         compare_output out = {sa, sb, c};
         rc = cli_output_done(cx, report_write(stdout, cli_format(&a), &compare_writers, &out));

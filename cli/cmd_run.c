@@ -4,9 +4,11 @@
  * shellsim_analysis.h; with --series-csv and --runs-csv, the series and
  * the per-run values as CSV files too.
  *
- * Under shellsim-mpi a plain run is split over the ranks (the cli_runner);
- * an extended run, and a run with --runs-csv (the ranks do not send their
- * per-run values), is carried out on rank 0 alone, with its threads.
+ * A run, --until-ci and --exceed included, is carried out by the program's
+ * cli_runner as work in chunks (drive.h): in this process, or under
+ * shellsim-mpi over the ranks; either way with --checkpoint and --resume.
+ * A run with --runs-csv (the per-run values are not sent between
+ * processes) is carried out in one process: under MPI on rank 0 alone.
  */
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 #include <shellsim.h>
 #include <shellsim_analysis.h>
 
+#include "checkpoint.h"
 #include "commands.h"
 #include "options.h"
 #include "plot.h"
@@ -27,6 +30,7 @@ static void usage_run(FILE *f, const char *prog)
             "                    [--series-csv FILE] [--runs-csv FILE]\n"
             "                    [--until-ci NAME=HALFWIDTH] [--exceed NAME=VALUE ...]\n"
             "                    [--keep-paths K] [--set SECTION.KEY=DIST ...]\n"
+            "                    [--checkpoint FILE [--checkpoint-every S]] [--resume FILE]\n"
             "\n"
             "Simulate SCENARIO (an INI file) and print every metric's mean, p05, p50\n"
             "and p95 as a table, the full statistics and per-day series as JSON, or\n"
@@ -78,6 +82,16 @@ static void usage_run(FILE *f, const char *prog)
             "                 [side SECTION], [pipeline SECTION] or [scenario]: its line\n"
             "                 is replaced (KEY@WHEN: the line of that key and day), or\n"
             "                 added; e.g. --set nk.loss_rate=\"pert(0.1, 0.2, 0.3)\"\n"
+            "  --checkpoint FILE\n"
+            "                 keep the run's state in FILE (written whole: a temporary\n"
+            "                 file, fsync, rename) every --checkpoint-every S seconds\n"
+            "                 (default 60; 0: as often as the run can), and on SIGTERM or\n"
+            "                 SIGINT before stopping (exit status 143 or 130)\n"
+            "  --resume FILE  go on from a checkpoint of the same scenario, --set, seed,\n"
+            "                 --reps, --series, --until-ci, --exceed and --keep-paths\n"
+            "                 (any --threads, any number of MPI ranks): the output is that\n"
+            "                 of a run never stopped, byte for byte; another's checkpoint,\n"
+            "                 or a truncated or corrupt one, is refused (exit status 1)\n"
             "  -n -s -t -j    short for --reps, --seed, --threads, --json\n"
             "  -h, --help     this help\n",
             prog);
@@ -108,29 +122,20 @@ static int check_files(const cli_parser *p, const cli_args *a)
 /* The cap of --until-ci without --reps. */
 #define UNTIL_CI_CAP 100000000ULL
 
-/* `run` with --until-ci or --exceed (shellsim_run_extended), or under MPI
- * with --runs-csv (a plain run then), in this process
- * (on shellsim-mpi's rank 0 only: the other ranks get SHELLSIM_OK and no
- * result). Prints the precision reached on stderr. */
-static shellsim_status run_extended(const cli_context *cx, const cli_args *a, const shellsim_scenario *s,
-                                    const shellsim_run_options *ro, shellsim_result **out, shellsim_error *err)
+/* The extras of --until-ci and --exceed into *x (names and thr: their
+ * storage). SHELLSIM_OK, or SHELLSIM_EINVAL with err. */
+static shellsim_status read_extras(const cli_args *a, shellsim_run_extras *x, char *until, size_t cap,
+                                   char names[][256], shellsim_threshold *th, shellsim_error *err)
 {
-    *out = NULL;
-    if (!cx->printer) /* shellsim-mpi: rank 0 does it all */
-        return SHELLSIM_OK;
     const char *until_ci = a->given[CLI_OPT_UNTIL_CI] ? a->text[CLI_OPT_UNTIL_CI] : NULL;
-    char until[256];
-    char names[CLI_MAX_EXCEED][256];
-    shellsim_threshold th[CLI_MAX_EXCEED];
-    shellsim_run_extras x;
-    shellsim_run_extras_init(&x);
+    shellsim_run_extras_init(x);
     if (until_ci) {
-        if (cli_name_value(until_ci, until, sizeof until, &x.until_halfwidth) != 0) {
+        if (cli_name_value(until_ci, until, cap, &x->until_halfwidth) != 0) {
             snprintf(err->message, sizeof err->message, "--until-ci: '%s' is not NAME=HALFWIDTH", until_ci);
             err->status = SHELLSIM_EINVAL;
             return SHELLSIM_EINVAL;
         }
-        x.until_metric = until;
+        x->until_metric = until;
     }
     for (int i = 0; i < a->nmany; i++) {
         shellsim_threshold_init(&th[i]);
@@ -141,21 +146,60 @@ static shellsim_status run_extended(const cli_context *cx, const cli_args *a, co
         }
         th[i].metric = names[i];
     }
-    x.exceed = th;
-    x.nexceed = (size_t)a->nmany;
-    shellsim_status st = shellsim_run_extended(s, ro, &x, out, err);
-    if (st == SHELLSIM_OK && until_ci) {
-        if (ro->progress == cli_progress_report) /* the bar's line first */
-            cli_progress_end(ro->progress_user);
-        shellsim_stats ms;
-        shellsim_result_metric_stats(*out, until, &ms, sizeof ms);
-        uint64_t n = shellsim_result_replications(*out);
-        double half = 0.5 * (ms.ci95_hi - ms.ci95_lo);
-        fprintf(stderr, "%s: --until-ci: %s mean %g +- %g after %llu replications (%s +- %g)\n", cx->prog, until,
-                ms.mean, half, (unsigned long long)n,
-                half <= x.until_halfwidth ? "target" : "--reps reached before the target", x.until_halfwidth);
-    }
-    return st;
+    x->exceed = th;
+    x->nexceed = (size_t)a->nmany;
+    return SHELLSIM_OK;
+}
+
+/* Says on stderr the precision --until-ci reached. */
+static void say_until(const cli_context *cx, const shellsim_run_options *ro, const shellsim_run_extras *x,
+                      const shellsim_result *r)
+{
+    if (ro->progress == cli_progress_report) /* the bar's line first */
+        cli_progress_end(ro->progress_user);
+    shellsim_stats ms;
+    shellsim_result_metric_stats(r, x->until_metric, &ms, sizeof ms);
+    uint64_t n = shellsim_result_replications(r);
+    double half = 0.5 * (ms.ci95_hi - ms.ci95_lo);
+    fprintf(stderr, "%s: --until-ci: %s mean %g +- %g after %llu replications (%s +- %g)\n", cx->prog,
+            x->until_metric, ms.mean, half, (unsigned long long)n,
+            half <= x->until_halfwidth ? "target" : "--reps reached before the target", x->until_halfwidth);
+}
+
+/* What the run's work is made of (cli_job's create_ctx). */
+typedef struct run_work {
+    const shellsim_scenario *s;
+    const shellsim_run_options *ro;
+    const shellsim_run_extras *x; /* NULL: a plain run */
+} run_work;
+
+static shellsim_status create_run(const cli_job *job, shellsim_progress_fn progress, void *progress_user,
+                                  shellsim_work **out, shellsim_error *err)
+{
+    const run_work *rw = job->create_ctx;
+    shellsim_run_options o = *rw->ro;
+    o.progress = progress;
+    o.progress_user = progress_user;
+    return shellsim_work_run_create(rw->s, &o, rw->x, out, err);
+}
+
+/* What a checkpoint of this run is made for: the scenario (the file's
+ * bytes and the --set values) and the options the output depends on
+ * (--reps, --series, --until-ci, --exceed, --keep-paths; not --threads nor
+ * the format). 0, or -1 when the scenario file cannot be read again. */
+static int checkpoint_hashes(const cli_args *a, const shellsim_run_options *ro, cli_job *job)
+{
+    if (cli_scenario_hash(a->pos[0], a->set, a->nset, &job->scenario_hash) != 0)
+        return -1;
+    uint64_t h;
+    h = cli_hash(CLI_HASH_START, &ro->replications, sizeof ro->replications);
+    h = cli_hash_str(h, ro->series ? ro->series : "all");
+    h = cli_hash_str(h, a->given[CLI_OPT_UNTIL_CI] ? a->text[CLI_OPT_UNTIL_CI] : "");
+    for (int i = 0; i < a->nmany; i++)
+        h = cli_hash_str(h, a->many[i]);
+    h = cli_hash(h, &ro->keep_paths, sizeof ro->keep_paths);
+    job->options_hash = h;
+    return 0;
 }
 
 typedef struct run_output {
@@ -240,21 +284,64 @@ int cli_cmd_run(int argc, char **argv, const cli_context *cx)
     ro.series = a.text[CLI_OPT_SERIES];
     ro.keep_runs = a.given[CLI_OPT_RUNS_CSV] != 0;
     ro.keep_paths = cli_whole(&a, CLI_OPT_KEEP_PATHS, 0);
+    const int extended = a.given[CLI_OPT_UNTIL_CI] || a.nmany;
+    rc = -1;
+    const char *checkpoint = a.given[CLI_OPT_CHECKPOINT] ? a.text[CLI_OPT_CHECKPOINT] : NULL;
+    const char *resume = a.given[CLI_OPT_RESUME] ? a.text[CLI_OPT_RESUME] : NULL;
+    if ((checkpoint || resume) && ro.keep_runs)
+        rc = cli_usage_error(&p, "--runs-csv cannot be checkpointed (it keeps every run's values): leave out "
+                                 "--checkpoint and --resume, or --runs-csv");
+    else if ((checkpoint || resume) && !strcmp(a.pos[0], "-"))
+        rc = cli_usage_error(&p, "--checkpoint and --resume need the scenario in a file, not standard input");
+    else if (a.given[CLI_OPT_CHECKPOINT_EVERY] && !checkpoint)
+        rc = cli_usage_error(&p, "--checkpoint-every needs --checkpoint FILE");
+    if (rc >= 0) {
+        shellsim_scenario_free(s);
+        return rc;
+    }
+    run_work rw = {s, &ro, NULL};
+    cli_job job = {.prog = cx->prog, .printer = cx->printer, .create = create_run, .create_ctx = &rw,
+                   .threads = ro.threads, .min_chunk = 1024, .command = CLI_CHECKPOINT_RUN, .seed = ro.seed, .checkpoint = checkpoint,
+                   .every_s = (double)cli_whole(&a, CLI_OPT_CHECKPOINT_EVERY, 60), .resume = resume};
+    if ((checkpoint || resume) && checkpoint_hashes(&a, &ro, &job) != 0) {
+        if (cx->printer)
+            fprintf(stderr, "%s: cannot read %s again for the checkpoint's hash\n", cx->prog, a.pos[0]);
+        shellsim_scenario_free(s);
+        return CLI_FAILURE;
+    }
     cli_progress pr;
     cli_progress_attach(&pr, "", cx, &ro.progress, &ro.progress_user);
     shellsim_error err = SHELLSIM_ERROR_INIT;
     shellsim_result *r = NULL;
-    shellsim_status st;
-    if (a.given[CLI_OPT_UNTIL_CI] || a.nmany || (ro.keep_runs && !cx->one_process))
-        st = run_extended(cx, &a, s, &ro, &r, &err); /* in this process; under MPI on rank 0 */
-    else
-        st = cx->runner(s, &ro, &r, &err, cx->runner_ctx);
+    char until[256];
+    char names[CLI_MAX_EXCEED][256];
+    shellsim_threshold th[CLI_MAX_EXCEED];
+    shellsim_run_extras x;
+    shellsim_status st = read_extras(&a, &x, until, sizeof until, names, th, &err);
+    if (st == SHELLSIM_OK && ro.keep_runs && (extended || !cx->one_process)) {
+        /* the per-run values stay in one process: under MPI on rank 0 */
+        if (cx->printer)
+            st = shellsim_run_extended(s, &ro, extended ? &x : NULL, &r, &err);
+    } else if (st == SHELLSIM_OK && ro.keep_runs) {
+        st = shellsim_run(s, &ro, &r, &err);
+    } else if (st == SHELLSIM_OK) {
+        rw.x = extended ? &x : NULL;
+        job.progress = ro.progress;
+        job.progress_user = ro.progress_user;
+        shellsim_work *w = NULL;
+        st = cx->runner(&job, &w, &err, cx->runner_ctx);
+        if (st == SHELLSIM_OK && w)
+            st = shellsim_work_result(w, &r, &err);
+        shellsim_work_free(w);
+    }
     cli_progress_end(&pr);
+    if (st == SHELLSIM_OK && r && a.given[CLI_OPT_UNTIL_CI] && cx->printer)
+        say_until(cx, &ro, &x, r);
     if (st != SHELLSIM_OK) {
         if (cx->printer)
             fprintf(stderr, "%s: %s\n", cx->prog, err.message);
         shellsim_scenario_free(s);
-        return st == SHELLSIM_EINVAL ? CLI_USAGE : CLI_FAILURE;
+        return job.signal ? 128 + job.signal : st == SHELLSIM_EINVAL ? CLI_USAGE : CLI_FAILURE;
     }
     rc = CLI_OK;
     if (cx->printer) {

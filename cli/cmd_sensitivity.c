@@ -3,8 +3,10 @@
  * and tornado of one metric (shellsim_sensitivity_analyse), printed as a
  * table, JSON or CSV, optionally drawn as a tornado chart (--plot).
  *
- * Under shellsim-mpi it runs on rank 0 alone, with its threads (the other
- * ranks load the scenario and return).
+ * Its model runs are work in chunks (shellsim_work_sensitivity_create)
+ * carried out by the program's cli_runner: in this process, or under
+ * shellsim-mpi over the ranks (the same bytes); with --checkpoint and
+ * --resume either way.
  */
 #include <math.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 #include <shellsim.h>
 #include <shellsim_analysis.h>
 
+#include "checkpoint.h"
 #include "commands.h"
 #include "options.h"
 #include "plot.h"
@@ -26,6 +29,7 @@ static void usage_sensitivity(FILE *f, const char *prog)
             "                            [--threads T] [--bootstrap R] [--format table|json|csv]\n"
             "                            [--plot FILE.png]\n"
             "                            [--set SECTION.KEY=DIST ...]\n"
+            "                            [--checkpoint FILE [--checkpoint-every S]] [--resume FILE]\n"
             "\n"
             "Which unknowns matter for the mean of a metric: first-order and total Sobol\n"
             "indices of every per-run key of SCENARIO that is not constant, from Saltelli\n"
@@ -56,6 +60,10 @@ static void usage_sensitivity(FILE *f, const char *prog)
             "                 [side SECTION], [pipeline SECTION] or [scenario]: its line\n"
             "                 is replaced (KEY@WHEN: the line of that key and day), or\n"
             "                 added; e.g. --set nk.loss_rate=\"pert(0.1, 0.2, 0.3)\"\n"
+            "  --checkpoint FILE, --checkpoint-every S, --resume FILE\n"
+            "                 as for run: the model runs done kept in FILE, resumed to the\n"
+            "                 bytes of an analysis never stopped (the same SCENARIO, --set,\n"
+            "                 --metric, --samples, --seed and --bootstrap)\n"
             "  -s -t -j       short for --seed, --threads, --json\n"
             "  -h, --help     this help\n"
             "\n"
@@ -255,6 +263,23 @@ static int sensitivity_csv_of(FILE *f, const void *ctx)
 static const report_writers sensitivity_writers = {
     {[REPORT_TABLE] = sensitivity_table_of, [REPORT_JSON] = sensitivity_json_of, [REPORT_CSV] = sensitivity_csv_of}};
 
+/* What the analysis's work is made of (cli_job's create_ctx). */
+typedef struct sensitivity_work {
+    const shellsim_scenario *s;
+    const char *metric;
+    const shellsim_sensitivity_options *o;
+} sensitivity_work;
+
+static shellsim_status create_sensitivity(const cli_job *job, shellsim_progress_fn progress, void *progress_user,
+                                          shellsim_work **out, shellsim_error *err)
+{
+    const sensitivity_work *sw = job->create_ctx;
+    shellsim_sensitivity_options o = *sw->o;
+    o.progress = progress;
+    o.progress_user = progress_user;
+    return shellsim_work_sensitivity_create(sw->s, sw->metric, &o, out, err);
+}
+
 int cli_cmd_sensitivity(int argc, char **argv, const cli_context *cx)
 {
     const cli_parser p = {.prog = cx->prog, .command = "sensitivity", .bit = CLI_CMD_SENSITIVITY,
@@ -272,25 +297,53 @@ int cli_cmd_sensitivity(int argc, char **argv, const cli_context *cx)
     shellsim_scenario *s = cli_load_scenario(cx, a.pos[0], a.set, a.nset, &rc);
     if (!s)
         return rc;
-    if (!cx->printer) { /* shellsim-mpi: rank 0 does it all */
-        shellsim_scenario_free(s);
-        return CLI_OK;
-    }
     shellsim_sensitivity_options o;
     shellsim_sensitivity_options_init(&o);
     o.samples = cli_whole(&a, CLI_OPT_SAMPLES, 4096);
     o.seed = cli_whole(&a, CLI_OPT_SEED, 1);
     o.threads = (int)cli_whole(&a, CLI_OPT_THREADS, 0);
     o.bootstrap = (int)cli_whole(&a, CLI_OPT_BOOTSTRAP, 200);
+    const char *checkpoint = a.given[CLI_OPT_CHECKPOINT] ? a.text[CLI_OPT_CHECKPOINT] : NULL;
+    const char *resume = a.given[CLI_OPT_RESUME] ? a.text[CLI_OPT_RESUME] : NULL;
+    sensitivity_work sw = {s, a.text[CLI_OPT_METRIC], &o};
+    cli_job job = {.prog = cx->prog, .printer = cx->printer, .create = create_sensitivity, .create_ctx = &sw,
+                   .threads = o.threads, .min_chunk = 64, .command = CLI_CHECKPOINT_SENSITIVITY, .seed = o.seed,
+                   .checkpoint = checkpoint, .every_s = (double)cli_whole(&a, CLI_OPT_CHECKPOINT_EVERY, 60),
+                   .resume = resume};
+    rc = -1;
+    if (a.given[CLI_OPT_CHECKPOINT_EVERY] && !checkpoint)
+        rc = cli_usage_error(&p, "--checkpoint-every needs --checkpoint FILE");
+    else if ((checkpoint || resume) && !strcmp(a.pos[0], "-"))
+        rc = cli_usage_error(&p, "--checkpoint and --resume need the scenario in a file, not standard input");
+    else if ((checkpoint || resume) && cli_scenario_hash(a.pos[0], a.set, a.nset, &job.scenario_hash) != 0) {
+        if (cx->printer)
+            fprintf(stderr, "%s: sensitivity: cannot read %s again for the checkpoint's hash\n", cx->prog, a.pos[0]);
+        rc = CLI_FAILURE;
+    }
+    if (rc >= 0) {
+        shellsim_scenario_free(s);
+        return rc;
+    }
+    uint64_t h = cli_hash_str(CLI_HASH_START, sw.metric);
+    h = cli_hash(h, &o.samples, sizeof o.samples);
+    h = cli_hash(h, &o.bootstrap, sizeof o.bootstrap);
+    job.options_hash = h;
     cli_progress pb;
-    cli_progress_attach(&pb, "model runs", cx, &o.progress, &o.progress_user);
+    cli_progress_attach(&pb, "model runs", cx, &job.progress, &job.progress_user);
     shellsim_error e = SHELLSIM_ERROR_INIT;
     shellsim_sensitivity *sa = NULL;
-    shellsim_status st = shellsim_sensitivity_analyse(s, a.text[CLI_OPT_METRIC], &o, &sa, &e);
+    shellsim_work *w = NULL;
+    shellsim_status st = cx->runner(&job, &w, &e, cx->runner_ctx);
+    if (st == SHELLSIM_OK && w)
+        st = shellsim_work_sensitivity_result(w, &sa, &e);
+    shellsim_work_free(w);
     cli_progress_end(&pb);
     if (st != SHELLSIM_OK) {
-        fprintf(stderr, "%s: %s\n", cx->prog, e.message);
-        rc = cli_exit_status(st);
+        if (cx->printer)
+            fprintf(stderr, "%s: %s\n", cx->prog, e.message);
+        rc = job.signal ? 128 + job.signal : st == SHELLSIM_EIO ? CLI_FAILURE : cli_exit_status(st);
+    } else if (!cx->printer) {
+        rc = CLI_OK;
     } else {
         sensitivity_output out = {s, sa};
         rc = cli_output_done(cx, report_write(stdout, cli_format(&a), &sensitivity_writers, &out));

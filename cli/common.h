@@ -20,10 +20,41 @@
 
 enum { CLI_OK = 0, CLI_FAILURE = 1, CLI_USAGE = 2, CLI_BAD_SCENARIO = 3 };
 
-/* Carries out a run; returns a status and fills *out or err (shellsim and
- * shellsim-mpi differ only in this). */
-typedef shellsim_status (*cli_runner)(const shellsim_scenario *s, const shellsim_run_options *o,
-                                      shellsim_result **out, shellsim_error *err, void *ctx);
+/* Work as a command asks for it (shellsim_analysis.h, "work in chunks": a
+ * run, a sensitivity analysis), and the checkpoint file to keep and the
+ * one to resume from. */
+typedef struct cli_job cli_job;
+struct cli_job {
+    const char *prog;              /* for messages */
+    int printer;                   /* 0: say nothing (MPI ranks but 0) */
+    /* Makes the work into *out (OUT) with this progress callback (the
+     * driver's, which calls job->progress). */
+    shellsim_status (*create)(const cli_job *job, shellsim_progress_fn progress, void *progress_user,
+                              shellsim_work **out, shellsim_error *err);
+    const void *create_ctx;        /* the command's, for create */
+    shellsim_progress_fn progress; /* the command's bar (may be NULL) */
+    void *progress_user;
+    int threads;                   /* per process (0: all cores) */
+    uint64_t min_chunk;            /* the fewest replications (samples) of an
+                                      MPI chunk, per thread */
+    uint32_t command;              /* the checkpoint's command (checkpoint.h) */
+    uint64_t seed;                 /* the checkpoint's seed */
+    const char *checkpoint;        /* NULL, or the file to keep the state in */
+    double every_s;                /* seconds between checkpoints, >= 0 */
+    const char *resume;            /* NULL, or the checkpoint to go on from */
+    uint64_t scenario_hash;        /* the checkpoint's names of its work */
+    uint64_t options_hash;
+    int signal;                    /* OUT: the signal (SIGTERM, SIGINT) that
+                                      stopped the work, after its last
+                                      checkpoint was written; else 0 */
+};
+
+/* Carries out the job's work; returns a status and the finished work in
+ * *out (NULL on MPI ranks but 0), or err (shellsim and shellsim-mpi differ
+ * only in this). A failure of the checkpoint files is SHELLSIM_EIO with the
+ * message in err; work stopped by a signal is SHELLSIM_EINTERRUPTED with
+ * job->signal set. */
+typedef shellsim_status (*cli_runner)(cli_job *job, shellsim_work **out, shellsim_error *err, void *ctx);
 
 /* The program a command runs in. */
 typedef struct cli_context {

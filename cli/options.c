@@ -50,6 +50,8 @@ typedef struct cli_option {
     const char *means;
 } cli_option;
 
+/* the commands whose work is in chunks (cli/drive.h): checkpoints */
+#define CHUNKED (CLI_CMD_RUN | CLI_CMD_SENSITIVITY | CLI_CMD_COMPARE)
 #define RUNNERS (CLI_CMD_RUN | CLI_CMD_INFER | CLI_CMD_COMPARE | CLI_CMD_SENSITIVITY | CLI_CMD_SWEEP)
 #define ALL (RUNNERS | CLI_CMD_CHECK)
 #define EVERY (~0u) /* every command, those added later too */
@@ -89,6 +91,10 @@ static const cli_option options[CLI_NOPTS] = {
     [CLI_OPT_TIME_LIMIT] = {"time-limit", 0, CLI_POSITIVE, CLI_CMD_INFER, 0, 0, "a number of seconds > 0", NULL},
     [CLI_OPT_SET_A] = {"set-a", 0, CLI_ASSIGN, CLI_CMD_COMPARE, 0, 0, "SECTION.KEY=DIST", NULL},
     [CLI_OPT_SET_B] = {"set-b", 0, CLI_ASSIGN, CLI_CMD_COMPARE, 0, 0, "SECTION.KEY=DIST", NULL},
+    [CLI_OPT_CHECKPOINT] = {"checkpoint", 0, CLI_NAME, CHUNKED, 0, 0, "a file name", NULL},
+    [CLI_OPT_CHECKPOINT_EVERY] = {"checkpoint-every", 0, CLI_WHOLE, CHUNKED, 0, 31536000,
+                                  "0 .. 31536000 seconds", NULL},
+    [CLI_OPT_RESUME] = {"resume", 0, CLI_NAME, CHUNKED, 0, 0, "a checkpoint file", NULL},
 };
 
 /* getopt_long's value for a long option: past every char. */

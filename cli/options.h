@@ -68,6 +68,9 @@ typedef enum cli_opt {
     CLI_OPT_TIME_LIMIT, /* --time-limit SECONDS (infer, smc) */
     CLI_OPT_SET_A,     /* --set-a SECTION.KEY=DIST (compare; repeatable; A only) */
     CLI_OPT_SET_B,     /* --set-b SECTION.KEY=DIST (compare; repeatable; B only) */
+    CLI_OPT_CHECKPOINT, /* --checkpoint FILE (run) */
+    CLI_OPT_CHECKPOINT_EVERY, /* --checkpoint-every SECONDS (run) */
+    CLI_OPT_RESUME,     /* --resume FILE (run) */
     CLI_NOPTS
 } cli_opt;
 

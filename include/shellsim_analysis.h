@@ -503,6 +503,109 @@ SHELLSIM_API shellsim_status shellsim_sweep_point_stats(const shellsim_sweep *sw
 SHELLSIM_API shellsim_status shellsim_sweep_step_stats(const shellsim_sweep *sw, size_t point, size_t a,
                                                        const char *metric, shellsim_stats *out, size_t size);
 
+/* ------------------------------------------------------- work in chunks */
+
+/* A run (shellsim_run_extended's: fixed, --until-ci, exceedances) as work
+ * that drivers hand out in chunks of replications, across threads,
+ * processes (shellsim-mpi) or time (checkpoints). The work holds the
+ * merged summaries of the replications [0, done); a part holds those of
+ * any chunks run into it. Parts merge exactly, so the final result is bit
+ * for bit that of shellsim_run_extended, whoever ran which chunk and in
+ * whatever order parts were merged. The run is decided in stages: [done,
+ * stage_end) must all be merged before shellsim_work_advance reaches
+ * stage_end, where an --until-ci run judges its precision (every stage of
+ * a fixed run ends at its cap).
+ *
+ * A work is used by one thread at a time; a part likewise (its chunk runs
+ * on options->threads threads). Buffers (packed parts, states) are in the
+ * machine's byte order, for the same build. */
+typedef struct shellsim_work shellsim_work;
+typedef struct shellsim_work_part shellsim_work_part;
+
+/* The work of shellsim_run_extended(scenario, options, extras) into *out
+ * (OUT). scenario, and the strings of options and extras, must outlive it.
+ * keep_runs and observe are not supported (SHELLSIM_EINVAL); keep_paths is
+ * (the paths are made when the result is). progress, when set, is called
+ * by shellsim_work_part_run with (done + replications of the chunk so far,
+ * cap). SHELLSIM_OK, EINVAL (options, extras, an unknown metric) or ENOMEM
+ * with err. */
+SHELLSIM_API shellsim_status shellsim_work_run_create(const shellsim_scenario *scenario,
+                                                      const shellsim_run_options *options,
+                                                      const shellsim_run_extras *extras, shellsim_work **out,
+                                                      shellsim_error *err);
+SHELLSIM_API void shellsim_work_free(shellsim_work *w); /* NULL: no-op */
+
+/* The work of shellsim_sensitivity_analyse(scenario, metric, options) into
+ * *out (OUT): its "replications" are the N samples (each run in all its 3k
+ * + 4 variants), one stage; parts hold the model's values of their
+ * samples. The same checks and messages as the analysis. scenario and
+ * metric must outlive it. */
+SHELLSIM_API shellsim_status shellsim_work_sensitivity_create(const shellsim_scenario *scenario, const char *metric,
+                                                              const shellsim_sensitivity_options *options,
+                                                              shellsim_work **out, shellsim_error *err);
+
+/* The work of shellsim_compare(a, b, options) into *out (OUT): replications
+ * of both scenarios, one stage; parts hold the summaries of A, B and B - A
+ * of their replications. keep_runs is not supported (SHELLSIM_EINVAL).
+ * a and b must outlive it. */
+SHELLSIM_API shellsim_status shellsim_work_compare_create(const shellsim_scenario *a, const shellsim_scenario *b,
+                                                          const shellsim_run_options *options, shellsim_work **out,
+                                                          shellsim_error *err);
+
+/* Replications merged so far, [0, done). */
+SHELLSIM_API uint64_t shellsim_work_done(const shellsim_work *w);
+/* The end of the current stage (> done), or done when the work is
+ * finished (nothing left to run). */
+SHELLSIM_API uint64_t shellsim_work_stage_end(const shellsim_work *w);
+
+/* An empty part for w into *out (OUT). SHELLSIM_OK or ENOMEM. */
+SHELLSIM_API shellsim_status shellsim_work_part_create(const shellsim_work *w, shellsim_work_part **out,
+                                                       shellsim_error *err);
+SHELLSIM_API void shellsim_work_part_free(shellsim_work_part *p); /* NULL: no-op */
+/* Run replications [first, last) (first < last <= the cap) into part p.
+ * SHELLSIM_OK, or ENOMEM, ELIMIT (a replication broke a limit: the lowest
+ * in the chunk, named in err) or EINTERRUPTED (progress said stop); p is
+ * then fit only to be freed. */
+SHELLSIM_API shellsim_status shellsim_work_part_run(const shellsim_work *w, shellsim_work_part *p, uint64_t first,
+                                                    uint64_t last, shellsim_error *err);
+/* At most the bytes of part p packed (a bound, cheap to know); pack writes
+ * them into buf (cap >= that bound) and returns their number (0 when cap is
+ * smaller). */
+SHELLSIM_API size_t shellsim_work_part_packed_size(const shellsim_work_part *p);
+SHELLSIM_API size_t shellsim_work_part_pack(const shellsim_work_part *p, unsigned char *buf, size_t cap);
+/* w's summaries += a part (p itself, or packed in buf[0 .. len-1]). done
+ * does not move. SHELLSIM_OK, EINVAL (a malformed buffer, or one of other
+ * work) or ENOMEM; on failure w is fit only to be freed. */
+SHELLSIM_API shellsim_status shellsim_work_merge_part(shellsim_work *w, const shellsim_work_part *p);
+SHELLSIM_API shellsim_status shellsim_work_merge_packed(shellsim_work *w, const unsigned char *buf, size_t len);
+/* Declare [0, upto) merged (done < upto <= stage_end); at the stage's end,
+ * decide whether the run goes on. SHELLSIM_OK or EINVAL (upto out of
+ * range: w unchanged). */
+SHELLSIM_API shellsim_status shellsim_work_advance(shellsim_work *w, uint64_t upto, shellsim_error *err);
+
+/* w's state (done, the summaries, the counts) as bytes, for a checkpoint:
+ * at most state_size bytes (a bound); pack writes it into buf (cap >= that
+ * bound) and returns the bytes written (0 when cap is smaller). load replaces the state of a work
+ * made with the same scenario, options and extras (nothing merged yet) by
+ * a packed one: SHELLSIM_OK, EINVAL (malformed or of other work: w
+ * unchanged) or ENOMEM (w fit only to be freed). */
+SHELLSIM_API size_t shellsim_work_state_size(const shellsim_work *w);
+SHELLSIM_API size_t shellsim_work_state_pack(const shellsim_work *w, unsigned char *buf, size_t cap);
+SHELLSIM_API shellsim_status shellsim_work_state_load(shellsim_work *w, const unsigned char *buf, size_t len,
+                                                      shellsim_error *err);
+
+/* The finished work's result into *out (OUT; the caller frees it): that of
+ * shellsim_run_extended, bit for bit. w is then fit only to be freed.
+ * SHELLSIM_OK, EINVAL (not finished) or ENOMEM. */
+SHELLSIM_API shellsim_status shellsim_work_result(shellsim_work *w, shellsim_result **out, shellsim_error *err);
+/* The same for a sensitivity: that of shellsim_sensitivity_analyse, bit for
+ * bit (the caller frees it). */
+SHELLSIM_API shellsim_status shellsim_work_sensitivity_result(shellsim_work *w, shellsim_sensitivity **out,
+                                                              shellsim_error *err);
+/* The same for a comparison: that of shellsim_compare, bit for bit. */
+SHELLSIM_API shellsim_status shellsim_work_compare_result(shellsim_work *w, shellsim_comparison **out,
+                                                          shellsim_error *err);
+
 #ifdef __cplusplus
 }
 #endif

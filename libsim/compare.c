@@ -17,6 +17,7 @@
 #include "metrics.h"
 #include "outputs.h"
 #include "paired.h"
+#include "compare_work.h"
 #include "run.h"
 #include "scheduler.h"
 #include "shellsim_analysis.h"
@@ -69,6 +70,7 @@ typedef struct cmp_shared {
     const shellsim_run_options *o;
     shellsim_comparison *c;
     size_t ncol_a, ncol_b;
+    shellsim_summary *acc0; /* thread 0's summaries, where the others merge */
 } cmp_shared;
 
 /* A thread's state: workspaces, buffers and its summaries (c->sum itself
@@ -115,7 +117,7 @@ static shellsim_status cmp_thread_init(void *user, int tid, void **state)
     *state = t;
     if (!t)
         return SHELLSIM_ENOMEM;
-    t->acc = tid == 0 ? sh->c->sum : cmp_sums_alloc(sh);
+    t->acc = tid == 0 ? sh->acc0 : cmp_sums_alloc(sh);
     t->wa = shellsim_engine_ws_alloc(sh->a, BLOCK);
     t->wb = shellsim_engine_ws_alloc(sh->b, BLOCK);
     t->ca = shellsim_malloc(sh->ncol_a * BLOCK * sizeof *t->ca);
@@ -132,7 +134,7 @@ static shellsim_status cmp_thread_merge(void *user, int tid, void *state, int nt
     if (tid == 0)
         return SHELLSIM_OK;
     for (size_t i = 0; i < 3 * sh->c->nmetrics; i++)
-        if (shellsim_summary_merge(&sh->c->sum[i], &t->acc[i]) != 0)
+        if (shellsim_summary_merge(&sh->acc0[i], &t->acc[i]) != 0)
             return SHELLSIM_ENOMEM;
     return SHELLSIM_OK;
 }
@@ -228,6 +230,132 @@ static shellsim_status cmp_metrics(const shellsim_scenario *a, const shellsim_sc
     return st;
 }
 
+/* Replications [first, last) into the summaries acc (3 per metric). */
+static shellsim_status cmp_run(const cmp_shared *shared, shellsim_summary *acc, uint64_t first, uint64_t last,
+                               shellsim_error *err)
+{
+    cmp_shared sh = *shared;
+    sh.acc0 = acc;
+    shellsim_sched_job job;
+    memset(&job, 0, sizeof job);
+    job.first = first;
+    job.last = last;
+    job.block = BLOCK;
+    job.threads = sh.o->threads;
+    job.places_per_rep = 2;
+    job.user = &sh;
+    job.thread_init = cmp_thread_init;
+    job.thread_merge = cmp_thread_merge;
+    job.thread_free = cmp_thread_free;
+    job.run = cmp_block;
+    job.progress = sh.o->progress;
+    job.progress_user = sh.o->progress_user;
+    job.progress_total = sh.c->replications;
+    return shellsim_sched_run(&job, NULL, err);
+}
+
+/* A comparison planned (compare_work.h). */
+struct shellsim_cmp_work {
+    shellsim_run_options o;
+    cmp_shared sh;
+    shellsim_comparison *c;
+};
+
+void shellsim_cmp_work_free(shellsim_cmp_work *w)
+{
+    if (!w)
+        return;
+    shellsim_comparison_free(w->c);
+    shellsim_free(w);
+}
+
+shellsim_status shellsim_cmp_work_create(const shellsim_scenario *a, const shellsim_scenario *b,
+                                         const shellsim_run_options *options, shellsim_cmp_work **out,
+                                         shellsim_error *err)
+{
+    *out = NULL;
+    if (!a || !b) {
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_compare: NULL argument");
+        return SHELLSIM_EINVAL;
+    }
+    shellsim_cmp_work *w = shellsim_calloc(1, sizeof *w);
+    if (!w) {
+        shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
+        return SHELLSIM_ENOMEM;
+    }
+    shellsim_status st = shellsim_run_options_resolve(options, &w->o, err);
+    if (st != SHELLSIM_OK) {
+        shellsim_free(w);
+        return st;
+    }
+    shellsim_comparison *c = w->c = shellsim_calloc(1, sizeof *c);
+    if (!c) {
+        shellsim_cmp_work_free(w);
+        shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
+        return SHELLSIM_ENOMEM;
+    }
+    c->replications = w->o.replications;
+    c->seed = w->o.seed;
+    w->sh = (cmp_shared){a, b, &w->o, c, shellsim_outputs_ncolumns(a), shellsim_outputs_ncolumns(b), NULL};
+    if ((st = cmp_metrics(a, b, c, err)) != SHELLSIM_OK) {
+        shellsim_cmp_work_free(w);
+        return st;
+    }
+    st = SHELLSIM_ENOMEM;
+    if (!(c->sum = cmp_sums_alloc(&w->sh)))
+        goto oom;
+    if (w->o.keep_runs) {
+        if (w->o.replications > SIZE_MAX / sizeof(double) / (3 * c->nmetrics))
+            goto oom;
+        if (!(c->runs = shellsim_malloc(3 * c->nmetrics * (size_t)w->o.replications * sizeof *c->runs)))
+            goto oom;
+    }
+    *out = w;
+    return SHELLSIM_OK;
+oom:
+    shellsim_cmp_work_free(w);
+    shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
+    return SHELLSIM_ENOMEM;
+}
+
+uint64_t shellsim_cmp_work_replications(const shellsim_cmp_work *w)
+{
+    return w->c->replications;
+}
+
+size_t shellsim_cmp_work_nsums(const shellsim_cmp_work *w)
+{
+    return 3 * w->c->nmetrics;
+}
+
+shellsim_summary *shellsim_cmp_work_sums(shellsim_cmp_work *w)
+{
+    return w->c->sum;
+}
+
+shellsim_summary *shellsim_cmp_work_sums_alloc(const shellsim_cmp_work *w)
+{
+    return cmp_sums_alloc(&w->sh);
+}
+
+void shellsim_cmp_work_sums_free(const shellsim_cmp_work *w, shellsim_summary *s)
+{
+    sums_free(s, 3 * w->c->nmetrics);
+}
+
+shellsim_status shellsim_cmp_work_run(const shellsim_cmp_work *w, shellsim_summary *acc, uint64_t first,
+                                      uint64_t last, shellsim_error *err)
+{
+    return cmp_run(&w->sh, acc, first, last, err);
+}
+
+shellsim_comparison *shellsim_cmp_work_result(shellsim_cmp_work *w)
+{
+    shellsim_comparison *c = w->c;
+    w->c = NULL;
+    return c;
+}
+
 shellsim_status shellsim_compare(const shellsim_scenario *a, const shellsim_scenario *b,
                                  const shellsim_run_options *options, shellsim_comparison **out, shellsim_error *err)
 {
@@ -237,56 +365,15 @@ shellsim_status shellsim_compare(const shellsim_scenario *a, const shellsim_scen
         shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_compare: NULL argument");
         return SHELLSIM_EINVAL;
     }
-    shellsim_run_options o;
-    shellsim_status st = shellsim_run_options_resolve(options, &o, err);
+    shellsim_cmp_work *w;
+    shellsim_status st = shellsim_cmp_work_create(a, b, options, &w, err);
     if (st != SHELLSIM_OK)
         return st;
-    shellsim_comparison *c = shellsim_calloc(1, sizeof *c);
-    if (!c) {
-        shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
-        return SHELLSIM_ENOMEM;
-    }
-    c->replications = o.replications;
-    c->seed = o.seed;
-    cmp_shared sh = {a, b, &o, c, shellsim_outputs_ncolumns(a), shellsim_outputs_ncolumns(b)};
-    if ((st = cmp_metrics(a, b, c, err)) != SHELLSIM_OK)
-        goto done;
-    st = SHELLSIM_ENOMEM;
-    if (!(c->sum = cmp_sums_alloc(&sh)))
-        goto oom;
-    if (o.keep_runs) {
-        if (o.replications > SIZE_MAX / sizeof(double) / (3 * c->nmetrics))
-            goto oom;
-        if (!(c->runs = shellsim_malloc(3 * c->nmetrics * (size_t)o.replications * sizeof *c->runs)))
-            goto oom;
-    }
-    shellsim_sched_job job;
-    memset(&job, 0, sizeof job);
-    job.first = 0;
-    job.last = o.replications;
-    job.block = BLOCK;
-    job.threads = o.threads;
-    job.places_per_rep = 2;
-    job.user = &sh;
-    job.thread_init = cmp_thread_init;
-    job.thread_merge = cmp_thread_merge;
-    job.thread_free = cmp_thread_free;
-    job.run = cmp_block;
-    job.progress = o.progress;
-    job.progress_user = o.progress_user;
-    job.progress_total = o.replications;
-    st = shellsim_sched_run(&job, NULL, err);
-    goto done;
-oom:
-    st = SHELLSIM_ENOMEM;
-    shellsim_set_error(err, st, 0, NULL);
-done:
-    if (st != SHELLSIM_OK) {
-        shellsim_comparison_free(c);
-        return st;
-    }
-    *out = c;
-    return SHELLSIM_OK;
+    st = cmp_run(&w->sh, w->c->sum, 0, w->o.replications, err);
+    if (st == SHELLSIM_OK)
+        *out = shellsim_cmp_work_result(w);
+    shellsim_cmp_work_free(w);
+    return st;
 }
 
 uint64_t shellsim_comparison_replications(const shellsim_comparison *c)

@@ -117,3 +117,26 @@ shellsim_status shellsim_exceed_counter_attach(const shellsim_exceed_counter *c,
     shellsim_free(x);
     return st;
 }
+
+size_t shellsim_exceed_counter_size(const shellsim_exceed_counter *c)
+{
+    return c ? c->n : 0;
+}
+
+void shellsim_exceed_counter_get(const shellsim_exceed_counter *c, uint64_t *out)
+{
+    for (size_t i = 0; c && i < c->n; i++)
+        out[i] = atomic_load(&c->t[i].count);
+}
+
+void shellsim_exceed_counter_add(shellsim_exceed_counter *c, const uint64_t *in)
+{
+    for (size_t i = 0; c && i < c->n; i++)
+        atomic_fetch_add(&c->t[i].count, in[i]);
+}
+
+void shellsim_exceed_counter_reset(shellsim_exceed_counter *c)
+{
+    for (size_t i = 0; c && i < c->n; i++)
+        atomic_store(&c->t[i].count, 0);
+}

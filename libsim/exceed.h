@@ -37,4 +37,13 @@ shellsim_sched_observer shellsim_exceed_counter_observer(shellsim_exceed_counter
  * SHELLSIM_OK or SHELLSIM_ENOMEM (r unchanged). */
 shellsim_status shellsim_exceed_counter_attach(const shellsim_exceed_counter *c, shellsim_result *r);
 
+/* The thresholds' counts as plain numbers, to carry them between processes
+ * or into a file (work.c): n = the thresholds; get copies the counts into
+ * out[0 .. n-1] (OUT); add adds in[0 .. n-1] to them; reset sets them to 0.
+ * None of these may run while the observer does. */
+size_t shellsim_exceed_counter_size(const shellsim_exceed_counter *c);
+void shellsim_exceed_counter_get(const shellsim_exceed_counter *c, uint64_t *out);
+void shellsim_exceed_counter_add(shellsim_exceed_counter *c, const uint64_t *in);
+void shellsim_exceed_counter_reset(shellsim_exceed_counter *c);
+
 #endif

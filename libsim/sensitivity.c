@@ -27,6 +27,7 @@
 #include "pcg32.h"
 #include "scenario.h"
 #include "scheduler.h"
+#include "sensitivity_work.h"
 #include "shellsim_analysis.h"
 #include "status.h"
 
@@ -87,6 +88,9 @@ typedef struct sa_plan {
     double *u;                   /* N x 2k points */
     double *pct;                 /* 3k: p10, p50, p90 of each, as used */
     double *y;                   /* M x N */
+    /* where sa_block writes sample j's variant m: y[m ystride + j - yfirst]
+     * (N and 0 for the plan's own y; a chunk's buffer for a part) */
+    uint64_t ystride, yfirst;
 } sa_plan;
 
 static void sa_plan_free(sa_plan *p)
@@ -192,7 +196,7 @@ static shellsim_status sa_block(void *user, void *state, shellsim_sched_block *b
         if (rc != 0)
             return SHELLSIM_ENOMEM;
         const double *v = t->col + p->column * B;
-        double *y = p->y + m * N + r0;
+        double *y = p->y + m * p->ystride + (r0 - p->yfirst);
         for (size_t j = 0; j < cnt; j++) {
             y[j] = v[j] / p->divisor;
             if (y[j] != y[j]) {
@@ -208,12 +212,14 @@ static shellsim_status sa_block(void *user, void *state, shellsim_sched_block *b
     return SHELLSIM_OK;
 }
 
-static shellsim_status sa_evaluate(const sa_plan *p, const shellsim_sensitivity_options *o, shellsim_error *err)
+/* Samples [first, last) of every variant into p's y. */
+static shellsim_status sa_evaluate(const sa_plan *p, const shellsim_sensitivity_options *o, uint64_t first,
+                                   uint64_t last, shellsim_error *err)
 {
     shellsim_sched_job job;
     memset(&job, 0, sizeof job);
-    job.first = 0;
-    job.last = p->N;
+    job.first = first;
+    job.last = last;
     job.block = BLOCK;
     job.threads = o->threads;
     job.places_per_rep = p->M;
@@ -603,6 +609,117 @@ static shellsim_status sa_design(sa_plan *p, shellsim_sensitivity *sa)
     return SHELLSIM_OK;
 }
 
+/* An analysis planned, its model runs to do (sensitivity_work.h). */
+struct shellsim_sa_work {
+    sa_plan p;
+    shellsim_sensitivity_options o;
+    shellsim_sensitivity *sa;
+};
+
+void shellsim_sa_work_free(shellsim_sa_work *w)
+{
+    if (!w)
+        return;
+    sa_plan_free(&w->p);
+    shellsim_sensitivity_free(w->sa);
+    shellsim_free(w);
+}
+
+shellsim_status shellsim_sa_work_create(const shellsim_scenario *s, const char *metric,
+                                        const shellsim_sensitivity_options *options, shellsim_sa_work **out,
+                                        shellsim_error *err)
+{
+    *out = NULL;
+    if (!s || !metric) {
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_sensitivity_analyse: NULL argument");
+        return SHELLSIM_EINVAL;
+    }
+    shellsim_sa_work *w = shellsim_calloc(1, sizeof *w);
+    if (!w) {
+        shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
+        return SHELLSIM_ENOMEM;
+    }
+    shellsim_sensitivity_options *o = &w->o;
+    shellsim_sensitivity_options_init(o);
+    if (options && options->size < SHELLSIM_SENSITIVITY_OPTIONS_MIN_SIZE) {
+        shellsim_free(w);
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0,
+                           "options: size is 0 or too small: start from shellsim_sensitivity_options_init()");
+        return SHELLSIM_EINVAL;
+    }
+    if (options) { /* the fields within the caller's size (sized.h) */
+        SHELLSIM_SIZED_TAKE(shellsim_sensitivity_options, o, options, samples);
+        SHELLSIM_SIZED_TAKE(shellsim_sensitivity_options, o, options, seed);
+        SHELLSIM_SIZED_TAKE(shellsim_sensitivity_options, o, options, threads);
+        SHELLSIM_SIZED_TAKE(shellsim_sensitivity_options, o, options, bootstrap);
+        SHELLSIM_SIZED_TAKE(shellsim_sensitivity_options, o, options, progress);
+        SHELLSIM_SIZED_TAKE(shellsim_sensitivity_options, o, options, progress_user);
+    }
+    sa_plan *p = &w->p;
+    p->s = s;
+    p->seed = o->seed;
+    p->N = o->samples;
+    shellsim_status st = check_options(o, err);
+    if (st != SHELLSIM_OK || (st = sa_metric(s, metric, p, err)) != SHELLSIM_OK) {
+        shellsim_free(w);
+        return st;
+    }
+    w->sa = shellsim_calloc(1, sizeof *w->sa);
+    if (!w->sa || !(w->sa->metric = shellsim_strdup(metric)) || sa_choose(s, p, w->sa) != SHELLSIM_OK ||
+        sa_design(p, w->sa) != SHELLSIM_OK) {
+        shellsim_sa_work_free(w);
+        shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
+        return SHELLSIM_ENOMEM;
+    }
+    p->ystride = p->N;
+    p->yfirst = 0;
+    *out = w;
+    return SHELLSIM_OK;
+}
+
+uint64_t shellsim_sa_work_samples(const shellsim_sa_work *w)
+{
+    return w->p.N;
+}
+
+size_t shellsim_sa_work_variants(const shellsim_sa_work *w)
+{
+    return w->p.M;
+}
+
+double *shellsim_sa_work_y(shellsim_sa_work *w)
+{
+    return w->p.y;
+}
+
+shellsim_status shellsim_sa_work_run(const shellsim_sa_work *w, double *y, uint64_t first, uint64_t last,
+                                     shellsim_error *err)
+{
+    sa_plan chunk = w->p; /* (a shallow copy: only y and its layout differ) */
+    chunk.y = y;
+    chunk.ystride = last - first;
+    chunk.yfirst = first;
+    return sa_evaluate(&chunk, &w->o, first, last, err);
+}
+
+shellsim_status shellsim_sa_work_result(shellsim_sa_work *w, shellsim_sensitivity **out, shellsim_error *err)
+{
+    shellsim_sensitivity *sa = w->sa;
+    shellsim_status st = sa_indices(&w->p, &w->o, sa);
+    if (st != SHELLSIM_OK) {
+        shellsim_set_error(err, st, 0, NULL);
+        return st;
+    }
+    sa_tornado(&w->p, sa);
+    sa->sum.samples = w->p.N;
+    sa->sum.evaluations = w->p.N * w->p.M;
+    sa->sum.seed = w->o.seed;
+    sa->sum.bootstrap = w->o.bootstrap;
+    w->sa = NULL;
+    *out = sa;
+    return SHELLSIM_OK;
+}
+
 shellsim_status shellsim_sensitivity_analyse(const shellsim_scenario *s, const char *metric,
                                              const shellsim_sensitivity_options *options,
                                              shellsim_sensitivity **out, shellsim_error *err)
@@ -613,54 +730,14 @@ shellsim_status shellsim_sensitivity_analyse(const shellsim_scenario *s, const c
         shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_sensitivity_analyse: NULL argument");
         return SHELLSIM_EINVAL;
     }
-    shellsim_sensitivity_options o;
-    shellsim_sensitivity_options_init(&o);
-    if (options && options->size < SHELLSIM_SENSITIVITY_OPTIONS_MIN_SIZE) {
-        shellsim_set_error(err, SHELLSIM_EINVAL, 0,
-                           "options: size is 0 or too small: start from shellsim_sensitivity_options_init()");
-        return SHELLSIM_EINVAL;
-    }
-    if (options) { /* the fields within the caller's size (sized.h) */
-        SHELLSIM_SIZED_TAKE(shellsim_sensitivity_options, &o, options, samples);
-        SHELLSIM_SIZED_TAKE(shellsim_sensitivity_options, &o, options, seed);
-        SHELLSIM_SIZED_TAKE(shellsim_sensitivity_options, &o, options, threads);
-        SHELLSIM_SIZED_TAKE(shellsim_sensitivity_options, &o, options, bootstrap);
-        SHELLSIM_SIZED_TAKE(shellsim_sensitivity_options, &o, options, progress);
-        SHELLSIM_SIZED_TAKE(shellsim_sensitivity_options, &o, options, progress_user);
-    }
-    sa_plan p;
-    memset(&p, 0, sizeof p);
-    p.s = s;
-    p.seed = o.seed;
-    p.N = o.samples;
-    shellsim_status st = check_options(&o, err);
-    if (st != SHELLSIM_OK || (st = sa_metric(s, metric, &p, err)) != SHELLSIM_OK)
+    shellsim_sa_work *w;
+    shellsim_status st = shellsim_sa_work_create(s, metric, options, &w, err);
+    if (st != SHELLSIM_OK)
         return st;
-    shellsim_sensitivity *sa = shellsim_calloc(1, sizeof *sa);
-    st = SHELLSIM_ENOMEM;
-    if (sa && (sa->metric = shellsim_strdup(metric)) && sa_choose(s, &p, sa) == SHELLSIM_OK &&
-        sa_design(&p, sa) == SHELLSIM_OK) {
-        if ((st = sa_evaluate(&p, &o, err)) != SHELLSIM_OK)
-            goto done; /* (err filled) */
-        st = sa_indices(&p, &o, sa);
-    }
-    if (st != SHELLSIM_OK) {
-        shellsim_set_error(err, st, 0, NULL);
-        goto done;
-    }
-    sa_tornado(&p, sa);
-    sa->sum.samples = p.N;
-    sa->sum.evaluations = p.N * p.M;
-    sa->sum.seed = o.seed;
-    sa->sum.bootstrap = o.bootstrap;
-done:
-    sa_plan_free(&p);
-    if (st != SHELLSIM_OK) {
-        shellsim_sensitivity_free(sa);
-        return st;
-    }
-    *out = sa;
-    return SHELLSIM_OK;
+    if ((st = sa_evaluate(&w->p, &w->o, 0, w->p.N, err)) == SHELLSIM_OK)
+        st = shellsim_sa_work_result(w, out, err);
+    shellsim_sa_work_free(w);
+    return st;
 }
 
 const char *shellsim_sensitivity_metric(const shellsim_sensitivity *sa)

@@ -1,8 +1,10 @@
 /*
  * serial.c: packing summaries. Layout, per summary (columns, then series
  * days): n, undefined (u64); min, max (f64); s1, s2 (normalised limbs,
- * i64 x SHELLSIM_XSUM_LIMBS); zero (u64); then for pos and neg: lo, n (u32)
- * and n counts (u64). A header holds a magic number and the counts of
+ * SHELLSIM_XSUM_LIMBS each a zigzag LEB128 varint: most are 0, one byte); zero (u64); then for pos and neg: lo, n (u32)
+ * and n counts, each a LEB128 varint (most are small: a day's bins are
+ * many, so the bytes between MPI ranks and in a checkpoint are a fraction
+ * of 8 per count). A header holds a magic number and the counts of
  * columns, series and days.
  */
 #include "serial.h"
@@ -11,21 +13,39 @@
 
 #include "alloc.h"
 
-#define MAGIC 0x5348454c4c53494dULL /* "SHELLSIM" */
+#define MAGIC 0x5348454c4c53494eULL /* "NISLLEHS" (varint counts; was ...4d) */
 
-static size_t summary_size(const shellsim_summary *s)
+static uint64_t zigzag(int64_t v)
 {
-    return 2 * 8 + 2 * 8 + 2 * sizeof(s->s1.limb) + 8 + 2 * 8 + (s->q.pos.n + s->q.neg.n) * 8u;
+    return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+/* The normalised sums of s (s2 zero when s keeps none). */
+static void sums_of(const shellsim_summary *s, shellsim_xsum *a, shellsim_xsum *b)
+{
+    *a = s->s1;
+    if (s->s2)
+        *b = *s->s2;
+    else
+        shellsim_xsum_init(b);
+    shellsim_xsum_normalise(a);
+    shellsim_xsum_normalise(b);
+}
+
+/* At most the bytes of s packed (10 a varint): no pass over its bins. */
+static size_t summary_bound(const shellsim_summary *s)
+{
+    return 2 * 8 + 2 * 8 + 2 * SHELLSIM_XSUM_LIMBS * 10 + 8 + 2 * 8 + ((size_t)s->q.pos.n + s->q.neg.n) * 10u;
 }
 
 size_t shellsim_result_packed_size(const shellsim_result *r)
 {
     size_t n = 4 * 8;
     for (size_t c = 0; c < r->ncolumns; c++)
-        n += summary_size(&r->columns[c]);
+        n += summary_bound(&r->columns[c]);
     size_t nd = r->nseries * (size_t)r->horizon_days;
     for (size_t i = 0; i < nd; i++)
-        n += summary_size(&r->days[i]);
+        n += summary_bound(&r->days[i]);
     return n;
 }
 
@@ -44,21 +64,27 @@ static void put_u64(writer *w, uint64_t v)
     put(w, &v, 8);
 }
 
+static void put_varint(writer *w, uint64_t v)
+{
+    while (v >= 0x80) {
+        *w->p++ = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    *w->p++ = (unsigned char)v;
+}
+
 static void pack_summary(writer *w, const shellsim_summary *s)
 {
     put_u64(w, s->n);
     put_u64(w, s->undefined);
     put(w, &s->min, 8);
     put(w, &s->max, 8);
-    shellsim_xsum a = s->s1, b;
-    if (s->s2)
-        b = *s->s2;
-    else
-        shellsim_xsum_init(&b);
-    shellsim_xsum_normalise(&a);
-    shellsim_xsum_normalise(&b);
-    put(w, a.limb, sizeof a.limb);
-    put(w, b.limb, sizeof b.limb);
+    shellsim_xsum a, b;
+    sums_of(s, &a, &b);
+    for (int i = 0; i < SHELLSIM_XSUM_LIMBS; i++)
+        put_varint(w, zigzag(a.limb[i]));
+    for (int i = 0; i < SHELLSIM_XSUM_LIMBS; i++)
+        put_varint(w, zigzag(b.limb[i]));
     put_u64(w, s->q.zero);
     const shellsim_bins *bins[2] = {&s->q.pos, &s->q.neg};
     for (int k = 0; k < 2; k++) {
@@ -66,7 +92,7 @@ static void pack_summary(writer *w, const shellsim_summary *s)
         put(w, &lo, 4);
         put(w, &n, 4);
         for (uint32_t i = 0; i < n; i++)
-            put_u64(w, shellsim_bins_count(bins[k], i));
+            put_varint(w, shellsim_bins_count(bins[k], i));
     }
 }
 
@@ -110,6 +136,28 @@ static uint64_t get_u64(reader *r)
     return v;
 }
 
+static uint64_t get_varint(reader *r)
+{
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64 && !r->bad; shift += 7) {
+        if (r->p == r->end) {
+            r->bad = 1;
+            break;
+        }
+        unsigned char b = *r->p++;
+        v |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80))
+            return v;
+    }
+    r->bad = 1;
+    return 0;
+}
+
+static int64_t unzigzag(uint64_t v)
+{
+    return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
 static shellsim_status merge_summary(reader *rd, shellsim_summary *dst)
 {
     shellsim_summary s;
@@ -119,9 +167,11 @@ static shellsim_status merge_summary(reader *rd, shellsim_summary *dst)
     s.undefined = get_u64(rd);
     get(rd, &s.min, 8);
     get(rd, &s.max, 8);
-    get(rd, s.s1.limb, sizeof s.s1.limb);
     shellsim_xsum s2;
-    get(rd, s2.limb, sizeof s2.limb);
+    for (int i = 0; i < SHELLSIM_XSUM_LIMBS; i++)
+        s.s1.limb[i] = unzigzag(get_varint(rd));
+    for (int i = 0; i < SHELLSIM_XSUM_LIMBS; i++)
+        s2.limb[i] = unzigzag(get_varint(rd));
     s2.pending = 0;
     s.s2 = dst->with_squares ? &s2 : NULL; /* (lent to the merge below, not the temporary's to free) */
     s.q.zero = get_u64(rd);
@@ -131,7 +181,7 @@ static shellsim_status merge_summary(reader *rd, shellsim_summary *dst)
         uint32_t lo, n;
         get(rd, &lo, 4);
         get(rd, &n, 4);
-        if (rd->bad || (size_t)(rd->end - rd->p) / 8 < n || (uint64_t)lo + n > (UINT64_C(1) << (11 + s.q.bits))) {
+        if (rd->bad || (size_t)(rd->end - rd->p) < n || (uint64_t)lo + n > (UINT64_C(1) << (11 + s.q.bits))) {
             rd->bad = 1;
             break;
         }
@@ -141,7 +191,7 @@ static shellsim_status merge_summary(reader *rd, shellsim_summary *dst)
                 break;
             }
             for (uint32_t i = 0; i < n; i++)
-                bins[k]->spill[lo + i - bins[k]->lo] = get_u64(rd);
+                bins[k]->spill[lo + i - bins[k]->lo] = get_varint(rd);
         }
     }
     if (st == SHELLSIM_OK && rd->bad)
@@ -168,6 +218,39 @@ shellsim_status shellsim_result_merge_packed(shellsim_result *dst, const unsigne
     size_t nd = dst->nseries * (size_t)dst->horizon_days;
     for (size_t i = 0; i < nd; i++) {
         shellsim_status st = merge_summary(&rd, &dst->days[i]);
+        if (st != SHELLSIM_OK)
+            return st;
+    }
+    return rd.p == rd.end ? SHELLSIM_OK : SHELLSIM_EINVAL;
+}
+
+size_t shellsim_summaries_packed_bound(const shellsim_summary *s, size_t n)
+{
+    size_t b = 8;
+    for (size_t i = 0; i < n; i++)
+        b += summary_bound(&s[i]);
+    return b;
+}
+
+size_t shellsim_summaries_pack(const shellsim_summary *s, size_t n, unsigned char *buf, size_t cap)
+{
+    if (cap < shellsim_summaries_packed_bound(s, n))
+        return 0;
+    writer w = {buf};
+    put_u64(&w, n);
+    for (size_t i = 0; i < n; i++)
+        pack_summary(&w, &s[i]);
+    return (size_t)(w.p - buf);
+}
+
+shellsim_status shellsim_summaries_merge_packed(shellsim_summary *dst, size_t n, const unsigned char *buf,
+                                                size_t len)
+{
+    reader rd = {buf, buf + len, 0};
+    if (get_u64(&rd) != n)
+        return SHELLSIM_EINVAL;
+    for (size_t i = 0; i < n; i++) {
+        shellsim_status st = merge_summary(&rd, &dst[i]);
         if (st != SHELLSIM_OK)
             return st;
     }

@@ -12,6 +12,7 @@
 
 #include "alloc.h"
 #include "exceed.h"
+#include "until_ci.h"
 #include "run.h"
 #include "sized.h"
 #include "shellsim_analysis.h"
@@ -37,9 +38,6 @@ void shellsim_threshold_init(shellsim_threshold *t)
     t->value = NAN;
 }
 
-/* The caller's extras and thresholds (each read within its size, sized.h)
- * into *x and *thr (OUT: the library's layout; *thr allocated, NULL when
- * there are none). SHELLSIM_OK, EINVAL or ENOMEM with err. */
 static shellsim_status resolve_extras(const shellsim_run_extras *in, shellsim_run_extras *x, shellsim_threshold **thr,
                                       shellsim_error *err)
 {
@@ -167,6 +165,17 @@ static shellsim_status run_until(const shellsim_scenario *s, const shellsim_run_
 
 static shellsim_status run_extended(const shellsim_scenario *s, const shellsim_run_options *options,
                                    const shellsim_run_extras *x, shellsim_result **out, shellsim_error *err);
+
+shellsim_status shellsim_run_extras_resolve(const shellsim_run_extras *in, shellsim_run_extras *x,
+                                            shellsim_threshold **thr, shellsim_error *err)
+{
+    shellsim_status st = resolve_extras(in, x, thr, err);
+    if (st == SHELLSIM_OK && (st = check_extras(x, err)) != SHELLSIM_OK) {
+        shellsim_free(*thr);
+        *thr = NULL;
+    }
+    return st;
+}
 
 shellsim_status shellsim_run_extended(const shellsim_scenario *s, const shellsim_run_options *options,
                                       const shellsim_run_extras *extras, shellsim_result **out, shellsim_error *err)

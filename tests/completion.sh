@@ -57,7 +57,7 @@ commands=$("$sim" --help | awk '/^commands:/ { on = 1; next } on && /^$/ { exit 
 completes "run" ru
 completes "$commands help --help --version" ""
 completes "sensitivity" help sens
-completes "--reps" run --re
+completes "--reps" run --rep
 completes "--help" check --h
 offers run --reps --seed --threads --json --series --plot --until-ci --exceed --set --help
 offers check --set --help

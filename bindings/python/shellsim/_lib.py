@@ -26,7 +26,7 @@ import ctypes.util
 import os
 from typing import List, Optional, Tuple
 from ctypes import (CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_double,
-                    c_int, c_long, c_size_t, c_uint64, c_void_p)
+                    c_int, c_long, c_size_t, c_ubyte, c_uint64, c_void_p)
 
 from ._version import LIBRARY_MAJOR, LIBRARY_MINOR
 
@@ -497,6 +497,55 @@ PROTOTYPES_ANALYSIS_H.update({
     "shellsim_sweep_step_stats":
         (c_int, [SweepP, c_size_t, c_size_t, c_char_p,
                  POINTER(ShellsimStats), c_size_t]),
+})
+
+# Work in chunks (drivers across processes and checkpoints: the CLI's; no
+# Python class uses them).
+class _WorkStruct(Structure):
+    pass
+
+
+class _WorkPartStruct(Structure):
+    pass
+
+
+WorkP = POINTER(_WorkStruct)                  # shellsim_work *
+WorkPartP = POINTER(_WorkPartStruct)          # shellsim_work_part *
+
+PROTOTYPES_ANALYSIS_H.update({
+    "shellsim_work_run_create":
+        (c_int, [ScenarioP, POINTER(ShellsimRunOptions),
+                 POINTER(ShellsimRunExtras), POINTER(WorkP), _E]),
+    "shellsim_work_free": (None, [WorkP]),
+    "shellsim_work_sensitivity_create":
+        (c_int, [ScenarioP, c_char_p, POINTER(ShellsimSensitivityOptions),
+                 POINTER(WorkP), _E]),
+    "shellsim_work_compare_create":
+        (c_int, [ScenarioP, ScenarioP, POINTER(ShellsimRunOptions),
+                 POINTER(WorkP), _E]),
+    "shellsim_work_done": (c_uint64, [WorkP]),
+    "shellsim_work_stage_end": (c_uint64, [WorkP]),
+    "shellsim_work_part_create": (c_int, [WorkP, POINTER(WorkPartP), _E]),
+    "shellsim_work_part_free": (None, [WorkPartP]),
+    "shellsim_work_part_run":
+        (c_int, [WorkP, WorkPartP, c_uint64, c_uint64, _E]),
+    "shellsim_work_part_packed_size": (c_size_t, [WorkPartP]),
+    "shellsim_work_part_pack":
+        (c_size_t, [WorkPartP, POINTER(c_ubyte), c_size_t]),
+    "shellsim_work_merge_part": (c_int, [WorkP, WorkPartP]),
+    "shellsim_work_merge_packed":
+        (c_int, [WorkP, POINTER(c_ubyte), c_size_t]),
+    "shellsim_work_advance": (c_int, [WorkP, c_uint64, _E]),
+    "shellsim_work_state_size": (c_size_t, [WorkP]),
+    "shellsim_work_state_pack":
+        (c_size_t, [WorkP, POINTER(c_ubyte), c_size_t]),
+    "shellsim_work_state_load":
+        (c_int, [WorkP, POINTER(c_ubyte), c_size_t, _E]),
+    "shellsim_work_result": (c_int, [WorkP, POINTER(ResultP), _E]),
+    "shellsim_work_sensitivity_result":
+        (c_int, [WorkP, POINTER(SensitivityP), _E]),
+    "shellsim_work_compare_result":
+        (c_int, [WorkP, POINTER(ComparisonP), _E]),
 })
 
 # Every exported function of the library.

@@ -64,10 +64,11 @@ def _header_prototypes(headers=HEADERS):
 _ENUMS = {"shellsim_status", "shellsim_band", "shellsim_arm"}
 _SCALARS = {"int": ctypes.c_int, "size_t": ctypes.c_size_t,
             "uint64_t": ctypes.c_uint64, "double": ctypes.c_double,
-            "char*": ctypes.c_char_p, "void": None}
+            "char*": ctypes.c_char_p, "void": None,
+            "unsignedchar*": ctypes.POINTER(ctypes.c_ubyte)}
 _OPAQUE = {"shellsim_scenario", "shellsim_result", "shellsim_observations",
            "shellsim_inference", "shellsim_comparison", "shellsim_sensitivity",
-           "shellsim_sweep"}
+           "shellsim_sweep", "shellsim_work", "shellsim_work_part"}
 
 
 def _ctype_of(c_type):

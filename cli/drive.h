@@ -1,0 +1,56 @@
+/*
+ * drive.h: carrying out work in chunks (a run, a sensitivity analysis) (shellsim_analysis.h, "work
+ * in chunks"): the one-process driver (shellsim's cli_runner) and what the
+ * MPI driver (drive_mpi.c) shares with it: resuming from a checkpoint,
+ * writing one, and stopping on SIGTERM or SIGINT.
+ *
+ * With --checkpoint, the replications are run in rounds; after a round,
+ * when --checkpoint-every seconds have passed since the last checkpoint,
+ * the work's state is written (checkpoint.h). SIGTERM and SIGINT stop the
+ * round under way (its replications are run again on resume), write a last
+ * checkpoint of the rounds done, and end the run with job->signal set. The
+ * output depends only on which replications were merged, never on the
+ * rounds, so a resumed run prints the bytes of one never stopped.
+ */
+#ifndef SHELLSIM_CLI_DRIVE_H
+#define SHELLSIM_CLI_DRIVE_H
+
+#include <stdint.h>
+
+#include <shellsim.h>
+
+#include "common.h"
+
+/* Catch SIGTERM and SIGINT from now on (only noted: cli_drive_signal). */
+void cli_drive_catch_signals(void);
+/* The signal caught, or 0. */
+int cli_drive_signal(void);
+
+/* The work of the job into *w (OUT), its progress hooked (into *hook,
+ * which must outlive w) so that a caught signal stops a chunk, resumed
+ * from job->resume when set. SHELLSIM_OK, or a status with err
+ * (SHELLSIM_EIO for a checkpoint refused, with its reason). */
+typedef struct cli_drive_hook {
+    shellsim_progress_fn fn; /* the job's */
+    void *user;
+} cli_drive_hook;
+shellsim_status cli_drive_begin(cli_job *job, cli_drive_hook *hook, shellsim_work **w, shellsim_error *err);
+
+/* Writes w's state to job->checkpoint. SHELLSIM_OK, or SHELLSIM_EIO with
+ * the reason in err (the file as it was), ENOMEM. */
+shellsim_status cli_drive_save(const cli_job *job, const shellsim_work *w, shellsim_error *err);
+
+/* The seconds of a monotonic clock. */
+double cli_drive_now(void);
+
+/* The first round's replications (4 min_chunk). */
+uint64_t cli_drive_first_round(const cli_job *job);
+
+/* The next round's replications, from the last one's (n, seconds taken),
+ * aiming at rounds of about the checkpoint interval. */
+uint64_t cli_drive_next_round(const cli_job *job, uint64_t n, double seconds);
+
+/* The runner of one process (shellsim). */
+shellsim_status cli_drive_local(cli_job *job, shellsim_work **out, shellsim_error *err, void *ctx);
+
+#endif

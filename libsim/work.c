@@ -1,0 +1,685 @@
+/*
+ * work.c: a run as work in chunks (shellsim_analysis.h, "work in chunks"):
+ * the summaries of the replications merged so far, parts that chunks run
+ * into, parts and states as bytes, and the stages at which an --until-ci
+ * run judges its precision (until_ci.c's, the same checkpoints).
+ *
+ * Layout of a packed part: magic, the number of thresholds, their counts
+ * (u64 each), then the result's summaries (serial.c). Of a state: magic,
+ * done, finished (u64), then a packed part (the work's own summaries).
+ */
+#include <string.h>
+
+#include "alloc.h"
+#include "compare_work.h"
+#include "exceed.h"
+#include "run.h"
+#include "serial.h"
+#include "sensitivity_work.h"
+#include "shellsim_analysis.h"
+#include "status.h"
+#include "until_ci.h"
+
+#define PART_MAGIC 0x5452415057534853ULL  /* "SHSWPART" */
+#define STATE_MAGIC 0x5441545357534853ULL /* "SHSWSTAT" */
+#define SA_PART_MAGIC 0x5452415041534853ULL  /* "SHSAPART" */
+#define SA_STATE_MAGIC 0x5441545341534853ULL /* "SHSASTAT" */
+#define CMP_STATE_MAGIC 0x5441545350434853ULL /* "SHCPSTAT" */
+
+/* A chunk of a sensitivity's samples, [first, last), every variant's
+ * values (sensitivity_work.h's layout). */
+typedef struct sa_chunk {
+    uint64_t first, last;
+    double *y;
+} sa_chunk;
+
+struct shellsim_work_part {
+    shellsim_result *r;          /* a run's */
+    shellsim_exceed_counter *c;
+    sa_chunk *chunks;            /* a sensitivity's */
+    size_t nchunks;
+    size_t variants;             /* its M; 0 for a run's part */
+    shellsim_summary *sums;      /* a comparison's (3 per metric) */
+    size_t nsums;
+};
+
+struct shellsim_work {
+    const shellsim_scenario *s;
+    shellsim_run_options o; /* resolved; what parts run with (no paths) */
+    uint64_t keep_paths;    /* the caller's: made by shellsim_work_result */
+    shellsim_run_extras x;
+    shellsim_threshold *thr;
+    long until;             /* metric index, or -1 */
+    shellsim_work_part all; /* the merged summaries of [0, done) */
+    uint64_t done;
+    int finished;
+    shellsim_sa_work *sa;   /* a sensitivity analysis (then no run): its
+                               samples are the replications above */
+    shellsim_cmp_work *cmp; /* a comparison (then no run) */
+};
+
+void shellsim_work_part_free(shellsim_work_part *p)
+{
+    if (!p)
+        return;
+    shellsim_result_free(p->r);
+    shellsim_exceed_counter_free(p->c);
+    for (size_t i = 0; i < p->nchunks; i++)
+        shellsim_free(p->chunks[i].y);
+    shellsim_free(p->chunks);
+    for (size_t i = 0; p->sums && i < p->nsums; i++)
+        shellsim_summary_free(&p->sums[i]);
+    shellsim_free(p->sums);
+    shellsim_free(p);
+}
+
+void shellsim_work_free(shellsim_work *w)
+{
+    if (!w)
+        return;
+    shellsim_result_free(w->all.r);
+    shellsim_exceed_counter_free(w->all.c);
+    shellsim_free(w->thr);
+    shellsim_sa_work_free(w->sa);
+    shellsim_cmp_work_free(w->cmp);
+    shellsim_free(w);
+}
+
+/* An empty part of w into *p (its members; NULL on failure). */
+static shellsim_status part_init(const shellsim_work *w, shellsim_work_part *p, shellsim_error *err)
+{
+    p->r = NULL;
+    p->c = NULL;
+    shellsim_status st = shellsim_result_create(w->s, &w->o, &p->r, err);
+    if (st == SHELLSIM_OK && w->x.nexceed)
+        st = shellsim_exceed_counter_create(p->r, w->x.exceed, w->x.nexceed, &p->c, err);
+    return st;
+}
+
+shellsim_status shellsim_work_run_create(const shellsim_scenario *s, const shellsim_run_options *options,
+                                         const shellsim_run_extras *extras, shellsim_work **out, shellsim_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!s || !out) {
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_run_create: NULL argument");
+        return SHELLSIM_EINVAL;
+    }
+    shellsim_work *w = shellsim_calloc(1, sizeof *w);
+    if (!w) {
+        shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
+        return SHELLSIM_ENOMEM;
+    }
+    w->s = s;
+    w->until = -1;
+    shellsim_status st = shellsim_run_options_resolve(options, &w->o, err);
+    if (st == SHELLSIM_OK && (w->o.keep_runs || w->o.observe)) {
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_run_create: keep_runs and observe are not "
+                                                    "supported");
+        st = SHELLSIM_EINVAL;
+    }
+    if (st == SHELLSIM_OK) {
+        if (extras)
+            st = shellsim_run_extras_resolve(extras, &w->x, &w->thr, err);
+        else
+            shellsim_run_extras_init(&w->x);
+    }
+    if (st == SHELLSIM_OK) {
+        w->keep_paths = w->o.keep_paths;
+        w->o.keep_paths = 0;
+        st = shellsim_result_create(s, &w->o, &w->all.r, err);
+    }
+    /* (the metric of until named first, as shellsim_run_extended does) */
+    if (st == SHELLSIM_OK && w->x.until_metric &&
+        (w->until = shellsim_result_metric_index(w->all.r, w->x.until_metric)) < 0) {
+        shellsim_metrics_unknown(err, SHELLSIM_EINVAL, "until", w->x.until_metric, w->all.r->metrics,
+                                 w->all.r->nmetrics);
+        st = SHELLSIM_EINVAL;
+    }
+    if (st == SHELLSIM_OK && w->x.nexceed)
+        st = shellsim_exceed_counter_create(w->all.r, w->x.exceed, w->x.nexceed, &w->all.c, err);
+    if (st != SHELLSIM_OK) {
+        shellsim_work_free(w);
+        return st;
+    }
+    *out = w;
+    return SHELLSIM_OK;
+}
+
+uint64_t shellsim_work_done(const shellsim_work *w)
+{
+    return w ? w->done : 0;
+}
+
+uint64_t shellsim_work_stage_end(const shellsim_work *w)
+{
+    if (!w || w->finished)
+        return w ? w->done : 0;
+    const uint64_t cap = w->sa    ? shellsim_sa_work_samples(w->sa)
+                         : w->cmp ? shellsim_cmp_work_replications(w->cmp)
+                                  : w->o.replications;
+    if (w->until < 0)
+        return cap;
+    uint64_t next = shellsim_run_checkpoint_after(w->done);
+    return next == 0 || next > cap ? cap : next;
+}
+
+shellsim_status shellsim_work_part_create(const shellsim_work *w, shellsim_work_part **out, shellsim_error *err)
+{
+    *out = NULL;
+    shellsim_work_part *p = shellsim_calloc(1, sizeof *p);
+    if (!p) {
+        shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
+        return SHELLSIM_ENOMEM;
+    }
+    p->variants = w->sa ? shellsim_sa_work_variants(w->sa) : 0;
+    shellsim_status st = SHELLSIM_OK;
+    if (w->cmp) {
+        p->nsums = shellsim_cmp_work_nsums(w->cmp);
+        if (!(p->sums = shellsim_cmp_work_sums_alloc(w->cmp))) {
+            shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
+            st = SHELLSIM_ENOMEM;
+        }
+    } else if (!w->sa) {
+        st = part_init(w, p, err);
+    }
+    if (st != SHELLSIM_OK) {
+        shellsim_work_part_free(p);
+        return st;
+    }
+    *out = p;
+    return SHELLSIM_OK;
+}
+
+/* Progress of a chunk as that of the work. */
+typedef struct chunk_progress {
+    shellsim_progress_fn fn;
+    void *user;
+    uint64_t offset, total;
+} chunk_progress;
+
+static int on_chunk_progress(void *user, uint64_t done, uint64_t total)
+{
+    chunk_progress *p = user;
+    (void)total;
+    return p->fn(p->user, p->offset + done, p->total);
+}
+
+shellsim_status shellsim_work_part_run(const shellsim_work *w, shellsim_work_part *p, uint64_t first, uint64_t last,
+                                       shellsim_error *err)
+{
+    const uint64_t cap = !w ? 0 : w->sa ? shellsim_sa_work_samples(w->sa)
+                                  : w->cmp ? shellsim_cmp_work_replications(w->cmp)
+                                           : w->o.replications;
+    if (!w || !p || first >= last || last > cap) {
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_part_run: no such chunk");
+        return SHELLSIM_EINVAL;
+    }
+    if (w->sa) {
+        sa_chunk *more = shellsim_realloc(p->chunks, (p->nchunks + 1) * sizeof *more);
+        double *y = shellsim_malloc(shellsim_sa_work_variants(w->sa) * (size_t)(last - first) * sizeof *y);
+        if (more)
+            p->chunks = more;
+        if (!more || !y) {
+            shellsim_free(y);
+            shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
+            return SHELLSIM_ENOMEM;
+        }
+        p->chunks[p->nchunks++] = (sa_chunk){first, last, y};
+        return shellsim_sa_work_run(w->sa, y, first, last, err);
+    }
+    if (w->cmp)
+        return shellsim_cmp_work_run(w->cmp, p->sums, first, last, err);
+    shellsim_run_options o = w->o;
+    chunk_progress cp = {w->o.progress, w->o.progress_user, w->done, w->o.replications};
+    if (o.progress) {
+        o.progress = on_chunk_progress;
+        o.progress_user = &cp;
+    }
+    shellsim_sched_observer obs[1];
+    size_t nobs = 0;
+    if (p->c)
+        obs[nobs++] = shellsim_exceed_counter_observer(p->c);
+    return shellsim_run_range_observed(w->s, &o, first, last, p->r, obs, nobs, err);
+}
+
+/* ------------------------------------------ a sensitivity's parts, state */
+
+static size_t sa_part_size(const shellsim_work_part *p)
+{
+    size_t n = 2 * 8;
+    for (size_t i = 0; i < p->nchunks; i++)
+        n += 2 * 8 + p->variants * (size_t)(p->chunks[i].last - p->chunks[i].first) * 8;
+    return n;
+}
+
+static size_t sa_part_pack(const shellsim_work_part *p, unsigned char *buf, size_t cap)
+{
+    size_t n = sa_part_size(p);
+    if (!buf || cap < n)
+        return 0;
+    uint64_t head[2] = {SA_PART_MAGIC, p->nchunks};
+    unsigned char *q = buf;
+    memcpy(q, head, sizeof head), q += sizeof head;
+    for (size_t i = 0; i < p->nchunks; i++) {
+        const sa_chunk *c = &p->chunks[i];
+        size_t bytes = p->variants * (size_t)(c->last - c->first) * 8;
+        memcpy(q, &c->first, 8), q += 8;
+        memcpy(q, &c->last, 8), q += 8;
+        memcpy(q, c->y, bytes), q += bytes;
+    }
+    return n;
+}
+
+/* Chunk [first, last)'s values y (M (last - first)) into the work's y. */
+static void sa_place(shellsim_work *w, uint64_t first, uint64_t last, const unsigned char *y)
+{
+    const uint64_t N = shellsim_sa_work_samples(w->sa), cnt = last - first;
+    double *dst = shellsim_sa_work_y(w->sa);
+    for (size_t m = 0; m < shellsim_sa_work_variants(w->sa); m++)
+        memcpy(dst + m * N + first, y + m * cnt * 8, cnt * 8);
+}
+
+static shellsim_status sa_merge_packed(shellsim_work *w, const unsigned char *buf, size_t len)
+{
+    const uint64_t N = shellsim_sa_work_samples(w->sa);
+    const size_t M = shellsim_sa_work_variants(w->sa);
+    uint64_t head[2];
+    if (len < sizeof head)
+        return SHELLSIM_EINVAL;
+    memcpy(head, buf, sizeof head);
+    if (head[0] != SA_PART_MAGIC)
+        return SHELLSIM_EINVAL;
+    size_t at = sizeof head;
+    for (uint64_t i = 0; i < head[1]; i++) {
+        uint64_t first, last;
+        if (len - at < 16)
+            return SHELLSIM_EINVAL;
+        memcpy(&first, buf + at, 8);
+        memcpy(&last, buf + at + 8, 8);
+        at += 16;
+        if (first >= last || last > N || (len - at) / 8 / M < last - first)
+            return SHELLSIM_EINVAL;
+        sa_place(w, first, last, buf + at);
+        at += M * (size_t)(last - first) * 8;
+    }
+    return at == len ? SHELLSIM_OK : SHELLSIM_EINVAL;
+}
+
+shellsim_status shellsim_work_sensitivity_create(const shellsim_scenario *scenario, const char *metric,
+                                                 const shellsim_sensitivity_options *options, shellsim_work **out,
+                                                 shellsim_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!out) {
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_sensitivity_create: NULL argument");
+        return SHELLSIM_EINVAL;
+    }
+    shellsim_work *w = shellsim_calloc(1, sizeof *w);
+    if (!w) {
+        shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
+        return SHELLSIM_ENOMEM;
+    }
+    w->until = -1;
+    shellsim_status st = shellsim_sa_work_create(scenario, metric, options, &w->sa, err);
+    if (st != SHELLSIM_OK) {
+        shellsim_free(w);
+        return st;
+    }
+    *out = w;
+    return SHELLSIM_OK;
+}
+
+shellsim_status shellsim_work_sensitivity_result(shellsim_work *w, shellsim_sensitivity **out, shellsim_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!w || !out || !w->sa || !w->finished) {
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_sensitivity_result: not a finished sensitivity");
+        return SHELLSIM_EINVAL;
+    }
+    return shellsim_sa_work_result(w->sa, out, err);
+}
+
+/* ------------------------------------------- a comparison's parts, state */
+
+#define CMP_MAGIC 0x5452415050434853ULL /* "SHCPPART" */
+
+static size_t cmp_part_size(const shellsim_work_part *p)
+{
+    return 8 + shellsim_summaries_packed_bound(p->sums, p->nsums);
+}
+
+static size_t cmp_part_pack(const shellsim_work_part *p, unsigned char *buf, size_t cap)
+{
+    if (!buf || cap < cmp_part_size(p))
+        return 0;
+    uint64_t magic = CMP_MAGIC;
+    memcpy(buf, &magic, 8);
+    size_t m = shellsim_summaries_pack(p->sums, p->nsums, buf + 8, cap - 8);
+    return m ? 8 + m : 0;
+}
+
+static shellsim_status cmp_merge_packed(shellsim_work *w, const unsigned char *buf, size_t len)
+{
+    uint64_t magic;
+    if (len < 8)
+        return SHELLSIM_EINVAL;
+    memcpy(&magic, buf, 8);
+    if (magic != CMP_MAGIC)
+        return SHELLSIM_EINVAL;
+    return shellsim_summaries_merge_packed(shellsim_cmp_work_sums(w->cmp), shellsim_cmp_work_nsums(w->cmp), buf + 8,
+                                           len - 8);
+}
+
+shellsim_status shellsim_work_compare_create(const shellsim_scenario *a, const shellsim_scenario *b,
+                                             const shellsim_run_options *options, shellsim_work **out,
+                                             shellsim_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!out) {
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_compare_create: NULL argument");
+        return SHELLSIM_EINVAL;
+    }
+    shellsim_run_options o;
+    shellsim_status st = shellsim_run_options_resolve(options, &o, err);
+    if (st == SHELLSIM_OK && o.keep_runs) {
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_compare_create: keep_runs is not supported");
+        st = SHELLSIM_EINVAL;
+    }
+    if (st != SHELLSIM_OK)
+        return st;
+    shellsim_work *w = shellsim_calloc(1, sizeof *w);
+    if (!w) {
+        shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
+        return SHELLSIM_ENOMEM;
+    }
+    w->until = -1;
+    if ((st = shellsim_cmp_work_create(a, b, options, &w->cmp, err)) != SHELLSIM_OK) {
+        shellsim_free(w);
+        return st;
+    }
+    *out = w;
+    return SHELLSIM_OK;
+}
+
+shellsim_status shellsim_work_compare_result(shellsim_work *w, shellsim_comparison **out, shellsim_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!w || !out || !w->cmp || !w->finished) {
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_compare_result: not a finished comparison");
+        return SHELLSIM_EINVAL;
+    }
+    *out = shellsim_cmp_work_result(w->cmp);
+    return SHELLSIM_OK;
+}
+
+static size_t part_size(const shellsim_work_part *p)
+{
+    return 2 * 8 + shellsim_exceed_counter_size(p->c) * 8 + shellsim_result_packed_size(p->r);
+}
+
+size_t shellsim_work_part_packed_size(const shellsim_work_part *p)
+{
+    return !p ? 0 : p->variants ? sa_part_size(p) : p->sums ? cmp_part_size(p) : part_size(p);
+}
+
+static size_t part_pack(const shellsim_work_part *p, unsigned char *buf, size_t cap)
+{
+    size_t n = part_size(p), nx = shellsim_exceed_counter_size(p->c);
+    if (!buf || cap < n)
+        return 0;
+    uint64_t head[2] = {PART_MAGIC, nx};
+    memcpy(buf, head, sizeof head);
+    uint64_t *counts = shellsim_malloc((nx ? nx : 1) * 8);
+    if (!counts)
+        return 0;
+    shellsim_exceed_counter_get(p->c, counts);
+    memcpy(buf + 16, counts, nx * 8);
+    shellsim_free(counts);
+    size_t m = shellsim_result_pack(p->r, buf + 16 + nx * 8, cap - 16 - nx * 8);
+    return m ? 16 + nx * 8 + m : 0;
+}
+
+size_t shellsim_work_part_pack(const shellsim_work_part *p, unsigned char *buf, size_t cap)
+{
+    return !p ? 0 : p->variants ? sa_part_pack(p, buf, cap) : p->sums ? cmp_part_pack(p, buf, cap) : part_pack(p, buf, cap);
+}
+
+shellsim_status shellsim_work_merge_part(shellsim_work *w, const shellsim_work_part *p)
+{
+    if (!w || !p || !w->sa != !p->variants || !w->cmp != !p->sums)
+        return SHELLSIM_EINVAL;
+    if (w->cmp) {
+        shellsim_summary *dst = shellsim_cmp_work_sums(w->cmp);
+        for (size_t i = 0; i < p->nsums; i++)
+            if (shellsim_summary_merge(&dst[i], &p->sums[i]) != 0)
+                return SHELLSIM_ENOMEM;
+        return SHELLSIM_OK;
+    }
+    if (w->sa) {
+        for (size_t i = 0; i < p->nchunks; i++)
+            sa_place(w, p->chunks[i].first, p->chunks[i].last, (const unsigned char *)p->chunks[i].y);
+        return SHELLSIM_OK;
+    }
+    size_t nx = shellsim_exceed_counter_size(p->c);
+    if (nx) {
+        uint64_t *counts = shellsim_malloc(nx * 8);
+        if (!counts)
+            return SHELLSIM_ENOMEM;
+        shellsim_exceed_counter_get(p->c, counts);
+        shellsim_exceed_counter_add(w->all.c, counts);
+        shellsim_free(counts);
+    }
+    return shellsim_result_merge_threads(w->all.r, p->r, w->o.threads);
+}
+
+/* dst += the packed part in buf[0 .. len-1]. */
+static shellsim_status merge_packed(shellsim_work_part *dst, const unsigned char *buf, size_t len)
+{
+    uint64_t head[2];
+    size_t nx = shellsim_exceed_counter_size(dst->c);
+    if (!buf || len < sizeof head)
+        return SHELLSIM_EINVAL;
+    memcpy(head, buf, sizeof head);
+    if (head[0] != PART_MAGIC || head[1] != nx || (len - 16) / 8 < nx)
+        return SHELLSIM_EINVAL;
+    if (nx) {
+        uint64_t *counts = shellsim_malloc(nx * 8);
+        if (!counts)
+            return SHELLSIM_ENOMEM;
+        memcpy(counts, buf + 16, nx * 8);
+        shellsim_exceed_counter_add(dst->c, counts);
+        shellsim_free(counts);
+    }
+    return shellsim_result_merge_packed(dst->r, buf + 16 + nx * 8, len - 16 - nx * 8);
+}
+
+shellsim_status shellsim_work_merge_packed(shellsim_work *w, const unsigned char *buf, size_t len)
+{
+    return !w || !buf ? SHELLSIM_EINVAL
+           : w->sa    ? sa_merge_packed(w, buf, len)
+           : w->cmp   ? cmp_merge_packed(w, buf, len)
+                      : merge_packed(&w->all, buf, len);
+}
+
+shellsim_status shellsim_work_advance(shellsim_work *w, uint64_t upto, shellsim_error *err)
+{
+    uint64_t end = shellsim_work_stage_end(w);
+    if (!w || upto <= w->done || upto > end) {
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_advance: beyond the stage, or backwards");
+        return SHELLSIM_EINVAL;
+    }
+    w->done = upto;
+    if (upto < end)
+        return SHELLSIM_OK;
+    if (w->sa || w->cmp || upto >= w->o.replications) {
+        w->finished = 1;
+    } else if (w->until >= 0) { /* as until_ci.c's run_until */
+        shellsim_stats ms;
+        const metric_desc *m = &w->all.r->metrics[w->until];
+        shellsim_summary_stats(&w->all.r->columns[m->column], m->divisor, &ms);
+        if (0.5 * (ms.ci95_hi - ms.ci95_lo) <= w->x.until_halfwidth)
+            w->finished = 1;
+    }
+    return SHELLSIM_OK;
+}
+
+size_t shellsim_work_state_size(const shellsim_work *w)
+{
+    if (w && w->sa) /* the values of samples [0, done) */
+        return 3 * 8 + shellsim_sa_work_variants(w->sa) * (size_t)w->done * 8;
+    if (w && w->cmp)
+        return 3 * 8 + 8 + shellsim_summaries_packed_bound(shellsim_cmp_work_sums(w->cmp), shellsim_cmp_work_nsums(w->cmp));
+    return w ? 3 * 8 + part_size(&w->all) : 0;
+}
+
+size_t shellsim_work_state_pack(const shellsim_work *w, unsigned char *buf, size_t cap)
+{
+    size_t n = shellsim_work_state_size(w);
+    if (!w || !buf || cap < n)
+        return 0;
+    uint64_t head[3] = {w->sa ? SA_STATE_MAGIC : w->cmp ? CMP_STATE_MAGIC : STATE_MAGIC, w->done,
+                        (uint64_t)w->finished};
+    memcpy(buf, head, sizeof head);
+    if (w->cmp) {
+        uint64_t magic = CMP_MAGIC;
+        memcpy(buf + 24, &magic, 8);
+        size_t m = shellsim_summaries_pack(shellsim_cmp_work_sums(w->cmp), shellsim_cmp_work_nsums(w->cmp), buf + 32,
+                                           cap - 32);
+        return m ? 32 + m : 0;
+    }
+    if (w->sa) {
+        const uint64_t N = shellsim_sa_work_samples(w->sa);
+        const double *y = shellsim_sa_work_y(w->sa);
+        for (size_t m = 0; m < shellsim_sa_work_variants(w->sa); m++)
+            memcpy(buf + 24 + m * w->done * 8, y + m * N, w->done * 8);
+        return n;
+    }
+    size_t m = part_pack(&w->all, buf + 24, cap - 24);
+    return m ? 24 + m : 0;
+}
+
+shellsim_status shellsim_work_state_load(shellsim_work *w, const unsigned char *buf, size_t len, shellsim_error *err)
+{
+    uint64_t head[3];
+    if (!w || !buf || len < sizeof head) {
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "work state: too short");
+        return SHELLSIM_EINVAL;
+    }
+    memcpy(head, buf, sizeof head);
+    if (w->cmp) {
+        /* into fresh summaries first: w is unchanged if the bytes are bad */
+        size_t n = shellsim_cmp_work_nsums(w->cmp);
+        shellsim_summary *fresh = shellsim_cmp_work_sums_alloc(w->cmp);
+        shellsim_status st = !fresh ? SHELLSIM_ENOMEM : SHELLSIM_OK;
+        if (st == SHELLSIM_OK && (head[0] != CMP_STATE_MAGIC || head[1] > shellsim_cmp_work_replications(w->cmp) ||
+                                  head[2] > 1 || len < 32))
+            st = SHELLSIM_EINVAL;
+        uint64_t magic = 0;
+        if (st == SHELLSIM_OK)
+            memcpy(&magic, buf + 24, 8);
+        if (st == SHELLSIM_OK && magic != CMP_MAGIC)
+            st = SHELLSIM_EINVAL;
+        if (st == SHELLSIM_OK)
+            st = shellsim_summaries_merge_packed(fresh, n, buf + 32, len - 32);
+        if (st != SHELLSIM_OK) {
+            shellsim_cmp_work_sums_free(w->cmp, fresh);
+            shellsim_set_error(err, st, 0, st == SHELLSIM_EINVAL ? "work state: not a state of this work" : NULL);
+            return st;
+        }
+        shellsim_summary *own = shellsim_cmp_work_sums(w->cmp);
+        for (size_t i = 0; i < n; i++) { /* own = fresh, summary by summary */
+            shellsim_summary_free(&own[i]);
+            own[i] = fresh[i];
+        }
+        shellsim_free(fresh);
+        w->done = head[1];
+        w->finished = (int)head[2];
+        return SHELLSIM_OK;
+    }
+    if (w->sa) {
+        const uint64_t N = shellsim_sa_work_samples(w->sa);
+        const size_t M = shellsim_sa_work_variants(w->sa);
+        if (head[0] != SA_STATE_MAGIC || head[1] > N || head[2] > 1 || (len - 24) / 8 / M != head[1] ||
+            (len - 24) % (8 * M)) {
+            shellsim_set_error(err, SHELLSIM_EINVAL, 0, "work state: not a state of this work");
+            return SHELLSIM_EINVAL;
+        }
+        double *y = shellsim_sa_work_y(w->sa);
+        for (size_t m = 0; m < M; m++)
+            memcpy(y + m * N, buf + 24 + m * head[1] * 8, head[1] * 8);
+        w->done = head[1];
+        w->finished = (int)head[2];
+        return SHELLSIM_OK;
+    }
+    if (head[0] != STATE_MAGIC || head[1] > w->o.replications || head[2] > 1) {
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "work state: not a state of this work");
+        return SHELLSIM_EINVAL;
+    }
+    /* into a fresh part first: w is unchanged if the bytes are bad */
+    shellsim_work_part fresh;
+    shellsim_status st = part_init(w, &fresh, err);
+    if (st == SHELLSIM_OK && (st = merge_packed(&fresh, buf + 24, len - 24)) != SHELLSIM_OK)
+        shellsim_set_error(err, st, 0, st == SHELLSIM_EINVAL ? "work state: malformed, or of other work" : NULL);
+    if (st != SHELLSIM_OK) {
+        shellsim_result_free(fresh.r);
+        shellsim_exceed_counter_free(fresh.c);
+        return st;
+    }
+    shellsim_result_free(w->all.r);
+    shellsim_exceed_counter_free(w->all.c);
+    w->all = fresh;
+    w->done = head[1];
+    w->finished = (int)head[2];
+    return SHELLSIM_OK;
+}
+
+shellsim_status shellsim_work_result(shellsim_work *w, shellsim_result **out, shellsim_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!w || !out || !w->finished || !w->all.r) {
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_result: not a finished run");
+        return SHELLSIM_EINVAL;
+    }
+    shellsim_status st = SHELLSIM_OK;
+    shellsim_result *r = w->all.r;
+    if (w->keep_paths && r->nseries) {
+        /* the paths of replications 0 .. K-1: run again into a result that
+         * keeps them (a replication's values depend on nothing else), and
+         * moved into w's */
+        shellsim_run_options o = w->o;
+        o.keep_paths = w->keep_paths;
+        o.progress = NULL;
+        uint64_t k = w->keep_paths < w->done ? w->keep_paths : w->done;
+        shellsim_result *p = NULL;
+        if ((st = shellsim_result_create(w->s, &o, &p, err)) == SHELLSIM_OK &&
+            (st = shellsim_run_range(w->s, &o, 0, k, p, err)) == SHELLSIM_OK) {
+            r->paths = p->paths;
+            r->paths_k = p->paths_k;
+            r->npaths = p->npaths;
+            p->paths = NULL;
+        }
+        shellsim_result_free(p);
+    }
+    w->all.r = NULL;
+    if (st == SHELLSIM_OK) {
+        shellsim_result_truncate(r, w->done);
+        if (w->all.c && (st = shellsim_exceed_counter_attach(w->all.c, r)) != SHELLSIM_OK)
+            shellsim_set_error(err, st, 0, NULL);
+    }
+    if (st == SHELLSIM_OK && shellsim_result_finish(r, w->o.threads) != 0) {
+        st = SHELLSIM_ENOMEM;
+        shellsim_set_error(err, st, 0, NULL);
+    }
+    if (st != SHELLSIM_OK) {
+        shellsim_result_free(r);
+        return st;
+    }
+    *out = r;
+    return SHELLSIM_OK;
+}

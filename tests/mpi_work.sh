@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# shellsim-mpi hands a run's chunks out dynamically over the ranks
+# (cli/drive_mpi.c): the output is byte for byte that of shellsim with one
+# thread, for 1, 2 and 3 ranks of 1 and 2 threads, for a plain run, a run
+# with series and kept paths, --until-ci (several stages) and --exceed, with
+# and without checkpoints after every round.
+#   tests/mpi_work.sh SHELLSIM SCENARIO_DIR [SHELLSIM_MPI]
+# Prints TAP; skips when shellsim-mpi is not built or mpirun is missing.
+set -u
+sim=$1
+dir=$(cd "$2" && pwd)
+mpi=${3:-}
+if [ -z "$mpi" ] || ! command -v mpirun >/dev/null 2>&1; then
+    echo "1..0 # SKIP shellsim-mpi not built or mpirun missing"
+    exit 0
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+root=()
+[ "$(id -u)" = 0 ] && root=(--allow-run-as-root)
+n=0
+fails=0
+check() { # check DESCRIPTION COMMAND...
+    local d=$1
+    shift
+    n=$((n + 1))
+    if "$@"; then echo "ok $n - $d"; else fails=$((fails + 1)); echo "not ok $n - $d"; fi
+}
+mpirun_np() { # mpirun_np NP ARGS...
+    local np=$1
+    shift
+    OMPI_MCA_rmaps_base_oversubscribe=1 mpirun "${root[@]}" --oversubscribe -np "$np" "$mpi" "$@"
+}
+
+cases=(
+    "plain|$dir/aid-gap.ini --reps 6000 --seed 11"
+    "paths|$dir/najin-dunay.ini --reps 3000 --seed 4 --keep-paths 5"
+    "until-ci|$dir/aid-gap.ini --reps 200000 --seed 2 --until-ci russia.extra_per_day=40 --series russia.extra"
+    "exceed|$dir/aid-gap.ini --reps 5000 --seed 3 --exceed russia.extra_fired=1000000 --exceed nk.delivered=10 --series none"
+)
+for c in "${cases[@]}"; do
+    name=${c%%|*}
+    args=${c#*|}
+    # shellcheck disable=SC2086
+    "$sim" run $args --threads 1 --json >"$tmp/ref.json" 2>"$tmp/ref.err"
+    for np in 1 2 3; do
+        for t in 1 2; do
+            # shellcheck disable=SC2086
+            mpirun_np $np run $args --threads $t --json >"$tmp/out.json" 2>"$tmp/out.err"
+            check "$name: $np ranks x $t threads: the bytes of shellsim" cmp -s "$tmp/ref.json" "$tmp/out.json"
+        done
+    done
+    # shellcheck disable=SC2086
+    mpirun_np 3 run $args --threads 1 --json --checkpoint "$tmp/ck" --checkpoint-every 0 >"$tmp/out.json" 2>/dev/null
+    check "$name: 3 ranks, a checkpoint after every round: the same bytes" cmp -s "$tmp/ref.json" "$tmp/out.json"
+done
+# sensitivity: its samples' model runs in chunks over the ranks
+sargs=(sensitivity "$dir/najin-dunay.ini" --metric russia.extra_per_day --samples 300 --bootstrap 20 --seed 3 --json)
+"$sim" "${sargs[@]}" --threads 1 >"$tmp/sref.json" 2>/dev/null
+for np in 1 2 3; do
+    for t in 1 2; do
+        mpirun_np $np "${sargs[@]}" --threads $t >"$tmp/sout.json" 2>/dev/null
+        check "sensitivity: $np ranks x $t threads: the bytes of shellsim" cmp -s "$tmp/sref.json" "$tmp/sout.json"
+    done
+done
+mpirun_np 3 "${sargs[@]}" --threads 1 --checkpoint "$tmp/sck" --checkpoint-every 0 >"$tmp/sout.json" 2>/dev/null
+check "sensitivity: 3 ranks, a checkpoint after every round: the same bytes" cmp -s "$tmp/sref.json" "$tmp/sout.json"
+# compare: replications of both scenarios in chunks over the ranks
+cargs=(compare "$dir/aid-gap-no-nk.ini" "$dir/aid-gap.ini" --reps 7000 --seed 3 --json)
+"$sim" "${cargs[@]}" --threads 1 >"$tmp/cref.json" 2>/dev/null
+for np in 1 2 3; do
+    for t in 1 2; do
+        mpirun_np $np "${cargs[@]}" --threads $t >"$tmp/cout.json" 2>/dev/null
+        check "compare: $np ranks x $t threads: the bytes of shellsim" cmp -s "$tmp/cref.json" "$tmp/cout.json"
+    done
+done
+mpirun_np 3 "${cargs[@]}" --threads 1 --checkpoint "$tmp/cck" --checkpoint-every 0 >"$tmp/cout.json" 2>/dev/null
+check "compare: 3 ranks, a checkpoint after every round: the same bytes" cmp -s "$tmp/cref.json" "$tmp/cout.json"
+# --until-ci says the same on stderr under MPI
+# shellcheck disable=SC2086
+mpirun_np 2 run $dir/aid-gap.ini --reps 200000 --seed 2 --until-ci russia.extra_per_day=40 --series none \
+    --json >/dev/null 2>"$tmp/u2.err"
+"$sim" run "$dir/aid-gap.ini" --reps 200000 --seed 2 --until-ci russia.extra_per_day=40 --series none --json \
+    >/dev/null 2>"$tmp/u1.err"
+check "until-ci: shellsim-mpi's stderr line is shellsim's (but the name)" \
+    cmp -s <(sed 's/^shellsim-mpi:/shellsim:/' "$tmp/u2.err") "$tmp/u1.err"
+# a failure is the lowest failing replication's, under any ranks
+printf '[scenario]\nhorizon_days = 5\n[side a]\n[pipeline p]\nto = a\nsupplier_stock = 10\ninterval_days = 1e-9\ncontainers = 1\nshells_per_container = 1\ntransit_days = 1\n' >"$tmp/storm.ini"
+"$sim" run "$tmp/storm.ini" --reps 5000 --threads 1 >/dev/null 2>"$tmp/s1.err"
+mpirun_np 3 run "$tmp/storm.ini" --reps 5000 --threads 2 >"$tmp/s3.out" 2>"$tmp/s3.err"
+check "a model limit under 3 ranks: shellsim's message (the lowest replication), nothing on stdout" \
+    bash -c "grep -qF \"\$(sed 's/^shellsim://' '$tmp/s1.err')\" '$tmp/s3.err' && [ ! -s '$tmp/s3.out' ]"
+echo "1..$n"
+[ $fails = 0 ]
