@@ -697,6 +697,19 @@ static void draw_key(const shellsim_engine_ws *ws, const shellsim_dist *d, shell
     shellsim_dist_from_uniform(d, u, n, x);
 }
 
+/* round(x) (half away from zero) for 0 <= x < 2^63, without a call: for
+ * x < 2^53, x - trunc(x) is exact, and rounding adds one when it is at
+ * least 1/2; from 2^53 on x is whole. */
+static inline long long round_nonneg(double x)
+{
+    long long t = (long long)x;
+    return t + (x - (double)t >= 0.5);
+}
+
+/* How many listed slots ahead the departures' and arrivals' loops ask for
+ * the lines they will touch. */
+#define PREFETCH_AHEAD 8
+
 /* Where a block stopped: the lowest replication slot past a model limit. */
 typedef struct failure {
     size_t j;
@@ -745,17 +758,26 @@ static int departures(const shellsim_scenario *s, shellsim_engine_ws *ws, int i,
         for (size_t k = 0; k < n; k++) {
             const size_t j = list[k];
             pipe_run *p = &pp[j];
+            if (k + PREFETCH_AHEAD < n) { /* (the listed slots' lines are apart: ask for them ahead) */
+                const size_t a = list[k + PREFETCH_AHEAD];
+                __builtin_prefetch(&pp[a]);
+                __builtin_prefetch(&stock[a], 1);
+                __builtin_prefetch(&t_next[a], 1);
+            }
             long long load = shellsim_sat_mul(c[k], p->spc);
             long long shipped = load < stock[j] ? load : stock[j];
             stock[j] -= shipped;
             if (shipped > 0) {
                 ++shipments[j];
                 shipped_cum[j] = shellsim_sat_add(shipped_cum[j], shipped);
-                containers[j] = shellsim_sat_add(containers[j], shipped / p->spc + (shipped % p->spc != 0));
+                /* the containers it fills: all c[k] of them when the load went whole (c[k] * spc, not
+                 * saturated), else shipped / spc rounded up */
+                long long filled = shipped == load && load < INT64_MAX ? c[k] : shipped / p->spc + (shipped % p->spc != 0);
+                containers[j] = shellsim_sat_add(containers[j], filled);
                 if (p->detect >= 1.0 ||
                     (p->detect > 0.0 && gsl_rng_uniform(&(gsl_rng){shellsim_rng_pcg32, &p->gd}) < p->detect))
                     ++seen[j];
-                long long usable = shipped - (long long)round((double)shipped * p->loss);
+                long long usable = shipped - round_nonneg((double)shipped * p->loss);
                 double arrive = floor(t_next[j] + transit[k]);
                 if (arrive < H && shellsim_transit_book(in_transit, j, day, (long long)arrive, usable) != 0)
                     return -2;
@@ -1137,6 +1159,12 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
             shellsim_arrivals *today = shellsim_transit_today(&ws->transit[i], day);
             for (size_t k = 0; k < today->n; k++) {
                 size_t j = today->item[k].j;
+                if (k + PREFETCH_AHEAD < today->n) {
+                    const size_t a = today->item[k + PREFETCH_AHEAD].j;
+                    __builtin_prefetch(&to[a], 1);
+                    __builtin_prefetch(&amount[a], 1);
+                    __builtin_prefetch(&delivered[a], 1);
+                }
                 long long shells = today->item[k].shells;
                 to[j] = shellsim_sat_add(to[j], shells);
                 if (arrivals) { /* (a slot is listed when it leaves 0: once a day) */
