@@ -697,15 +697,6 @@ static void draw_key(const shellsim_engine_ws *ws, const shellsim_dist *d, shell
     shellsim_dist_from_uniform(d, u, n, x);
 }
 
-/* round(x) (half away from zero) for 0 <= x < 2^63, without a call: for
- * x < 2^53, x - trunc(x) is exact, and rounding adds one when it is at
- * least 1/2; from 2^53 on x is whole. */
-static inline long long round_nonneg(double x)
-{
-    long long t = (long long)x;
-    return t + (x - (double)t >= 0.5);
-}
-
 /* How many listed slots ahead the departures' and arrivals' loops ask for
  * the lines they will touch. */
 #define PREFETCH_AHEAD 8
@@ -777,7 +768,7 @@ static int departures(const shellsim_scenario *s, shellsim_engine_ws *ws, int i,
                 if (p->detect >= 1.0 ||
                     (p->detect > 0.0 && gsl_rng_uniform(&(gsl_rng){shellsim_rng_pcg32, &p->gd}) < p->detect))
                     ++seen[j];
-                long long usable = shipped - round_nonneg((double)shipped * p->loss);
+                long long usable = shipped - shellsim_round_nonneg((double)shipped * p->loss);
                 double arrive = floor(t_next[j] + transit[k]);
                 if (arrive < H && shellsim_transit_book(in_transit, j, day, (long long)arrive, usable) != 0)
                     return -2;
