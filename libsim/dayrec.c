@@ -252,6 +252,18 @@ SHELLSIM_ALWAYS_INLINE void add_local_body(dcount *restrict d, dcount *restrict 
 
 SHELLSIM_SIMD_VOID(add_local, (dcount *restrict d, dcount *restrict c, uint32_t n), (d, c, n))
 
+/* d[k] += c[k] + e[k], c[k] = e[k] = 0 for k < n (the two local histograms). */
+SHELLSIM_ALWAYS_INLINE void add_local2_body(dcount *restrict d, dcount *restrict c, dcount *restrict e, uint32_t n)
+{
+    for (uint32_t k = 0; k < n; k++) {
+        d[k] += c[k] + e[k];
+        c[k] = 0;
+        e[k] = 0;
+    }
+}
+
+SHELLSIM_SIMD_VOID(add_local2, (dcount *restrict d, dcount *restrict c, dcount *restrict e, uint32_t n), (d, c, e, n))
+
 /* Keys k of n changes to their slots in a histogram of span keys from klo:
  * k - klo for a key in [klo, klo + span), else (keys 0 and NONE) one of
  * the SPARES slots from spare, taken in turn (no chain of updates of one
@@ -306,7 +318,7 @@ struct shellsim_dayrec {
     uint64_t *n;        /* H: values per day since the last flush */
     dseries *s;
     uint32_t *chg_old, *chg_new; /* cap + 8: one day's changes */
-    dcount *local;      /* LOCAL_KEYS + SPARES, zero between uses */
+    dcount *local;      /* 2 (LOCAL_KEYS + SPARES), zero between uses: two local histograms (record()) */
     size_t nindex;      /* engine series 0 .. nindex-1 ... */
     size_t *of_index;   /* ... are recorded as series of_index[k] - 1 (0: not recorded) */
 };
@@ -380,7 +392,7 @@ shellsim_dayrec *shellsim_dayrec_alloc(shellsim_summary *const *out, const size_
     r->n = shellsim_calloc((size_t)H, sizeof *r->n);
     r->chg_old = shellsim_calloc(cap + 8, sizeof *r->chg_old);
     r->chg_new = shellsim_calloc(cap + 8, sizeof *r->chg_new);
-    r->local = shellsim_calloc(LOCAL_KEYS + SPARES, sizeof *r->local);
+    r->local = shellsim_calloc(2 * (LOCAL_KEYS + SPARES), sizeof *r->local);
     for (size_t i = 0; i < nseries; i++)
         r->nindex = engine_index[i] + 1 > r->nindex ? engine_index[i] + 1 : r->nindex;
     r->of_index = shellsim_calloc(r->nindex + 1, sizeof *r->of_index);
@@ -504,6 +516,32 @@ static int record(shellsim_dayrec *r, dseries *s, int day, const int64_t *v)
     const int local = span <= LOCAL_KEYS && span <= 4 * o.nc; /* (few changes over many keys: in place) */
     dcount *c = local ? r->local : h->count + (klo - h->lo);
     const uint32_t spare = local ? LOCAL_KEYS : h->n - (klo - h->lo);
+    if (local) {
+        /* Two local histograms, the changes taken in turn: a bin that many
+         * replications leave or enter (the changes of a busy day gather in
+         * a few bins) is then a chain of half the updates through memory. */
+        dcount *e = c + LOCAL_KEYS + SPARES;
+        const uint32_t base = outside ? 0 : klo; /* (slots() puts the keys in place) */
+        if (outside)
+            slots(chg_old, chg_new, o.nc, klo, span, spare);
+        size_t i = 0;
+        for (; i + 1 < o.nc; i += 2) {
+            c[chg_old[i] - base]--;
+            c[chg_new[i] - base]++;
+            e[chg_old[i + 1] - base]--;
+            e[chg_new[i + 1] - base]++;
+        }
+        if (i < o.nc) {
+            c[chg_old[i] - base]--;
+            c[chg_new[i] - base]++;
+        }
+        if (outside) {
+            memset(c + spare, 0, SPARES * sizeof *c);
+            memset(e + spare, 0, SPARES * sizeof *e);
+        }
+        add_local2(h->count + (klo - h->lo), c, e, span);
+        return 0;
+    }
     if (!outside) { /* every key in [klo, khi]: no spare slot */
         for (size_t i = 0; i < o.nc; i++) {
             c[chg_old[i] - klo]--;

@@ -101,7 +101,10 @@ struct shellsim_engine_ws {
     unsigned char *small_production; /* per pipeline: H max P < 2^52 in this block */
     int64_t *sv;            /* [(side * SV_N + quantity) * row + j], in iv's allocation after the series */
     int64_t **history;      /* per side: a windowed policy's inflows of the last history_days[side] days, or NULL */
-    size_t *history_days;
+    size_t *history_days;   /* per side: > 0 for a windowed policy */
+    shellsim_window_queue *queue; /* per side: a windowed policy's inflows as queues (fire.h) instead of history,
+                                     for a side that never produces (its inflows come on few days); amount NULL:
+                                     none */
     /* one day's departures of one pipeline (departures()): the replication
      * slots with one due (cap + 8, for whole vectors of slots), and each
      * one's uniform draw, containers drawn and rounded, transit and interval */
@@ -215,6 +218,19 @@ static int alloc_schedule(const shellsim_scenario *s, shellsim_engine_ws *ws)
     return 0;
 }
 
+/* Whether side d's own production is 0 on every day of every run: its
+ * key a constant 0 (not bound to a [let] variable) and never scheduled. */
+static int never_produces(const shellsim_side *d)
+{
+    const shellsim_dist *p = &d->key[SHELLSIM_SIDE_PRODUCTION];
+    if (p->nvar || !shellsim_dist_is_constant(p) || shellsim_dist_sample(p, NULL) != 0.0)
+        return 0;
+    for (int g = 0; g < d->nseg; g++)
+        if (d->seg[g].row == SHELLSIM_SIDE_PRODUCTION)
+            return 0;
+    return 1;
+}
+
 shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t cap)
 {
     shellsim_engine_ws *ws = shellsim_calloc(1, sizeof *ws);
@@ -267,19 +283,31 @@ shellsim_engine_ws *shellsim_engine_ws_alloc(const shellsim_scenario *s, size_t 
     int schedule = alloc_schedule(s, ws) == 0;
     ws->history = shellsim_calloc(ns + 1, sizeof *ws->history);
     ws->history_days = shellsim_calloc(ns + 1, sizeof *ws->history_days);
-    for (size_t i = 0; ws->history && ws->history_days && i < ns; i++) {
+    ws->queue = shellsim_calloc(ns + 1, sizeof *ws->queue);
+    for (size_t i = 0; ws->history && ws->history_days && ws->queue && i < ns; i++) {
         if (!shellsim_fire_policies[s->sides[i].policy].windowed)
             continue;
         /* the window's days: at most its support's top, rounded up, or H */
         double top = ceil(s->sides[i].key[SHELLSIM_SIDE_WINDOW].hi) + 1;
         size_t days = top < (double)s->horizon_days ? (size_t)top : (size_t)s->horizon_days;
         ws->history_days[i] = days;
-        if (!(ws->history[i] = shellsim_calloc(days * ws->row, sizeof **ws->history)))
+        if (never_produces(&s->sides[i])) {
+            shellsim_window_queue *q = &ws->queue[i];
+            q->ring = days + 1;
+            q->cap = cap;
+            q->slot = shellsim_calloc(q->ring * cap, sizeof *q->slot);
+            q->amount = shellsim_calloc(q->ring * cap, sizeof *q->amount);
+            q->n = shellsim_calloc(q->ring, sizeof *q->n);
+            q->list = shellsim_calloc(cap + 8, sizeof *q->list);
+            if (!q->slot || !q->amount || !q->n || !q->list)
+                break;
+        } else if (!(ws->history[i] = shellsim_calloc(days * ws->row, sizeof **ws->history))) {
             break;
+        }
     }
-    int histories = ws->history != NULL && ws->history_days != NULL;
+    int histories = ws->history != NULL && ws->history_days != NULL && ws->queue != NULL;
     for (size_t i = 0; histories && i < ns; i++)
-        histories = !ws->history_days[i] || ws->history[i];
+        histories = !ws->history_days[i] || ws->history[i] || ws->queue[i].list;
     if (!histories || !schedule || !ws->let || !ws->pipe_since || !ws->side_since || !ws->ship_dist || !ws->pipe_active ||
         !ws->side_reserve || !ws->side_alone || !ws->avail || !ws->arrived || !ws->narrived || !ws->factor ||
         !ws->departed || !ws->arr_changed || !ws->ndeparted || !ws->narr_changed || !ws->no_production ||
@@ -306,6 +334,15 @@ void shellsim_engine_ws_free(shellsim_engine_ws *ws)
             shellsim_free(ws->history[i]);
     shellsim_free(ws->history);
     shellsim_free(ws->history_days);
+    if (ws->queue)
+        for (size_t i = 0; i < ws->ns; i++) {
+            shellsim_window_queue *q = &ws->queue[i];
+            shellsim_free(q->slot);
+            shellsim_free(q->amount);
+            shellsim_free(q->n);
+            shellsim_free(q->list);
+        }
+    shellsim_free(ws->queue);
     if (ws->transit)
         for (size_t i = 0; i < ws->np; i++)
             shellsim_transit_free(&ws->transit[i]);
@@ -660,6 +697,10 @@ static void draw_key(const shellsim_engine_ws *ws, const shellsim_dist *d, shell
     shellsim_dist_from_uniform(d, u, n, x);
 }
 
+/* How many listed slots ahead the departures' and arrivals' loops ask for
+ * the lines they will touch. */
+#define PREFETCH_AHEAD 8
+
 /* Where a block stopped: the lowest replication slot past a model limit. */
 typedef struct failure {
     size_t j;
@@ -708,17 +749,26 @@ static int departures(const shellsim_scenario *s, shellsim_engine_ws *ws, int i,
         for (size_t k = 0; k < n; k++) {
             const size_t j = list[k];
             pipe_run *p = &pp[j];
+            if (k + PREFETCH_AHEAD < n) { /* (the listed slots' lines are apart: ask for them ahead) */
+                const size_t a = list[k + PREFETCH_AHEAD];
+                __builtin_prefetch(&pp[a]);
+                __builtin_prefetch(&stock[a], 1);
+                __builtin_prefetch(&t_next[a], 1);
+            }
             long long load = shellsim_sat_mul(c[k], p->spc);
             long long shipped = load < stock[j] ? load : stock[j];
             stock[j] -= shipped;
             if (shipped > 0) {
                 ++shipments[j];
                 shipped_cum[j] = shellsim_sat_add(shipped_cum[j], shipped);
-                containers[j] = shellsim_sat_add(containers[j], shipped / p->spc + (shipped % p->spc != 0));
+                /* the containers it fills: all c[k] of them when the load went whole (c[k] * spc, not
+                 * saturated), else shipped / spc rounded up */
+                long long filled = shipped == load && load < INT64_MAX ? c[k] : shipped / p->spc + (shipped % p->spc != 0);
+                containers[j] = shellsim_sat_add(containers[j], filled);
                 if (p->detect >= 1.0 ||
                     (p->detect > 0.0 && gsl_rng_uniform(&(gsl_rng){shellsim_rng_pcg32, &p->gd}) < p->detect))
                     ++seen[j];
-                long long usable = shipped - (long long)round((double)shipped * p->loss);
+                long long usable = shipped - shellsim_round_nonneg((double)shipped * p->loss);
                 double arrive = floor(t_next[j] + transit[k]);
                 if (arrive < H && shellsim_transit_book(in_transit, j, day, (long long)arrive, usable) != 0)
                     return -2;
@@ -780,7 +830,7 @@ static void apply_event(shellsim_engine_ws *ws, const seg_event *v, int day, siz
             break;
         case SHELLSIM_SIDE_RESTOCK:
             add_whole(cnt, side_series(ws, i, SHELLSIM_SERIES_SIDE_STOCK), x);
-            if (ws->history[i]) /* (an inflow of a windowed side) */
+            if (ws->history_days[i]) /* (an inflow of a windowed side) */
                 add_whole(cnt, side_val(ws, i, SV_INFLOW), x);
             break;
         }
@@ -989,8 +1039,11 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
         for (int m = 0; m < SHIP_N; m++)
             ws->ship_dist[(size_t)i * SHIP_N + (size_t)m] = &s->pipes[i].key[SHIP_KEY[m]];
     }
-    for (int i = 0; i < ns; i++)
+    for (int i = 0; i < ns; i++) {
         ws->side_since[i] = 0;
+        if (ws->queue[i].list)
+            shellsim_window_queue_clear(&ws->queue[i]);
+    }
     size_t next_event = 0;
     if (rec && shellsim_dayrec_block(rec, cnt) != 0)
         return -2;
@@ -1036,7 +1089,7 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
             int64_t *stock = side_series(ws, i, SHELLSIM_SERIES_SIDE_STOCK), *inflow = side_val(ws, i, SV_INFLOW);
             for (size_t j = 0; j < cnt; j++)
                 stock[j] = shellsim_sat_add(stock[j], ws->made[j]);
-            if (ws->history[i]) /* (an inflow of a windowed side) */
+            if (ws->history_days[i]) /* (an inflow of a windowed side) */
                 for (size_t j = 0; j < cnt; j++)
                     inflow[j] = shellsim_sat_add(inflow[j], ws->made[j]);
         }
@@ -1080,7 +1133,7 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
         }
         for (int i = 0; i < np; i++) { /* step 3 (a dead replication's values no longer matter) */
             int64_t *to = side_series(ws, s->pipes[i].to, SHELLSIM_SERIES_SIDE_STOCK);
-            int64_t *inflow = ws->history[s->pipes[i].to] ? side_val(ws, s->pipes[i].to, SV_INFLOW) : NULL;
+            int64_t *inflow = ws->history_days[s->pipes[i].to] ? side_val(ws, s->pipes[i].to, SV_INFLOW) : NULL;
             int64_t *delivered = pipe_series(ws, i, SHELLSIM_SERIES_PIPE_DELIVERED);
             /* (a recorder is also told which slots arrivals changed in) */
             int64_t *arrivals = rec || wanted(job, pipe_series0 + (size_t)i * SHELLSIM_SERIES_PIPE_N + SHELLSIM_SERIES_PIPE_ARRIVALS) ? pipe_series(ws, i, SHELLSIM_SERIES_PIPE_ARRIVALS) : NULL;
@@ -1097,6 +1150,12 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
             shellsim_arrivals *today = shellsim_transit_today(&ws->transit[i], day);
             for (size_t k = 0; k < today->n; k++) {
                 size_t j = today->item[k].j;
+                if (k + PREFETCH_AHEAD < today->n) {
+                    const size_t a = today->item[k + PREFETCH_AHEAD].j;
+                    __builtin_prefetch(&to[a], 1);
+                    __builtin_prefetch(&amount[a], 1);
+                    __builtin_prefetch(&delivered[a], 1);
+                }
                 long long shells = today->item[k].shells;
                 to[j] = shellsim_sat_add(to[j], shells);
                 if (arrivals) { /* (a slot is listed when it leaves 0: once a day) */
@@ -1127,7 +1186,8 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
             }
             const shellsim_fire_block b = {cnt, day, H - day, held, side_val(ws, i, SV_TARGET), side_val(ws, i, SV_WINDOW),
                                            inflow, side_val(ws, i, SV_CARRY), side_val(ws, i, SV_IN_WINDOW),
-                                           ws->history[i], ws->history_days[i], ws->row};
+                                           ws->history[i], ws->history_days[i], ws->row,
+                                           ws->queue[i].list ? &ws->queue[i] : NULL};
             shellsim_fire_policies[s->sides[i].policy].extra_block(&b, extra);
             int fed = 0;
             for (int p = 0; p < np && ws->side_alone[i] < 0; p++) {
@@ -1141,7 +1201,7 @@ int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, co
             }
             fire_apply(cnt, stock, extra, side_series(ws, i, SHELLSIM_SERIES_SIDE_FIRE), side_val(ws, i, SV_BASE),
                        side_val(ws, i, SV_EXTRA_FIRED), side_val(ws, i, SV_FIRED));
-            if (ws->history[i])
+            if (ws->history_days[i])
                 memset(inflow, 0, cnt * sizeof *inflow); /* (tomorrow's inflows from 0) */
             if (s->sides[i].policy == SHELLSIM_POLICY_TARGET)
                 shortfall(cnt, day, side_val(ws, i, SV_TARGET), extra, target_series(ws, (size_t)t++),

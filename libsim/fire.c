@@ -113,13 +113,117 @@ SHELLSIM_SIMD_VOID(window_div,
                     int64_t *restrict carry, int64_t *restrict extra),
                    (n, window, in_window, carry, extra))
 
+/* With the inflows booked for the day they leave the window
+ * (shellsim_window_queue): S_d = S_(d-1) + (the day's inflow), less the
+ * inflows booked for day d (those of day d - W), the same sums as from the
+ * history, whose row of a day without an inflow holds 0. In passes that
+ * vectorise but the ring's, which touch the few replications listed. */
+SHELLSIM_ALWAYS_INLINE void queue_add_body(size_t n, const int64_t *restrict inflow, int64_t *restrict in_window)
+{
+    for (size_t j = 0; j < n; j++)
+        in_window[j] = shellsim_sat_add(in_window[j], inflow[j]);
+}
+
+SHELLSIM_SIMD_VOID(queue_add, (size_t n, const int64_t *restrict inflow, int64_t *restrict in_window),
+                   (n, inflow, in_window))
+
+SHELLSIM_ALWAYS_INLINE int64_t queue_big_body(size_t n, const int64_t *restrict carry,
+                                              const int64_t *restrict in_window)
+{
+    int64_t big = 0; /* any t outside [0, 2^53) */
+    for (size_t j = 0; j < n; j++)
+        big |= (int64_t)((uint64_t)(carry[j] + in_window[j]) >> 53);
+    return big;
+}
+
+SHELLSIM_SIMD_RET(int64_t, queue_big, (size_t n, const int64_t *restrict carry, const int64_t *restrict in_window),
+                  (n, carry, in_window))
+
+/* The replications with an inflow today, ascending, into list; their
+ * number. Without a branch per replication. */
+static size_t with_inflow_portable(size_t n, const int64_t *restrict inflow, uint32_t *restrict list)
+{
+    size_t m = 0;
+    for (size_t j = 0; j < n; j++) {
+        list[m] = (uint32_t)j;
+        m += inflow[j] != 0;
+    }
+    return m;
+}
+
+#ifdef SHELLSIM_HAVE_AVX512
+#include <immintrin.h>
+/* 8 replications at a time, compressed through a register (list: room for
+ * 8 past the last). */
+SHELLSIM_TARGET_AVX512 static size_t with_inflow_avx512(size_t n, const int64_t *restrict inflow,
+                                                        uint32_t *restrict list)
+{
+    const __m512i zero = _mm512_setzero_si512();
+    __m256i slot = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m256i eight = _mm256_set1_epi32(8);
+    size_t m = 0, j = 0;
+    for (; j + 8 <= n; j += 8) {
+        __mmask8 k = _mm512_cmpneq_epi64_mask(_mm512_loadu_si512((const void *)(inflow + j)), zero);
+        _mm256_storeu_si256((__m256i *)(list + m), _mm256_maskz_compress_epi32(k, slot));
+        m += (size_t)__builtin_popcount(k);
+        slot = _mm256_add_epi32(slot, eight);
+    }
+    for (; j < n; j++) {
+        list[m] = (uint32_t)j;
+        m += inflow[j] != 0;
+    }
+    return m;
+}
+#endif
+
+static size_t with_inflow(size_t n, const int64_t *restrict inflow, uint32_t *restrict list)
+{
+    return SHELLSIM_SIMD_PICK(with_inflow, (n, inflow, list));
+}
+
+void shellsim_window_queue_clear(shellsim_window_queue *q)
+{
+    memset(q->n, 0, q->ring * sizeof *q->n);
+}
+
+/* The day's sums from the ring, then the day's inflows booked. */
+static int64_t queue_day(const shellsim_fire_block *b)
+{
+    shellsim_window_queue *q = b->queue;
+    const int64_t day = b->day, end = day + b->days_left; /* H */
+    queue_add(b->n, b->inflow, b->in_window);
+    const size_t r = (size_t)day % q->ring;
+    const uint32_t *slot = q->slot + r * q->cap;
+    const int64_t *amount = q->amount + r * q->cap;
+    for (uint32_t k = 0; k < q->n[r]; k++)
+        b->in_window[slot[k]] -= amount[k];
+    q->n[r] = 0;
+    int64_t big = queue_big(b->n, b->carry, b->in_window);
+    size_t m = with_inflow(b->n, b->inflow, q->list);
+    for (size_t k = 0; k < m; k++) {
+        const uint32_t j = q->list[k];
+        int64_t leaves = day + b->window[j];
+        if (leaves >= end || b->window[j] >= (int64_t)q->ring) /* (never leaves; W <= ring - 1 as documented) */
+            continue;
+        const size_t at = (size_t)leaves % q->ring;
+        q->slot[at * q->cap + q->n[at]] = j;
+        q->amount[at * q->cap + q->n[at]++] = b->inflow[j];
+    }
+    return big;
+}
+
 static void window_block(const shellsim_fire_block *b, int64_t *restrict extra)
 {
-    const size_t hd = b->history_days, dm = (size_t)b->day % hd;
-    int64_t *today = b->history + dm * b->stride;
-    int64_t big = window_sums(b->n, b->day, dm, hd, b->stride, b->window, b->inflow, b->carry, b->in_window,
-                              b->history);
-    memcpy(today, b->inflow, b->n * sizeof *today); /* (after the row of day d - W was read: it may be this one) */
+    int64_t big;
+    if (b->queue) {
+        big = queue_day(b);
+    } else {
+        const size_t hd = b->history_days, dm = (size_t)b->day % hd;
+        int64_t *today = b->history + dm * b->stride;
+        big = window_sums(b->n, b->day, dm, hd, b->stride, b->window, b->inflow, b->carry, b->in_window,
+                          b->history);
+        memcpy(today, b->inflow, b->n * sizeof *today); /* (after the row of day d - W was read: it may be this one) */
+    }
     if (!big) {
         window_div(b->n, b->window, b->in_window, b->carry, extra);
         return;

@@ -31,9 +31,30 @@ typedef struct shellsim_fire_in {
                            start of day 0 counts as day 0's), >= 0 */
 } shellsim_fire_in;
 
+/* The window's inflows kept as the days they leave it, for a side whose
+ * inflows come on few days (shipments, not daily production): an inflow
+ * of replication j on day d is booked, with its amount, for day d + W
+ * (when that is within the horizon), in a ring of day lists; day d then
+ * takes back only its own list, instead of reading the history's row of
+ * day d - W for every replication (a cache line each). Every array is the
+ * engine's: ring > min(max W, H) days, each list with room for cap (every
+ * replication of a block). Emptied for each block
+ * (shellsim_window_queue_clear). */
+typedef struct shellsim_window_queue {
+    uint32_t *slot;  /* [r * cap + k]: the replications due to drop an inflow on the day r (mod ring) ... */
+    int64_t *amount; /* [r * cap + k]: ... and its amount */
+    uint32_t *n;     /* [r]: their number */
+    uint32_t *list;  /* scratch, cap + 8 */
+    size_t ring, cap;
+} shellsim_window_queue;
+
+/* Empty the ring's lists. */
+void shellsim_window_queue_clear(shellsim_window_queue *q);
+
 /* One day of a block of replications: arrays over j < n, none overlapping
- * another. The window state (carry, in_window, history) is the block's
- * across its days: zero before day 0, then only the policy writes it. */
+ * another. The window state (carry, in_window, history or queue) is the
+ * block's across its days: zero (empty) before day 0, then only the policy
+ * writes it. */
 typedef struct shellsim_fire_block {
     size_t n;
     int day;                 /* d, 0 .. H-1 */
@@ -47,6 +68,8 @@ typedef struct shellsim_fire_block {
     int64_t *history;        /* the inflows of the last history_days days: [(day mod history_days) * stride + j];
                                 history_days >= min(window[j], H) for every j */
     size_t history_days, stride;
+    shellsim_window_queue *queue; /* NULL, or the inflows kept as queues instead of history (which is then
+                                     not read) */
 } shellsim_fire_block;
 
 typedef struct shellsim_fire_policy {

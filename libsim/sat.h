@@ -24,4 +24,14 @@ static inline long long shellsim_sat_mul(long long a, long long b)
     return __builtin_mul_overflow(a, b, &r) ? INT64_MAX : r;
 }
 
+/* round(x), half away from zero, for 0 <= x < 2^63 (a share of a count:
+ * the shells lost of a shipment), without a call into libm: for x < 2^53,
+ * x - trunc(x) is exact, and rounding adds one when it is at least 1/2;
+ * from 2^53 on x is whole. tests/test_production.c holds it to round(). */
+static inline long long shellsim_round_nonneg(double x)
+{
+    long long t = (long long)x;
+    return t + (x - (double)t >= 0.5);
+}
+
 #endif

@@ -2,7 +2,8 @@
  * test_fire.c: the fire policies (libsim/fire.h) and the exact division
  * behind spread (libsim/floordiv.h). Each policy's block function is its
  * plain rule, bit for bit, on the portable and the AVX-512 path (the
- * window's with its history kept as the engine keeps it); the division is
+ * window's with its inflows kept as the engine keeps them: as a history of
+ * every day, or booked in a ring for the day they leave it); the division is
  * C's `/` for every value class (0, small, around the divisor, around
  * 2^52, up to 2^63 - 1); and the rules give the seed's figure: 1,000,000
  * shells fire 2,739 or 2,740 a day for 365 days, under spread over a year,
@@ -80,7 +81,7 @@ Test(floordiv, equals_c_division_for_every_value_class_on_both_paths)
 #define REPS 257
 #define DAYS 400
 
-Test(policies, each_block_function_is_its_rule_bit_for_bit_on_both_paths)
+Test(policies, each_block_function_is_its_rule_bit_for_bit_on_both_paths_with_history_or_ring)
 {
     static int64_t inflow[DAYS][REPS], stock_b[REPS], stock_r[REPS], target[REPS], window[REPS];
     static int64_t carry_b[REPS], carry_r[REPS], in_window[REPS], got[REPS], today[REPS];
@@ -90,7 +91,8 @@ Test(policies, each_block_function_is_its_rule_bit_for_bit_on_both_paths)
         const shellsim_fire_policy *pol = &shellsim_fire_policies[p];
         cr_assert_not_null(pol->name, "row %d has no name", p);
         cr_assert(pol->extra && pol->extra_block, "policy %s lacks a function", pol->name);
-        for (int portable = 0; portable <= 1; portable++) {
+        for (int path = 0; path < (pol->windowed ? 4 : 2); path++) {
+            const int portable = path & 1, queued = path >> 1; /* the window's inflows as history or as a ring */
             size_t history_days = 0;
             for (int j = 0; j < REPS; j++) {
                 window[j] = 1 + (int64_t)(next(&g) % (j % 3 ? 40 : 500)); /* some beyond the horizon */
@@ -104,6 +106,10 @@ Test(policies, each_block_function_is_its_rule_bit_for_bit_on_both_paths)
                 inflow[DAYS - 1][j] = 12345 + j; /* an inflow on the last day */
             }
             history_days = history_days < DAYS ? history_days : DAYS;
+            static uint32_t ring_slot[(DAYS + 1) * REPS], ring_n[DAYS + 1], ring_list[REPS + 8];
+            static int64_t ring_amount[(DAYS + 1) * REPS];
+            shellsim_window_queue q = {ring_slot, ring_amount, ring_n, ring_list, history_days + 1, REPS};
+            shellsim_window_queue_clear(&q);
             shellsim_simd_force_portable(portable);
             for (int d = 0; d < DAYS; d++) {
                 for (int j = 0; j < REPS; j++) {
@@ -112,7 +118,7 @@ Test(policies, each_block_function_is_its_rule_bit_for_bit_on_both_paths)
                     today[j] = inflow[d][j];
                 }
                 shellsim_fire_block b = {REPS, d, DAYS - d, stock_b, target, window, today, carry_b, in_window,
-                                         history, history_days, REPS};
+                                         history, history_days, REPS, queued ? &q : NULL};
                 pol->extra_block(&b, got);
                 for (int j = 0; j < REPS; j++) {
                     int64_t s = 0;
@@ -120,8 +126,9 @@ Test(policies, each_block_function_is_its_rule_bit_for_bit_on_both_paths)
                         s += inflow[k][j];
                     shellsim_fire_in in = {stock_r[j], DAYS - d, target[j], window[j], s};
                     int64_t want = pol->extra(&in, &carry_r[j]);
-                    cr_assert_eq(got[j], want, "%s, %s path, day %d, replication %d: %lld, rule %lld", pol->name,
-                                 portable ? "portable" : "vector", d, j, (long long)got[j], (long long)want);
+                    cr_assert_eq(got[j], want, "%s, %s path%s, day %d, replication %d: %lld, rule %lld", pol->name,
+                                 portable ? "portable" : "vector", queued ? ", inflows in a ring" : "", d, j,
+                                 (long long)got[j], (long long)want);
                     cr_assert(want >= 0 && want <= stock_r[j], "%s fires outside [0, stock]", pol->name);
                     stock_b[j] -= got[j];
                     stock_r[j] -= want;

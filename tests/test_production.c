@@ -2,7 +2,9 @@
  * test_production.c: the day's production (libsim/production.h). The fast
  * block function is the plain rule, bit for bit, on the portable and the
  * AVX-512 path, for every rate it is used for ((d + 1) P < 2^51); and the
- * rule adds up: over days 0 .. d a supplier gains floor((d + 1) P).
+ * rule adds up: over days 0 .. d a supplier gains floor((d + 1) P). And
+ * the shells a shipment loses, round(shipped * loss_rate), rounded without
+ * libm (sat.h) as round() does.
  */
 #include <criterion/criterion.h>
 
@@ -11,6 +13,7 @@
 #include <string.h>
 
 #include "production.h"
+#include "sat.h"
 #include "simd.h"
 
 #define N 1031
@@ -115,5 +118,31 @@ Test(production, three_segments_follow_the_piecewise_rule)
             cr_assert_eq(made, 0, "day %d made %lld", d, (long long)made);
         if (d == 12)
             cr_assert_eq(made, 3000);
+    }
+}
+
+/* Every class of value: whole, k + 1/2 and its neighbours, random
+ * fractions at every magnitude up to 2^53, and whole values beyond. */
+Test(rounding, the_loss_is_rounded_as_round_does_half_away_from_zero)
+{
+    uint64_t g = 11;
+    for (int i = 0; i < 2000000; i++) {
+        int e = (int)(next(&g) % 63);
+        double x = ldexp((double)(next(&g) >> 11) / 9007199254740992.0, e); /* [0, 2^e) */
+        switch (i % 4) {
+        case 0:
+            x = floor(x) + 0.5;
+            break;
+        case 1:
+            x = nextafter(floor(x) + 0.5, i % 8 == 1 ? 0.0 : INFINITY);
+            break;
+        case 2:
+            x = floor(x);
+            break;
+        }
+        if (!(x < 9223372036854775808.0))
+            continue;
+        cr_assert_eq(shellsim_round_nonneg(x), (long long)round(x), "%.17g: %lld, round() %lld", x,
+                     shellsim_round_nonneg(x), (long long)round(x));
     }
 }
