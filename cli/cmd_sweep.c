@@ -3,9 +3,10 @@
  * parameters, every point on the same replications (shellsim_sweep_run),
  * printed as a table, JSON or CSV, and drawn with --plot.
  *
- * Under shellsim-mpi it runs on rank 0 alone, with its threads (the other
- * ranks load the scenario and return), and says so on stderr; the output
- * is the same bytes.
+ * Its replications, each run at every point, are work in chunks
+ * (shellsim_work_sweep_create) carried out by the program's cli_runner: in
+ * this process, or under shellsim-mpi over the ranks (the same bytes);
+ * with --checkpoint and --resume either way.
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <shellsim.h>
 #include <shellsim_analysis.h>
 
+#include "checkpoint.h"
 #include "commands.h"
 #include "options.h"
 #include "plot.h"
@@ -25,6 +27,7 @@ static void usage_sweep(FILE *f, const char *prog)
             "                      [--metric NAME ...] [--reps N] [--seed S] [--threads T]\n"
             "                      [--json | --format table|json|csv] [--plot FILE.png]\n"
             "                      [--set SECTION.KEY=DIST ...]\n"
+            "                      [--checkpoint FILE [--checkpoint-every S]] [--resume FILE]\n"
             "\n"
             "Run SCENARIO at every point of a grid of one parameter (or two: every pair of\n"
             "values) and print each metric's mean with its 95%% interval at each point, and\n"
@@ -60,9 +63,13 @@ static void usage_sweep(FILE *f, const char *prog)
             "  --set SECTION.KEY=DIST\n"
             "                 (repeatable) set a key of SCENARIO first (see run --help)\n"
             "  -n -s -t -j    short for --reps, --seed, --threads, --json\n"
+            "  --checkpoint FILE, --checkpoint-every S, --resume FILE\n"
+            "                 as for run (the same SCENARIO, --param, --metric, --set,\n"
+            "                 --reps and --seed)\n"
             "  -h, --help     this help\n"
             "\n"
-            "Under shellsim-mpi the sweep runs on rank 0 alone, with its threads.\n"
+            "Under shellsim-mpi the replications are shared out over the ranks in chunks\n"
+            "(each run at every point); the output is the same bytes.\n"
             "\n"
             "exit status: 0 done, 1 failure, 2 bad command line or unknown metric,\n"
             "3 bad scenario or a value the key does not take\n",
@@ -78,6 +85,39 @@ static int sweep_json(FILE *f, const void *ctx)
 {
     const sweep_output *o = ctx;
     return report_sweep_json(f, o->s, o->sw);
+}
+
+/* What the sweep's work is made of (cli_job's create_ctx). */
+typedef struct sweep_work {
+    const shellsim_scenario *s;
+    const shellsim_sweep_axis *axes;
+    size_t naxes;
+    const shellsim_sweep_options *o;
+} sweep_work;
+
+static shellsim_status create_sweep(const cli_job *job, shellsim_progress_fn progress, void *progress_user,
+                                    shellsim_work **out, shellsim_error *err)
+{
+    const sweep_work *sw = job->create_ctx;
+    shellsim_sweep_options o = *sw->o;
+    o.progress = progress;
+    o.progress_user = progress_user;
+    return shellsim_work_sweep_create(sw->s, sw->axes, sw->naxes, &o, out, err);
+}
+
+/* The hash of what the output depends on besides the scenario and seed:
+ * --reps, the axes (keys and values) and the metrics. */
+static uint64_t options_hash(const shellsim_sweep_options *o, const shellsim_sweep_axis *axes, size_t naxes)
+{
+    uint64_t h = cli_hash(CLI_HASH_START, &o->replications, sizeof o->replications);
+    for (size_t k = 0; k < naxes; k++) {
+        h = cli_hash_str(h, axes[k].key);
+        h = cli_hash(h, &axes[k].nvalues, sizeof axes[k].nvalues);
+        h = cli_hash(h, axes[k].values, axes[k].nvalues * sizeof *axes[k].values);
+    }
+    for (size_t m = 0; m < o->nmetrics; m++)
+        h = cli_hash_str(h, o->metrics[m]);
+    return h;
 }
 
 /* The grids of the --param options into axes/values; CLI_OK or CLI_USAGE. */
@@ -161,12 +201,6 @@ int cli_cmd_sweep(int argc, char **argv, const cli_context *cx)
     shellsim_scenario *s = cli_load_scenario(cx, a.pos[0], a.set, a.nset, &rc);
     if (!s)
         return rc;
-    if (!cx->printer) { /* shellsim-mpi: rank 0 does it all */
-        shellsim_scenario_free(s);
-        return CLI_OK;
-    }
-    if (!cx->one_process)
-        fprintf(stderr, "%s: sweep runs on rank 0 alone, with its threads\n", cx->prog);
     shellsim_sweep_options o;
     shellsim_sweep_options_init(&o);
     o.replications = cli_whole(&a, CLI_OPT_REPS, 10000);
@@ -174,20 +208,51 @@ int cli_cmd_sweep(int argc, char **argv, const cli_context *cx)
     o.threads = (int)cli_whole(&a, CLI_OPT_THREADS, 0);
     o.metrics = nmetrics ? metrics : NULL;
     o.nmetrics = nmetrics;
+    const char *checkpoint = a.given[CLI_OPT_CHECKPOINT] ? a.text[CLI_OPT_CHECKPOINT] : NULL;
+    const char *resume = a.given[CLI_OPT_RESUME] ? a.text[CLI_OPT_RESUME] : NULL;
+    sweep_work sw_ctx = {s, axes, naxes, &o};
+    cli_job job = {.prog = cx->prog, .printer = cx->printer, .create = create_sweep, .create_ctx = &sw_ctx,
+                   .threads = o.threads, .min_chunk = 256, .command = CLI_CHECKPOINT_SWEEP, .seed = o.seed,
+                   .checkpoint = checkpoint, .every_s = (double)cli_whole(&a, CLI_OPT_CHECKPOINT_EVERY, 60),
+                   .resume = resume};
+    uint64_t hs = 0;
+    rc = -1;
+    if (a.given[CLI_OPT_CHECKPOINT_EVERY] && !checkpoint)
+        rc = cli_usage_error(&p, "--checkpoint-every needs --checkpoint FILE");
+    else if ((checkpoint || resume) && !strcmp(a.pos[0], "-"))
+        rc = cli_usage_error(&p, "--checkpoint and --resume need the scenario in a file, not standard input");
+    else if ((checkpoint || resume) && cli_scenario_hash(a.pos[0], a.set, a.nset, &hs) != 0) {
+        if (cx->printer)
+            fprintf(stderr, "%s: sweep: cannot read the scenario again for the checkpoint's hash\n", cx->prog);
+        rc = CLI_FAILURE;
+    }
+    if (rc >= 0) {
+        shellsim_scenario_free(s);
+        return rc;
+    }
+    job.scenario_hash = hs;
+    job.options_hash = options_hash(&o, axes, naxes);
     cli_progress pb;
-    cli_progress_attach(&pb, "replications", cx, &o.progress, &o.progress_user);
+    cli_progress_attach(&pb, "replications", cx, &job.progress, &job.progress_user);
     shellsim_error e = SHELLSIM_ERROR_INIT;
     shellsim_sweep *sw = NULL;
-    shellsim_status st = shellsim_sweep_run(s, axes, naxes, &o, &sw, &e);
+    shellsim_work *w = NULL;
+    shellsim_status st = cx->runner(&job, &w, &e, cx->runner_ctx);
+    if (st == SHELLSIM_OK && w)
+        st = shellsim_work_sweep_result(w, &sw, &e);
+    shellsim_work_free(w);
     cli_progress_end(&pb);
     if (st != SHELLSIM_OK) {
-        say_error(cx, &e, axes, naxes, given);
-        rc = cli_exit_status(st);
+        if (cx->printer)
+            say_error(cx, &e, axes, naxes, given);
+        rc = job.signal ? 128 + job.signal : st == SHELLSIM_EIO ? CLI_FAILURE : cli_exit_status(st);
+    } else if (!cx->printer) {
+        rc = CLI_OK;
     } else {
-        int w = !strcmp(format, "json") ? report_sweep_json(stdout, s, sw)
-                : !strcmp(format, "csv") ? report_sweep_csv(stdout, sw)
-                                         : report_sweep_table(stdout, s, sw);
-        rc = cli_output_done(cx, w);
+        int wr = !strcmp(format, "json") ? report_sweep_json(stdout, s, sw)
+                 : !strcmp(format, "csv") ? report_sweep_csv(stdout, sw)
+                                          : report_sweep_table(stdout, s, sw);
+        rc = cli_output_done(cx, wr);
         sweep_output out = {s, sw};
         if (rc == CLI_OK && a.given[CLI_OPT_PLOT] &&
             cli_plot(cx->prog, sweep_json, &out, a.text[CLI_OPT_PLOT], NULL) != 0)

@@ -552,6 +552,16 @@ SHELLSIM_API shellsim_status shellsim_work_compare_create(const shellsim_scenari
                                                           const shellsim_run_options *options, shellsim_work **out,
                                                           shellsim_error *err);
 
+/* The work of shellsim_sweep_run(scenario, axes, naxes, options) into
+ * *out (OUT): replications, each run at every point of the grid, one
+ * stage; parts hold the summaries of every point and step of their
+ * replications. Nothing of axes or options is kept; scenario need not
+ * outlive it (every point's scenario is made at once). */
+SHELLSIM_API shellsim_status shellsim_work_sweep_create(const shellsim_scenario *scenario,
+                                                        const shellsim_sweep_axis *axes, size_t naxes,
+                                                        const shellsim_sweep_options *options, shellsim_work **out,
+                                                        shellsim_error *err);
+
 /* Replications merged so far, [0, done). */
 SHELLSIM_API uint64_t shellsim_work_done(const shellsim_work *w);
 /* The end of the current stage (> done), or done when the work is
@@ -605,6 +615,8 @@ SHELLSIM_API shellsim_status shellsim_work_sensitivity_result(shellsim_work *w, 
 /* The same for a comparison: that of shellsim_compare, bit for bit. */
 SHELLSIM_API shellsim_status shellsim_work_compare_result(shellsim_work *w, shellsim_comparison **out,
                                                           shellsim_error *err);
+/* The same for a sweep: that of shellsim_sweep_run, bit for bit. */
+SHELLSIM_API shellsim_status shellsim_work_sweep_result(shellsim_work *w, shellsim_sweep **out, shellsim_error *err);
 
 #ifdef __cplusplus
 }

@@ -21,6 +21,7 @@
 #include "paired.h"
 #include "run.h"
 #include "sized.h"
+#include "sweep_work.h"
 #include "shellsim_analysis.h"
 #include "status.h"
 
@@ -73,23 +74,30 @@ void shellsim_sweep_free(shellsim_sweep *sw)
 
 /* ------------------------------------------------------------ the points */
 
-/* The kept values of one point: [m * N + r] engine values, and how each
- * metric reads in that point's scenario. */
-typedef struct sweep_slot {
-    double *x;
-    shellsim_paired *pair; /* div_a and integer_a: this point's */
-} sweep_slot;
-
-/* What a sweep's runs share. */
-typedef struct sweep_ctx {
+/* A sweep planned (sweep_work.h): every point's scenario, how each metric
+ * reads there, and the summaries of the replications merged so far: a
+ * point's per metric [p * nmetrics + m], then a step's
+ * [npoints * nmetrics + (p * naxes + a) * nmetrics + m] (empty where no
+ * step). */
+struct shellsim_swp_work {
     shellsim_sweep *sw;
-    const shellsim_sweep_options *o;
-    sweep_slot *slot;
-    size_t nslots;
-    size_t *col;         /* the metrics' engine columns at the current point */
-    double *cur;         /* the current slot's values */
-    uint64_t done_before; /* replications of the points before */
-    double *diff;        /* CHUNK differences */
+    int threads;
+    shellsim_scenario **sp; /* npoints */
+    size_t *col;            /* engine columns [p * nmetrics + m] */
+    shellsim_paired *pair;  /* div_a, integer_a: point p's reading */
+    size_t nslots;          /* kept points: 2 with one axis (1 for a single
+                               point), n1 + 1 with two */
+    shellsim_summary *sums;
+};
+
+/* What one chunk's runs share. */
+typedef struct sweep_ctx {
+    const shellsim_swp_work *w;
+    size_t p;            /* the point running */
+    uint64_t first, cnt; /* the chunk */
+    double *cur;         /* the current slot's values [m * cnt + r - first] */
+    shellsim_progress_fn progress;
+    void *progress_user;
 } sweep_ctx;
 
 /* The observer: the block's values of the swept metrics into the slot
@@ -97,20 +105,24 @@ typedef struct sweep_ctx {
 static shellsim_status keep_block(void *user, const shellsim_sched_block *blk)
 {
     const sweep_ctx *x = user;
-    const uint64_t N = x->sw->replications;
-    for (size_t m = 0; m < x->sw->nmetrics; m++) {
-        const double *src = blk->col + x->col[m] * blk->stride;
-        memcpy(x->cur + m * N + blk->first, src, blk->cnt * sizeof *src);
+    const shellsim_sweep *sw = x->w->sw;
+    for (size_t m = 0; m < sw->nmetrics; m++) {
+        const double *src = blk->col + x->w->col[x->p * sw->nmetrics + m] * blk->stride;
+        memcpy(x->cur + m * x->cnt + (blk->first - x->first), src, blk->cnt * sizeof *src);
     }
     return SHELLSIM_OK;
 }
 
+/* Progress of point p's run as runs of the grid (a replication at a
+ * point): those of the chunks before, of the chunk's points before p, and
+ * p's. */
 static int sweep_progress(void *user, uint64_t done, uint64_t total)
 {
     const sweep_ctx *x = user;
     (void)total;
-    const uint64_t N = x->sw->replications;
-    return x->o->progress(x->o->progress_user, x->done_before + done, (uint64_t)x->sw->npoints * N);
+    const shellsim_sweep *sw = x->w->sw;
+    return x->progress(x->progress_user, x->first * sw->npoints + x->p * x->cnt + done,
+                       (uint64_t)sw->npoints * sw->replications);
 }
 
 /* The text of a value for an override: digits for a whole number (the
@@ -175,84 +187,6 @@ static void name_error(const shellsim_sweep *sw, size_t p, shellsim_error *err)
     memcpy(err->message, head, h - 2);
     memcpy(err->message + h - 2, ": ", 2);
     err->message[h + rest] = '\0';
-}
-
-/* The step into point p along axis a (its predecessor q's slot kept). */
-static shellsim_status step(sweep_ctx *x, size_t p, size_t a)
-{
-    shellsim_sweep *sw = x->sw;
-    const uint64_t N = sw->replications;
-    size_t q = p - sw->axis[a].stride;
-    const sweep_slot *sa = &x->slot[q % x->nslots], *sb = &x->slot[p % x->nslots];
-    for (size_t m = 0; m < sw->nmetrics; m++) {
-        shellsim_paired pair = {sa->pair[m].div_a, sb->pair[m].div_a, sa->pair[m].integer_a, sb->pair[m].integer_a};
-        shellsim_summary sum;
-        shellsim_paired_summary_init(&pair, SHELLSIM_ARM_DIFF, &sum);
-        const double *xa = sa->x + m * N, *xb = sb->x + m * N;
-        for (uint64_t r = 0; r < N; r += CHUNK) {
-            size_t cnt = N - r < CHUNK ? (size_t)(N - r) : CHUNK;
-            shellsim_paired_diff(&pair, xa + r, xb + r, cnt, x->diff);
-            if (shellsim_summary_add(&sum, x->diff, cnt) != 0) {
-                shellsim_summary_free(&sum);
-                return SHELLSIM_ENOMEM;
-            }
-        }
-        shellsim_summary_stats(&sum, shellsim_paired_divisor(&pair, SHELLSIM_ARM_DIFF),
-                               &sw->step[(p * sw->naxes + a) * sw->nmetrics + m]);
-        shellsim_summary_free(&sum);
-    }
-    return SHELLSIM_OK;
-}
-
-/* Run point p of scenario sp into its slot and sw->point. */
-static shellsim_status run_point(sweep_ctx *x, const shellsim_scenario *sp, size_t p, shellsim_error *err)
-{
-    shellsim_sweep *sw = x->sw;
-    metric_desc *md = NULL;
-    size_t nmd = 0;
-    sweep_slot *slot = &x->slot[p % x->nslots];
-    shellsim_status st = shellsim_metrics_list(sp, &md, &nmd);
-    if (st != SHELLSIM_OK) {
-        shellsim_set_error(err, st, 0, NULL);
-        return st;
-    }
-    for (size_t m = 0; m < sw->nmetrics; m++) {
-        long k = shellsim_metrics_find(md, nmd, sw->metric[m]);
-        if (k < 0) {
-            shellsim_metrics_unknown(err, SHELLSIM_ENOTFOUND, "sweep", sw->metric[m], md, nmd);
-            name_error(sw, p, err);
-            shellsim_metrics_free(md, nmd);
-            return SHELLSIM_ENOTFOUND;
-        }
-        x->col[m] = md[k].column;
-        slot->pair[m].div_a = md[k].divisor;
-        slot->pair[m].integer_a = shellsim_metrics_column_integer(sp, md[k].column);
-    }
-    shellsim_metrics_free(md, nmd);
-
-    shellsim_run_options o;
-    shellsim_run_options_init(&o);
-    o.replications = sw->replications;
-    o.seed = sw->seed;
-    o.threads = x->o->threads;
-    o.series = "none";
-    if (x->o->progress) {
-        o.progress = sweep_progress;
-        o.progress_user = x;
-    }
-    x->cur = slot->x;
-    shellsim_result *r = NULL;
-    shellsim_sched_observer keep = {keep_block, x};
-    st = shellsim_result_create(sp, &o, &r, err);
-    if (st == SHELLSIM_OK)
-        st = shellsim_run_range_observed(sp, &o, 0, sw->replications, r, &keep, 1, err);
-    if (st == SHELLSIM_OK)
-        for (size_t m = 0; m < sw->nmetrics; m++)
-            shellsim_result_metric_stats(r, sw->metric[m], &sw->point[p * sw->nmetrics + m], sizeof(shellsim_stats));
-    shellsim_result_free(r);
-    if (st == SHELLSIM_ELIMIT)
-        name_error(sw, p, err);
-    return st;
 }
 
 /* ------------------------------------------------------------ the sweep */
@@ -398,42 +332,133 @@ static shellsim_status try_values(const shellsim_sweep *sw, const shellsim_scena
     return SHELLSIM_OK;
 }
 
-static void slots_free(sweep_ctx *x)
+/* The pair that takes the step into point p from its predecessor q. */
+static shellsim_paired step_pair(const shellsim_swp_work *w, size_t q, size_t p, size_t m)
 {
-    if (x->slot)
-        for (size_t i = 0; i < x->nslots; i++) {
-            shellsim_free(x->slot[i].x);
-            shellsim_free(x->slot[i].pair);
-        }
-    shellsim_free(x->slot);
-    shellsim_free(x->col);
-    shellsim_free(x->diff);
+    const size_t nm = w->sw->nmetrics;
+    const shellsim_paired *a = &w->pair[q * nm + m], *b = &w->pair[p * nm + m];
+    return (shellsim_paired){a->div_a, b->div_a, a->integer_a, b->integer_a};
 }
 
-/* The kept points: 2 with one axis (1 for a single point), n1 + 1 with two. */
-static shellsim_status slots_alloc(sweep_ctx *x, shellsim_error *err)
+/* Whether point p has a step along axis a, and its predecessor *q. */
+static int has_step(const shellsim_sweep *sw, size_t p, size_t a, size_t *q)
 {
-    const shellsim_sweep *sw = x->sw;
-    const uint64_t N = sw->replications;
-    x->nslots = sw->npoints == 1 ? 1 : sw->naxes == 1 ? 2 : sw->axis[1].n + 1;
-    x->slot = shellsim_calloc(x->nslots, sizeof *x->slot);
-    x->col = shellsim_calloc(sw->nmetrics, sizeof *x->col);
-    x->diff = shellsim_malloc(CHUNK * sizeof *x->diff);
-    if (!x->slot || !x->col || !x->diff || N > SIZE_MAX / sizeof(double) / sw->nmetrics)
+    if (p / sw->axis[a].stride % sw->axis[a].n == 0)
+        return 0;
+    *q = p - sw->axis[a].stride;
+    return 1;
+}
+
+static size_t step_index(const shellsim_sweep *sw, size_t p, size_t a, size_t m)
+{
+    return sw->npoints * sw->nmetrics + (p * sw->naxes + a) * sw->nmetrics + m;
+}
+
+uint64_t shellsim_swp_work_replications(const shellsim_swp_work *w)
+{
+    return w->sw->replications;
+}
+
+size_t shellsim_swp_work_nsums(const shellsim_swp_work *w)
+{
+    return w->sw->npoints * w->sw->nmetrics * (1 + w->sw->naxes);
+}
+
+shellsim_summary *shellsim_swp_work_sums(shellsim_swp_work *w)
+{
+    return w->sums;
+}
+
+void shellsim_swp_work_sums_free(const shellsim_swp_work *w, shellsim_summary *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < shellsim_swp_work_nsums(w); i++)
+        shellsim_summary_free(&s[i]);
+    shellsim_free(s);
+}
+
+shellsim_summary *shellsim_swp_work_sums_alloc(const shellsim_swp_work *w)
+{
+    const shellsim_sweep *sw = w->sw;
+    const size_t nm = sw->nmetrics;
+    shellsim_summary *s = shellsim_calloc(shellsim_swp_work_nsums(w), sizeof *s);
+    if (!s)
+        return NULL;
+    for (size_t p = 0; p < sw->npoints; p++)
+        for (size_t m = 0; m < nm; m++) {
+            /* as a run's column (run.c): the point is that run's statistics */
+            shellsim_summary_init(&s[p * nm + m], w->pair[p * nm + m].integer_a, 1);
+            for (size_t a = 0; a < sw->naxes; a++) {
+                size_t q;
+                shellsim_paired pair = has_step(sw, p, a, &q) ? step_pair(w, q, p, m) : w->pair[p * nm + m];
+                shellsim_paired_summary_init(&pair, SHELLSIM_ARM_DIFF, &s[step_index(sw, p, a, m)]);
+            }
+        }
+    return s;
+}
+
+void shellsim_swp_work_free(shellsim_swp_work *w)
+{
+    if (!w)
+        return;
+    if (w->sw) {
+        if (w->sums)
+            shellsim_swp_work_sums_free(w, w->sums);
+        if (w->sp)
+            for (size_t p = 0; p < w->sw->npoints; p++)
+                shellsim_scenario_free(w->sp[p]);
+    }
+    shellsim_free(w->sp);
+    shellsim_free(w->col);
+    shellsim_free(w->pair);
+    shellsim_sweep_free(w->sw);
+    shellsim_free(w);
+}
+
+/* Every point's scenario, and how each metric reads there, into w. */
+static shellsim_status plan_points(shellsim_swp_work *w, const shellsim_scenario *s, shellsim_error *err)
+{
+    shellsim_sweep *sw = w->sw;
+    const size_t nm = sw->nmetrics;
+    w->sp = shellsim_calloc(sw->npoints, sizeof *w->sp);
+    w->col = shellsim_calloc(sw->npoints * nm, sizeof *w->col);
+    w->pair = shellsim_calloc(sw->npoints * nm, sizeof *w->pair);
+    if (!w->sp || !w->col || !w->pair)
         return fail(err, SHELLSIM_ENOMEM, NULL);
-    for (size_t i = 0; i < x->nslots; i++)
-        if (!(x->slot[i].x = shellsim_malloc(sw->nmetrics * (size_t)N * sizeof(double))) ||
-            !(x->slot[i].pair = shellsim_calloc(sw->nmetrics, sizeof *x->slot[i].pair)))
-            return fail(err, SHELLSIM_ENOMEM, NULL);
+    for (size_t p = 0; p < sw->npoints; p++) {
+        if (!(w->sp[p] = point_scenario(sw, s, p, err))) {
+            shellsim_status st = err ? err->status : SHELLSIM_ESCENARIO;
+            return st == SHELLSIM_OK ? SHELLSIM_ESCENARIO : st;
+        }
+        metric_desc *md = NULL;
+        size_t nmd = 0;
+        shellsim_status st = shellsim_metrics_list(w->sp[p], &md, &nmd);
+        if (st != SHELLSIM_OK)
+            return fail(err, st, NULL);
+        for (size_t m = 0; m < nm; m++) {
+            long k = shellsim_metrics_find(md, nmd, sw->metric[m]);
+            if (k < 0) {
+                shellsim_metrics_unknown(err, SHELLSIM_ENOTFOUND, "sweep", sw->metric[m], md, nmd);
+                name_error(sw, p, err);
+                shellsim_metrics_free(md, nmd);
+                return SHELLSIM_ENOTFOUND;
+            }
+            w->col[p * nm + m] = md[k].column;
+            w->pair[p * nm + m].div_a = md[k].divisor;
+            w->pair[p * nm + m].integer_a = shellsim_metrics_column_integer(w->sp[p], md[k].column);
+        }
+        shellsim_metrics_free(md, nmd);
+    }
     return SHELLSIM_OK;
 }
 
-shellsim_status shellsim_sweep_run(const shellsim_scenario *s, const shellsim_sweep_axis *axes, size_t naxes,
-                                   const shellsim_sweep_options *options, shellsim_sweep **out, shellsim_error *err)
+shellsim_status shellsim_swp_work_create(const shellsim_scenario *s, const shellsim_sweep_axis *axes, size_t naxes,
+                                         const shellsim_sweep_options *options, shellsim_swp_work **out,
+                                         shellsim_error *err)
 {
-    if (out)
-        *out = NULL;
-    if (!s || !axes || !out)
+    *out = NULL;
+    if (!s || !axes)
         return fail(err, SHELLSIM_EINVAL, "shellsim_sweep_run: NULL argument");
     shellsim_sweep_options o;
     shellsim_sweep_options_init(&o);
@@ -445,8 +470,6 @@ shellsim_status shellsim_sweep_run(const shellsim_scenario *s, const shellsim_sw
         SHELLSIM_SIZED_TAKE(shellsim_sweep_options, &o, options, threads);
         SHELLSIM_SIZED_TAKE(shellsim_sweep_options, &o, options, metrics);
         SHELLSIM_SIZED_TAKE(shellsim_sweep_options, &o, options, nmetrics);
-        SHELLSIM_SIZED_TAKE(shellsim_sweep_options, &o, options, progress);
-        SHELLSIM_SIZED_TAKE(shellsim_sweep_options, &o, options, progress_user);
     }
     if (o.metrics == NULL && o.nmetrics)
         return fail(err, SHELLSIM_EINVAL, "sweep: NULL metrics with nmetrics > 0");
@@ -461,42 +484,161 @@ shellsim_status shellsim_sweep_run(const shellsim_scenario *s, const shellsim_sw
         if (st != SHELLSIM_OK)
             return st;
     }
-    shellsim_sweep *sw = shellsim_calloc(1, sizeof *sw);
-    if (!sw)
+    shellsim_swp_work *w = shellsim_calloc(1, sizeof *w);
+    shellsim_sweep *sw = w ? shellsim_calloc(1, sizeof *sw) : NULL;
+    if (!sw) {
+        shellsim_free(w);
         return fail(err, SHELLSIM_ENOMEM, NULL);
+    }
+    w->sw = sw;
+    w->threads = o.threads;
     sw->replications = o.replications;
     sw->seed = o.seed;
-    sweep_ctx x = {sw, &o, NULL, 0, NULL, NULL, 0, NULL};
     shellsim_status st = setup(sw, s, axes, naxes, &o, err);
     if (st == SHELLSIM_OK)
         st = try_values(sw, s, err);
     if (st == SHELLSIM_OK) {
         sw->point = shellsim_calloc(sw->npoints * sw->nmetrics, sizeof *sw->point);
         sw->step = shellsim_calloc(sw->npoints * sw->naxes * sw->nmetrics, sizeof *sw->step);
-        st = sw->point && sw->step ? slots_alloc(&x, err) : fail(err, SHELLSIM_ENOMEM, NULL);
+        st = sw->point && sw->step ? plan_points(w, s, err) : fail(err, SHELLSIM_ENOMEM, NULL);
     }
-    for (size_t p = 0; st == SHELLSIM_OK && p < sw->npoints; p++) {
-        shellsim_scenario *sp = point_scenario(sw, s, p, err);
-        if (!sp) {
-            st = err ? err->status : SHELLSIM_ESCENARIO;
-            if (st == SHELLSIM_OK)
-                st = SHELLSIM_ESCENARIO;
-            break;
-        }
-        x.done_before = (uint64_t)p * sw->replications;
-        st = run_point(&x, sp, p, err);
-        shellsim_scenario_free(sp);
-        for (size_t a = 0; st == SHELLSIM_OK && a < sw->naxes; a++)
-            if (p / sw->axis[a].stride % sw->axis[a].n > 0 && (st = step(&x, p, a)) != SHELLSIM_OK)
-                fail(err, st, NULL);
+    if (st == SHELLSIM_OK) {
+        w->nslots = sw->npoints == 1 ? 1 : sw->naxes == 1 ? 2 : sw->axis[1].n + 1;
+        if (!(w->sums = shellsim_swp_work_sums_alloc(w)))
+            st = fail(err, SHELLSIM_ENOMEM, NULL);
     }
-    slots_free(&x);
     if (st != SHELLSIM_OK) {
-        shellsim_sweep_free(sw);
+        shellsim_swp_work_free(w);
         return st;
     }
-    *out = sw;
+    *out = w;
     return SHELLSIM_OK;
+}
+
+/* The chunk's step into point p along axis a into acc (the slots of p and
+ * of its predecessor q kept in buf). */
+static shellsim_status add_step(const shellsim_swp_work *w, shellsim_summary *acc, const double *buf, uint64_t cnt,
+                                size_t p, size_t a, double *diff)
+{
+    const shellsim_sweep *sw = w->sw;
+    const size_t nm = sw->nmetrics;
+    size_t q;
+    if (!has_step(sw, p, a, &q))
+        return SHELLSIM_OK;
+    const double *sa = buf + (q % w->nslots) * nm * cnt, *sb = buf + (p % w->nslots) * nm * cnt;
+    for (size_t m = 0; m < nm; m++) {
+        shellsim_paired pair = step_pair(w, q, p, m);
+        for (uint64_t r = 0; r < cnt; r += CHUNK) {
+            size_t n = cnt - r < CHUNK ? (size_t)(cnt - r) : CHUNK;
+            shellsim_paired_diff(&pair, sa + m * cnt + r, sb + m * cnt + r, n, diff);
+            if (shellsim_summary_add(&acc[step_index(sw, p, a, m)], diff, n) != 0)
+                return SHELLSIM_ENOMEM;
+        }
+    }
+    return SHELLSIM_OK;
+}
+
+shellsim_status shellsim_swp_work_run(const shellsim_swp_work *w, shellsim_summary *acc, uint64_t first,
+                                      uint64_t last, shellsim_progress_fn progress, void *progress_user,
+                                      shellsim_error *err)
+{
+    const shellsim_sweep *sw = w->sw;
+    const size_t nm = sw->nmetrics;
+    const uint64_t cnt = last - first;
+    if (cnt > SIZE_MAX / sizeof(double) / nm / w->nslots)
+        return fail(err, SHELLSIM_ENOMEM, NULL);
+    double *buf = shellsim_malloc(w->nslots * nm * (size_t)cnt * sizeof *buf);
+    double *diff = shellsim_malloc(CHUNK * sizeof *diff);
+    if (!buf || !diff) {
+        shellsim_free(buf);
+        shellsim_free(diff);
+        return fail(err, SHELLSIM_ENOMEM, NULL);
+    }
+    sweep_ctx x = {w, 0, first, cnt, NULL, progress, progress_user};
+    shellsim_run_options o;
+    shellsim_run_options_init(&o);
+    o.replications = sw->replications;
+    o.seed = sw->seed;
+    o.threads = w->threads;
+    o.series = "none";
+    if (progress) {
+        o.progress = sweep_progress;
+        o.progress_user = &x;
+    }
+    shellsim_sched_observer keep = {keep_block, &x};
+    shellsim_status st = SHELLSIM_OK;
+    for (size_t p = 0; st == SHELLSIM_OK && p < sw->npoints; p++) {
+        x.p = p;
+        x.cur = buf + (p % w->nslots) * nm * cnt;
+        shellsim_result *r = NULL;
+        st = shellsim_result_create(w->sp[p], &o, &r, err);
+        if (st == SHELLSIM_OK)
+            st = shellsim_run_range_observed(w->sp[p], &o, first, last, r, &keep, 1, err);
+        shellsim_result_free(r);
+        if (st == SHELLSIM_ELIMIT)
+            name_error(sw, p, err);
+        for (size_t m = 0; st == SHELLSIM_OK && m < nm; m++)
+            if (shellsim_summary_add(&acc[p * nm + m], x.cur + m * cnt, (size_t)cnt) != 0)
+                st = fail(err, SHELLSIM_ENOMEM, NULL);
+        for (size_t a = 0; st == SHELLSIM_OK && a < sw->naxes; a++)
+            if ((st = add_step(w, acc, buf, cnt, p, a, diff)) != SHELLSIM_OK)
+                fail(err, st, NULL);
+    }
+    shellsim_free(buf);
+    shellsim_free(diff);
+    return st;
+}
+
+shellsim_sweep *shellsim_swp_work_result(shellsim_swp_work *w)
+{
+    shellsim_sweep *sw = w->sw;
+    const size_t nm = sw->nmetrics;
+    for (size_t p = 0; p < sw->npoints; p++)
+        for (size_t m = 0; m < nm; m++) {
+            shellsim_summary_stats(&w->sums[p * nm + m], w->pair[p * nm + m].div_a, &sw->point[p * nm + m]);
+            for (size_t a = 0; a < sw->naxes; a++) {
+                size_t q;
+                if (!has_step(sw, p, a, &q))
+                    continue;
+                shellsim_paired pair = step_pair(w, q, p, m);
+                shellsim_summary_stats(&w->sums[step_index(sw, p, a, m)],
+                                       shellsim_paired_divisor(&pair, SHELLSIM_ARM_DIFF),
+                                       &sw->step[(p * sw->naxes + a) * nm + m]);
+            }
+        }
+    /* the work keeps its scenarios and summaries, freed by it without sw */
+    shellsim_swp_work_sums_free(w, w->sums);
+    w->sums = NULL;
+    for (size_t p = 0; p < sw->npoints; p++)
+        shellsim_scenario_free(w->sp[p]);
+    shellsim_free(w->sp);
+    w->sp = NULL;
+    w->sw = NULL;
+    return sw;
+}
+
+shellsim_status shellsim_sweep_run(const shellsim_scenario *s, const shellsim_sweep_axis *axes, size_t naxes,
+                                   const shellsim_sweep_options *options, shellsim_sweep **out, shellsim_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!s || !axes || !out)
+        return fail(err, SHELLSIM_EINVAL, "shellsim_sweep_run: NULL argument");
+    shellsim_swp_work *w = NULL;
+    shellsim_status st = shellsim_swp_work_create(s, axes, naxes, options, &w, err);
+    if (st != SHELLSIM_OK)
+        return st;
+    shellsim_progress_fn progress = NULL;
+    void *progress_user = NULL;
+    if (options && SHELLSIM_SIZED_HAS(shellsim_sweep_options, options, progress_user)) {
+        progress = options->progress;
+        progress_user = options->progress_user;
+    }
+    st = shellsim_swp_work_run(w, w->sums, 0, w->sw->replications, progress, progress_user, err);
+    if (st == SHELLSIM_OK)
+        *out = shellsim_swp_work_result(w);
+    shellsim_swp_work_free(w);
+    return st;
 }
 
 /* ------------------------------------------------------------ accessors */

@@ -14,10 +14,12 @@
 #include "compare_work.h"
 #include "exceed.h"
 #include "run.h"
+#include "sized.h"
 #include "serial.h"
 #include "sensitivity_work.h"
 #include "shellsim_analysis.h"
 #include "status.h"
+#include "sweep_work.h"
 #include "until_ci.h"
 
 #define PART_MAGIC 0x5452415057534853ULL  /* "SHSWPART" */
@@ -25,6 +27,7 @@
 #define SA_PART_MAGIC 0x5452415041534853ULL  /* "SHSAPART" */
 #define SA_STATE_MAGIC 0x5441545341534853ULL /* "SHSASTAT" */
 #define CMP_STATE_MAGIC 0x5441545350434853ULL /* "SHCPSTAT" */
+#define SWP_STATE_MAGIC 0x5441545350575348ULL /* "HSWPSTAT" */
 
 /* A chunk of a sensitivity's samples, [first, last), every variant's
  * values (sensitivity_work.h's layout). */
@@ -56,7 +59,43 @@ struct shellsim_work {
     shellsim_sa_work *sa;   /* a sensitivity analysis (then no run): its
                                samples are the replications above */
     shellsim_cmp_work *cmp; /* a comparison (then no run) */
+    shellsim_swp_work *swp; /* a sweep (then no run) */
 };
+
+/* A comparison and a sweep are both arrays of summaries that merge
+ * exactly: their parts and states are the same but for the magic. */
+static int sums_work(const shellsim_work *w)
+{
+    return w->cmp || w->swp;
+}
+
+static uint64_t sums_replications(const shellsim_work *w)
+{
+    return w->cmp ? shellsim_cmp_work_replications(w->cmp) : shellsim_swp_work_replications(w->swp);
+}
+
+static size_t sums_n(const shellsim_work *w)
+{
+    return w->cmp ? shellsim_cmp_work_nsums(w->cmp) : shellsim_swp_work_nsums(w->swp);
+}
+
+static shellsim_summary *sums_own(const shellsim_work *w)
+{
+    return w->cmp ? shellsim_cmp_work_sums(w->cmp) : shellsim_swp_work_sums(w->swp);
+}
+
+static shellsim_summary *sums_alloc(const shellsim_work *w)
+{
+    return w->cmp ? shellsim_cmp_work_sums_alloc(w->cmp) : shellsim_swp_work_sums_alloc(w->swp);
+}
+
+static void sums_free(const shellsim_work *w, shellsim_summary *s)
+{
+    if (w->cmp)
+        shellsim_cmp_work_sums_free(w->cmp, s);
+    else
+        shellsim_swp_work_sums_free(w->swp, s);
+}
 
 void shellsim_work_part_free(shellsim_work_part *p)
 {
@@ -82,6 +121,7 @@ void shellsim_work_free(shellsim_work *w)
     shellsim_free(w->thr);
     shellsim_sa_work_free(w->sa);
     shellsim_cmp_work_free(w->cmp);
+    shellsim_swp_work_free(w->swp);
     shellsim_free(w);
 }
 
@@ -156,7 +196,7 @@ uint64_t shellsim_work_stage_end(const shellsim_work *w)
     if (!w || w->finished)
         return w ? w->done : 0;
     const uint64_t cap = w->sa    ? shellsim_sa_work_samples(w->sa)
-                         : w->cmp ? shellsim_cmp_work_replications(w->cmp)
+                         : sums_work(w) ? sums_replications(w)
                                   : w->o.replications;
     if (w->until < 0)
         return cap;
@@ -174,9 +214,9 @@ shellsim_status shellsim_work_part_create(const shellsim_work *w, shellsim_work_
     }
     p->variants = w->sa ? shellsim_sa_work_variants(w->sa) : 0;
     shellsim_status st = SHELLSIM_OK;
-    if (w->cmp) {
-        p->nsums = shellsim_cmp_work_nsums(w->cmp);
-        if (!(p->sums = shellsim_cmp_work_sums_alloc(w->cmp))) {
+    if (sums_work(w)) {
+        p->nsums = sums_n(w);
+        if (!(p->sums = sums_alloc(w))) {
             shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
             st = SHELLSIM_ENOMEM;
         }
@@ -205,11 +245,18 @@ static int on_chunk_progress(void *user, uint64_t done, uint64_t total)
     return p->fn(p->user, p->offset + done, p->total);
 }
 
+/* A sweep's chunk progress as it is: runs of the grid done of all. */
+static int on_sweep_progress(void *user, uint64_t done, uint64_t total)
+{
+    chunk_progress *p = user;
+    return p->fn(p->user, done, total);
+}
+
 shellsim_status shellsim_work_part_run(const shellsim_work *w, shellsim_work_part *p, uint64_t first, uint64_t last,
                                        shellsim_error *err)
 {
     const uint64_t cap = !w ? 0 : w->sa ? shellsim_sa_work_samples(w->sa)
-                                  : w->cmp ? shellsim_cmp_work_replications(w->cmp)
+                                  : sums_work(w) ? sums_replications(w)
                                            : w->o.replications;
     if (!w || !p || first >= last || last > cap) {
         shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_part_run: no such chunk");
@@ -230,6 +277,11 @@ shellsim_status shellsim_work_part_run(const shellsim_work *w, shellsim_work_par
     }
     if (w->cmp)
         return shellsim_cmp_work_run(w->cmp, p->sums, first, last, err);
+    if (w->swp) {
+        chunk_progress cp = {w->o.progress, w->o.progress_user, 0, 0};
+        return shellsim_swp_work_run(w->swp, p->sums, first, last, w->o.progress ? on_sweep_progress : NULL, &cp,
+                                     err);
+    }
     shellsim_run_options o = w->o;
     chunk_progress cp = {w->o.progress, w->o.progress_user, w->done, w->o.replications};
     if (o.progress) {
@@ -369,8 +421,7 @@ static shellsim_status cmp_merge_packed(shellsim_work *w, const unsigned char *b
     memcpy(&magic, buf, 8);
     if (magic != CMP_MAGIC)
         return SHELLSIM_EINVAL;
-    return shellsim_summaries_merge_packed(shellsim_cmp_work_sums(w->cmp), shellsim_cmp_work_nsums(w->cmp), buf + 8,
-                                           len - 8);
+    return shellsim_summaries_merge_packed(sums_own(w), sums_n(w), buf + 8, len - 8);
 }
 
 shellsim_status shellsim_work_compare_create(const shellsim_scenario *a, const shellsim_scenario *b,
@@ -417,6 +468,50 @@ shellsim_status shellsim_work_compare_result(shellsim_work *w, shellsim_comparis
     return SHELLSIM_OK;
 }
 
+shellsim_status shellsim_work_sweep_create(const shellsim_scenario *scenario, const shellsim_sweep_axis *axes,
+                                           size_t naxes, const shellsim_sweep_options *options, shellsim_work **out,
+                                           shellsim_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!out) {
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_sweep_create: NULL argument");
+        return SHELLSIM_EINVAL;
+    }
+    shellsim_work *w = shellsim_calloc(1, sizeof *w);
+    if (!w) {
+        shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
+        return SHELLSIM_ENOMEM;
+    }
+    w->until = -1;
+    shellsim_status st = shellsim_swp_work_create(scenario, axes, naxes, options, &w->swp, err);
+    if (st != SHELLSIM_OK) {
+        shellsim_free(w);
+        return st;
+    }
+    if (options && SHELLSIM_SIZED_HAS(shellsim_sweep_options, options, progress_user)) {
+        w->o.progress = options->progress;
+        w->o.progress_user = options->progress_user;
+    }
+    *out = w;
+    return SHELLSIM_OK;
+}
+
+shellsim_status shellsim_work_sweep_result(shellsim_work *w, shellsim_sweep **out, shellsim_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!w || !out || !w->swp || !w->finished) {
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_sweep_result: not a finished sweep");
+        return SHELLSIM_EINVAL;
+    }
+    if (!(*out = shellsim_swp_work_result(w->swp))) {
+        shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
+        return SHELLSIM_ENOMEM;
+    }
+    return SHELLSIM_OK;
+}
+
 static size_t part_size(const shellsim_work_part *p)
 {
     return 2 * 8 + shellsim_exceed_counter_size(p->c) * 8 + shellsim_result_packed_size(p->r);
@@ -451,10 +546,10 @@ size_t shellsim_work_part_pack(const shellsim_work_part *p, unsigned char *buf, 
 
 shellsim_status shellsim_work_merge_part(shellsim_work *w, const shellsim_work_part *p)
 {
-    if (!w || !p || !w->sa != !p->variants || !w->cmp != !p->sums)
+    if (!w || !p || !w->sa != !p->variants || !sums_work(w) != !p->sums)
         return SHELLSIM_EINVAL;
-    if (w->cmp) {
-        shellsim_summary *dst = shellsim_cmp_work_sums(w->cmp);
+    if (sums_work(w)) {
+        shellsim_summary *dst = sums_own(w);
         for (size_t i = 0; i < p->nsums; i++)
             if (shellsim_summary_merge(&dst[i], &p->sums[i]) != 0)
                 return SHELLSIM_ENOMEM;
@@ -502,7 +597,7 @@ shellsim_status shellsim_work_merge_packed(shellsim_work *w, const unsigned char
 {
     return !w || !buf ? SHELLSIM_EINVAL
            : w->sa    ? sa_merge_packed(w, buf, len)
-           : w->cmp   ? cmp_merge_packed(w, buf, len)
+           : sums_work(w) ? cmp_merge_packed(w, buf, len)
                       : merge_packed(&w->all, buf, len);
 }
 
@@ -516,7 +611,7 @@ shellsim_status shellsim_work_advance(shellsim_work *w, uint64_t upto, shellsim_
     w->done = upto;
     if (upto < end)
         return SHELLSIM_OK;
-    if (w->sa || w->cmp || upto >= w->o.replications) {
+    if (w->sa || sums_work(w) || upto >= w->o.replications) {
         w->finished = 1;
     } else if (w->until >= 0) { /* as until_ci.c's run_until */
         shellsim_stats ms;
@@ -532,8 +627,8 @@ size_t shellsim_work_state_size(const shellsim_work *w)
 {
     if (w && w->sa) /* the values of samples [0, done) */
         return 3 * 8 + shellsim_sa_work_variants(w->sa) * (size_t)w->done * 8;
-    if (w && w->cmp)
-        return 3 * 8 + 8 + shellsim_summaries_packed_bound(shellsim_cmp_work_sums(w->cmp), shellsim_cmp_work_nsums(w->cmp));
+    if (w && sums_work(w))
+        return 3 * 8 + 8 + shellsim_summaries_packed_bound(sums_own(w), sums_n(w));
     return w ? 3 * 8 + part_size(&w->all) : 0;
 }
 
@@ -542,14 +637,13 @@ size_t shellsim_work_state_pack(const shellsim_work *w, unsigned char *buf, size
     size_t n = shellsim_work_state_size(w);
     if (!w || !buf || cap < n)
         return 0;
-    uint64_t head[3] = {w->sa ? SA_STATE_MAGIC : w->cmp ? CMP_STATE_MAGIC : STATE_MAGIC, w->done,
-                        (uint64_t)w->finished};
+    uint64_t head[3] = {w->sa ? SA_STATE_MAGIC : w->cmp ? CMP_STATE_MAGIC : w->swp ? SWP_STATE_MAGIC : STATE_MAGIC,
+                        w->done, (uint64_t)w->finished};
     memcpy(buf, head, sizeof head);
-    if (w->cmp) {
+    if (sums_work(w)) {
         uint64_t magic = CMP_MAGIC;
         memcpy(buf + 24, &magic, 8);
-        size_t m = shellsim_summaries_pack(shellsim_cmp_work_sums(w->cmp), shellsim_cmp_work_nsums(w->cmp), buf + 32,
-                                           cap - 32);
+        size_t m = shellsim_summaries_pack(sums_own(w), sums_n(w), buf + 32, cap - 32);
         return m ? 32 + m : 0;
     }
     if (w->sa) {
@@ -571,12 +665,12 @@ shellsim_status shellsim_work_state_load(shellsim_work *w, const unsigned char *
         return SHELLSIM_EINVAL;
     }
     memcpy(head, buf, sizeof head);
-    if (w->cmp) {
+    if (sums_work(w)) {
         /* into fresh summaries first: w is unchanged if the bytes are bad */
-        size_t n = shellsim_cmp_work_nsums(w->cmp);
-        shellsim_summary *fresh = shellsim_cmp_work_sums_alloc(w->cmp);
+        size_t n = sums_n(w);
+        shellsim_summary *fresh = sums_alloc(w);
         shellsim_status st = !fresh ? SHELLSIM_ENOMEM : SHELLSIM_OK;
-        if (st == SHELLSIM_OK && (head[0] != CMP_STATE_MAGIC || head[1] > shellsim_cmp_work_replications(w->cmp) ||
+        if (st == SHELLSIM_OK && (head[0] != (w->cmp ? CMP_STATE_MAGIC : SWP_STATE_MAGIC) || head[1] > sums_replications(w) ||
                                   head[2] > 1 || len < 32))
             st = SHELLSIM_EINVAL;
         uint64_t magic = 0;
@@ -587,11 +681,11 @@ shellsim_status shellsim_work_state_load(shellsim_work *w, const unsigned char *
         if (st == SHELLSIM_OK)
             st = shellsim_summaries_merge_packed(fresh, n, buf + 32, len - 32);
         if (st != SHELLSIM_OK) {
-            shellsim_cmp_work_sums_free(w->cmp, fresh);
+            sums_free(w, fresh);
             shellsim_set_error(err, st, 0, st == SHELLSIM_EINVAL ? "work state: not a state of this work" : NULL);
             return st;
         }
-        shellsim_summary *own = shellsim_cmp_work_sums(w->cmp);
+        shellsim_summary *own = sums_own(w);
         for (size_t i = 0; i < n; i++) { /* own = fresh, summary by summary */
             shellsim_summary_free(&own[i]);
             own[i] = fresh[i];

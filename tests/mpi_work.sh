@@ -76,6 +76,17 @@ for np in 1 2 3; do
 done
 mpirun_np 3 "${cargs[@]}" --threads 1 --checkpoint "$tmp/cck" --checkpoint-every 0 >"$tmp/cout.json" 2>/dev/null
 check "compare: 3 ranks, a checkpoint after every round: the same bytes" cmp -s "$tmp/cref.json" "$tmp/cout.json"
+# sweep: chunks of replications, each run at every point of the grid
+wargs=(sweep "$dir/aid-gap.ini" --param nk.stop_day=100:300:100 --param nk.loss_rate=0.1,0.3 --reps 3000 --seed 3 --json)
+"$sim" "${wargs[@]}" --threads 1 >"$tmp/wref.json" 2>/dev/null
+for np in 1 2 3; do
+    for t in 1 2; do
+        mpirun_np $np "${wargs[@]}" --threads $t >"$tmp/wout.json" 2>/dev/null
+        check "sweep: $np ranks x $t threads: the bytes of shellsim" cmp -s "$tmp/wref.json" "$tmp/wout.json"
+    done
+done
+mpirun_np 3 "${wargs[@]}" --threads 1 --checkpoint "$tmp/wck" --checkpoint-every 0 >"$tmp/wout.json" 2>/dev/null
+check "sweep: 3 ranks, a checkpoint after every round: the same bytes" cmp -s "$tmp/wref.json" "$tmp/wout.json"
 # --until-ci says the same on stderr under MPI
 # shellcheck disable=SC2086
 mpirun_np 2 run $dir/aid-gap.ini --reps 200000 --seed 2 --until-ci russia.extra_per_day=40 --series none \

@@ -523,6 +523,9 @@ PROTOTYPES_ANALYSIS_H.update({
     "shellsim_work_compare_create":
         (c_int, [ScenarioP, ScenarioP, POINTER(ShellsimRunOptions),
                  POINTER(WorkP), _E]),
+    "shellsim_work_sweep_create":
+        (c_int, [ScenarioP, POINTER(ShellsimSweepAxis), c_size_t,
+                 POINTER(ShellsimSweepOptions), POINTER(WorkP), _E]),
     "shellsim_work_done": (c_uint64, [WorkP]),
     "shellsim_work_stage_end": (c_uint64, [WorkP]),
     "shellsim_work_part_create": (c_int, [WorkP, POINTER(WorkPartP), _E]),
@@ -546,6 +549,8 @@ PROTOTYPES_ANALYSIS_H.update({
         (c_int, [WorkP, POINTER(SensitivityP), _E]),
     "shellsim_work_compare_result":
         (c_int, [WorkP, POINTER(ComparisonP), _E]),
+    "shellsim_work_sweep_result":
+        (c_int, [WorkP, POINTER(SweepP), _E]),
 })
 
 # Every exported function of the library.
