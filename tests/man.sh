@@ -86,7 +86,7 @@ if [[ -n $mpi ]]; then
         ok "shellsim-mpi.1 has a SYNOPSIS 'shellsim-mpi COMMAND ...'" \
             bash -c "man -l '$page' 2>&1 | grep -A1 '^SYNOPSIS' | grep -q '^ *shellsim-mpi  *COMMAND'"
         ok "shellsim-mpi.1 says how the ranks share the work, with mpirun examples" \
-            bash -c "man -l '$page' 2>&1 | grep -q 'rank k of R runs' && man -l '$page' 2>&1 | grep -A2 '^EXAMPLES' | grep -q mpirun"
+            bash -c "man -l '$page' 2>&1 | tr -s ' \n' '  ' | grep -q 'take from a counter on rank 0' && man -l '$page' 2>&1 | grep -A2 '^EXAMPLES' | grep -q mpirun"
         ok "shellsim.1 lists shellsim-mpi(1) under SEE ALSO" \
             bash -c "man -l '$mandir/shellsim.1' 2>&1 | grep -A3 '^SEE ALSO' | grep -q 'shellsim-mpi(1)'"
     fi
