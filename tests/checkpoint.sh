@@ -201,8 +201,12 @@ if [ -n "$mpi" ] && command -v mpirun >/dev/null 2>&1; then
         mp=$!
         wait_for "$ck" $mp
         sleep "0.$((RANDOM % 3))"
-        # the ranks, as a batch system signals them
-        kill -$how $(pgrep -P $mp) 2>/dev/null
+        # the ranks, as a batch system signals them ($mp is the subshell of
+        # mpirun_np, whose child is mpirun, whose children are the ranks);
+        # signalling mpirun instead races its forwarding of rank 0's stderr
+        launcher=$(pgrep -P $mp)
+        ranks=$(for l in $launcher; do pgrep -P "$l"; done)
+        kill -$how ${ranks:-$launcher} 2>/dev/null
         wait $mp
         rc=$?
         if [ $rc = 0 ]; then # (the run ended first)
