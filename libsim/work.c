@@ -8,6 +8,7 @@
  * (u64 each), then the result's summaries (serial.c). Of a state: magic,
  * done, finished (u64), then a packed part (the work's own summaries).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -136,22 +137,42 @@ static shellsim_status part_init(const shellsim_work *w, shellsim_work_part *p, 
     return st;
 }
 
-shellsim_status shellsim_work_run_create(const shellsim_scenario *s, const shellsim_run_options *options,
-                                         const shellsim_run_extras *extras, shellsim_work **out, shellsim_error *err)
+/* The start of every *_create: *out cleared, and EINVAL naming `fn` when
+ * an argument is NULL (ok == 0). */
+static shellsim_status create_args(const char *fn, int ok, shellsim_work **out, shellsim_error *err)
 {
     if (out)
         *out = NULL;
-    if (!s || !out) {
-        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_run_create: NULL argument");
+    if (!ok || !out) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "%s: NULL argument", fn);
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, msg);
         return SHELLSIM_EINVAL;
     }
+    return SHELLSIM_OK;
+}
+
+/* A new, zeroed work of no kind yet (until = -1); NULL with ENOMEM in err. */
+static shellsim_work *work_new(shellsim_error *err)
+{
     shellsim_work *w = shellsim_calloc(1, sizeof *w);
     if (!w) {
         shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
-        return SHELLSIM_ENOMEM;
+        return NULL;
     }
-    w->s = s;
     w->until = -1;
+    return w;
+}
+
+shellsim_status shellsim_work_run_create(const shellsim_scenario *s, const shellsim_run_options *options,
+                                         const shellsim_run_extras *extras, shellsim_work **out, shellsim_error *err)
+{
+    if (create_args("shellsim_work_run_create", !!s, out, err) != SHELLSIM_OK)
+        return SHELLSIM_EINVAL;
+    shellsim_work *w = work_new(err);
+    if (!w)
+        return SHELLSIM_ENOMEM;
+    w->s = s;
     shellsim_status st = shellsim_run_options_resolve(options, &w->o, err);
     if (st == SHELLSIM_OK && (w->o.keep_runs || w->o.observe)) {
         shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_run_create: keep_runs and observe are not "
@@ -362,18 +383,11 @@ shellsim_status shellsim_work_sensitivity_create(const shellsim_scenario *scenar
                                                  const shellsim_sensitivity_options *options, shellsim_work **out,
                                                  shellsim_error *err)
 {
-    if (out)
-        *out = NULL;
-    if (!out) {
-        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_sensitivity_create: NULL argument");
+    if (create_args("shellsim_work_sensitivity_create", 1, out, err) != SHELLSIM_OK)
         return SHELLSIM_EINVAL;
-    }
-    shellsim_work *w = shellsim_calloc(1, sizeof *w);
-    if (!w) {
-        shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
+    shellsim_work *w = work_new(err);
+    if (!w)
         return SHELLSIM_ENOMEM;
-    }
-    w->until = -1;
     shellsim_status st = shellsim_sa_work_create(scenario, metric, options, &w->sa, err);
     if (st != SHELLSIM_OK) {
         shellsim_free(w);
@@ -428,12 +442,8 @@ shellsim_status shellsim_work_compare_create(const shellsim_scenario *a, const s
                                              const shellsim_run_options *options, shellsim_work **out,
                                              shellsim_error *err)
 {
-    if (out)
-        *out = NULL;
-    if (!out) {
-        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_compare_create: NULL argument");
+    if (create_args("shellsim_work_compare_create", 1, out, err) != SHELLSIM_OK)
         return SHELLSIM_EINVAL;
-    }
     shellsim_run_options o;
     shellsim_status st = shellsim_run_options_resolve(options, &o, err);
     if (st == SHELLSIM_OK && o.keep_runs) {
@@ -442,12 +452,9 @@ shellsim_status shellsim_work_compare_create(const shellsim_scenario *a, const s
     }
     if (st != SHELLSIM_OK)
         return st;
-    shellsim_work *w = shellsim_calloc(1, sizeof *w);
-    if (!w) {
-        shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
+    shellsim_work *w = work_new(err);
+    if (!w)
         return SHELLSIM_ENOMEM;
-    }
-    w->until = -1;
     if ((st = shellsim_cmp_work_create(a, b, options, &w->cmp, err)) != SHELLSIM_OK) {
         shellsim_free(w);
         return st;
@@ -472,18 +479,11 @@ shellsim_status shellsim_work_sweep_create(const shellsim_scenario *scenario, co
                                            size_t naxes, const shellsim_sweep_options *options, shellsim_work **out,
                                            shellsim_error *err)
 {
-    if (out)
-        *out = NULL;
-    if (!out) {
-        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_sweep_create: NULL argument");
+    if (create_args("shellsim_work_sweep_create", 1, out, err) != SHELLSIM_OK)
         return SHELLSIM_EINVAL;
-    }
-    shellsim_work *w = shellsim_calloc(1, sizeof *w);
-    if (!w) {
-        shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
+    shellsim_work *w = work_new(err);
+    if (!w)
         return SHELLSIM_ENOMEM;
-    }
-    w->until = -1;
     shellsim_status st = shellsim_swp_work_create(scenario, axes, naxes, options, &w->swp, err);
     if (st != SHELLSIM_OK) {
         shellsim_free(w);
