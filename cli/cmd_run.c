@@ -4,11 +4,11 @@
  * shellsim_analysis.h; with --series-csv and --runs-csv, the series and
  * the per-run values as CSV files too.
  *
- * A run, --until-ci and --exceed included, is carried out by the program's
- * cli_runner as work in chunks (drive.h): in this process, or under
- * shellsim-mpi over the ranks; either way with --checkpoint and --resume.
- * A run with --runs-csv (the per-run values are not sent between
- * processes) is carried out in one process: under MPI on rank 0 alone.
+ * A run, --until-ci, --exceed and --runs-csv included, is carried out by
+ * the program's cli_runner as work in chunks (drive.h): in this process,
+ * or under shellsim-mpi over the ranks; either way with --checkpoint and
+ * --resume. The --runs-csv rows come in the parts (keep_runs) and are
+ * written as the run goes, round by round (runs_csv.h).
  */
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +21,7 @@
 #include "options.h"
 #include "plot.h"
 #include "report.h"
+#include "runs_csv.h"
 
 static void usage_run(FILE *f, const char *prog)
 {
@@ -54,11 +55,14 @@ static void usage_run(FILE *f, const char *prog)
             "                 without a start_date\n"
             "  --runs-csv FILE\n"
             "                 also write every replication's metric values to FILE as\n"
-            "                 CSV: replication,METRIC,... (8 bytes per metric and run kept\n"
-            "                 in memory); an undefined ratio is an empty field\n"
+            "                 CSV: replication,METRIC,..., a row per replication in order,\n"
+            "                 written as the run goes (memory holds one round's rows; under\n"
+            "                 shellsim-mpi the ranks send theirs to rank 0); an undefined\n"
+            "                 ratio is an empty field\n"
             "                 FILE - is standard output, which then holds that table only\n"
             "                 (no --format or --json with it); a FILE is written whole or\n"
-            "                 not at all (a temporary file beside it, renamed)\n"
+            "                 not at all (a temporary file beside it, renamed); with\n"
+            "                 --checkpoint the checkpoint names that file and the rows in it\n"
             "  --plot FILE    also draw each side's fire and extra rounds per day (median,\n"
             "                 50%% and 90%% bands) into the PNG FILE; needs python3 with\n"
             "                 numpy and matplotlib (Debian: python3-matplotlib)\n"
@@ -113,9 +117,6 @@ static int check_files(const cli_parser *p, const cli_args *a)
                                   "give %s a file, or leave out --%s",
                                dash, a->given[CLI_OPT_JSON] ? "json" : "format", dash,
                                a->given[CLI_OPT_JSON] ? "json" : "format");
-    if (runs && a->given[CLI_OPT_UNTIL_CI] && !a->given[CLI_OPT_REPS])
-        return cli_usage_error(p, "--runs-csv with --until-ci needs --reps N: the per-run values are kept for up "
-                                  "to N replications");
     return -1;
 }
 
@@ -198,6 +199,8 @@ static int checkpoint_hashes(const cli_args *a, const shellsim_run_options *ro, 
     for (int i = 0; i < a->nmany; i++)
         h = cli_hash_str(h, a->many[i]);
     h = cli_hash(h, &ro->keep_paths, sizeof ro->keep_paths);
+    if (ro->keep_runs) /* (its file's state follows the work's) */
+        h = cli_hash_str(h, "--runs-csv");
     job->options_hash = h;
     return 0;
 }
@@ -230,25 +233,23 @@ static int run_series_csv(FILE *f, const void *ctx)
     return report_csv_series(f, o->s, o->r);
 }
 
-static int run_runs_csv(FILE *f, const void *ctx)
-{
-    return report_csv_runs(f, ((const run_output *)ctx)->r);
-}
-
 static const report_writers run_writers = {
     {[REPORT_TABLE] = run_table, [REPORT_JSON] = run_json, [REPORT_CSV] = run_csv}};
 
-/* Writes the CSV files asked for, then the output (unless a file is
- * standard output), then the picture. */
-static int run_write(const cli_context *cx, const cli_args *a, const run_output *out)
+/* Writes the CSV files asked for (the runs' file, written as the run went,
+ * completed), then the output (unless a file is standard output), then
+ * the picture. */
+static int run_write(const cli_context *cx, const cli_args *a, const run_output *out, cli_runs_csv *runs_file)
 {
     const char *series = a->given[CLI_OPT_SERIES_CSV] ? a->text[CLI_OPT_SERIES_CSV] : NULL;
     const char *runs = a->given[CLI_OPT_RUNS_CSV] ? a->text[CLI_OPT_RUNS_CSV] : NULL;
     int rc = CLI_OK;
     if (series)
         rc = cli_write_file(cx, series, run_series_csv, out);
-    if (rc == CLI_OK && runs)
-        rc = cli_write_file(cx, runs, run_runs_csv, out);
+    if (rc == CLI_OK && runs_file)
+        rc = cli_runs_csv_commit(runs_file);
+    else
+        cli_runs_csv_abort(runs_file);
     int to_stdout = !(series && !strcmp(series, "-")) && !(runs && !strcmp(runs, "-"));
     if (rc == CLI_OK && to_stdout)
         rc = cli_output_done(cx, report_write(stdout, cli_format(a), &run_writers, out));
@@ -288,9 +289,9 @@ int cli_cmd_run(int argc, char **argv, const cli_context *cx)
     rc = -1;
     const char *checkpoint = a.given[CLI_OPT_CHECKPOINT] ? a.text[CLI_OPT_CHECKPOINT] : NULL;
     const char *resume = a.given[CLI_OPT_RESUME] ? a.text[CLI_OPT_RESUME] : NULL;
-    if ((checkpoint || resume) && ro.keep_runs)
-        rc = cli_usage_error(&p, "--runs-csv cannot be checkpointed (it keeps every run's values): leave out "
-                                 "--checkpoint and --resume, or --runs-csv");
+    if ((checkpoint || resume) && ro.keep_runs && !strcmp(a.text[CLI_OPT_RUNS_CSV], "-"))
+        rc = cli_usage_error(&p, "--runs-csv - cannot be checkpointed (standard output cannot be written again "
+                                 "from a checkpoint): give --runs-csv a file");
     else if ((checkpoint || resume) && !strcmp(a.pos[0], "-"))
         rc = cli_usage_error(&p, "--checkpoint and --resume need the scenario in a file, not standard input");
     else if (a.given[CLI_OPT_CHECKPOINT_EVERY] && !checkpoint)
@@ -318,13 +319,18 @@ int cli_cmd_run(int argc, char **argv, const cli_context *cx)
     shellsim_threshold th[CLI_MAX_EXCEED];
     shellsim_run_extras x;
     shellsim_status st = read_extras(&a, &x, until, sizeof until, names, th, &err);
-    if (st == SHELLSIM_OK && ro.keep_runs && (extended || !cx->one_process)) {
-        /* the per-run values stay in one process: under MPI on rank 0 */
-        if (cx->printer)
-            st = shellsim_run_extended(s, &ro, extended ? &x : NULL, &r, &err);
-    } else if (st == SHELLSIM_OK && ro.keep_runs) {
-        st = shellsim_run(s, &ro, &r, &err);
-    } else if (st == SHELLSIM_OK) {
+    /* the rows of --runs-csv: every rank keeps those of its chunks, rank 0
+     * writes them */
+    cli_sink sink;
+    cli_runs_csv *runs_file = NULL;
+    if (st == SHELLSIM_OK && ro.keep_runs && cx->printer) {
+        if (!(runs_file = cli_runs_csv_new(cx->prog, a.text[CLI_OPT_RUNS_CSV], checkpoint || resume, &sink))) {
+            snprintf(err.message, sizeof err.message, "%s", shellsim_errstr(SHELLSIM_ENOMEM));
+            st = SHELLSIM_ENOMEM;
+        }
+        job.sink = &sink;
+    }
+    if (st == SHELLSIM_OK) {
         rw.x = extended ? &x : NULL;
         job.progress = ro.progress;
         job.progress_user = ro.progress_user;
@@ -338,6 +344,7 @@ int cli_cmd_run(int argc, char **argv, const cli_context *cx)
     if (st == SHELLSIM_OK && r && a.given[CLI_OPT_UNTIL_CI] && cx->printer)
         say_until(cx, &ro, &x, r);
     if (st != SHELLSIM_OK) {
+        cli_runs_csv_abort(runs_file);
         if (cx->printer)
             fprintf(stderr, "%s: %s\n", cx->prog, err.message);
         shellsim_scenario_free(s);
@@ -346,7 +353,7 @@ int cli_cmd_run(int argc, char **argv, const cli_context *cx)
     rc = CLI_OK;
     if (cx->printer) {
         run_output out = {s, r};
-        rc = run_write(cx, &a, &out);
+        rc = run_write(cx, &a, &out, runs_file);
     }
     shellsim_result_free(r);
     shellsim_scenario_free(s);

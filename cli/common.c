@@ -175,10 +175,7 @@ static int write_close(FILE *f, report_writer w, const void *ctx)
     return err;
 }
 
-/* A new file beside path, ".BASE.XXXXXX" in path's folder, opened for
- * writing with mode 0666 less the umask; its name into tmp (cap bytes).
- * The stream, or NULL with errno set. */
-static FILE *open_beside(const char *path, char *tmp, size_t cap)
+FILE *cli_open_beside(const char *path, char *tmp, size_t cap)
 {
     const char *slash = strrchr(path, '/');
     int dir = slash ? (int)(slash - path + 1) : 0;
@@ -227,7 +224,7 @@ int cli_write_file(const cli_context *cx, const char *path, report_writer w, con
         free(real);
         return cannot_write(cx, path, ENOMEM);
     }
-    FILE *f = open_beside(target, tmp, cap);
+    FILE *f = cli_open_beside(target, tmp, cap);
     if (!f) {
         int e = errno;
         free(tmp);

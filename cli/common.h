@@ -20,6 +20,25 @@
 
 enum { CLI_OK = 0, CLI_FAILURE = 1, CLI_USAGE = 2, CLI_BAD_SCENARIO = 3 };
 
+/* What takes a work's output while it goes on, on the process that holds
+ * the work (rank 0 under MPI): run's --runs-csv rows (runs_csv.h). The
+ * drivers (drive.h) call begin once the work is made (and resumed), then
+ * advanced after each shellsim_work_advance, and save for each checkpoint,
+ * whose state then holds the sink's bytes too. Each returns SHELLSIM_OK,
+ * or a status with err (SHELLSIM_EIO for a file) that fails the run. */
+typedef struct cli_sink {
+    void *ctx; /* the first argument of each */
+    /* buf[0 .. len-1]: the bytes save gave to the checkpoint resumed from,
+     * else NULL, 0 */
+    shellsim_status (*begin)(void *ctx, shellsim_work *w, const unsigned char *buf, size_t len, shellsim_error *err);
+    shellsim_status (*advanced)(void *ctx, shellsim_work *w, shellsim_error *err);
+    /* the sink's state into *buf (OUT, malloc'd; the caller frees it) and
+     * *len (OUT), with what it wrote made durable (fsync) */
+    shellsim_status (*save)(void *ctx, unsigned char **buf, size_t *len, shellsim_error *err);
+    uint64_t round_max; /* the most replications of a round (what it takes
+                           is kept until the round ends), >= 1 */
+} cli_sink;
+
 /* Work as a command asks for it (shellsim_analysis.h, "work in chunks": a
  * run, a sensitivity analysis), and the checkpoint file to keep and the
  * one to resume from. */
@@ -44,6 +63,9 @@ struct cli_job {
     const char *resume;            /* NULL, or the checkpoint to go on from */
     uint64_t scenario_hash;        /* the checkpoint's names of its work */
     uint64_t options_hash;
+    const cli_sink *sink;          /* NULL, or what takes the output as the
+                                      work goes (then it runs in rounds,
+                                      checkpointed or not) */
     int signal;                    /* OUT: the signal (SIGTERM, SIGINT) that
                                       stopped the work, after its last
                                       checkpoint was written; else 0 */
@@ -107,6 +129,11 @@ int cli_output_done(const cli_context *cx, int w);
  * and returns CLI_FAILURE. Prints nothing and writes nothing when
  * cx->printer is 0. */
 int cli_write_file(const cli_context *cx, const char *path, report_writer w, const void *ctx);
+
+/* A new file beside path, ".BASE.XXXXXX" in path's folder (as
+ * cli_write_file's), opened for writing with mode 0666 less the umask; its
+ * name into tmp (cap bytes). The stream, or NULL with errno set. */
+FILE *cli_open_beside(const char *path, char *tmp, size_t cap);
 
 /* The progress bar on stderr: start, pass cli_progress_report as a
  * progress callback with the bar as its user pointer, end (clears the line

@@ -77,8 +77,15 @@ shellsim_status cli_drive_begin(cli_job *job, cli_drive_hook *hook, shellsim_wor
     } else {
         st = job->create(job, job->progress, job->progress_user, w, err);
     }
-    if (st != SHELLSIM_OK || !job->resume)
+    if (st != SHELLSIM_OK || !job->resume) {
+        if (st == SHELLSIM_OK && job->sink)
+            st = job->sink->begin(job->sink->ctx, *w, NULL, 0, err);
+        if (st != SHELLSIM_OK) {
+            shellsim_work_free(*w);
+            *w = NULL;
+        }
         return st;
+    }
     unsigned char *state;
     size_t len;
     char msg[SHELLSIM_ERROR_MESSAGE_SIZE];
@@ -87,13 +94,21 @@ shellsim_status cli_drive_begin(cli_job *job, cli_drive_hook *hook, shellsim_wor
         set_error(err, SHELLSIM_EIO, msg);
         st = SHELLSIM_EIO;
     } else {
-        st = shellsim_work_state_load(*w, state, len, err);
+        /* with a sink: the work's state, the sink's, the work's length */
+        uint64_t wl = len;
+        if (job->sink && (len < 8 || (memcpy(&wl, state + len - 8, 8), wl > len - 8))) {
+            set_error(err, SHELLSIM_EINVAL, "no state of its output's file");
+            st = SHELLSIM_EINVAL;
+        } else
+            st = shellsim_work_state_load(*w, state, (size_t)wl, err);
         if (st == SHELLSIM_EINVAL) {
             snprintf(msg, sizeof msg, "checkpoint %.200s: its state does not fit this run (%.300s)", job->resume,
                      err ? err->message : "");
             set_error(err, SHELLSIM_EIO, msg);
             st = SHELLSIM_EIO;
         }
+        if (st == SHELLSIM_OK && job->sink)
+            st = job->sink->begin(job->sink->ctx, *w, state + wl, len - 8 - (size_t)wl, err);
         free(state);
     }
     if (st != SHELLSIM_OK) {
@@ -105,12 +120,27 @@ shellsim_status cli_drive_begin(cli_job *job, cli_drive_hook *hook, shellsim_wor
 
 shellsim_status cli_drive_save(const cli_job *job, const shellsim_work *w, shellsim_error *err)
 {
+    unsigned char *sunk = NULL; /* with a sink: its state, after the work's, then the work's length */
+    size_t ns = 0;
+    if (job->sink) {
+        shellsim_status st = job->sink->save(job->sink->ctx, &sunk, &ns, err);
+        if (st != SHELLSIM_OK)
+            return st;
+    }
     size_t cap = shellsim_work_state_size(w), n = 0;
-    unsigned char *buf = malloc(cap ? cap : 1); /* (a bound: pages beyond n are never touched) */
+    unsigned char *buf = malloc(cap + (job->sink ? ns + 8 : 0) + 1); /* (a bound: pages beyond n are never touched) */
     if (!buf || (n = shellsim_work_state_pack(w, buf, cap)) == 0) {
         free(buf);
+        free(sunk);
         set_error(err, SHELLSIM_ENOMEM, shellsim_errstr(SHELLSIM_ENOMEM));
         return SHELLSIM_ENOMEM;
+    }
+    if (job->sink) {
+        uint64_t wl = n;
+        memcpy(buf + n, sunk, ns);
+        memcpy(buf + n + ns, &wl, 8);
+        n += ns + 8;
+        free(sunk);
     }
     char msg[SHELLSIM_ERROR_MESSAGE_SIZE];
     cli_checkpoint_id id = id_of(job);
@@ -129,7 +159,18 @@ shellsim_status cli_drive_save(const cli_job *job, const shellsim_work *w, shell
 
 uint64_t cli_drive_first_round(const cli_job *job)
 {
-    return job->min_chunk ? 4 * job->min_chunk : ROUND_FIRST;
+    uint64_t n = job->min_chunk ? 4 * job->min_chunk : ROUND_FIRST;
+    return job->sink && n > job->sink->round_max ? job->sink->round_max : n;
+}
+
+int cli_drive_in_rounds(const cli_job *job)
+{
+    return job->checkpoint || job->sink;
+}
+
+shellsim_status cli_drive_advanced(const cli_job *job, shellsim_work *w, shellsim_error *err)
+{
+    return job->sink ? job->sink->advanced(job->sink->ctx, w, err) : SHELLSIM_OK;
 }
 
 uint64_t cli_drive_next_round(const cli_job *job, uint64_t n, double seconds)
@@ -145,7 +186,8 @@ uint64_t cli_drive_next_round(const cli_job *job, uint64_t n, double seconds)
         n *= 2;
     else if (seconds > target * 2 && n > cli_drive_first_round(job) / 4)
         n /= 2;
-    return n;
+    /* (a sink keeps what a round takes until it ends) */
+    return job->sink && n > job->sink->round_max ? job->sink->round_max : n;
 }
 
 /* A run stopped by a signal: its last checkpoint, then EINTERRUPTED. */
@@ -180,7 +222,7 @@ shellsim_status cli_drive_local(cli_job *job, shellsim_work **out, shellsim_erro
             break;
         }
         uint64_t done = shellsim_work_done(w), end = shellsim_work_stage_end(w);
-        if (job->checkpoint && end - done > round)
+        if (cli_drive_in_rounds(job) && end - done > round)
             end = done + round;
         double t0 = cli_drive_now();
         shellsim_work_part *p = NULL;
@@ -197,11 +239,13 @@ shellsim_status cli_drive_local(cli_job *job, shellsim_work **out, shellsim_erro
         shellsim_work_part_free(p);
         if (st == SHELLSIM_OK)
             st = shellsim_work_advance(w, end, err);
-        if (st != SHELLSIM_OK || !job->checkpoint)
+        if (st == SHELLSIM_OK)
+            st = cli_drive_advanced(job, w, err);
+        if (st != SHELLSIM_OK || !cli_drive_in_rounds(job))
             continue;
         double now = cli_drive_now();
         round = cli_drive_next_round(job, round, now - t0);
-        if (now - last_save >= job->every_s && shellsim_work_stage_end(w) > shellsim_work_done(w)) {
+        if (job->checkpoint && now - last_save >= job->every_s && shellsim_work_stage_end(w) > shellsim_work_done(w)) {
             st = cli_drive_save(job, w, err);
             last_save = cli_drive_now();
         }

@@ -11,6 +11,11 @@
  * checkpoint of the rounds done, and end the run with job->signal set. The
  * output depends only on which replications were merged, never on the
  * rounds, so a resumed run prints the bytes of one never stopped.
+ *
+ * With a sink (job->sink: run's --runs-csv rows), rounds are run even
+ * without a checkpoint, and after each the sink takes what it finished; a
+ * checkpoint holds the sink's state after the work's (cli_drive_save), and
+ * resuming gives it back (cli_drive_begin).
  */
 #ifndef SHELLSIM_CLI_DRIVE_H
 #define SHELLSIM_CLI_DRIVE_H
@@ -28,7 +33,7 @@ int cli_drive_signal(void);
 
 /* The work of the job into *w (OUT), its progress hooked (into *hook,
  * which must outlive w) so that a caught signal stops a chunk, resumed
- * from job->resume when set. SHELLSIM_OK, or a status with err
+ * from job->resume when set, then the sink begun (job->sink). SHELLSIM_OK, or a status with err
  * (SHELLSIM_EIO for a checkpoint refused, with its reason). */
 typedef struct cli_drive_hook {
     shellsim_progress_fn fn; /* the job's */
@@ -49,6 +54,15 @@ uint64_t cli_drive_first_round(const cli_job *job);
 /* The next round's replications, from the last one's (n, seconds taken),
  * aiming at rounds of about the checkpoint interval. */
 uint64_t cli_drive_next_round(const cli_job *job, uint64_t n, double seconds);
+
+/* Whether the work runs in rounds: with a checkpoint or a sink
+ * (job->sink, whose rounds are at most its round_max). */
+int cli_drive_in_rounds(const cli_job *job);
+
+/* After each shellsim_work_advance (on the process holding the work): the
+ * sink takes what the work finished. SHELLSIM_OK (also without a sink), or
+ * the sink's failure with err. */
+shellsim_status cli_drive_advanced(const cli_job *job, shellsim_work *w, shellsim_error *err);
 
 /* The runner of one process (shellsim). */
 shellsim_status cli_drive_local(cli_job *job, shellsim_work **out, shellsim_error *err, void *ctx);

@@ -10,7 +10,8 @@
  * the ranks agree on failures and signals, then send their parts to rank 0,
  * which merges them (exactly: the output does not depend on who ran which
  * chunk), advances the work, judges --until-ci, and writes a checkpoint when
- * one is due. A failure is the lowest failing chunk's (every chunk below it
+ * one is due, and a sink (run's --runs-csv rows) takes the round's rows,
+ * which came in the parts. A failure is the lowest failing chunk's (every chunk below it
  * was run: chunks go out in order). A signal on any rank stops the round;
  * rank 0 writes the checkpoint of the rounds done, and every rank ends with
  * that signal.
@@ -135,7 +136,7 @@ shellsim_status cli_drive_mpi(cli_job *job, shellsim_work **out, shellsim_error 
         uint64_t ctl[4] = {0, 0, 0, GO};
         if (rank == 0) {
             uint64_t done = shellsim_work_done(w), end = shellsim_work_stage_end(w);
-            if (job->checkpoint && end - done > round)
+            if (cli_drive_in_rounds(job) && end - done > round)
                 end = done + round;
             ctl[0] = done;
             ctl[1] = end;
@@ -190,11 +191,12 @@ shellsim_status cli_drive_mpi(cli_job *job, shellsim_work **out, shellsim_error 
             st0 = st;
             continue;
         }
-        if ((st0 = shellsim_work_advance(w, ctl[1], err)) != SHELLSIM_OK || !job->checkpoint)
+        if ((st0 = shellsim_work_advance(w, ctl[1], err)) != SHELLSIM_OK ||
+            (st0 = cli_drive_advanced(job, w, err)) != SHELLSIM_OK || !cli_drive_in_rounds(job))
             continue;
         double now = cli_drive_now();
         round = cli_drive_next_round(job, round, now - t0);
-        if (now - last_save >= job->every_s && shellsim_work_stage_end(w) > shellsim_work_done(w)) {
+        if (job->checkpoint && now - last_save >= job->every_s && shellsim_work_stage_end(w) > shellsim_work_done(w)) {
             st0 = cli_drive_save(job, w, err);
             last_save = cli_drive_now();
         }

@@ -705,39 +705,30 @@ int report_csv_series(FILE *f, const shellsim_scenario *s, const shellsim_result
 /* Rows of the runs table formatted at a time. */
 #define RUNS_BLOCK 4096
 
-int report_csv_runs(FILE *f, const shellsim_result *r)
+void report_csv_runs_header(FILE *f, const char *const *names, size_t nm)
 {
-    const size_t nm = shellsim_result_metric_count(r);
-    const uint64_t N = shellsim_result_replications(r);
     report_csv c = {f, 0};
     report_csv_text(&c, "replication");
-    for (size_t m = 0; m < nm; m++)
-        report_csv_text(&c, shellsim_result_metric_name(r, m));
+    report_csv_texts(&c, names, nm);
     report_csv_end(&c);
-    /* every metric's runs (metric-major), then blocks of rows as text */
-    double *runs = malloc((nm && N ? nm * (size_t)N : 1) * sizeof *runs);
-    double *block = malloc((nm ? nm : 1) * RUNS_BLOCK * sizeof *block);
-    report_numtext *text = malloc((nm ? nm : 1) * RUNS_BLOCK * sizeof *text);
-    int failed = !runs || !block || !text;
-    for (size_t m = 0; m < nm && !failed; m++)
-        failed = shellsim_result_metric_runs(r, shellsim_result_metric_name(r, m), runs + m * (size_t)N, (size_t)N) !=
-                 SHELLSIM_OK;
-    for (uint64_t first = 0; first < N && !failed; first += RUNS_BLOCK) {
-        size_t cnt = (size_t)(N - first < RUNS_BLOCK ? N - first : RUNS_BLOCK);
-        for (size_t k = 0; k < cnt; k++) /* row-major */
-            for (size_t m = 0; m < nm; m++)
-                block[k * nm + m] = runs[m * (size_t)N + (size_t)first + k];
-        format_numbers(block, cnt * nm, text);
-        for (size_t k = 0; k < cnt; k++) {
-            report_csv_u64(&c, (unsigned long long)(first + k));
+}
+
+int report_csv_runs_rows(FILE *f, uint64_t first, const double *x, size_t cnt, size_t nm)
+{
+    report_csv c = {f, 0};
+    report_numtext *text = malloc((nm ? nm : 1) * (cnt < RUNS_BLOCK ? (cnt ? cnt : 1) : RUNS_BLOCK) * sizeof *text);
+    if (!text)
+        return -1;
+    for (size_t at = 0; at < cnt && !ferror(f); at += RUNS_BLOCK) {
+        size_t n = cnt - at < RUNS_BLOCK ? cnt - at : RUNS_BLOCK;
+        format_numbers(x + at * nm, n * nm, text);
+        for (size_t k = 0; k < n; k++) {
+            report_csv_u64(&c, (unsigned long long)(first + at + k));
             for (size_t m = 0; m < nm; m++)
                 report_csv_text(&c, text[k * nm + m]);
             report_csv_end(&c);
         }
-        failed = ferror(f) != 0;
     }
-    free(runs);
-    free(block);
     free(text);
-    return failed || ferror(f) ? -1 : 0;
+    return ferror(f) ? -1 : 0;
 }

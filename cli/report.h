@@ -89,11 +89,14 @@ int report_csv_metrics(FILE *f, const shellsim_result *r);
  * has no start_date; a value that does not exist is empty. 0 or -1. */
 int report_csv_series(FILE *f, const shellsim_scenario *s, const shellsim_result *r);
 
-/* The per-run values of a run's metrics (it kept them: keep_runs): header
- * "replication" and each metric's name, then one row per replication
- * (0-based, in order): its value of each metric, empty where a ratio is
- * undefined. 0, or -1 (also when r kept no runs). */
-int report_csv_runs(FILE *f, const shellsim_result *r);
+/* The table of per-run values of a run's metrics (--runs-csv), written as
+ * the run goes: the header ("replication" and names[0 .. nm-1]), then rows:
+ * of replications first .. first + cnt - 1 from x (row by row, nm values
+ * each, as shellsim_work_runs_take gives them), each "R,VALUE,...", empty
+ * where a ratio is undefined (NaN). rows: 0, or -1 (out of memory or a
+ * write error: ferror(f)). */
+void report_csv_runs_header(FILE *f, const char *const *names, size_t nm);
+int report_csv_runs_rows(FILE *f, uint64_t first, const double *x, size_t cnt, size_t nm);
 
 /* ---------------------------------------------------------------- JSON, table */
 

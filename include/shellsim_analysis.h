@@ -524,8 +524,13 @@ typedef struct shellsim_work_part shellsim_work_part;
 
 /* The work of shellsim_run_extended(scenario, options, extras) into *out
  * (OUT). scenario, and the strings of options and extras, must outlive it.
- * keep_runs and observe are not supported (SHELLSIM_EINVAL); keep_paths is
- * (the paths are made when the result is). progress, when set, is called
+ * observe is not supported (SHELLSIM_EINVAL); keep_paths is (the paths are
+ * made when the result is); keep_runs is, as rows handed out in order
+ * while the work goes on (shellsim_work_runs_take), never all at once: a
+ * part keeps the per-run values of its chunks (8 bytes per engine column
+ * and replication, packed and merged with it), the work those merged and
+ * not yet taken (in its state too), and the result none
+ * (shellsim_result_metric_runs: SHELLSIM_ENORUNS). progress, when set, is called
  * by shellsim_work_part_run with (done + replications of the chunk so far,
  * cap). SHELLSIM_OK, EINVAL (options, extras, an unknown metric) or ENOMEM
  * with err. */
@@ -603,6 +608,29 @@ SHELLSIM_API size_t shellsim_work_state_size(const shellsim_work *w);
 SHELLSIM_API size_t shellsim_work_state_pack(const shellsim_work *w, unsigned char *buf, size_t cap);
 SHELLSIM_API shellsim_status shellsim_work_state_load(shellsim_work *w, const unsigned char *buf, size_t len,
                                                       shellsim_error *err);
+
+/* The metrics of a run's work, in the order of its result's
+ * (shellsim_result_metric_name) and of each row of shellsim_work_runs_take:
+ * their number (0 for NULL, another kind of work, or once the result was
+ * made) and metric i's name (NULL when i is out of range; owned by w,
+ * valid while it lives). */
+SHELLSIM_API size_t shellsim_work_metric_count(const shellsim_work *w);
+SHELLSIM_API const char *shellsim_work_metric_name(const shellsim_work *w, size_t i);
+
+/* With keep_runs: the next rows, in replication order, of those merged and
+ * advanced over (below done) and not yet taken, which the work then
+ * forgets. *first (OUT) is the first replication not yet taken (also when
+ * none is ready); up to cap rows of the replications *first, *first + 1,
+ * ... into out (OUT, cap x metric_count values, row by row: each row the
+ * replication's value of every metric, in the metric's units, NaN where a
+ * ratio is undefined) and their number into *count (OUT; 0 when the next
+ * row is not ready, e.g. everything taken; fewer than cap at the end of a
+ * chunk: call again). Taking every row after each shellsim_work_advance
+ * keeps the memory to the rows of one stage or round. SHELLSIM_OK, or
+ * EINVAL (NULL w, first or count, NULL out with cap > 0, a work without
+ * keep_runs, or its result made; *first and *count 0). */
+SHELLSIM_API shellsim_status shellsim_work_runs_take(shellsim_work *w, double *out, size_t cap, uint64_t *first,
+                                                     size_t *count);
 
 /* The finished work's result into *out (OUT; the caller frees it): that of
  * shellsim_run_extended, bit for bit. w is then fit only to be freed.

@@ -5,8 +5,11 @@
  * run judges its precision (until_ci.c's, the same checkpoints).
  *
  * Layout of a packed part: magic, the number of thresholds, their counts
- * (u64 each), then the result's summaries (serial.c). Of a state: magic,
- * done, finished (u64), then a packed part (the work's own summaries).
+ * (u64 each), with keep_runs the kept rows (their number of chunks, then
+ * for each its first replication, its count and its columns' values,
+ * column by column), then the result's summaries (serial.c). Of a state:
+ * magic, done, finished (u64), then a packed part (the work's own
+ * summaries, and the rows merged but not yet taken).
  */
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +27,7 @@
 #include "until_ci.h"
 
 #define PART_MAGIC 0x5452415057534853ULL  /* "SHSWPART" */
+#define ROWS_PART_MAGIC 0x5452415052534853ULL /* "SHSRPART": a part with kept rows */
 #define STATE_MAGIC 0x5441545357534853ULL /* "SHSWSTAT" */
 #define SA_PART_MAGIC 0x5452415041534853ULL  /* "SHSAPART" */
 #define SA_STATE_MAGIC 0x5441545341534853ULL /* "SHSASTAT" */
@@ -37,9 +41,23 @@ typedef struct sa_chunk {
     double *y;
 } sa_chunk;
 
+/* The per-run values (keep_runs) of replications [first, first + cnt):
+ * the engine's columns, v[c cnt + j] for replication first + j; rows
+ * [0, off) of it already taken (shellsim_work_runs_take). */
+typedef struct runs_chunk {
+    uint64_t first;
+    size_t cnt, off;
+    double *v;
+} runs_chunk;
+
 struct shellsim_work_part {
     shellsim_result *r;          /* a run's */
     shellsim_exceed_counter *c;
+    int keeps;                   /* a run's with keep_runs: rows below */
+    size_t ncolumns;             /* of each row */
+    runs_chunk *rows;            /* its chunks' values (the work's: those
+                                    merged and not yet taken), any order */
+    size_t nrows;
     sa_chunk *chunks;            /* a sensitivity's */
     size_t nchunks;
     size_t variants;             /* its M; 0 for a run's part */
@@ -56,6 +74,7 @@ struct shellsim_work {
     long until;             /* metric index, or -1 */
     shellsim_work_part all; /* the merged summaries of [0, done) */
     uint64_t done;
+    uint64_t taken;         /* keep_runs: the rows [0, taken) were taken */
     int finished;
     shellsim_sa_work *sa;   /* a sensitivity analysis (then no run): its
                                samples are the replications above */
@@ -98,12 +117,40 @@ static void sums_free(const shellsim_work *w, shellsim_summary *s)
         shellsim_swp_work_sums_free(w->swp, s);
 }
 
+/* The kept rows of p freed (p->rows NULL). */
+static void rows_free(shellsim_work_part *p)
+{
+    for (size_t i = 0; i < p->nrows; i++)
+        shellsim_free(p->rows[i].v);
+    shellsim_free(p->rows);
+    p->rows = NULL;
+    p->nrows = 0;
+}
+
+/* A new chunk of cnt rows of ncolumns appended to p->rows: it, or NULL
+ * (ENOMEM; p as it was). */
+static runs_chunk *rows_add(shellsim_work_part *p, uint64_t first, uint64_t cnt)
+{
+    if (cnt > SIZE_MAX / sizeof(double) / (p->ncolumns ? p->ncolumns : 1))
+        return NULL;
+    runs_chunk *more = shellsim_realloc(p->rows, (p->nrows + 1) * sizeof *more);
+    if (!more)
+        return NULL;
+    p->rows = more;
+    double *v = shellsim_malloc((p->ncolumns ? p->ncolumns : 1) * (size_t)cnt * sizeof *v);
+    if (!v)
+        return NULL;
+    p->rows[p->nrows] = (runs_chunk){first, (size_t)cnt, 0, v};
+    return &p->rows[p->nrows++];
+}
+
 void shellsim_work_part_free(shellsim_work_part *p)
 {
     if (!p)
         return;
     shellsim_result_free(p->r);
     shellsim_exceed_counter_free(p->c);
+    rows_free(p);
     for (size_t i = 0; i < p->nchunks; i++)
         shellsim_free(p->chunks[i].y);
     shellsim_free(p->chunks);
@@ -119,6 +166,7 @@ void shellsim_work_free(shellsim_work *w)
         return;
     shellsim_result_free(w->all.r);
     shellsim_exceed_counter_free(w->all.c);
+    rows_free(&w->all);
     shellsim_free(w->thr);
     shellsim_sa_work_free(w->sa);
     shellsim_cmp_work_free(w->cmp);
@@ -131,6 +179,10 @@ static shellsim_status part_init(const shellsim_work *w, shellsim_work_part *p, 
 {
     p->r = NULL;
     p->c = NULL;
+    p->keeps = w->all.keeps;
+    p->ncolumns = w->all.ncolumns;
+    p->rows = NULL;
+    p->nrows = 0;
     shellsim_status st = shellsim_result_create(w->s, &w->o, &p->r, err);
     if (st == SHELLSIM_OK && w->x.nexceed)
         st = shellsim_exceed_counter_create(p->r, w->x.exceed, w->x.nexceed, &p->c, err);
@@ -174,9 +226,8 @@ shellsim_status shellsim_work_run_create(const shellsim_scenario *s, const shell
         return SHELLSIM_ENOMEM;
     w->s = s;
     shellsim_status st = shellsim_run_options_resolve(options, &w->o, err);
-    if (st == SHELLSIM_OK && (w->o.keep_runs || w->o.observe)) {
-        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_run_create: keep_runs and observe are not "
-                                                    "supported");
+    if (st == SHELLSIM_OK && w->o.observe) {
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_run_create: observe is not supported");
         st = SHELLSIM_EINVAL;
     }
     if (st == SHELLSIM_OK) {
@@ -188,8 +239,12 @@ shellsim_status shellsim_work_run_create(const shellsim_scenario *s, const shell
     if (st == SHELLSIM_OK) {
         w->keep_paths = w->o.keep_paths;
         w->o.keep_paths = 0;
+        w->all.keeps = w->o.keep_runs != 0; /* in parts, not in the result */
+        w->o.keep_runs = 0;
         st = shellsim_result_create(s, &w->o, &w->all.r, err);
     }
+    if (st == SHELLSIM_OK)
+        w->all.ncolumns = w->all.r->ncolumns;
     /* (the metric of until named first, as shellsim_run_extended does) */
     if (st == SHELLSIM_OK && w->x.until_metric &&
         (w->until = shellsim_result_metric_index(w->all.r, w->x.until_metric)) < 0) {
@@ -266,6 +321,23 @@ static int on_chunk_progress(void *user, uint64_t done, uint64_t total)
     return p->fn(p->user, p->offset + done, p->total);
 }
 
+/* The observer that keeps a chunk's per-run values (keep_runs): each block
+ * writes its own places of the chunk, so blocks may come concurrently. */
+typedef struct keep_rows {
+    runs_chunk *k;
+    size_t ncolumns;
+} keep_rows;
+
+static shellsim_status keep_block(void *user, const shellsim_sched_block *blk)
+{
+    const keep_rows *kr = user;
+    const runs_chunk *k = kr->k;
+    for (size_t c = 0; c < kr->ncolumns; c++)
+        memcpy(k->v + c * k->cnt + (size_t)(blk->first - k->first), blk->col + c * blk->stride,
+               blk->cnt * sizeof *k->v);
+    return SHELLSIM_OK;
+}
+
 /* A sweep's chunk progress as it is: runs of the grid done of all. */
 static int on_sweep_progress(void *user, uint64_t done, uint64_t total)
 {
@@ -309,10 +381,18 @@ shellsim_status shellsim_work_part_run(const shellsim_work *w, shellsim_work_par
         o.progress = on_chunk_progress;
         o.progress_user = &cp;
     }
-    shellsim_sched_observer obs[1];
+    shellsim_sched_observer obs[2];
     size_t nobs = 0;
     if (p->c)
         obs[nobs++] = shellsim_exceed_counter_observer(p->c);
+    keep_rows kr = {NULL, p->ncolumns};
+    if (p->keeps) {
+        if (!(kr.k = rows_add(p, first, last - first))) {
+            shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
+            return SHELLSIM_ENOMEM;
+        }
+        obs[nobs++] = (shellsim_sched_observer){keep_block, &kr};
+    }
     return shellsim_run_range_observed(w->s, &o, first, last, p->r, obs, nobs, err);
 }
 
@@ -512,9 +592,65 @@ shellsim_status shellsim_work_sweep_result(shellsim_work *w, shellsim_sweep **ou
     return SHELLSIM_OK;
 }
 
+/* The bytes of p's kept rows packed (none without keep_runs). */
+static size_t rows_size(const shellsim_work_part *p)
+{
+    if (!p->keeps)
+        return 0;
+    size_t n = 8;
+    for (size_t i = 0; i < p->nrows; i++)
+        n += 2 * 8 + p->ncolumns * (p->rows[i].cnt - p->rows[i].off) * 8;
+    return n;
+}
+
+/* p's kept rows (those not taken) packed at q: the end of what they took. */
+static unsigned char *rows_pack(const shellsim_work_part *p, unsigned char *q)
+{
+    uint64_t n = p->nrows;
+    memcpy(q, &n, 8), q += 8;
+    for (size_t i = 0; i < p->nrows; i++) {
+        const runs_chunk *k = &p->rows[i];
+        uint64_t head[2] = {k->first + k->off, k->cnt - k->off};
+        memcpy(q, head, sizeof head), q += sizeof head;
+        for (size_t c = 0; c < p->ncolumns; c++, q += head[1] * 8)
+            memcpy(q, k->v + c * k->cnt + k->off, head[1] * 8);
+    }
+    return q;
+}
+
+/* The packed rows at buf[0 .. len-1] (of replications below cap) appended
+ * to dst's; their bytes into *used (OUT). SHELLSIM_OK, EINVAL or ENOMEM
+ * (dst then holds a part of them). */
+static shellsim_status rows_merge_packed(shellsim_work_part *dst, const unsigned char *buf, size_t len, uint64_t cap,
+                                         size_t *used)
+{
+    uint64_t n;
+    if (len < 8)
+        return SHELLSIM_EINVAL;
+    memcpy(&n, buf, 8);
+    size_t at = 8;
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t head[2];
+        if (len - at < sizeof head)
+            return SHELLSIM_EINVAL;
+        memcpy(head, buf + at, sizeof head);
+        at += sizeof head;
+        if (head[1] == 0 || head[0] >= cap || head[1] > cap - head[0] ||
+            (len - at) / 8 / (dst->ncolumns ? dst->ncolumns : 1) < head[1])
+            return SHELLSIM_EINVAL;
+        runs_chunk *k = rows_add(dst, head[0], head[1]);
+        if (!k)
+            return SHELLSIM_ENOMEM;
+        memcpy(k->v, buf + at, dst->ncolumns * (size_t)head[1] * 8);
+        at += dst->ncolumns * (size_t)head[1] * 8;
+    }
+    *used = at;
+    return SHELLSIM_OK;
+}
+
 static size_t part_size(const shellsim_work_part *p)
 {
-    return 2 * 8 + shellsim_exceed_counter_size(p->c) * 8 + shellsim_result_packed_size(p->r);
+    return 2 * 8 + shellsim_exceed_counter_size(p->c) * 8 + rows_size(p) + shellsim_result_packed_size(p->r);
 }
 
 size_t shellsim_work_part_packed_size(const shellsim_work_part *p)
@@ -527,7 +663,7 @@ static size_t part_pack(const shellsim_work_part *p, unsigned char *buf, size_t 
     size_t n = part_size(p), nx = shellsim_exceed_counter_size(p->c);
     if (!buf || cap < n)
         return 0;
-    uint64_t head[2] = {PART_MAGIC, nx};
+    uint64_t head[2] = {p->keeps ? ROWS_PART_MAGIC : PART_MAGIC, nx};
     memcpy(buf, head, sizeof head);
     uint64_t *counts = shellsim_malloc((nx ? nx : 1) * 8);
     if (!counts)
@@ -535,8 +671,11 @@ static size_t part_pack(const shellsim_work_part *p, unsigned char *buf, size_t 
     shellsim_exceed_counter_get(p->c, counts);
     memcpy(buf + 16, counts, nx * 8);
     shellsim_free(counts);
-    size_t m = shellsim_result_pack(p->r, buf + 16 + nx * 8, cap - 16 - nx * 8);
-    return m ? 16 + nx * 8 + m : 0;
+    size_t at = 16 + nx * 8;
+    if (p->keeps)
+        at = (size_t)(rows_pack(p, buf + at) - buf);
+    size_t m = shellsim_result_pack(p->r, buf + at, cap - at);
+    return m ? at + m : 0;
 }
 
 size_t shellsim_work_part_pack(const shellsim_work_part *p, unsigned char *buf, size_t cap)
@@ -560,6 +699,8 @@ shellsim_status shellsim_work_merge_part(shellsim_work *w, const shellsim_work_p
             sa_place(w, p->chunks[i].first, p->chunks[i].last, (const unsigned char *)p->chunks[i].y);
         return SHELLSIM_OK;
     }
+    if (!w->all.keeps != !p->keeps)
+        return SHELLSIM_EINVAL;
     size_t nx = shellsim_exceed_counter_size(p->c);
     if (nx) {
         uint64_t *counts = shellsim_malloc(nx * 8);
@@ -569,19 +710,34 @@ shellsim_status shellsim_work_merge_part(shellsim_work *w, const shellsim_work_p
         shellsim_exceed_counter_add(w->all.c, counts);
         shellsim_free(counts);
     }
+    for (size_t i = 0; i < p->nrows; i++) { /* the rows, copied */
+        const runs_chunk *k = &p->rows[i];
+        runs_chunk *d = rows_add(&w->all, k->first + k->off, k->cnt - k->off);
+        if (!d)
+            return SHELLSIM_ENOMEM;
+        for (size_t c = 0; c < p->ncolumns; c++)
+            memcpy(d->v + c * d->cnt, k->v + c * k->cnt + k->off, d->cnt * sizeof *d->v);
+    }
     return shellsim_result_merge_threads(w->all.r, p->r, w->o.threads);
 }
 
-/* dst += the packed part in buf[0 .. len-1]. */
-static shellsim_status merge_packed(shellsim_work_part *dst, const unsigned char *buf, size_t len)
+/* dst += the packed part in buf[0 .. len-1] (its rows: of replications
+ * below cap). */
+static shellsim_status merge_packed(shellsim_work_part *dst, const unsigned char *buf, size_t len, uint64_t cap)
 {
     uint64_t head[2];
     size_t nx = shellsim_exceed_counter_size(dst->c);
     if (!buf || len < sizeof head)
         return SHELLSIM_EINVAL;
     memcpy(head, buf, sizeof head);
-    if (head[0] != PART_MAGIC || head[1] != nx || (len - 16) / 8 < nx)
+    if (head[0] != (dst->keeps ? ROWS_PART_MAGIC : PART_MAGIC) || head[1] != nx || (len - 16) / 8 < nx)
         return SHELLSIM_EINVAL;
+    size_t at = 16 + nx * 8, used = 0;
+    if (dst->keeps) {
+        shellsim_status st = rows_merge_packed(dst, buf + at, len - at, cap, &used);
+        if (st != SHELLSIM_OK)
+            return st;
+    }
     if (nx) {
         uint64_t *counts = shellsim_malloc(nx * 8);
         if (!counts)
@@ -590,7 +746,7 @@ static shellsim_status merge_packed(shellsim_work_part *dst, const unsigned char
         shellsim_exceed_counter_add(dst->c, counts);
         shellsim_free(counts);
     }
-    return shellsim_result_merge_packed(dst->r, buf + 16 + nx * 8, len - 16 - nx * 8);
+    return shellsim_result_merge_packed(dst->r, buf + at + used, len - at - used);
 }
 
 shellsim_status shellsim_work_merge_packed(shellsim_work *w, const unsigned char *buf, size_t len)
@@ -598,7 +754,7 @@ shellsim_status shellsim_work_merge_packed(shellsim_work *w, const unsigned char
     return !w || !buf ? SHELLSIM_EINVAL
            : w->sa    ? sa_merge_packed(w, buf, len)
            : sums_work(w) ? cmp_merge_packed(w, buf, len)
-                      : merge_packed(&w->all, buf, len);
+                      : merge_packed(&w->all, buf, len, w->o.replications);
 }
 
 shellsim_status shellsim_work_advance(shellsim_work *w, uint64_t upto, shellsim_error *err)
@@ -716,18 +872,27 @@ shellsim_status shellsim_work_state_load(shellsim_work *w, const unsigned char *
     }
     /* into a fresh part first: w is unchanged if the bytes are bad */
     shellsim_work_part fresh;
+    memset(&fresh, 0, sizeof fresh);
     shellsim_status st = part_init(w, &fresh, err);
-    if (st == SHELLSIM_OK && (st = merge_packed(&fresh, buf + 24, len - 24)) != SHELLSIM_OK)
-        shellsim_set_error(err, st, 0, st == SHELLSIM_EINVAL ? "work state: malformed, or of other work" : NULL);
+    if (st == SHELLSIM_OK)
+        st = merge_packed(&fresh, buf + 24, len - 24, head[1]); /* (rows below done) */
+    uint64_t pending = 0; /* the rows not taken: the last ones below done */
+    for (size_t i = 0; st == SHELLSIM_OK && i < fresh.nrows; i++)
+        if ((pending += fresh.rows[i].cnt) > head[1])
+            st = SHELLSIM_EINVAL;
     if (st != SHELLSIM_OK) {
+        shellsim_set_error(err, st, 0, st == SHELLSIM_EINVAL ? "work state: malformed, or of other work" : NULL);
         shellsim_result_free(fresh.r);
         shellsim_exceed_counter_free(fresh.c);
+        rows_free(&fresh);
         return st;
     }
     shellsim_result_free(w->all.r);
     shellsim_exceed_counter_free(w->all.c);
+    rows_free(&w->all);
     w->all = fresh;
     w->done = head[1];
+    w->taken = head[1] - pending;
     w->finished = (int)head[2];
     return SHELLSIM_OK;
 }
@@ -775,5 +940,52 @@ shellsim_status shellsim_work_result(shellsim_work *w, shellsim_result **out, sh
         return st;
     }
     *out = r;
+    return SHELLSIM_OK;
+}
+
+/* ------------------------------------------------ the rows of keep_runs */
+
+size_t shellsim_work_metric_count(const shellsim_work *w)
+{
+    return w && w->all.r ? w->all.r->nmetrics : 0;
+}
+
+const char *shellsim_work_metric_name(const shellsim_work *w, size_t i)
+{
+    return i < shellsim_work_metric_count(w) ? w->all.r->metrics[i].name : NULL;
+}
+
+shellsim_status shellsim_work_runs_take(shellsim_work *w, double *out, size_t cap, uint64_t *first, size_t *count)
+{
+    if (first)
+        *first = 0;
+    if (count)
+        *count = 0;
+    if (!w || !first || !count || (!out && cap) || !w->all.keeps || !w->all.r)
+        return SHELLSIM_EINVAL;
+    *first = w->taken;
+    runs_chunk *k = NULL;
+    for (size_t i = 0; i < w->all.nrows && !k; i++)
+        if (w->all.rows[i].first + w->all.rows[i].off == w->taken)
+            k = &w->all.rows[i];
+    if (!k || w->taken >= w->done || cap == 0)
+        return SHELLSIM_OK;
+    size_t n = k->cnt - k->off;
+    if (n > cap)
+        n = cap;
+    if (n > w->done - w->taken)
+        n = (size_t)(w->done - w->taken);
+    const size_t nm = w->all.r->nmetrics;
+    const metric_desc *m = w->all.r->metrics;
+    for (size_t j = 0; j < n; j++) /* row by row, in the metric's units */
+        for (size_t i = 0; i < nm; i++)
+            out[j * nm + i] = k->v[m[i].column * k->cnt + k->off + j] / m[i].divisor;
+    k->off += n;
+    w->taken += n;
+    *count = n;
+    if (k->off == k->cnt) { /* the chunk's last row: it goes */
+        shellsim_free(k->v);
+        *k = w->all.rows[--w->all.nrows];
+    }
     return SHELLSIM_OK;
 }

@@ -252,13 +252,12 @@ def test_dash_combinations_refused():
              (["--runs-csv", "-", "--format", "table"], "--runs-csv - writes standard output"),
              (["--series-csv", os.path.join(TMP, "x.csv"), "--runs-csv", os.path.join(TMP, "x.csv")],
               "name the same file"),
-             (["--runs-csv", os.path.join(TMP, "x.csv"), "--until-ci", "russia.extra_per_day=10"],
-              "--runs-csv with --until-ci needs --reps N")]
+             (["--runs-csv", "-", "--checkpoint", os.path.join(TMP, "x.ck")],
+              "--runs-csv - cannot be checkpointed")]
     for extra, msg in cases:
-        reps = [] if "--until-ci" in extra else ["--reps", "5"]
-        rc, out, err = sim("run", SEED, *reps, *extra)
+        rc, out, err = sim("run", SEED, "--reps", "5", *extra)
         assert rc == 2 and out == b"" and msg in err, (extra, rc, err)
-    assert not os.path.exists(os.path.join(TMP, "x.csv"))
+    assert not os.path.exists(os.path.join(TMP, "x.csv")) and not os.path.exists(os.path.join(TMP, "x.ck"))
 
 
 # ------------------------------------------------------------ run --runs-csv

@@ -544,6 +544,11 @@ PROTOTYPES_ANALYSIS_H.update({
         (c_size_t, [WorkP, POINTER(c_ubyte), c_size_t]),
     "shellsim_work_state_load":
         (c_int, [WorkP, POINTER(c_ubyte), c_size_t, _E]),
+    "shellsim_work_metric_count": (c_size_t, [WorkP]),
+    "shellsim_work_metric_name": (c_char_p, [WorkP, c_size_t]),
+    "shellsim_work_runs_take":
+        (c_int, [WorkP, POINTER(c_double), c_size_t, POINTER(c_uint64),
+                 POINTER(c_size_t)]),
     "shellsim_work_result": (c_int, [WorkP, POINTER(ResultP), _E]),
     "shellsim_work_sensitivity_result":
         (c_int, [WorkP, POINTER(SensitivityP), _E]),
