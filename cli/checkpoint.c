@@ -223,7 +223,7 @@ int cli_checkpoint_read(const char *path, const cli_checkpoint_id *id, unsigned 
                         : h.scenario_hash != id->scenario_hash ? "made for another scenario (its text or --set values)"
                         : h.seed != id->seed                   ? NULL
                         : h.options_hash != id->options_hash
-                            ? "made with other options (--reps, --series, --until-ci, --exceed or --keep-paths)"
+                            ? "made with other options (--reps, --series, --until-ci, --exceed, --keep-paths or --runs-csv)"
                             : "";
     if (!other) {
         free(buf);

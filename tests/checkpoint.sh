@@ -7,8 +7,10 @@
 # checkpoint are each refused with their own message and exit status 1
 # (and a sensitivity analysis and a comparison killed and resumed, too); a
 # checkpoint that cannot be written (/dev/full, a file-size limit) fails the
-# run cleanly and leaves the previous checkpoint as it was. With
-# shellsim-mpi, the same for ranks stopped by SIGTERM and SIGKILL.
+# run cleanly and leaves the previous checkpoint as it was. A run with
+# --runs-csv killed and resumed writes the rows file of a run never stopped
+# (no row lost or written twice). With shellsim-mpi, the same for ranks
+# stopped by SIGTERM and SIGKILL.
 #   tests/checkpoint.sh SHELLSIM SCENARIO_DIR [SHELLSIM_MPI]
 # Prints TAP.
 set -u
@@ -181,8 +183,66 @@ check "a checkpoint beyond the file-size limit: no temporary file left" \
     bash -c "[ -z \"\$(ls -A '$tmp' | grep '^\\.keep')\" ]"
 check "--checkpoint-every without --checkpoint: refused (2)" bash -c \
     "'$sim' run '$sc' --checkpoint-every 5 >/dev/null 2>&1; [ \$? = 2 ]"
-check "--checkpoint with --runs-csv: refused (2)" bash -c \
-    "'$sim' run '$sc' --checkpoint '$tmp/x.ck' --runs-csv '$tmp/r.csv' >/dev/null 2>&1; [ \$? = 2 ]"
+check "--checkpoint with --runs-csv -: refused (2)" bash -c \
+    "'$sim' run '$sc' --checkpoint '$tmp/x.ck' --runs-csv - >/dev/null 2>&1; [ \$? = 2 ]"
+
+# --- --runs-csv: its rows file killed and resumed ------------------------------
+# The checkpoint names the temporary rows file and its length; resuming cuts
+# it back there, so no row is lost or written twice.
+rargs=(--reps 60000 --series none --seed 8 --json)
+"$sim" run "$sc" "${rargs[@]}" --threads 1 --runs-csv "$tmp/rref.csv" >"$tmp/rref.json"
+for seed in 1 2 3; do
+    RANDOM=$((seed + 10))
+    ck=$tmp/rows$seed.ck
+    csv=$tmp/rows$seed.csv
+    resume=()
+    ended=0
+    kills=0
+    for round in 1 2; do
+        "$sim" run "$sc" "${rargs[@]}" --threads 1 --runs-csv "$csv" --checkpoint "$ck" --checkpoint-every 0 \
+            "${resume[@]}" >"$tmp/rows.json" 2>/dev/null &
+        pid=$!
+        [ $round = 2 ] && sleep 0.05
+        wait_for "$ck" $pid
+        sleep "0.$((RANDOM % 5))$((RANDOM % 10))"
+        kill -9 $pid 2>/dev/null && kills=$((kills + 1))
+        wait $pid 2>/dev/null && ended=1 && break
+        resume=(--resume "$ck")
+    done
+    [ $ended = 0 ] && "$sim" run "$sc" "${rargs[@]}" --threads 2 --runs-csv "$csv" --resume "$ck" \
+        >"$tmp/rows.json" 2>"$tmp/rows.err"
+    check "--runs-csv, seed $seed: killed ($kills SIGKILL) and resumed: the rows file of a run never stopped" \
+        cmp -s "$tmp/rref.csv" "$csv"
+    check "--runs-csv, seed $seed: killed and resumed: the output of a run never stopped" \
+        cmp -s "$tmp/rref.json" "$tmp/rows.json"
+done
+check "--runs-csv: no temporary rows file left once the runs ended" \
+    bash -c "[ -z \"\$(ls -A '$tmp' | grep '^\\.rows')\" ]"
+"$sim" run "$sc" "${rargs[@]}" --threads 1 --runs-csv "$tmp/rt.csv" --checkpoint "$tmp/rt.ck" \
+    --checkpoint-every 3600 >/dev/null 2>&1 &
+pid=$!
+sleep 0.5
+kill -TERM $pid
+wait $pid
+rc=$?
+if [ $rc = 143 ]; then
+    check "--runs-csv, SIGTERM: the rows file is not in place yet" [ ! -e "$tmp/rt.csv" ]
+    "$sim" run "$sc" "${rargs[@]}" --threads 2 --runs-csv "$tmp/rt.csv" --resume "$tmp/rt.ck" >/dev/null 2>&1
+    check "--runs-csv, SIGTERM (143) then resumed: the rows file of a run never stopped" \
+        cmp -s "$tmp/rref.csv" "$tmp/rt.csv"
+    "$sim" run "$sc" "${rargs[@]}" --runs-csv "$tmp/rt.csv" --resume "$tmp/rt.ck" >/dev/null 2>"$tmp/rt.err"
+    check "--runs-csv: a checkpoint whose rows file was completed and renamed: refused (exit 1)" [ $? = 1 ]
+    check "--runs-csv: ... saying which file is missing" \
+        grep -q "cannot write .*rt.csv: its part written before the checkpoint, .*No such file" "$tmp/rt.err"
+else
+    check "--runs-csv, SIGTERM: the run ended first, with its rows file" cmp -s "$tmp/rref.csv" "$tmp/rt.csv"
+fi
+"$sim" run "$sc" "${rargs[@]}" --resume "$tmp/rows1.ck" >/dev/null 2>"$tmp/rx.err"
+check "a checkpoint with --runs-csv resumed without it: refused" grep -q "checkpoint .*: made with other options" \
+    "$tmp/rx.err"
+"$sim" run "$sc" "${args[@]}" --seed 5 --runs-csv "$tmp/rx.csv" --resume "$good" >/dev/null 2>"$tmp/rx.err"
+check "a checkpoint without --runs-csv resumed with it: refused" grep -q "checkpoint .*: made with other options" \
+    "$tmp/rx.err"
 
 # --- shellsim-mpi ---------------------------------------------------------------
 if [ -n "$mpi" ] && command -v mpirun >/dev/null 2>&1; then
@@ -221,6 +281,28 @@ if [ -n "$mpi" ] && command -v mpirun >/dev/null 2>&1; then
         check "shellsim-mpi, 2 ranks sent SIG$how, resumed on 3: the bytes of shellsim" cmp -s "$tmp/ref5.json" \
             "$tmp/m.json"
     done
+    # --runs-csv: the ranks' rows, written by rank 0, killed and resumed
+    ck=$tmp/mpirows.ck
+    RANDOM=8
+    mpirun_np 2 run "$sc" "${rargs[@]}" --threads 1 --runs-csv "$tmp/mrows.csv" --checkpoint "$ck" \
+        --checkpoint-every 0 >/dev/null 2>&1 &
+    mp=$!
+    wait_for "$ck" $mp
+    sleep "0.$((RANDOM % 3))"
+    launcher=$(pgrep -P $mp)
+    ranks=$(for l in $launcher; do pgrep -P "$l"; done)
+    kill -KILL ${ranks:-$launcher} 2>/dev/null
+    if wait $mp; then
+        check "shellsim-mpi --runs-csv, the run ended before SIGKILL: its rows file" cmp -s "$tmp/rref.csv" \
+            "$tmp/mrows.csv"
+    else
+        mpirun_np 3 run "$sc" "${rargs[@]}" --threads 2 --runs-csv "$tmp/mrows.csv" --resume "$ck" \
+            >"$tmp/mrows.json" 2>/dev/null
+        check "shellsim-mpi --runs-csv, 2 ranks sent SIGKILL, resumed on 3 x 2 threads: the rows file of shellsim" \
+            cmp -s "$tmp/rref.csv" "$tmp/mrows.csv"
+        check "shellsim-mpi --runs-csv, killed and resumed: the output of shellsim" cmp -s "$tmp/rref.json" \
+            "$tmp/mrows.json"
+    fi
     "$sim" run "$sc" "${args[@]}" --seed 5 --resume "$tmp/mpiTERM.ck" >"$tmp/m1.json" 2>/dev/null
     check "an MPI checkpoint resumed by shellsim: the same bytes" cmp -s "$tmp/ref5.json" "$tmp/m1.json"
     mpirun_np 2 run "$sc" "${args[@]}" --seed 6 --resume "$tmp/mpiTERM.ck" >"$tmp/m.out" 2>"$tmp/m.err"

@@ -3,7 +3,8 @@
 # (cli/drive_mpi.c): the output is byte for byte that of shellsim with one
 # thread, for 1, 2 and 3 ranks of 1 and 2 threads, for a plain run, a run
 # with series and kept paths, --until-ci (several stages) and --exceed, with
-# and without checkpoints after every round.
+# and without checkpoints after every round; and run's --runs-csv file (its
+# rows sent to rank 0), likewise.
 #   tests/mpi_work.sh SHELLSIM SCENARIO_DIR [SHELLSIM_MPI]
 # Prints TAP; skips when shellsim-mpi is not built or mpirun is missing.
 set -u
@@ -54,6 +55,31 @@ for c in "${cases[@]}"; do
     # shellcheck disable=SC2086
     mpirun_np 3 run $args --threads 1 --json --checkpoint "$tmp/ck" --checkpoint-every 0 >"$tmp/out.json" 2>/dev/null
     check "$name: 3 ranks, a checkpoint after every round: the same bytes" cmp -s "$tmp/ref.json" "$tmp/out.json"
+done
+# --runs-csv: the ranks send their chunks' rows in their parts; rank 0 writes
+# them in replication order, the file byte for byte shellsim's
+rcases=(
+    "runs-csv|$dir/aid-gap.ini --reps 9000 --seed 12 --series none"
+    "runs-csv until-ci|$dir/aid-gap.ini --seed 2 --until-ci russia.extra_per_day=40 --series none --exceed nk.delivered=10"
+)
+for c in "${rcases[@]}"; do
+    name=${c%%|*}
+    args=${c#*|}
+    # shellcheck disable=SC2086
+    "$sim" run $args --threads 1 --json --runs-csv "$tmp/rref.csv" >"$tmp/ref.json" 2>/dev/null
+    for np in 1 2 3; do
+        for t in 1 2; do
+            # shellcheck disable=SC2086
+            mpirun_np $np run $args --threads $t --json --runs-csv "$tmp/rout.csv" >"$tmp/out.json" 2>/dev/null
+            check "$name: $np ranks x $t threads: the rows file of shellsim" cmp -s "$tmp/rref.csv" "$tmp/rout.csv"
+            check "$name: $np ranks x $t threads: the output of shellsim" cmp -s "$tmp/ref.json" "$tmp/out.json"
+        done
+    done
+    # shellcheck disable=SC2086
+    mpirun_np 3 run $args --threads 1 --json --runs-csv "$tmp/rout.csv" --checkpoint "$tmp/rck" --checkpoint-every 0 \
+        >"$tmp/out.json" 2>/dev/null
+    check "$name: 3 ranks, a checkpoint after every round: the same rows file" cmp -s "$tmp/rref.csv" "$tmp/rout.csv"
+    rm -f "$tmp/rck"
 done
 # sensitivity: its samples' model runs in chunks over the ranks
 sargs=(sensitivity "$dir/najin-dunay.ini" --metric russia.extra_per_day --samples 300 --bootstrap 20 --seed 3 --json)
