@@ -92,9 +92,10 @@ static void usage_run(FILE *f, const char *prog)
             "                 (default 60; 0: as often as the run can), and on SIGTERM or\n"
             "                 SIGINT before stopping (exit status 143 or 130)\n"
             "  --resume FILE  go on from a checkpoint of the same scenario, --set, seed,\n"
-            "                 --reps, --series, --until-ci, --exceed and --keep-paths\n"
-            "                 (any --threads, any number of MPI ranks): the output is that\n"
-            "                 of a run never stopped, byte for byte; another's checkpoint,\n"
+            "                 --reps, --series, --until-ci, --exceed and --keep-paths,\n"
+            "                 with --runs-csv if it had it (any --threads, any number of\n"
+            "                 MPI ranks): the output is that of a run never stopped, byte\n"
+            "                 for byte (the --runs-csv file too); another's checkpoint,\n"
             "                 or a truncated or corrupt one, is refused (exit status 1)\n"
             "  -n -s -t -j    short for --reps, --seed, --threads, --json\n"
             "  -h, --help     this help\n",
