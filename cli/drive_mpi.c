@@ -9,10 +9,10 @@
  * fewer, and runs them into its part, on its threads. At the round's end
  * the ranks agree on failures and signals, then send their parts to rank 0,
  * which merges them (exactly: the output does not depend on who ran which
- * chunk), advances the work, judges --until-ci, and writes a checkpoint when
- * one is due, and a sink (run's --runs-csv rows) takes the round's rows,
- * which came in the parts. A failure is the lowest failing chunk's (every chunk below it
- * was run: chunks go out in order). A signal on any rank stops the round;
+ * chunk), advances the work, judges --until-ci, lets a sink (run's
+ * --runs-csv) take the round's rows, which came in the parts, and writes a
+ * checkpoint when one is due. A failure is the lowest failing chunk's
+ * (every chunk below it was run: chunks go out in order). A signal on any rank stops the round;
  * rank 0 writes the checkpoint of the rounds done, and every rank ends with
  * that signal.
  */
