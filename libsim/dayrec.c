@@ -491,17 +491,26 @@ int shellsim_dayrec_block(shellsim_dayrec *r, size_t cnt)
     return 0;
 }
 
-/* Make h cover key k. 0 or -1 (h unaltered). */
-static int cover(dhist *h, uint32_t k)
+/* Make h cover keys [ka, kb] (ka <= kb), and at its first allocation the
+ * keys of `like` too (the day before's, when it has any: a series' range
+ * moves little from one day to the next, so that most days' histograms are
+ * allocated once). 0 or -1 (h unaltered). */
+static int cover(dhist *h, uint32_t ka, uint32_t kb, const dhist *like)
 {
-    uint32_t lo = k, hi = k;
+    if (h->n && ka - h->lo < h->n && kb - h->lo < h->n)
+        return 0;
+    uint32_t lo = ka, hi = kb;
     if (h->n) {
-        lo = k < h->lo ? k : h->lo;
-        hi = k > h->lo + h->n - 1 ? k : h->lo + h->n - 1;
+        lo = h->lo < lo ? h->lo : lo;
+        hi = h->lo + h->n - 1 > hi ? h->lo + h->n - 1 : hi;
     }
     uint32_t span = hi - lo + 1, slack = span / 8 + 16;
     lo = lo > slack ? lo - slack : 1;
     hi = hi + slack;
+    if (!h->n && like && like->n) { /* (its range as it is: its slack is not compounded) */
+        lo = like->lo < lo ? like->lo : lo;
+        hi = like->lo + like->n - 1 > hi ? like->lo + like->n - 1 : hi;
+    }
     uint32_t n = hi - lo + 1;
     dcount *c = shellsim_calloc((size_t)n + SPARES, sizeof *c); /* + the spare slots (record()) */
     if (!c)
@@ -573,7 +582,7 @@ static int record_counts(shellsim_dayrec *r, dseries *s, int day, const int64_t 
     if (o.klo > o.khi) /* every value 0 */
         return 0;
     const uint32_t span = o.khi - o.klo + 1;
-    if ((o.klo - h->lo >= h->n || o.khi - h->lo >= h->n) && (cover(h, o.klo) != 0 || cover(h, o.khi) != 0))
+    if (cover(h, o.klo, o.khi, day > 0 ? &s->count[day - 1] : NULL) != 0)
         return -1;
     dcount *at = h->count + (o.klo - h->lo);
     if (span <= LOCAL_KEYS) { /* in a histogram that stays in cache, then added in one pass */
@@ -631,7 +640,7 @@ static int record(shellsim_dayrec *r, dseries *s, int day, const int64_t *v)
     if (o.nc == 0 || klo > khi) /* no change, or only to and from 0 */
         return 0;
     const uint32_t span = khi - klo + 1;
-    if ((klo - h->lo >= h->n || khi - h->lo >= h->n) && (cover(h, klo) != 0 || cover(h, khi) != 0))
+    if (cover(h, klo, khi, day > 0 ? &s->day[day - 1] : NULL) != 0)
         return -1;
     /* The day's histogram was last touched a block ago and is likely out of
      * cache: count the changes in a small histogram that stays in cache,
