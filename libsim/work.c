@@ -55,6 +55,7 @@ struct shellsim_work {
     shellsim_threshold *thr;
     long until;             /* metric index, or -1 */
     shellsim_work_part all; /* the merged summaries of [0, done) */
+    int merged;             /* all holds something merged or loaded (else it is as made, empty) */
     uint64_t done;
     int finished;
     shellsim_sa_work *sa;   /* a sensitivity analysis (then no run): its
@@ -544,7 +545,7 @@ size_t shellsim_work_part_pack(const shellsim_work_part *p, unsigned char *buf, 
     return !p ? 0 : p->variants ? sa_part_pack(p, buf, cap) : p->sums ? cmp_part_pack(p, buf, cap) : part_pack(p, buf, cap);
 }
 
-shellsim_status shellsim_work_merge_part(shellsim_work *w, const shellsim_work_part *p)
+shellsim_status shellsim_work_merge_part(shellsim_work *w, shellsim_work_part *p)
 {
     if (!w || !p || !w->sa != !p->variants || !sums_work(w) != !p->sums)
         return SHELLSIM_EINVAL;
@@ -558,6 +559,20 @@ shellsim_status shellsim_work_merge_part(shellsim_work *w, const shellsim_work_p
     if (w->sa) {
         for (size_t i = 0; i < p->nchunks; i++)
             sa_place(w, p->chunks[i].first, p->chunks[i].last, (const unsigned char *)p->chunks[i].y);
+        return SHELLSIM_OK;
+    }
+    if (!w->merged) {
+        /* w's summaries are as made, empty: p's are what merging would
+         * make of them (every count, sum and extreme is exact), so take
+         * them as they are, without allocating and adding a second set
+         * (p gets w's empty ones) */
+        shellsim_result *r = w->all.r;
+        shellsim_exceed_counter *c = w->all.c;
+        w->all.r = p->r;
+        w->all.c = p->c;
+        p->r = r;
+        p->c = c;
+        w->merged = 1;
         return SHELLSIM_OK;
     }
     size_t nx = shellsim_exceed_counter_size(p->c);
@@ -595,10 +610,14 @@ static shellsim_status merge_packed(shellsim_work_part *dst, const unsigned char
 
 shellsim_status shellsim_work_merge_packed(shellsim_work *w, const unsigned char *buf, size_t len)
 {
-    return !w || !buf ? SHELLSIM_EINVAL
-           : w->sa    ? sa_merge_packed(w, buf, len)
-           : sums_work(w) ? cmp_merge_packed(w, buf, len)
-                      : merge_packed(&w->all, buf, len);
+    if (!w || !buf)
+        return SHELLSIM_EINVAL;
+    if (w->sa)
+        return sa_merge_packed(w, buf, len);
+    if (sums_work(w))
+        return cmp_merge_packed(w, buf, len);
+    w->merged = 1;
+    return merge_packed(&w->all, buf, len);
 }
 
 shellsim_status shellsim_work_advance(shellsim_work *w, uint64_t upto, shellsim_error *err)
@@ -727,6 +746,7 @@ shellsim_status shellsim_work_state_load(shellsim_work *w, const unsigned char *
     shellsim_result_free(w->all.r);
     shellsim_exceed_counter_free(w->all.c);
     w->all = fresh;
+    w->merged = 1;
     w->done = head[1];
     w->finished = (int)head[2];
     return SHELLSIM_OK;
