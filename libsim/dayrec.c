@@ -358,6 +358,8 @@ struct shellsim_dayrec {
     dseries *s;
     uint32_t *chg_old, *chg_new; /* cap + 8: one day's changes */
     dcount *local;      /* 2 (LOCAL_KEYS + SPARES), zero between uses: two local histograms (record()) */
+    pthread_mutex_t *locks; /* shellsim_dayrec_share: per series, or NULL */
+    size_t first;           /* the series a flush begins with */
     size_t nindex;      /* engine series 0 .. nindex-1 ... */
     size_t *of_index;   /* ... are recorded as series of_index[k] - 1 (0: not recorded) */
 };
@@ -723,62 +725,81 @@ int shellsim_dayrec_day(shellsim_dayrec *r, int day, const int64_t *v, size_t st
     return 0;
 }
 
-int shellsim_dayrec_flush(shellsim_dayrec *r)
+/* Series s's days into its day summaries, and its counts back to 0. */
+static int flush_series(shellsim_dayrec *r, dseries *s)
 {
     const int H = r->H;
-    for (size_t i = 0; i < r->ns; i++) {
-        dseries *s = &r->s[i];
-        uint32_t lo = UINT32_MAX, hi = 0;
-        for (int d = 0; d < H; d++)
-            for (const dhist *h = &s->day[d]; h; h = h == &s->day[d] ? &s->count[d] : NULL)
-                if (h->n) {
-                    lo = h->lo < lo ? h->lo : lo;
-                    hi = h->lo + h->n - 1 > hi ? h->lo + h->n - 1 : hi;
-                }
-        uint32_t n = lo <= hi ? hi - lo + 1 : 0;
-        int64_t *run = shellsim_calloc(n ? n : 1, sizeof *run), zero = 0;
-        if (!run)
+    uint32_t lo = UINT32_MAX, hi = 0;
+    for (int d = 0; d < H; d++)
+        for (const dhist *h = &s->day[d]; h; h = h == &s->day[d] ? &s->count[d] : NULL)
+            if (h->n) {
+                lo = h->lo < lo ? h->lo : lo;
+                hi = h->lo + h->n - 1 > hi ? h->lo + h->n - 1 : hi;
+            }
+    uint32_t n = lo <= hi ? hi - lo + 1 : 0;
+    int64_t *run = shellsim_calloc(n ? n : 1, sizeof *run), zero = 0;
+    if (!run)
+        return -1;
+    for (int d = 0; d < H; d++) {
+        dhist *h = &s->day[d], *c = &s->count[d];
+        for (uint32_t k = 0; k < h->n; k++)
+            run[h->lo - lo + k] += h->count[k];
+        zero += h->zero;
+        if (r->n[d] == 0)
+            continue;
+        /* the day's counts: the changes summed so far, plus the blocks
+         * counted whole (record_counts), taken out again below */
+        for (uint32_t k = 0; k < c->n; k++)
+            run[c->lo - lo + k] += c->count[k];
+        shellsim_summary *o = &s->out[d];
+        /* the day's positive values' keys lie between those of its
+         * smallest positive value (at least its minimum, or 1) and of
+         * its maximum: the counts outside are 0 */
+        uint32_t dlo = key_of(s->stat[d].min > 1 ? s->stat[d].min : 1), dhi = s->stat[d].max > 0 ? key_of(s->stat[d].max) : 0;
+        dlo = dlo > lo ? dlo : lo;
+        dhi = dhi < hi ? dhi : hi;
+        if (n && dlo <= dhi &&
+            shellsim_sketch_add_counts(&o->q, dlo, run + (dlo - lo), dhi - dlo + 1) != 0) {
+            shellsim_free(run);
             return -1;
-        for (int d = 0; d < H; d++) {
-            dhist *h = &s->day[d], *c = &s->count[d];
-            for (uint32_t k = 0; k < h->n; k++)
-                run[h->lo - lo + k] += h->count[k];
-            zero += h->zero;
-            if (r->n[d] == 0)
-                continue;
-            /* the day's counts: the changes summed so far, plus the blocks
-             * counted whole (record_counts), taken out again below */
-            for (uint32_t k = 0; k < c->n; k++)
-                run[c->lo - lo + k] += c->count[k];
-            shellsim_summary *o = &s->out[d];
-            /* the day's positive values' keys lie between those of its
-             * smallest positive value (at least its minimum, or 1) and of
-             * its maximum: the counts outside are 0 */
-            uint32_t dlo = key_of(s->stat[d].min > 1 ? s->stat[d].min : 1), dhi = s->stat[d].max > 0 ? key_of(s->stat[d].max) : 0;
-            dlo = dlo > lo ? dlo : lo;
-            dhi = dhi < hi ? dhi : hi;
-            if (n && dlo <= dhi &&
-                shellsim_sketch_add_counts(&o->q, dlo, run + (dlo - lo), dhi - dlo + 1) != 0) {
-                shellsim_free(run);
-                return -1;
-            }
-            for (uint32_t k = 0; k < c->n; k++)
-                run[c->lo - lo + k] -= c->count[k];
-            o->q.zero += (uint64_t)(zero + c->zero);
-            o->n += r->n[d];
-            shellsim_xsum_add_i128(&o->s1, s->stat[d].sum);
-            if ((double)s->stat[d].min < o->min)
-                o->min = (double)s->stat[d].min;
-            if ((double)s->stat[d].max > o->max)
-                o->max = (double)s->stat[d].max;
         }
-        shellsim_free(run);
-        for (int d = 0; d < H; d++)
-            for (dhist *h = &s->day[d]; h; h = h == &s->day[d] ? &s->count[d] : NULL) {
-                if (h->n)
-                    memset(h->count, 0, h->n * sizeof *h->count);
-                h->zero = 0;
-            }
+        for (uint32_t k = 0; k < c->n; k++)
+            run[c->lo - lo + k] -= c->count[k];
+        o->q.zero += (uint64_t)(zero + c->zero);
+        o->n += r->n[d];
+        shellsim_xsum_add_i128(&o->s1, s->stat[d].sum);
+        if ((double)s->stat[d].min < o->min)
+            o->min = (double)s->stat[d].min;
+        if ((double)s->stat[d].max > o->max)
+            o->max = (double)s->stat[d].max;
+    }
+    shellsim_free(run);
+    for (int d = 0; d < H; d++)
+        for (dhist *h = &s->day[d]; h; h = h == &s->day[d] ? &s->count[d] : NULL) {
+            if (h->n)
+                memset(h->count, 0, h->n * sizeof *h->count);
+            h->zero = 0;
+        }
+    return 0;
+}
+
+void shellsim_dayrec_share(shellsim_dayrec *r, pthread_mutex_t *locks, size_t first)
+{
+    r->locks = locks;
+    r->first = r->ns ? first % r->ns : 0;
+}
+
+int shellsim_dayrec_flush(shellsim_dayrec *r)
+{
+    for (size_t k = 0; k < r->ns; k++) {
+        size_t i = (r->first + k) % r->ns;
+        if (r->locks)
+            pthread_mutex_lock(&r->locks[i]);
+        int rc = flush_series(r, &r->s[i]);
+        if (r->locks)
+            pthread_mutex_unlock(&r->locks[i]);
+        if (rc != 0)
+            return -1;
     }
     reset_days(r);
     return 0;

@@ -22,6 +22,7 @@
 #ifndef SHELLSIM_DAYREC_H
 #define SHELLSIM_DAYREC_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -78,6 +79,14 @@ typedef enum shellsim_dayrec_way {
  * every thread (AUTO: each its own). For the tests, which check that every
  * way gives the same summaries. */
 void shellsim_dayrec_force_way(shellsim_dayrec_way way);
+
+/* Recorders of several threads that flush into the same day summaries:
+ * from now on r's flush holds locks[s] while it adds to series s's (locks:
+ * one per series, shared by those recorders, initialised and outliving r;
+ * NULL: no locking), going through the series from series `first` on, so
+ * that recorders flushing at once seldom wait for one another. Every
+ * addition is exact, so the summaries do not depend on the order. */
+void shellsim_dayrec_share(shellsim_dayrec *r, pthread_mutex_t *locks, size_t first);
 
 /* Add everything recorded so far to the day summaries and start afresh.
  * Returns 0, or -1 when out of memory (the summaries may then hold part of

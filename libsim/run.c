@@ -11,6 +11,7 @@
 #include "run.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -288,10 +289,16 @@ typedef struct run_shared {
     unsigned char *on;          /* engine series selected */
     size_t block;
     shellsim_capture capture;   /* keep_paths and the observer (capture.h) */
+    /* every thread's recorder flushes into r's day summaries (not its
+     * accumulator's: one set of them is allocated and filled, not one a
+     * thread, and none is merged), holding the series' lock */
+    pthread_mutex_t *locks;     /* one per recorded series */
+    size_t nlocks;
 } run_shared;
 
 /* A thread's state: its accumulator (r itself for thread 0, a result of
- * its own for the others), engine workspace and buffers. */
+ * its own for the others, but for the whole-number series, which every
+ * recorder flushes into r), engine workspace and buffers. */
 typedef struct run_thread {
     shellsim_result *acc;
     shellsim_engine_ws *ws;
@@ -377,7 +384,9 @@ static shellsim_status run_thread_init(void *user, int tid, void **state)
     t->ws = shellsim_engine_ws_alloc(sh->s, B);
     t->col = shellsim_malloc(acc->ncolumns * B * sizeof *t->col);
     t->vals = any_real ? shellsim_malloc(shellsim_outputs_nseries(sh->s) * B * sizeof *t->vals) : NULL;
-    t->rec = acc->nseries ? recorder_for(acc, B) : NULL;
+    t->rec = acc->nseries ? recorder_for(sh->r, B) : NULL;
+    if (t->rec)
+        shellsim_dayrec_share(t->rec, sh->locks, (size_t)tid * 7);
     if (!t->ws || !t->col || (any_real && !t->vals) || (acc->nseries && !t->rec) ||
         shellsim_capture_thread_init(&t->capture, &sh->capture, B) != 0)
         return SHELLSIM_ENOMEM;
@@ -453,16 +462,20 @@ shellsim_status shellsim_run_range_observed(const shellsim_scenario *s, const sh
 {
     shellsim_result_unfinish(r);
     size_t nser = shellsim_outputs_nseries(s);
-    run_shared sh = {s, o, r, shellsim_calloc(nser ? nser : 1, 1), 0, {0}};
+    run_shared sh = {s, o, r, shellsim_calloc(nser ? nser : 1, 1), 0, {0}, NULL, 0};
     shellsim_sched_observer *obs = shellsim_calloc(nobservers + 1, sizeof *obs);
-    if (!sh.on || !obs ||
+    sh.locks = shellsim_calloc(r->nseries + 1, sizeof *sh.locks);
+    if (!sh.on || !obs || !sh.locks ||
         shellsim_capture_init(&sh.capture, r->horizon_days, r->nseries, r->paths, r->paths_k, o) != 0) {
         shellsim_capture_free(&sh.capture);
         shellsim_free(sh.on);
         shellsim_free(obs);
+        shellsim_free(sh.locks);
         shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
         return SHELLSIM_ENOMEM;
     }
+    for (; sh.nlocks < r->nseries; sh.nlocks++)
+        pthread_mutex_init(&sh.locks[sh.nlocks], NULL);
     for (size_t i = 0; i < r->nseries; i++) {
         sh.on[r->series[i].index] = 1;
         shellsim_capture_series(&sh.capture, i, r->series[i].name, r->series[i].index, r->series[i].real);
@@ -504,6 +517,9 @@ shellsim_status shellsim_run_range_observed(const shellsim_scenario *s, const sh
     shellsim_capture_free(&sh.capture);
     shellsim_free(obs);
     shellsim_free(sh.on);
+    for (size_t i = 0; i < sh.nlocks; i++)
+        pthread_mutex_destroy(&sh.locks[i]);
+    shellsim_free(sh.locks);
     return st;
 }
 
