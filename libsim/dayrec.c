@@ -350,7 +350,24 @@ typedef struct dseries {
     uint64_t tally_changed, tally_values; /* this block's keys that changed, of all: the next block's way */
 } dseries;
 
+/* The days' count arrays are many (series times days, and again for the
+ * series counted whole), small, and live as long as the recorder: they
+ * are cut from large chunks of its own (one allocation for hundreds of
+ * them, and huge pages where the system offers them: the arrays are
+ * touched all over, and a page fault per 4 KiB of them cost more than the
+ * allocations). A histogram that grows leaves its old array unused in its
+ * chunk. */
+#define CHUNK_BYTES ((size_t)4 << 20)
+#define FIRST_CHUNK_BYTES ((size_t)64 << 10) /* (then twice the last, up to CHUNK_BYTES: small runs stay small) */
+
+typedef struct chunk {
+    struct chunk *next;
+    unsigned char *mem;
+    size_t used, cap;
+} chunk;
+
 struct shellsim_dayrec {
+    chunk *chunks;      /* the newest first: the days' count arrays */
     size_t ns, cap, cnt;
     int H;
     uint64_t recorded;  /* replications since the last flush: bounds |count| */
@@ -394,18 +411,17 @@ void shellsim_dayrec_free(shellsim_dayrec *r)
     if (r->s)
         for (size_t i = 0; i < r->ns; i++) {
             dseries *s = &r->s[i];
-            if (s->day)
-                for (int d = 0; d < r->H; d++)
-                    shellsim_free(s->day[d].count);
-            if (s->count)
-                for (int d = 0; d < r->H; d++)
-                    shellsim_free(s->count[d].count);
             shellsim_free(s->day);
             shellsim_free(s->count);
             shellsim_free(s->stat);
             shellsim_free(s->prev);
             shellsim_free(s->val);
         }
+    for (chunk *c = r->chunks, *next; c; c = next) {
+        next = c->next;
+        shellsim_free(c->mem);
+        shellsim_free(c);
+    }
     shellsim_free(r->s);
     shellsim_free(r->n);
     shellsim_free(r->chg_old);
@@ -493,11 +509,37 @@ int shellsim_dayrec_block(shellsim_dayrec *r, size_t cnt)
     return 0;
 }
 
+/* n zero counts from r's chunks (64-byte aligned), or NULL when out of
+ * memory. */
+static dcount *counts_alloc(shellsim_dayrec *r, size_t n)
+{
+    size_t bytes = (n * sizeof(dcount) + 63) / 64 * 64;
+    chunk *c = r->chunks;
+    if (!c || c->cap - c->used < bytes) {
+        size_t cap = !c ? FIRST_CHUNK_BYTES : c->cap < CHUNK_BYTES ? 2 * c->cap : CHUNK_BYTES;
+        cap = bytes > cap ? bytes : cap;
+        chunk *last = c;
+        if (!(c = shellsim_calloc(1, sizeof *c)))
+            return NULL;
+        c->mem = cap >= CHUNK_BYTES ? shellsim_calloc_huge(cap) : shellsim_calloc(cap, 1);
+        if (!c->mem) {
+            shellsim_free(c);
+            return NULL;
+        }
+        c->cap = cap;
+        c->next = last;
+        r->chunks = c;
+    }
+    dcount *p = (dcount *)(void *)(c->mem + c->used);
+    c->used += bytes;
+    return p;
+}
+
 /* Make h cover keys [ka, kb] (ka <= kb), and at its first allocation the
  * keys of `like` too (the day before's, when it has any: a series' range
  * moves little from one day to the next, so that most days' histograms are
  * allocated once). 0 or -1 (h unaltered). */
-static int cover(dhist *h, uint32_t ka, uint32_t kb, const dhist *like)
+static int cover(shellsim_dayrec *r, dhist *h, uint32_t ka, uint32_t kb, const dhist *like)
 {
     if (h->n && ka - h->lo < h->n && kb - h->lo < h->n)
         return 0;
@@ -514,12 +556,11 @@ static int cover(dhist *h, uint32_t ka, uint32_t kb, const dhist *like)
         hi = like->lo + like->n - 1 > hi ? like->lo + like->n - 1 : hi;
     }
     uint32_t n = hi - lo + 1;
-    dcount *c = shellsim_calloc((size_t)n + SPARES, sizeof *c); /* + the spare slots (record()) */
+    dcount *c = counts_alloc(r, (size_t)n + SPARES); /* + the spare slots (record()) */
     if (!c)
         return -1;
     if (h->n)
         memcpy(c + (h->lo - lo), h->count, h->n * sizeof *c);
-    shellsim_free(h->count);
     h->count = c;
     h->lo = lo;
     h->n = n;
@@ -584,7 +625,7 @@ static int record_counts(shellsim_dayrec *r, dseries *s, int day, const int64_t 
     if (o.klo > o.khi) /* every value 0 */
         return 0;
     const uint32_t span = o.khi - o.klo + 1;
-    if (cover(h, o.klo, o.khi, day > 0 ? &s->count[day - 1] : NULL) != 0)
+    if (cover(r, h, o.klo, o.khi, day > 0 ? &s->count[day - 1] : NULL) != 0)
         return -1;
     dcount *at = h->count + (o.klo - h->lo);
     if (span <= LOCAL_KEYS) { /* in a histogram that stays in cache, then added in one pass */
@@ -642,7 +683,7 @@ static int record(shellsim_dayrec *r, dseries *s, int day, const int64_t *v)
     if (o.nc == 0 || klo > khi) /* no change, or only to and from 0 */
         return 0;
     const uint32_t span = khi - klo + 1;
-    if (cover(h, klo, khi, day > 0 ? &s->day[day - 1] : NULL) != 0)
+    if (cover(r, h, klo, khi, day > 0 ? &s->day[day - 1] : NULL) != 0)
         return -1;
     /* The day's histogram was last touched a block ago and is likely out of
      * cache: count the changes in a small histogram that stays in cache,
