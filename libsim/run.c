@@ -157,8 +157,11 @@ static int select_series(const shellsim_scenario *s, const char *spec, unsigned 
     return 0;
 }
 
-shellsim_status shellsim_result_create(const shellsim_scenario *s, const shellsim_run_options *o,
-                                       shellsim_result **out, shellsim_error *err)
+/* shellsim_result_create; without the whole-number series' day summaries
+ * when whole_days is 0 (a thread's accumulator: the recorders flush them
+ * into the run's result). */
+static shellsim_status result_create(const shellsim_scenario *s, const shellsim_run_options *o, int whole_days,
+                                     shellsim_result **out, shellsim_error *err)
 {
     *out = NULL;
     size_t nser = shellsim_outputs_nseries(s);
@@ -198,6 +201,8 @@ shellsim_status shellsim_result_create(const shellsim_scenario *s, const shellsi
             char name[256];
             int real;
             shellsim_outputs_series(s, i, name, sizeof name, &real);
+            if (!real && !whole_days)
+                continue;
             series_desc *d = &r->series[r->nseries];
             d->name = shellsim_strdup(name);
             if (!d->name)
@@ -239,6 +244,12 @@ oom:
     shellsim_result_free(r);
     shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
     return SHELLSIM_ENOMEM;
+}
+
+shellsim_status shellsim_result_create(const shellsim_scenario *s, const shellsim_run_options *o,
+                                       shellsim_result **out, shellsim_error *err)
+{
+    return result_create(s, o, 1, out, err);
 }
 
 shellsim_status shellsim_result_merge(shellsim_result *dst, const shellsim_result *src)
@@ -296,9 +307,10 @@ typedef struct run_shared {
     size_t nlocks;
 } run_shared;
 
-/* A thread's state: its accumulator (r itself for thread 0, a result of
- * its own for the others, but for the whole-number series, which every
- * recorder flushes into r), engine workspace and buffers. */
+/* A thread's state: its accumulator (r itself for thread 0; for the others
+ * a result of their own with the columns and the real-valued series only:
+ * every recorder flushes the whole-number series into r), engine workspace
+ * and buffers. */
 typedef struct run_thread {
     shellsim_result *acc;
     shellsim_engine_ws *ws;
@@ -374,7 +386,7 @@ static shellsim_status run_thread_init(void *user, int tid, void **state)
         local.keep_runs = 0;
         local.keep_paths = 0;
         local.observe = NULL;
-        if (shellsim_result_create(sh->s, &local, &t->acc, NULL) != SHELLSIM_OK)
+        if (result_create(sh->s, &local, 0, &t->acc, NULL) != SHELLSIM_OK)
             return SHELLSIM_ENOMEM;
     }
     shellsim_result *acc = t->acc;
@@ -431,11 +443,30 @@ static shellsim_status run_thread_finish(void *user, void *state)
     return t->rec && shellsim_dayrec_flush(t->rec) != 0 ? SHELLSIM_ENOMEM : SHELLSIM_OK;
 }
 
+/* r += a thread's accumulator: its columns and its real-valued series,
+ * each into r's series of the same engine series. */
+static shellsim_status merge_accumulator(shellsim_result *r, const shellsim_result *acc)
+{
+    const size_t H = (size_t)r->horizon_days;
+    shellsim_result_unfinish(r);
+    for (size_t c = 0; c < r->ncolumns; c++)
+        if (shellsim_summary_merge(&r->columns[c], &acc->columns[c]) != 0)
+            return SHELLSIM_ENOMEM;
+    for (size_t i = 0; i < acc->nseries; i++)
+        for (size_t j = 0; j < r->nseries; j++)
+            if (r->series[j].index == acc->series[i].index)
+                for (size_t d = 0; d < H; d++)
+                    if (shellsim_summary_merge(&r->days[j * H + d], &acc->days[i * H + d]) != 0)
+                        return SHELLSIM_ENOMEM;
+    return SHELLSIM_OK;
+}
+
 static shellsim_status run_thread_merge(void *user, int tid, void *state, int nthreads)
 {
     const run_shared *sh = user;
     const run_thread *t = state;
-    return tid == 0 ? SHELLSIM_OK : shellsim_result_merge_threads(sh->r, t->acc, nthreads);
+    (void)nthreads;
+    return tid == 0 ? SHELLSIM_OK : merge_accumulator(sh->r, t->acc);
 }
 
 /* The ordered stage: the caller's observer sees the thread's block. */
