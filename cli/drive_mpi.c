@@ -73,7 +73,7 @@ static shellsim_status agree(shellsim_status st, uint64_t place, shellsim_error 
 }
 
 /* Rank 0 merges every rank's part (its own p, the others' sent packed). */
-static shellsim_status gather_parts(shellsim_work *w, const shellsim_work_part *p, int rank, int size)
+static shellsim_status gather_parts(shellsim_work *w, shellsim_work_part *p, int rank, int size)
 {
     shellsim_status st = SHELLSIM_OK;
     if (rank != 0) {

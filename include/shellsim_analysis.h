@@ -589,9 +589,12 @@ SHELLSIM_API shellsim_status shellsim_work_part_run(const shellsim_work *w, shel
 SHELLSIM_API size_t shellsim_work_part_packed_size(const shellsim_work_part *p);
 SHELLSIM_API size_t shellsim_work_part_pack(const shellsim_work_part *p, unsigned char *buf, size_t cap);
 /* w's summaries += a part (p itself, or packed in buf[0 .. len-1]). done
- * does not move. SHELLSIM_OK, EINVAL (a malformed buffer, or one of other
- * work) or ENOMEM; on failure w is fit only to be freed. */
-SHELLSIM_API shellsim_status shellsim_work_merge_part(shellsim_work *w, const shellsim_work_part *p);
+ * does not move. merge_part may move p's summaries into w instead of
+ * adding them (the same bits; it does so into a w that holds none yet),
+ * so p is afterwards fit only to be freed. SHELLSIM_OK, EINVAL (a
+ * malformed buffer, or one of other work) or ENOMEM; on failure w is fit
+ * only to be freed. */
+SHELLSIM_API shellsim_status shellsim_work_merge_part(shellsim_work *w, shellsim_work_part *p);
 SHELLSIM_API shellsim_status shellsim_work_merge_packed(shellsim_work *w, const unsigned char *buf, size_t len);
 /* Declare [0, upto) merged (done < upto <= stage_end); at the stage's end,
  * decide whether the run goes on. SHELLSIM_OK or EINVAL (upto out of

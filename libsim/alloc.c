@@ -4,8 +4,10 @@
 #include "alloc.h"
 
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static atomic_long alloc_count;
 static atomic_long fail_at; /* 0: never fail */
@@ -42,6 +44,23 @@ void *shellsim_realloc(void *p, size_t size)
 void shellsim_free(void *p)
 {
     free(p);
+}
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+void *shellsim_calloc_huge(size_t size)
+{
+    if (should_fail() || size > SIZE_MAX - HUGE_PAGE)
+        return NULL;
+    size = (size + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+    void *p = aligned_alloc(HUGE_PAGE, size ? size : HUGE_PAGE);
+    if (!p)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    madvise(p, size, MADV_HUGEPAGE); /* (advice: where it is refused, small pages) */
+#endif
+    memset(p, 0, size);
+    return p;
 }
 
 char *shellsim_strndup(const char *s, size_t n)

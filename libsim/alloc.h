@@ -14,6 +14,11 @@ void *shellsim_malloc(size_t size);
 void *shellsim_calloc(size_t count, size_t size);
 void *shellsim_realloc(void *p, size_t size);
 void shellsim_free(void *p);
+/* size bytes of zeros, aligned to 2 MiB and, where the system offers them,
+ * on huge pages (for large arrays that are touched all over: a page fault
+ * per 2 MiB, not per 4 KiB); freed with shellsim_free. NULL when out of
+ * memory. */
+void *shellsim_calloc_huge(size_t size);
 char *shellsim_strdup(const char *s);
 char *shellsim_strndup(const char *s, size_t n);
 

@@ -164,6 +164,42 @@ static void scan(const int64_t *v, size_t cnt, uint32_t *prev, uint32_t *chg_old
     SHELLSIM_SIMD_PICK(scan, (v, cnt, prev, chg_old, chg_new, out));
 }
 
+/* One day of one series counted whole (a series whose bins change in most
+ * replications every day: record_counts): the values' wrapping sum and
+ * extremes, each replication's key into key (yesterday's there before), how
+ * many keys changed and how many are 0 (the value 0), and the range
+ * [klo, khi] of the positive keys (empty: klo > khi; k - 1 wraps key 0
+ * above every positive key). A loop that vectorises. */
+typedef struct count_out {
+    uint64_t sum;
+    int64_t min, max;
+    size_t nchanged, nzero;
+    uint32_t klo, khi;
+} count_out;
+
+SHELLSIM_ALWAYS_INLINE void keys_body(const int64_t *restrict v, size_t cnt, uint32_t *restrict key, count_out *out)
+{
+    uint64_t s = 0;
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    uint32_t klo = UINT32_MAX, khi = 0, nc = 0, nz = 0; /* (cnt <= 32767) */
+    for (size_t j = 0; j < cnt; j++) {
+        int64_t x = v[j];
+        s += (uint64_t)x;
+        lo = x < lo ? x : lo;
+        hi = x > hi ? x : hi;
+        uint32_t k = key_of(x), km = k - 1;
+        nc += k != key[j];
+        nz += k == 0;
+        klo = km < klo ? km : klo;
+        khi = k > khi ? k : khi;
+        key[j] = k;
+    }
+    *out = (count_out){s, lo, hi, nc, nz, klo == UINT32_MAX ? UINT32_MAX : klo + 1, khi};
+}
+
+SHELLSIM_SIMD_VOID(keys, (const int64_t *restrict v, size_t cnt, uint32_t *restrict key, count_out *out),
+                   (v, cnt, key, out))
+
 /* A series with hints (shellsim_dayrec_changed) keeps its values of
  * yesterday (val) and their sum, extremes and how many values equal each
  * extreme, so that a day touches only the listed slots. */
@@ -308,10 +344,30 @@ typedef struct dseries {
     int64_t *val;       /* cap, allocated at the first hint: yesterday's values ... */
     block_stats stats;  /* ... and their statistics */
     int has_val;        /* val and stats hold the block's day last_day */
-    uint32_t last_klo, last_khi; /* its range of positive keys that moved */
+    uint32_t last_klo, last_khi; /* its range of positive keys that moved (counted: that held) */
+    dhist *count;       /* H: the days' counts of the blocks counted whole (record_counts) */
+    int counted;        /* this block is counted whole, not by change */
+    uint64_t tally_changed, tally_values; /* this block's keys that changed, of all: the next block's way */
 } dseries;
 
+/* The days' count arrays are many (series times days, and again for the
+ * series counted whole), small, and live as long as the recorder: they
+ * are cut from large chunks of its own (one allocation for hundreds of
+ * them, and huge pages where the system offers them: the arrays are
+ * touched all over, and a page fault per 4 KiB of them cost more than the
+ * allocations). A histogram that grows leaves its old array unused in its
+ * chunk. */
+#define CHUNK_BYTES ((size_t)4 << 20)
+#define FIRST_CHUNK_BYTES ((size_t)64 << 10) /* (then twice the last, up to CHUNK_BYTES: small runs stay small) */
+
+typedef struct chunk {
+    struct chunk *next;
+    unsigned char *mem;
+    size_t used, cap;
+} chunk;
+
 struct shellsim_dayrec {
+    chunk *chunks;      /* the newest first: the days' count arrays */
     size_t ns, cap, cnt;
     int H;
     uint64_t recorded;  /* replications since the last flush: bounds |count| */
@@ -319,15 +375,22 @@ struct shellsim_dayrec {
     dseries *s;
     uint32_t *chg_old, *chg_new; /* cap + 8: one day's changes */
     dcount *local;      /* 2 (LOCAL_KEYS + SPARES), zero between uses: two local histograms (record()) */
+    pthread_mutex_t *locks; /* shellsim_dayrec_share: per series, or NULL */
+    size_t first;           /* the series a flush begins with */
     size_t nindex;      /* engine series 0 .. nindex-1 ... */
     size_t *of_index;   /* ... are recorded as series of_index[k] - 1 (0: not recorded) */
 };
 
-static atomic_int forced_scan;
+static atomic_int forced_scan, forced_way;
 
 void shellsim_dayrec_force_scan(int on)
 {
     atomic_store(&forced_scan, on != 0);
+}
+
+void shellsim_dayrec_force_way(shellsim_dayrec_way way)
+{
+    atomic_store(&forced_way, (int)way);
 }
 
 void shellsim_dayrec_changed(shellsim_dayrec *r, size_t index, const uint32_t *list, size_t n)
@@ -348,14 +411,17 @@ void shellsim_dayrec_free(shellsim_dayrec *r)
     if (r->s)
         for (size_t i = 0; i < r->ns; i++) {
             dseries *s = &r->s[i];
-            if (s->day)
-                for (int d = 0; d < r->H; d++)
-                    shellsim_free(s->day[d].count);
             shellsim_free(s->day);
+            shellsim_free(s->count);
             shellsim_free(s->stat);
             shellsim_free(s->prev);
             shellsim_free(s->val);
         }
+    for (chunk *c = r->chunks, *next; c; c = next) {
+        next = c->next;
+        shellsim_free(c->mem);
+        shellsim_free(c);
+    }
     shellsim_free(r->s);
     shellsim_free(r->n);
     shellsim_free(r->chg_old);
@@ -405,9 +471,10 @@ shellsim_dayrec *shellsim_dayrec_alloc(shellsim_summary *const *out, const size_
         s->index = engine_index[i];
         s->out = out[i];
         s->day = shellsim_calloc((size_t)H, sizeof *s->day);
+        s->count = shellsim_calloc((size_t)H, sizeof *s->count);
         s->stat = shellsim_calloc((size_t)H, sizeof *s->stat);
         s->prev = shellsim_calloc(cap, sizeof *s->prev);
-        if (!s->day || !s->stat || !s->prev)
+        if (!s->day || !s->count || !s->stat || !s->prev)
             goto oom;
     }
     reset_days(r);
@@ -425,41 +492,163 @@ int shellsim_dayrec_block(shellsim_dayrec *r, size_t cnt)
         return -1;
     r->cnt = cnt;
     r->recorded += cnt;
+    const int way = atomic_load_explicit(&forced_way, memory_order_relaxed);
     for (size_t i = 0; i < r->ns; i++) {
-        memset(r->s[i].prev, 0xff, cnt * sizeof *r->s[i].prev); /* NONE */
-        r->s[i].last_day = -1;
-        r->s[i].hint = NULL;
-        r->s[i].has_val = 0;
+        dseries *s = &r->s[i];
+        memset(s->prev, 0xff, cnt * sizeof *s->prev); /* NONE */
+        s->last_day = -1;
+        s->hint = NULL;
+        s->has_val = 0;
+        /* Counting a value whole costs one count; a change, two (from and
+         * to) and finding it: a series whose keys changed in most values
+         * of its last block is counted whole in this one. */
+        s->counted = way == SHELLSIM_DAYREC_COUNTS ||
+                     (way == SHELLSIM_DAYREC_AUTO && 2 * s->tally_changed > s->tally_values);
+        s->tally_changed = s->tally_values = 0;
     }
     return 0;
 }
 
-/* Make h cover key k. 0 or -1 (h unaltered). */
-static int cover(dhist *h, uint32_t k)
+/* n zero counts from r's chunks (64-byte aligned), or NULL when out of
+ * memory. */
+static dcount *counts_alloc(shellsim_dayrec *r, size_t n)
 {
-    uint32_t lo = k, hi = k;
+    size_t bytes = (n * sizeof(dcount) + 63) / 64 * 64;
+    chunk *c = r->chunks;
+    if (!c || c->cap - c->used < bytes) {
+        size_t cap = !c ? FIRST_CHUNK_BYTES : c->cap < CHUNK_BYTES ? 2 * c->cap : CHUNK_BYTES;
+        cap = bytes > cap ? bytes : cap;
+        chunk *last = c;
+        if (!(c = shellsim_calloc(1, sizeof *c)))
+            return NULL;
+        c->mem = cap >= CHUNK_BYTES ? shellsim_calloc_huge(cap) : shellsim_calloc(cap, 1);
+        if (!c->mem) {
+            shellsim_free(c);
+            return NULL;
+        }
+        c->cap = cap;
+        c->next = last;
+        r->chunks = c;
+    }
+    dcount *p = (dcount *)(void *)(c->mem + c->used);
+    c->used += bytes;
+    return p;
+}
+
+/* Make h cover keys [ka, kb] (ka <= kb), and at its first allocation the
+ * keys of `like` too (the day before's, when it has any: a series' range
+ * moves little from one day to the next, so that most days' histograms are
+ * allocated once). 0 or -1 (h unaltered). */
+static int cover(shellsim_dayrec *r, dhist *h, uint32_t ka, uint32_t kb, const dhist *like)
+{
+    if (h->n && ka - h->lo < h->n && kb - h->lo < h->n)
+        return 0;
+    uint32_t lo = ka, hi = kb;
     if (h->n) {
-        lo = k < h->lo ? k : h->lo;
-        hi = k > h->lo + h->n - 1 ? k : h->lo + h->n - 1;
+        lo = h->lo < lo ? h->lo : lo;
+        hi = h->lo + h->n - 1 > hi ? h->lo + h->n - 1 : hi;
     }
     uint32_t span = hi - lo + 1, slack = span / 8 + 16;
     lo = lo > slack ? lo - slack : 1;
     hi = hi + slack;
+    if (!h->n && like && like->n) { /* (its range as it is: its slack is not compounded) */
+        lo = like->lo < lo ? like->lo : lo;
+        hi = like->lo + like->n - 1 > hi ? like->lo + like->n - 1 : hi;
+    }
     uint32_t n = hi - lo + 1;
-    dcount *c = shellsim_calloc((size_t)n + SPARES, sizeof *c); /* + the spare slots (record()) */
+    dcount *c = counts_alloc(r, (size_t)n + SPARES); /* + the spare slots (record()) */
     if (!c)
         return -1;
     if (h->n)
         memcpy(c + (h->lo - lo), h->count, h->n * sizeof *c);
-    shellsim_free(h->count);
     h->count = c;
     h->lo = lo;
     h->n = n;
     return 0;
 }
 
+/* Count n keys (key[j] - base: slots of a histogram of span slots; keys
+ * outside it, only key 0 here, to the SPARES slots from span, taken in
+ * turn) into c and e, the values taken in turn (two chains of updates, not
+ * one). */
+static void count_keys(dcount *c, dcount *e, const uint32_t *key, size_t n, uint32_t base, uint32_t span)
+{
+    size_t j = 0;
+    for (; j + 1 < n; j += 2) {
+        uint32_t a = key[j] - base, b = key[j + 1] - base;
+        c[a < span ? a : span + (uint32_t)(j % SPARES)]++;
+        e[b < span ? b : span + (uint32_t)(j % SPARES)]++;
+    }
+    if (j < n) {
+        uint32_t a = key[j] - base;
+        c[a < span ? a : span + (uint32_t)(j % SPARES)]++;
+    }
+}
+
+/* Add a day's exact sum and extremes (dstat). */
+static void add_stat(dstat *st, uint64_t sum, int64_t min, int64_t max, const int64_t *v, size_t cnt)
+{
+    /* cnt <= 1024 values below 2^53 sum below 2^63. Larger ones are summed
+     * as the doubles nearest them, which is what every other statistic
+     * (and a summary fed doubles) sees. */
+    __int128 total = (__int128)sum;
+    if (max >= (INT64_C(1) << 53)) {
+        total = 0;
+        for (size_t j = 0; j < cnt; j++)
+            total += (__int128)(double)v[j];
+    }
+    st->sum += total;
+    if (min < st->min)
+        st->min = min;
+    if (max > st->max)
+        st->max = max;
+}
+
+/* A day of a series counted whole: every value's key into the day's counts
+ * (s->count[day]), not only the changes. The day summaries come out the
+ * same: a day's counts are those of its differences summed over the days
+ * before (flush). */
+static int record_counts(shellsim_dayrec *r, dseries *s, int day, const int64_t *v)
+{
+    const size_t cnt = r->cnt;
+    count_out o;
+    keys(v, cnt, s->prev, &o);
+    s->hint = NULL;
+    s->tally_changed += o.nchanged;
+    s->tally_values += cnt;
+    add_stat(&s->stat[day], o.sum, o.min, o.max, v, cnt);
+    dhist *h = &s->count[day];
+    h->zero += (int64_t)o.nzero;
+    s->last_day = day;
+    s->last_klo = o.klo;
+    s->last_khi = o.khi;
+    if (o.klo > o.khi) /* every value 0 */
+        return 0;
+    const uint32_t span = o.khi - o.klo + 1;
+    if (cover(r, h, o.klo, o.khi, day > 0 ? &s->count[day - 1] : NULL) != 0)
+        return -1;
+    dcount *at = h->count + (o.klo - h->lo);
+    if (span <= LOCAL_KEYS) { /* in a histogram that stays in cache, then added in one pass */
+        dcount *c = r->local, *e = c + LOCAL_KEYS + SPARES;
+        count_keys(c, e, s->prev, cnt, o.klo, LOCAL_KEYS);
+        if (o.nzero) {
+            memset(c + LOCAL_KEYS, 0, SPARES * sizeof *c);
+            memset(e + LOCAL_KEYS, 0, SPARES * sizeof *e);
+        }
+        add_local2(at, c, e, span);
+        return 0;
+    }
+    /* spread too wide: in place, the zeros into the spare slots past the end */
+    const uint32_t spare = h->n - (o.klo - h->lo);
+    count_keys(at, at, s->prev, cnt, o.klo, spare);
+    memset(at + spare, 0, SPARES * sizeof *at);
+    return 0;
+}
+
 static int record(shellsim_dayrec *r, dseries *s, int day, const int64_t *v)
 {
+    if (s->counted)
+        return record_counts(r, s, day, v);
     const size_t cnt = r->cnt;
     uint32_t *chg_old = r->chg_old, *chg_new = r->chg_new;
     scan_out o;
@@ -481,21 +670,9 @@ static int record(shellsim_dayrec *r, dseries *s, int day, const int64_t *v)
             restat(v, cnt, s->val, &s->stats);
     }
     s->hint = NULL;
-    /* cnt <= 1024 values below 2^53 sum below 2^63. Larger ones are summed
-     * as the doubles nearest them, which is what every other statistic
-     * (and a summary fed doubles) sees. */
-    __int128 total = (__int128)o.sum;
-    if (o.max >= (INT64_C(1) << 53)) {
-        total = 0;
-        for (size_t j = 0; j < cnt; j++)
-            total += (__int128)(double)v[j];
-    }
-    dstat *st = &s->stat[day];
-    st->sum += total;
-    if (o.min < st->min)
-        st->min = o.min;
-    if (o.max > st->max)
-        st->max = o.max;
+    s->tally_changed += o.nc;
+    s->tally_values += cnt;
+    add_stat(&s->stat[day], o.sum, o.min, o.max, v, cnt);
     dhist *h = &s->day[day];
     uint32_t klo, khi;
     int outside = 0;
@@ -506,7 +683,7 @@ static int record(shellsim_dayrec *r, dseries *s, int day, const int64_t *v)
     if (o.nc == 0 || klo > khi) /* no change, or only to and from 0 */
         return 0;
     const uint32_t span = khi - klo + 1;
-    if ((klo - h->lo >= h->n || khi - h->lo >= h->n) && (cover(h, klo) != 0 || cover(h, khi) != 0))
+    if (cover(r, h, klo, khi, day > 0 ? &s->day[day - 1] : NULL) != 0)
         return -1;
     /* The day's histogram was last touched a block ago and is likely out of
      * cache: count the changes in a small histogram that stays in cache,
@@ -567,7 +744,7 @@ static void prefetch_day(const shellsim_dayrec *r, int day)
 {
     for (size_t i = 0; i < r->ns; i++) {
         const dseries *s = &r->s[i];
-        const dhist *h = &s->day[day];
+        const dhist *h = s->counted ? &s->count[day] : &s->day[day];
         if (s->last_day != day - 1 || s->last_klo > s->last_khi || !h->n)
             continue;
         uint32_t a = s->last_klo > h->lo ? s->last_klo - h->lo : 0;
@@ -589,55 +766,81 @@ int shellsim_dayrec_day(shellsim_dayrec *r, int day, const int64_t *v, size_t st
     return 0;
 }
 
-int shellsim_dayrec_flush(shellsim_dayrec *r)
+/* Series s's days into its day summaries, and its counts back to 0. */
+static int flush_series(shellsim_dayrec *r, dseries *s)
 {
     const int H = r->H;
-    for (size_t i = 0; i < r->ns; i++) {
-        dseries *s = &r->s[i];
-        uint32_t lo = UINT32_MAX, hi = 0;
-        for (int d = 0; d < H; d++)
-            if (s->day[d].n) {
-                lo = s->day[d].lo < lo ? s->day[d].lo : lo;
-                hi = s->day[d].lo + s->day[d].n - 1 > hi ? s->day[d].lo + s->day[d].n - 1 : hi;
+    uint32_t lo = UINT32_MAX, hi = 0;
+    for (int d = 0; d < H; d++)
+        for (const dhist *h = &s->day[d]; h; h = h == &s->day[d] ? &s->count[d] : NULL)
+            if (h->n) {
+                lo = h->lo < lo ? h->lo : lo;
+                hi = h->lo + h->n - 1 > hi ? h->lo + h->n - 1 : hi;
             }
-        uint32_t n = lo <= hi ? hi - lo + 1 : 0;
-        int64_t *run = shellsim_calloc(n ? n : 1, sizeof *run), zero = 0;
-        if (!run)
+    uint32_t n = lo <= hi ? hi - lo + 1 : 0;
+    int64_t *run = shellsim_calloc(n ? n : 1, sizeof *run), zero = 0;
+    if (!run)
+        return -1;
+    for (int d = 0; d < H; d++) {
+        dhist *h = &s->day[d], *c = &s->count[d];
+        for (uint32_t k = 0; k < h->n; k++)
+            run[h->lo - lo + k] += h->count[k];
+        zero += h->zero;
+        if (r->n[d] == 0)
+            continue;
+        /* the day's counts: the changes summed so far, plus the blocks
+         * counted whole (record_counts), taken out again below */
+        for (uint32_t k = 0; k < c->n; k++)
+            run[c->lo - lo + k] += c->count[k];
+        shellsim_summary *o = &s->out[d];
+        /* the day's positive values' keys lie between those of its
+         * smallest positive value (at least its minimum, or 1) and of
+         * its maximum: the counts outside are 0 */
+        uint32_t dlo = key_of(s->stat[d].min > 1 ? s->stat[d].min : 1), dhi = s->stat[d].max > 0 ? key_of(s->stat[d].max) : 0;
+        dlo = dlo > lo ? dlo : lo;
+        dhi = dhi < hi ? dhi : hi;
+        if (n && dlo <= dhi &&
+            shellsim_sketch_add_counts(&o->q, dlo, run + (dlo - lo), dhi - dlo + 1) != 0) {
+            shellsim_free(run);
             return -1;
-        for (int d = 0; d < H; d++) {
-            dhist *h = &s->day[d];
-            for (uint32_t k = 0; k < h->n; k++)
-                run[h->lo - lo + k] += h->count[k];
-            zero += h->zero;
-            if (r->n[d] == 0)
-                continue;
-            shellsim_summary *o = &s->out[d];
-            /* the day's positive values' keys lie between those of its
-             * smallest positive value (at least its minimum, or 1) and of
-             * its maximum: the counts outside are 0 */
-            uint32_t dlo = key_of(s->stat[d].min > 1 ? s->stat[d].min : 1), dhi = s->stat[d].max > 0 ? key_of(s->stat[d].max) : 0;
-            dlo = dlo > lo ? dlo : lo;
-            dhi = dhi < hi ? dhi : hi;
-            if (n && dlo <= dhi &&
-                shellsim_sketch_add_counts(&o->q, dlo, run + (dlo - lo), dhi - dlo + 1) != 0) {
-                shellsim_free(run);
-                return -1;
-            }
-            o->q.zero += (uint64_t)zero;
-            o->n += r->n[d];
-            shellsim_xsum_add_i128(&o->s1, s->stat[d].sum);
-            if ((double)s->stat[d].min < o->min)
-                o->min = (double)s->stat[d].min;
-            if ((double)s->stat[d].max > o->max)
-                o->max = (double)s->stat[d].max;
         }
-        shellsim_free(run);
-        for (int d = 0; d < H; d++) {
-            dhist *h = &s->day[d];
+        for (uint32_t k = 0; k < c->n; k++)
+            run[c->lo - lo + k] -= c->count[k];
+        o->q.zero += (uint64_t)(zero + c->zero);
+        o->n += r->n[d];
+        shellsim_xsum_add_i128(&o->s1, s->stat[d].sum);
+        if ((double)s->stat[d].min < o->min)
+            o->min = (double)s->stat[d].min;
+        if ((double)s->stat[d].max > o->max)
+            o->max = (double)s->stat[d].max;
+    }
+    shellsim_free(run);
+    for (int d = 0; d < H; d++)
+        for (dhist *h = &s->day[d]; h; h = h == &s->day[d] ? &s->count[d] : NULL) {
             if (h->n)
                 memset(h->count, 0, h->n * sizeof *h->count);
             h->zero = 0;
         }
+    return 0;
+}
+
+void shellsim_dayrec_share(shellsim_dayrec *r, pthread_mutex_t *locks, size_t first)
+{
+    r->locks = locks;
+    r->first = r->ns ? first % r->ns : 0;
+}
+
+int shellsim_dayrec_flush(shellsim_dayrec *r)
+{
+    for (size_t k = 0; k < r->ns; k++) {
+        size_t i = (r->first + k) % r->ns;
+        if (r->locks)
+            pthread_mutex_lock(&r->locks[i]);
+        int rc = flush_series(r, &r->s[i]);
+        if (r->locks)
+            pthread_mutex_unlock(&r->locks[i]);
+        if (rc != 0)
+            return -1;
     }
     reset_days(r);
     return 0;

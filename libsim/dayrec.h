@@ -10,8 +10,11 @@
  * d a replication that moved from bin a to bin b adds -1 to a and +1 to b
  * in day d's difference histogram. Day d's histogram is the sum of the
  * difference histograms of days 0 .. d, formed once, when the recorder is
- * flushed into the day summaries. Sums, extremes and counts are kept per
- * day exactly. The summaries that come out are the ones that counting
+ * flushed into the day summaries. A series whose bins change in most
+ * replications every day (cumulative fire, a stock drawn down daily) has
+ * its next block counted whole instead, one count per value rather than
+ * two per change, into counts of its own that the flush adds. Sums,
+ * extremes and counts are kept per day exactly. The summaries that come out are the ones that counting
  * every value would give, bit for bit: only the work differs.
  *
  * Internal header. A recorder belongs to one thread.
@@ -19,6 +22,7 @@
 #ifndef SHELLSIM_DAYREC_H
 #define SHELLSIM_DAYREC_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -59,6 +63,30 @@ void shellsim_dayrec_changed(shellsim_dayrec *r, size_t index, const uint32_t *l
  * thread from now on. For the tests, which check that both give the same
  * summaries. */
 void shellsim_dayrec_force_scan(int on);
+
+/* How the recorder takes a series' day: by its changes (above), or counted
+ * whole, every value's key, which costs less for a series whose bins
+ * change in most replications every day (cumulative fire, a stock drawn
+ * down daily). AUTO takes each series' block the way that would have cost
+ * less in its block before; the summaries are the same bits every way. */
+typedef enum shellsim_dayrec_way {
+    SHELLSIM_DAYREC_AUTO = 0,
+    SHELLSIM_DAYREC_CHANGES = 1,
+    SHELLSIM_DAYREC_COUNTS = 2
+} shellsim_dayrec_way;
+
+/* Take every series' blocks begun from now on `way`, for recorders of
+ * every thread (AUTO: each its own). For the tests, which check that every
+ * way gives the same summaries. */
+void shellsim_dayrec_force_way(shellsim_dayrec_way way);
+
+/* Recorders of several threads that flush into the same day summaries:
+ * from now on r's flush holds locks[s] while it adds to series s's (locks:
+ * one per series, shared by those recorders, initialised and outliving r;
+ * NULL: no locking), going through the series from series `first` on, so
+ * that recorders flushing at once seldom wait for one another. Every
+ * addition is exact, so the summaries do not depend on the order. */
+void shellsim_dayrec_share(shellsim_dayrec *r, pthread_mutex_t *locks, size_t first);
 
 /* Add everything recorded so far to the day summaries and start afresh.
  * Returns 0, or -1 when out of memory (the summaries may then hold part of

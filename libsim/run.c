@@ -11,6 +11,7 @@
 #include "run.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -156,8 +157,11 @@ static int select_series(const shellsim_scenario *s, const char *spec, unsigned 
     return 0;
 }
 
-shellsim_status shellsim_result_create(const shellsim_scenario *s, const shellsim_run_options *o,
-                                       shellsim_result **out, shellsim_error *err)
+/* shellsim_result_create; without the whole-number series' day summaries
+ * when whole_days is 0 (a thread's accumulator: the recorders flush them
+ * into the run's result). */
+static shellsim_status result_create(const shellsim_scenario *s, const shellsim_run_options *o, int whole_days,
+                                     shellsim_result **out, shellsim_error *err)
 {
     *out = NULL;
     size_t nser = shellsim_outputs_nseries(s);
@@ -197,6 +201,8 @@ shellsim_status shellsim_result_create(const shellsim_scenario *s, const shellsi
             char name[256];
             int real;
             shellsim_outputs_series(s, i, name, sizeof name, &real);
+            if (!real && !whole_days)
+                continue;
             series_desc *d = &r->series[r->nseries];
             d->name = shellsim_strdup(name);
             if (!d->name)
@@ -238,6 +244,12 @@ oom:
     shellsim_result_free(r);
     shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
     return SHELLSIM_ENOMEM;
+}
+
+shellsim_status shellsim_result_create(const shellsim_scenario *s, const shellsim_run_options *o,
+                                       shellsim_result **out, shellsim_error *err)
+{
+    return result_create(s, o, 1, out, err);
 }
 
 shellsim_status shellsim_result_merge(shellsim_result *dst, const shellsim_result *src)
@@ -288,10 +300,17 @@ typedef struct run_shared {
     unsigned char *on;          /* engine series selected */
     size_t block;
     shellsim_capture capture;   /* keep_paths and the observer (capture.h) */
+    /* every thread's recorder flushes into r's day summaries (not its
+     * accumulator's: one set of them is allocated and filled, not one a
+     * thread, and none is merged), holding the series' lock */
+    pthread_mutex_t *locks;     /* one per recorded series */
+    size_t nlocks;
 } run_shared;
 
-/* A thread's state: its accumulator (r itself for thread 0, a result of
- * its own for the others), engine workspace and buffers. */
+/* A thread's state: its accumulator (r itself for thread 0; for the others
+ * a result of their own with the columns and the real-valued series only:
+ * every recorder flushes the whole-number series into r), engine workspace
+ * and buffers. */
 typedef struct run_thread {
     shellsim_result *acc;
     shellsim_engine_ws *ws;
@@ -367,7 +386,7 @@ static shellsim_status run_thread_init(void *user, int tid, void **state)
         local.keep_runs = 0;
         local.keep_paths = 0;
         local.observe = NULL;
-        if (shellsim_result_create(sh->s, &local, &t->acc, NULL) != SHELLSIM_OK)
+        if (result_create(sh->s, &local, 0, &t->acc, NULL) != SHELLSIM_OK)
             return SHELLSIM_ENOMEM;
     }
     shellsim_result *acc = t->acc;
@@ -377,7 +396,9 @@ static shellsim_status run_thread_init(void *user, int tid, void **state)
     t->ws = shellsim_engine_ws_alloc(sh->s, B);
     t->col = shellsim_malloc(acc->ncolumns * B * sizeof *t->col);
     t->vals = any_real ? shellsim_malloc(shellsim_outputs_nseries(sh->s) * B * sizeof *t->vals) : NULL;
-    t->rec = acc->nseries ? recorder_for(acc, B) : NULL;
+    t->rec = acc->nseries ? recorder_for(sh->r, B) : NULL;
+    if (t->rec)
+        shellsim_dayrec_share(t->rec, sh->locks, (size_t)tid * 7);
     if (!t->ws || !t->col || (any_real && !t->vals) || (acc->nseries && !t->rec) ||
         shellsim_capture_thread_init(&t->capture, &sh->capture, B) != 0)
         return SHELLSIM_ENOMEM;
@@ -422,11 +443,30 @@ static shellsim_status run_thread_finish(void *user, void *state)
     return t->rec && shellsim_dayrec_flush(t->rec) != 0 ? SHELLSIM_ENOMEM : SHELLSIM_OK;
 }
 
+/* r += a thread's accumulator: its columns and its real-valued series,
+ * each into r's series of the same engine series. */
+static shellsim_status merge_accumulator(shellsim_result *r, const shellsim_result *acc)
+{
+    const size_t H = (size_t)r->horizon_days;
+    shellsim_result_unfinish(r);
+    for (size_t c = 0; c < r->ncolumns; c++)
+        if (shellsim_summary_merge(&r->columns[c], &acc->columns[c]) != 0)
+            return SHELLSIM_ENOMEM;
+    for (size_t i = 0; i < acc->nseries; i++)
+        for (size_t j = 0; j < r->nseries; j++)
+            if (r->series[j].index == acc->series[i].index)
+                for (size_t d = 0; d < H; d++)
+                    if (shellsim_summary_merge(&r->days[j * H + d], &acc->days[i * H + d]) != 0)
+                        return SHELLSIM_ENOMEM;
+    return SHELLSIM_OK;
+}
+
 static shellsim_status run_thread_merge(void *user, int tid, void *state, int nthreads)
 {
     const run_shared *sh = user;
     const run_thread *t = state;
-    return tid == 0 ? SHELLSIM_OK : shellsim_result_merge_threads(sh->r, t->acc, nthreads);
+    (void)nthreads;
+    return tid == 0 ? SHELLSIM_OK : merge_accumulator(sh->r, t->acc);
 }
 
 /* The ordered stage: the caller's observer sees the thread's block. */
@@ -453,16 +493,20 @@ shellsim_status shellsim_run_range_observed(const shellsim_scenario *s, const sh
 {
     shellsim_result_unfinish(r);
     size_t nser = shellsim_outputs_nseries(s);
-    run_shared sh = {s, o, r, shellsim_calloc(nser ? nser : 1, 1), 0, {0}};
+    run_shared sh = {s, o, r, shellsim_calloc(nser ? nser : 1, 1), 0, {0}, NULL, 0};
     shellsim_sched_observer *obs = shellsim_calloc(nobservers + 1, sizeof *obs);
-    if (!sh.on || !obs ||
+    sh.locks = shellsim_calloc(r->nseries + 1, sizeof *sh.locks);
+    if (!sh.on || !obs || !sh.locks ||
         shellsim_capture_init(&sh.capture, r->horizon_days, r->nseries, r->paths, r->paths_k, o) != 0) {
         shellsim_capture_free(&sh.capture);
         shellsim_free(sh.on);
         shellsim_free(obs);
+        shellsim_free(sh.locks);
         shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
         return SHELLSIM_ENOMEM;
     }
+    for (; sh.nlocks < r->nseries; sh.nlocks++)
+        pthread_mutex_init(&sh.locks[sh.nlocks], NULL);
     for (size_t i = 0; i < r->nseries; i++) {
         sh.on[r->series[i].index] = 1;
         shellsim_capture_series(&sh.capture, i, r->series[i].name, r->series[i].index, r->series[i].real);
@@ -504,6 +548,9 @@ shellsim_status shellsim_run_range_observed(const shellsim_scenario *s, const sh
     shellsim_capture_free(&sh.capture);
     shellsim_free(obs);
     shellsim_free(sh.on);
+    for (size_t i = 0; i < sh.nlocks; i++)
+        pthread_mutex_destroy(&sh.locks[i]);
+    shellsim_free(sh.locks);
     return st;
 }
 

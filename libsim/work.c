@@ -73,6 +73,7 @@ struct shellsim_work {
     shellsim_threshold *thr;
     long until;             /* metric index, or -1 */
     shellsim_work_part all; /* the merged summaries of [0, done) */
+    int merged;             /* all holds something merged or loaded (else it is as made, empty) */
     uint64_t done;
     uint64_t taken;         /* keep_runs: the rows [0, taken) were taken */
     int finished;
@@ -683,7 +684,7 @@ size_t shellsim_work_part_pack(const shellsim_work_part *p, unsigned char *buf, 
     return !p ? 0 : p->variants ? sa_part_pack(p, buf, cap) : p->sums ? cmp_part_pack(p, buf, cap) : part_pack(p, buf, cap);
 }
 
-shellsim_status shellsim_work_merge_part(shellsim_work *w, const shellsim_work_part *p)
+shellsim_status shellsim_work_merge_part(shellsim_work *w, shellsim_work_part *p)
 {
     if (!w || !p || !w->sa != !p->variants || !sums_work(w) != !p->sums)
         return SHELLSIM_EINVAL;
@@ -701,6 +702,28 @@ shellsim_status shellsim_work_merge_part(shellsim_work *w, const shellsim_work_p
     }
     if (!w->all.keeps != !p->keeps)
         return SHELLSIM_EINVAL;
+    for (size_t i = 0; i < p->nrows; i++) { /* the rows, copied */
+        const runs_chunk *k = &p->rows[i];
+        runs_chunk *d = rows_add(&w->all, k->first + k->off, k->cnt - k->off);
+        if (!d)
+            return SHELLSIM_ENOMEM;
+        for (size_t c = 0; c < p->ncolumns; c++)
+            memcpy(d->v + c * d->cnt, k->v + c * k->cnt + k->off, d->cnt * sizeof *d->v);
+    }
+    if (!w->merged) {
+        /* w's summaries are as made, empty: p's are what merging would
+         * make of them (every count, sum and extreme is exact), so take
+         * them as they are, without allocating and adding a second set
+         * (p gets w's empty ones) */
+        shellsim_result *r = w->all.r;
+        shellsim_exceed_counter *c = w->all.c;
+        w->all.r = p->r;
+        w->all.c = p->c;
+        p->r = r;
+        p->c = c;
+        w->merged = 1;
+        return SHELLSIM_OK;
+    }
     size_t nx = shellsim_exceed_counter_size(p->c);
     if (nx) {
         uint64_t *counts = shellsim_malloc(nx * 8);
@@ -709,14 +732,6 @@ shellsim_status shellsim_work_merge_part(shellsim_work *w, const shellsim_work_p
         shellsim_exceed_counter_get(p->c, counts);
         shellsim_exceed_counter_add(w->all.c, counts);
         shellsim_free(counts);
-    }
-    for (size_t i = 0; i < p->nrows; i++) { /* the rows, copied */
-        const runs_chunk *k = &p->rows[i];
-        runs_chunk *d = rows_add(&w->all, k->first + k->off, k->cnt - k->off);
-        if (!d)
-            return SHELLSIM_ENOMEM;
-        for (size_t c = 0; c < p->ncolumns; c++)
-            memcpy(d->v + c * d->cnt, k->v + c * k->cnt + k->off, d->cnt * sizeof *d->v);
     }
     return shellsim_result_merge_threads(w->all.r, p->r, w->o.threads);
 }
@@ -751,10 +766,14 @@ static shellsim_status merge_packed(shellsim_work_part *dst, const unsigned char
 
 shellsim_status shellsim_work_merge_packed(shellsim_work *w, const unsigned char *buf, size_t len)
 {
-    return !w || !buf ? SHELLSIM_EINVAL
-           : w->sa    ? sa_merge_packed(w, buf, len)
-           : sums_work(w) ? cmp_merge_packed(w, buf, len)
-                      : merge_packed(&w->all, buf, len, w->o.replications);
+    if (!w || !buf)
+        return SHELLSIM_EINVAL;
+    if (w->sa)
+        return sa_merge_packed(w, buf, len);
+    if (sums_work(w))
+        return cmp_merge_packed(w, buf, len);
+    w->merged = 1;
+    return merge_packed(&w->all, buf, len, w->o.replications);
 }
 
 shellsim_status shellsim_work_advance(shellsim_work *w, uint64_t upto, shellsim_error *err)
@@ -891,6 +910,7 @@ shellsim_status shellsim_work_state_load(shellsim_work *w, const unsigned char *
     shellsim_exceed_counter_free(w->all.c);
     rows_free(&w->all);
     w->all = fresh;
+    w->merged = 1;
     w->done = head[1];
     w->taken = head[1] - pending;
     w->finished = (int)head[2];

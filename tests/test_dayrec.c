@@ -6,8 +6,10 @@
  * statistic. Checked for blocks of awkward sizes, values that stay, step
  * and jump (0, small, up to 2^63 - 1), the portable and the vector scan,
  * flushes midway, and one day's changes spread wider than the in-cache
- * histogram. Then whole runs: the portable and the AVX-512 code paths
- * (simd.h) give the same results, bit for bit.
+ * histogram, each with the series' blocks taken by their changes and
+ * counted whole (shellsim_dayrec_force_way). Then whole runs: the portable
+ * and the AVX-512 code paths (simd.h), and every way of recording, give
+ * the same results, bit for bit.
  */
 #include <criterion/criterion.h>
 
@@ -152,12 +154,54 @@ static void check_equal(fixture *f)
 static const size_t SIZES[] = {1000, 17, 1024, 1, 8, 9};
 
 /* Blocks of SIZES through the recorder and through counting every value,
- * then the two compared. */
+ * then the two compared: each way the recorder may take a block (AUTO
+ * takes the first by its changes, then each series its own way). */
 static void record_and_compare(int portable, int wide, int flush_each, uint64_t seed)
 {
     static fixture f;
-    setup(&f, portable);
-    feed(&f, SIZES, 6, wide, flush_each, seed);
+    const shellsim_dayrec_way ways[] = {SHELLSIM_DAYREC_AUTO, SHELLSIM_DAYREC_CHANGES, SHELLSIM_DAYREC_COUNTS};
+    for (size_t w = 0; w < sizeof ways / sizeof ways[0]; w++) {
+        shellsim_dayrec_force_way(ways[w]);
+        setup(&f, portable);
+        feed(&f, SIZES, 6, wide, flush_each, seed);
+        check_equal(&f);
+        teardown(&f);
+    }
+    shellsim_dayrec_force_way(SHELLSIM_DAYREC_AUTO);
+}
+
+Test(dayrec, series_counted_whole_and_by_change_in_turn_give_the_same_summaries)
+{
+    /* Series 0 (engine series 2) changes bin in every replication every
+     * day, series 1 (engine 0) never, series 2 (engine 1) in one block
+     * only: under AUTO the first goes over to counting whole after its
+     * first block, the others stay with changes, and a flush falls between
+     * blocks taken different ways. */
+    static fixture f;
+    static int64_t v[3 * CAP];
+    const size_t index[NS] = {2, 0, 1};
+    shellsim_dayrec_force_way(SHELLSIM_DAYREC_AUTO);
+    setup(&f, 0);
+    for (int b = 0; b < 5; b++) {
+        size_t cnt = b == 3 ? 77 : CAP;
+        cr_assert_eq(shellsim_dayrec_block(f.rec, cnt), 0);
+        for (int d = 0; d < H; d++) {
+            for (size_t j = 0; j < cnt; j++) {
+                v[2 * CAP + j] = (int64_t)((j * 37 + (size_t)b) % 900) * (INT64_C(1) << d) + (j % 7 == 0 ? 0 : 1);
+                v[0 * CAP + j] = (int64_t)(j % 300);
+                v[1 * CAP + j] = b == 2 ? (int64_t)(j + (size_t)d * 1000) : (int64_t)(j % 5) * 1000;
+            }
+            cr_assert_eq(shellsim_dayrec_day(f.rec, d, v, CAP), 0);
+            for (int s = 0; s < NS; s++)
+                for (size_t j = 0; j < cnt; j++) {
+                    double x = (double)v[index[s] * CAP + j];
+                    cr_assert_eq(shellsim_summary_add(&f.want[s][d], &x, 1), 0);
+                }
+        }
+        if (b == 1)
+            cr_assert_eq(shellsim_dayrec_flush(f.rec), 0);
+    }
+    cr_assert_eq(shellsim_dayrec_flush(f.rec), 0);
     check_equal(&f);
     teardown(&f);
 }
@@ -339,6 +383,31 @@ Test(paths, the_recorder_gives_the_same_results_with_and_without_the_engines_hin
             same_series(a, b, k);
             shellsim_result_free(a);
             shellsim_result_free(b);
+        }
+}
+
+/* Whole runs with every series' blocks taken by their changes, counted
+ * whole, and each its own way (AUTO): the same bits, on both code paths. */
+static shellsim_result *run_paths_way(const char *text, int portable, shellsim_dayrec_way way)
+{
+    shellsim_dayrec_force_way(way);
+    shellsim_result *r = run_paths_hinted(text, portable, 1);
+    shellsim_dayrec_force_way(SHELLSIM_DAYREC_AUTO);
+    return r;
+}
+
+Test(paths, the_recorder_gives_the_same_results_counting_whole_or_by_change)
+{
+    for (size_t k = 0; k < sizeof PATH_SCENARIOS / sizeof PATH_SCENARIOS[0]; k++)
+        for (int portable = 0; portable <= 1; portable++) {
+            shellsim_result *a = run_paths_way(PATH_SCENARIOS[k], portable, SHELLSIM_DAYREC_CHANGES),
+                            *b = run_paths_way(PATH_SCENARIOS[k], portable, SHELLSIM_DAYREC_COUNTS),
+                            *c = run_paths_way(PATH_SCENARIOS[k], portable, SHELLSIM_DAYREC_AUTO);
+            same_series(a, b, k);
+            same_series(a, c, k);
+            shellsim_result_free(a);
+            shellsim_result_free(b);
+            shellsim_result_free(c);
         }
 }
 
