@@ -396,10 +396,10 @@ static shellsim_status run_thread_init(void *user, int tid, void **state)
     t->ws = shellsim_engine_ws_alloc(sh->s, B);
     t->col = shellsim_malloc(acc->ncolumns * B * sizeof *t->col);
     t->vals = any_real ? shellsim_malloc(shellsim_outputs_nseries(sh->s) * B * sizeof *t->vals) : NULL;
-    t->rec = acc->nseries ? recorder_for(sh->r, B) : NULL;
+    t->rec = sh->r->nseries ? recorder_for(sh->r, B) : NULL;
     if (t->rec)
         shellsim_dayrec_share(t->rec, sh->locks, (size_t)tid * 7);
-    if (!t->ws || !t->col || (any_real && !t->vals) || (acc->nseries && !t->rec) ||
+    if (!t->ws || !t->col || (any_real && !t->vals) || (sh->r->nseries && !t->rec) ||
         shellsim_capture_thread_init(&t->capture, &sh->capture, B) != 0)
         return SHELLSIM_ENOMEM;
     return SHELLSIM_OK;
