@@ -136,7 +136,7 @@ shellsim_status cli_drive_mpi(cli_job *job, shellsim_work **out, shellsim_error 
         if (rank == 0) {
             uint64_t done = shellsim_work_done(w), end = shellsim_work_stage_end(w);
             if (job->checkpoint && end - done > round)
-                end = done + round;
+                end = shellsim_work_round_end(w, done + round);
             ctl[0] = done;
             ctl[1] = end;
             ctl[2] = chunk_of(end - done, size, job->threads, job->min_chunk);

@@ -775,6 +775,13 @@ static shellsim_status infer_rejection(const shellsim_scenario *s, const shellsi
     if (st == SHELLSIM_OK)
         st = shellsim_inf_work_result(w, out, err);
     shellsim_inf_work_free(w);
+    if (st == SHELLSIM_OK && options && options->progress &&
+        options->progress(options->progress_user, (*out)->accepted, (*out)->accepted)) {
+        shellsim_inference_free(*out);
+        *out = NULL;
+        shellsim_set_error(err, SHELLSIM_EINTERRUPTED, 0, NULL);
+        st = SHELLSIM_EINTERRUPTED;
+    }
     return st;
 }
 
@@ -920,7 +927,10 @@ shellsim_status shellsim_inf_work_result(shellsim_inf_work *w, shellsim_inferenc
     }
     inf->gens[0] = (shellsim_infer_gen){0.0, inf->tried, (double)inf->accepted};
     inf->ngen = 1;
-    shellsim_status st = shellsim_infer_finish(w->s, inf, &w->o, err);
+    /* (the progress of the work's chunks only: a driver's may be gone) */
+    shellsim_infer_options o = w->o;
+    o.progress = NULL;
+    shellsim_status st = shellsim_infer_finish(w->s, inf, &o, err);
     if (st != SHELLSIM_OK)
         return st;
     w->inf = NULL;
