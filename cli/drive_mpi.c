@@ -1,6 +1,7 @@
 /*
  * drive_mpi.c: the runner of shellsim-mpi: work in chunks (drive.h: a run,
- * fixed, --until-ci, --exceed; a sensitivity analysis) over the MPI ranks.
+ * fixed, --until-ci, --exceed; a sensitivity analysis, a comparison, a
+ * sweep, an inference's tries) over the MPI ranks.
  *
  * Rank 0 holds the work. It cuts the run into rounds (a stage of the work,
  * or with --checkpoint a part of one) and broadcasts each; within a round,

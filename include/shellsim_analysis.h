@@ -576,13 +576,15 @@ SHELLSIM_API shellsim_status shellsim_work_sweep_create(const shellsim_scenario 
  * chunk's rounds of blocks with (acceptances known, accept). The same
  * checks and messages as shellsim_infer; scenario and obs must outlive the
  * work. */
-struct shellsim_observations;   /* (shellsim_infer.h: this header may be */
-struct shellsim_infer_options;  /* read while that one is, before its types) */
-struct shellsim_inference;
+/* (shellsim_infer.h's types, named again: this header may be read before
+ * that one's body) */
+typedef struct shellsim_observations shellsim_observations;
+typedef struct shellsim_infer_options shellsim_infer_options;
+typedef struct shellsim_inference shellsim_inference;
 SHELLSIM_API shellsim_status shellsim_work_infer_create(const shellsim_scenario *scenario,
-                                                        const struct shellsim_observations *obs,
-                                                        const struct shellsim_infer_options *options,
-                                                        shellsim_work **out, shellsim_error *err);
+                                                        const shellsim_observations *obs,
+                                                        const shellsim_infer_options *options, shellsim_work **out,
+                                                        shellsim_error *err);
 
 /* Replications merged so far, [0, done). */
 SHELLSIM_API uint64_t shellsim_work_done(const shellsim_work *w);
@@ -649,7 +651,7 @@ SHELLSIM_API shellsim_status shellsim_work_sweep_result(shellsim_work *w, shells
 /* The same for an inference: that of shellsim_infer, bit for bit (the
  * caller frees it; the posterior predictive's series are run here, on the
  * options' threads). */
-SHELLSIM_API shellsim_status shellsim_work_infer_result(shellsim_work *w, struct shellsim_inference **out,
+SHELLSIM_API shellsim_status shellsim_work_infer_result(shellsim_work *w, shellsim_inference **out,
                                                         shellsim_error *err);
 
 #ifdef __cplusplus
