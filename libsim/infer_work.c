@@ -179,9 +179,11 @@ static size_t chunk_pack(const inf_chunk *c, size_t d, size_t ncol, unsigned cha
     put64(&q, mlen);
     memcpy(q, c->msg, mlen), q += mlen;
     put64(&q, c->nacc);
-    memcpy(q, c->reps, c->nacc * 8), q += c->nacc * 8;
-    memcpy(q, c->vals, c->nacc * d * 8), q += c->nacc * d * 8;
-    memcpy(q, c->cols, c->nacc * ncol * 8), q += c->nacc * ncol * 8;
+    if (c->nacc) { /* (else the arrays are NULL) */
+        memcpy(q, c->reps, c->nacc * 8), q += c->nacc * 8;
+        memcpy(q, c->vals, c->nacc * d * 8), q += c->nacc * d * 8;
+        memcpy(q, c->cols, c->nacc * ncol * 8), q += c->nacc * ncol * 8;
+    }
     unsigned char *lenat = q;
     q += 8;
     size_t m = shellsim_summaries_pack(c->prior, d, q, cap - (size_t)(q - buf));
