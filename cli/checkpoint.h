@@ -19,7 +19,7 @@
 #define CLI_CHECKPOINT_VERSION 1u
 
 enum { CLI_CHECKPOINT_RUN = 1, CLI_CHECKPOINT_SENSITIVITY = 2, CLI_CHECKPOINT_COMPARE = 3,
-       CLI_CHECKPOINT_SWEEP = 4 };
+       CLI_CHECKPOINT_SWEEP = 4, CLI_CHECKPOINT_INFER = 5 };
 
 /* What a checkpoint belongs to. */
 typedef struct cli_checkpoint_id {

@@ -8,7 +8,11 @@
  * message gives the tries, acceptances, rate and the tries needed); 2 bad
  * command line; 3 bad scenario or observations file.
  *
- * Under shellsim-mpi every rank runs the inference; rank 0 prints.
+ * Rejection ABC's tries are work in chunks (shellsim_work_infer_create)
+ * carried out by the program's cli_runner: in this process, or under
+ * shellsim-mpi over the ranks (the same bytes); with --checkpoint and
+ * --resume either way. ABC-SMC runs in one process (under shellsim-mpi,
+ * on every rank; rank 0 prints).
  */
 #include <math.h>
 #include <stdio.h>
@@ -16,8 +20,10 @@
 #include <string.h>
 
 #include <shellsim.h>
+#include <shellsim_analysis.h>
 #include <shellsim_infer.h>
 
+#include "checkpoint.h"
 #include "commands.h"
 #include "options.h"
 #include "report.h"
@@ -30,6 +36,7 @@ static void usage_infer(FILE *f, const char *prog)
             "                      [--seed S] [--threads T]\n"
             "                      [--format table|json|csv] [--samples FILE.csv] [--check HELDOUT]\n"
             "                      [--set SECTION.KEY=DIST ...]\n"
+            "                      [--checkpoint FILE [--checkpoint-every S]] [--resume FILE]\n"
             "\n"
             "Rejection ABC: run replications 0, 1, 2, ... of SCENARIO (its per-run values\n"
             "drawn from its distributions, the priors) and keep those whose series match\n"
@@ -81,11 +88,16 @@ static void usage_infer(FILE *f, const char *prog)
             "                 [side SECTION], [pipeline SECTION] or [scenario]: its line\n"
             "                 is replaced (KEY@WHEN: the line of that key and day), or\n"
             "                 added; e.g. --set nk.loss_rate=\"pert(0.1, 0.2, 0.3)\"\n"
+            "  --checkpoint FILE, --checkpoint-every S, --resume FILE\n"
+            "                 rejection: as for run: the tries done kept in FILE, resumed to\n"
+            "                 the bytes of an inference never stopped (the same SCENARIO,\n"
+            "                 --set, OBSERVATIONS, --accept, --max-tries, --pilot and --seed)\n"
             "  -s -t -j       short for --seed, --threads, --json\n"
             "  -h, --help     this help\n"
             "\n"
             "exit status: 0 done, 1 failure (including too few acceptances within M tries),\n"
-            "2 bad command line, 3 bad scenario or observations file\n",
+            "2 bad command line, 3 bad scenario or observations file; 143 or 130 stopped by\n"
+            "SIGTERM or SIGINT (with --checkpoint: after writing it)\n",
             prog);
 }
 
@@ -445,6 +457,23 @@ out:
     return rc;
 }
 
+/* What the inference's work is made of (cli_job's create_ctx). */
+typedef struct infer_work {
+    const shellsim_scenario *s;
+    const shellsim_observations *obs;
+    const shellsim_infer_options *o;
+} infer_work;
+
+static shellsim_status create_infer(const cli_job *job, shellsim_progress_fn progress, void *progress_user,
+                                    shellsim_work **out, shellsim_error *err)
+{
+    const infer_work *iw = job->create_ctx;
+    shellsim_infer_options o = *iw->o;
+    o.progress = progress;
+    o.progress_user = progress_user;
+    return shellsim_work_infer_create(iw->s, iw->obs, &o, out, err);
+}
+
 int cli_cmd_infer(int argc, char **argv, const cli_context *cx)
 {
     const cli_parser p = {.prog = cx->prog, .command = "infer", .bit = CLI_CMD_INFER, .max_positional = 2,
@@ -497,15 +526,58 @@ int cli_cmd_infer(int argc, char **argv, const cli_context *cx)
         shellsim_scenario_free(s);
         return rc;
     }
+    const char *checkpoint = a.given[CLI_OPT_CHECKPOINT] ? a.text[CLI_OPT_CHECKPOINT] : NULL;
+    const char *resume = a.given[CLI_OPT_RESUME] ? a.text[CLI_OPT_RESUME] : NULL;
+    infer_work iw = {s, obs, &o};
+    cli_job job = {.prog = cx->prog, .printer = cx->printer, .create = create_infer, .create_ctx = &iw,
+                   .threads = o.threads, .min_chunk = 256, .command = CLI_CHECKPOINT_INFER, .seed = o.seed,
+                   .checkpoint = checkpoint, .every_s = (double)cli_whole(&a, CLI_OPT_CHECKPOINT_EVERY, 60),
+                   .resume = resume};
+    rc = -1;
+    if (o.method == SHELLSIM_INFER_SMC && (checkpoint || resume))
+        rc = cli_usage_error(&p, "--checkpoint and --resume are for --method rejection");
+    else if (a.given[CLI_OPT_CHECKPOINT_EVERY] && !checkpoint)
+        rc = cli_usage_error(&p, "--checkpoint-every needs --checkpoint FILE");
+    else if ((checkpoint || resume) && (!strcmp(a.pos[0], "-") || !strcmp(obs_path, "-")))
+        rc = cli_usage_error(&p, "--checkpoint and --resume need the scenario and the observations in files, "
+                                 "not standard input");
+    else if ((checkpoint || resume) && (cli_scenario_hash(a.pos[0], a.set, a.nset, &job.scenario_hash) != 0 ||
+                                        cli_scenario_hash(obs_path, NULL, 0, &job.options_hash) != 0)) {
+        if (cx->printer)
+            fprintf(stderr, "%s: infer: cannot read %s or %s again for the checkpoint's hash\n", cx->prog, a.pos[0],
+                    obs_path);
+        rc = CLI_FAILURE;
+    }
+    if (rc >= 0) {
+        shellsim_observations_free(held);
+        shellsim_observations_free(obs);
+        shellsim_scenario_free(s);
+        return rc;
+    }
+    /* the options the outcome depends on, after the observations' bytes */
+    job.options_hash = cli_hash(job.options_hash, &o.accept, sizeof o.accept);
+    job.options_hash = cli_hash(job.options_hash, &o.max_tries, sizeof o.max_tries);
+    job.options_hash = cli_hash(job.options_hash, &o.pilot, sizeof o.pilot);
+    job.options_hash = cli_hash(job.options_hash, &o.method, sizeof o.method);
     cli_progress pr;
-    cli_progress_attach(&pr, "accepted", cx, &o.progress, &o.progress_user);
     shellsim_inference *inf = NULL;
     shellsim_error e = SHELLSIM_ERROR_INIT;
-    shellsim_status st = shellsim_infer(s, obs, &o, &inf, &e);
+    shellsim_status st;
+    if (o.method == SHELLSIM_INFER_REJECTION) {
+        cli_progress_attach(&pr, "accepted", cx, &job.progress, &job.progress_user);
+        shellsim_work *w = NULL;
+        st = cx->runner(&job, &w, &e, cx->runner_ctx);
+        if (st == SHELLSIM_OK && w)
+            st = shellsim_work_infer_result(w, &inf, &e);
+        shellsim_work_free(w);
+    } else {
+        cli_progress_attach(&pr, "accepted", cx, &o.progress, &o.progress_user);
+        st = shellsim_infer(s, obs, &o, &inf, &e);
+    }
     cli_progress_end(&pr);
     rc = CLI_OK;
     double *chk = NULL;
-    if (st == SHELLSIM_OK && held) {
+    if (st == SHELLSIM_OK && held && inf) {
         size_t cap = shellsim_observations_count(held) * 2 * SHELLSIM_CHECK_NFIELDS;
         chk = malloc((cap ? cap : 1) * sizeof *chk);
         st = chk ? shellsim_inference_check(s, inf, held, o.threads, chk, cap, &e) : SHELLSIM_ENOMEM;
@@ -515,7 +587,9 @@ int cli_cmd_infer(int argc, char **argv, const cli_context *cx)
     if (st != SHELLSIM_OK) {
         if (cx->printer)
             fprintf(stderr, "%s: infer: %s\n", cx->prog, e.message);
-        rc = st == SHELLSIM_EINVAL ? CLI_USAGE : CLI_FAILURE;
+        rc = job.signal ? 128 + job.signal : st == SHELLSIM_EINVAL ? CLI_USAGE : CLI_FAILURE;
+    } else if (!inf) { /* an MPI rank but 0 */
+        rc = CLI_OK;
     } else if (a.given[CLI_OPT_SAMPLES_CSV] &&
                cli_write_file(cx, a.text[CLI_OPT_SAMPLES_CSV], samples_csv, inf) != CLI_OK) {
         rc = CLI_FAILURE;

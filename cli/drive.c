@@ -223,7 +223,7 @@ shellsim_status cli_drive_local(cli_job *job, shellsim_work **out, shellsim_erro
         }
         uint64_t done = shellsim_work_done(w), end = shellsim_work_stage_end(w);
         if (cli_drive_in_rounds(job) && end - done > round)
-            end = done + round;
+            end = shellsim_work_round_end(w, done + round);
         double t0 = cli_drive_now();
         shellsim_work_part *p = NULL;
         st = shellsim_work_part_create(w, &p, err);

@@ -1,6 +1,7 @@
 /*
  * drive_mpi.c: the runner of shellsim-mpi: work in chunks (drive.h: a run,
- * fixed, --until-ci, --exceed; a sensitivity analysis) over the MPI ranks.
+ * fixed, --until-ci, --exceed; a sensitivity analysis, a comparison, a
+ * sweep, an inference's tries) over the MPI ranks.
  *
  * Rank 0 holds the work. It cuts the run into rounds (a stage of the work,
  * or with --checkpoint a part of one) and broadcasts each; within a round,
@@ -137,7 +138,7 @@ shellsim_status cli_drive_mpi(cli_job *job, shellsim_work **out, shellsim_error 
         if (rank == 0) {
             uint64_t done = shellsim_work_done(w), end = shellsim_work_stage_end(w);
             if (cli_drive_in_rounds(job) && end - done > round)
-                end = done + round;
+                end = shellsim_work_round_end(w, done + round);
             ctl[0] = done;
             ctl[1] = end;
             ctl[2] = chunk_of(end - done, size, job->threads, job->min_chunk);

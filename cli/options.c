@@ -51,7 +51,7 @@ typedef struct cli_option {
 } cli_option;
 
 /* the commands whose work is in chunks (cli/drive.h): checkpoints */
-#define CHUNKED (CLI_CMD_RUN | CLI_CMD_SENSITIVITY | CLI_CMD_COMPARE | CLI_CMD_SWEEP)
+#define CHUNKED (CLI_CMD_RUN | CLI_CMD_SENSITIVITY | CLI_CMD_COMPARE | CLI_CMD_SWEEP | CLI_CMD_INFER)
 #define RUNNERS (CLI_CMD_RUN | CLI_CMD_INFER | CLI_CMD_COMPARE | CLI_CMD_SENSITIVITY | CLI_CMD_SWEEP)
 #define ALL (RUNNERS | CLI_CMD_CHECK)
 #define EVERY (~0u) /* every command, those added later too */

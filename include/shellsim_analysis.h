@@ -567,11 +567,41 @@ SHELLSIM_API shellsim_status shellsim_work_sweep_create(const shellsim_scenario 
                                                         const shellsim_sweep_options *options, shellsim_work **out,
                                                         shellsim_error *err);
 
+/* The work of shellsim_infer(scenario, obs, options) into *out (OUT), for
+ * rejection ABC (options->method SHELLSIM_INFER_REJECTION; SMC is
+ * SHELLSIM_EINVAL): its "replications" are the tries 0, 1, 2, ..., cut in
+ * stages (the pilot's tries, then stages sized from the acceptance rate,
+ * up to max_tries); parts hold the accepted tries of their chunks, the
+ * prior of the tries walked and the lowest model limit met, which
+ * shellsim_work_part_run keeps instead of returning it. advance walks the
+ * merged chunks in try order as shellsim_infer does, and returns its
+ * failures (SHELLSIM_ELIMIT with its message: too few acceptances after
+ * the pilot or max_tries, a model limit). A round must end where
+ * shellsim_work_round_end says. progress, when set, is called between a
+ * chunk's rounds of blocks with (acceptances known, accept). The same
+ * checks and messages as shellsim_infer; scenario and obs must outlive the
+ * work. */
+/* (shellsim_infer.h's types, named again: this header may be read before
+ * that one's body) */
+typedef struct shellsim_observations shellsim_observations;
+typedef struct shellsim_infer_options shellsim_infer_options;
+typedef struct shellsim_inference shellsim_inference;
+SHELLSIM_API shellsim_status shellsim_work_infer_create(const shellsim_scenario *scenario,
+                                                        const shellsim_observations *obs,
+                                                        const shellsim_infer_options *options, shellsim_work **out,
+                                                        shellsim_error *err);
+
 /* Replications merged so far, [0, done). */
 SHELLSIM_API uint64_t shellsim_work_done(const shellsim_work *w);
 /* The end of the current stage (> done), or done when the work is
  * finished (nothing left to run). */
 SHELLSIM_API uint64_t shellsim_work_stage_end(const shellsim_work *w);
+
+/* Where a round of chunks that should end near `want` may end (the
+ * argument of the advance that follows it): within (done, stage_end],
+ * rounded up to the work's grain (an inference's blocks of tries: its walk
+ * decides at their ends; 1 for the other works). stage_end when finished. */
+SHELLSIM_API uint64_t shellsim_work_round_end(const shellsim_work *w, uint64_t want);
 
 /* An empty part for w into *out (OUT). SHELLSIM_OK or ENOMEM. */
 SHELLSIM_API shellsim_status shellsim_work_part_create(const shellsim_work *w, shellsim_work_part **out,
@@ -648,6 +678,12 @@ SHELLSIM_API shellsim_status shellsim_work_compare_result(shellsim_work *w, shel
                                                           shellsim_error *err);
 /* The same for a sweep: that of shellsim_sweep_run, bit for bit. */
 SHELLSIM_API shellsim_status shellsim_work_sweep_result(shellsim_work *w, shellsim_sweep **out, shellsim_error *err);
+
+/* The same for an inference: that of shellsim_infer, bit for bit (the
+ * caller frees it; the posterior predictive's series are run here, on the
+ * options' threads). */
+SHELLSIM_API shellsim_status shellsim_work_infer_result(shellsim_work *w, shellsim_inference **out,
+                                                        shellsim_error *err);
 
 #ifdef __cplusplus
 }

@@ -1009,6 +1009,14 @@ static int wanted(const shellsim_engine_job *job, size_t k)
     return job->rec ? !job->series_on || job->series_on[k] : job->vals != NULL;
 }
 
+void shellsim_engine_draws(const shellsim_scenario *s, shellsim_engine_ws *ws, uint64_t seed, uint64_t rep0,
+                           size_t cnt, const double *params_in, double *params_out)
+{
+    plan_keys(s, ws, seed);
+    for (size_t j = 0; j < cnt; j++)
+        draw_per_run(s, ws, rep0 + j, j, cnt, params_in, params_out);
+}
+
 int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, const shellsim_engine_job *job,
                           shellsim_engine_failure *out_fail)
 {

@@ -98,6 +98,13 @@ typedef struct shellsim_engine_failure {
 int shellsim_engine_block(const shellsim_scenario *s, shellsim_engine_ws *ws, const shellsim_engine_job *job,
                           shellsim_engine_failure *fail);
 
+/* Only the per-run draws of replications rep0 .. rep0 + cnt - 1 under
+ * seed (cnt <= the workspace's cap), params_in and params_out as in
+ * shellsim_engine_job: the values shellsim_engine_block would use, without
+ * running a day (an inference's prior over tries it need not run again). */
+void shellsim_engine_draws(const shellsim_scenario *s, shellsim_engine_ws *ws, uint64_t seed, uint64_t rep0,
+                           size_t cnt, const double *params_in, double *params_out);
+
 /* Two of the daily steps, for the tests, which hold them to the rules
  * they speed up on both code paths (simd.h). fired[j] = delivered[j] -
  * amount[j] rounded half away from zero when that is above 0 (and below

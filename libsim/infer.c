@@ -1,30 +1,17 @@
 /*
- * infer.c: rejection ABC (shellsim_infer).
+ * infer.c: what the methods of shellsim_infer share (infer.h): the options
+ * and their checks, the reported parameters, the inference's making and
+ * finishing (posterior summaries, then pass 2: the accepted tries run
+ * again, every series on, to summarise the posterior predictive of each
+ * series, infer_series.c), and the inference's accessors.
  *
- * Try r is replication r of the scenario under the seed, exactly as in
- * shellsim_run (the engine draws each replication from its own streams, so
- * a replication gives the same numbers in any block). Two passes:
- *
- *   1. Rounds of blocks of tries run on the threads, each block with only
- *      the observed series switched on: a day callback marks the tries that
- *      miss an observation, and the engine hands back each try's per-run
- *      values (params_out) and metric columns. The caller then walks the
- *      round's blocks in replication order: every try counts towards the
- *      prior, every match is copied out, and the walk stops at the try that
- *      brings the acceptances to `accept` (so `tried` is that try's number
- *      plus one, whatever the threads or the block size). After the first
- *      `pilot` tries the acceptance rate is projected; when the projection
- *      exceeds max_tries the inference stops there.
- *   2. The accepted tries are run again, every series on, in chunks of
- *      acceptances, to summarise the posterior predictive of each series
- *      (storing every series of every try in pass 1 would cost H * nseries
- *      values per try; re-running the N accepted ones costs N tries):
- *      infer_series.c.
- *
- * Both passes run their blocks through the scheduler (scheduler.h). Every
- * summary is exact and mergeable, and pass 1 adds values in replication
- * order, so the outcome depends only on the scenario, the observations,
- * the seed and `accept`.
+ * Rejection ABC's pass 1 is work in chunks (infer_work.c, which also holds
+ * shellsim_infer); ABC-SMC's is abc_smc.c. Try r is replication r of the
+ * scenario under the seed, exactly as in shellsim_run (the engine draws
+ * each replication from its own streams, so a replication gives the same
+ * numbers in any block). Every summary is exact and mergeable, so the
+ * outcome depends only on the scenario, the observations, the seed and
+ * `accept`.
  */
 #include "infer.h"
 
@@ -34,17 +21,12 @@
 
 #include "alloc.h"
 #include "sized.h"
-#include "engine.h"
 #include "observe.h"
 #include "outputs.h"
 #include "params.h"
 #include "scenario.h"
-#include "scheduler.h"
 #include "status.h"
 
-#define BLOCK_BUFFER_BYTES (1u << 20) /* as run.c */
-#define MAX_BLOCK 1024
-#define BLOCKS_PER_THREAD 4            /* blocks of a round, per thread */
 #define MAX_ACCEPT 4294967296ULL       /* 2^32 */
 
 void shellsim_infer_options_init(shellsim_infer_options *o)
@@ -91,38 +73,6 @@ void shellsim_inference_free(shellsim_inference *inf)
     shellsim_free(inf);
 }
 
-/* ------------------------------------------------------------ pass 1 */
-
-/* One block of a round: what the engine returned for tries r0 .. r0+cnt-1. */
-typedef struct block_out {
-    uint64_t r0;
-    size_t cnt;
-    double *col;            /* ncolumns * B, [c * B + j] */
-    double *par;            /* nall * cnt, [k * cnt + j] (params_out) */
-    unsigned char *ok;      /* B: try j matched every observation so far */
-} block_out;
-
-typedef struct check_ctx {
-    const shellsim_observations *obs;
-    const size_t *index;    /* engine series index per observation */
-    unsigned char *ok;
-} check_ctx;
-
-static int check_day(void *user, int day, const double *vals, size_t cnt)
-{
-    const check_ctx *c = user;
-    for (size_t i = 0; i < c->obs->n; i++) {
-        const shellsim_observation *o = &c->obs->items[i];
-        if (o->day != day)
-            continue;
-        const double *v = vals + c->index[i] * cnt;
-        for (size_t j = 0; j < cnt; j++)
-            if (!shellsim_observation_matches(o, v[j]))
-                c->ok[j] = 0;
-    }
-    return 0;
-}
-
 /* ---------------------------------------------------------------- infer */
 
 int shellsim_infer_resolve(const shellsim_scenario *s, const shellsim_observations *obs, size_t *index, char *msg,
@@ -151,77 +101,7 @@ int shellsim_infer_resolve(const shellsim_scenario *s, const shellsim_observatio
     return 0;
 }
 
-typedef struct plan {
-    const shellsim_scenario *s;
-    const shellsim_observations *obs;
-    const shellsim_infer_options *o;
-    const size_t *index;         /* per observation */
-    const unsigned char *on;     /* engine series switched on in pass 1 */
-    size_t B, ncol, nall;
-} plan;
-
-/* A thread's workspace in pass 1 (made once for all the rounds). */
-typedef struct infer_thread {
-    shellsim_engine_ws *ws;
-    double *vals;
-} infer_thread;
-
-/* One round: blocks[b] holds tries blocks[0].r0 + b B .. (+ its cnt). */
-typedef struct round {
-    const plan *pl;
-    block_out *blocks;
-    infer_thread *threads;
-} infer_round;
-
-static shellsim_status round_thread_init(void *user, int tid, void **state)
-{
-    infer_round *rd = user;
-    *state = &rd->threads[tid];
-    return SHELLSIM_OK;
-}
-
-static shellsim_status round_block(void *user, void *state, shellsim_sched_block *blk, shellsim_sched_fault *fault)
-{
-    const infer_round *rd = user;
-    const plan *pl = rd->pl;
-    infer_thread *t = state;
-    block_out *bo = &rd->blocks[(blk->first - rd->blocks[0].r0) / pl->B];
-    memset(bo->ok, 1, bo->cnt);
-    check_ctx c = {pl->obs, pl->index, bo->ok};
-    shellsim_engine_job job = {pl->o->seed, bo->r0, bo->cnt, bo->col, pl->B, t->vals, pl->on, check_day, &c,
-                               NULL, NULL, bo->par, NULL, NULL};
-    shellsim_engine_failure ef;
-    int rc = shellsim_engine_block(pl->s, t->ws, &job, &ef);
-    if (rc == -1) {
-        fault->place = ef.replication;
-        shellsim_engine_failure_message(pl->s, &ef, fault->message, sizeof fault->message);
-        return SHELLSIM_ELIMIT;
-    }
-    return rc == 0 ? SHELLSIM_OK : SHELLSIM_ENOMEM;
-}
-
-/* Run blocks[0 .. nb-1] (already given r0 and cnt, consecutive blocks of B
- * tries) on the threads. SHELLSIM_OK; ELIMIT with the lowest failing try
- * in *failed and the message in err; ENOMEM. */
-static shellsim_status run_round(const plan *pl, block_out *blocks, size_t nb, infer_thread *threads,
-                                 uint64_t *failed, shellsim_error *err)
-{
-    infer_round rd = {pl, blocks, threads};
-    shellsim_sched_job job;
-    memset(&job, 0, sizeof job);
-    job.first = blocks[0].r0;
-    job.last = blocks[nb - 1].r0 + blocks[nb - 1].cnt;
-    job.block = pl->B;
-    job.threads = pl->o->threads;
-    job.user = &rd;
-    job.thread_init = round_thread_init;
-    job.run = round_block;
-    return shellsim_sched_run(&job, failed, err);
-}
-
-/* Why too few tries were accepted: after the pilot (pilot != 0) or after
- * max_tries. */
-static void limit_message(char *msg, size_t cap, const shellsim_infer_options *o, uint64_t tried,
+void shellsim_infer_limit_message(char *msg, size_t cap, const shellsim_infer_options *o, uint64_t tried,
                           uint64_t accepted, int pilot)
 {
     const char *advice = "widen the tolerances, ask for fewer acceptances or allow more tries";
@@ -309,186 +189,25 @@ shellsim_status shellsim_infer_choose_params(const shellsim_scenario *s, shellsi
     return inf->values && inf->reps ? SHELLSIM_OK : SHELLSIM_ENOMEM;
 }
 
-/* Pass 1 of rejection ABC (see the top of this file): fills inf's
- * accepted, tried, values, reps, prior, and the metric columns of
- * inf->post's runs. */
-static shellsim_status infer_rejection(const shellsim_scenario *s, const shellsim_observations *obs,
-                                       const shellsim_infer_options *op, shellsim_inference *inf, char *msg,
-                                       size_t msgcap)
-{
-    const shellsim_infer_options o = *op;
-    const size_t nser = shellsim_outputs_nseries(s), ncol = shellsim_outputs_ncolumns(s);
-    const size_t nall = shellsim_params_count(s);
-    size_t *index = shellsim_malloc((obs->n ? obs->n : 1) * sizeof *index);
-    unsigned char *on = shellsim_calloc(nser ? nser : 1, 1);
-    shellsim_status st = SHELLSIM_OK;
-    const int nthreads = shellsim_sched_threads(o.threads, UINT64_MAX);
-    const size_t nslots = (size_t)nthreads * BLOCKS_PER_THREAD;
-    block_out *blocks = shellsim_calloc(nslots, sizeof *blocks);
-    infer_thread *threads = shellsim_calloc((size_t)nthreads, sizeof *threads);
-    if (!index || !on || !blocks || !threads) {
-        st = SHELLSIM_ENOMEM;
-        goto done;
-    }
-    if (shellsim_infer_resolve(s, obs, index, msg, msgcap) != 0) {
-        st = SHELLSIM_EINVAL;
-        goto done;
-    }
-    for (size_t i = 0; i < obs->n; i++)
-        on[index[i]] = 1;
-    /* Block size as run.c: the block's state near BLOCK_BUFFER_BYTES. */
-    size_t per_rep = (size_t)s->npipes * 80 + (size_t)s->nsides * 12 + nser + ncol + nall;
-    size_t B = BLOCK_BUFFER_BYTES / (per_rep * sizeof(double));
-    B = B < 1 ? 1 : B > MAX_BLOCK ? MAX_BLOCK : B;
-    for (size_t b = 0; b < nslots; b++) {
-        blocks[b].col = shellsim_malloc(ncol * B * sizeof(double) + 1);
-        blocks[b].par = shellsim_malloc(nall * B * sizeof(double) + 1);
-        blocks[b].ok = shellsim_malloc(B);
-        if (!blocks[b].col || !blocks[b].par || !blocks[b].ok) {
-            st = SHELLSIM_ENOMEM;
-            goto done;
-        }
-    }
-    for (int t = 0; t < nthreads; t++) {
-        threads[t].ws = shellsim_engine_ws_alloc(s, B);
-        threads[t].vals = shellsim_malloc(nser * B * sizeof(double) + 1);
-        if (!threads[t].ws || !threads[t].vals) {
-            st = SHELLSIM_ENOMEM;
-            goto done;
-        }
-    }
-    plan pl = {s, obs, &o, index, on, B, ncol, nall};
-    const uint64_t accept = o.accept, pilot = o.pilot < o.max_tries ? o.pilot : 0;
-    double *runs = inf->post->runs; /* [c * accept + i] */
-    uint64_t next = 0;              /* first try not yet run */
-    int finished = 0;
-    while (!finished) {
-        /* The first round covers the pilot only, so that a hopeless rate
-         * is reported after `pilot` tries, not after a whole round. */
-        size_t nb = nslots;
-        if (next < pilot) {
-            uint64_t need = (pilot - next + B - 1) / B;
-            nb = need < nb ? (size_t)need : nb;
-        }
-        size_t used = 0;
-        for (; used < nb && next < o.max_tries; used++) {
-            blocks[used].r0 = next;
-            blocks[used].cnt = (size_t)(o.max_tries - next < B ? o.max_tries - next : B);
-            next += blocks[used].cnt;
-        }
-        /* A replication over a model limit fails the inference only if
-         * the walk reaches its block: the blocks below it are complete. */
-        uint64_t failed;
-        shellsim_error rerr = SHELLSIM_ERROR_INIT;
-        shellsim_status rst = run_round(&pl, blocks, used, threads, &failed, &rerr);
-        if (rst != SHELLSIM_OK && rst != SHELLSIM_ELIMIT) {
-            st = rst;
-            goto done;
-        }
-        const size_t walk = rst == SHELLSIM_ELIMIT ? (size_t)((failed - blocks[0].r0) / B) : used;
-        for (size_t b = 0; b < walk && !finished; b++) {
-            block_out *bo = &blocks[b];
-            size_t jend = bo->cnt;
-            for (size_t j = 0; j < bo->cnt; j++) {
-                uint64_t rep = bo->r0 + j;
-                if (bo->ok[j]) {
-                    uint64_t i = inf->accepted++;
-                    inf->reps[i] = rep;
-                    for (size_t k = 0; k < inf->nparams; k++)
-                        inf->values[k * accept + i] = bo->par[inf->param_index[k] * bo->cnt + j];
-                    for (size_t c = 0; c < ncol; c++)
-                        runs[c * accept + i] = bo->col[c * B + j];
-                    if (inf->accepted == accept) {
-                        jend = j + 1;
-                        finished = 1;
-                        break;
-                    }
-                }
-                if (rep + 1 == pilot) {
-                    /* accepted < accept here; project from the pilot */
-                    double need = inf->accepted ? (double)accept * (double)pilot / (double)inf->accepted
-                                                : (double)accept * (double)pilot / 3.0;
-                    if (need > (double)o.max_tries) {
-                        limit_message(msg, msgcap, &o, pilot, inf->accepted, 1);
-                        st = SHELLSIM_ELIMIT;
-                        goto done;
-                    }
-                }
-            }
-            for (size_t k = 0; k < inf->nparams; k++)
-                if (shellsim_summary_add(&inf->prior[k], bo->par + inf->param_index[k] * bo->cnt, jend) != 0) {
-                    st = SHELLSIM_ENOMEM;
-                    goto done;
-                }
-            inf->tried = bo->r0 + jend;
-        }
-        if (finished)
-            break;
-        if (rst == SHELLSIM_ELIMIT) {
-            st = SHELLSIM_ELIMIT;
-            snprintf(msg, msgcap, "%s", rerr.message);
-            goto done;
-        }
-        if (inf->tried >= o.max_tries) {
-            limit_message(msg, msgcap, &o, inf->tried, inf->accepted, 0);
-            st = SHELLSIM_ELIMIT;
-            goto done;
-        }
-        if (o.progress && o.progress(o.progress_user, inf->accepted, accept)) {
-            st = SHELLSIM_EINTERRUPTED;
-            goto done;
-        }
-    }
-    inf->run_seed = o.seed;
-    inf->gens = shellsim_malloc(sizeof *inf->gens);
-    if (!inf->gens) {
-        st = SHELLSIM_ENOMEM;
-        goto done;
-    }
-    inf->gens[0] = (shellsim_infer_gen){0.0, inf->tried, (double)inf->accepted};
-    inf->ngen = 1;
-done:
-    for (size_t b = 0; blocks && b < nslots; b++) {
-        shellsim_free(blocks[b].col);
-        shellsim_free(blocks[b].par);
-        shellsim_free(blocks[b].ok);
-    }
-    for (int t = 0; threads && t < nthreads; t++) {
-        shellsim_engine_ws_free(threads[t].ws);
-        shellsim_free(threads[t].vals);
-    }
-    shellsim_free(blocks);
-    shellsim_free(threads);
-    shellsim_free(index);
-    shellsim_free(on);
-    return st;
-}
-
-/* The methods: a row each. */
-typedef struct infer_method {
-    const char *name;
-    shellsim_status (*run)(const shellsim_scenario *s, const shellsim_observations *obs,
-                           const shellsim_infer_options *o, shellsim_inference *inf, char *msg, size_t msgcap);
-} infer_method;
-
-static const infer_method METHODS[] = {
-    [SHELLSIM_INFER_REJECTION] = {"rejection", infer_rejection},
-    [SHELLSIM_INFER_SMC] = {"smc", shellsim_infer_smc},
+/* The methods' names (SHELLSIM_INFER_*). */
+static const char *const METHODS[] = {
+    [SHELLSIM_INFER_REJECTION] = "rejection",
+    [SHELLSIM_INFER_SMC] = "smc",
 };
 #define NMETHODS (sizeof METHODS / sizeof METHODS[0])
 
 const char *shellsim_infer_method_name(int method)
 {
-    return method >= 0 && (size_t)method < NMETHODS ? METHODS[method].name : NULL;
+    return method >= 0 && (size_t)method < NMETHODS ? METHODS[method] : NULL;
 }
 
-shellsim_status shellsim_infer(const shellsim_scenario *s, const shellsim_observations *obs,
-                               const shellsim_infer_options *options, shellsim_inference **out, shellsim_error *err)
+shellsim_status shellsim_infer_prepare(const shellsim_scenario *s, const shellsim_observations *obs,
+                                       const shellsim_infer_options *options, shellsim_infer_options *op,
+                                       shellsim_inference **out, shellsim_error *err)
 {
     char msg[SHELLSIM_ERROR_MESSAGE_SIZE];
-    if (out)
-        *out = NULL;
-    if (!s || !obs || !out) {
+    *out = NULL;
+    if (!s || !obs) {
         shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_infer: NULL argument");
         return SHELLSIM_EINVAL;
     }
@@ -518,58 +237,58 @@ shellsim_status shellsim_infer(const shellsim_scenario *s, const shellsim_observ
         shellsim_set_error(err, SHELLSIM_EINVAL, 0, msg);
         return SHELLSIM_EINVAL;
     }
-    const size_t ncol = shellsim_outputs_ncolumns(s);
     shellsim_inference *inf = shellsim_calloc(1, sizeof *inf);
-    shellsim_status st = SHELLSIM_OK;
-    msg[0] = '\0';
-    if (!inf) {
-        st = SHELLSIM_ENOMEM;
-        goto done;
+    shellsim_status st = !inf ? SHELLSIM_ENOMEM : SHELLSIM_OK;
+    if (st == SHELLSIM_OK) {
+        inf->seed = o.seed;
+        inf->method = o.method;
+        inf->nobs = obs->n;
+        st = shellsim_infer_choose_params(s, inf, o.accept);
     }
-    inf->seed = o.seed;
-    inf->method = o.method;
-    inf->nobs = obs->n;
-    if ((st = shellsim_infer_choose_params(s, inf, o.accept)) != SHELLSIM_OK)
-        goto done;
-    {
+    if (st != SHELLSIM_OK) {
+        shellsim_set_error(err, st, 0, NULL);
+    } else {
         shellsim_run_options ro;
         shellsim_run_options_init(&ro);
         ro.replications = o.accept;
         ro.seed = o.seed;
         ro.keep_runs = 1;
-        if ((st = shellsim_result_create(s, &ro, &inf->post, err)) != SHELLSIM_OK)
-            goto done_quiet;
+        st = shellsim_result_create(s, &ro, &inf->post, err);
     }
-    if ((st = METHODS[o.method].run(s, obs, &o, inf, msg, sizeof msg)) != SHELLSIM_OK)
-        goto done;
-    const uint64_t accept = o.accept;
-    /* Posterior of the parameters (unweighted samples; SMC keeps weighted
-     * statistics of its own) and of the metrics, in sample order. */
-    if (!inf->post_stats)
-        for (size_t k = 0; k < inf->nparams; k++)
-            if (shellsim_summary_add(&inf->posterior[k], inf->values + k * accept, (size_t)accept) != 0) {
-                st = SHELLSIM_ENOMEM;
-                goto done;
-            }
-    double *runs = inf->post->runs;
-    for (size_t c = 0; c < ncol; c++)
-        if (shellsim_summary_add(&inf->post->columns[c], runs + c * accept, (size_t)accept) != 0) {
-            st = SHELLSIM_ENOMEM;
-            goto done;
-        }
-    st = shellsim_infer_series_pass(s, inf, o.threads, msg, sizeof msg);
-    if (st == SHELLSIM_OK && o.progress && o.progress(o.progress_user, inf->accepted, accept))
-        st = SHELLSIM_EINTERRUPTED;
-done:
-    if (st != SHELLSIM_OK)
-        shellsim_set_error(err, st, 0, msg[0] ? msg : NULL);
-done_quiet:
     if (st != SHELLSIM_OK) {
         shellsim_inference_free(inf);
         return st;
     }
+    *op = o;
     *out = inf;
     return SHELLSIM_OK;
+}
+
+shellsim_status shellsim_infer_finish(const shellsim_scenario *s, shellsim_inference *inf,
+                                      const shellsim_infer_options *o, shellsim_error *err)
+{
+    char msg[SHELLSIM_ERROR_MESSAGE_SIZE];
+    msg[0] = '\0';
+    const size_t ncol = shellsim_outputs_ncolumns(s);
+    const uint64_t accept = o->accept;
+    shellsim_status st = SHELLSIM_OK;
+    /* Posterior of the parameters (unweighted samples; SMC keeps weighted
+     * statistics of its own) and of the metrics, in sample order. */
+    if (!inf->post_stats)
+        for (size_t k = 0; k < inf->nparams && st == SHELLSIM_OK; k++)
+            if (shellsim_summary_add(&inf->posterior[k], inf->values + k * accept, (size_t)accept) != 0)
+                st = SHELLSIM_ENOMEM;
+    double *runs = inf->post->runs;
+    for (size_t c = 0; c < ncol && st == SHELLSIM_OK; c++)
+        if (shellsim_summary_add(&inf->post->columns[c], runs + c * accept, (size_t)accept) != 0)
+            st = SHELLSIM_ENOMEM;
+    if (st == SHELLSIM_OK)
+        st = shellsim_infer_series_pass(s, inf, o->threads, msg, sizeof msg);
+    if (st == SHELLSIM_OK && o->progress && o->progress(o->progress_user, inf->accepted, accept))
+        st = SHELLSIM_EINTERRUPTED;
+    if (st != SHELLSIM_OK)
+        shellsim_set_error(err, st, 0, msg[0] ? msg : NULL);
+    return st;
 }
 
 /* --------------------------------------------------------------- accessors */

@@ -61,6 +61,27 @@ static inline size_t shellsim_infer_post_sample(const shellsim_inference *inf, s
  * samples (values, reps). SHELLSIM_OK or SHELLSIM_ENOMEM. */
 shellsim_status shellsim_infer_choose_params(const shellsim_scenario *s, shellsim_inference *inf, uint64_t accept);
 
+/* shellsim_infer's checks of its arguments and options (the options, the
+ * caller's within its size over the defaults, into *o, OUT) and a new
+ * inference into *out (OUT): method, seed, the reported parameters and the
+ * posterior predictive's result made, nothing run. SHELLSIM_OK, or
+ * EINVAL / ENOMEM with err set. */
+shellsim_status shellsim_infer_prepare(const shellsim_scenario *s, const shellsim_observations *obs,
+                                       const shellsim_infer_options *options, shellsim_infer_options *o,
+                                       shellsim_inference **out, shellsim_error *err);
+
+/* After a method's pass 1 (accepted, values, posterior runs' metric
+ * columns): the posterior summaries, pass 2 (infer_series.c) and the last
+ * progress call. SHELLSIM_OK, or a status with err set; inf stays the
+ * caller's either way. */
+shellsim_status shellsim_infer_finish(const shellsim_scenario *s, shellsim_inference *inf,
+                                      const shellsim_infer_options *o, shellsim_error *err);
+
+/* Rejection's message for too few acceptances after `tried` tries: after
+ * the pilot (pilot != 0) or after max_tries. */
+void shellsim_infer_limit_message(char *msg, size_t cap, const shellsim_infer_options *o, uint64_t tried,
+                                  uint64_t accepted, int pilot);
+
 /* The engine series index of each observation in s into index; -1 (with
  * msg) when obs was loaded for an incompatible scenario. */
 int shellsim_infer_resolve(const shellsim_scenario *s, const shellsim_observations *obs, size_t *index, char *msg,

@@ -17,6 +17,7 @@
 #include "alloc.h"
 #include "compare_work.h"
 #include "exceed.h"
+#include "infer_work.h"
 #include "run.h"
 #include "sized.h"
 #include "serial.h"
@@ -63,6 +64,7 @@ struct shellsim_work_part {
     size_t variants;             /* its M; 0 for a run's part */
     shellsim_summary *sums;      /* a comparison's (3 per metric) */
     size_t nsums;
+    shellsim_inf_part *ip;       /* an inference's */
 };
 
 struct shellsim_work {
@@ -81,6 +83,7 @@ struct shellsim_work {
                                samples are the replications above */
     shellsim_cmp_work *cmp; /* a comparison (then no run) */
     shellsim_swp_work *swp; /* a sweep (then no run) */
+    shellsim_inf_work *inf; /* an inference (then no run): infer_work.h */
 };
 
 /* A comparison and a sweep are both arrays of summaries that merge
@@ -158,6 +161,7 @@ void shellsim_work_part_free(shellsim_work_part *p)
     for (size_t i = 0; p->sums && i < p->nsums; i++)
         shellsim_summary_free(&p->sums[i]);
     shellsim_free(p->sums);
+    shellsim_inf_part_free(p->ip);
     shellsim_free(p);
 }
 
@@ -172,6 +176,7 @@ void shellsim_work_free(shellsim_work *w)
     shellsim_sa_work_free(w->sa);
     shellsim_cmp_work_free(w->cmp);
     shellsim_swp_work_free(w->swp);
+    shellsim_inf_work_free(w->inf);
     shellsim_free(w);
 }
 
@@ -265,11 +270,13 @@ shellsim_status shellsim_work_run_create(const shellsim_scenario *s, const shell
 
 uint64_t shellsim_work_done(const shellsim_work *w)
 {
-    return w ? w->done : 0;
+    return !w ? 0 : w->inf ? shellsim_inf_work_done(w->inf) : w->done;
 }
 
 uint64_t shellsim_work_stage_end(const shellsim_work *w)
 {
+    if (w && w->inf)
+        return shellsim_inf_work_stage_end(w->inf);
     if (!w || w->finished)
         return w ? w->done : 0;
     const uint64_t cap = w->sa    ? shellsim_sa_work_samples(w->sa)
@@ -279,6 +286,14 @@ uint64_t shellsim_work_stage_end(const shellsim_work *w)
         return cap;
     uint64_t next = shellsim_run_checkpoint_after(w->done);
     return next == 0 || next > cap ? cap : next;
+}
+
+uint64_t shellsim_work_round_end(const shellsim_work *w, uint64_t want)
+{
+    if (w && w->inf)
+        return shellsim_inf_work_round_end(w->inf, want);
+    uint64_t done = shellsim_work_done(w), end = shellsim_work_stage_end(w);
+    return want <= done ? (end > done ? done + 1 : end) : want < end ? want : end;
 }
 
 shellsim_status shellsim_work_part_create(const shellsim_work *w, shellsim_work_part **out, shellsim_error *err)
@@ -291,7 +306,9 @@ shellsim_status shellsim_work_part_create(const shellsim_work *w, shellsim_work_
     }
     p->variants = w->sa ? shellsim_sa_work_variants(w->sa) : 0;
     shellsim_status st = SHELLSIM_OK;
-    if (sums_work(w)) {
+    if (w->inf) {
+        st = shellsim_inf_part_create(w->inf, &p->ip, err);
+    } else if (sums_work(w)) {
         p->nsums = sums_n(w);
         if (!(p->sums = sums_alloc(w))) {
             shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
@@ -349,6 +366,8 @@ static int on_sweep_progress(void *user, uint64_t done, uint64_t total)
 shellsim_status shellsim_work_part_run(const shellsim_work *w, shellsim_work_part *p, uint64_t first, uint64_t last,
                                        shellsim_error *err)
 {
+    if (w && w->inf && p && p->ip)
+        return shellsim_inf_part_run(w->inf, p->ip, first, last, err);
     const uint64_t cap = !w ? 0 : w->sa ? shellsim_sa_work_samples(w->sa)
                                   : sums_work(w) ? sums_replications(w)
                                            : w->o.replications;
@@ -656,7 +675,7 @@ static size_t part_size(const shellsim_work_part *p)
 
 size_t shellsim_work_part_packed_size(const shellsim_work_part *p)
 {
-    return !p ? 0 : p->variants ? sa_part_size(p) : p->sums ? cmp_part_size(p) : part_size(p);
+    return !p ? 0 : p->ip ? shellsim_inf_part_packed_size(p->ip) : p->variants ? sa_part_size(p) : p->sums ? cmp_part_size(p) : part_size(p);
 }
 
 static size_t part_pack(const shellsim_work_part *p, unsigned char *buf, size_t cap)
@@ -681,13 +700,15 @@ static size_t part_pack(const shellsim_work_part *p, unsigned char *buf, size_t 
 
 size_t shellsim_work_part_pack(const shellsim_work_part *p, unsigned char *buf, size_t cap)
 {
-    return !p ? 0 : p->variants ? sa_part_pack(p, buf, cap) : p->sums ? cmp_part_pack(p, buf, cap) : part_pack(p, buf, cap);
+    return !p ? 0 : p->ip ? shellsim_inf_part_pack(p->ip, buf, cap) : p->variants ? sa_part_pack(p, buf, cap) : p->sums ? cmp_part_pack(p, buf, cap) : part_pack(p, buf, cap);
 }
 
 shellsim_status shellsim_work_merge_part(shellsim_work *w, shellsim_work_part *p)
 {
-    if (!w || !p || !w->sa != !p->variants || !sums_work(w) != !p->sums)
+    if (!w || !p || !w->sa != !p->variants || !sums_work(w) != !p->sums || !w->inf != !p->ip)
         return SHELLSIM_EINVAL;
+    if (w->inf)
+        return shellsim_inf_work_merge_part(w->inf, p->ip);
     if (sums_work(w)) {
         shellsim_summary *dst = sums_own(w);
         for (size_t i = 0; i < p->nsums; i++)
@@ -768,6 +789,8 @@ shellsim_status shellsim_work_merge_packed(shellsim_work *w, const unsigned char
 {
     if (!w || !buf)
         return SHELLSIM_EINVAL;
+    if (w->inf)
+        return shellsim_inf_work_merge_packed(w->inf, buf, len);
     if (w->sa)
         return sa_merge_packed(w, buf, len);
     if (sums_work(w))
@@ -778,6 +801,11 @@ shellsim_status shellsim_work_merge_packed(shellsim_work *w, const unsigned char
 
 shellsim_status shellsim_work_advance(shellsim_work *w, uint64_t upto, shellsim_error *err)
 {
+    if (w && w->inf) {
+        shellsim_status st = shellsim_inf_work_advance(w->inf, upto, err);
+        w->finished = shellsim_inf_work_finished(w->inf);
+        return st;
+    }
     uint64_t end = shellsim_work_stage_end(w);
     if (!w || upto <= w->done || upto > end) {
         shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_advance: beyond the stage, or backwards");
@@ -800,6 +828,8 @@ shellsim_status shellsim_work_advance(shellsim_work *w, uint64_t upto, shellsim_
 
 size_t shellsim_work_state_size(const shellsim_work *w)
 {
+    if (w && w->inf)
+        return shellsim_inf_work_state_size(w->inf);
     if (w && w->sa) /* the values of samples [0, done) */
         return 3 * 8 + shellsim_sa_work_variants(w->sa) * (size_t)w->done * 8;
     if (w && sums_work(w))
@@ -812,6 +842,8 @@ size_t shellsim_work_state_pack(const shellsim_work *w, unsigned char *buf, size
     size_t n = shellsim_work_state_size(w);
     if (!w || !buf || cap < n)
         return 0;
+    if (w->inf)
+        return shellsim_inf_work_state_pack(w->inf, buf, cap);
     uint64_t head[3] = {w->sa ? SA_STATE_MAGIC : w->cmp ? CMP_STATE_MAGIC : w->swp ? SWP_STATE_MAGIC : STATE_MAGIC,
                         w->done, (uint64_t)w->finished};
     memcpy(buf, head, sizeof head);
@@ -838,6 +870,11 @@ shellsim_status shellsim_work_state_load(shellsim_work *w, const unsigned char *
     if (!w || !buf || len < sizeof head) {
         shellsim_set_error(err, SHELLSIM_EINVAL, 0, "work state: too short");
         return SHELLSIM_EINVAL;
+    }
+    if (w->inf) {
+        shellsim_status st = shellsim_inf_work_state_load(w->inf, buf, len, err);
+        w->finished = shellsim_inf_work_finished(w->inf);
+        return st;
     }
     memcpy(head, buf, sizeof head);
     if (sums_work(w)) {
@@ -1008,4 +1045,33 @@ shellsim_status shellsim_work_runs_take(shellsim_work *w, double *out, size_t ca
         *k = w->all.rows[--w->all.nrows];
     }
     return SHELLSIM_OK;
+}
+
+shellsim_status shellsim_work_infer_create(const shellsim_scenario *scenario, const shellsim_observations *obs,
+                                           const shellsim_infer_options *options, shellsim_work **out,
+                                           shellsim_error *err)
+{
+    if (create_args("shellsim_work_infer_create", scenario && obs, out, err) != SHELLSIM_OK)
+        return SHELLSIM_EINVAL;
+    shellsim_work *w = work_new(err);
+    if (!w)
+        return SHELLSIM_ENOMEM;
+    shellsim_status st = shellsim_inf_work_create(scenario, obs, options, &w->inf, err);
+    if (st != SHELLSIM_OK) {
+        shellsim_free(w);
+        return st;
+    }
+    *out = w;
+    return SHELLSIM_OK;
+}
+
+shellsim_status shellsim_work_infer_result(shellsim_work *w, shellsim_inference **out, shellsim_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!w || !out || !w->inf || !w->finished) {
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_infer_result: not a finished inference");
+        return SHELLSIM_EINVAL;
+    }
+    return shellsim_inf_work_result(w->inf, out, err);
 }

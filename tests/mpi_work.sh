@@ -3,8 +3,10 @@
 # (cli/drive_mpi.c): the output is byte for byte that of shellsim with one
 # thread, for 1, 2 and 3 ranks of 1 and 2 threads, for a plain run, a run
 # with series and kept paths, --until-ci (several stages) and --exceed, with
-# and without checkpoints after every round; and run's --runs-csv file (its
-# rows sent to rank 0), likewise.
+# and without checkpoints after every round; the same for sensitivity,
+# compare, sweep and infer (rejection ABC, also its pilot's stop and a model
+# limit: shellsim's message); and run's --runs-csv file (its rows sent to
+# rank 0), likewise.
 #   tests/mpi_work.sh SHELLSIM SCENARIO_DIR [SHELLSIM_MPI]
 # Prints TAP; skips when shellsim-mpi is not built or mpirun is missing.
 set -u
@@ -114,6 +116,23 @@ for np in 1 2 3; do
 done
 mpirun_np 3 "${wargs[@]}" --threads 1 --checkpoint "$tmp/wck" --checkpoint-every 0 >"$tmp/wout.json" 2>/dev/null
 check "sweep: 3 ranks, a checkpoint after every round: the same bytes" cmp -s "$tmp/wref.json" "$tmp/wout.json"
+# infer (rejection): chunks of tries walked in try order on rank 0
+iargs=(infer "$dir/inference-najin.ini" "$dir/inference-najin.obs" --accept 150 --seed 5 --json)
+"$sim" "${iargs[@]}" --threads 1 >"$tmp/iref.json" 2>/dev/null
+for np in 1 2 3; do
+    for t in 1 2; do
+        mpirun_np $np "${iargs[@]}" --threads $t >"$tmp/iout.json" 2>/dev/null
+        check "infer rejection: $np ranks x $t threads: the bytes of shellsim" cmp -s "$tmp/iref.json" "$tmp/iout.json"
+    done
+done
+mpirun_np 3 "${iargs[@]}" --threads 1 --checkpoint "$tmp/ick" --checkpoint-every 0 >"$tmp/iout.json" 2>/dev/null
+check "infer rejection: 3 ranks, a checkpoint after every round: the same bytes" cmp -s "$tmp/iref.json" "$tmp/iout.json"
+# too few acceptances: the pilot's message, the same under 3 ranks
+pargs=(infer "$dir/inference-najin.ini" "$dir/inference-najin.obs" --accept 1000 --max-tries 5000 --pilot 1000)
+"$sim" "${pargs[@]}" --threads 1 >/dev/null 2>"$tmp/p1.err"
+mpirun_np 3 "${pargs[@]}" --threads 2 >"$tmp/p3.out" 2>"$tmp/p3.err"
+check "infer rejection: the pilot's stop under 3 ranks: shellsim's message, nothing on stdout" \
+    bash -c "grep -q 'pilot: the first 1000 tries' '$tmp/p1.err' && grep -qF \"\$(sed 's/^shellsim://' '$tmp/p1.err')\" '$tmp/p3.err' && [ ! -s '$tmp/p3.out' ]"
 # --until-ci says the same on stderr under MPI
 # shellcheck disable=SC2086
 mpirun_np 2 run $dir/aid-gap.ini --reps 200000 --seed 2 --until-ci russia.extra_per_day=40 --series none \
@@ -128,5 +147,10 @@ printf '[scenario]\nhorizon_days = 5\n[side a]\n[pipeline p]\nto = a\nsupplier_s
 mpirun_np 3 run "$tmp/storm.ini" --reps 5000 --threads 2 >"$tmp/s3.out" 2>"$tmp/s3.err"
 check "a model limit under 3 ranks: shellsim's message (the lowest replication), nothing on stdout" \
     bash -c "grep -qF \"\$(sed 's/^shellsim://' '$tmp/s1.err')\" '$tmp/s3.err' && [ ! -s '$tmp/s3.out' ]"
+printf '[observe x]\nseries = a.stock\nday = 3\nvalue = 0\ntolerance = 100\n' >"$tmp/storm.obs"
+"$sim" infer "$tmp/storm.ini" "$tmp/storm.obs" --accept 5 --threads 1 >/dev/null 2>"$tmp/i1.err"
+mpirun_np 3 infer "$tmp/storm.ini" "$tmp/storm.obs" --accept 5 --threads 2 >"$tmp/i3.out" 2>"$tmp/i3.err"
+check "infer rejection: a model limit under 3 ranks: shellsim's message, nothing on stdout" \
+    bash -c "grep -q 'replication' '$tmp/i1.err' && grep -qF \"\$(sed 's/^shellsim://' '$tmp/i1.err')\" '$tmp/i3.err' && [ ! -s '$tmp/i3.out' ]"
 echo "1..$n"
 [ $fails = 0 ]

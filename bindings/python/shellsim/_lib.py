@@ -526,8 +526,12 @@ PROTOTYPES_ANALYSIS_H.update({
     "shellsim_work_sweep_create":
         (c_int, [ScenarioP, POINTER(ShellsimSweepAxis), c_size_t,
                  POINTER(ShellsimSweepOptions), POINTER(WorkP), _E]),
+    "shellsim_work_infer_create":
+        (c_int, [ScenarioP, ObservationsP, POINTER(ShellsimInferOptions),
+                 POINTER(WorkP), _E]),
     "shellsim_work_done": (c_uint64, [WorkP]),
     "shellsim_work_stage_end": (c_uint64, [WorkP]),
+    "shellsim_work_round_end": (c_uint64, [WorkP, c_uint64]),
     "shellsim_work_part_create": (c_int, [WorkP, POINTER(WorkPartP), _E]),
     "shellsim_work_part_free": (None, [WorkPartP]),
     "shellsim_work_part_run":
@@ -556,6 +560,8 @@ PROTOTYPES_ANALYSIS_H.update({
         (c_int, [WorkP, POINTER(ComparisonP), _E]),
     "shellsim_work_sweep_result":
         (c_int, [WorkP, POINTER(SweepP), _E]),
+    "shellsim_work_infer_result":
+        (c_int, [WorkP, POINTER(InferenceP), _E]),
 })
 
 # Every exported function of the library.

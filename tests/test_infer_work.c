@@ -1,0 +1,185 @@
+/*
+ * test_infer_work.c: rejection ABC as work in chunks
+ * (shellsim_work_infer_create, shellsim_analysis.h). Public API only.
+ *
+ * The property: whatever the rounds, chunks and order of merging, the
+ * inference is shellsim_infer's, bit for bit (scenarios/inference-najin.ini
+ * with its 2023 observations, 150 acceptances, seed 4). The work is driven
+ * here as a cluster would: rounds of about 1,500 tries ended where
+ * shellsim_work_round_end says, cut in chunks of 333 tries (so chunks
+ * start inside the inference's blocks, and the last acceptance falls in a
+ * chunk that ran past it), packed, merged last chunk first into a work
+ * freshly made from the last round's state (a checkpoint), on 1 and 2
+ * threads. Also: the pilot's stop and max_tries fail the work as they fail
+ * shellsim_infer, with the same message.
+ */
+#include <criterion/criterion.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shellsim.h"
+
+#define INI SCENARIO_DIR "/inference-najin.ini"
+#define OBS SCENARIO_DIR "/inference-najin.obs"
+
+static shellsim_scenario *scn;
+static shellsim_observations *obs;
+
+static void setup(void)
+{
+    shellsim_error err = SHELLSIM_ERROR_INIT;
+    cr_assert_eq(shellsim_scenario_load_file(INI, &scn, &err), SHELLSIM_OK, "%s", err.message);
+    cr_assert_eq(shellsim_observations_load_file(scn, OBS, &obs, &err), SHELLSIM_OK, "%s", err.message);
+}
+
+static void teardown(void)
+{
+    shellsim_observations_free(obs);
+    shellsim_scenario_free(scn);
+}
+
+TestSuite(infer_work, .init = setup, .fini = teardown, .timeout = 600);
+
+static shellsim_infer_options options(uint64_t accept, uint64_t max_tries, uint64_t pilot, int threads)
+{
+    shellsim_infer_options o;
+    shellsim_infer_options_init(&o);
+    o.accept = accept;
+    o.max_tries = max_tries;
+    o.pilot = pilot;
+    o.seed = 4;
+    o.threads = threads;
+    return o;
+}
+
+/* A new work of o whose state is that of w (NULL: none), w freed. */
+static shellsim_work *checkpointed(shellsim_work *w, const shellsim_infer_options *o)
+{
+    shellsim_work *fresh = NULL;
+    shellsim_error err = SHELLSIM_ERROR_INIT;
+    cr_assert_eq(shellsim_work_infer_create(scn, obs, o, &fresh, &err), SHELLSIM_OK, "%s", err.message);
+    if (w) {
+        size_t cap = shellsim_work_state_size(w);
+        unsigned char *buf = malloc(cap);
+        size_t n = shellsim_work_state_pack(w, buf, cap);
+        cr_assert_gt(n, 0);
+        cr_assert_eq(shellsim_work_state_load(fresh, buf, n, &err), SHELLSIM_OK, "%s", err.message);
+        free(buf);
+        shellsim_work_free(w);
+    }
+    return fresh;
+}
+
+/* The work of o run in rounds and chunks as said at the top: its status,
+ * the inference in *out (or the error in *err). */
+static shellsim_status chunked(const shellsim_infer_options *o, shellsim_inference **out, shellsim_error *err)
+{
+    shellsim_work *w = checkpointed(NULL, o);
+    shellsim_status st = SHELLSIM_OK;
+    while (st == SHELLSIM_OK && shellsim_work_stage_end(w) > shellsim_work_done(w)) {
+        uint64_t done = shellsim_work_done(w), end = shellsim_work_round_end(w, done + 1500);
+        cr_assert(end > done && end <= shellsim_work_stage_end(w));
+        size_t nchunks = (size_t)((end - done + 332) / 333);
+        unsigned char **packed = calloc(nchunks, sizeof *packed);
+        size_t *len = calloc(nchunks, sizeof *len);
+        for (size_t i = 0; i < nchunks; i++) {
+            uint64_t first = done + 333 * i, last = first + 333 < end ? first + 333 : end;
+            shellsim_work_part *p = NULL;
+            cr_assert_eq(shellsim_work_part_create(w, &p, err), SHELLSIM_OK);
+            cr_assert_eq(shellsim_work_part_run(w, p, first, last, err), SHELLSIM_OK, "%s", err->message);
+            size_t cap = shellsim_work_part_packed_size(p);
+            packed[i] = malloc(cap);
+            len[i] = shellsim_work_part_pack(p, packed[i], cap);
+            cr_assert_gt(len[i], 0);
+            shellsim_work_part_free(p);
+        }
+        for (size_t i = nchunks; i-- > 0;) {
+            cr_assert_eq(shellsim_work_merge_packed(w, packed[i], len[i]), SHELLSIM_OK);
+            free(packed[i]);
+        }
+        free(packed);
+        free(len);
+        st = shellsim_work_advance(w, end, err);
+        if (st == SHELLSIM_OK)
+            w = checkpointed(w, o);
+    }
+    if (st == SHELLSIM_OK)
+        st = shellsim_work_infer_result(w, out, err);
+    shellsim_work_free(w);
+    return st;
+}
+
+static void expect_same_stats(const shellsim_stats *a, const shellsim_stats *b, const char *what)
+{
+    cr_expect_eq(memcmp(a, b, sizeof *a), 0, "%s: the statistics differ", what);
+}
+
+static void expect_same(const shellsim_inference *a, const shellsim_inference *b)
+{
+    uint64_t n = shellsim_inference_accepted(a);
+    cr_assert_eq(shellsim_inference_accepted(b), n);
+    cr_expect_eq(shellsim_inference_tried(b), shellsim_inference_tried(a));
+    uint64_t *ra = calloc(n, 8), *rb = calloc(n, 8);
+    double *va = calloc(n, 8), *vb = calloc(n, 8);
+    shellsim_inference_replications(a, ra, n);
+    shellsim_inference_replications(b, rb, n);
+    cr_expect_eq(memcmp(ra, rb, n * 8), 0, "the accepted tries differ");
+    for (size_t k = 0; k < shellsim_inference_parameter_count(a); k++) {
+        const char *name = shellsim_inference_parameter_name(a, k);
+        cr_assert_str_eq(shellsim_inference_parameter_name(b, k), name);
+        shellsim_inference_parameter_runs(a, name, va, n);
+        shellsim_inference_parameter_runs(b, name, vb, n);
+        cr_expect_eq(memcmp(va, vb, n * 8), 0, "%s: the samples differ", name);
+        shellsim_stats sa, sb;
+        shellsim_inference_prior_stats(a, name, &sa, sizeof sa);
+        shellsim_inference_prior_stats(b, name, &sb, sizeof sb);
+        expect_same_stats(&sa, &sb, name);
+        shellsim_inference_posterior_stats(a, name, &sa, sizeof sa);
+        shellsim_inference_posterior_stats(b, name, &sb, sizeof sb);
+        expect_same_stats(&sa, &sb, name);
+    }
+    const shellsim_result *pa = shellsim_inference_posterior(a), *pb = shellsim_inference_posterior(b);
+    for (size_t i = 0; i < shellsim_result_metric_count(pa); i++) {
+        const char *name = shellsim_result_metric_name(pa, i);
+        shellsim_stats sa, sb;
+        shellsim_result_metric_stats(pa, name, &sa, sizeof sa);
+        shellsim_result_metric_stats(pb, name, &sb, sizeof sb);
+        expect_same_stats(&sa, &sb, name);
+    }
+    free(ra);
+    free(rb);
+    free(va);
+    free(vb);
+}
+
+Test(infer_work, chunks_merged_in_any_order_and_checkpointed_give_shellsim_infers_bits)
+{
+    for (int threads = 1; threads <= 2; threads++) {
+        shellsim_infer_options o = options(150, 1000000, 2000, threads);
+        shellsim_error err = SHELLSIM_ERROR_INIT;
+        shellsim_inference *ref = NULL, *got = NULL;
+        cr_assert_eq(shellsim_infer(scn, obs, &o, &ref, &err), SHELLSIM_OK, "%s", err.message);
+        cr_assert_eq(chunked(&o, &got, &err), SHELLSIM_OK, "%s", err.message);
+        expect_same(ref, got);
+        shellsim_inference_free(ref);
+        shellsim_inference_free(got);
+    }
+}
+
+Test(infer_work, the_pilot_and_max_tries_fail_the_work_with_shellsim_infers_message)
+{
+    const shellsim_infer_options cases[] = {options(1000, 5000, 1000, 2), options(400, 3000, 0, 2)};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        shellsim_error ea = SHELLSIM_ERROR_INIT, eb = SHELLSIM_ERROR_INIT;
+        shellsim_inference *ref = NULL, *got = NULL;
+        shellsim_status sa = shellsim_infer(scn, obs, &cases[c], &ref, &ea);
+        shellsim_status sb = chunked(&cases[c], &got, &eb);
+        cr_expect_eq(sa, SHELLSIM_ELIMIT);
+        cr_expect_eq(sb, sa);
+        cr_expect_str_eq(eb.message, ea.message);
+        cr_expect_null(got);
+        shellsim_inference_free(ref);
+    }
+}
