@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "checkpoint.h"
+#include "saver.h"
 
 static volatile sig_atomic_t caught;
 
@@ -59,12 +60,6 @@ static int hooked_progress(void *user, uint64_t done, uint64_t total)
     return h->fn ? h->fn(h->user, done, total) : 0;
 }
 
-static cli_checkpoint_id id_of(const cli_job *job)
-{
-    cli_checkpoint_id id = {job->command, job->scenario_hash, job->seed, job->options_hash};
-    return id;
-}
-
 shellsim_status cli_drive_begin(cli_job *job, cli_drive_hook *hook, shellsim_work **w, shellsim_error *err)
 {
     *w = NULL;
@@ -82,7 +77,7 @@ shellsim_status cli_drive_begin(cli_job *job, cli_drive_hook *hook, shellsim_wor
     unsigned char *state;
     size_t len;
     char msg[SHELLSIM_ERROR_MESSAGE_SIZE];
-    cli_checkpoint_id id = id_of(job);
+    cli_checkpoint_id id = cli_saver_id(job);
     if (cli_checkpoint_read(job->resume, &id, &state, &len, msg, sizeof msg) != 0) {
         set_error(err, SHELLSIM_EIO, msg);
         st = SHELLSIM_EIO;
@@ -105,22 +100,7 @@ shellsim_status cli_drive_begin(cli_job *job, cli_drive_hook *hook, shellsim_wor
 
 shellsim_status cli_drive_save(const cli_job *job, const shellsim_work *w, shellsim_error *err)
 {
-    size_t cap = shellsim_work_state_size(w), n = 0;
-    unsigned char *buf = malloc(cap ? cap : 1); /* (a bound: pages beyond n are never touched) */
-    if (!buf || (n = shellsim_work_state_pack(w, buf, cap)) == 0) {
-        free(buf);
-        set_error(err, SHELLSIM_ENOMEM, shellsim_errstr(SHELLSIM_ENOMEM));
-        return SHELLSIM_ENOMEM;
-    }
-    char msg[SHELLSIM_ERROR_MESSAGE_SIZE];
-    cli_checkpoint_id id = id_of(job);
-    int rc = cli_checkpoint_write(job->checkpoint, &id, buf, n, msg, sizeof msg);
-    free(buf);
-    if (rc != 0) {
-        set_error(err, SHELLSIM_EIO, msg);
-        return SHELLSIM_EIO;
-    }
-    return SHELLSIM_OK;
+    return cli_saver_save(NULL, job, w, err);
 }
 
 /* The first round, and the bounds of every round. */
@@ -132,26 +112,33 @@ uint64_t cli_drive_first_round(const cli_job *job)
     return job->min_chunk ? 4 * job->min_chunk : ROUND_FIRST;
 }
 
-uint64_t cli_drive_next_round(const cli_job *job, uint64_t n, double seconds)
+uint64_t cli_drive_next_round(const cli_job *job, uint64_t n, double seconds, double due_s)
 {
-    /* rounds of about the interval (a round's fixed cost, a part made and
-     * merged, is then small beside it; a signal stops a round under way, so
-     * long rounds delay nothing), of 0.1 s with checkpoints after each, of
-     * at most a minute */
-    double target = job->every_s > 0 ? job->every_s : 0.1;
+    /* at the rate of the last round, a round that ends as the next
+     * checkpoint falls due (a little after: one that ends just before
+     * needs another, short one), or of 0.1 s when every round ends with
+     * one (every_s 0), never of less than an eighth of the interval (a
+     * round's fixed cost, parts made and merged, is then small beside it),
+     * of at most a minute; never more than 8 times the last one (its rate
+     * may be that of a cold start) nor below a quarter of the first; a
+     * signal stops a round under way, so long rounds delay nothing */
+    double target = job->every_s > 0 ? due_s : 0.1;
+    if (job->every_s > 0 && target < job->every_s / 8)
+        target = job->every_s / 8;
     if (target > 60)
         target = 60;
-    if (seconds < target / 2 && n < ROUND_MAX)
-        n *= 2;
-    else if (seconds > target * 2 && n > cli_drive_first_round(job) / 4)
-        n /= 2;
-    return n;
+    double want = seconds > 0 ? (double)n * (target / seconds) : 8.0 * (double)n;
+    uint64_t lo = cli_drive_first_round(job) / 4, hi = n <= ROUND_MAX / 8 ? 8 * n : ROUND_MAX;
+    if (lo < 1)
+        lo = 1;
+    return want <= (double)lo ? lo : want >= (double)hi ? hi : (uint64_t)want;
 }
 
-/* A run stopped by a signal: its last checkpoint, then EINTERRUPTED. */
-static shellsim_status stop_on_signal(cli_job *job, const shellsim_work *w, shellsim_error *err)
+/* A run stopped by a signal: its last checkpoint (after the save under
+ * way, whose failure is returned instead), then EINTERRUPTED. */
+static shellsim_status stop_on_signal(cli_job *job, cli_saver *saver, const shellsim_work *w, shellsim_error *err)
 {
-    shellsim_status st = cli_drive_save(job, w, err);
+    shellsim_status st = cli_saver_save(saver, job, w, err);
     if (st != SHELLSIM_OK)
         return st;
     job->signal = cli_drive_signal();
@@ -172,11 +159,19 @@ shellsim_status cli_drive_local(cli_job *job, shellsim_work **out, shellsim_erro
     shellsim_status st = cli_drive_begin(job, &hook, &w, err);
     if (st != SHELLSIM_OK)
         return st;
+    /* a checkpoint is written while the next round runs (saver.h): w is
+     * left as it is until the save has been waited for */
+    cli_saver *saver = NULL;
+    if (job->checkpoint && !(saver = cli_saver_alloc())) {
+        shellsim_work_free(w);
+        set_error(err, SHELLSIM_ENOMEM, shellsim_errstr(SHELLSIM_ENOMEM));
+        return SHELLSIM_ENOMEM;
+    }
     uint64_t round = cli_drive_first_round(job);
     double last_save = cli_drive_now();
     while (st == SHELLSIM_OK && shellsim_work_stage_end(w) > shellsim_work_done(w)) {
         if (job->checkpoint && cli_drive_signal()) {
-            st = stop_on_signal(job, w, err);
+            st = stop_on_signal(job, saver, w, err);
             break;
         }
         uint64_t done = shellsim_work_done(w), end = shellsim_work_stage_end(w);
@@ -189,9 +184,11 @@ shellsim_status cli_drive_local(cli_job *job, shellsim_work **out, shellsim_erro
             st = shellsim_work_part_run(w, p, done, end, err);
         if (st == SHELLSIM_EINTERRUPTED && job->checkpoint && cli_drive_signal()) {
             shellsim_work_part_free(p);
-            st = stop_on_signal(job, w, err);
+            st = stop_on_signal(job, saver, w, err);
             break;
         }
+        if (st == SHELLSIM_OK && saver)
+            st = cli_saver_wait(saver, err);
         if (st == SHELLSIM_OK && (st = shellsim_work_merge_part(w, p)) != SHELLSIM_OK)
             set_error(err, st, shellsim_errstr(st));
         shellsim_work_part_free(p);
@@ -200,11 +197,24 @@ shellsim_status cli_drive_local(cli_job *job, shellsim_work **out, shellsim_erro
         if (st != SHELLSIM_OK || !job->checkpoint)
             continue;
         double now = cli_drive_now();
-        round = cli_drive_next_round(job, round, now - t0);
-        if (now - last_save >= job->every_s && shellsim_work_stage_end(w) > shellsim_work_done(w)) {
-            st = cli_drive_save(job, w, err);
-            last_save = cli_drive_now();
+        /* (a round ends at about the time due, a little before or after:
+         * a tenth of the interval early is close enough, rather than a
+         * short round more) */
+        if (now - last_save >= 0.9 * job->every_s && shellsim_work_stage_end(w) > shellsim_work_done(w)) {
+            st = cli_saver_start(saver, job, w, err);
+            last_save = now;
         }
+        round = cli_drive_next_round(job, round, now - t0, last_save + job->every_s - now);
+    }
+    if (saver) { /* (the save under way: its failure fails the run) */
+        shellsim_error werr;
+        shellsim_status ws = cli_saver_wait(saver, &werr);
+        if (st == SHELLSIM_OK && ws != SHELLSIM_OK) {
+            st = ws;
+            if (err)
+                *err = werr;
+        }
+        cli_saver_free(saver);
     }
     if (st != SHELLSIM_OK) {
         shellsim_work_free(w);

@@ -4,9 +4,11 @@
  * MPI driver (drive_mpi.c) shares with it: resuming from a checkpoint,
  * writing one, and stopping on SIGTERM or SIGINT.
  *
- * With --checkpoint, the replications are run in rounds; after a round,
- * when --checkpoint-every seconds have passed since the last checkpoint,
- * the work's state is written (checkpoint.h). SIGTERM and SIGINT stop the
+ * With --checkpoint, the replications are run in rounds, each aimed to end
+ * as the next checkpoint falls due; after a round, when --checkpoint-every
+ * seconds have passed since the last checkpoint, the work's state is
+ * written (checkpoint.h), by the one-process driver while the next round
+ * runs (saver.h). SIGTERM and SIGINT stop the
  * round under way (its replications are run again on resume), write a last
  * checkpoint of the rounds done, and end the run with job->signal set. The
  * output depends only on which replications were merged, never on the
@@ -46,9 +48,11 @@ double cli_drive_now(void);
 /* The first round's replications (4 min_chunk). */
 uint64_t cli_drive_first_round(const cli_job *job);
 
-/* The next round's replications, from the last one's (n, seconds taken),
- * aiming at rounds of about the checkpoint interval. */
-uint64_t cli_drive_next_round(const cli_job *job, uint64_t n, double seconds);
+/* The next round's replications, from the last one's (n, seconds taken)
+ * and the seconds until the next checkpoint falls due (due_s, from the end
+ * of the last round; may be <= 0): a round that ends as it falls due (a
+ * little after), at the last round's rate; with every_s 0, of 0.1 s. */
+uint64_t cli_drive_next_round(const cli_job *job, uint64_t n, double seconds, double due_s);
 
 /* The runner of one process (shellsim). */
 shellsim_status cli_drive_local(cli_job *job, shellsim_work **out, shellsim_error *err, void *ctx);

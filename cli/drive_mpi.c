@@ -193,11 +193,11 @@ shellsim_status cli_drive_mpi(cli_job *job, shellsim_work **out, shellsim_error 
         if ((st0 = shellsim_work_advance(w, ctl[1], err)) != SHELLSIM_OK || !job->checkpoint)
             continue;
         double now = cli_drive_now();
-        round = cli_drive_next_round(job, round, now - t0);
         if (now - last_save >= job->every_s && shellsim_work_stage_end(w) > shellsim_work_done(w)) {
             st0 = cli_drive_save(job, w, err);
             last_save = cli_drive_now();
         }
+        round = cli_drive_next_round(job, round, now - t0, last_save + job->every_s - now);
     }
     MPI_Win_free(&win);
     if (caught) {
