@@ -3,6 +3,7 @@
  */
 #include "drive.h"
 
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,19 @@ static int hooked_progress(void *user, uint64_t done, uint64_t total)
     return h->fn ? h->fn(h->user, done, total) : 0;
 }
 
+/* Each round makes its parts (summaries of every series and day, per
+ * thread) and frees them: memory that glibc's malloc would hand back to
+ * the system at each free (trimmed, or unmapped when large), to be faulted
+ * in again by the next round, at a cost beside the round's of several
+ * percent (a page fault is slow in a virtual machine). Kept instead. */
+static void keep_freed_memory(void)
+{
+#if defined(__GLIBC__) && defined(M_TRIM_THRESHOLD) && defined(M_MMAP_THRESHOLD)
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    mallopt(M_MMAP_THRESHOLD, 32 << 20); /* (glibc's largest) */
+#endif
+}
+
 shellsim_status cli_drive_begin(cli_job *job, cli_drive_hook *hook, shellsim_work **w, shellsim_error *err)
 {
     *w = NULL;
@@ -67,6 +81,7 @@ shellsim_status cli_drive_begin(cli_job *job, cli_drive_hook *hook, shellsim_wor
     hook->user = job->progress_user;
     shellsim_status st;
     if (job->checkpoint) {
+        keep_freed_memory();
         cli_drive_catch_signals();
         st = job->create(job, hooked_progress, hook, w, err);
     } else {
@@ -189,22 +204,30 @@ shellsim_status cli_drive_local(cli_job *job, shellsim_work **out, shellsim_erro
         }
         if (st == SHELLSIM_OK && saver)
             st = cli_saver_wait(saver, err);
-        if (st == SHELLSIM_OK && (st = shellsim_work_merge_part(w, p)) != SHELLSIM_OK)
-            set_error(err, st, shellsim_errstr(st));
-        shellsim_work_part_free(p);
-        if (st == SHELLSIM_OK)
-            st = shellsim_work_advance(w, end, err);
-        if (st != SHELLSIM_OK || !job->checkpoint)
-            continue;
         double now = cli_drive_now();
         /* (a round ends at about the time due, a little before or after:
          * a tenth of the interval early is close enough, rather than a
          * short round more) */
-        if (now - last_save >= 0.9 * job->every_s && shellsim_work_stage_end(w) > shellsim_work_done(w)) {
-            st = cli_saver_start(saver, job, w, err);
+        if (st == SHELLSIM_OK && job->checkpoint && now - last_save >= 0.9 * job->every_s &&
+            end < shellsim_work_stage_end(w)) {
+            /* the round's part merged on the saver's thread, then the
+             * state saved; w declared done to the end of the round first
+             * (within a stage, that decides nothing but where the next
+             * round starts, and nothing reads the summaries meanwhile) */
+            if ((st = shellsim_work_advance(w, end, err)) == SHELLSIM_OK)
+                st = cli_saver_start(saver, job, w, p, err);
+            else
+                shellsim_work_part_free(p);
             last_save = now;
+        } else {
+            if (st == SHELLSIM_OK && (st = shellsim_work_merge_part(w, p)) != SHELLSIM_OK)
+                set_error(err, st, shellsim_errstr(st));
+            shellsim_work_part_free(p);
+            if (st == SHELLSIM_OK)
+                st = shellsim_work_advance(w, end, err);
         }
-        round = cli_drive_next_round(job, round, now - t0, last_save + job->every_s - now);
+        if (st == SHELLSIM_OK && job->checkpoint)
+            round = cli_drive_next_round(job, round, now - t0, last_save + job->every_s - now);
     }
     if (saver) { /* (the save under way: its failure fails the run) */
         shellsim_error werr;

@@ -13,6 +13,8 @@ struct cli_saver {
     int threaded;
     const cli_job *job;  /* the save under way's */
     const shellsim_work *w;
+    shellsim_work *into;    /* w, when p is to be merged into it first */
+    shellsim_work_part *p;
     unsigned char *buf;  /* the packing buffer, kept */
     size_t cap;
     shellsim_status st;  /* the outcome of the last save, and its message */
@@ -43,12 +45,24 @@ cli_saver *cli_saver_alloc(void)
  * s->err. */
 static void save(cli_saver *s)
 {
+    if (s->p) {
+        shellsim_status st = shellsim_work_merge_part(s->into, s->p);
+        shellsim_work_part_free(s->p);
+        s->p = NULL;
+        if (st != SHELLSIM_OK) {
+            s->st = st;
+            set_error(&s->err, st, shellsim_errstr(st));
+            return;
+        }
+    }
     size_t need = shellsim_work_state_size(s->w), n = 0;
     if (need > s->cap || !s->buf) {
         /* (a bound, 10 bytes a count: the pages beyond what is packed are
-         * never touched) */
+         * never touched; with room to grow, since the state grows a
+         * little at every save and a new buffer's pages are faulted in
+         * again, at several times the cost of the packing) */
         free(s->buf);
-        s->cap = need ? need : 1;
+        s->cap = need + need / 2 + 1;
         if (!(s->buf = malloc(s->cap)))
             s->cap = 0;
     }
@@ -94,13 +108,17 @@ void cli_saver_free(cli_saver *s)
     free(s);
 }
 
-shellsim_status cli_saver_start(cli_saver *s, const cli_job *job, const shellsim_work *w, shellsim_error *err)
+shellsim_status cli_saver_start(cli_saver *s, const cli_job *job, shellsim_work *w, shellsim_work_part *p,
+                                shellsim_error *err)
 {
     shellsim_status st = cli_saver_wait(s, err);
-    if (st != SHELLSIM_OK)
+    if (st != SHELLSIM_OK) {
+        shellsim_work_part_free(p);
         return st;
+    }
     s->job = job;
-    s->w = w;
+    s->w = s->into = w;
+    s->p = p;
     s->busy = 1;
     s->threaded = pthread_create(&s->thread, NULL, save_thread, s) == 0;
     if (!s->threaded) /* (no thread: here and now) */
@@ -117,6 +135,8 @@ shellsim_status cli_saver_save(cli_saver *s, const cli_job *job, const shellsim_
         return st;
     t->job = job;
     t->w = w;
+    t->into = NULL;
+    t->p = NULL;
     save(t);
     if (!s)
         free(own.buf);

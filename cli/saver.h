@@ -34,15 +34,20 @@ void cli_saver_free(cli_saver *s);
 
 /* Starts saving the state of w to job->checkpoint (both must stay valid,
  * and w unchanged, until cli_saver_wait), after waiting for the save
- * before, if any. Returns SHELLSIM_OK, or the failure of the save before
- * (SHELLSIM_EIO, ENOMEM, with its message in err; no save started). When
- * no thread can be made the state is saved before returning (its outcome
- * is then returned by cli_saver_wait, as a save on a thread would). */
-shellsim_status cli_saver_start(cli_saver *s, const cli_job *job, const shellsim_work *w, shellsim_error *err);
+ * before, if any. p, when not NULL, is first merged into w
+ * (shellsim_work_merge_part) and freed, on the saver's thread too: the
+ * caller gives it up (the state saved has it). Returns SHELLSIM_OK, or the
+ * failure of the save before (SHELLSIM_EIO, ENOMEM, with its message in
+ * err; no save started, p freed). When no thread can be made the state is
+ * saved before returning (its outcome is then returned by cli_saver_wait,
+ * as a save on a thread would). */
+shellsim_status cli_saver_start(cli_saver *s, const cli_job *job, shellsim_work *w, shellsim_work_part *p,
+                                shellsim_error *err);
 
 /* Waits for the save under way. Returns SHELLSIM_OK (also when none is),
  * or its failure: SHELLSIM_EIO with "cannot write checkpoint PATH: ..."
- * in err (the file as it was before that save), SHELLSIM_ENOMEM. */
+ * in err (the file as it was before that save), SHELLSIM_ENOMEM (also a
+ * merge that failed: w is then fit only to be freed). */
 shellsim_status cli_saver_wait(cli_saver *s, shellsim_error *err);
 
 /* Saves the state of w to job->checkpoint on the calling thread, after
