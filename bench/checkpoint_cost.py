@@ -14,8 +14,11 @@ and its threads) and wall time; the medians and their ratios (the cost),
 the checkpoints written (counted from the file's changes), and whether
 every output is byte for byte that of the first run without.
 
-Not a test: nothing is asserted. Reliable figures need an idle machine;
-on a loaded one the CPU times are the steadier figure.
+Not a test: nothing is asserted. Reliable figures need an idle machine:
+on a loaded one a run takes longer, so writes more checkpoints, and each
+costs more; the CPU a checkpoint costs (median over the pairs of with less
+without, over the checkpoints written) is the steadier figure there, and
+times the checkpoints an idle run writes gives its cost.
 """
 import os
 import resource
@@ -80,9 +83,9 @@ def main():
     tmp = tempfile.mkdtemp()
     ck = os.path.join(tmp, "ck")
     print("| %s replications of najin-dunay%s, --checkpoint-every %s | threads | CPU s: without / with (median of %d) "
-          "| CPU cost | wall s: without / with | wall cost | checkpoints | same bytes |"
+          "| CPU cost | wall s: without / with | wall cost | checkpoints | CPU ms a checkpoint | same bytes |"
           % (reps, ", --series " + series if series else "", every, pairs))
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for t in threads:
         base = [sim, "run", os.path.join(ROOT, "scenarios", "najin-dunay.ini"), "--reps", reps, "--threads", str(t),
                 "--json"] + (["--series", series] if series else [])
@@ -108,8 +111,12 @@ def main():
                   % (i + 1, t, cpu0[-1], cpu1[-1], wall0[-1], wall1[-1], n), file=sys.stderr)
         c0, c1 = statistics.median(cpu0), statistics.median(cpu1)
         w0, w1 = statistics.median(wall0), statistics.median(wall1)
-        print("| | %d | %.2f / %.2f | %+.1f%% | %.2f / %.2f | %+.1f%% | %g | %s |" % (
-            t, c0, c1, 100 * (c1 / c0 - 1), w0, w1, 100 * (w1 / w0 - 1), statistics.median(saves),
+        # the CPU a checkpoint costs, pair by pair (with less without over
+        # the checkpoints written): the steadier figure on a loaded machine,
+        # where runs take longer and so write more checkpoints
+        per = statistics.median([(b - a) / n for a, b, n in zip(cpu0, cpu1, saves) if n]) if any(saves) else 0
+        print("| | %d | %.2f / %.2f | %+.1f%% | %.2f / %.2f | %+.1f%% | %g | %.0f | %s |" % (
+            t, c0, c1, 100 * (c1 / c0 - 1), w0, w1, 100 * (w1 / w0 - 1), statistics.median(saves), 1000 * per,
             "yes" if same else "NO"))
         sys.stdout.flush()
 

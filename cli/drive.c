@@ -113,11 +113,6 @@ shellsim_status cli_drive_begin(cli_job *job, cli_drive_hook *hook, shellsim_wor
     return st;
 }
 
-shellsim_status cli_drive_save(const cli_job *job, const shellsim_work *w, shellsim_error *err)
-{
-    return cli_saver_save(NULL, job, w, err);
-}
-
 /* The first round, and the bounds of every round. */
 #define ROUND_FIRST 4096
 #define ROUND_MAX (UINT64_C(1) << 34)
@@ -130,13 +125,14 @@ uint64_t cli_drive_first_round(const cli_job *job)
 uint64_t cli_drive_next_round(const cli_job *job, uint64_t n, double seconds, double due_s)
 {
     /* at the rate of the last round, a round that ends as the next
-     * checkpoint falls due (a little after: one that ends just before
-     * needs another, short one), or of 0.1 s when every round ends with
-     * one (every_s 0), never of less than an eighth of the interval (a
-     * round's fixed cost, parts made and merged, is then small beside it),
-     * of at most a minute; never more than 8 times the last one (its rate
-     * may be that of a cold start) nor below a quarter of the first; a
-     * signal stops a round under way, so long rounds delay nothing */
+     * checkpoint falls due (one round a checkpoint: a round's fixed cost,
+     * parts made, flushed and merged, is that of a checkpoint again; the
+     * drivers take a round that ends a little early as due), or of 0.1 s
+     * when every round ends with one (every_s 0); never of less than an
+     * eighth of the interval, nor of more than a minute; never more than 8
+     * times the last one (its rate may be that of a cold start) nor below a
+     * quarter of the first; a signal stops a round under way, so long
+     * rounds delay nothing */
     double target = job->every_s > 0 ? due_s : 0.1;
     if (job->every_s > 0 && target < job->every_s / 8)
         target = job->every_s / 8;

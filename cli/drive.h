@@ -2,17 +2,20 @@
  * drive.h: carrying out work in chunks (a run, a sensitivity analysis) (shellsim_analysis.h, "work
  * in chunks"): the one-process driver (shellsim's cli_runner) and what the
  * MPI driver (drive_mpi.c) shares with it: resuming from a checkpoint,
- * writing one, and stopping on SIGTERM or SIGINT.
+ * the rounds' sizes, and stopping on SIGTERM or SIGINT (checkpoints are
+ * written by saver.h).
  *
  * With --checkpoint, the replications are run in rounds, each aimed to end
  * as the next checkpoint falls due; after a round, when --checkpoint-every
- * seconds have passed since the last checkpoint, the work's state is
- * written (checkpoint.h), by the one-process driver while the next round
- * runs (saver.h). SIGTERM and SIGINT stop the
- * round under way (its replications are run again on resume), write a last
- * checkpoint of the rounds done, and end the run with job->signal set. The
- * output depends only on which replications were merged, never on the
- * rounds, so a resumed run prints the bytes of one never stopped.
+ * seconds have passed since the last checkpoint (nine tenths of them: a
+ * round ends a little before or after the time aimed at), the work's state
+ * is written (checkpoint.h); the one-process driver merges the round and
+ * writes the state while the next round runs (saver.h). SIGTERM and SIGINT
+ * stop the round under way (its replications are run again on resume),
+ * write a last checkpoint of the rounds done, and end the run with
+ * job->signal set. The output depends only on which replications were
+ * merged, never on the rounds, so a resumed run prints the bytes of one
+ * never stopped.
  */
 #ifndef SHELLSIM_CLI_DRIVE_H
 #define SHELLSIM_CLI_DRIVE_H
@@ -37,10 +40,6 @@ typedef struct cli_drive_hook {
     void *user;
 } cli_drive_hook;
 shellsim_status cli_drive_begin(cli_job *job, cli_drive_hook *hook, shellsim_work **w, shellsim_error *err);
-
-/* Writes w's state to job->checkpoint. SHELLSIM_OK, or SHELLSIM_EIO with
- * the reason in err (the file as it was), ENOMEM. */
-shellsim_status cli_drive_save(const cli_job *job, const shellsim_work *w, shellsim_error *err);
 
 /* The seconds of a monotonic clock. */
 double cli_drive_now(void);
