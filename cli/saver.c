@@ -11,11 +11,11 @@ struct cli_saver {
     pthread_t thread;
     int busy;            /* a save under way: on the thread when threaded */
     int threaded;
-    const cli_job *job;  /* the save under way's */
+    const cli_job *job;    /* the save under way's */
     const shellsim_work *w;
-    shellsim_work *into;    /* w, when p is to be merged into it first */
+    shellsim_work *into;   /* w, when p is to be merged into it first */
     shellsim_work_part *p;
-    unsigned char *buf;  /* the packing buffer, kept */
+    unsigned char *buf;    /* the packing buffer, kept */
     size_t cap;
     shellsim_status st;  /* the outcome of the last save, and its message */
     shellsim_error err;
@@ -41,8 +41,8 @@ cli_saver *cli_saver_alloc(void)
     return calloc(1, sizeof(cli_saver));
 }
 
-/* Packs and writes s->w into s->job's checkpoint: the outcome in s->st,
- * s->err. */
+/* Merges s->p into s->into (when s->p is set; p freed), then packs s->w
+ * and writes it to s->job's checkpoint: the outcome in s->st, s->err. */
 static void save(cli_saver *s)
 {
     if (s->p) {
