@@ -7,8 +7,10 @@
  *
  * Layout (native byte order, 56 bytes then the state): "SHSIMCKP", version
  * (u32), command (u32), scenario hash, seed, options hash, state length,
- * checksum (u64 each; FNV-1a 64 of the header with the checksum as 0, then
- * the state).
+ * checksum (u64 each; FNV-1a 64 over 8-byte words, native order, of the
+ * header with the checksum as 0, then of the state, its last length mod 8
+ * bytes one by one: version 2; version 1 took every byte alone, 8 times
+ * the work).
  */
 #ifndef SHELLSIM_CLI_CHECKPOINT_H
 #define SHELLSIM_CLI_CHECKPOINT_H
@@ -16,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CLI_CHECKPOINT_VERSION 1u
+#define CLI_CHECKPOINT_VERSION 2u
 
 enum { CLI_CHECKPOINT_RUN = 1, CLI_CHECKPOINT_SENSITIVITY = 2, CLI_CHECKPOINT_COMPARE = 3,
        CLI_CHECKPOINT_SWEEP = 4, CLI_CHECKPOINT_INFER = 5 };

@@ -3,6 +3,7 @@
  */
 #include "drive.h"
 
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include <time.h>
 
 #include "checkpoint.h"
+#include "saver.h"
 
 static volatile sig_atomic_t caught;
 
@@ -59,10 +61,17 @@ static int hooked_progress(void *user, uint64_t done, uint64_t total)
     return h->fn ? h->fn(h->user, done, total) : 0;
 }
 
-static cli_checkpoint_id id_of(const cli_job *job)
+/* Each round makes its parts (summaries of every series and day, per
+ * thread) and frees them: memory that glibc's malloc would hand back to
+ * the system at each free (trimmed, or unmapped when large), to be faulted
+ * in again by the next round, at a cost beside the round's of several
+ * percent (a page fault is slow in a virtual machine). Kept instead. */
+static void keep_freed_memory(void)
 {
-    cli_checkpoint_id id = {job->command, job->scenario_hash, job->seed, job->options_hash};
-    return id;
+#if defined(__GLIBC__) && defined(M_TRIM_THRESHOLD) && defined(M_MMAP_THRESHOLD)
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    mallopt(M_MMAP_THRESHOLD, 32 << 20); /* (glibc's largest) */
+#endif
 }
 
 shellsim_status cli_drive_begin(cli_job *job, cli_drive_hook *hook, shellsim_work **w, shellsim_error *err)
@@ -72,6 +81,7 @@ shellsim_status cli_drive_begin(cli_job *job, cli_drive_hook *hook, shellsim_wor
     hook->user = job->progress_user;
     shellsim_status st;
     if (job->checkpoint) {
+        keep_freed_memory();
         cli_drive_catch_signals();
         st = job->create(job, hooked_progress, hook, w, err);
     } else {
@@ -89,7 +99,7 @@ shellsim_status cli_drive_begin(cli_job *job, cli_drive_hook *hook, shellsim_wor
     unsigned char *state;
     size_t len;
     char msg[SHELLSIM_ERROR_MESSAGE_SIZE];
-    cli_checkpoint_id id = id_of(job);
+    cli_checkpoint_id id = cli_saver_id(job);
     if (cli_checkpoint_read(job->resume, &id, &state, &len, msg, sizeof msg) != 0) {
         set_error(err, SHELLSIM_EIO, msg);
         st = SHELLSIM_EIO;
@@ -118,41 +128,6 @@ shellsim_status cli_drive_begin(cli_job *job, cli_drive_hook *hook, shellsim_wor
     return st;
 }
 
-shellsim_status cli_drive_save(const cli_job *job, const shellsim_work *w, shellsim_error *err)
-{
-    unsigned char *sunk = NULL; /* with a sink: its state, after the work's, then the work's length */
-    size_t ns = 0;
-    if (job->sink) {
-        shellsim_status st = job->sink->save(job->sink->ctx, &sunk, &ns, err);
-        if (st != SHELLSIM_OK)
-            return st;
-    }
-    size_t cap = shellsim_work_state_size(w), n = 0;
-    unsigned char *buf = malloc(cap + (job->sink ? ns + 8 : 0) + 1); /* (a bound: pages beyond n are never touched) */
-    if (!buf || (n = shellsim_work_state_pack(w, buf, cap)) == 0) {
-        free(buf);
-        free(sunk);
-        set_error(err, SHELLSIM_ENOMEM, shellsim_errstr(SHELLSIM_ENOMEM));
-        return SHELLSIM_ENOMEM;
-    }
-    if (job->sink) {
-        uint64_t wl = n;
-        memcpy(buf + n, sunk, ns);
-        memcpy(buf + n + ns, &wl, 8);
-        n += ns + 8;
-        free(sunk);
-    }
-    char msg[SHELLSIM_ERROR_MESSAGE_SIZE];
-    cli_checkpoint_id id = id_of(job);
-    int rc = cli_checkpoint_write(job->checkpoint, &id, buf, n, msg, sizeof msg);
-    free(buf);
-    if (rc != 0) {
-        set_error(err, SHELLSIM_EIO, msg);
-        return SHELLSIM_EIO;
-    }
-    return SHELLSIM_OK;
-}
-
 /* The first round, and the bounds of every round. */
 #define ROUND_FIRST 4096
 #define ROUND_MAX (UINT64_C(1) << 34)
@@ -173,27 +148,37 @@ shellsim_status cli_drive_advanced(const cli_job *job, shellsim_work *w, shellsi
     return job->sink ? job->sink->advanced(job->sink->ctx, w, err) : SHELLSIM_OK;
 }
 
-uint64_t cli_drive_next_round(const cli_job *job, uint64_t n, double seconds)
+uint64_t cli_drive_next_round(const cli_job *job, uint64_t n, double seconds, double due_s)
 {
-    /* rounds of about the interval (a round's fixed cost, a part made and
-     * merged, is then small beside it; a signal stops a round under way, so
-     * long rounds delay nothing), of 0.1 s with checkpoints after each, of
-     * at most a minute */
-    double target = job->every_s > 0 ? job->every_s : 0.1;
+    /* at the rate of the last round, a round that ends as the next
+     * checkpoint falls due (one round a checkpoint: a round's fixed cost,
+     * parts made, flushed and merged, is that of a checkpoint again; the
+     * drivers take a round that ends a little early as due), or of 0.1 s
+     * when every round ends with one (every_s 0), or of the interval
+     * without a checkpoint (a sink's rounds); never of less than an
+     * eighth of the interval, nor of more than a minute; never more than 8
+     * times the last one (its rate may be that of a cold start) nor below a
+     * quarter of the first; a signal stops a round under way, so long
+     * rounds delay nothing */
+    double target = job->every_s <= 0 ? 0.1 : job->checkpoint ? due_s : job->every_s;
+    if (job->every_s > 0 && target < job->every_s / 8)
+        target = job->every_s / 8;
     if (target > 60)
         target = 60;
-    if (seconds < target / 2 && n < ROUND_MAX)
-        n *= 2;
-    else if (seconds > target * 2 && n > cli_drive_first_round(job) / 4)
-        n /= 2;
+    double want = seconds > 0 ? (double)n * (target / seconds) : 8.0 * (double)n;
+    uint64_t lo = cli_drive_first_round(job) / 4, hi = n <= ROUND_MAX / 8 ? 8 * n : ROUND_MAX;
+    if (lo < 1)
+        lo = 1;
+    n = want <= (double)lo ? lo : want >= (double)hi ? hi : (uint64_t)want;
     /* (a sink keeps what a round takes until it ends) */
     return job->sink && n > job->sink->round_max ? job->sink->round_max : n;
 }
 
-/* A run stopped by a signal: its last checkpoint, then EINTERRUPTED. */
-static shellsim_status stop_on_signal(cli_job *job, const shellsim_work *w, shellsim_error *err)
+/* A run stopped by a signal: its last checkpoint (after the save under
+ * way, whose failure is returned instead), then EINTERRUPTED. */
+static shellsim_status stop_on_signal(cli_job *job, cli_saver *saver, const shellsim_work *w, shellsim_error *err)
 {
-    shellsim_status st = cli_drive_save(job, w, err);
+    shellsim_status st = cli_saver_save(saver, job, w, err);
     if (st != SHELLSIM_OK)
         return st;
     job->signal = cli_drive_signal();
@@ -214,11 +199,19 @@ shellsim_status cli_drive_local(cli_job *job, shellsim_work **out, shellsim_erro
     shellsim_status st = cli_drive_begin(job, &hook, &w, err);
     if (st != SHELLSIM_OK)
         return st;
+    /* a checkpoint is written while the next round runs (saver.h): w is
+     * left as it is until the save has been waited for */
+    cli_saver *saver = NULL;
+    if (job->checkpoint && !(saver = cli_saver_alloc())) {
+        shellsim_work_free(w);
+        set_error(err, SHELLSIM_ENOMEM, shellsim_errstr(SHELLSIM_ENOMEM));
+        return SHELLSIM_ENOMEM;
+    }
     uint64_t round = cli_drive_first_round(job);
     double last_save = cli_drive_now();
     while (st == SHELLSIM_OK && shellsim_work_stage_end(w) > shellsim_work_done(w)) {
         if (job->checkpoint && cli_drive_signal()) {
-            st = stop_on_signal(job, w, err);
+            st = stop_on_signal(job, saver, w, err);
             break;
         }
         uint64_t done = shellsim_work_done(w), end = shellsim_work_stage_end(w);
@@ -231,24 +224,55 @@ shellsim_status cli_drive_local(cli_job *job, shellsim_work **out, shellsim_erro
             st = shellsim_work_part_run(w, p, done, end, err);
         if (st == SHELLSIM_EINTERRUPTED && job->checkpoint && cli_drive_signal()) {
             shellsim_work_part_free(p);
-            st = stop_on_signal(job, w, err);
+            st = stop_on_signal(job, saver, w, err);
             break;
         }
-        if (st == SHELLSIM_OK && (st = shellsim_work_merge_part(w, p)) != SHELLSIM_OK)
-            set_error(err, st, shellsim_errstr(st));
-        shellsim_work_part_free(p);
-        if (st == SHELLSIM_OK)
-            st = shellsim_work_advance(w, end, err);
-        if (st == SHELLSIM_OK)
-            st = cli_drive_advanced(job, w, err);
-        if (st != SHELLSIM_OK || !cli_drive_in_rounds(job))
-            continue;
+        if (st == SHELLSIM_OK && saver)
+            st = cli_saver_wait(saver, err);
         double now = cli_drive_now();
-        round = cli_drive_next_round(job, round, now - t0);
-        if (job->checkpoint && now - last_save >= job->every_s && shellsim_work_stage_end(w) > shellsim_work_done(w)) {
-            st = cli_drive_save(job, w, err);
-            last_save = cli_drive_now();
+        /* (a round ends at about the time due, a little before or after:
+         * a tenth of the interval early is close enough, rather than a
+         * short round more) */
+        int due = st == SHELLSIM_OK && job->checkpoint && now - last_save >= 0.9 * job->every_s;
+        if (due && !job->sink && end < shellsim_work_stage_end(w)) {
+            /* the round's part merged on the saver's thread, then the
+             * state saved; w declared done to the end of the round first
+             * (within a stage, that decides nothing but where the next
+             * round starts, and nothing reads the summaries meanwhile) */
+            if ((st = shellsim_work_advance(w, end, err)) == SHELLSIM_OK)
+                st = cli_saver_start(saver, job, w, p, err);
+            else
+                shellsim_work_part_free(p);
+            last_save = now;
+        } else {
+            if (st == SHELLSIM_OK && (st = shellsim_work_merge_part(w, p)) != SHELLSIM_OK)
+                set_error(err, st, shellsim_errstr(st));
+            shellsim_work_part_free(p);
+            if (st == SHELLSIM_OK)
+                st = shellsim_work_advance(w, end, err);
+            if (st == SHELLSIM_OK)
+                st = cli_drive_advanced(job, w, err);
+            /* with a sink, the round merged and its rows taken before the
+             * save starts (the sink's state, taken as it starts, is then
+             * that of the work's rows up to done); the packing and the
+             * writing still go on while the next round runs */
+            if (st == SHELLSIM_OK && due && shellsim_work_stage_end(w) > shellsim_work_done(w)) {
+                st = cli_saver_start(saver, job, w, NULL, err);
+                last_save = now;
+            }
         }
+        if (st == SHELLSIM_OK && cli_drive_in_rounds(job))
+            round = cli_drive_next_round(job, round, now - t0, last_save + job->every_s - now);
+    }
+    if (saver) { /* (the save under way: its failure fails the run) */
+        shellsim_error werr;
+        shellsim_status ws = cli_saver_wait(saver, &werr);
+        if (st == SHELLSIM_OK && ws != SHELLSIM_OK) {
+            st = ws;
+            if (err)
+                *err = werr;
+        }
+        cli_saver_free(saver);
     }
     if (st != SHELLSIM_OK) {
         shellsim_work_free(w);

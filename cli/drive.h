@@ -2,20 +2,26 @@
  * drive.h: carrying out work in chunks (a run, a sensitivity analysis) (shellsim_analysis.h, "work
  * in chunks"): the one-process driver (shellsim's cli_runner) and what the
  * MPI driver (drive_mpi.c) shares with it: resuming from a checkpoint,
- * writing one, and stopping on SIGTERM or SIGINT.
+ * the rounds' sizes, and stopping on SIGTERM or SIGINT (checkpoints are
+ * written by saver.h).
  *
- * With --checkpoint, the replications are run in rounds; after a round,
- * when --checkpoint-every seconds have passed since the last checkpoint,
- * the work's state is written (checkpoint.h). SIGTERM and SIGINT stop the
- * round under way (its replications are run again on resume), write a last
- * checkpoint of the rounds done, and end the run with job->signal set. The
- * output depends only on which replications were merged, never on the
- * rounds, so a resumed run prints the bytes of one never stopped.
+ * With --checkpoint, the replications are run in rounds, each aimed to end
+ * as the next checkpoint falls due; after a round, when --checkpoint-every
+ * seconds have passed since the last checkpoint (nine tenths of them: a
+ * round ends a little before or after the time aimed at), the work's state
+ * is written (checkpoint.h); the one-process driver writes the state while
+ * the next round runs (saver.h), and without a sink merges the round there
+ * too. SIGTERM and SIGINT stop the round under way (its replications are
+ * run again on resume), write a last checkpoint of the rounds done, and
+ * end the run with job->signal set. The output depends only on which
+ * replications were merged, never on the rounds, so a resumed run prints
+ * the bytes of one never stopped.
  *
  * With a sink (job->sink: run's --runs-csv rows), rounds are run even
- * without a checkpoint, and after each the sink takes what it finished; a
- * checkpoint holds the sink's state after the work's (cli_drive_save), and
- * resuming gives it back (cli_drive_begin).
+ * without a checkpoint (of at most sink->round_max replications), and
+ * after each the sink takes what it finished; a checkpoint holds the
+ * sink's state after the work's (taken once the round is merged and its
+ * rows taken: saver.h), and resuming gives it back (cli_drive_begin).
  */
 #ifndef SHELLSIM_CLI_DRIVE_H
 #define SHELLSIM_CLI_DRIVE_H
@@ -41,19 +47,17 @@ typedef struct cli_drive_hook {
 } cli_drive_hook;
 shellsim_status cli_drive_begin(cli_job *job, cli_drive_hook *hook, shellsim_work **w, shellsim_error *err);
 
-/* Writes w's state to job->checkpoint. SHELLSIM_OK, or SHELLSIM_EIO with
- * the reason in err (the file as it was), ENOMEM. */
-shellsim_status cli_drive_save(const cli_job *job, const shellsim_work *w, shellsim_error *err);
-
 /* The seconds of a monotonic clock. */
 double cli_drive_now(void);
 
 /* The first round's replications (4 min_chunk). */
 uint64_t cli_drive_first_round(const cli_job *job);
 
-/* The next round's replications, from the last one's (n, seconds taken),
- * aiming at rounds of about the checkpoint interval. */
-uint64_t cli_drive_next_round(const cli_job *job, uint64_t n, double seconds);
+/* The next round's replications, from the last one's (n, seconds taken)
+ * and the seconds until the next checkpoint falls due (due_s, from the end
+ * of the last round; may be <= 0): a round that ends as it falls due (a
+ * little after), at the last round's rate; with every_s 0, of 0.1 s. */
+uint64_t cli_drive_next_round(const cli_job *job, uint64_t n, double seconds, double due_s);
 
 /* Whether the work runs in rounds: with a checkpoint or a sink
  * (job->sink, whose rounds are at most its round_max). */

@@ -26,6 +26,7 @@
 #include <mpi.h>
 
 #include "drive.h"
+#include "saver.h"
 
 static void set_error(shellsim_error *err, shellsim_status st, const char *msg)
 {
@@ -124,6 +125,9 @@ shellsim_status cli_drive_mpi(cli_job *job, shellsim_work **out, shellsim_error 
         shellsim_work_free(w);
         return st;
     }
+    /* rank 0's packing buffer, kept from one checkpoint to the next (NULL
+     * when out of memory: a buffer each time) */
+    cli_saver *saver = rank == 0 && job->checkpoint ? cli_saver_alloc() : NULL;
     uint64_t *counter = NULL;
     MPI_Win win;
     MPI_Win_allocate(rank == 0 ? (MPI_Aint)sizeof(uint64_t) : 0, sizeof(uint64_t), MPI_INFO_NULL, MPI_COMM_WORLD,
@@ -180,6 +184,7 @@ shellsim_status cli_drive_mpi(cli_job *job, shellsim_work **out, shellsim_error 
         if ((st = agree(st, place, err, rank)) != SHELLSIM_OK) {
             shellsim_work_part_free(p);
             MPI_Win_free(&win);
+            cli_saver_free(saver);
             shellsim_work_free(w);
             return st;
         }
@@ -196,11 +201,12 @@ shellsim_status cli_drive_mpi(cli_job *job, shellsim_work **out, shellsim_error 
             (st0 = cli_drive_advanced(job, w, err)) != SHELLSIM_OK || !cli_drive_in_rounds(job))
             continue;
         double now = cli_drive_now();
-        round = cli_drive_next_round(job, round, now - t0);
-        if (job->checkpoint && now - last_save >= job->every_s && shellsim_work_stage_end(w) > shellsim_work_done(w)) {
-            st0 = cli_drive_save(job, w, err);
+        if (job->checkpoint && now - last_save >= 0.9 * job->every_s &&
+            shellsim_work_stage_end(w) > shellsim_work_done(w)) {
+            st0 = cli_saver_save(saver, job, w, err);
             last_save = cli_drive_now();
         }
+        round = cli_drive_next_round(job, round, now - t0, last_save + job->every_s - now);
     }
     MPI_Win_free(&win);
     if (caught) {
@@ -208,7 +214,7 @@ shellsim_status cli_drive_mpi(cli_job *job, shellsim_work **out, shellsim_error 
         st = SHELLSIM_EINTERRUPTED;
         if (rank == 0) {
             char msg[SHELLSIM_ERROR_MESSAGE_SIZE];
-            if ((st = cli_drive_save(job, w, err)) == SHELLSIM_OK) {
+            if ((st = cli_saver_save(saver, job, w, err)) == SHELLSIM_OK) {
                 snprintf(msg, sizeof msg,
                          "stopped by signal %d after %llu replications; checkpoint %s written (go on with "
                          "--resume %s)",
@@ -217,12 +223,14 @@ shellsim_status cli_drive_mpi(cli_job *job, shellsim_work **out, shellsim_error 
                 st = SHELLSIM_EINTERRUPTED;
             }
         }
+        cli_saver_free(saver);
         /* no rank ends before rank 0 has written: mpirun would stop it */
         int code = (int)st;
         MPI_Bcast(&code, 1, MPI_INT, 0, MPI_COMM_WORLD);
         shellsim_work_free(w);
         return (shellsim_status)code;
     }
+    cli_saver_free(saver);
     /* rank 0's failure between rounds (a merge, a checkpoint) ends every
      * rank: the others learn it from the STOP */
     int bad = rank == 0 ? st0 != SHELLSIM_OK : 0;

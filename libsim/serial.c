@@ -73,6 +73,26 @@ static void put_varint(writer *w, uint64_t v)
     *w->p++ = (unsigned char)v;
 }
 
+/* The counts of b, each a varint (shellsim_bins_count's values: most
+ * below 128, a byte, without its spill counts when it has none). */
+static void put_counts(writer *w, const shellsim_bins *b)
+{
+    const uint32_t *count = b->count;
+    const uint64_t *spill = b->spill;
+    unsigned char *p = w->p;
+    for (uint32_t i = 0; i < b->n; i++) {
+        uint64_t v = spill ? count[i] + spill[i] : count[i];
+        if (v < 0x80) {
+            *p++ = (unsigned char)v;
+            continue;
+        }
+        w->p = p;
+        put_varint(w, v);
+        p = w->p;
+    }
+    w->p = p;
+}
+
 static void pack_summary(writer *w, const shellsim_summary *s)
 {
     put_u64(w, s->n);
@@ -91,8 +111,7 @@ static void pack_summary(writer *w, const shellsim_summary *s)
         uint32_t lo = bins[k]->lo, n = bins[k]->n;
         put(w, &lo, 4);
         put(w, &n, 4);
-        for (uint32_t i = 0; i < n; i++)
-            put_varint(w, shellsim_bins_count(bins[k], i));
+        put_counts(w, bins[k]);
     }
 }
 

@@ -21,7 +21,7 @@ LIBSIM = [
     ("verbs", "exceed until_ci work compare_work compare sensitivity_work sensitivity infer infer_work infer_series sweep_work sweep sweep_grid abc_smc infer_check"),
 ]
 CLI = [
-    ("tools", "options common plot report report_sweep checkpoint runs_csv drive drive_mpi"),
+    ("tools", "options common plot report report_sweep checkpoint runs_csv saver drive drive_mpi"),
     ("commands", "commands cmd_check cmd_compare cmd_infer cmd_run cmd_sensitivity cmd_sweep"),
     ("dispatcher", "cli shellsim shellsim_mpi"),
 ]
