@@ -234,11 +234,15 @@ shellsim_status cli_drive_local(cli_job *job, shellsim_work **out, shellsim_erro
          * a tenth of the interval early is close enough, rather than a
          * short round more) */
         int due = st == SHELLSIM_OK && job->checkpoint && now - last_save >= 0.9 * job->every_s;
-        if (due && !job->sink && end < shellsim_work_stage_end(w)) {
+        /* (an inference's advance walks the tries merged: its round is
+         * merged first, as with a sink) */
+        int later = !job->sink && job->command != CLI_CHECKPOINT_INFER;
+        if (due && later && end < shellsim_work_stage_end(w)) {
             /* the round's part merged on the saver's thread, then the
              * state saved; w declared done to the end of the round first
-             * (within a stage, that decides nothing but where the next
-             * round starts, and nothing reads the summaries meanwhile) */
+             * (within a stage of a run, a comparison, a sensitivity or a
+             * sweep, that decides nothing but where the next round starts,
+             * and nothing reads the summaries meanwhile) */
             if ((st = shellsim_work_advance(w, end, err)) == SHELLSIM_OK)
                 st = cli_saver_start(saver, job, w, p, err);
             else
