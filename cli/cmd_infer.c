@@ -8,11 +8,10 @@
  * message gives the tries, acceptances, rate and the tries needed); 2 bad
  * command line; 3 bad scenario or observations file.
  *
- * Rejection ABC's tries are work in chunks (shellsim_work_infer_create)
+ * Both methods' tries are work in chunks (shellsim_work_infer_create)
  * carried out by the program's cli_runner: in this process, or under
  * shellsim-mpi over the ranks (the same bytes); with --checkpoint and
- * --resume either way. ABC-SMC runs in one process (under shellsim-mpi,
- * on every rank; rank 0 prints).
+ * --resume either way.
  */
 #include <math.h>
 #include <stdio.h>
@@ -89,9 +88,11 @@ static void usage_infer(FILE *f, const char *prog)
             "                 is replaced (KEY@WHEN: the line of that key and day), or\n"
             "                 added; e.g. --set nk.loss_rate=\"pert(0.1, 0.2, 0.3)\"\n"
             "  --checkpoint FILE, --checkpoint-every S, --resume FILE\n"
-            "                 rejection: as for run: the tries done kept in FILE, resumed to\n"
-            "                 the bytes of an inference never stopped (the same SCENARIO,\n"
-            "                 --set, OBSERVATIONS, --accept, --max-tries, --pilot and --seed)\n"
+            "                 as for run: the tries done (smc: and the generations) kept in\n"
+            "                 FILE, resumed to the bytes of an inference never stopped (the\n"
+            "                 same SCENARIO, --set, OBSERVATIONS, --method, --accept,\n"
+            "                 --max-tries, --pilot, --max-runs and --seed; --time-limit\n"
+            "                 counts each process's own time)\n"
             "  -s -t -j       short for --seed, --threads, --json\n"
             "  -h, --help     this help\n"
             "\n"
@@ -534,9 +535,7 @@ int cli_cmd_infer(int argc, char **argv, const cli_context *cx)
                    .checkpoint = checkpoint, .every_s = (double)cli_whole(&a, CLI_OPT_CHECKPOINT_EVERY, 60),
                    .resume = resume};
     rc = -1;
-    if (o.method == SHELLSIM_INFER_SMC && (checkpoint || resume))
-        rc = cli_usage_error(&p, "--checkpoint and --resume are for --method rejection");
-    else if (a.given[CLI_OPT_CHECKPOINT_EVERY] && !checkpoint)
+    if (a.given[CLI_OPT_CHECKPOINT_EVERY] && !checkpoint)
         rc = cli_usage_error(&p, "--checkpoint-every needs --checkpoint FILE");
     else if ((checkpoint || resume) && (!strcmp(a.pos[0], "-") || !strcmp(obs_path, "-")))
         rc = cli_usage_error(&p, "--checkpoint and --resume need the scenario and the observations in files, "
@@ -559,21 +558,22 @@ int cli_cmd_infer(int argc, char **argv, const cli_context *cx)
     job.options_hash = cli_hash(job.options_hash, &o.max_tries, sizeof o.max_tries);
     job.options_hash = cli_hash(job.options_hash, &o.pilot, sizeof o.pilot);
     job.options_hash = cli_hash(job.options_hash, &o.method, sizeof o.method);
+    if (o.method == SHELLSIM_INFER_SMC) { /* (--time-limit: a stop of each process's own) */
+        job.options_hash = cli_hash(job.options_hash, &o.smc_quantile, sizeof o.smc_quantile);
+        job.options_hash = cli_hash(job.options_hash, &o.max_generations, sizeof o.max_generations);
+        job.options_hash = cli_hash(job.options_hash, &o.smc_kernel_scale, sizeof o.smc_kernel_scale);
+        job.options_hash = cli_hash(job.options_hash, &o.max_runs, sizeof o.max_runs);
+    }
     cli_progress pr;
     shellsim_inference *inf = NULL;
     shellsim_error e = SHELLSIM_ERROR_INIT;
     shellsim_status st;
-    if (o.method == SHELLSIM_INFER_REJECTION) {
-        cli_progress_attach(&pr, "accepted", cx, &job.progress, &job.progress_user);
-        shellsim_work *w = NULL;
-        st = cx->runner(&job, &w, &e, cx->runner_ctx);
-        if (st == SHELLSIM_OK && w)
-            st = shellsim_work_infer_result(w, &inf, &e);
-        shellsim_work_free(w);
-    } else {
-        cli_progress_attach(&pr, "accepted", cx, &o.progress, &o.progress_user);
-        st = shellsim_infer(s, obs, &o, &inf, &e);
-    }
+    cli_progress_attach(&pr, "accepted", cx, &job.progress, &job.progress_user);
+    shellsim_work *w = NULL;
+    st = cx->runner(&job, &w, &e, cx->runner_ctx);
+    if (st == SHELLSIM_OK && w)
+        st = shellsim_work_infer_result(w, &inf, &e);
+    shellsim_work_free(w);
     cli_progress_end(&pr);
     rc = CLI_OK;
     double *chk = NULL;

@@ -7,7 +7,9 @@
  * or with --checkpoint a part of one) and broadcasts each; within a round,
  * every rank, rank 0 included, takes chunks of replications from a counter
  * in a window on rank 0 (MPI_Fetch_and_op), so that a slower rank takes
- * fewer, and runs them into its part, on its threads. At the round's end
+ * fewer, and runs them into its part, on its threads (what a part needs
+ * of the work beyond its creation, an SMC inference's generation, comes
+ * with the round: shellsim_work_stage_state_size). At the round's end
  * the ranks agree on failures and signals, then send their parts to rank 0,
  * which merges them (exactly: the output does not depend on who ran which
  * chunk), advances the work, judges --until-ci, lets a sink (run's
@@ -106,6 +108,34 @@ static shellsim_status gather_parts(shellsim_work *w, shellsim_work_part *p, int
     return st;
 }
 
+/* Rank 0 sends the work's stage state (shellsim_work_stage_state_size:
+ * an SMC inference's generation) to the other ranks, which load it. The
+ * status every rank agrees on: OK, or ENOMEM / EINVAL (with err). */
+static shellsim_status share_stage(shellsim_work *w, int rank, shellsim_error *err)
+{
+    unsigned long long n = rank == 0 ? shellsim_work_stage_state_size(w) : 0;
+    MPI_Bcast(&n, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD);
+    if (n == 0)
+        return SHELLSIM_OK;
+    unsigned char *buf = n <= INT32_MAX ? malloc(n) : NULL;
+    shellsim_status st = buf ? SHELLSIM_OK : SHELLSIM_ENOMEM;
+    int ok = buf != NULL, all;
+    MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    if (all) {
+        if (rank == 0 && shellsim_work_stage_state_pack(w, buf, n) != n)
+            memset(buf, 0, n); /* cannot happen: the others refuse it */
+        MPI_Bcast(buf, (int)n, MPI_BYTE, 0, MPI_COMM_WORLD);
+        if (rank != 0)
+            st = shellsim_work_stage_state_load(w, buf, n, err);
+    } else {
+        st = SHELLSIM_ENOMEM;
+    }
+    free(buf);
+    if (st == SHELLSIM_ENOMEM)
+        set_error(err, st, "out of memory for the stage's state");
+    return agree(st, 0, err, rank);
+}
+
 shellsim_status cli_drive_mpi(cli_job *job, shellsim_work **out, shellsim_error *err, void *ctx)
 {
     (void)ctx;
@@ -154,6 +184,12 @@ shellsim_status cli_drive_mpi(cli_job *job, shellsim_work **out, shellsim_error 
         MPI_Bcast(ctl, 4, MPI_UINT64_T, 0, MPI_COMM_WORLD);
         if (ctl[3] != GO)
             break;
+        if ((st = share_stage(w, rank, err)) != SHELLSIM_OK) {
+            MPI_Win_free(&win);
+            cli_saver_free(saver);
+            shellsim_work_free(w);
+            return st;
+        }
         double t0 = cli_drive_now();
         shellsim_work_part *p = NULL;
         uint64_t place = 0;

@@ -568,15 +568,22 @@ SHELLSIM_API shellsim_status shellsim_work_sweep_create(const shellsim_scenario 
                                                         shellsim_error *err);
 
 /* The work of shellsim_infer(scenario, obs, options) into *out (OUT), for
- * rejection ABC (options->method SHELLSIM_INFER_REJECTION; SMC is
- * SHELLSIM_EINVAL): its "replications" are the tries 0, 1, 2, ..., cut in
- * stages (the pilot's tries, then stages sized from the acceptance rate,
- * up to max_tries); parts hold the accepted tries of their chunks, the
- * prior of the tries walked and the lowest model limit met, which
- * shellsim_work_part_run keeps instead of returning it. advance walks the
- * merged chunks in try order as shellsim_infer does, and returns its
- * failures (SHELLSIM_ELIMIT with its message: too few acceptances after
- * the pilot or max_tries, a model limit). A round must end where
+ * either method. Rejection ABC: its "replications" are the tries 0, 1, 2,
+ * ..., cut in stages (the pilot's tries, then stages sized from the
+ * acceptance rate, up to max_tries). ABC-SMC: they are the model runs of
+ * every generation in turn (try a of generation g is number: the runs of
+ * generations 0 .. g-1, plus a), cut in stages within a generation; an
+ * advance that completes a generation (its N-th acceptance) ends it at
+ * that try, so done then moves to the try after it, which may lie below
+ * the advance's upto (the tries past it are dropped), and the next
+ * generation begins there; its tolerance, scales, parents and kernel are
+ * the work's stage state (shellsim_work_stage_state_size). Parts hold the
+ * accepted tries of their chunks, the prior of the tries walked and the
+ * lowest model limit met, which shellsim_work_part_run keeps instead of
+ * returning it. advance walks the merged chunks in try order as
+ * shellsim_infer does, and returns its failures (SHELLSIM_ELIMIT with its
+ * message: too few acceptances after the pilot, max_tries, SMC's
+ * max_generations, a model limit). A round must end where
  * shellsim_work_round_end says. progress, when set, is called between a
  * chunk's rounds of blocks with (acceptances known, accept). The same
  * checks and messages as shellsim_infer; scenario and obs must outlive the
@@ -627,7 +634,9 @@ SHELLSIM_API size_t shellsim_work_part_pack(const shellsim_work_part *p, unsigne
 SHELLSIM_API shellsim_status shellsim_work_merge_part(shellsim_work *w, shellsim_work_part *p);
 SHELLSIM_API shellsim_status shellsim_work_merge_packed(shellsim_work *w, const unsigned char *buf, size_t len);
 /* Declare [0, upto) merged (done < upto <= stage_end); at the stage's end,
- * decide whether the run goes on. SHELLSIM_OK or EINVAL (upto out of
+ * decide whether the run goes on. done becomes upto (an SMC inference's
+ * completed generation: the try after its last, see
+ * shellsim_work_infer_create). SHELLSIM_OK or EINVAL (upto out of
  * range: w unchanged). */
 SHELLSIM_API shellsim_status shellsim_work_advance(shellsim_work *w, uint64_t upto, shellsim_error *err);
 
@@ -641,6 +650,22 @@ SHELLSIM_API size_t shellsim_work_state_size(const shellsim_work *w);
 SHELLSIM_API size_t shellsim_work_state_pack(const shellsim_work *w, unsigned char *buf, size_t cap);
 SHELLSIM_API shellsim_status shellsim_work_state_load(shellsim_work *w, const unsigned char *buf, size_t len,
                                                       shellsim_error *err);
+
+/* The stage state: what running a part needs of the work beyond its
+ * creation, which changes only when the work advances: an SMC inference's
+ * generation (its number and first try, tolerance, scales, parents and
+ * kernel); none (0 bytes) for every other work. A driver whose processes
+ * each make the work, one of them merging and advancing it, sends this
+ * from that one to the others before each round. size: its bytes exactly
+ * (0: nothing to send); pack writes them into buf (cap >= size) and
+ * returns their number (0 when cap is smaller or there are none); load
+ * makes them the stage of w (a work that is never advanced, only runs
+ * parts): SHELLSIM_OK, or EINVAL (NULL w, or bytes of another work or
+ * stage: w unchanged). */
+SHELLSIM_API size_t shellsim_work_stage_state_size(const shellsim_work *w);
+SHELLSIM_API size_t shellsim_work_stage_state_pack(const shellsim_work *w, unsigned char *buf, size_t cap);
+SHELLSIM_API shellsim_status shellsim_work_stage_state_load(shellsim_work *w, const unsigned char *buf, size_t len,
+                                                            shellsim_error *err);
 
 /* The metrics of a run's work, in the order of its result's
  * (shellsim_result_metric_name) and of each row of shellsim_work_runs_take:

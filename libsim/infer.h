@@ -100,15 +100,6 @@ typedef struct shellsim_infer_keyed {
 void shellsim_infer_wquantiles(const double *x, const double *w, size_t n, const double *ps, size_t m, double *out,
                                shellsim_infer_keyed *tmp);
 
-/* ABC-SMC (abc_smc.c): fills inf (created by shellsim_infer with its
- * parameters chosen and inf->post created) up to and including the metric
- * columns of inf->post's runs and post_idx; shellsim_infer then runs pass
- * 2. Returns SHELLSIM_OK, or a failure with msg set (ELIMIT, ENOMEM,
- * EINTERRUPTED). */
-shellsim_status shellsim_infer_smc(const shellsim_scenario *s, const shellsim_observations *obs,
-                                   const shellsim_infer_options *o, shellsim_inference *inf, char *msg,
-                                   size_t msgcap);
-
 /* Pass 2 (infer_series.c): run the accepted tries inf->reps[0 ..
  * accepted-1] again with every series of inf->post on and add their days to
  * inf->post, on `threads` threads (0: all cores); the summaries are exact

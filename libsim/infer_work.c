@@ -31,6 +31,7 @@
 #include "scenario.h"
 #include "scheduler.h"
 #include "serial.h"
+#include "smc_work.h"
 #include "status.h"
 
 #define BLOCK_BUFFER_BYTES (1u << 20) /* as run.c */
@@ -68,6 +69,7 @@ typedef struct inf_thread {
 } inf_thread;
 
 struct shellsim_inf_part {
+    shellsim_smc_part *smc; /* an SMC inference's part: the rest unused */
     size_t d, ncol;
     inf_chunk *c;
     size_t n;
@@ -79,6 +81,7 @@ struct shellsim_inf_part {
 };
 
 struct shellsim_inf_work {
+    shellsim_smc_work *smc; /* an SMC inference (smc_work.c): the rest unused */
     const shellsim_scenario *s;
     const shellsim_observations *obs;
     shellsim_infer_options o;  /* resolved */
@@ -256,6 +259,7 @@ void shellsim_inf_part_free(shellsim_inf_part *p)
 {
     if (!p)
         return;
+    shellsim_smc_part_free(p->smc);
     part_clear(p);
     for (size_t b = 0; p->blocks && b < p->nslots; b++) {
         shellsim_free(p->blocks[b].col);
@@ -280,6 +284,14 @@ shellsim_status shellsim_inf_part_create(const shellsim_inf_work *w, shellsim_in
     }
     (*out)->d = w->d;
     (*out)->ncol = w->ncol;
+    if (w->smc) {
+        shellsim_status st = shellsim_smc_part_create(w->smc, &(*out)->smc, err);
+        if (st != SHELLSIM_OK) {
+            shellsim_free(*out);
+            *out = NULL;
+        }
+        return st;
+    }
     return SHELLSIM_OK;
 }
 
@@ -368,6 +380,8 @@ static shellsim_status round_block(void *user, void *state, shellsim_sched_block
 shellsim_status shellsim_inf_part_run(const shellsim_inf_work *w, shellsim_inf_part *p, uint64_t first,
                                       uint64_t last, shellsim_error *err)
 {
+    if (w && p && w->smc)
+        return shellsim_smc_part_run(w->smc, p->smc, first, last, err);
     if (!w || !p || first >= last || last > w->o.max_tries || w->finished) {
         shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_part_run: no such chunk");
         return SHELLSIM_EINVAL;
@@ -463,6 +477,8 @@ shellsim_status shellsim_inf_part_run(const shellsim_inf_work *w, shellsim_inf_p
 
 size_t shellsim_inf_part_packed_size(const shellsim_inf_part *p)
 {
+    if (p && p->smc)
+        return shellsim_smc_part_packed_size(p->smc);
     size_t n = 16;
     for (size_t i = 0; p && i < p->n; i++)
         n += chunk_size(&p->c[i], p->d, p->ncol);
@@ -471,6 +487,8 @@ size_t shellsim_inf_part_packed_size(const shellsim_inf_part *p)
 
 size_t shellsim_inf_part_pack(const shellsim_inf_part *p, unsigned char *buf, size_t cap)
 {
+    if (p && p->smc)
+        return shellsim_smc_part_pack(p->smc, buf, cap);
     if (!p || !buf || cap < shellsim_inf_part_packed_size(p))
         return 0;
     unsigned char *q = buf;
@@ -489,6 +507,8 @@ shellsim_status shellsim_inf_work_merge_packed(shellsim_inf_work *w, const unsig
 {
     size_t at = 0;
     uint64_t magic, n;
+    if (w && w->smc)
+        return shellsim_smc_work_merge_packed(w->smc, buf, len);
     if (!w || !buf || get64(buf, len, &at, &magic) || magic != PART_MAGIC || get64(buf, len, &at, &n))
         return SHELLSIM_EINVAL;
     for (uint64_t i = 0; i < n; i++) {
@@ -504,6 +524,8 @@ shellsim_status shellsim_inf_work_merge_packed(shellsim_inf_work *w, const unsig
 
 shellsim_status shellsim_inf_work_merge_part(shellsim_inf_work *w, const shellsim_inf_part *p)
 {
+    if (w->smc)
+        return p->smc ? shellsim_smc_work_merge_part(w->smc, p->smc) : SHELLSIM_EINVAL;
     size_t cap = shellsim_inf_part_packed_size(p);
     unsigned char *buf = shellsim_malloc(cap ? cap : 1);
     size_t n = buf ? shellsim_inf_part_pack(p, buf, cap) : 0;
@@ -518,6 +540,7 @@ void shellsim_inf_work_free(shellsim_inf_work *w)
 {
     if (!w)
         return;
+    shellsim_smc_work_free(w->smc);
     part_clear(&w->pend);
     shellsim_inference_free(w->inf);
     shellsim_free(w->index);
@@ -536,9 +559,13 @@ shellsim_status shellsim_inf_work_create(const shellsim_scenario *s, const shell
         return SHELLSIM_ENOMEM;
     }
     shellsim_status st = shellsim_infer_prepare(s, obs, options, &w->o, &w->inf, err);
-    if (st == SHELLSIM_OK && w->o.method != SHELLSIM_INFER_REJECTION) {
-        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_infer_create: only rejection runs in chunks");
-        st = SHELLSIM_EINVAL;
+    if (st == SHELLSIM_OK && w->o.method == SHELLSIM_INFER_SMC) {
+        shellsim_inference *inf = w->inf;
+        w->inf = NULL; /* the SMC work's */
+        if ((st = shellsim_smc_work_create(s, obs, &w->o, inf, &w->smc, err)) == SHELLSIM_OK) {
+            *out = w;
+            return SHELLSIM_OK;
+        }
     }
     if (st != SHELLSIM_OK) {
         shellsim_inf_work_free(w);
@@ -578,16 +605,18 @@ shellsim_status shellsim_inf_work_create(const shellsim_scenario *s, const shell
 
 uint64_t shellsim_inf_work_done(const shellsim_inf_work *w)
 {
-    return w->done;
+    return w->smc ? shellsim_smc_work_done(w->smc) : w->done;
 }
 
 int shellsim_inf_work_finished(const shellsim_inf_work *w)
 {
-    return w->finished;
+    return w->smc ? shellsim_smc_work_finished(w->smc) : w->finished;
 }
 
 uint64_t shellsim_inf_work_stage_end(const shellsim_inf_work *w)
 {
+    if (w->smc)
+        return shellsim_smc_work_stage_end(w->smc);
     if (w->finished)
         return w->done;
     const uint64_t B = w->B, max = w->o.max_tries, done = w->done, have = w->inf->accepted;
@@ -608,6 +637,8 @@ uint64_t shellsim_inf_work_stage_end(const shellsim_inf_work *w)
 
 uint64_t shellsim_inf_work_round_end(const shellsim_inf_work *w, uint64_t want)
 {
+    if (w->smc)
+        return shellsim_smc_work_round_end(w->smc, want);
     uint64_t end = shellsim_inf_work_stage_end(w), B = w->B;
     if (want <= w->done)
         want = w->done + 1;
@@ -653,6 +684,8 @@ static int pilot_fails(const shellsim_inf_work *w, char *msg, size_t cap)
 
 shellsim_status shellsim_inf_work_advance(shellsim_inf_work *w, uint64_t upto, shellsim_error *err)
 {
+    if (w->smc)
+        return shellsim_smc_work_advance(w->smc, upto, err);
     const uint64_t B = w->B, accept = w->o.accept;
     shellsim_inference *inf = w->inf;
     if (w->finished || upto <= w->done || upto > shellsim_inf_work_stage_end(w) ||
@@ -754,9 +787,9 @@ shellsim_status shellsim_inf_work_advance(shellsim_inf_work *w, uint64_t upto, s
 
 /* ---------------------------------------------------------- shellsim_infer */
 
-/* Rejection ABC: its work (infer_work.c) in this process, in one chunk per
- * stage. */
-static shellsim_status infer_rejection(const shellsim_scenario *s, const shellsim_observations *obs,
+/* An inference: its work (this file, smc_work.c) in this process, in one
+ * chunk per stage. */
+static shellsim_status infer_in_chunks(const shellsim_scenario *s, const shellsim_observations *obs,
                                        const shellsim_infer_options *options, shellsim_inference **out,
                                        shellsim_error *err)
 {
@@ -796,39 +829,23 @@ shellsim_status shellsim_infer(const shellsim_scenario *s, const shellsim_observ
         shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_infer: NULL argument");
         return SHELLSIM_EINVAL;
     }
-    shellsim_infer_options o;
-    shellsim_inference *inf;
-    shellsim_status st = shellsim_infer_prepare(s, obs, options, &o, &inf, err);
-    if (st != SHELLSIM_OK)
-        return st;
-    if (o.method == SHELLSIM_INFER_REJECTION) {
-        shellsim_inference_free(inf);
-        return infer_rejection(s, obs, options, out, err);
-    }
-    char msg[SHELLSIM_ERROR_MESSAGE_SIZE];
-    msg[0] = '\0';
-    if ((st = shellsim_infer_smc(s, obs, &o, inf, msg, sizeof msg)) != SHELLSIM_OK)
-        shellsim_set_error(err, st, 0, msg[0] ? msg : NULL);
-    else
-        st = shellsim_infer_finish(s, inf, &o, err);
-    if (st != SHELLSIM_OK) {
-        shellsim_inference_free(inf);
-        return st;
-    }
-    *out = inf;
-    return SHELLSIM_OK;
+    return infer_in_chunks(s, obs, options, out, err);
 }
 
 /* ------------------------------------------------------------------ state */
 
 size_t shellsim_inf_work_state_size(const shellsim_inf_work *w)
 {
+    if (w->smc)
+        return shellsim_smc_work_state_size(w->smc);
     const uint64_t m = w->inf->accepted;
     return 6 * 8 + (size_t)m * (8 + 8 * w->d + 8 * w->ncol) + 8 + shellsim_summaries_packed_bound(w->inf->prior, w->d);
 }
 
 size_t shellsim_inf_work_state_pack(const shellsim_inf_work *w, unsigned char *buf, size_t cap)
 {
+    if (w->smc)
+        return shellsim_smc_work_state_pack(w->smc, buf, cap);
     if (!buf || cap < shellsim_inf_work_state_size(w) || w->pend.n)
         return 0;
     const shellsim_inference *inf = w->inf;
@@ -857,6 +874,8 @@ size_t shellsim_inf_work_state_pack(const shellsim_inf_work *w, unsigned char *b
 shellsim_status shellsim_inf_work_state_load(shellsim_inf_work *w, const unsigned char *buf, size_t len,
                                              shellsim_error *err)
 {
+    if (w->smc)
+        return shellsim_smc_work_state_load(w->smc, buf, len, err);
     shellsim_inference *inf = w->inf;
     const uint64_t N = w->o.accept;
     uint64_t magic = 0, done, finished, pilot_done, tried, m, slen;
@@ -915,6 +934,8 @@ shellsim_status shellsim_inf_work_state_load(shellsim_inf_work *w, const unsigne
 
 shellsim_status shellsim_inf_work_result(shellsim_inf_work *w, shellsim_inference **out, shellsim_error *err)
 {
+    if (w->smc)
+        return shellsim_smc_work_result(w->smc, out, err);
     *out = NULL;
     if (!w->finished || !w->inf) {
         shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_infer_result: not a finished inference");
@@ -938,4 +959,27 @@ shellsim_status shellsim_inf_work_result(shellsim_inf_work *w, shellsim_inferenc
     w->inf = NULL;
     *out = inf;
     return SHELLSIM_OK;
+}
+
+/* ------------------------------------------------------------ stage state */
+
+size_t shellsim_inf_work_stage_size(const shellsim_inf_work *w)
+{
+    return w->smc ? shellsim_smc_work_stage_size(w->smc) : 0;
+}
+
+size_t shellsim_inf_work_stage_pack(const shellsim_inf_work *w, unsigned char *buf, size_t cap)
+{
+    return w->smc ? shellsim_smc_work_stage_pack(w->smc, buf, cap) : 0;
+}
+
+shellsim_status shellsim_inf_work_stage_load(shellsim_inf_work *w, const unsigned char *buf, size_t len,
+                                             shellsim_error *err)
+{
+    if (w->smc)
+        return shellsim_smc_work_stage_load(w->smc, buf, len, err);
+    if (len == 0)
+        return SHELLSIM_OK;
+    shellsim_set_error(err, SHELLSIM_EINVAL, 0, "stage state: not a stage of this work");
+    return SHELLSIM_EINVAL;
 }

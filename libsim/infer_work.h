@@ -41,8 +41,9 @@ typedef struct shellsim_inf_work shellsim_inf_work;
 typedef struct shellsim_inf_part shellsim_inf_part;
 
 /* The work of shellsim_infer(s, obs, options) into *out (OUT); s and obs
- * are only referenced (they must outlive the work). Rejection only: SMC is
- * EINVAL. The errors of shellsim_infer's arguments and options. */
+ * are only referenced (they must outlive the work). With method SMC every
+ * call below is smc_work.c's. The errors of shellsim_infer's arguments
+ * and options. */
 shellsim_status shellsim_inf_work_create(const shellsim_scenario *s, const shellsim_observations *obs,
                                          const shellsim_infer_options *options, shellsim_inf_work **out,
                                          shellsim_error *err);
@@ -77,6 +78,14 @@ shellsim_status shellsim_inf_work_advance(shellsim_inf_work *w, uint64_t upto, s
 size_t shellsim_inf_work_state_size(const shellsim_inf_work *w);
 size_t shellsim_inf_work_state_pack(const shellsim_inf_work *w, unsigned char *buf, size_t cap);
 shellsim_status shellsim_inf_work_state_load(shellsim_inf_work *w, const unsigned char *buf, size_t len,
+                                             shellsim_error *err);
+
+/* The stage state, what running parts needs beyond the work's creation
+ * (an SMC inference's generation: smc_work.h; none, 0 bytes, for
+ * rejection). load: EINVAL for bytes of another work. */
+size_t shellsim_inf_work_stage_size(const shellsim_inf_work *w);
+size_t shellsim_inf_work_stage_pack(const shellsim_inf_work *w, unsigned char *buf, size_t cap);
+shellsim_status shellsim_inf_work_stage_load(shellsim_inf_work *w, const unsigned char *buf, size_t len,
                                              shellsim_error *err);
 
 /* The finished work's inference into *out (OUT, the caller's; once): the

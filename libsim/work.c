@@ -1047,6 +1047,27 @@ shellsim_status shellsim_work_runs_take(shellsim_work *w, double *out, size_t ca
     return SHELLSIM_OK;
 }
 
+size_t shellsim_work_stage_state_size(const shellsim_work *w)
+{
+    return w && w->inf ? shellsim_inf_work_stage_size(w->inf) : 0;
+}
+
+size_t shellsim_work_stage_state_pack(const shellsim_work *w, unsigned char *buf, size_t cap)
+{
+    return w && w->inf && buf ? shellsim_inf_work_stage_pack(w->inf, buf, cap) : 0;
+}
+
+shellsim_status shellsim_work_stage_state_load(shellsim_work *w, const unsigned char *buf, size_t len,
+                                               shellsim_error *err)
+{
+    if (w && w->inf && (buf || !len))
+        return shellsim_inf_work_stage_load(w->inf, buf, len, err);
+    if (w && !len)
+        return SHELLSIM_OK;
+    shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_stage_state_load: not a stage of this work");
+    return SHELLSIM_EINVAL;
+}
+
 shellsim_status shellsim_work_infer_create(const shellsim_scenario *scenario, const shellsim_observations *obs,
                                            const shellsim_infer_options *options, shellsim_work **out,
                                            shellsim_error *err)

@@ -5,7 +5,8 @@
 # with series and kept paths, --until-ci (several stages) and --exceed, with
 # and without checkpoints after every round; the same for sensitivity,
 # compare, sweep and infer (rejection ABC, also its pilot's stop and a model
-# limit: shellsim's message); and run's --runs-csv file (its rows sent to
+# limit: shellsim's message; ABC-SMC, also --max-runs, max_tries and a model
+# limit); and run's --runs-csv file (its rows sent to
 # rank 0), likewise.
 #   tests/mpi_work.sh SHELLSIM SCENARIO_DIR [SHELLSIM_MPI]
 # Prints TAP; skips when shellsim-mpi is not built or mpirun is missing.
@@ -116,17 +117,29 @@ for np in 1 2 3; do
 done
 mpirun_np 3 "${wargs[@]}" --threads 1 --checkpoint "$tmp/wck" --checkpoint-every 0 >"$tmp/wout.json" 2>/dev/null
 check "sweep: 3 ranks, a checkpoint after every round: the same bytes" cmp -s "$tmp/wref.json" "$tmp/wout.json"
-# infer (rejection): chunks of tries walked in try order on rank 0
-iargs=(infer "$dir/inference-najin.ini" "$dir/inference-najin.obs" --accept 150 --seed 5 --json)
-"$sim" "${iargs[@]}" --threads 1 >"$tmp/iref.json" 2>/dev/null
-for np in 1 2 3; do
-    for t in 1 2; do
-        mpirun_np $np "${iargs[@]}" --threads $t >"$tmp/iout.json" 2>/dev/null
-        check "infer rejection: $np ranks x $t threads: the bytes of shellsim" cmp -s "$tmp/iref.json" "$tmp/iout.json"
+# infer: chunks of tries walked in try order on rank 0 (rejection; SMC,
+# generation by generation, each sent to the ranks with its rounds)
+for m in rejection smc; do
+    iargs=(infer "$dir/inference-najin.ini" "$dir/inference-najin.obs" --method $m --accept 150 --seed 5 --json)
+    "$sim" "${iargs[@]}" --threads 1 >"$tmp/iref.json" 2>/dev/null
+    for np in 1 2 3; do
+        for t in 1 2; do
+            mpirun_np $np "${iargs[@]}" --threads $t >"$tmp/iout.json" 2>/dev/null
+            check "infer $m: $np ranks x $t threads: the bytes of shellsim" cmp -s "$tmp/iref.json" "$tmp/iout.json"
+        done
     done
+    mpirun_np 3 "${iargs[@]}" --threads 1 --checkpoint "$tmp/ick" --checkpoint-every 0 >"$tmp/iout.json" 2>/dev/null
+    check "infer $m: 3 ranks, a checkpoint after every round: the same bytes" cmp -s "$tmp/iref.json" "$tmp/iout.json"
 done
-mpirun_np 3 "${iargs[@]}" --threads 1 --checkpoint "$tmp/ick" --checkpoint-every 0 >"$tmp/iout.json" 2>/dev/null
-check "infer rejection: 3 ranks, a checkpoint after every round: the same bytes" cmp -s "$tmp/iref.json" "$tmp/iout.json"
+# SMC's soft stop and its budget's message, the same under 3 ranks
+sargs=(infer "$dir/inference-najin.ini" "$dir/inference-najin.obs" --method smc --accept 100 --seed 3)
+"$sim" "${sargs[@]}" --max-runs 1000 --json --threads 1 >"$tmp/sref.json" 2>/dev/null
+mpirun_np 3 "${sargs[@]}" --max-runs 1000 --json --threads 2 >"$tmp/sout.json" 2>/dev/null
+check "infer smc: --max-runs under 3 ranks: the bytes of shellsim" cmp -s "$tmp/sref.json" "$tmp/sout.json"
+"$sim" "${sargs[@]}" --max-tries 700 --threads 1 >/dev/null 2>"$tmp/b1.err"
+mpirun_np 3 "${sargs[@]}" --max-tries 700 --threads 2 >"$tmp/b3.out" 2>"$tmp/b3.err"
+check "infer smc: max_tries used up under 3 ranks: shellsim's message, nothing on stdout" \
+    bash -c "grep -q 'max_tries: 700 model runs used up in generation' '$tmp/b1.err' && grep -qF \"\$(sed 's/^shellsim://' '$tmp/b1.err')\" '$tmp/b3.err' && [ ! -s '$tmp/b3.out' ]"
 # too few acceptances: the pilot's message, the same under 3 ranks
 pargs=(infer "$dir/inference-najin.ini" "$dir/inference-najin.obs" --accept 1000 --max-tries 5000 --pilot 1000)
 "$sim" "${pargs[@]}" --threads 1 >/dev/null 2>"$tmp/p1.err"
@@ -152,5 +165,9 @@ printf '[observe x]\nseries = a.stock\nday = 3\nvalue = 0\ntolerance = 100\n' >"
 mpirun_np 3 infer "$tmp/storm.ini" "$tmp/storm.obs" --accept 5 --threads 2 >"$tmp/i3.out" 2>"$tmp/i3.err"
 check "infer rejection: a model limit under 3 ranks: shellsim's message, nothing on stdout" \
     bash -c "grep -q 'replication' '$tmp/i1.err' && grep -qF \"\$(sed 's/^shellsim://' '$tmp/i1.err')\" '$tmp/i3.err' && [ ! -s '$tmp/i3.out' ]"
+"$sim" infer "$tmp/storm.ini" "$tmp/storm.obs" --method smc --accept 5 --threads 1 >/dev/null 2>"$tmp/j1.err"
+mpirun_np 3 infer "$tmp/storm.ini" "$tmp/storm.obs" --method smc --accept 5 --threads 2 >"$tmp/j3.out" 2>"$tmp/j3.err"
+check "infer smc: a model limit under 3 ranks: shellsim's message, nothing on stdout" \
+    bash -c "grep -q 'replication' '$tmp/j1.err' && grep -qF \"\$(sed 's/^shellsim://' '$tmp/j1.err')\" '$tmp/j3.err' && [ ! -s '$tmp/j3.out' ]"
 echo "1..$n"
 [ $fails = 0 ]

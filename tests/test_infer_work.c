@@ -1,5 +1,5 @@
 /*
- * test_infer_work.c: rejection ABC as work in chunks
+ * test_infer_work.c: rejection ABC and ABC-SMC as work in chunks
  * (shellsim_work_infer_create, shellsim_analysis.h). Public API only.
  *
  * The property: whatever the rounds, chunks and order of merging, the
@@ -10,8 +10,11 @@
  * start inside the inference's blocks, and the last acceptance falls in a
  * chunk that ran past it), packed, merged last chunk first into a work
  * freshly made from the last round's state (a checkpoint), on 1 and 2
- * threads. Also: the pilot's stop and max_tries fail the work as they fail
- * shellsim_infer, with the same message.
+ * threads. The chunks run on a second work that is never advanced and
+ * learns each round's stage from the first (shellsim_work_stage_state_*,
+ * as shellsim-mpi's other ranks do): SMC's generations. Also: the pilot's
+ * stop and max_tries fail the work as they fail shellsim_infer, with the
+ * same message; a stage of another work is refused.
  */
 #include <criterion/criterion.h>
 
@@ -72,13 +75,25 @@ static shellsim_work *checkpointed(shellsim_work *w, const shellsim_infer_option
     return fresh;
 }
 
+/* runner's stage made w's (as rank 0 sends it to the others). */
+static void share_stage(const shellsim_work *w, shellsim_work *runner)
+{
+    size_t n = shellsim_work_stage_state_size(w);
+    unsigned char *buf = malloc(n ? n : 1);
+    cr_assert_eq(shellsim_work_stage_state_pack(w, buf, n), n);
+    shellsim_error err = SHELLSIM_ERROR_INIT;
+    cr_assert_eq(shellsim_work_stage_state_load(runner, buf, n, &err), SHELLSIM_OK, "%s", err.message);
+    free(buf);
+}
+
 /* The work of o run in rounds and chunks as said at the top: its status,
  * the inference in *out (or the error in *err). */
 static shellsim_status chunked(const shellsim_infer_options *o, shellsim_inference **out, shellsim_error *err)
 {
-    shellsim_work *w = checkpointed(NULL, o);
+    shellsim_work *w = checkpointed(NULL, o), *runner = checkpointed(NULL, o);
     shellsim_status st = SHELLSIM_OK;
     while (st == SHELLSIM_OK && shellsim_work_stage_end(w) > shellsim_work_done(w)) {
+        share_stage(w, runner);
         uint64_t done = shellsim_work_done(w), end = shellsim_work_round_end(w, done + 1500);
         cr_assert(end > done && end <= shellsim_work_stage_end(w));
         size_t nchunks = (size_t)((end - done + 332) / 333);
@@ -87,8 +102,8 @@ static shellsim_status chunked(const shellsim_infer_options *o, shellsim_inferen
         for (size_t i = 0; i < nchunks; i++) {
             uint64_t first = done + 333 * i, last = first + 333 < end ? first + 333 : end;
             shellsim_work_part *p = NULL;
-            cr_assert_eq(shellsim_work_part_create(w, &p, err), SHELLSIM_OK);
-            cr_assert_eq(shellsim_work_part_run(w, p, first, last, err), SHELLSIM_OK, "%s", err->message);
+            cr_assert_eq(shellsim_work_part_create(runner, &p, err), SHELLSIM_OK);
+            cr_assert_eq(shellsim_work_part_run(runner, p, first, last, err), SHELLSIM_OK, "%s", err->message);
             size_t cap = shellsim_work_part_packed_size(p);
             packed[i] = malloc(cap);
             len[i] = shellsim_work_part_pack(p, packed[i], cap);
@@ -108,6 +123,7 @@ static shellsim_status chunked(const shellsim_infer_options *o, shellsim_inferen
     if (st == SHELLSIM_OK)
         st = shellsim_work_infer_result(w, out, err);
     shellsim_work_free(w);
+    shellsim_work_free(runner);
     return st;
 }
 
@@ -139,6 +155,18 @@ static void expect_same(const shellsim_inference *a, const shellsim_inference *b
         shellsim_inference_posterior_stats(a, name, &sa, sizeof sa);
         shellsim_inference_posterior_stats(b, name, &sb, sizeof sb);
         expect_same_stats(&sa, &sb, name);
+    }
+    shellsim_inference_weights(a, va, n);
+    shellsim_inference_weights(b, vb, n);
+    cr_expect_eq(memcmp(va, vb, n * 8), 0, "the weights differ");
+    size_t ng = shellsim_inference_generation_count(a);
+    cr_assert_eq(shellsim_inference_generation_count(b), ng);
+    for (size_t g = 0; g < ng; g++) {
+        double ea, eb, sa, sb;
+        uint64_t na, nb;
+        shellsim_inference_generation(a, g, &ea, &na, &sa);
+        shellsim_inference_generation(b, g, &eb, &nb, &sb);
+        cr_expect(memcmp(&ea, &eb, 8) == 0 && na == nb && memcmp(&sa, &sb, 8) == 0, "generation %zu differs", g);
     }
     const shellsim_result *pa = shellsim_inference_posterior(a), *pb = shellsim_inference_posterior(b);
     for (size_t i = 0; i < shellsim_result_metric_count(pa); i++) {
@@ -182,4 +210,71 @@ Test(infer_work, the_pilot_and_max_tries_fail_the_work_with_shellsim_infers_mess
         cr_expect_null(got);
         shellsim_inference_free(ref);
     }
+}
+
+static shellsim_infer_options smc(uint64_t accept, uint64_t max_tries, int threads)
+{
+    shellsim_infer_options o = options(accept, max_tries, 0, threads);
+    o.method = SHELLSIM_INFER_SMC;
+    return o;
+}
+
+Test(infer_work, smc_generations_in_chunks_merged_in_any_order_run_elsewhere_and_checkpointed_give_shellsim_infers_bits)
+{
+    for (int threads = 1; threads <= 2; threads++) {
+        shellsim_infer_options o = smc(150, 1000000, threads);
+        shellsim_error err = SHELLSIM_ERROR_INIT;
+        shellsim_inference *ref = NULL, *got = NULL;
+        cr_assert_eq(shellsim_infer(scn, obs, &o, &ref, &err), SHELLSIM_OK, "%s", err.message);
+        cr_assert_gt(shellsim_inference_generation_count(ref), 2, "several generations, several stages");
+        cr_assert_eq(chunked(&o, &got, &err), SHELLSIM_OK, "%s", err.message);
+        expect_same(ref, got);
+        shellsim_inference_free(ref);
+        shellsim_inference_free(got);
+    }
+}
+
+Test(infer_work, smc_max_tries_and_max_runs_end_the_work_as_they_end_shellsim_infer)
+{
+    shellsim_infer_options cases[] = {smc(100, 700, 2), smc(100, 150, 1), smc(100, 100000, 2)};
+    cases[2].max_runs = 1000;
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        shellsim_error ea = SHELLSIM_ERROR_INIT, eb = SHELLSIM_ERROR_INIT;
+        shellsim_inference *ref = NULL, *got = NULL;
+        shellsim_status sa = shellsim_infer(scn, obs, &cases[c], &ref, &ea);
+        shellsim_status sb = chunked(&cases[c], &got, &eb);
+        cr_expect_eq(sa, c < 2 ? SHELLSIM_ELIMIT : SHELLSIM_OK, "%s", ea.message);
+        cr_expect_eq(sb, sa);
+        cr_expect_str_eq(eb.message, ea.message);
+        if (sa == SHELLSIM_OK) {
+            cr_expect_eq(shellsim_inference_stop(ref), SHELLSIM_INFER_STOP_MAX_RUNS);
+            expect_same(ref, got);
+        }
+        shellsim_inference_free(ref);
+        shellsim_inference_free(got);
+    }
+}
+
+Test(infer_work, a_stage_of_another_work_is_refused_and_changes_nothing)
+{
+    shellsim_infer_options a = smc(150, 1000000, 1), b = smc(151, 1000000, 1), r = options(150, 1000000, 0, 1);
+    shellsim_work *wa = checkpointed(NULL, &a), *wb = checkpointed(NULL, &b), *wr = checkpointed(NULL, &r);
+    cr_expect_eq(shellsim_work_stage_state_size(wr), 0, "rejection has no stage state");
+    size_t n = shellsim_work_stage_state_size(wa);
+    cr_assert_gt(n, 0);
+    unsigned char *buf = malloc(n);
+    cr_assert_eq(shellsim_work_stage_state_pack(wa, buf, n), n);
+    cr_expect_eq(shellsim_work_stage_state_pack(wa, buf, n - 1), 0, "a buffer too small");
+    shellsim_error err = SHELLSIM_ERROR_INIT;
+    cr_expect_eq(shellsim_work_stage_state_load(wb, buf, n, &err), SHELLSIM_EINVAL, "another population size");
+    cr_expect_eq(shellsim_work_stage_state_load(wa, buf, n - 8, &err), SHELLSIM_EINVAL, "truncated");
+    cr_expect_eq(shellsim_work_stage_state_load(wr, buf, n, &err), SHELLSIM_EINVAL, "rejection's work");
+    cr_expect_eq(shellsim_work_stage_state_load(wr, NULL, 0, &err), SHELLSIM_OK, "rejection's own: nothing");
+    buf[0] ^= 1;
+    cr_expect_eq(shellsim_work_stage_state_load(wa, buf, n, &err), SHELLSIM_EINVAL, "not a stage");
+    cr_expect_eq(shellsim_work_stage_state_load(NULL, buf, n, &err), SHELLSIM_EINVAL);
+    free(buf);
+    shellsim_work_free(wa);
+    shellsim_work_free(wb);
+    shellsim_work_free(wr);
 }
