@@ -174,18 +174,20 @@ uint64_t cli_drive_next_round(const cli_job *job, uint64_t n, double seconds, do
     return job->sink && n > job->sink->round_max ? job->sink->round_max : n;
 }
 
-/* A run stopped by a signal: its last checkpoint (after the save under
- * way, whose failure is returned instead), then EINTERRUPTED. */
-static shellsim_status stop_on_signal(cli_job *job, cli_saver *saver, const shellsim_work *w, shellsim_error *err)
+/* A run stopped by a signal: its last checkpoint, the state packed after
+ * the last round done (the work may be in the middle of one), then
+ * EINTERRUPTED; or the failure of writing it. */
+static shellsim_status stop_on_signal(cli_job *job, cli_saver *saver, shellsim_error *err)
 {
-    shellsim_status st = cli_saver_save(saver, job, w, err);
+    uint64_t done;
+    shellsim_status st = cli_saver_last(saver, &done, err);
     if (st != SHELLSIM_OK)
         return st;
     job->signal = cli_drive_signal();
     char msg[SHELLSIM_ERROR_MESSAGE_SIZE];
     snprintf(msg, sizeof msg, "stopped by signal %d after %llu replications; checkpoint %s written (go on with "
                               "--resume %s)",
-             job->signal, (unsigned long long)shellsim_work_done(w), job->checkpoint, job->checkpoint);
+             job->signal, (unsigned long long)done, job->checkpoint, job->checkpoint);
     set_error(err, SHELLSIM_EINTERRUPTED, msg);
     return SHELLSIM_EINTERRUPTED;
 }
@@ -199,76 +201,52 @@ shellsim_status cli_drive_local(cli_job *job, shellsim_work **out, shellsim_erro
     shellsim_status st = cli_drive_begin(job, &hook, &w, err);
     if (st != SHELLSIM_OK)
         return st;
-    /* a checkpoint is written while the next round runs (saver.h): w is
-     * left as it is until the save has been waited for */
+    /* each round runs into w itself (no part made and merged); its state
+     * is packed after it, and written while the next round runs when a
+     * checkpoint is due (saver.h); the state before the first round too,
+     * for a signal in it */
     cli_saver *saver = NULL;
     if (job->checkpoint && !(saver = cli_saver_alloc())) {
         shellsim_work_free(w);
         set_error(err, SHELLSIM_ENOMEM, shellsim_errstr(SHELLSIM_ENOMEM));
         return SHELLSIM_ENOMEM;
     }
+    if (saver)
+        st = cli_saver_pack(saver, job, w, 0, err);
     uint64_t round = cli_drive_first_round(job);
     double last_save = cli_drive_now();
     while (st == SHELLSIM_OK && shellsim_work_stage_end(w) > shellsim_work_done(w)) {
         if (job->checkpoint && cli_drive_signal()) {
-            st = stop_on_signal(job, saver, w, err);
+            st = stop_on_signal(job, saver, err);
             break;
         }
         uint64_t done = shellsim_work_done(w), end = shellsim_work_stage_end(w);
         if (cli_drive_in_rounds(job) && end - done > round)
             end = shellsim_work_round_end(w, done + round);
         double t0 = cli_drive_now();
-        shellsim_work_part *p = NULL;
-        st = shellsim_work_part_create(w, &p, err);
-        if (st == SHELLSIM_OK)
-            st = shellsim_work_part_run(w, p, done, end, err);
+        st = shellsim_work_run_into(w, done, end, err);
         if (st == SHELLSIM_EINTERRUPTED && job->checkpoint && cli_drive_signal()) {
-            shellsim_work_part_free(p);
-            st = stop_on_signal(job, saver, w, err);
+            st = stop_on_signal(job, saver, err);
             break;
         }
-        if (st == SHELLSIM_OK && saver)
-            st = cli_saver_wait(saver, err);
+        if (st == SHELLSIM_OK)
+            st = shellsim_work_advance(w, end, err);
+        if (st == SHELLSIM_OK)
+            st = cli_drive_advanced(job, w, err);
         double now = cli_drive_now();
         /* (a round ends at about the time due, a little before or after:
          * a tenth of the interval early is close enough, rather than a
          * short round more) */
-        int due = st == SHELLSIM_OK && job->checkpoint && now - last_save >= 0.9 * job->every_s;
-        /* (an inference's advance walks the tries merged: its round is
-         * merged first, as with a sink) */
-        int later = !job->sink && job->command != CLI_CHECKPOINT_INFER;
-        if (due && later && end < shellsim_work_stage_end(w)) {
-            /* the round's part merged on the saver's thread, then the
-             * state saved; w declared done to the end of the round first
-             * (within a stage of a run, a comparison, a sensitivity or a
-             * sweep, that decides nothing but where the next round starts,
-             * and nothing reads the summaries meanwhile) */
-            if ((st = shellsim_work_advance(w, end, err)) == SHELLSIM_OK)
-                st = cli_saver_start(saver, job, w, p, err);
-            else
-                shellsim_work_part_free(p);
-            last_save = now;
-        } else {
-            if (st == SHELLSIM_OK && (st = shellsim_work_merge_part(w, p)) != SHELLSIM_OK)
-                set_error(err, st, shellsim_errstr(st));
-            shellsim_work_part_free(p);
-            if (st == SHELLSIM_OK)
-                st = shellsim_work_advance(w, end, err);
-            if (st == SHELLSIM_OK)
-                st = cli_drive_advanced(job, w, err);
-            /* with a sink, the round merged and its rows taken before the
-             * save starts (the sink's state, taken as it starts, is then
-             * that of the work's rows up to done); the packing and the
-             * writing still go on while the next round runs */
-            if (st == SHELLSIM_OK && due && shellsim_work_stage_end(w) > shellsim_work_done(w)) {
-                st = cli_saver_start(saver, job, w, NULL, err);
+        if (st == SHELLSIM_OK && saver && shellsim_work_stage_end(w) > shellsim_work_done(w)) {
+            int due = now - last_save >= 0.9 * job->every_s;
+            st = cli_saver_pack(saver, job, w, due, err);
+            if (due)
                 last_save = now;
-            }
         }
         if (st == SHELLSIM_OK && cli_drive_in_rounds(job))
             round = cli_drive_next_round(job, round, now - t0, last_save + job->every_s - now);
     }
-    if (saver) { /* (the save under way: its failure fails the run) */
+    if (saver) { /* (the write under way: its failure fails the run) */
         shellsim_error werr;
         shellsim_status ws = cli_saver_wait(saver, &werr);
         if (st == SHELLSIM_OK && ws != SHELLSIM_OK) {

@@ -9,11 +9,12 @@
  * as the next checkpoint falls due; after a round, when --checkpoint-every
  * seconds have passed since the last checkpoint (nine tenths of them: a
  * round ends a little before or after the time aimed at), the work's state
- * is written (checkpoint.h); the one-process driver writes the state while
- * the next round runs (saver.h), and without a sink merges the round there
- * too. SIGTERM and SIGINT stop the round under way (its replications are
- * run again on resume), write a last checkpoint of the rounds done, and
- * end the run with job->signal set. The output depends only on which
+ * is written (checkpoint.h); the one-process driver runs each round into
+ * the work itself (shellsim_work_run_into: no part made and merged), packs
+ * the state after it and writes it while the next round runs (saver.h).
+ * SIGTERM and SIGINT stop the round under way (its replications are run
+ * again on resume), write a last checkpoint of the rounds done, and end
+ * the run with job->signal set. The output depends only on which
  * replications were merged, never on the rounds, so a resumed run prints
  * the bytes of one never stopped.
  *

@@ -10,17 +10,17 @@
 
 struct cli_saver {
     pthread_t thread;
-    int busy;            /* a save under way: on the thread when threaded */
+    int busy;              /* a write under way: on the thread when threaded */
     int threaded;
-    const cli_job *job;    /* the save under way's */
-    const shellsim_work *w;
-    shellsim_work *into;   /* w, when p is to be merged into it first */
-    shellsim_work_part *p;
+    int pending;           /* buf holds a state packed and not yet written */
+    const cli_job *job;    /* the state's */
     unsigned char *tail;   /* with a sink: its state (saved after the work's), or NULL */
     size_t ntail;
     unsigned char *buf;    /* the packing buffer, kept */
     size_t cap;
-    shellsim_status st;  /* the outcome of the last save, and its message */
+    size_t n;              /* the bytes packed into buf */
+    uint64_t done;         /* the replications of the state packed */
+    shellsim_status st;    /* the outcome of the last write, and its message */
     shellsim_error err;
 };
 
@@ -44,33 +44,18 @@ cli_saver *cli_saver_alloc(void)
     return calloc(1, sizeof(cli_saver));
 }
 
-/* With a sink, takes its state into s->tail (NULL otherwise). */
-static shellsim_status take_tail(cli_saver *s, const cli_job *job, shellsim_error *err)
+/* Packs w into s->buf (s->n bytes), with a sink its state (taken now)
+ * and the work's length after the work's, as cli_drive_begin reads it.
+ * SHELLSIM_OK, ENOMEM, or the sink's failure, with err. */
+static shellsim_status pack(cli_saver *s, const cli_job *job, const shellsim_work *w, shellsim_error *err)
 {
     s->tail = NULL;
     s->ntail = 0;
-    return job->sink ? job->sink->save(job->sink->ctx, &s->tail, &s->ntail, err) : SHELLSIM_OK;
-}
-
-/* Merges s->p into s->into (when s->p is set; p freed), then packs s->w,
- * with a sink s->tail and the work's length after it, and writes it to
- * s->job's checkpoint: the outcome in s->st, s->err. */
-static void save_packed(cli_saver *s)
-{
-    if (s->p) {
-        shellsim_status st = shellsim_work_merge_part(s->into, s->p);
-        shellsim_work_part_free(s->p);
-        s->p = NULL;
-        if (st != SHELLSIM_OK) {
-            s->st = st;
-            set_error(&s->err, st, shellsim_errstr(st));
-            return;
-        }
-    }
-    /* with a sink: its state, then the work's length (8 bytes) after the
-     * work's (as cli_drive_begin reads it) */
-    size_t extra = s->job->sink ? s->ntail + 8 : 0;
-    size_t need = shellsim_work_state_size(s->w) + extra, n = 0;
+    shellsim_status st = job->sink ? job->sink->save(job->sink->ctx, &s->tail, &s->ntail, err) : SHELLSIM_OK;
+    if (st != SHELLSIM_OK)
+        return st;
+    size_t extra = job->sink ? s->ntail + 8 : 0;
+    size_t need = shellsim_work_state_size(w) + extra, n = 0;
     if (need > s->cap || !s->buf) {
         /* (a bound, 10 bytes a count: the pages beyond what is packed are
          * never touched; with room to grow, since the state grows a
@@ -81,21 +66,33 @@ static void save_packed(cli_saver *s)
         if (!(s->buf = malloc(s->cap)))
             s->cap = 0;
     }
-    if (!s->buf || (n = shellsim_work_state_pack(s->w, s->buf, s->cap - extra)) == 0) {
-        s->st = SHELLSIM_ENOMEM;
-        set_error(&s->err, SHELLSIM_ENOMEM, shellsim_errstr(SHELLSIM_ENOMEM));
-        return;
-    }
-    if (s->job->sink) {
+    if (!s->buf || (n = shellsim_work_state_pack(w, s->buf, s->cap - extra)) == 0) {
+        st = SHELLSIM_ENOMEM;
+        set_error(err, st, shellsim_errstr(st));
+    } else if (job->sink) {
         uint64_t wl = n;
         if (s->ntail)
             memcpy(s->buf + n, s->tail, s->ntail);
         memcpy(s->buf + n + s->ntail, &wl, 8);
         n += s->ntail + 8;
     }
+    free(s->tail);
+    s->tail = NULL;
+    s->ntail = 0;
+    s->n = n;
+    s->job = job;
+    s->done = shellsim_work_done(w);
+    s->pending = st == SHELLSIM_OK;
+    return st;
+}
+
+/* Writes s->buf to its job's checkpoint: the outcome in s->st, s->err. */
+static void write_packed(cli_saver *s)
+{
     char msg[SHELLSIM_ERROR_MESSAGE_SIZE];
     cli_checkpoint_id id = cli_saver_id(s->job);
-    if (cli_checkpoint_write(s->job->checkpoint, &id, s->buf, n, msg, sizeof msg) != 0) {
+    s->pending = 0;
+    if (cli_checkpoint_write(s->job->checkpoint, &id, s->buf, s->n, msg, sizeof msg) != 0) {
         s->st = SHELLSIM_EIO;
         set_error(&s->err, SHELLSIM_EIO, msg);
         return;
@@ -103,18 +100,9 @@ static void save_packed(cli_saver *s)
     s->st = SHELLSIM_OK;
 }
 
-/* save_packed, then s->tail freed. */
-static void save(cli_saver *s)
+static void *write_thread(void *user)
 {
-    save_packed(s);
-    free(s->tail);
-    s->tail = NULL;
-    s->ntail = 0;
-}
-
-static void *save_thread(void *user)
-{
-    save(user);
+    write_packed(user);
     return NULL;
 }
 
@@ -139,25 +127,37 @@ void cli_saver_free(cli_saver *s)
     free(s);
 }
 
-shellsim_status cli_saver_start(cli_saver *s, const cli_job *job, shellsim_work *w, shellsim_work_part *p,
-                                shellsim_error *err)
+shellsim_status cli_saver_pack(cli_saver *s, const cli_job *job, const shellsim_work *w, int write,
+                               shellsim_error *err)
 {
     shellsim_status st = cli_saver_wait(s, err);
-    if (st != SHELLSIM_OK) {
-        shellsim_work_part_free(p);
+    if (st != SHELLSIM_OK || (st = pack(s, job, w, err)) != SHELLSIM_OK || !write)
         return st;
-    }
-    if ((st = take_tail(s, job, err)) != SHELLSIM_OK) {
-        shellsim_work_part_free(p);
-        return st;
-    }
-    s->job = job;
-    s->w = s->into = w;
-    s->p = p;
     s->busy = 1;
-    s->threaded = pthread_create(&s->thread, NULL, save_thread, s) == 0;
+    s->threaded = pthread_create(&s->thread, NULL, write_thread, s) == 0;
     if (!s->threaded) /* (no thread: here and now) */
-        save(s);
+        write_packed(s);
+    return SHELLSIM_OK;
+}
+
+shellsim_status cli_saver_last(cli_saver *s, uint64_t *done, shellsim_error *err)
+{
+    shellsim_status st = cli_saver_wait(s, err);
+    if (st != SHELLSIM_OK)
+        return st;
+    if (!s->pending && !s->job) {
+        set_error(err, SHELLSIM_EIO, "no state to save");
+        return SHELLSIM_EIO;
+    }
+    if (s->pending) {
+        write_packed(s);
+        if (s->st != SHELLSIM_OK) {
+            if (err)
+                *err = s->err;
+            return s->st;
+        }
+    }
+    *done = s->done;
     return SHELLSIM_OK;
 }
 
@@ -166,18 +166,12 @@ shellsim_status cli_saver_save(cli_saver *s, const cli_job *job, const shellsim_
     cli_saver own = {0};
     cli_saver *t = s ? s : &own;
     shellsim_status st = cli_saver_wait(t, err);
-    if (st != SHELLSIM_OK)
-        return st;
-    if ((st = take_tail(t, job, err)) != SHELLSIM_OK)
-        return st;
-    t->job = job;
-    t->w = w;
-    t->into = NULL;
-    t->p = NULL;
-    save(t);
+    if (st == SHELLSIM_OK && (st = pack(t, job, w, err)) == SHELLSIM_OK) {
+        write_packed(t);
+        if ((st = t->st) != SHELLSIM_OK && err)
+            *err = t->err;
+    }
     if (!s)
         free(own.buf);
-    if (t->st != SHELLSIM_OK && err)
-        *err = t->err;
-    return t->st;
+    return st;
 }

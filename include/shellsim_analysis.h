@@ -620,6 +620,15 @@ SHELLSIM_API void shellsim_work_part_free(shellsim_work_part *p); /* NULL: no-op
  * then fit only to be freed. */
 SHELLSIM_API shellsim_status shellsim_work_part_run(const shellsim_work *w, shellsim_work_part *p, uint64_t first,
                                                     uint64_t last, shellsim_error *err);
+/* Run replications [first, last) (first < last <= the cap, none of them
+ * merged before) into w's own summaries: what shellsim_work_part_create,
+ * _part_run, _merge_part and _part_free do, without a part where the work
+ * allows (a run, a comparison, a sweep: no second set of summaries made,
+ * filled and added), for a driver that holds the work in its own process.
+ * done does not move: shellsim_work_advance follows. SHELLSIM_OK, or the
+ * failures of part_run (w is then fit only to be freed). */
+SHELLSIM_API shellsim_status shellsim_work_run_into(shellsim_work *w, uint64_t first, uint64_t last,
+                                                    shellsim_error *err);
 /* At most the bytes of part p packed (a bound, cheap to know); pack writes
  * them into buf (cap >= that bound) and returns their number (0 when cap is
  * smaller). */

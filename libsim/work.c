@@ -416,6 +416,34 @@ shellsim_status shellsim_work_part_run(const shellsim_work *w, shellsim_work_par
     return shellsim_run_range_observed(w->s, &o, first, last, p->r, obs, nobs, err);
 }
 
+shellsim_status shellsim_work_run_into(shellsim_work *w, uint64_t first, uint64_t last, shellsim_error *err)
+{
+    if (w && !w->inf && !w->sa) {
+        /* a run's or a comparison's or a sweep's chunk adds to summaries
+         * as it goes: w's own take it as a part's would (w->all is a
+         * part: its rows are those merged and not yet taken) */
+        shellsim_status st;
+        if (sums_work(w)) {
+            shellsim_work_part own = {0};
+            own.sums = sums_own(w);
+            own.nsums = sums_n(w);
+            st = shellsim_work_part_run(w, &own, first, last, err);
+        } else {
+            st = shellsim_work_part_run(w, &w->all, first, last, err);
+        }
+        w->merged = 1;
+        return st;
+    }
+    shellsim_work_part *p = NULL;
+    shellsim_status st = shellsim_work_part_create(w, &p, err);
+    if (st == SHELLSIM_OK)
+        st = shellsim_work_part_run(w, p, first, last, err);
+    if (st == SHELLSIM_OK && (st = shellsim_work_merge_part(w, p)) != SHELLSIM_OK)
+        shellsim_set_error(err, st, 0, NULL);
+    shellsim_work_part_free(p);
+    return st;
+}
+
 /* ------------------------------------------ a sensitivity's parts, state */
 
 static size_t sa_part_size(const shellsim_work_part *p)

@@ -539,6 +539,7 @@ PROTOTYPES_ANALYSIS_H.update({
     "shellsim_work_part_packed_size": (c_size_t, [WorkPartP]),
     "shellsim_work_part_pack":
         (c_size_t, [WorkPartP, POINTER(c_ubyte), c_size_t]),
+    "shellsim_work_run_into": (c_int, [WorkP, c_uint64, c_uint64, _E]),
     "shellsim_work_merge_part": (c_int, [WorkP, WorkPartP]),
     "shellsim_work_merge_packed":
         (c_int, [WorkP, POINTER(c_ubyte), c_size_t]),
@@ -547,6 +548,11 @@ PROTOTYPES_ANALYSIS_H.update({
     "shellsim_work_state_pack":
         (c_size_t, [WorkP, POINTER(c_ubyte), c_size_t]),
     "shellsim_work_state_load":
+        (c_int, [WorkP, POINTER(c_ubyte), c_size_t, _E]),
+    "shellsim_work_stage_state_size": (c_size_t, [WorkP]),
+    "shellsim_work_stage_state_pack":
+        (c_size_t, [WorkP, POINTER(c_ubyte), c_size_t]),
+    "shellsim_work_stage_state_load":
         (c_int, [WorkP, POINTER(c_ubyte), c_size_t, _E]),
     "shellsim_work_metric_count": (c_size_t, [WorkP]),
     "shellsim_work_metric_name": (c_char_p, [WorkP, c_size_t]),
