@@ -75,12 +75,29 @@ static void put_varint(writer *w, uint64_t v)
 
 /* The counts of b, each a varint (shellsim_bins_count's values: most
  * below 128, a byte, without its spill counts when it has none). */
+/* The count of bin i of b. */
+static uint64_t bin_count(const shellsim_bins *b, uint32_t i)
+{
+    return b->spill ? b->count[i] + b->spill[i] : b->count[i];
+}
+
+/* b's bins from its first to its last that counts anything: lo and n of
+ * the range written (both 0 when none does), then the counts, so that the
+ * bytes depend on the counts alone, not on how far the bins were made. */
 static void put_counts(writer *w, const shellsim_bins *b)
 {
+    uint32_t first = 0, last = b->n;
+    while (first < last && bin_count(b, first) == 0)
+        first++;
+    while (last > first && bin_count(b, last - 1) == 0)
+        last--;
+    uint32_t lo = last > first ? b->lo + first : 0, n = last - first;
+    put(w, &lo, 4);
+    put(w, &n, 4);
     const uint32_t *count = b->count;
     const uint64_t *spill = b->spill;
     unsigned char *p = w->p;
-    for (uint32_t i = 0; i < b->n; i++) {
+    for (uint32_t i = first; i < last; i++) {
         uint64_t v = spill ? count[i] + spill[i] : count[i];
         if (v < 0x80) {
             *p++ = (unsigned char)v;
@@ -107,12 +124,8 @@ static void pack_summary(writer *w, const shellsim_summary *s)
         put_varint(w, zigzag(b.limb[i]));
     put_u64(w, s->q.zero);
     const shellsim_bins *bins[2] = {&s->q.pos, &s->q.neg};
-    for (int k = 0; k < 2; k++) {
-        uint32_t lo = bins[k]->lo, n = bins[k]->n;
-        put(w, &lo, 4);
-        put(w, &n, 4);
+    for (int k = 0; k < 2; k++)
         put_counts(w, bins[k]);
-    }
 }
 
 size_t shellsim_result_pack(const shellsim_result *r, unsigned char *buf, size_t cap)

@@ -642,23 +642,25 @@ shellsim_status shellsim_smc_work_create(const shellsim_scenario *s, const shell
     clock_gettime(CLOCK_MONOTONIC, &w->t0);
     const size_t nobs1 = w->nobs ? w->nobs : 1;
     shellsim_status st = SHELLSIM_OK;
+    /* (what a state packs before it is computed: zeros, so that a state's
+     * bytes are a function of the work's progress alone) */
     if (N > SIZE_MAX / 8 / (w->nall + w->ncol + dd + nobs1 + 8))
         st = SHELLSIM_ENOMEM;
     if (st == SHELLSIM_OK) {
         w->index = shellsim_malloc(nobs1 * sizeof *w->index);
         w->on = shellsim_calloc(nser ? nser : 1, 1);
         w->dists = shellsim_calloc(dd, sizeof *w->dists);
-        w->pz = shellsim_malloc(N * dd * sizeof(double));
-        w->pw = shellsim_malloc(N * sizeof(double));
-        w->cumw = shellsim_malloc(N * sizeof(double));
+        w->pz = shellsim_calloc(N * dd, sizeof(double));
+        w->pw = shellsim_calloc(N, sizeof(double));
+        w->cumw = shellsim_calloc(N, sizeof(double));
         w->L = shellsim_calloc(dd * dd, sizeof(double));
-        w->py = shellsim_malloc(N * dd * sizeof(double));
+        w->py = shellsim_calloc(N * dd, sizeof(double));
         w->z = shellsim_malloc(N * dd * sizeof(double));
         w->rho = shellsim_malloc(N * sizeof(double));
         w->ex = shellsim_malloc(N * nobs1 * sizeof(double));
         w->pcol = shellsim_malloc(N * (w->ncol ? w->ncol : 1) * sizeof(double));
         w->y = shellsim_malloc(N * dd * sizeof(double));
-        w->w = shellsim_malloc(N * sizeof(double));
+        w->w = shellsim_calloc(N, sizeof(double));
         w->logw = shellsim_malloc(N * sizeof(double));
         w->A = shellsim_malloc(dd * dd * sizeof(double));
         w->mu = shellsim_malloc(dd * sizeof(double));

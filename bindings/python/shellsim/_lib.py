@@ -536,10 +536,10 @@ PROTOTYPES_ANALYSIS_H.update({
     "shellsim_work_part_free": (None, [WorkPartP]),
     "shellsim_work_part_run":
         (c_int, [WorkP, WorkPartP, c_uint64, c_uint64, _E]),
+    "shellsim_work_run_into": (c_int, [WorkP, c_uint64, c_uint64, _E]),
     "shellsim_work_part_packed_size": (c_size_t, [WorkPartP]),
     "shellsim_work_part_pack":
         (c_size_t, [WorkPartP, POINTER(c_ubyte), c_size_t]),
-    "shellsim_work_run_into": (c_int, [WorkP, c_uint64, c_uint64, _E]),
     "shellsim_work_merge_part": (c_int, [WorkP, WorkPartP]),
     "shellsim_work_merge_packed":
         (c_int, [WorkP, POINTER(c_ubyte), c_size_t]),
