@@ -13,7 +13,6 @@
 
 #include "dist.h"
 #include "pcg32.h"
-#include "scheduler.h"
 
 /* ------------------------------------------------------------ randomness */
 
@@ -215,44 +214,33 @@ void shellsim_smc_whiten(const double *L, const double *z, double *y, size_t n, 
         }
 }
 
-/* The weights of a new population, in parallel over particles. */
-typedef struct weight_job {
-    const double *y, *py, *pw, *z; /* new y, parents' y, parents' weights, new z */
-    size_t N, d;
-    double *logw;
-} weight_job;
-
-static shellsim_status weight_chunk(void *user, uint64_t i0, uint64_t i1)
+double shellsim_smc_log_weight(const shellsim_smc_gen *gen, const double *z, double *y)
 {
-    const weight_job *wj = user;
-    const size_t d = wj->d, N = wj->N;
-    for (uint64_t i = i0; i < i1; i++) {
-        const double *yi = wj->y + i * d;
-        double prior = 0.0;
-        for (size_t k = 0; k < d; k++)
-            prior -= 0.5 * wj->z[i * d + k] * wj->z[i * d + k];
-        double mx = -INFINITY;
-        for (size_t j = 0; j < N; j++) {
-            double q = 0.0;
-            for (size_t k = 0; k < d; k++) {
-                double t = yi[k] - wj->py[j * d + k];
-                q += t * t;
-            }
-            double l = log(wj->pw[j]) - 0.5 * q;
-            mx = l > mx ? l : mx;
+    const size_t d = gen->d, N = gen->N;
+    shellsim_smc_whiten(gen->L, z, y, 1, d);
+    double prior = 0.0;
+    for (size_t k = 0; k < d; k++)
+        prior -= 0.5 * z[k] * z[k];
+    double mx = -INFINITY;
+    for (size_t j = 0; j < N; j++) {
+        double q = 0.0;
+        for (size_t k = 0; k < d; k++) {
+            double t = y[k] - gen->py[j * d + k];
+            q += t * t;
         }
-        double sum = 0.0;
-        for (size_t j = 0; j < N; j++) {
-            double q = 0.0;
-            for (size_t k = 0; k < d; k++) {
-                double t = yi[k] - wj->py[j * d + k];
-                q += t * t;
-            }
-            sum += exp(log(wj->pw[j]) - 0.5 * q - mx);
-        }
-        wj->logw[i] = prior - (mx + log(sum));
+        double l = gen->lpw[j] - 0.5 * q;
+        mx = l > mx ? l : mx;
     }
-    return SHELLSIM_OK;
+    double sum = 0.0;
+    for (size_t j = 0; j < N; j++) {
+        double q = 0.0;
+        for (size_t k = 0; k < d; k++) {
+            double t = y[k] - gen->py[j * d + k];
+            q += t * t;
+        }
+        sum += exp(gen->lpw[j] - 0.5 * q - mx);
+    }
+    return prior - (mx + log(sum));
 }
 
 double shellsim_smc_normalise(const double *logw, double *w, size_t N)
@@ -267,13 +255,6 @@ double shellsim_smc_normalise(const double *logw, double *w, size_t N)
         sq += w[i] * w[i];
     }
     return 1.0 / sq;
-}
-
-shellsim_status shellsim_smc_log_weights(const double *z, const double *y, const double *py, const double *pw,
-                                         size_t N, size_t d, int threads, double *logw)
-{
-    weight_job wj = {y, py, pw, z, N, d, logw};
-    return shellsim_sched_for(N, 64, threads, weight_chunk, &wj);
 }
 
 void shellsim_smc_resample(uint64_t seed, const double *w, size_t N, size_t *idx)

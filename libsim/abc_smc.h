@@ -22,7 +22,8 @@
  * bench/abc_smc_vs_rejection.py). Weights w_i ~ phi(z_i) / sum_j w_j
  * N(z_i; z_j, L L'), computed on the log scale with y = L^-1 z (then the
  * quadratic form is |y_i - y_j|^2), each a sum over the previous
- * population in its order, so nothing depends on the threads.
+ * population in its order, so nothing depends on the threads or on which
+ * process computes it (each try's, as it is run: smc_work.c).
  *
  * Internal header. Every function is pure or writes only its arguments;
  * a generation is read by any number of threads at once.
@@ -36,9 +37,10 @@
 #include "infer.h"
 #include "shellsim.h"
 
-/* What a generation's proposals need: g, its seed's streams and, for g >
- * 0, the parents (N particles of d values, their cumulative weights) and
- * the kernel's lower triangular L (d x d, [r * d + c]). Borrowed arrays. */
+/* What a generation's proposals and weights need: g, its seed's streams
+ * and, for g > 0, the parents (N particles of d values, their cumulative
+ * and log weights, their whitened points) and the kernel's lower
+ * triangular L (d x d, [r * d + c]). Borrowed arrays. */
 typedef struct shellsim_smc_gen {
     int g;
     uint64_t seed;         /* the inference's */
@@ -47,6 +49,8 @@ typedef struct shellsim_smc_gen {
     size_t N, d;
     const double *pz;   /* N * d */
     const double *cumw; /* N: cumulative weights, the last above 1 */
+    const double *lpw;  /* N: log of the weights */
+    const double *py;   /* N * d: L^-1 pz */
     const double *L;    /* d * d */
 } shellsim_smc_gen;
 
@@ -75,11 +79,10 @@ void shellsim_smc_kernel(const double *z, const double *w, size_t N, size_t d, d
 /* y = L^-1 z for n points of d values (y OUT). */
 void shellsim_smc_whiten(const double *L, const double *z, double *y, size_t n, size_t d);
 
-/* The log weights (OUT, N) of a new population z (N * d; y its whitened
- * points) under parents py (N * d, whitened by the same L) of weights pw,
- * on `threads` threads (the same bits for any). SHELLSIM_OK or ENOMEM. */
-shellsim_status shellsim_smc_log_weights(const double *z, const double *y, const double *py, const double *pw,
-                                         size_t N, size_t d, int threads, double *logw);
+/* The log weight (unnormalised) of a particle z (d values) of generation
+ * gen > 0: log phi(z) - log sum_j w_j N(z; z_j, L L') up to a constant;
+ * y: d of scratch. */
+double shellsim_smc_log_weight(const shellsim_smc_gen *gen, const double *z, double *y);
 
 /* w (OUT, N) = logw normalised to sum 1; returns the effective sample
  * size 1 / sum w^2. */

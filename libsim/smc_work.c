@@ -9,7 +9,8 @@
  * walked tries [first, end)), fail (the block of its lowest failing try,
  * or all ones), the message's length and bytes, nacc, the accepted tries'
  * numbers, their rows (nacc * S doubles: z, the reported parameters,
- * params_in, metric columns, excesses), then the length and bytes of the
+ * params_in, metric columns, excesses, the log weight), then the length
+ * and bytes of the
  * prior's d summaries (serial.c). A part: magic, the number of chunks,
  * the chunks. The stage state and the state are laid out by stage_pack
  * and state_pack below.
@@ -64,11 +65,13 @@ typedef struct smc_block {
     double *par; /* nall * B: [k * cnt + j] (params_out) */
     double *col; /* ncol * B: [c * B + j] */
     double *ov;  /* nobs * B: [i * B + j] observed series values */
+    double *rho; /* B: the distances */
+    double *lw;  /* B: the log weights of those within the tolerance (g > 0) */
 } smc_block;
 
 typedef struct smc_thread {
     shellsim_engine_ws *ws;
-    double *vals, *e;
+    double *vals, *e, *y;
 } smc_thread;
 
 struct shellsim_smc_part {
@@ -95,11 +98,11 @@ struct shellsim_smc_work {
     int g;
     uint64_t first; /* its try 0's number */
     double eps;     /* its tolerance (INFINITY for generation 0) */
-    double *pz, *pw, *cumw, *L, *py; /* its parents (g > 0) and kernel */
+    double *pz, *pw, *cumw, *lpw, *L, *py; /* its parents (g > 0) and kernel */
     uint64_t accepted;               /* its population so far */
     double *z, *rho, *ex, *pcol;     /* N * d, N, nobs * N, ncol * N */
     /* scratch of a generation's end */
-    double *y, *w, *logw, *A, *mu;
+    double *w, *logw, *A, *mu;
     keyed *tmp;
     uint64_t done;
     int finished;
@@ -110,7 +113,7 @@ struct shellsim_smc_work {
 static shellsim_smc_gen gen_of(const shellsim_smc_work *w)
 {
     return (shellsim_smc_gen){w->g, w->o.seed, shellsim_smc_model_seed(w->o.seed, w->g),
-                              shellsim_smc_proposal_key(w->g), w->N, w->d, w->pz, w->cumw, w->L};
+                              shellsim_smc_proposal_key(w->g), w->N, w->d, w->pz, w->cumw, w->lpw, w->py, w->L};
 }
 
 static void put64(unsigned char **q, uint64_t v)
@@ -293,11 +296,14 @@ void shellsim_smc_part_free(shellsim_smc_part *p)
         shellsim_free(p->blocks[b].par);
         shellsim_free(p->blocks[b].col);
         shellsim_free(p->blocks[b].ov);
+        shellsim_free(p->blocks[b].rho);
+        shellsim_free(p->blocks[b].lw);
     }
     for (int t = 0; p->threads && t < p->nthreads; t++) {
         shellsim_engine_ws_free(p->threads[t].ws);
         shellsim_free(p->threads[t].vals);
         shellsim_free(p->threads[t].e);
+        shellsim_free(p->threads[t].y);
     }
     shellsim_free(p->blocks);
     shellsim_free(p->threads);
@@ -335,14 +341,17 @@ static int part_tools(const shellsim_smc_work *w, shellsim_smc_part *p)
         bo->par = shellsim_malloc(w->nall * B * sizeof(double) + 1);
         bo->col = shellsim_malloc(w->ncol * B * sizeof(double) + 1);
         bo->ov = shellsim_malloc(w->nobs * B * sizeof(double) + 1);
-        if (!bo->z || !bo->pin || !bo->par || !bo->col || !bo->ov)
+        bo->rho = shellsim_malloc(B * sizeof(double));
+        bo->lw = shellsim_malloc(B * sizeof(double));
+        if (!bo->z || !bo->pin || !bo->par || !bo->col || !bo->ov || !bo->rho || !bo->lw)
             return -1;
     }
     for (int t = 0; t < p->nthreads; t++) {
         p->threads[t].ws = shellsim_engine_ws_alloc(w->s, B);
         p->threads[t].vals = shellsim_malloc(nser * B * sizeof(double) + 1);
         p->threads[t].e = shellsim_malloc(w->dd * sizeof(double));
-        if (!p->threads[t].ws || !p->threads[t].vals || !p->threads[t].e)
+        p->threads[t].y = shellsim_malloc(w->dd * sizeof(double));
+        if (!p->threads[t].ws || !p->threads[t].vals || !p->threads[t].e || !p->threads[t].y)
             return -1;
     }
     return 0;
@@ -392,6 +401,8 @@ static void proposals(const shellsim_smc_work *w, const shellsim_smc_gen *gen, u
     }
 }
 
+static double distance(const shellsim_smc_work *w, const smc_block *bo, size_t j);
+
 static shellsim_status round_block(void *user, void *state, shellsim_sched_block *blk, shellsim_sched_fault *fault)
 {
     const smc_round *rd = user;
@@ -411,7 +422,15 @@ static shellsim_status round_block(void *user, void *state, shellsim_sched_block
         shellsim_engine_failure_message(w->s, &ef, fault->message, sizeof fault->message);
         return SHELLSIM_ELIMIT;
     }
-    return rc == 0 ? SHELLSIM_OK : SHELLSIM_ENOMEM;
+    if (rc != 0)
+        return SHELLSIM_ENOMEM;
+    /* the distances, and the weights of the tries within the tolerance
+     * (here on the threads, an O(N d) sum each) */
+    for (size_t j = 0; j < bo->cnt; j++) {
+        double rho = bo->rho[j] = distance(w, bo, j);
+        bo->lw[j] = w->g > 0 && rho <= w->eps ? shellsim_smc_log_weight(&rd->gen, bo->z + j * w->d, t->y) : 0.0;
+    }
+    return SHELLSIM_OK;
 }
 
 /* Observation i's excess in try j of block bo. */
@@ -496,7 +515,7 @@ shellsim_status shellsim_smc_part_run(const shellsim_smc_work *w, shellsim_smc_p
             const smc_block *bo = &p->blocks[b];
             size_t jend = bo->cnt;
             for (size_t j = 0; j < bo->cnt; j++) {
-                double rho = distance(w, bo, j);
+                double rho = bo->rho[j];
                 if (!(rho <= w->eps) || (w->g == 0 && rho == INFINITY))
                     continue;
                 double *row = chunk_row(c, S, base + bo->a0 + j);
@@ -514,6 +533,7 @@ shellsim_status shellsim_smc_part_run(const shellsim_smc_work *w, shellsim_smc_p
                     *row++ = bo->col[x * B + j];
                 for (size_t i = 0; i < w->nobs; i++)
                     *row++ = excess(w, bo, i, j);
+                *row = bo->lw[j];
                 if (c->nacc == needed) {
                     jend = j + 1;
                     stop = 1;
@@ -601,8 +621,8 @@ void shellsim_smc_work_free(shellsim_smc_work *w)
         return;
     part_clear(&w->pend);
     shellsim_inference_free(w->inf);
-    double **arrays[] = {&w->pz, &w->pw, &w->cumw, &w->L, &w->py, &w->z, &w->rho, &w->ex,
-                         &w->pcol, &w->y, &w->w, &w->logw, &w->A, &w->mu};
+    double **arrays[] = {&w->pz, &w->pw, &w->cumw, &w->lpw, &w->L, &w->py, &w->z, &w->rho, &w->ex,
+                         &w->pcol, &w->w, &w->logw, &w->A, &w->mu};
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
         shellsim_free(*arrays[i]);
     shellsim_free(w->tmp);
@@ -635,7 +655,7 @@ shellsim_status shellsim_smc_work_create(const shellsim_scenario *s, const shell
     w->ncol = shellsim_outputs_ncolumns(s);
     w->nall = shellsim_params_count(s);
     w->nobs = obs->n;
-    w->S = 2 * d + w->nall + w->ncol + w->nobs;
+    w->S = 2 * d + w->nall + w->ncol + w->nobs + 1;
     w->pend.d = d;
     w->pend.S = w->S;
     w->eps = INFINITY;
@@ -653,15 +673,15 @@ shellsim_status shellsim_smc_work_create(const shellsim_scenario *s, const shell
         w->pz = shellsim_calloc(N * dd, sizeof(double));
         w->pw = shellsim_calloc(N, sizeof(double));
         w->cumw = shellsim_calloc(N, sizeof(double));
+        w->lpw = shellsim_calloc(N, sizeof(double));
         w->L = shellsim_calloc(dd * dd, sizeof(double));
         w->py = shellsim_calloc(N * dd, sizeof(double));
         w->z = shellsim_malloc(N * dd * sizeof(double));
         w->rho = shellsim_malloc(N * sizeof(double));
         w->ex = shellsim_malloc(N * nobs1 * sizeof(double));
         w->pcol = shellsim_malloc(N * (w->ncol ? w->ncol : 1) * sizeof(double));
-        w->y = shellsim_malloc(N * dd * sizeof(double));
         w->w = shellsim_calloc(N, sizeof(double));
-        w->logw = shellsim_malloc(N * sizeof(double));
+        w->logw = shellsim_calloc(N, sizeof(double));
         w->A = shellsim_malloc(dd * dd * sizeof(double));
         w->mu = shellsim_malloc(dd * sizeof(double));
         w->tmp = shellsim_malloc(N * sizeof *w->tmp);
@@ -671,8 +691,8 @@ shellsim_status shellsim_smc_work_create(const shellsim_scenario *s, const shell
         inf->post_stats = shellsim_calloc(dd, sizeof *inf->post_stats);
         inf->gens = shellsim_malloc((size_t)o->max_generations * sizeof *inf->gens);
         inf->scale = shellsim_malloc(nobs1 * sizeof *inf->scale);
-        if (!w->index || !w->on || !w->dists || !w->pz || !w->pw || !w->cumw || !w->L || !w->py || !w->z ||
-            !w->rho || !w->ex || !w->pcol || !w->y || !w->w || !w->logw || !w->A || !w->mu || !w->tmp ||
+        if (!w->index || !w->on || !w->dists || !w->pz || !w->pw || !w->cumw || !w->lpw || !w->L || !w->py ||
+            !w->z || !w->rho || !w->ex || !w->pcol || !w->w || !w->logw || !w->A || !w->mu || !w->tmp ||
             !inf->weights || !inf->pin || !inf->post_idx || !inf->post_stats || !inf->gens || !inf->scale)
             st = SHELLSIM_ENOMEM;
     }
@@ -793,6 +813,7 @@ static void take(shellsim_smc_work *w, size_t p, uint64_t rep, const double *row
         rho = r > rho ? r : rho;
     }
     w->rho[p] = rho;
+    w->logw[p] = row[w->nobs];
     inf->reps[p] = rep - w->first; /* (the model's replication) */
 }
 
@@ -813,6 +834,13 @@ static double seconds_since(const struct timespec *t0)
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
+}
+
+/* The log of the parents' weights (shellsim_smc_gen's lpw). */
+static void parents_log_weights(shellsim_smc_work *w)
+{
+    for (size_t j = 0; j < w->N; j++)
+        w->lpw[j] = log(w->pw[j]);
 }
 
 /* The end of a generation of `runs` tries whose population is complete:
@@ -851,13 +879,7 @@ static shellsim_status generation_end(shellsim_smc_work *w, uint64_t runs, shell
         }
         ess = (double)N;
     } else {
-        shellsim_smc_whiten(w->L, w->z, w->y, N, d);
-        shellsim_status st = shellsim_smc_log_weights(w->z, w->y, w->py, w->pw, N, d, w->o.threads, w->logw);
-        if (st != SHELLSIM_OK) {
-            shellsim_set_error(err, st, 0, NULL);
-            return st;
-        }
-        ess = shellsim_smc_normalise(w->logw, w->w, N);
+        ess = shellsim_smc_normalise(w->logw, w->w, N); /* (each its try's: round_block) */
     }
     const double eps = w->eps;
     inf->gens[g] = (shellsim_infer_gen){eps, runs, ess};
@@ -900,6 +922,7 @@ static shellsim_status generation_end(shellsim_smc_work *w, uint64_t runs, shell
     for (size_t p = 0; p < N; p++)
         w->cumw[p] = (cum += w->pw[p]);
     w->cumw[N - 1] = 1.0 + 1e-300; /* every u < 1 picks a particle */
+    parents_log_weights(w);
     shellsim_smc_kernel(w->pz, w->pw, N, d, w->o.smc_kernel_scale, w->A, w->L, w->mu);
     shellsim_smc_whiten(w->L, w->pz, w->py, N, d);
     w->g = g + 1;
@@ -1028,10 +1051,11 @@ shellsim_status shellsim_smc_work_result(shellsim_smc_work *w, shellsim_inferenc
 /* ------------------------------------------------------------ stage state */
 
 /* Layout (u64 unless said): magic, g, first, then doubles: eps, the
- * scales (nobs), the parents' z (N d), cumulative weights (N) and L (d d). */
+ * scales (nobs), the parents' z (N d), cumulative weights (N), log
+ * weights (N), whitened z (N d) and L (d d). */
 size_t shellsim_smc_work_stage_size(const shellsim_smc_work *w)
 {
-    return 3 * 8 + 8 * (1 + w->nobs + w->N * w->d + w->N + w->d * w->d);
+    return 3 * 8 + 8 * (1 + w->nobs + 2 * w->N * w->d + 2 * w->N + w->d * w->d);
 }
 
 size_t shellsim_smc_work_stage_pack(const shellsim_smc_work *w, unsigned char *buf, size_t cap)
@@ -1046,6 +1070,8 @@ size_t shellsim_smc_work_stage_pack(const shellsim_smc_work *w, unsigned char *b
     putd(&q, w->inf->scale, w->nobs);
     putd(&q, w->pz, w->N * w->d);
     putd(&q, w->cumw, w->N);
+    putd(&q, w->lpw, w->N);
+    putd(&q, w->py, w->N * w->d);
     putd(&q, w->L, w->d * w->d);
     return (size_t)(q - buf);
 }
@@ -1065,6 +1091,8 @@ shellsim_status shellsim_smc_work_stage_load(shellsim_smc_work *w, const unsigne
     getd(buf, len, &at, w->inf->scale, w->nobs);
     getd(buf, len, &at, w->pz, w->N * w->d);
     getd(buf, len, &at, w->cumw, w->N);
+    getd(buf, len, &at, w->lpw, w->N);
+    getd(buf, len, &at, w->py, w->N * w->d);
     getd(buf, len, &at, w->L, w->d * w->d);
     if ((int)g != w->g || first != w->first) {
         w->g = (int)g;
@@ -1084,7 +1112,8 @@ shellsim_status shellsim_smc_work_stage_load(shellsim_smc_work *w, const unsigne
  * population so far (accepted = m): its tries (u64, numbers within the
  * generation), z (m d), reported parameters (d times m), params_in (m
  * nall), metric columns (ncol times m), excesses (nobs times m),
- * distances (m), and the population's weights (N: a finished work's); then
+ * distances (m), log weights (m), and the population's weights (N: a
+ * finished work's); then
  * the length and bytes of the prior's d summaries. */
 #define STATE_HEADER 9 /* u64s before each generation's runs */
 
@@ -1097,7 +1126,7 @@ static size_t state_body(const shellsim_smc_work *w, uint64_t ngen)
 
 static size_t state_particle(const shellsim_smc_work *w)
 {
-    return 8 * (1 + 2 * w->d + w->nall + w->ncol + w->nobs + 1);
+    return 8 * (1 + 2 * w->d + w->nall + w->ncol + w->nobs + 2);
 }
 
 size_t shellsim_smc_work_state_size(const shellsim_smc_work *w)
@@ -1146,6 +1175,7 @@ size_t shellsim_smc_work_state_pack(const shellsim_smc_work *w, unsigned char *b
     for (size_t i = 0; i < w->nobs; i++)
         putd(&q, w->ex + i * N, m);
     putd(&q, w->rho, m);
+    putd(&q, w->logw, m);
     putd(&q, w->w, N);
     unsigned char *lenat = q;
     q += 8;
@@ -1226,7 +1256,9 @@ shellsim_status shellsim_smc_work_state_load(shellsim_smc_work *w, const unsigne
     for (size_t i = 0; i < w->nobs; i++)
         getd(buf, len, &at, w->ex + i * N, m);
     getd(buf, len, &at, w->rho, m);
+    getd(buf, len, &at, w->logw, m);
     getd(buf, len, &at, w->w, N);
+    parents_log_weights(w);
     for (size_t k = 0; k < d; k++) {
         shellsim_summary_free(&inf->prior[k]);
         inf->prior[k] = fresh[k];
