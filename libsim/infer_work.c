@@ -6,15 +6,11 @@
  * chunks as bytes, and the walk in try order that makes shellsim_infer's
  * outcome of them.
  *
- * Layout of a packed chunk (u64 unless said): first, end (its walked tries
- * [first, end)), fail (the block of its lowest failing try, or all ones),
- * the message's length and bytes, nacc, the accepted tries' numbers, their
- * parameters (nacc d doubles), their metric columns (nacc ncol doubles),
- * then the length and bytes of the prior's d summaries (serial.c). A part:
- * magic, the number of chunks, the chunks. A state: magic, done,
+ * A chunk (tries.h) keeps in each row the accepted try's reported
+ * parameters (d) and metric columns (ncol). A state: magic, done,
  * finished, pilot_done, accepted, then the accepted tries' numbers,
- * parameters and columns (in the inference's layout) and the prior's
- * summaries as in a chunk.
+ * parameters and columns (in the inference's layout) and the length and
+ * bytes of the prior's summaries.
  */
 #include "infer_work.h"
 
@@ -33,6 +29,7 @@
 #include "serial.h"
 #include "smc_work.h"
 #include "status.h"
+#include "tries.h"
 
 #define BLOCK_BUFFER_BYTES (1u << 20) /* as run.c */
 #define MAX_BLOCK 1024
@@ -40,18 +37,6 @@
 #define FIRST_STAGE 4096               /* tries of the first stage without a pilot */
 #define PART_MAGIC 0x5452415046494853ULL  /* "SHIFPART" */
 #define STATE_MAGIC 0x5441545346494853ULL /* "SHIFSTAT" */
-#define NO_FAIL UINT64_MAX
-
-/* A chunk's walk: see the top of the file. */
-typedef struct inf_chunk {
-    uint64_t first, last, end, fail;
-    char msg[SHELLSIM_ERROR_MESSAGE_SIZE];
-    shellsim_summary *prior; /* d */
-    size_t nacc, cap;
-    uint64_t *reps;
-    double *vals; /* [i * d + k] */
-    double *cols; /* [i * ncol + c] */
-} inf_chunk;
 
 /* One block of a round: what the engine returned for tries r0 .. r0+cnt-1. */
 typedef struct block_out {
@@ -70,9 +55,7 @@ typedef struct inf_thread {
 
 struct shellsim_inf_part {
     shellsim_smc_part *smc; /* an SMC inference's part: the rest unused */
-    size_t d, ncol;
-    inf_chunk *c;
-    size_t n;
+    shellsim_tries t;       /* its chunks: rows of d parameters, ncol columns */
     /* what running chunks needs, made at the first run */
     block_out *blocks;
     size_t nslots;
@@ -92,109 +75,8 @@ struct shellsim_inf_work {
     uint64_t pilot;            /* the options' when below max_tries, else 0 */
     uint64_t done;
     int pilot_done, finished;
-    shellsim_inf_part pend;    /* chunks merged, not yet walked */
+    shellsim_tries pend;       /* chunks merged, not yet walked */
 };
-
-/* ----------------------------------------------------------------- chunks */
-
-static void chunk_free(inf_chunk *c, size_t d)
-{
-    for (size_t k = 0; c->prior && k < d; k++)
-        shellsim_summary_free(&c->prior[k]);
-    shellsim_free(c->prior);
-    shellsim_free(c->reps);
-    shellsim_free(c->vals);
-    shellsim_free(c->cols);
-}
-
-/* A new chunk [first, last) at the end of p's, no tries walked, its prior's
- * summaries made like those of `like`: its pointer, or NULL when out of
- * memory. */
-static inf_chunk *chunk_add(shellsim_inf_part *p, const shellsim_summary *like, uint64_t first, uint64_t last)
-{
-    inf_chunk *more = shellsim_realloc(p->c, (p->n + 1) * sizeof *more);
-    if (!more)
-        return NULL;
-    p->c = more;
-    inf_chunk *c = &p->c[p->n];
-    memset(c, 0, sizeof *c);
-    c->first = c->end = first;
-    c->last = last;
-    c->fail = NO_FAIL;
-    c->prior = shellsim_calloc(p->d ? p->d : 1, sizeof *c->prior);
-    if (!c->prior)
-        return NULL;
-    for (size_t k = 0; k < p->d; k++)
-        shellsim_summary_init(&c->prior[k], like[k].q.integer, 1);
-    p->n++;
-    return c;
-}
-
-static int chunk_accept(inf_chunk *c, size_t d, size_t ncol, uint64_t rep, const double *par_k, size_t pstride,
-                        const size_t *param_index, const double *col, size_t cstride)
-{
-    if (c->nacc == c->cap) {
-        size_t cap = c->cap ? 2 * c->cap : 16;
-        uint64_t *r = shellsim_realloc(c->reps, cap * sizeof *r);
-        if (r)
-            c->reps = r;
-        double *v = shellsim_realloc(c->vals, cap * (d ? d : 1) * sizeof *v);
-        if (v)
-            c->vals = v;
-        double *q = shellsim_realloc(c->cols, cap * (ncol ? ncol : 1) * sizeof *q);
-        if (q)
-            c->cols = q;
-        if (!r || !v || !q)
-            return -1;
-        c->cap = cap;
-    }
-    size_t i = c->nacc++;
-    c->reps[i] = rep;
-    for (size_t k = 0; k < d; k++)
-        c->vals[i * d + k] = par_k[param_index[k] * pstride];
-    for (size_t x = 0; x < ncol; x++)
-        c->cols[i * ncol + x] = col[x * cstride];
-    return 0;
-}
-
-static size_t chunk_size(const inf_chunk *c, size_t d, size_t ncol)
-{
-    return 6 * 8 + strlen(c->msg) + 8 + c->nacc * (8 + 8 * d + 8 * ncol) + 8 +
-           shellsim_summaries_packed_bound(c->prior, d);
-}
-
-static void put64(unsigned char **q, uint64_t v)
-{
-    memcpy(*q, &v, 8);
-    *q += 8;
-}
-
-static size_t chunk_pack(const inf_chunk *c, size_t d, size_t ncol, unsigned char *buf, size_t cap)
-{
-    if (cap < chunk_size(c, d, ncol))
-        return 0;
-    unsigned char *q = buf;
-    size_t mlen = strlen(c->msg);
-    put64(&q, c->first);
-    put64(&q, c->last);
-    put64(&q, c->end);
-    put64(&q, c->fail);
-    put64(&q, mlen);
-    memcpy(q, c->msg, mlen), q += mlen;
-    put64(&q, c->nacc);
-    if (c->nacc) { /* (else the arrays are NULL) */
-        memcpy(q, c->reps, c->nacc * 8), q += c->nacc * 8;
-        memcpy(q, c->vals, c->nacc * d * 8), q += c->nacc * d * 8;
-        memcpy(q, c->cols, c->nacc * ncol * 8), q += c->nacc * ncol * 8;
-    }
-    unsigned char *lenat = q;
-    q += 8;
-    size_t m = shellsim_summaries_pack(c->prior, d, q, cap - (size_t)(q - buf));
-    if (!m && d)
-        return 0;
-    memcpy(lenat, &(uint64_t){m}, 8);
-    return (size_t)(q - buf) + m;
-}
 
 /* Reads 8 bytes at *at of buf[0 .. len-1]; -1 past the end. */
 static int get64(const unsigned char *buf, size_t len, size_t *at, uint64_t *v)
@@ -206,61 +88,20 @@ static int get64(const unsigned char *buf, size_t len, size_t *at, uint64_t *v)
     return 0;
 }
 
-/* The chunk at buf + *at into a new chunk of p. EINVAL or ENOMEM. */
-static shellsim_status chunk_unpack(shellsim_inf_part *p, const shellsim_summary *like, const unsigned char *buf,
-                                    size_t len, size_t *at)
+static void put64(unsigned char **q, uint64_t v)
 {
-    const size_t d = p->d, ncol = p->ncol;
-    uint64_t first, last, end, fail, mlen, nacc, slen;
-    if (get64(buf, len, at, &first) || get64(buf, len, at, &last) || get64(buf, len, at, &end) || get64(buf, len, at, &fail) ||
-        get64(buf, len, at, &mlen) || mlen >= SHELLSIM_ERROR_MESSAGE_SIZE || len - *at < mlen || end < first || last < end)
-        return SHELLSIM_EINVAL;
-    inf_chunk *c = chunk_add(p, like, first, last);
-    if (!c)
-        return SHELLSIM_ENOMEM;
-    c->end = end;
-    c->fail = fail;
-    memcpy(c->msg, buf + *at, mlen);
-    c->msg[mlen] = '\0';
-    *at += mlen;
-    if (get64(buf, len, at, &nacc) || nacc > (len - *at) / (8 + 8 * d + 8 * ncol))
-        return SHELLSIM_EINVAL;
-    c->cap = c->nacc = (size_t)nacc;
-    c->reps = shellsim_malloc(c->cap * 8 + 1);
-    c->vals = shellsim_malloc(c->cap * d * 8 + 1);
-    c->cols = shellsim_malloc(c->cap * ncol * 8 + 1);
-    if (!c->reps || !c->vals || !c->cols)
-        return SHELLSIM_ENOMEM;
-    memcpy(c->reps, buf + *at, c->nacc * 8), *at += c->nacc * 8;
-    memcpy(c->vals, buf + *at, c->nacc * d * 8), *at += c->nacc * d * 8;
-    memcpy(c->cols, buf + *at, c->nacc * ncol * 8), *at += c->nacc * ncol * 8;
-    for (size_t i = 1; i < c->nacc; i++)
-        if (c->reps[i] <= c->reps[i - 1])
-            return SHELLSIM_EINVAL;
-    if (get64(buf, len, at, &slen) || len - *at < slen)
-        return SHELLSIM_EINVAL;
-    shellsim_status st = d ? shellsim_summaries_merge_packed(c->prior, d, buf + *at, (size_t)slen) : SHELLSIM_OK;
-    *at += slen;
-    return st;
+    memcpy(*q, &v, 8);
+    *q += 8;
 }
 
 /* ------------------------------------------------------------------ parts */
-
-static void part_clear(shellsim_inf_part *p)
-{
-    for (size_t i = 0; i < p->n; i++)
-        chunk_free(&p->c[i], p->d);
-    shellsim_free(p->c);
-    p->c = NULL;
-    p->n = 0;
-}
 
 void shellsim_inf_part_free(shellsim_inf_part *p)
 {
     if (!p)
         return;
     shellsim_smc_part_free(p->smc);
-    part_clear(p);
+    shellsim_tries_clear(&p->t);
     for (size_t b = 0; p->blocks && b < p->nslots; b++) {
         shellsim_free(p->blocks[b].col);
         shellsim_free(p->blocks[b].par);
@@ -282,8 +123,8 @@ shellsim_status shellsim_inf_part_create(const shellsim_inf_work *w, shellsim_in
         shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
         return SHELLSIM_ENOMEM;
     }
-    (*out)->d = w->d;
-    (*out)->ncol = w->ncol;
+    (*out)->t.d = w->d;
+    (*out)->t.S = w->d + w->ncol;
     if (w->smc) {
         shellsim_status st = shellsim_smc_part_create(w->smc, &(*out)->smc, err);
         if (st != SHELLSIM_OK) {
@@ -387,8 +228,8 @@ shellsim_status shellsim_inf_part_run(const shellsim_inf_work *w, shellsim_inf_p
         return SHELLSIM_EINVAL;
     }
     const uint64_t B = w->B, accept = w->o.accept;
-    inf_chunk *c = NULL;
-    if (part_tools(w, p) != 0 || !(c = chunk_add(p, w->inf->prior, first, last))) {
+    shellsim_tries_chunk *c = NULL;
+    if (part_tools(w, p) != 0 || !(c = shellsim_tries_add(&p->t, w->inf->prior, 0, first, last))) {
         shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
         return SHELLSIM_ENOMEM;
     }
@@ -443,11 +284,15 @@ shellsim_status shellsim_inf_part_run(const shellsim_inf_work *w, shellsim_inf_p
             for (size_t j = 0; j < bo->cnt; j++) {
                 if (!bo->ok[j])
                     continue;
-                if (chunk_accept(c, w->d, w->ncol, bo->r0 + j, bo->par + j, bo->cnt, w->inf->param_index,
-                                 bo->col + j, B) != 0) {
+                double *row = shellsim_tries_row(c, w->d + w->ncol, bo->r0 + j);
+                if (!row) {
                     shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
                     return SHELLSIM_ENOMEM;
                 }
+                for (size_t k = 0; k < w->d; k++)
+                    *row++ = bo->par[w->inf->param_index[k] * bo->cnt + j];
+                for (size_t x = 0; x < w->ncol; x++)
+                    *row++ = bo->col[x * B + j];
                 if (c->nacc == needed) {
                     jend = j + 1;
                     stop = 1;
@@ -479,47 +324,23 @@ size_t shellsim_inf_part_packed_size(const shellsim_inf_part *p)
 {
     if (p && p->smc)
         return shellsim_smc_part_packed_size(p->smc);
-    size_t n = 16;
-    for (size_t i = 0; p && i < p->n; i++)
-        n += chunk_size(&p->c[i], p->d, p->ncol);
-    return p ? n : 0;
+    return p ? shellsim_tries_packed_size(&p->t) : 0;
 }
 
 size_t shellsim_inf_part_pack(const shellsim_inf_part *p, unsigned char *buf, size_t cap)
 {
     if (p && p->smc)
         return shellsim_smc_part_pack(p->smc, buf, cap);
-    if (!p || !buf || cap < shellsim_inf_part_packed_size(p))
-        return 0;
-    unsigned char *q = buf;
-    put64(&q, PART_MAGIC);
-    put64(&q, p->n);
-    for (size_t i = 0; i < p->n; i++) {
-        size_t m = chunk_pack(&p->c[i], p->d, p->ncol, q, cap - (size_t)(q - buf));
-        if (!m)
-            return 0;
-        q += m;
-    }
-    return (size_t)(q - buf);
+    return p ? shellsim_tries_pack(&p->t, PART_MAGIC, buf, cap) : 0;
 }
 
 shellsim_status shellsim_inf_work_merge_packed(shellsim_inf_work *w, const unsigned char *buf, size_t len)
 {
-    size_t at = 0;
-    uint64_t magic, n;
     if (w && w->smc)
         return shellsim_smc_work_merge_packed(w->smc, buf, len);
-    if (!w || !buf || get64(buf, len, &at, &magic) || magic != PART_MAGIC || get64(buf, len, &at, &n))
-        return SHELLSIM_EINVAL;
-    for (uint64_t i = 0; i < n; i++) {
-        shellsim_status st = chunk_unpack(&w->pend, w->inf->prior, buf, len, &at);
-        if (st == SHELLSIM_OK && (w->pend.c[w->pend.n - 1].first < w->done ||
-                                  w->pend.c[w->pend.n - 1].last > w->o.max_tries))
-            st = SHELLSIM_EINVAL;
-        if (st != SHELLSIM_OK)
-            return st;
-    }
-    return at == len ? SHELLSIM_OK : SHELLSIM_EINVAL;
+    return w ? shellsim_tries_merge_packed(&w->pend, w->inf->prior, PART_MAGIC, 0, w->done, w->o.max_tries, buf,
+                                           len)
+             : SHELLSIM_EINVAL;
 }
 
 shellsim_status shellsim_inf_work_merge_part(shellsim_inf_work *w, const shellsim_inf_part *p)
@@ -541,7 +362,7 @@ void shellsim_inf_work_free(shellsim_inf_work *w)
     if (!w)
         return;
     shellsim_smc_work_free(w->smc);
-    part_clear(&w->pend);
+    shellsim_tries_clear(&w->pend);
     shellsim_inference_free(w->inf);
     shellsim_free(w->index);
     shellsim_free(w->on);
@@ -578,7 +399,7 @@ shellsim_status shellsim_inf_work_create(const shellsim_scenario *s, const shell
     w->nall = shellsim_params_count(s);
     w->d = w->inf->nparams;
     w->pend.d = w->d;
-    w->pend.ncol = w->ncol;
+    w->pend.S = w->d + w->ncol;
     w->pilot = w->o.pilot < w->o.max_tries ? w->o.pilot : 0;
     w->index = shellsim_malloc((obs->n ? obs->n : 1) * sizeof *w->index);
     w->on = shellsim_calloc(nser ? nser : 1, 1);
@@ -665,12 +486,6 @@ static shellsim_status redraw_prior(shellsim_inf_work *w, uint64_t a, uint64_t b
     return st;
 }
 
-static int by_first(const void *a, const void *b)
-{
-    const inf_chunk *x = a, *y = b;
-    return (x->first > y->first) - (x->first < y->first);
-}
-
 /* The pilot's projection (shellsim_infer.h): 0, or -1 with the message. */
 static int pilot_fails(const shellsim_inf_work *w, char *msg, size_t cap)
 {
@@ -694,21 +509,13 @@ shellsim_status shellsim_inf_work_advance(shellsim_inf_work *w, uint64_t upto, s
                                                     "a round's end");
         return SHELLSIM_EINVAL;
     }
-    inf_chunk *c = w->pend.c;
-    const size_t n = w->pend.n;
-    qsort(c, n, sizeof *c, by_first);
     /* the chunks must cover [done, upto); the lowest failure's message */
-    uint64_t fail = NO_FAIL, at = w->done;
-    char fmsg[SHELLSIM_ERROR_MESSAGE_SIZE] = "";
-    for (size_t i = 0; i < n && c[i].first == at; i++) {
-        at = c[i].last;
-        if (c[i].fail < fail) {
-            fail = c[i].fail;
-            snprintf(fmsg, sizeof fmsg, "%s", c[i].msg);
-        }
-    }
-    if (at != upto) {
-        part_clear(&w->pend);
+    uint64_t fail;
+    char fmsg[SHELLSIM_ERROR_MESSAGE_SIZE];
+    const shellsim_tries_chunk *c = w->pend.c;
+    const size_t n = w->pend.n;
+    if (shellsim_tries_cover(&w->pend, w->done, upto, &fail, fmsg, sizeof fmsg) != 0) {
+        shellsim_tries_clear(&w->pend);
         shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_advance: the chunks merged do not cover the "
                                                     "round");
         return SHELLSIM_EINVAL;
@@ -719,7 +526,7 @@ shellsim_status shellsim_inf_work_advance(shellsim_inf_work *w, uint64_t upto, s
     char msg[SHELLSIM_ERROR_MESSAGE_SIZE] = "";
     int found = 0, limit = 0;
     for (size_t i = 0; i < n && !found && !limit && st == SHELLSIM_OK; i++) {
-        const inf_chunk *k = &c[i];
+        const shellsim_tries_chunk *k = &c[i];
         for (size_t a = 0; a < k->nacc; a++) {
             uint64_t rep = k->reps[a];
             if (rep >= fail)
@@ -733,10 +540,11 @@ shellsim_status shellsim_inf_work_advance(shellsim_inf_work *w, uint64_t upto, s
             }
             uint64_t x = inf->accepted++;
             inf->reps[x] = rep;
+            const double *row = k->rows + a * w->pend.S;
             for (size_t q = 0; q < w->d; q++)
-                inf->values[q * accept + x] = k->vals[a * w->d + q];
+                inf->values[q * accept + x] = row[q];
             for (size_t q = 0; q < w->ncol; q++)
-                inf->post->runs[q * accept + x] = k->cols[a * w->ncol + q];
+                inf->post->runs[q * accept + x] = row[w->d + q];
             if (inf->accepted == accept) {
                 found = 1;
                 inf->tried = rep + 1;
@@ -753,7 +561,7 @@ shellsim_status shellsim_inf_work_advance(shellsim_inf_work *w, uint64_t upto, s
                     st = SHELLSIM_ENOMEM;
         }
     }
-    part_clear(&w->pend);
+    shellsim_tries_clear(&w->pend);
     if (st != SHELLSIM_OK) {
         shellsim_set_error(err, st, 0, NULL);
         return st;
@@ -928,7 +736,7 @@ shellsim_status shellsim_inf_work_state_load(shellsim_inf_work *w, const unsigne
     w->done = done;
     w->finished = (int)finished;
     w->pilot_done = (int)pilot_done;
-    part_clear(&w->pend);
+    shellsim_tries_clear(&w->pend);
     return SHELLSIM_OK;
 }
 

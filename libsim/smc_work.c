@@ -5,15 +5,10 @@
  * of a generation (its weights, stops and the next generation's kernel,
  * abc_smc.h) and the work's state.
  *
- * Layout of a packed chunk (u64 unless said): g, first, last, end (its
- * walked tries [first, end)), fail (the block of its lowest failing try,
- * or all ones), the message's length and bytes, nacc, the accepted tries'
- * numbers, their rows (nacc * S doubles: z, the reported parameters,
- * params_in, metric columns, excesses, the log weight), then the length
- * and bytes of the
- * prior's d summaries (serial.c). A part: magic, the number of chunks,
- * the chunks. The stage state and the state are laid out by stage_pack
- * and state_pack below.
+ * A chunk (tries.h) is tagged with its generation; its rows hold z, the
+ * reported parameters, params_in, the metric columns, the excesses and
+ * the log weight of each accepted try. The stage state and the state are
+ * laid out by stage_pack and state_pack below.
  */
 #include "smc_work.h"
 
@@ -34,6 +29,7 @@
 #include "scheduler.h"
 #include "serial.h"
 #include "status.h"
+#include "tries.h"
 
 #define BLOCK_BUFFER_BYTES (1u << 20) /* as run.c */
 #define MAX_BLOCK 1024
@@ -42,19 +38,8 @@
 #define PART_MAGIC 0x5452415043534853ULL  /* "SHSCPART" */
 #define STATE_MAGIC 0x5441545343534853ULL /* "SHSCSTAT" */
 #define STAGE_MAGIC 0x4547545343534853ULL /* "SHSCSTGE" */
-#define NO_FAIL UINT64_MAX
 
 typedef shellsim_infer_keyed keyed;
-
-/* A chunk's walk: see the top of the file. */
-typedef struct smc_chunk {
-    uint64_t g, first, last, end, fail;
-    char msg[SHELLSIM_ERROR_MESSAGE_SIZE];
-    shellsim_summary *prior; /* d (generation 0 only: else empty) */
-    size_t nacc, cap;
-    uint64_t *reps;
-    double *rows; /* [i * S + ...] */
-} smc_chunk;
 
 /* One block of a round: tries a0 .. a0+cnt-1 of the generation. */
 typedef struct smc_block {
@@ -75,9 +60,7 @@ typedef struct smc_thread {
 } smc_thread;
 
 struct shellsim_smc_part {
-    size_t d, S;
-    smc_chunk *c;
-    size_t n;
+    shellsim_tries t; /* its chunks */
     /* what running chunks needs, made at the first run */
     smc_block *blocks;
     size_t nslots;
@@ -107,7 +90,7 @@ struct shellsim_smc_work {
     uint64_t done;
     int finished;
     struct timespec t0; /* the work's creation: time_limit_seconds */
-    shellsim_smc_part pend; /* chunks merged, not yet walked */
+    shellsim_tries pend; /* chunks merged, not yet walked */
 };
 
 static shellsim_smc_gen gen_of(const shellsim_smc_work *w)
@@ -150,146 +133,13 @@ static int getd(const unsigned char *buf, size_t len, size_t *at, double *v, siz
     return 0;
 }
 
-/* ----------------------------------------------------------------- chunks */
-
-static void chunk_free(smc_chunk *c, size_t d)
-{
-    for (size_t k = 0; c->prior && k < d; k++)
-        shellsim_summary_free(&c->prior[k]);
-    shellsim_free(c->prior);
-    shellsim_free(c->reps);
-    shellsim_free(c->rows);
-}
-
-/* A new chunk [first, last) of generation g at the end of p's, no tries
- * walked, its prior's summaries made like those of `like`: its pointer,
- * or NULL when out of memory. */
-static smc_chunk *chunk_add(shellsim_smc_part *p, const shellsim_summary *like, uint64_t g, uint64_t first,
-                            uint64_t last)
-{
-    smc_chunk *more = shellsim_realloc(p->c, (p->n + 1) * sizeof *more);
-    if (!more)
-        return NULL;
-    p->c = more;
-    smc_chunk *c = &p->c[p->n];
-    memset(c, 0, sizeof *c);
-    c->g = g;
-    c->first = c->end = first;
-    c->last = last;
-    c->fail = NO_FAIL;
-    c->prior = shellsim_calloc(p->d ? p->d : 1, sizeof *c->prior);
-    if (!c->prior)
-        return NULL;
-    for (size_t k = 0; k < p->d; k++)
-        shellsim_summary_init(&c->prior[k], like[k].q.integer, 1);
-    p->n++;
-    return c;
-}
-
-/* Room for one more acceptance in c: its row, or NULL (out of memory). */
-static double *chunk_row(smc_chunk *c, size_t S, uint64_t rep)
-{
-    if (c->nacc == c->cap) {
-        size_t cap = c->cap ? 2 * c->cap : 16;
-        uint64_t *r = shellsim_realloc(c->reps, cap * sizeof *r);
-        if (r)
-            c->reps = r;
-        double *v = shellsim_realloc(c->rows, cap * (S ? S : 1) * sizeof *v);
-        if (v)
-            c->rows = v;
-        if (!r || !v)
-            return NULL;
-        c->cap = cap;
-    }
-    c->reps[c->nacc] = rep;
-    return c->rows + c->nacc++ * S;
-}
-
-static size_t chunk_size(const smc_chunk *c, size_t d, size_t S)
-{
-    return 7 * 8 + strlen(c->msg) + 8 + c->nacc * (8 + 8 * S) + 8 + shellsim_summaries_packed_bound(c->prior, d);
-}
-
-static size_t chunk_pack(const smc_chunk *c, size_t d, size_t S, unsigned char *buf, size_t cap)
-{
-    if (cap < chunk_size(c, d, S))
-        return 0;
-    unsigned char *q = buf;
-    size_t mlen = strlen(c->msg);
-    put64(&q, c->g);
-    put64(&q, c->first);
-    put64(&q, c->last);
-    put64(&q, c->end);
-    put64(&q, c->fail);
-    put64(&q, mlen);
-    memcpy(q, c->msg, mlen), q += mlen;
-    put64(&q, c->nacc);
-    if (c->nacc) { /* (else the arrays are NULL) */
-        memcpy(q, c->reps, c->nacc * 8), q += c->nacc * 8;
-        putd(&q, c->rows, c->nacc * S);
-    }
-    unsigned char *lenat = q;
-    q += 8;
-    size_t m = shellsim_summaries_pack(c->prior, d, q, cap - (size_t)(q - buf));
-    if (!m && d)
-        return 0;
-    memcpy(lenat, &(uint64_t){m}, 8);
-    return (size_t)(q - buf) + m;
-}
-
-/* The chunk at buf + *at into a new chunk of p. EINVAL or ENOMEM. */
-static shellsim_status chunk_unpack(shellsim_smc_part *p, const shellsim_summary *like, const unsigned char *buf,
-                                    size_t len, size_t *at)
-{
-    const size_t d = p->d, S = p->S;
-    uint64_t g, first, last, end, fail, mlen, nacc, slen;
-    if (get64(buf, len, at, &g) || get64(buf, len, at, &first) || get64(buf, len, at, &last) ||
-        get64(buf, len, at, &end) || get64(buf, len, at, &fail) || get64(buf, len, at, &mlen) ||
-        mlen >= SHELLSIM_ERROR_MESSAGE_SIZE || len - *at < mlen || end < first || last < end)
-        return SHELLSIM_EINVAL;
-    smc_chunk *c = chunk_add(p, like, g, first, last);
-    if (!c)
-        return SHELLSIM_ENOMEM;
-    c->end = end;
-    c->fail = fail;
-    memcpy(c->msg, buf + *at, mlen);
-    c->msg[mlen] = '\0';
-    *at += mlen;
-    if (get64(buf, len, at, &nacc) || nacc > (len - *at) / (8 + 8 * S))
-        return SHELLSIM_EINVAL;
-    c->cap = c->nacc = (size_t)nacc;
-    c->reps = shellsim_malloc(c->cap * 8 + 1);
-    c->rows = shellsim_malloc(c->cap * S * 8 + 1);
-    if (!c->reps || !c->rows)
-        return SHELLSIM_ENOMEM;
-    memcpy(c->reps, buf + *at, c->nacc * 8), *at += c->nacc * 8;
-    getd(buf, len, at, c->rows, c->nacc * S);
-    for (size_t i = 0; i < c->nacc; i++)
-        if (c->reps[i] < first || c->reps[i] >= end || (i && c->reps[i] <= c->reps[i - 1]))
-            return SHELLSIM_EINVAL;
-    if (get64(buf, len, at, &slen) || len - *at < slen)
-        return SHELLSIM_EINVAL;
-    shellsim_status st = d ? shellsim_summaries_merge_packed(c->prior, d, buf + *at, (size_t)slen) : SHELLSIM_OK;
-    *at += slen;
-    return st;
-}
-
 /* ------------------------------------------------------------------ parts */
-
-static void part_clear(shellsim_smc_part *p)
-{
-    for (size_t i = 0; i < p->n; i++)
-        chunk_free(&p->c[i], p->d);
-    shellsim_free(p->c);
-    p->c = NULL;
-    p->n = 0;
-}
 
 void shellsim_smc_part_free(shellsim_smc_part *p)
 {
     if (!p)
         return;
-    part_clear(p);
+    shellsim_tries_clear(&p->t);
     for (size_t b = 0; p->blocks && b < p->nslots; b++) {
         shellsim_free(p->blocks[b].z);
         shellsim_free(p->blocks[b].pin);
@@ -317,8 +167,8 @@ shellsim_status shellsim_smc_part_create(const shellsim_smc_work *w, shellsim_sm
         shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
         return SHELLSIM_ENOMEM;
     }
-    (*out)->d = w->d;
-    (*out)->S = w->S;
+    (*out)->t.d = w->d;
+    (*out)->t.S = w->S;
     return SHELLSIM_OK;
 }
 
@@ -461,8 +311,8 @@ shellsim_status shellsim_smc_part_run(const shellsim_smc_work *w, shellsim_smc_p
     }
     const uint64_t B = w->B, N = w->N, base = w->first;
     const size_t d = w->d, S = w->S;
-    smc_chunk *c = NULL;
-    if (part_tools(w, p) != 0 || !(c = chunk_add(p, w->inf->prior, (uint64_t)w->g, first, last))) {
+    shellsim_tries_chunk *c = NULL;
+    if (part_tools(w, p) != 0 || !(c = shellsim_tries_add(&p->t, w->inf->prior, (uint64_t)w->g, first, last))) {
         shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
         return SHELLSIM_ENOMEM;
     }
@@ -518,7 +368,7 @@ shellsim_status shellsim_smc_part_run(const shellsim_smc_work *w, shellsim_smc_p
                 double rho = bo->rho[j];
                 if (!(rho <= w->eps) || (w->g == 0 && rho == INFINITY))
                     continue;
-                double *row = chunk_row(c, S, base + bo->a0 + j);
+                double *row = shellsim_tries_row(c, S, base + bo->a0 + j);
                 if (!row) {
                     shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
                     return SHELLSIM_ENOMEM;
@@ -564,43 +414,19 @@ shellsim_status shellsim_smc_part_run(const shellsim_smc_work *w, shellsim_smc_p
 
 size_t shellsim_smc_part_packed_size(const shellsim_smc_part *p)
 {
-    size_t n = 16;
-    for (size_t i = 0; p && i < p->n; i++)
-        n += chunk_size(&p->c[i], p->d, p->S);
-    return p ? n : 0;
+    return p ? shellsim_tries_packed_size(&p->t) : 0;
 }
 
 size_t shellsim_smc_part_pack(const shellsim_smc_part *p, unsigned char *buf, size_t cap)
 {
-    if (!p || !buf || cap < shellsim_smc_part_packed_size(p))
-        return 0;
-    unsigned char *q = buf;
-    put64(&q, PART_MAGIC);
-    put64(&q, p->n);
-    for (size_t i = 0; i < p->n; i++) {
-        size_t m = chunk_pack(&p->c[i], p->d, p->S, q, cap - (size_t)(q - buf));
-        if (!m)
-            return 0;
-        q += m;
-    }
-    return (size_t)(q - buf);
+    return p ? shellsim_tries_pack(&p->t, PART_MAGIC, buf, cap) : 0;
 }
 
 shellsim_status shellsim_smc_work_merge_packed(shellsim_smc_work *w, const unsigned char *buf, size_t len)
 {
-    size_t at = 0;
-    uint64_t magic, n;
-    if (!w || !buf || get64(buf, len, &at, &magic) || magic != PART_MAGIC || get64(buf, len, &at, &n))
-        return SHELLSIM_EINVAL;
-    for (uint64_t i = 0; i < n; i++) {
-        shellsim_status st = chunk_unpack(&w->pend, w->inf->prior, buf, len, &at);
-        const smc_chunk *c = st == SHELLSIM_OK ? &w->pend.c[w->pend.n - 1] : NULL;
-        if (c && (c->g != (uint64_t)w->g || c->first < w->done || c->last > w->o.max_tries))
-            st = SHELLSIM_EINVAL;
-        if (st != SHELLSIM_OK)
-            return st;
-    }
-    return at == len ? SHELLSIM_OK : SHELLSIM_EINVAL;
+    return w ? shellsim_tries_merge_packed(&w->pend, w->inf->prior, PART_MAGIC, (uint64_t)w->g, w->done,
+                                           w->o.max_tries, buf, len)
+             : SHELLSIM_EINVAL;
 }
 
 shellsim_status shellsim_smc_work_merge_part(shellsim_smc_work *w, const shellsim_smc_part *p)
@@ -619,7 +445,7 @@ void shellsim_smc_work_free(shellsim_smc_work *w)
 {
     if (!w)
         return;
-    part_clear(&w->pend);
+    shellsim_tries_clear(&w->pend);
     shellsim_inference_free(w->inf);
     double **arrays[] = {&w->pz, &w->pw, &w->cumw, &w->lpw, &w->L, &w->py, &w->z, &w->rho, &w->ex,
                          &w->pcol, &w->w, &w->logw, &w->A, &w->mu};
@@ -787,12 +613,6 @@ static shellsim_status redraw_prior(shellsim_smc_work *w, uint64_t a, uint64_t b
     return st;
 }
 
-static int by_first(const void *a, const void *b)
-{
-    const smc_chunk *x = a, *y = b;
-    return (x->first > y->first) - (x->first < y->first);
-}
-
 /* Acceptance `row` of try `rep` as particle p of the population. */
 static void take(shellsim_smc_work *w, size_t p, uint64_t rep, const double *row)
 {
@@ -945,21 +765,13 @@ shellsim_status shellsim_smc_work_advance(shellsim_smc_work *w, uint64_t upto, s
                                                     "a round's end");
         return SHELLSIM_EINVAL;
     }
-    smc_chunk *c = w->pend.c;
-    const size_t n = w->pend.n;
-    qsort(c, n, sizeof *c, by_first);
     /* the chunks must cover [done, upto); the lowest failure's message */
-    uint64_t fail = NO_FAIL, at = w->done;
-    char fmsg[SHELLSIM_ERROR_MESSAGE_SIZE] = "";
-    for (size_t i = 0; i < n && c[i].first == at; i++) {
-        at = c[i].last;
-        if (c[i].fail < fail) {
-            fail = c[i].fail;
-            snprintf(fmsg, sizeof fmsg, "%s", c[i].msg);
-        }
-    }
-    if (at != upto) {
-        part_clear(&w->pend);
+    uint64_t fail;
+    char fmsg[SHELLSIM_ERROR_MESSAGE_SIZE];
+    const shellsim_tries_chunk *c = w->pend.c;
+    const size_t n = w->pend.n;
+    if (shellsim_tries_cover(&w->pend, w->done, upto, &fail, fmsg, sizeof fmsg) != 0) {
+        shellsim_tries_clear(&w->pend);
         shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_advance: the chunks merged do not cover the "
                                                     "round");
         return SHELLSIM_EINVAL;
@@ -968,7 +780,7 @@ shellsim_status shellsim_smc_work_advance(shellsim_smc_work *w, uint64_t upto, s
     shellsim_status st = SHELLSIM_OK;
     int found = 0;
     for (size_t i = 0; i < n && !found && st == SHELLSIM_OK; i++) {
-        const smc_chunk *k = &c[i];
+        const shellsim_tries_chunk *k = &c[i];
         for (size_t a = 0; a < k->nacc; a++) {
             uint64_t rep = k->reps[a];
             if (rep >= fail)
@@ -990,7 +802,7 @@ shellsim_status shellsim_smc_work_advance(shellsim_smc_work *w, uint64_t upto, s
                     st = SHELLSIM_ENOMEM;
         }
     }
-    part_clear(&w->pend);
+    shellsim_tries_clear(&w->pend);
     if (st != SHELLSIM_OK) {
         shellsim_set_error(err, st, 0, NULL);
         return st;
@@ -1274,6 +1086,6 @@ shellsim_status shellsim_smc_work_state_load(shellsim_smc_work *w, const unsigne
     w->g = (int)g;
     w->first = first;
     w->accepted = m;
-    part_clear(&w->pend);
+    shellsim_tries_clear(&w->pend);
     return SHELLSIM_OK;
 }

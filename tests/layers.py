@@ -18,7 +18,7 @@ LIBSIM = [
     ("model description", "keys fire inifile let scenario scenario_query params scenario_edit outputs observe"),
     ("model kernels", "production transit dayrec let_run engine"),
     ("execution", "scheduler metrics run serial paired capture"),
-    ("verbs", "exceed until_ci work compare_work compare sensitivity_work sensitivity infer infer_work infer_series sweep_work sweep sweep_grid abc_smc smc_work infer_check"),
+    ("verbs", "exceed until_ci work compare_work compare sensitivity_work sensitivity infer tries infer_work infer_series sweep_work sweep sweep_grid abc_smc smc_work infer_check"),
 ]
 CLI = [
     ("tools", "options common plot report report_sweep checkpoint runs_csv saver drive drive_mpi"),
