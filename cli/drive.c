@@ -80,7 +80,9 @@ shellsim_status cli_drive_begin(cli_job *job, cli_drive_hook *hook, shellsim_wor
     hook->fn = job->progress;
     hook->user = job->progress_user;
     shellsim_status st;
-    if (job->checkpoint) {
+    if (job->checkpoint || job->sink) {
+        /* (with a sink but no checkpoint, so that its temporary file is
+         * removed: cli_drive_local) */
         keep_freed_memory();
         cli_drive_catch_signals();
         st = job->create(job, hooked_progress, hook, w, err);
@@ -227,6 +229,13 @@ shellsim_status cli_drive_local(cli_job *job, shellsim_work **out, shellsim_erro
         st = shellsim_work_run_into(w, done, end, err);
         if (st == SHELLSIM_EINTERRUPTED && job->checkpoint && cli_drive_signal()) {
             st = stop_on_signal(job, saver, err);
+            break;
+        }
+        if (st == SHELLSIM_EINTERRUPTED && cli_drive_signal()) { /* (a sink's: it ends as if killed) */
+            job->signal = cli_drive_signal();
+            char msg[SHELLSIM_ERROR_MESSAGE_SIZE];
+            snprintf(msg, sizeof msg, "stopped by signal %d (without --checkpoint nothing is kept)", job->signal);
+            set_error(err, SHELLSIM_EINTERRUPTED, msg);
             break;
         }
         if (st == SHELLSIM_OK)

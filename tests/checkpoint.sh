@@ -239,6 +239,19 @@ if [ $rc = 143 ]; then
 else
     check "--runs-csv, SIGTERM: the run ended first, with its rows file" cmp -s "$tmp/rref.csv" "$tmp/rt.csv"
 fi
+# without --checkpoint, SIGINT ends the run as it would kill it, but leaves
+# no temporary rows file behind
+mkdir "$tmp/int"
+"$sim" run "$sc" --reps 5000000 --series none --seed 8 --threads 1 --runs-csv "$tmp/int/r.csv" \
+    >/dev/null 2>"$tmp/int.err" &
+pid=$!
+sleep 0.5
+kill -INT $pid
+wait $pid
+check "--runs-csv without --checkpoint, SIGINT: exit 130, says so" \
+    bash -c "[ $? = 130 ] && grep -q 'stopped by signal 2 (without --checkpoint nothing is kept)' '$tmp/int.err'"
+check "--runs-csv without --checkpoint, SIGINT: neither the rows file nor a temporary one" \
+    bash -c "[ -z \"\$(ls -A '$tmp/int')\" ]"
 "$sim" run "$sc" "${rargs[@]}" --resume "$tmp/rows1.ck" >/dev/null 2>"$tmp/rx.err"
 check "a checkpoint with --runs-csv resumed without it: refused" grep -q "checkpoint .*: made with other options" \
     "$tmp/rx.err"
