@@ -38,10 +38,9 @@
 #define PART_MAGIC 0x5452415046494853ULL  /* "SHIFPART" */
 #define STATE_MAGIC 0x5441545346494853ULL /* "SHIFSTAT" */
 
-/* One block of a round: what the engine returned for tries r0 .. r0+cnt-1. */
+/* One block of a round: what the engine returned for the tries of its
+ * span (the part's spans[b] for blocks[b]). */
 typedef struct block_out {
-    uint64_t r0;
-    size_t cnt;
     double *col;       /* ncol * B, [c * B + j] */
     double *par;       /* nall * cnt, [k * cnt + j] (params_out) */
     unsigned char *ok; /* B: try j matched every observation so far */
@@ -58,6 +57,7 @@ struct shellsim_inf_part {
     shellsim_tries t;       /* its chunks: rows of d parameters, ncol columns */
     /* what running chunks needs, made at the first run */
     block_out *blocks;
+    shellsim_tries_span *spans; /* nslots: blocks[b]'s tries */
     size_t nslots;
     inf_thread *threads;
     int nthreads;
@@ -112,6 +112,7 @@ void shellsim_inf_part_free(shellsim_inf_part *p)
         shellsim_free(p->threads[t].vals);
     }
     shellsim_free(p->blocks);
+    shellsim_free(p->spans);
     shellsim_free(p->threads);
     shellsim_free(p);
 }
@@ -145,8 +146,9 @@ static int part_tools(const shellsim_inf_work *w, shellsim_inf_part *p)
     p->nthreads = shellsim_sched_threads(w->o.threads, UINT64_MAX);
     p->nslots = (size_t)p->nthreads * BLOCKS_PER_THREAD;
     p->blocks = shellsim_calloc(p->nslots, sizeof *p->blocks);
+    p->spans = shellsim_calloc(p->nslots, sizeof *p->spans);
     p->threads = shellsim_calloc((size_t)p->nthreads, sizeof *p->threads);
-    if (!p->blocks || !p->threads)
+    if (!p->blocks || !p->spans || !p->threads)
         return -1;
     for (size_t b = 0; b < p->nslots; b++) {
         p->blocks[b].col = shellsim_malloc(w->ncol * B * sizeof(double) + 1);
@@ -185,7 +187,7 @@ static int check_day(void *user, int day, const double *vals, size_t cnt)
     return 0;
 }
 
-/* One round: blocks[b] holds tries blocks[0].r0 + b B .. (+ its cnt). */
+/* One round: blocks[b] holds the tries of spans[b]. */
 typedef struct inf_round {
     const shellsim_inf_work *w;
     const shellsim_inf_part *p;
@@ -203,10 +205,12 @@ static shellsim_status round_block(void *user, void *state, shellsim_sched_block
     const inf_round *rd = user;
     const shellsim_inf_work *w = rd->w;
     inf_thread *t = state;
-    block_out *bo = &rd->p->blocks[(blk->first - rd->p->blocks[0].r0) / w->B];
-    memset(bo->ok, 1, bo->cnt);
+    const size_t b = (size_t)((blk->first - rd->p->spans[0].a0) / w->B);
+    block_out *bo = &rd->p->blocks[b];
+    const shellsim_tries_span *sp = &rd->p->spans[b];
+    memset(bo->ok, 1, sp->cnt);
     check_ctx c = {w->obs, w->index, bo->ok};
-    shellsim_engine_job job = {w->o.seed, bo->r0, bo->cnt, bo->col, w->B, t->vals, w->on, check_day, &c,
+    shellsim_engine_job job = {w->o.seed, sp->a0, sp->cnt, bo->col, w->B, t->vals, w->on, check_day, &c,
                                NULL, NULL, bo->par, NULL, NULL};
     shellsim_engine_failure ef;
     int rc = shellsim_engine_block(w->s, t->ws, &job, &ef);
@@ -236,61 +240,34 @@ shellsim_status shellsim_inf_part_run(const shellsim_inf_work *w, shellsim_inf_p
     /* acceptances this chunk can use: the work's lack when it starts where
      * the walk is, else any up to accept */
     const uint64_t needed = first == w->done ? accept - w->inf->accepted : accept;
+    inf_round rd = {w, p};
+    const shellsim_tries_rounds rounds = {B, p->nslots, p->spans, w->o.threads, &rd, round_thread_init, round_block};
     uint64_t next = first;
     int stop = 0;
     while (!stop && next < last) {
-        /* blocks on multiples of B, as shellsim_infer's walk has them: a
-         * round of the head of a block alone, else nslots blocks */
-        size_t used = 0;
-        if (next % B) {
-            uint64_t end = (next / B + 1) * B;
-            p->blocks[0].r0 = next;
-            p->blocks[0].cnt = (size_t)((end < last ? end : last) - next);
-            next += p->blocks[used++].cnt;
-        } else {
-            for (; used < p->nslots && next < last; used++) {
-                p->blocks[used].r0 = next;
-                p->blocks[used].cnt = (size_t)(last - next < B ? last - next : B);
-                next += p->blocks[used].cnt;
-            }
-        }
-        inf_round rd = {w, p};
-        shellsim_sched_job job;
-        memset(&job, 0, sizeof job);
-        job.first = p->blocks[0].r0;
-        job.last = p->blocks[used - 1].r0 + p->blocks[used - 1].cnt;
-        job.block = B;
-        job.threads = w->o.threads;
-        job.user = &rd;
-        job.thread_init = round_thread_init;
-        job.run = round_block;
+        /* blocks on multiples of B, as shellsim_infer's walk has them */
+        size_t used, walk;
         uint64_t failed;
         shellsim_error rerr = SHELLSIM_ERROR_INIT;
-        shellsim_status rst = shellsim_sched_run(&job, &failed, &rerr);
+        shellsim_status rst = shellsim_tries_run_round(&rounds, &next, last, &used, &walk, &failed, &rerr);
         if (rst != SHELLSIM_OK && rst != SHELLSIM_ELIMIT) {
             shellsim_set_error(err, rst, 0, rerr.message[0] ? rerr.message : NULL);
             return rst;
         }
-        /* the walk of the round's blocks below a failing one */
-        size_t walk = used;
-        if (rst == SHELLSIM_ELIMIT) {
-            walk = 0;
-            while (walk < used && p->blocks[walk].r0 + p->blocks[walk].cnt <= failed)
-                walk++;
-        }
         for (size_t b = 0; b < walk && !stop; b++) {
             const block_out *bo = &p->blocks[b];
-            size_t jend = bo->cnt;
-            for (size_t j = 0; j < bo->cnt; j++) {
+            const shellsim_tries_span *sp = &p->spans[b];
+            size_t jend = sp->cnt;
+            for (size_t j = 0; j < sp->cnt; j++) {
                 if (!bo->ok[j])
                     continue;
-                double *row = shellsim_tries_row(c, w->d + w->ncol, bo->r0 + j);
+                double *row = shellsim_tries_row(c, w->d + w->ncol, sp->a0 + j);
                 if (!row) {
                     shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
                     return SHELLSIM_ENOMEM;
                 }
                 for (size_t k = 0; k < w->d; k++)
-                    *row++ = bo->par[w->inf->param_index[k] * bo->cnt + j];
+                    *row++ = bo->par[w->inf->param_index[k] * sp->cnt + j];
                 for (size_t x = 0; x < w->ncol; x++)
                     *row++ = bo->col[x * B + j];
                 if (c->nacc == needed) {
@@ -300,11 +277,11 @@ shellsim_status shellsim_inf_part_run(const shellsim_inf_work *w, shellsim_inf_p
                 }
             }
             for (size_t k = 0; k < w->d; k++)
-                if (shellsim_summary_add(&c->prior[k], bo->par + w->inf->param_index[k] * bo->cnt, jend) != 0) {
+                if (shellsim_summary_add(&c->prior[k], bo->par + w->inf->param_index[k] * sp->cnt, jend) != 0) {
                     shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
                     return SHELLSIM_ENOMEM;
                 }
-            c->end = bo->r0 + jend;
+            c->end = sp->a0 + jend;
         }
         if (!stop && rst == SHELLSIM_ELIMIT) {
             c->fail = failed / B * B;

@@ -41,10 +41,9 @@
 
 typedef shellsim_infer_keyed keyed;
 
-/* One block of a round: tries a0 .. a0+cnt-1 of the generation. */
+/* One block of a round: the tries of its span (the part's spans[b] for
+ * blocks[b]), numbered within the generation. */
 typedef struct smc_block {
-    uint64_t a0;
-    size_t cnt;
     double *z;   /* d * B: [j * d + k] */
     double *pin; /* nall * B: [k * cnt + j] (engine params_in) */
     double *par; /* nall * B: [k * cnt + j] (params_out) */
@@ -63,6 +62,7 @@ struct shellsim_smc_part {
     shellsim_tries t; /* its chunks */
     /* what running chunks needs, made at the first run */
     smc_block *blocks;
+    shellsim_tries_span *spans; /* nslots: blocks[b]'s tries */
     size_t nslots;
     smc_thread *threads;
     int nthreads;
@@ -156,6 +156,7 @@ void shellsim_smc_part_free(shellsim_smc_part *p)
         shellsim_free(p->threads[t].y);
     }
     shellsim_free(p->blocks);
+    shellsim_free(p->spans);
     shellsim_free(p->threads);
     shellsim_free(p);
 }
@@ -181,8 +182,9 @@ static int part_tools(const shellsim_smc_work *w, shellsim_smc_part *p)
     p->nthreads = shellsim_sched_threads(w->o.threads, UINT64_MAX);
     p->nslots = (size_t)p->nthreads * BLOCKS_PER_THREAD;
     p->blocks = shellsim_calloc(p->nslots, sizeof *p->blocks);
+    p->spans = shellsim_calloc(p->nslots, sizeof *p->spans);
     p->threads = shellsim_calloc((size_t)p->nthreads, sizeof *p->threads);
-    if (!p->blocks || !p->threads)
+    if (!p->blocks || !p->spans || !p->threads)
         return -1;
     for (size_t b = 0; b < p->nslots; b++) {
         smc_block *bo = &p->blocks[b];
@@ -207,7 +209,7 @@ static int part_tools(const shellsim_smc_work *w, shellsim_smc_part *p)
     return 0;
 }
 
-/* One round: blocks[b] holds tries blocks[0].a0 + b B .. (+ its cnt). */
+/* One round: blocks[b] holds the tries of spans[b]. */
 typedef struct smc_round {
     const shellsim_smc_work *w;
     const shellsim_smc_part *p;
@@ -258,12 +260,14 @@ static shellsim_status round_block(void *user, void *state, shellsim_sched_block
     const smc_round *rd = user;
     const shellsim_smc_work *w = rd->w;
     smc_thread *t = state;
-    smc_block *bo = &rd->p->blocks[(blk->first - rd->p->blocks[0].a0) / w->B];
-    proposals(w, &rd->gen, bo->a0, bo->cnt, bo->z, bo->pin, t->e);
+    const size_t b = (size_t)((blk->first - rd->p->spans[0].a0) / w->B);
+    smc_block *bo = &rd->p->blocks[b];
+    const shellsim_tries_span *sp = &rd->p->spans[b];
+    proposals(w, &rd->gen, sp->a0, sp->cnt, bo->z, bo->pin, t->e);
     for (size_t x = 0; x < w->nobs * w->B; x++)
         bo->ov[x] = NAN;
     ov_ctx c = {w, bo->ov};
-    shellsim_engine_job job = {rd->gen.model_seed, bo->a0, bo->cnt, bo->col, w->B, t->vals, w->on, ov_day, &c,
+    shellsim_engine_job job = {rd->gen.model_seed, sp->a0, sp->cnt, bo->col, w->B, t->vals, w->on, ov_day, &c,
                                NULL, bo->pin, bo->par, NULL, NULL};
     shellsim_engine_failure ef;
     int rc = shellsim_engine_block(w->s, t->ws, &job, &ef);
@@ -276,7 +280,7 @@ static shellsim_status round_block(void *user, void *state, shellsim_sched_block
         return SHELLSIM_ENOMEM;
     /* the distances, and the weights of the tries within the tolerance
      * (here on the threads, an O(N d) sum each) */
-    for (size_t j = 0; j < bo->cnt; j++) {
+    for (size_t j = 0; j < sp->cnt; j++) {
         double rho = bo->rho[j] = distance(w, bo, j);
         bo->lw[j] = w->g > 0 && rho <= w->eps ? shellsim_smc_log_weight(&rd->gen, bo->z + j * w->d, t->y) : 0.0;
     }
@@ -321,54 +325,28 @@ shellsim_status shellsim_smc_part_run(const shellsim_smc_work *w, shellsim_smc_p
      * where the walk is, else any up to N */
     const uint64_t needed = first == w->done ? N - w->accepted : N;
     uint64_t next = first - base, end = last - base; /* within the generation */
+    const shellsim_tries_rounds rounds = {B, p->nslots, p->spans, w->o.threads, (void *)&rd, round_thread_init,
+                                          round_block};
     int stop = 0;
     while (!stop && next < end) {
-        /* blocks on multiples of B from the generation's start: a round
-         * of the head of a block alone, else nslots blocks */
-        size_t used = 0;
-        if (next % B) {
-            uint64_t e = (next / B + 1) * B;
-            p->blocks[0].a0 = next;
-            p->blocks[0].cnt = (size_t)((e < end ? e : end) - next);
-            next += p->blocks[used++].cnt;
-        } else {
-            for (; used < p->nslots && next < end; used++) {
-                p->blocks[used].a0 = next;
-                p->blocks[used].cnt = (size_t)(end - next < B ? end - next : B);
-                next += p->blocks[used].cnt;
-            }
-        }
-        shellsim_sched_job job;
-        memset(&job, 0, sizeof job);
-        job.first = p->blocks[0].a0;
-        job.last = p->blocks[used - 1].a0 + p->blocks[used - 1].cnt;
-        job.block = B;
-        job.threads = w->o.threads;
-        job.user = (void *)&rd;
-        job.thread_init = round_thread_init;
-        job.run = round_block;
+        /* blocks on multiples of B from the generation's start */
+        size_t used, walk;
         uint64_t failed;
         shellsim_error rerr = SHELLSIM_ERROR_INIT;
-        shellsim_status rst = shellsim_sched_run(&job, &failed, &rerr);
+        shellsim_status rst = shellsim_tries_run_round(&rounds, &next, end, &used, &walk, &failed, &rerr);
         if (rst != SHELLSIM_OK && rst != SHELLSIM_ELIMIT) {
             shellsim_set_error(err, rst, 0, rerr.message[0] ? rerr.message : NULL);
             return rst;
         }
-        /* the walk of the round's blocks below a failing one */
-        size_t walk = used;
-        if (rst == SHELLSIM_ELIMIT) {
-            walk = 0;
-            while (walk < used && p->blocks[walk].a0 + p->blocks[walk].cnt <= failed)
-                walk++;
-        }
         for (size_t b = 0; b < walk && !stop; b++) {
             const smc_block *bo = &p->blocks[b];
-            size_t jend = bo->cnt;
-            for (size_t j = 0; j < bo->cnt; j++) {
+            const shellsim_tries_span *sp = &p->spans[b];
+            size_t jend = sp->cnt;
+            for (size_t j = 0; j < sp->cnt; j++) {
                 double rho = bo->rho[j];
                 if (!(rho <= w->eps) || (w->g == 0 && rho == INFINITY))
                     continue;
-                double *row = shellsim_tries_row(c, S, base + bo->a0 + j);
+                double *row = shellsim_tries_row(c, S, base + sp->a0 + j);
                 if (!row) {
                     shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
                     return SHELLSIM_ENOMEM;
@@ -376,9 +354,9 @@ shellsim_status shellsim_smc_part_run(const shellsim_smc_work *w, shellsim_smc_p
                 memcpy(row, bo->z + j * d, d * sizeof *row);
                 row += d;
                 for (size_t k = 0; k < d; k++)
-                    *row++ = bo->par[w->inf->param_index[k] * bo->cnt + j];
+                    *row++ = bo->par[w->inf->param_index[k] * sp->cnt + j];
                 for (size_t k = 0; k < w->nall; k++)
-                    *row++ = bo->pin[k * bo->cnt + j];
+                    *row++ = bo->pin[k * sp->cnt + j];
                 for (size_t x = 0; x < w->ncol; x++)
                     *row++ = bo->col[x * B + j];
                 for (size_t i = 0; i < w->nobs; i++)
@@ -392,11 +370,11 @@ shellsim_status shellsim_smc_part_run(const shellsim_smc_work *w, shellsim_smc_p
             }
             if (w->g == 0)
                 for (size_t k = 0; k < d; k++)
-                    if (shellsim_summary_add(&c->prior[k], bo->par + w->inf->param_index[k] * bo->cnt, jend) != 0) {
+                    if (shellsim_summary_add(&c->prior[k], bo->par + w->inf->param_index[k] * sp->cnt, jend) != 0) {
                         shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
                         return SHELLSIM_ENOMEM;
                     }
-            c->end = base + bo->a0 + jend;
+            c->end = base + sp->a0 + jend;
         }
         if (!stop && rst == SHELLSIM_ELIMIT) {
             c->fail = base + failed / B * B;

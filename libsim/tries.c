@@ -217,3 +217,38 @@ int shellsim_tries_cover(shellsim_tries *t, uint64_t from, uint64_t to, uint64_t
     }
     return at == to ? 0 : -1;
 }
+
+shellsim_status shellsim_tries_run_round(const shellsim_tries_rounds *r, uint64_t *next, uint64_t end, size_t *used,
+                                         size_t *walk, uint64_t *failed, shellsim_error *rerr)
+{
+    const uint64_t B = r->B;
+    shellsim_tries_span *sp = r->spans;
+    size_t n = 0;
+    if (*next % B) {
+        uint64_t e = (*next / B + 1) * B;
+        sp[n++] = (shellsim_tries_span){*next, (size_t)((e < end ? e : end) - *next)};
+        *next += sp[0].cnt;
+    } else {
+        for (; n < r->nslots && *next < end; n++) {
+            sp[n] = (shellsim_tries_span){*next, (size_t)(end - *next < B ? end - *next : B)};
+            *next += sp[n].cnt;
+        }
+    }
+    *used = *walk = n;
+    shellsim_sched_job job;
+    memset(&job, 0, sizeof job);
+    job.first = sp[0].a0;
+    job.last = sp[n - 1].a0 + sp[n - 1].cnt;
+    job.block = B;
+    job.threads = r->threads;
+    job.user = r->user;
+    job.thread_init = r->thread_init;
+    job.run = r->run;
+    shellsim_status st = shellsim_sched_run(&job, failed, rerr);
+    if (st == SHELLSIM_ELIMIT) {
+        *walk = 0;
+        while (*walk < n && sp[*walk].a0 + sp[*walk].cnt <= *failed)
+            (*walk)++;
+    }
+    return st;
+}

@@ -17,6 +17,10 @@
  * rows (nacc S doubles), then the length and bytes of the prior's d
  * summaries (serial.c). A set of chunks: magic, their number, the chunks.
  *
+ * A chunk's tries are run in rounds of blocks (shellsim_tries_run_round):
+ * blocks of B tries on multiples of B from the walk's start, as one walk
+ * has them, so that a model limit stops every walk at the same block.
+ *
  * Internal header. A set of chunks is used by one thread at a time.
  */
 #ifndef SHELLSIM_TRIES_H
@@ -25,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "scheduler.h"
 #include "shellsim.h"
 #include "summary.h"
 
@@ -77,5 +82,37 @@ shellsim_status shellsim_tries_merge_packed(shellsim_tries *t, const shellsim_su
  * other, the lowest failing block into *fail (SHELLSIM_TRIES_NO_FAIL when
  * none) and its message into msg (cap bytes); -1 when they do not. */
 int shellsim_tries_cover(shellsim_tries *t, uint64_t from, uint64_t to, uint64_t *fail, char *msg, size_t cap);
+
+/* A block of a round: tries a0 .. a0 + cnt - 1 (counted from the walk's
+ * start). */
+typedef struct shellsim_tries_span {
+    uint64_t a0;
+    size_t cnt;
+} shellsim_tries_span;
+
+/* How a chunk's rounds are run: blocks of B tries, at most nslots a round,
+ * whose spans go into spans (nslots); each block run by `run` on the
+ * scheduler's threads (threads; thread_init and user as a
+ * shellsim_sched_job's), which finds its block at (blk->first -
+ * spans[0].a0) / B. */
+typedef struct shellsim_tries_rounds {
+    uint64_t B;
+    size_t nslots;
+    shellsim_tries_span *spans;
+    int threads;
+    void *user;
+    shellsim_status (*thread_init)(void *user, int tid, void **state);
+    shellsim_sched_run_fn run;
+} shellsim_tries_rounds;
+
+/* Runs the next round from *next towards end (next < end): the head of a
+ * block alone when *next lies inside one, else up to nslots blocks, the
+ * last cut at end; *next moves past them and *used (OUT) is their number.
+ * SHELLSIM_OK, with *walk (OUT) = *used; ELIMIT when a try broke a model
+ * limit: *failed (OUT) the lowest, its message in rerr, *walk the blocks
+ * wholly below it (walked; the rest are not); or the scheduler's other
+ * failures (ENOMEM, EINTERRUPTED, with rerr). */
+shellsim_status shellsim_tries_run_round(const shellsim_tries_rounds *r, uint64_t *next, uint64_t end, size_t *used,
+                                         size_t *walk, uint64_t *failed, shellsim_error *rerr);
 
 #endif
