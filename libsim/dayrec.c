@@ -773,15 +773,10 @@ int shellsim_dayrec_day(shellsim_dayrec *r, int day, const int64_t *v, size_t st
     return 0;
 }
 
-/* A count plus a difference, modulo 2^16 (dcount): in [0, DCOUNT_MAX]. */
-static inline int64_t count_add(int64_t count, int64_t d)
-{
-    return (int64_t)(((uint64_t)count + (uint64_t)d) & DCOUNT_MAX);
-}
-
 /* Series s's days into its day summaries, and its counts back to 0. The
- * running counts (run) are kept modulo 2^16 as the days' are: each is a
- * number of replications in [0, DCOUNT_MAX], so that is its value. */
+ * running counts (run) are dcounts, added modulo 2^16 as the days' are:
+ * each is then a number of replications in [0, DCOUNT_MAX], which is its
+ * value. */
 static int flush_series(shellsim_dayrec *r, dseries *s)
 {
     const int H = r->H;
@@ -793,20 +788,21 @@ static int flush_series(shellsim_dayrec *r, dseries *s)
                 hi = h->lo + h->n - 1 > hi ? h->lo + h->n - 1 : hi;
             }
     uint32_t n = lo <= hi ? hi - lo + 1 : 0;
-    int64_t *run = shellsim_calloc(n ? n : 1, sizeof *run), zero = 0;
+    dcount *run = shellsim_calloc(n ? n : 1, sizeof *run);
+    int64_t zero = 0;
     if (!run)
         return -1;
     for (int d = 0; d < H; d++) {
         dhist *h = &s->day[d], *c = &s->count[d];
         for (uint32_t k = 0; k < h->n; k++)
-            run[h->lo - lo + k] = count_add(run[h->lo - lo + k], h->count[k]);
+            run[h->lo - lo + k] = (dcount)(run[h->lo - lo + k] + h->count[k]);
         zero += h->zero;
         if (r->n[d] == 0)
             continue;
         /* the day's counts: the changes summed so far, plus the blocks
          * counted whole (record_counts), taken out again below */
         for (uint32_t k = 0; k < c->n; k++)
-            run[c->lo - lo + k] = count_add(run[c->lo - lo + k], c->count[k]);
+            run[c->lo - lo + k] = (dcount)(run[c->lo - lo + k] + c->count[k]);
         shellsim_summary *o = &s->out[d];
         /* the day's positive values' keys lie between those of its
          * smallest positive value (at least its minimum, or 1) and of
@@ -820,7 +816,7 @@ static int flush_series(shellsim_dayrec *r, dseries *s)
             return -1;
         }
         for (uint32_t k = 0; k < c->n; k++)
-            run[c->lo - lo + k] = count_add(run[c->lo - lo + k], -(int64_t)c->count[k]);
+            run[c->lo - lo + k] = (dcount)(run[c->lo - lo + k] - c->count[k]);
         o->q.zero += (uint64_t)(zero + c->zero);
         o->n += r->n[d];
         shellsim_xsum_add_i128(&o->s1, s->stat[d].sum);

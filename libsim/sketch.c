@@ -164,7 +164,7 @@ int shellsim_sketch_add_nonneg(shellsim_sketch *s, const double *v, size_t n, do
     return 0;
 }
 
-int shellsim_sketch_add_counts(shellsim_sketch *s, uint32_t lo, const int64_t *count, uint32_t n)
+int shellsim_sketch_add_counts(shellsim_sketch *s, uint32_t lo, const uint16_t *count, uint32_t n)
 {
     uint32_t first = 0, last = n;
     while (first < last && !count[first])
@@ -175,7 +175,7 @@ int shellsim_sketch_add_counts(shellsim_sketch *s, uint32_t lo, const int64_t *c
         return 0;
     uint64_t total = 0;
     for (uint32_t i = first; i < last; i++)
-        total += (uint64_t)count[i];
+        total += count[i];
     shellsim_bins *b = &s->pos;
     /* into the 32-bit counts while they have room (no 64-bit ones needed) */
     int wide = total > UINT32_MAX || room(s, (size_t)total) != 0;
@@ -183,10 +183,10 @@ int shellsim_sketch_add_counts(shellsim_sketch *s, uint32_t lo, const int64_t *c
         return -1;
     if (wide) {
         for (uint32_t i = first; i < last; i++)
-            b->spill[lo + i - b->lo] += (uint64_t)count[i];
+            b->spill[lo + i - b->lo] += count[i];
     } else {
         for (uint32_t i = first; i < last; i++)
-            b->count[lo + i - b->lo] += (uint32_t)count[i];
+            b->count[lo + i - b->lo] += count[i];
         s->unspilled += total;
     }
     return 0;
