@@ -792,12 +792,16 @@ static int flush_series(shellsim_dayrec *r, dseries *s)
     int64_t zero = 0;
     if (!run)
         return -1;
+    /* (each count is set back to 0 as it is read: one pass over them) */
     for (int d = 0; d < H; d++) {
         dhist *h = &s->day[d], *c = &s->count[d];
-        for (uint32_t k = 0; k < h->n; k++)
+        for (uint32_t k = 0; k < h->n; k++) {
             run[h->lo - lo + k] = (dcount)(run[h->lo - lo + k] + h->count[k]);
+            h->count[k] = 0;
+        }
         zero += h->zero;
-        if (r->n[d] == 0)
+        h->zero = 0;
+        if (r->n[d] == 0) /* (nothing recorded that day: c's counts are 0) */
             continue;
         /* the day's counts: the changes summed so far, plus the blocks
          * counted whole (record_counts), taken out again below */
@@ -815,9 +819,12 @@ static int flush_series(shellsim_dayrec *r, dseries *s)
             shellsim_free(run);
             return -1;
         }
-        for (uint32_t k = 0; k < c->n; k++)
+        for (uint32_t k = 0; k < c->n; k++) {
             run[c->lo - lo + k] = (dcount)(run[c->lo - lo + k] - c->count[k]);
+            c->count[k] = 0;
+        }
         o->q.zero += (uint64_t)(zero + c->zero);
+        c->zero = 0;
         o->n += r->n[d];
         shellsim_xsum_add_i128(&o->s1, s->stat[d].sum);
         if ((double)s->stat[d].min < o->min)
@@ -826,12 +833,6 @@ static int flush_series(shellsim_dayrec *r, dseries *s)
             o->max = (double)s->stat[d].max;
     }
     shellsim_free(run);
-    for (int d = 0; d < H; d++)
-        for (dhist *h = &s->day[d]; h; h = h == &s->day[d] ? &s->count[d] : NULL) {
-            if (h->n)
-                memset(h->count, 0, h->n * sizeof *h->count);
-            h->zero = 0;
-        }
     return 0;
 }
 
