@@ -4,6 +4,7 @@
  */
 #include "report.h"
 
+#include <float.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -49,16 +50,31 @@ void report_number(char *buf, size_t cap, double x)
         whole_number(buf, cap, x);
         return;
     }
-    /* The fewest significant digits that read back as x: reading back is
-     * monotone in the digits (17 always do). Most values here (means,
-     * interpolated quantiles) need 15 to 17, so those are tried first; the
-     * others are searched for below 15. */
+    /* The fewest significant digits p that read back as x (buf holds at
+     * least 25 characters: %.17g always fits). For x of normal magnitude,
+     * when 15 do, %.15g's text is already %.{p}g's: %g drops trailing
+     * zeros, so it shows the k <= 15 digits of D, x rounded to 15 digits,
+     * and
+     *   - %.{k}g shows the same text: x is within half a unit of D's 15th
+     *     digit, so it rounds to D at k digits too, with the same exponent,
+     *     hence the same style (fixed while -4 <= exponent < k; e-style
+     *     from 15 on at both precisions; an exponent from k to 14 would
+     *     make x, which reads back from D, a whole number below 10^15,
+     *     written above);
+     *   - no precision below k reads back: if D' of fewer digits did, x
+     *     would be within 2^-53 (relative) of D', so x would round to D'
+     *     at 15 digits, and D = D' would have fewer than k.
+     * Most values here (means, interpolated quantiles) need 15 to 17 or
+     * are short (2739.25): one or two tries, no search. A subnormal x is
+     * further from D' (relative), so it is searched for below 15. */
     if (!reads_back(buf, cap, 15, x)) {
         if (!reads_back(buf, cap, 16, x))
             snprintf(buf, cap, "%.17g", x);
         return;
     }
-    int lo = 1, hi = 15;
+    if (fabs(x) >= DBL_MIN)
+        return;
+    int lo = 1, hi = 15; /* (reading back is monotone in the digits) */
     while (lo < hi) {
         int mid = (lo + hi) / 2;
         if (reads_back(buf, cap, mid, x))
@@ -180,14 +196,19 @@ static char *number_array(const double *x, size_t n)
     if (!s)
         return NULL;
     *p++ = '[';
+    /* a value the same bits as the one before it (a band that stays from
+     * one day to the next) is the same text: written again, not made */
+    char num[MAXLEN];
+    size_t len = 0;
     for (size_t d = 0; d < n; d++) {
         if (d) {
             *p++ = ',';
             *p++ = ' ';
         }
-        char num[MAXLEN];
-        report_number(num, sizeof num, x[d]);
-        size_t len = strlen(num);
+        if (d == 0 || memcmp(&x[d], &x[d - 1], sizeof *x) != 0) {
+            report_number(num, sizeof num, x[d]);
+            len = strlen(num);
+        }
         memcpy(p, num, len);
         p += len;
     }

@@ -18,10 +18,14 @@
                               aid-gap.ini 256 and 1024 ask for too few, more than 4096 changes nothing */
 
 /* Counts of changes are 16-bit (half the memory to bring into cache each
- * block); a replication adds at most +1 and -1 to one, so the recorder
- * flushes before DCOUNT_MAX replications. */
-typedef int16_t dcount;
-#define DCOUNT_MAX INT16_MAX
+ * block) and kept modulo 2^16 (unsigned: wrapping is defined). A day's
+ * count of a key, its changes summed over the days before, is a number of
+ * replications since the last flush, in [0, DCOUNT_MAX] when the recorder
+ * flushes before more than DCOUNT_MAX: so it is its sum modulo 2^16
+ * (flush_series), whatever the differences in between wrapped to. */
+typedef uint16_t dcount;
+#define DCOUNT_MAX UINT16_MAX
+#define CAP_MAX 32767 /* (dayrec.h: the largest block) */
 
 /* Key of a value, as sketch.c computes it for SHELLSIM_SKETCH_BITS_SERIES:
  * the exponent and top mantissa bits of (double)x; 0 only for x = 0. */
@@ -377,6 +381,7 @@ struct shellsim_dayrec {
     dcount *local;      /* 2 (LOCAL_KEYS + SPARES), zero between uses: two local histograms (record()) */
     pthread_mutex_t *locks; /* shellsim_dayrec_share: per series, or NULL */
     size_t first;           /* the series a flush begins with */
+    unsigned char *flushed; /* ns: series done by the flush under way */
     size_t nindex;      /* engine series 0 .. nindex-1 ... */
     size_t *of_index;   /* ... are recorded as series of_index[k] - 1 (0: not recorded) */
 };
@@ -428,6 +433,7 @@ void shellsim_dayrec_free(shellsim_dayrec *r)
     shellsim_free(r->chg_new);
     shellsim_free(r->local);
     shellsim_free(r->of_index);
+    shellsim_free(r->flushed);
     shellsim_free(r);
 }
 
@@ -446,7 +452,7 @@ static void reset_days(shellsim_dayrec *r)
 shellsim_dayrec *shellsim_dayrec_alloc(shellsim_summary *const *out, const size_t *engine_index, size_t nseries,
                                        int H, size_t cap)
 {
-    if (cap > DCOUNT_MAX)
+    if (cap > CAP_MAX)
         return NULL;
     shellsim_dayrec *r = shellsim_calloc(1, sizeof *r);
     if (!r)
@@ -462,7 +468,8 @@ shellsim_dayrec *shellsim_dayrec_alloc(shellsim_summary *const *out, const size_
     for (size_t i = 0; i < nseries; i++)
         r->nindex = engine_index[i] + 1 > r->nindex ? engine_index[i] + 1 : r->nindex;
     r->of_index = shellsim_calloc(r->nindex + 1, sizeof *r->of_index);
-    if (!r->s || !r->n || !r->chg_old || !r->chg_new || !r->local || !r->of_index)
+    r->flushed = shellsim_calloc(nseries + 1, 1);
+    if (!r->s || !r->n || !r->chg_old || !r->chg_new || !r->local || !r->of_index || !r->flushed)
         goto oom;
     for (size_t i = 0; i < nseries; i++)
         r->of_index[engine_index[i]] = i + 1;
@@ -486,8 +493,8 @@ oom:
 
 int shellsim_dayrec_block(shellsim_dayrec *r, size_t cnt)
 {
-    /* A replication adds at most +1 and -1 to a count: flush before the
-     * counts could overflow. */
+    /* Flush before a day's count of a key, a number of replications, could
+     * be more than DCOUNT_MAX (its count modulo 2^16 would not tell it). */
     if (r->recorded + cnt > DCOUNT_MAX && shellsim_dayrec_flush(r) != 0)
         return -1;
     r->cnt = cnt;
@@ -766,7 +773,10 @@ int shellsim_dayrec_day(shellsim_dayrec *r, int day, const int64_t *v, size_t st
     return 0;
 }
 
-/* Series s's days into its day summaries, and its counts back to 0. */
+/* Series s's days into its day summaries, and its counts back to 0. The
+ * running counts (run) are dcounts, added modulo 2^16 as the days' are:
+ * each is then a number of replications in [0, DCOUNT_MAX], which is its
+ * value. */
 static int flush_series(shellsim_dayrec *r, dseries *s)
 {
     const int H = r->H;
@@ -778,20 +788,25 @@ static int flush_series(shellsim_dayrec *r, dseries *s)
                 hi = h->lo + h->n - 1 > hi ? h->lo + h->n - 1 : hi;
             }
     uint32_t n = lo <= hi ? hi - lo + 1 : 0;
-    int64_t *run = shellsim_calloc(n ? n : 1, sizeof *run), zero = 0;
+    dcount *run = shellsim_calloc(n ? n : 1, sizeof *run);
+    int64_t zero = 0;
     if (!run)
         return -1;
+    /* (each count is set back to 0 as it is read: one pass over them) */
     for (int d = 0; d < H; d++) {
         dhist *h = &s->day[d], *c = &s->count[d];
-        for (uint32_t k = 0; k < h->n; k++)
-            run[h->lo - lo + k] += h->count[k];
+        for (uint32_t k = 0; k < h->n; k++) {
+            run[h->lo - lo + k] = (dcount)(run[h->lo - lo + k] + h->count[k]);
+            h->count[k] = 0;
+        }
         zero += h->zero;
-        if (r->n[d] == 0)
+        h->zero = 0;
+        if (r->n[d] == 0) /* (nothing recorded that day: c's counts are 0) */
             continue;
         /* the day's counts: the changes summed so far, plus the blocks
          * counted whole (record_counts), taken out again below */
         for (uint32_t k = 0; k < c->n; k++)
-            run[c->lo - lo + k] += c->count[k];
+            run[c->lo - lo + k] = (dcount)(run[c->lo - lo + k] + c->count[k]);
         shellsim_summary *o = &s->out[d];
         /* the day's positive values' keys lie between those of its
          * smallest positive value (at least its minimum, or 1) and of
@@ -804,9 +819,12 @@ static int flush_series(shellsim_dayrec *r, dseries *s)
             shellsim_free(run);
             return -1;
         }
-        for (uint32_t k = 0; k < c->n; k++)
-            run[c->lo - lo + k] -= c->count[k];
+        for (uint32_t k = 0; k < c->n; k++) {
+            run[c->lo - lo + k] = (dcount)(run[c->lo - lo + k] - c->count[k]);
+            c->count[k] = 0;
+        }
         o->q.zero += (uint64_t)(zero + c->zero);
+        c->zero = 0;
         o->n += r->n[d];
         shellsim_xsum_add_i128(&o->s1, s->stat[d].sum);
         if ((double)s->stat[d].min < o->min)
@@ -815,12 +833,6 @@ static int flush_series(shellsim_dayrec *r, dseries *s)
             o->max = (double)s->stat[d].max;
     }
     shellsim_free(run);
-    for (int d = 0; d < H; d++)
-        for (dhist *h = &s->day[d]; h; h = h == &s->day[d] ? &s->count[d] : NULL) {
-            if (h->n)
-                memset(h->count, 0, h->n * sizeof *h->count);
-            h->zero = 0;
-        }
     return 0;
 }
 
@@ -830,17 +842,46 @@ void shellsim_dayrec_share(shellsim_dayrec *r, pthread_mutex_t *locks, size_t fi
     r->first = r->ns ? first % r->ns : 0;
 }
 
+/* Series i into its summaries, then its lock (held by the caller, when
+ * shared) released; 0 or -1. */
+static int flush_held(shellsim_dayrec *r, size_t i)
+{
+    r->flushed[i] = 1;
+    int rc = flush_series(r, &r->s[i]);
+    if (r->locks)
+        pthread_mutex_unlock(&r->locks[i]);
+    return rc;
+}
+
 int shellsim_dayrec_flush(shellsim_dayrec *r)
 {
-    for (size_t k = 0; k < r->ns; k++) {
-        size_t i = (r->first + k) % r->ns;
-        if (r->locks)
-            pthread_mutex_lock(&r->locks[i]);
-        int rc = flush_series(r, &r->s[i]);
-        if (r->locks)
-            pthread_mutex_unlock(&r->locks[i]);
-        if (rc != 0)
-            return -1;
+    /* Each pass takes, from series `first` on, the series whose lock is
+     * free, and passes over those another recorder is adding to now; a
+     * pass that found every series left busy waits for the first of them.
+     * Alone (no locks): every series in turn, in one pass. */
+    memset(r->flushed, 0, r->ns);
+    size_t left = r->ns;
+    while (left) {
+        size_t took = 0, busy = r->ns; /* the first series passed over */
+        for (size_t k = 0; k < r->ns; k++) {
+            size_t i = (r->first + k) % r->ns;
+            if (r->flushed[i])
+                continue;
+            if (r->locks && pthread_mutex_trylock(&r->locks[i]) != 0) {
+                busy = busy < r->ns ? busy : i;
+                continue;
+            }
+            took++;
+            left--;
+            if (flush_held(r, i) != 0)
+                return -1;
+        }
+        if (!took && left) {
+            pthread_mutex_lock(&r->locks[busy]);
+            left--;
+            if (flush_held(r, busy) != 0)
+                return -1;
+        }
     }
     reset_days(r);
     return 0;

@@ -83,9 +83,10 @@ void shellsim_dayrec_force_way(shellsim_dayrec_way way);
 /* Recorders of several threads that flush into the same day summaries:
  * from now on r's flush holds locks[s] while it adds to series s's (locks:
  * one per series, shared by those recorders, initialised and outliving r;
- * NULL: no locking), going through the series from series `first` on, so
- * that recorders flushing at once seldom wait for one another. Every
- * addition is exact, so the summaries do not depend on the order. */
+ * NULL: no locking), going through the series from series `first` on and
+ * passing over, until it has done the others, a series whose lock another
+ * recorder holds: recorders flushing at once seldom wait for one another.
+ * Every addition is exact, so the summaries do not depend on the order. */
 void shellsim_dayrec_share(shellsim_dayrec *r, pthread_mutex_t *locks, size_t first);
 
 /* Add everything recorded so far to the day summaries and start afresh.

@@ -157,6 +157,19 @@ static int select_series(const shellsim_scenario *s, const char *spec, unsigned 
     return 0;
 }
 
+/* The day summaries [i0, i1) of r's series made empty. A run's result
+ * holds tens of thousands of them, and making them is most of the time
+ * spent before the run, most of it in page faults: on the run's threads. */
+#define INIT_CHUNK 2048
+static shellsim_status init_days(void *user, uint64_t i0, uint64_t i1)
+{
+    shellsim_result *r = user;
+    const size_t H = (size_t)r->horizon_days;
+    for (uint64_t i = i0; i < i1; i++)
+        shellsim_summary_init(&r->days[i], !r->series[i / H].real, 0);
+    return SHELLSIM_OK;
+}
+
 /* shellsim_result_create; without the whole-number series' day summaries
  * when whole_days is 0 (a thread's accumulator: the recorders flush them
  * into the run's result). */
@@ -210,10 +223,12 @@ static shellsim_status result_create(const shellsim_scenario *s, const shellsim_
             d->index = i;
             d->real = real;
             d->alias = -1;
-            for (int day = 0; day < s->horizon_days; day++)
-                shellsim_summary_init(&r->days[r->nseries * (size_t)s->horizon_days + (size_t)day], !real, 0);
             r->nseries++;
         }
+        /* (until then zero, which shellsim_summary_free takes) */
+        int threads = whole_days && o->threads >= 0 && o->threads <= 1024 ? o->threads : 1;
+        if (shellsim_sched_for(r->nseries * (size_t)s->horizon_days, INIT_CHUNK, threads, init_days, r) != SHELLSIM_OK)
+            goto oom;
     }
     /* A series equal to another by construction (outputs.h) is a copy of
      * it, when both are selected. */

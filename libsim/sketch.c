@@ -10,6 +10,7 @@
 
 #define SHIFT(s) (52 - (s)->bits)
 #define NKEYS(s) (UINT32_C(1) << (11 + (s)->bits))
+#define LOCAL_KEYS 4096 /* keys of shellsim_sketch_add_nonneg's in-cache histogram (16 KiB of stack) */
 
 void shellsim_sketch_init(shellsim_sketch *s, int integer, int bits)
 {
@@ -148,9 +149,34 @@ int shellsim_sketch_add_nonneg(shellsim_sketch *s, const double *v, size_t n, do
             return -1;
     }
     const int shift = SHIFT(s);
+    uint64_t zeros = 0;
+    if (max > 0) {
+        const uint32_t ka = key_of(s, min_pos), span = key_of(s, max) - ka + 1;
+        if (span <= LOCAL_KEYS && span <= 4 * n) {
+            /* The bins of a series' day were last touched a block ago and
+             * are likely out of cache: count the batch (its keys in [ka, ka
+             * + span)) in a histogram that stays in cache, then add that to
+             * the bins in one sequential pass. The same counts. */
+            uint32_t local[LOCAL_KEYS];
+            memset(local, 0, span * sizeof *local);
+            for (size_t i = 0; i < n; i++) {
+                uint64_t bits;
+                memcpy(&bits, &v[i], sizeof bits);
+                if (bits == 0)
+                    zeros++;
+                else
+                    local[(bits >> shift) - ka]++;
+            }
+            uint32_t *c = b->count + (ka - b->lo);
+            for (uint32_t k = 0; k < span; k++)
+                c[k] += local[k];
+            s->zero += zeros;
+            s->unspilled += n - zeros;
+            return 0;
+        }
+    }
     const uint64_t lo = b->lo;
     uint32_t *c = b->count; /* NULL when every value is 0 */
-    uint64_t zeros = 0;
     for (size_t i = 0; i < n; i++) {
         uint64_t bits;
         memcpy(&bits, &v[i], sizeof bits);
@@ -164,7 +190,7 @@ int shellsim_sketch_add_nonneg(shellsim_sketch *s, const double *v, size_t n, do
     return 0;
 }
 
-int shellsim_sketch_add_counts(shellsim_sketch *s, uint32_t lo, const int64_t *count, uint32_t n)
+int shellsim_sketch_add_counts(shellsim_sketch *s, uint32_t lo, const uint16_t *count, uint32_t n)
 {
     uint32_t first = 0, last = n;
     while (first < last && !count[first])
@@ -175,7 +201,7 @@ int shellsim_sketch_add_counts(shellsim_sketch *s, uint32_t lo, const int64_t *c
         return 0;
     uint64_t total = 0;
     for (uint32_t i = first; i < last; i++)
-        total += (uint64_t)count[i];
+        total += count[i];
     shellsim_bins *b = &s->pos;
     /* into the 32-bit counts while they have room (no 64-bit ones needed) */
     int wide = total > UINT32_MAX || room(s, (size_t)total) != 0;
@@ -183,10 +209,10 @@ int shellsim_sketch_add_counts(shellsim_sketch *s, uint32_t lo, const int64_t *c
         return -1;
     if (wide) {
         for (uint32_t i = first; i < last; i++)
-            b->spill[lo + i - b->lo] += (uint64_t)count[i];
+            b->spill[lo + i - b->lo] += count[i];
     } else {
         for (uint32_t i = first; i < last; i++)
-            b->count[lo + i - b->lo] += (uint32_t)count[i];
+            b->count[lo + i - b->lo] += count[i];
         s->unspilled += total;
     }
     return 0;

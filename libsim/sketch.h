@@ -56,10 +56,10 @@ int shellsim_sketch_add_many(shellsim_sketch *s, const double *v, size_t n);
  * is min_pos (ignored when there is none) and the largest max: one range
  * check for the whole batch. Returns 0 or -1 (out of memory; unaltered). */
 int shellsim_sketch_add_nonneg(shellsim_sketch *s, const double *v, size_t n, double min_pos, double max);
-/* Add count[i] (>= 0) values of bin key lo + i of positive values, for
- * i < n (keys of this sketch's bits; dayrec.c). Returns 0 or -1 (out of
- * memory; unaltered). */
-int shellsim_sketch_add_counts(shellsim_sketch *s, uint32_t lo, const int64_t *count, uint32_t n);
+/* Add count[i] values of bin key lo + i of positive values, for i < n
+ * (keys of this sketch's bits; dayrec.c, whose counts are 16-bit).
+ * Returns 0 or -1 (out of memory; unaltered). */
+int shellsim_sketch_add_counts(shellsim_sketch *s, uint32_t lo, const uint16_t *count, uint32_t n);
 /* dst += src (same bits). Returns 0 or -1 (dst unaltered on failure). */
 int shellsim_sketch_merge(shellsim_sketch *dst, const shellsim_sketch *src);
 uint64_t shellsim_sketch_total(const shellsim_sketch *s);

@@ -107,3 +107,35 @@ Test(number, doubles_of_every_exponent_match_the_search)
         expect_shortest(x);
     }
 }
+
+Test(number, quantiles_between_whole_numbers_and_values_near_15_digits_match_the_search)
+{
+    /* what the series' bands hold: whole numbers interpolated by a
+     * fraction (2739.25, 1234.0009765625), means of 15 to 17 digits, and
+     * values whose 15-digit rounding ends in zeros (1.5 + 2^-40), at
+     * every scale, with the subnormals */
+    uint64_t s = 3;
+    for (int i = 0; i < 200000; i++) {
+        double w = (double)(next(&s) % 10000000), f = (double)(next(&s) % 1024) / 1024.0;
+        double x;
+        switch (i % 5) {
+        case 0:
+            x = w + f;
+            break;
+        case 1:
+            x = (w + f) * pow(10.0, (double)(int)(next(&s) % 30) - 15);
+            break;
+        case 2:
+            x = w / (double)(1 + next(&s) % 100000);
+            break;
+        case 3:
+            x = (w + 0.5) * (1.0 + ldexp((double)(int)(next(&s) % 64) - 32, -(int)(30 + next(&s) % 23)));
+            break;
+        default: {
+            uint64_t bits = next(&s) % (UINT64_C(1) << 52); /* subnormal */
+            memcpy(&x, &bits, sizeof x);
+        }
+        }
+        expect_shortest(i % 7 == 3 ? -x : x);
+    }
+}

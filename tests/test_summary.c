@@ -691,11 +691,12 @@ Test(summary, a_series_day_that_starts_with_only_zeros_counts_them)
  * exact sum and quantile bins as taking the values one by one through the
  * accumulator and the sketch: on batches whose exponents span at most 60
  * (its fixed-point sum), more than 60 (value by value), with NaNs, zeros
- * and subnormals. */
+ * and subnormals; keys spanning few bins (counted in a histogram in cache)
+ * and many; every other batch added twice (onto bins that hold it). */
 Test(summary, real_batches_equal_the_values_one_by_one)
 {
     gsl_rng *r = rng(29);
-    static double v[1024];
+    static double v[2048];
     for (int kind = 0; kind < 10; kind++) {
         shellsim_simd_force_portable(kind >= 5); /* both code paths of the batch's passes (simd.h) */
         for (int rep = 0; rep < 20; rep++) {
@@ -714,6 +715,12 @@ Test(summary, real_batches_equal_the_values_one_by_one)
             shellsim_summary s;
             shellsim_summary_init(&s, 0, 0);
             cr_assert_eq(shellsim_summary_add(&s, v, n), 0);
+            if (rep % 2) { /* the batch again, onto bins that hold it */
+                for (size_t i = n; i < 2 * n; i++)
+                    v[i] = v[i - n];
+                n *= 2;
+                cr_assert_eq(shellsim_summary_add(&s, v + n / 2, n / 2), 0);
+            }
             shellsim_xsum x;
             shellsim_xsum_init(&x);
             shellsim_sketch k;
