@@ -19,8 +19,10 @@
  * rank 0 writes the checkpoint of the rounds done, and every rank ends with
  * that signal.
  */
+#define _GNU_SOURCE /* sched_getaffinity, cpu_set_t */
 #include "drive_mpi.h"
 
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,6 +136,32 @@ static shellsim_status share_stage(shellsim_work *w, int rank, shellsim_error *e
     if (st == SHELLSIM_ENOMEM)
         set_error(err, st, "out of memory for the stage's state");
     return agree(st, 0, err, rank);
+}
+
+/* What rank 0 does alone after the rounds (the result's own work: a
+ * run's bands, an inference's posterior predictive, a sensitivity's
+ * bootstrap) may use the cores of every rank of its node, which only wait
+ * (asleep: shellsim_mpi.c): rank 0's CPU affinity becomes the union of
+ * theirs (mpirun binds each rank to its cores). Collective; returns the
+ * ranks of rank 0's node (1 elsewhere). */
+static int widen_rank0(int rank)
+{
+    MPI_Comm node;
+    int local = 1;
+    if (MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node) != MPI_SUCCESS)
+        return 1;
+    MPI_Comm_size(node, &local);
+    cpu_set_t mine, all;
+    CPU_ZERO(&mine);
+    if (sched_getaffinity(0, sizeof mine, &mine) != 0)
+        CPU_ZERO(&mine);
+    MPI_Reduce(&mine, &all, (int)sizeof mine, MPI_BYTE, MPI_BOR, 0, node);
+    int node_rank;
+    MPI_Comm_rank(node, &node_rank);
+    MPI_Comm_free(&node);
+    if (rank == 0 && node_rank == 0 && CPU_COUNT(&all) > CPU_COUNT(&mine))
+        sched_setaffinity(0, sizeof all, &all); /* (failing, it stays as it was) */
+    return rank == 0 ? local : 1;
 }
 
 shellsim_status cli_drive_mpi(cli_job *job, shellsim_work **out, shellsim_error *err, void *ctx)
@@ -275,9 +303,13 @@ shellsim_status cli_drive_mpi(cli_job *job, shellsim_work **out, shellsim_error 
         shellsim_work_free(w);
         return rank == 0 ? st0 : SHELLSIM_EIO;
     }
-    if (rank == 0)
+    int local = widen_rank0(rank);
+    if (rank == 0) {
+        if (job->threads > 0 && local > 1)
+            shellsim_work_set_threads(w, job->threads * local > 1024 ? 1024 : job->threads * local, NULL);
         *out = w;
-    else
+    } else {
         shellsim_work_free(w);
+    }
     return SHELLSIM_OK;
 }

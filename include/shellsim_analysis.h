@@ -660,6 +660,15 @@ SHELLSIM_API size_t shellsim_work_state_pack(const shellsim_work *w, unsigned ch
 SHELLSIM_API shellsim_status shellsim_work_state_load(shellsim_work *w, const unsigned char *buf, size_t len,
                                                       shellsim_error *err);
 
+/* The threads (0: all cores, else 1 .. 1024) of what w runs from now on:
+ * parts made after this call, shellsim_work_run_into, and the result's
+ * own work (a run's quantile bands, a sensitivity's bootstrap, an
+ * inference's posterior predictive). For a driver whose processes ran
+ * parts on a few threads each, one of which now finishes alone while the
+ * others wait. The outcome does not depend on them. SHELLSIM_OK, or EINVAL
+ * (NULL w, threads out of range: w unchanged). */
+SHELLSIM_API shellsim_status shellsim_work_set_threads(shellsim_work *w, int threads, shellsim_error *err);
+
 /* The stage state: what running a part needs of the work beyond its
  * creation, which changes only when the work advances: an SMC inference's
  * generation (its number and first try, tolerance, scales, parents and

@@ -343,6 +343,11 @@ void shellsim_cmp_work_sums_free(const shellsim_cmp_work *w, shellsim_summary *s
     sums_free(s, 3 * w->c->nmetrics);
 }
 
+void shellsim_cmp_work_set_threads(shellsim_cmp_work *w, int threads)
+{
+    w->o.threads = threads;
+}
+
 shellsim_status shellsim_cmp_work_run(const shellsim_cmp_work *w, shellsim_summary *acc, uint64_t first,
                                       uint64_t last, shellsim_error *err)
 {

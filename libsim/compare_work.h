@@ -34,6 +34,8 @@ void shellsim_cmp_work_sums_free(const shellsim_cmp_work *w, shellsim_summary *s
 /* Replications [first, last) added into acc, on the options' threads.
  * SHELLSIM_OK, or ENOMEM, ELIMIT (the lowest place), EINTERRUPTED, with
  * err. */
+/* The threads of chunks run from now on (0: all cores). */
+void shellsim_cmp_work_set_threads(shellsim_cmp_work *w, int threads);
 shellsim_status shellsim_cmp_work_run(const shellsim_cmp_work *w, shellsim_summary *acc, uint64_t first,
                                       uint64_t last, shellsim_error *err);
 /* The comparison, its summaries the work's own (the caller frees it); w is

@@ -241,7 +241,7 @@ shellsim_status shellsim_inf_part_run(const shellsim_inf_work *w, shellsim_inf_p
      * the walk is, else any up to accept */
     const uint64_t needed = first == w->done ? accept - w->inf->accepted : accept;
     inf_round rd = {w, p};
-    const shellsim_tries_rounds rounds = {B, p->nslots, p->spans, w->o.threads, &rd, round_thread_init, round_block};
+    const shellsim_tries_rounds rounds = {B, p->nslots, p->spans, p->nthreads, &rd, round_thread_init, round_block};
     uint64_t next = first;
     int stop = 0;
     while (!stop && next < last) {
@@ -744,6 +744,13 @@ shellsim_status shellsim_inf_work_result(shellsim_inf_work *w, shellsim_inferenc
     w->inf = NULL;
     *out = inf;
     return SHELLSIM_OK;
+}
+
+void shellsim_inf_work_set_threads(shellsim_inf_work *w, int threads)
+{
+    if (w->smc)
+        shellsim_smc_work_set_threads(w->smc, threads);
+    w->o.threads = threads;
 }
 
 /* ------------------------------------------------------------ stage state */

@@ -49,6 +49,9 @@ shellsim_status shellsim_inf_work_create(const shellsim_scenario *s, const shell
                                          shellsim_error *err);
 void shellsim_inf_work_free(shellsim_inf_work *w);
 
+/* The threads of parts made from now on and of the result (0: all cores). */
+void shellsim_inf_work_set_threads(shellsim_inf_work *w, int threads);
+
 uint64_t shellsim_inf_work_done(const shellsim_inf_work *w);
 int shellsim_inf_work_finished(const shellsim_inf_work *w);
 /* The end of the current stage (done when finished). */

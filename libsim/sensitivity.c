@@ -702,6 +702,11 @@ shellsim_status shellsim_sa_work_run(const shellsim_sa_work *w, double *y, uint6
     return sa_evaluate(&chunk, &w->o, first, last, err);
 }
 
+void shellsim_sa_work_set_threads(shellsim_sa_work *w, int threads)
+{
+    w->o.threads = threads;
+}
+
 shellsim_status shellsim_sa_work_result(shellsim_sa_work *w, shellsim_sensitivity **out, shellsim_error *err)
 {
     shellsim_sensitivity *sa = w->sa;

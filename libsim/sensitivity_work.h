@@ -39,6 +39,8 @@ shellsim_status shellsim_sa_work_run(const shellsim_sa_work *w, double *y, uint6
                                      shellsim_error *err);
 /* The analysis from the work's own y (all of it filled) into *out (OUT);
  * w is then fit only to be freed. SHELLSIM_OK or ENOMEM. */
+/* The threads of chunks run from now on and of the result (0: all cores). */
+void shellsim_sa_work_set_threads(shellsim_sa_work *w, int threads);
 shellsim_status shellsim_sa_work_result(shellsim_sa_work *w, shellsim_sensitivity **out, shellsim_error *err);
 
 #endif

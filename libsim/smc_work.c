@@ -325,7 +325,7 @@ shellsim_status shellsim_smc_part_run(const shellsim_smc_work *w, shellsim_smc_p
      * where the walk is, else any up to N */
     const uint64_t needed = first == w->done ? N - w->accepted : N;
     uint64_t next = first - base, end = last - base; /* within the generation */
-    const shellsim_tries_rounds rounds = {B, p->nslots, p->spans, w->o.threads, (void *)&rd, round_thread_init,
+    const shellsim_tries_rounds rounds = {B, p->nslots, p->spans, p->nthreads, (void *)&rd, round_thread_init,
                                           round_block};
     int stop = 0;
     while (!stop && next < end) {
@@ -526,6 +526,11 @@ shellsim_status shellsim_smc_work_create(const shellsim_scenario *s, const shell
     w->B = B < 1 ? 1 : B > MAX_BLOCK ? MAX_BLOCK : B;
     *out = w;
     return SHELLSIM_OK;
+}
+
+void shellsim_smc_work_set_threads(shellsim_smc_work *w, int threads)
+{
+    w->o.threads = threads;
 }
 
 uint64_t shellsim_smc_work_done(const shellsim_smc_work *w)

@@ -56,6 +56,9 @@ shellsim_status shellsim_smc_work_create(const shellsim_scenario *s, const shell
                                          shellsim_smc_work **out, shellsim_error *err);
 void shellsim_smc_work_free(shellsim_smc_work *w); /* NULL: no-op */
 
+/* The threads of parts made from now on and of the result (0: all cores). */
+void shellsim_smc_work_set_threads(shellsim_smc_work *w, int threads);
+
 uint64_t shellsim_smc_work_done(const shellsim_smc_work *w);
 int shellsim_smc_work_finished(const shellsim_smc_work *w);
 /* The end of the current stage: a projection from the generation's

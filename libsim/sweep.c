@@ -538,6 +538,11 @@ static shellsim_status add_step(const shellsim_swp_work *w, shellsim_summary *ac
     return SHELLSIM_OK;
 }
 
+void shellsim_swp_work_set_threads(shellsim_swp_work *w, int threads)
+{
+    w->threads = threads;
+}
+
 shellsim_status shellsim_swp_work_run(const shellsim_swp_work *w, shellsim_summary *acc, uint64_t first,
                                       uint64_t last, shellsim_progress_fn progress, void *progress_user,
                                       shellsim_error *err)

@@ -37,6 +37,8 @@ void shellsim_swp_work_sums_free(const shellsim_swp_work *w, shellsim_summary *s
  * EINTERRUPTED, with err. progress (may be NULL) sees runs of the grid
  * (a replication at a point): first times the points, and the chunk's
  * done, out of all of them. */
+/* The threads of chunks run from now on (0: all cores). */
+void shellsim_swp_work_set_threads(shellsim_swp_work *w, int threads);
 shellsim_status shellsim_swp_work_run(const shellsim_swp_work *w, shellsim_summary *acc, uint64_t first,
                                       uint64_t last, shellsim_progress_fn progress, void *progress_user,
                                       shellsim_error *err);

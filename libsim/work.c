@@ -1075,6 +1075,24 @@ shellsim_status shellsim_work_runs_take(shellsim_work *w, double *out, size_t ca
     return SHELLSIM_OK;
 }
 
+shellsim_status shellsim_work_set_threads(shellsim_work *w, int threads, shellsim_error *err)
+{
+    if (!w || threads < 0 || threads > 1024) {
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_set_threads: NULL work, or threads not in [0, 1024]");
+        return SHELLSIM_EINVAL;
+    }
+    w->o.threads = threads;
+    if (w->sa)
+        shellsim_sa_work_set_threads(w->sa, threads);
+    if (w->cmp)
+        shellsim_cmp_work_set_threads(w->cmp, threads);
+    if (w->swp)
+        shellsim_swp_work_set_threads(w->swp, threads);
+    if (w->inf)
+        shellsim_inf_work_set_threads(w->inf, threads);
+    return SHELLSIM_OK;
+}
+
 size_t shellsim_work_stage_state_size(const shellsim_work *w)
 {
     return w && w->inf ? shellsim_inf_work_stage_size(w->inf) : 0;

@@ -549,6 +549,7 @@ PROTOTYPES_ANALYSIS_H.update({
         (c_size_t, [WorkP, POINTER(c_ubyte), c_size_t]),
     "shellsim_work_state_load":
         (c_int, [WorkP, POINTER(c_ubyte), c_size_t, _E]),
+    "shellsim_work_set_threads": (c_int, [WorkP, c_int, _E]),
     "shellsim_work_stage_state_size": (c_size_t, [WorkP]),
     "shellsim_work_stage_state_pack":
         (c_size_t, [WorkP, POINTER(c_ubyte), c_size_t]),
