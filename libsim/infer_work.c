@@ -246,10 +246,10 @@ shellsim_status shellsim_inf_part_run(const shellsim_inf_work *w, shellsim_inf_p
     int stop = 0;
     while (!stop && next < last) {
         /* blocks on multiples of B, as shellsim_infer's walk has them */
-        size_t used, walk;
+        size_t walk;
         uint64_t failed;
         shellsim_error rerr = SHELLSIM_ERROR_INIT;
-        shellsim_status rst = shellsim_tries_run_round(&rounds, &next, last, &used, &walk, &failed, &rerr);
+        shellsim_status rst = shellsim_tries_run_round(&rounds, &next, last, &walk, &failed, &rerr);
         if (rst != SHELLSIM_OK && rst != SHELLSIM_ELIMIT) {
             shellsim_set_error(err, rst, 0, rerr.message[0] ? rerr.message : NULL);
             return rst;

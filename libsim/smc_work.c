@@ -330,10 +330,10 @@ shellsim_status shellsim_smc_part_run(const shellsim_smc_work *w, shellsim_smc_p
     int stop = 0;
     while (!stop && next < end) {
         /* blocks on multiples of B from the generation's start */
-        size_t used, walk;
+        size_t walk;
         uint64_t failed;
         shellsim_error rerr = SHELLSIM_ERROR_INIT;
-        shellsim_status rst = shellsim_tries_run_round(&rounds, &next, end, &used, &walk, &failed, &rerr);
+        shellsim_status rst = shellsim_tries_run_round(&rounds, &next, end, &walk, &failed, &rerr);
         if (rst != SHELLSIM_OK && rst != SHELLSIM_ELIMIT) {
             shellsim_set_error(err, rst, 0, rerr.message[0] ? rerr.message : NULL);
             return rst;

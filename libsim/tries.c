@@ -218,8 +218,8 @@ int shellsim_tries_cover(shellsim_tries *t, uint64_t from, uint64_t to, uint64_t
     return at == to ? 0 : -1;
 }
 
-shellsim_status shellsim_tries_run_round(const shellsim_tries_rounds *r, uint64_t *next, uint64_t end, size_t *used,
-                                         size_t *walk, uint64_t *failed, shellsim_error *rerr)
+shellsim_status shellsim_tries_run_round(const shellsim_tries_rounds *r, uint64_t *next, uint64_t end, size_t *walk,
+                                         uint64_t *failed, shellsim_error *rerr)
 {
     const uint64_t B = r->B;
     shellsim_tries_span *sp = r->spans;
@@ -234,7 +234,7 @@ shellsim_status shellsim_tries_run_round(const shellsim_tries_rounds *r, uint64_
             *next += sp[n].cnt;
         }
     }
-    *used = *walk = n;
+    *walk = n;
     shellsim_sched_job job;
     memset(&job, 0, sizeof job);
     job.first = sp[0].a0;

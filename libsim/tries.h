@@ -107,12 +107,12 @@ typedef struct shellsim_tries_rounds {
 
 /* Runs the next round from *next towards end (next < end): the head of a
  * block alone when *next lies inside one, else up to nslots blocks, the
- * last cut at end; *next moves past them and *used (OUT) is their number.
- * SHELLSIM_OK, with *walk (OUT) = *used; ELIMIT when a try broke a model
- * limit: *failed (OUT) the lowest, its message in rerr, *walk the blocks
- * wholly below it (walked; the rest are not); or the scheduler's other
- * failures (ENOMEM, EINTERRUPTED, with rerr). */
-shellsim_status shellsim_tries_run_round(const shellsim_tries_rounds *r, uint64_t *next, uint64_t end, size_t *used,
-                                         size_t *walk, uint64_t *failed, shellsim_error *rerr);
+ * last cut at end; *next moves past them. SHELLSIM_OK, with *walk (OUT)
+ * the number of blocks (spans[0 .. *walk - 1]); ELIMIT when a try broke a
+ * model limit: *failed (OUT) the lowest, its message in rerr, *walk the
+ * blocks wholly below it (walked; the rest are not); or the scheduler's
+ * other failures (ENOMEM, EINTERRUPTED, with rerr). */
+shellsim_status shellsim_tries_run_round(const shellsim_tries_rounds *r, uint64_t *next, uint64_t end, size_t *walk,
+                                         uint64_t *failed, shellsim_error *rerr);
 
 #endif
