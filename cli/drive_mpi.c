@@ -53,6 +53,42 @@ static uint64_t chunk_of(uint64_t n, int ranks, int threads, uint64_t min_chunk)
     return c < min ? min : c;
 }
 
+/* The counts of a round's chunks in rank 0's window (after the counter
+ * of chunks handed out): what an inference's chunk learns of those below
+ * it (shellsim_work_set_tally), so that it stops once the walk's last
+ * acceptance lies below its end. */
+typedef struct tally_ctx {
+    MPI_Win win;
+    uint64_t from, chunk; /* the round's start and chunk size */
+    size_t slots;         /* chunks with a count */
+    uint64_t *below;      /* slots: scratch */
+} tally_ctx;
+
+/* At most the chunks of a round (chunk_of: n / (4 ranks) each, at least). */
+static size_t tally_slots(int ranks)
+{
+    return 4 * (size_t)ranks + 2;
+}
+
+/* Publishes the count of the chunk at first and sums those of the chunks
+ * below it (atomic reads: they may be being written). */
+static uint64_t tally(void *user, uint64_t first, uint64_t found)
+{
+    tally_ctx *t = user;
+    uint64_t k = (first - t->from) / t->chunk, sum = 0;
+    if (first < t->from || k >= t->slots)
+        return 0;
+    MPI_Win_lock(MPI_LOCK_SHARED, 0, 0, t->win);
+    MPI_Accumulate(&found, 1, MPI_UINT64_T, 0, (MPI_Aint)(1 + k), 1, MPI_UINT64_T, MPI_REPLACE, t->win);
+    if (k)
+        MPI_Get_accumulate(NULL, 0, MPI_UINT64_T, t->below, (int)k, MPI_UINT64_T, 0, 1, (int)k, MPI_UINT64_T,
+                           MPI_NO_OP, t->win);
+    MPI_Win_unlock(0, t->win);
+    for (uint64_t j = 0; j < k; j++)
+        sum += t->below[j];
+    return sum;
+}
+
 /* Agree on a status: OK everywhere, or the first of: the rank with the
  * lowest failing place (its status and message reach rank 0). */
 static shellsim_status agree(shellsim_status st, uint64_t place, shellsim_error *err, int rank)
@@ -186,10 +222,18 @@ shellsim_status cli_drive_mpi(cli_job *job, shellsim_work **out, shellsim_error 
     /* rank 0's packing buffer, kept from one checkpoint to the next (NULL
      * when out of memory: a buffer each time) */
     cli_saver *saver = rank == 0 && job->checkpoint ? cli_saver_alloc() : NULL;
+    /* rank 0's window: the counter of chunks handed out, then each chunk's
+     * count for the tally */
+    tally_ctx tc = {0};
+    tc.slots = tally_slots(size);
+    tc.below = malloc(tc.slots * sizeof *tc.below);
     uint64_t *counter = NULL;
     MPI_Win win;
-    MPI_Win_allocate(rank == 0 ? (MPI_Aint)sizeof(uint64_t) : 0, sizeof(uint64_t), MPI_INFO_NULL, MPI_COMM_WORLD,
-                     &counter, &win);
+    MPI_Win_allocate(rank == 0 ? (MPI_Aint)((1 + tc.slots) * sizeof(uint64_t)) : 0, sizeof(uint64_t), MPI_INFO_NULL,
+                     MPI_COMM_WORLD, &counter, &win);
+    tc.win = win;
+    if (tc.below)
+        shellsim_work_set_tally(w, tally, &tc, NULL);
     uint64_t round = cli_drive_first_round(job);
     double last_save = cli_drive_now();
     shellsim_status st0 = SHELLSIM_OK; /* rank 0's own failure between rounds */
@@ -206,14 +250,17 @@ shellsim_status cli_drive_mpi(cli_job *job, shellsim_work **out, shellsim_error 
             ctl[2] = chunk_of(end - done, size, job->threads, job->min_chunk);
             ctl[3] = st0 != SHELLSIM_OK ? STOP : end > done ? GO : FINISHED;
             MPI_Win_lock(MPI_LOCK_EXCLUSIVE, 0, 0, win);
-            *counter = 0;
+            memset(counter, 0, (1 + tc.slots) * sizeof *counter);
             MPI_Win_unlock(0, win);
         }
         MPI_Bcast(ctl, 4, MPI_UINT64_T, 0, MPI_COMM_WORLD);
         if (ctl[3] != GO)
             break;
+        tc.from = ctl[0];
+        tc.chunk = ctl[2];
         if ((st = share_stage(w, rank, err)) != SHELLSIM_OK) {
             MPI_Win_free(&win);
+            free(tc.below);
             cli_saver_free(saver);
             shellsim_work_free(w);
             return st;
@@ -248,6 +295,7 @@ shellsim_status cli_drive_mpi(cli_job *job, shellsim_work **out, shellsim_error 
         if ((st = agree(st, place, err, rank)) != SHELLSIM_OK) {
             shellsim_work_part_free(p);
             MPI_Win_free(&win);
+            free(tc.below);
             cli_saver_free(saver);
             shellsim_work_free(w);
             return st;
@@ -273,6 +321,7 @@ shellsim_status cli_drive_mpi(cli_job *job, shellsim_work **out, shellsim_error 
         round = cli_drive_next_round(job, round, now - t0, last_save + job->every_s - now);
     }
     MPI_Win_free(&win);
+    free(tc.below);
     if (caught) {
         job->signal = caught;
         st = SHELLSIM_EINTERRUPTED;

@@ -669,10 +669,33 @@ SHELLSIM_API shellsim_status shellsim_work_state_load(shellsim_work *w, const un
  * (NULL w, threads out of range: w unchanged). */
 SHELLSIM_API shellsim_status shellsim_work_set_threads(shellsim_work *w, int threads, shellsim_error *err);
 
+/* A tally: what a driver that runs a round's chunks side by side (in
+ * several processes) knows of the chunks below one. Called by
+ * shellsim_work_part_run of an inference's work (no other work calls it),
+ * on the calling thread, when a chunk starts and between its rounds of
+ * blocks, with the chunk's first try and `found`, the acceptances the
+ * chunk has found so far (rejection's; an SMC generation's, under its
+ * tolerance). It returns the acceptances found so far by the chunks of
+ * the same round that lie below `first` (in tries [done, first), done
+ * being where the round starts), as far as the driver knows: a count that
+ * may lag behind theirs but never exceeds it. Once that count and found
+ * together reach what the walk still lacks, the chunk stops: its further
+ * tries lie past the walk's N-th acceptance, which drops them. So the
+ * result is the same bits; a tally saves only model runs. (A tally that
+ * over-counts makes shellsim_work_advance fail: SHELLSIM_EINVAL.) */
+typedef uint64_t (*shellsim_work_tally_fn)(void *user, uint64_t first, uint64_t found);
+
+/* Sets w's tally (NULL fn: none, the default; the chunks of other
+ * processes are then not counted). SHELLSIM_OK, or EINVAL (NULL w). A
+ * work of another kind ignores it. */
+SHELLSIM_API shellsim_status shellsim_work_set_tally(shellsim_work *w, shellsim_work_tally_fn fn, void *user,
+                                                     shellsim_error *err);
+
 /* The stage state: what running a part needs of the work beyond its
- * creation, which changes only when the work advances: an SMC inference's
- * generation (its number and first try, tolerance, scales, parents and
- * kernel); none (0 bytes) for every other work. A driver whose processes
+ * creation, which changes only when the work advances: an inference's
+ * walk (where it is and its acceptances so far: what a chunk still needs)
+ * and an SMC inference's generation (its number and first try, tolerance,
+ * scales, parents and kernel); none (0 bytes) for every other work. A driver whose processes
  * each make the work, one of them merging and advancing it, sends this
  * from that one to the others before each round. size: its bytes exactly
  * (0: nothing to send); pack writes them into buf (cap >= size) and

@@ -37,6 +37,7 @@
 #define FIRST_STAGE 4096               /* tries of the first stage without a pilot */
 #define PART_MAGIC 0x5452415046494853ULL  /* "SHIFPART" */
 #define STATE_MAGIC 0x5441545346494853ULL /* "SHIFSTAT" */
+#define STAGE_MAGIC 0x4547545346494853ULL /* "SHIFSTGE" */
 
 /* One block of a round: what the engine returned for the tries of its
  * span (the part's spans[b] for blocks[b]). */
@@ -76,6 +77,7 @@ struct shellsim_inf_work {
     uint64_t done;
     int pilot_done, finished;
     shellsim_tries pend;       /* chunks merged, not yet walked */
+    shellsim_tries_tally tally;
 };
 
 /* Reads 8 bytes at *at of buf[0 .. len-1]; -1 past the end. */
@@ -237,13 +239,14 @@ shellsim_status shellsim_inf_part_run(const shellsim_inf_work *w, shellsim_inf_p
         shellsim_set_error(err, SHELLSIM_ENOMEM, 0, NULL);
         return SHELLSIM_ENOMEM;
     }
-    /* acceptances this chunk can use: the work's lack when it starts where
-     * the walk is, else any up to accept */
-    const uint64_t needed = first == w->done ? accept - w->inf->accepted : accept;
+    /* acceptances this chunk needs of its own: what the walk lacks, less
+     * those the tally knows below it (tries.h) */
+    const uint64_t lack = accept - w->inf->accepted;
+    uint64_t needed = shellsim_tries_need(&w->tally, w->done, lack, first, 0);
     inf_round rd = {w, p};
     const shellsim_tries_rounds rounds = {B, p->nslots, p->spans, p->nthreads, &rd, round_thread_init, round_block};
     uint64_t next = first;
-    int stop = 0;
+    int stop = needed == 0;
     while (!stop && next < last) {
         /* blocks on multiples of B, as shellsim_infer's walk has them */
         size_t walk;
@@ -288,6 +291,8 @@ shellsim_status shellsim_inf_part_run(const shellsim_inf_work *w, shellsim_inf_p
             snprintf(c->msg, sizeof c->msg, "%s", rerr.message);
             stop = 1;
         }
+        if (w->tally.fn && (needed = shellsim_tries_need(&w->tally, w->done, lack, first, c->nacc)) <= c->nacc)
+            stop = 1;
         if (!stop && next < last && w->o.progress &&
             w->o.progress(w->o.progress_user, w->inf->accepted + c->nacc, accept)) {
             shellsim_set_error(err, SHELLSIM_EINTERRUPTED, 0, NULL);
@@ -530,6 +535,13 @@ shellsim_status shellsim_inf_work_advance(shellsim_inf_work *w, uint64_t upto, s
         }
         if (limit)
             break;
+        if (!found && k->end < k->last && k->end < fail) {
+            /* a chunk stopped short of the walk's last acceptance */
+            shellsim_tries_clear(&w->pend);
+            shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_advance: a chunk stopped before the walk's "
+                                                        "last acceptance (a tally that over-counted)");
+            return SHELLSIM_EINVAL;
+        }
         if (found && k->end != inf->tried) {
             st = redraw_prior(w, k->first, inf->tried);
         } else {
@@ -755,14 +767,24 @@ void shellsim_inf_work_set_threads(shellsim_inf_work *w, int threads)
 
 /* ------------------------------------------------------------ stage state */
 
+/* Rejection's: where the walk is (magic, done, the acceptances so far),
+ * which a chunk's needs count from. */
 size_t shellsim_inf_work_stage_size(const shellsim_inf_work *w)
 {
-    return w->smc ? shellsim_smc_work_stage_size(w->smc) : 0;
+    return w->smc ? shellsim_smc_work_stage_size(w->smc) : 3 * 8;
 }
 
 size_t shellsim_inf_work_stage_pack(const shellsim_inf_work *w, unsigned char *buf, size_t cap)
 {
-    return w->smc ? shellsim_smc_work_stage_pack(w->smc, buf, cap) : 0;
+    if (w->smc)
+        return shellsim_smc_work_stage_pack(w->smc, buf, cap);
+    if (!buf || cap < 3 * 8)
+        return 0;
+    unsigned char *q = buf;
+    put64(&q, STAGE_MAGIC);
+    put64(&q, w->done);
+    put64(&q, (uint64_t)w->inf->accepted);
+    return 3 * 8;
 }
 
 shellsim_status shellsim_inf_work_stage_load(shellsim_inf_work *w, const unsigned char *buf, size_t len,
@@ -770,8 +792,23 @@ shellsim_status shellsim_inf_work_stage_load(shellsim_inf_work *w, const unsigne
 {
     if (w->smc)
         return shellsim_smc_work_stage_load(w->smc, buf, len, err);
-    if (len == 0)
-        return SHELLSIM_OK;
-    shellsim_set_error(err, SHELLSIM_EINVAL, 0, "stage state: not a stage of this work");
-    return SHELLSIM_EINVAL;
+    size_t at = 0;
+    uint64_t magic, done, accepted;
+    if (!buf || len != 3 * 8 || get64(buf, len, &at, &magic) || magic != STAGE_MAGIC ||
+        get64(buf, len, &at, &done) || get64(buf, len, &at, &accepted) || done >= w->o.max_tries ||
+        accepted >= w->o.accept || w->finished) {
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "stage state: not a stage of this work");
+        return SHELLSIM_EINVAL;
+    }
+    /* (a work that only runs parts: nothing else of the walk is read) */
+    w->done = done;
+    w->inf->accepted = accepted;
+    return SHELLSIM_OK;
+}
+
+void shellsim_inf_work_set_tally(shellsim_inf_work *w, shellsim_work_tally_fn fn, void *user)
+{
+    if (w->smc)
+        shellsim_smc_work_set_tally(w->smc, fn, user);
+    w->tally = (shellsim_tries_tally){fn, user};
 }

@@ -9,9 +9,10 @@
  * keeps: every accepted try (its number, reported parameters and metric
  * columns), the prior of the parameters over the tries it walked, and the
  * lowest failing try's block (a model limit: the walk stops at the start
- * of that block). A chunk stops after `needed` acceptances of its own,
- * needed being what the work still lacks when the chunk starts where the
- * work's merged tries end, else `accept` (what follows cannot matter).
+ * of that block). A chunk stops once it holds what the walk still lacks
+ * (from the stage state on a work that only runs parts), less what the
+ * tally says the round's chunks below it hold (tries.h): what follows
+ * cannot matter.
  *
  * The work (rank 0's) merges the chunks of a round, then advance walks
  * them in try order, exactly as shellsim_infer's single walk: the first
@@ -84,12 +85,15 @@ shellsim_status shellsim_inf_work_state_load(shellsim_inf_work *w, const unsigne
                                              shellsim_error *err);
 
 /* The stage state, what running parts needs beyond the work's creation
- * (an SMC inference's generation: smc_work.h; none, 0 bytes, for
- * rejection). load: EINVAL for bytes of another work. */
+ * (an SMC inference's generation: smc_work.h; rejection's walk: where it
+ * is and the acceptances so far). load: EINVAL for bytes of another work. */
 size_t shellsim_inf_work_stage_size(const shellsim_inf_work *w);
 size_t shellsim_inf_work_stage_pack(const shellsim_inf_work *w, unsigned char *buf, size_t cap);
 shellsim_status shellsim_inf_work_stage_load(shellsim_inf_work *w, const unsigned char *buf, size_t len,
                                              shellsim_error *err);
+
+/* The tally of shellsim_work_set_tally (fn NULL: none). */
+void shellsim_inf_work_set_tally(shellsim_inf_work *w, shellsim_work_tally_fn fn, void *user);
 
 /* The finished work's inference into *out (OUT, the caller's; once): the
  * posterior predictive's series run (infer_series.c) on the options'

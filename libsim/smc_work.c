@@ -91,6 +91,7 @@ struct shellsim_smc_work {
     int finished;
     struct timespec t0; /* the work's creation: time_limit_seconds */
     shellsim_tries pend; /* chunks merged, not yet walked */
+    shellsim_tries_tally tally;
 };
 
 static shellsim_smc_gen gen_of(const shellsim_smc_work *w)
@@ -321,13 +322,14 @@ shellsim_status shellsim_smc_part_run(const shellsim_smc_work *w, shellsim_smc_p
         return SHELLSIM_ENOMEM;
     }
     const smc_round rd = {w, p, gen_of(w)};
-    /* acceptances this chunk can use: the generation's lack when it starts
-     * where the walk is, else any up to N */
-    const uint64_t needed = first == w->done ? N - w->accepted : N;
+    /* acceptances this chunk needs of its own: what the generation lacks,
+     * less those the tally knows below it (tries.h) */
+    const uint64_t lack = N - w->accepted;
+    uint64_t needed = shellsim_tries_need(&w->tally, w->done, lack, first, 0);
     uint64_t next = first - base, end = last - base; /* within the generation */
     const shellsim_tries_rounds rounds = {B, p->nslots, p->spans, p->nthreads, (void *)&rd, round_thread_init,
                                           round_block};
-    int stop = 0;
+    int stop = needed == 0;
     while (!stop && next < end) {
         /* blocks on multiples of B from the generation's start */
         size_t walk;
@@ -381,6 +383,8 @@ shellsim_status shellsim_smc_part_run(const shellsim_smc_work *w, shellsim_smc_p
             snprintf(c->msg, sizeof c->msg, "%s", rerr.message);
             stop = 1;
         }
+        if (w->tally.fn && (needed = shellsim_tries_need(&w->tally, w->done, lack, first, c->nacc)) <= c->nacc)
+            stop = 1;
         if (!stop && next < end && w->o.progress &&
             w->o.progress(w->o.progress_user, w->accepted + c->nacc, N)) {
             shellsim_set_error(err, SHELLSIM_EINTERRUPTED, 0, NULL);
@@ -775,6 +779,13 @@ shellsim_status shellsim_smc_work_advance(shellsim_smc_work *w, uint64_t upto, s
                 break;
             }
         }
+        if (!found && k->end < k->last && k->end < fail) {
+            /* a chunk stopped short of the generation's last acceptance */
+            shellsim_tries_clear(&w->pend);
+            shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_advance: a chunk stopped before the walk's "
+                                                        "last acceptance (a tally that over-counted)");
+            return SHELLSIM_EINVAL;
+        }
         if (w->g != 0)
             continue;
         if (found && k->end != inf->tried) {
@@ -845,12 +856,13 @@ shellsim_status shellsim_smc_work_result(shellsim_smc_work *w, shellsim_inferenc
 
 /* ------------------------------------------------------------ stage state */
 
-/* Layout (u64 unless said): magic, g, first, then doubles: eps, the
- * scales (nobs), the parents' z (N d), cumulative weights (N), log
- * weights (N), whitened z (N d) and L (d d). */
+/* Layout (u64 unless said): magic, g, first, done, accepted (where the
+ * generation's walk is), then doubles: eps, the scales (nobs), the
+ * parents' z (N d), cumulative weights (N), log weights (N), whitened z
+ * (N d) and L (d d). */
 size_t shellsim_smc_work_stage_size(const shellsim_smc_work *w)
 {
-    return 3 * 8 + 8 * (1 + w->nobs + 2 * w->N * w->d + 2 * w->N + w->d * w->d);
+    return 5 * 8 + 8 * (1 + w->nobs + 2 * w->N * w->d + 2 * w->N + w->d * w->d);
 }
 
 size_t shellsim_smc_work_stage_pack(const shellsim_smc_work *w, unsigned char *buf, size_t cap)
@@ -861,6 +873,8 @@ size_t shellsim_smc_work_stage_pack(const shellsim_smc_work *w, unsigned char *b
     put64(&q, STAGE_MAGIC);
     put64(&q, (uint64_t)w->g);
     put64(&q, w->first);
+    put64(&q, w->done);
+    put64(&q, w->accepted);
     putd(&q, &w->eps, 1);
     putd(&q, w->inf->scale, w->nobs);
     putd(&q, w->pz, w->N * w->d);
@@ -875,10 +889,11 @@ shellsim_status shellsim_smc_work_stage_load(shellsim_smc_work *w, const unsigne
                                              shellsim_error *err)
 {
     size_t at = 0;
-    uint64_t magic, g, first;
+    uint64_t magic, g, first, done, accepted;
     if (len != shellsim_smc_work_stage_size(w) || get64(buf, len, &at, &magic) || magic != STAGE_MAGIC ||
-        get64(buf, len, &at, &g) || get64(buf, len, &at, &first) || g >= (uint64_t)w->o.max_generations ||
-        first >= w->o.max_tries) {
+        get64(buf, len, &at, &g) || get64(buf, len, &at, &first) || get64(buf, len, &at, &done) ||
+        get64(buf, len, &at, &accepted) || g >= (uint64_t)w->o.max_generations || first >= w->o.max_tries ||
+        done < first || done >= w->o.max_tries || accepted >= w->N) {
         shellsim_set_error(err, SHELLSIM_EINVAL, 0, "stage state: not a stage of this work");
         return SHELLSIM_EINVAL;
     }
@@ -889,13 +904,18 @@ shellsim_status shellsim_smc_work_stage_load(shellsim_smc_work *w, const unsigne
     getd(buf, len, &at, w->lpw, w->N);
     getd(buf, len, &at, w->py, w->N * w->d);
     getd(buf, len, &at, w->L, w->d * w->d);
-    if ((int)g != w->g || first != w->first) {
-        w->g = (int)g;
-        w->first = first;
-        w->accepted = 0;
-        w->done = first;
-    }
+    /* (a work that only runs parts: its population stays empty, only the
+     * walk's count is read) */
+    w->g = (int)g;
+    w->first = first;
+    w->accepted = accepted;
+    w->done = done;
     return SHELLSIM_OK;
+}
+
+void shellsim_smc_work_set_tally(shellsim_smc_work *w, shellsim_work_tally_fn fn, void *user)
+{
+    w->tally = (shellsim_tries_tally){fn, user};
 }
 
 /* ------------------------------------------------------------------ state */

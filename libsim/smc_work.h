@@ -96,12 +96,16 @@ shellsim_status shellsim_smc_work_state_load(shellsim_smc_work *w, const unsigne
                                              shellsim_error *err);
 
 /* The stage state: what parts need (the generation's number, start,
- * tolerance, scales, parents and kernel). load makes it the work's for
- * running parts (a process that only runs chunks). */
+ * where its walk is and its acceptances so far, tolerance, scales,
+ * parents and kernel). load makes it the work's for running parts (a
+ * process that only runs chunks). */
 size_t shellsim_smc_work_stage_size(const shellsim_smc_work *w);
 size_t shellsim_smc_work_stage_pack(const shellsim_smc_work *w, unsigned char *buf, size_t cap);
 shellsim_status shellsim_smc_work_stage_load(shellsim_smc_work *w, const unsigned char *buf, size_t len,
                                              shellsim_error *err);
+
+/* The tally of shellsim_work_set_tally (fn NULL: none). */
+void shellsim_smc_work_set_tally(shellsim_smc_work *w, shellsim_work_tally_fn fn, void *user);
 
 /* The finished work's inference into *out (OUT, once): the samples, their
  * weighted statistics, the resampled posterior predictive (its series run

@@ -252,3 +252,12 @@ shellsim_status shellsim_tries_run_round(const shellsim_tries_rounds *r, uint64_
     }
     return st;
 }
+
+uint64_t shellsim_tries_need(const shellsim_tries_tally *t, uint64_t done, uint64_t lack, uint64_t first,
+                             uint64_t found)
+{
+    uint64_t below = t && t->fn ? t->fn(t->user, first, found) : 0;
+    if (first == done)
+        below = 0;
+    return below >= lack ? 0 : lack - below;
+}

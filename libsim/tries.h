@@ -20,6 +20,9 @@
  * A chunk's tries are run in rounds of blocks (shellsim_tries_run_round):
  * blocks of B tries on multiples of B from the walk's start, as one walk
  * has them, so that a model limit stops every walk at the same block.
+ * A chunk stops once it holds the acceptances the walk still lacks, less
+ * those a tally (shellsim_work_set_tally) says lie below it: its further
+ * tries lie past the walk's last acceptance.
  *
  * Internal header. A set of chunks is used by one thread at a time.
  */
@@ -114,5 +117,20 @@ typedef struct shellsim_tries_rounds {
  * other failures (ENOMEM, EINTERRUPTED, with rerr). */
 shellsim_status shellsim_tries_run_round(const shellsim_tries_rounds *r, uint64_t *next, uint64_t end, size_t *walk,
                                          uint64_t *failed, shellsim_error *rerr);
+
+/* The tally of a work (shellsim_work_set_tally): fn NULL when none. */
+typedef struct shellsim_tries_tally {
+    shellsim_work_tally_fn fn;
+    void *user;
+} shellsim_tries_tally;
+
+/* The acceptances a chunk starting at `first` still needs of its own
+ * before it may stop, having found `found`, when the walk (at try done)
+ * lacks `lack`: lack, less what the tally says the chunks of the round
+ * below first have found (nothing when first == done: none lie below, or
+ * with no tally); 0 when they found the lack already. The tally is told
+ * the chunk's count on every call (also from the chunk at done). */
+uint64_t shellsim_tries_need(const shellsim_tries_tally *t, uint64_t done, uint64_t lack, uint64_t first,
+                             uint64_t found);
 
 #endif

@@ -1093,6 +1093,17 @@ shellsim_status shellsim_work_set_threads(shellsim_work *w, int threads, shellsi
     return SHELLSIM_OK;
 }
 
+shellsim_status shellsim_work_set_tally(shellsim_work *w, shellsim_work_tally_fn fn, void *user, shellsim_error *err)
+{
+    if (!w) {
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_set_tally: NULL work");
+        return SHELLSIM_EINVAL;
+    }
+    if (w->inf)
+        shellsim_inf_work_set_tally(w->inf, fn, user);
+    return SHELLSIM_OK;
+}
+
 size_t shellsim_work_stage_state_size(const shellsim_work *w)
 {
     return w && w->inf ? shellsim_inf_work_stage_size(w->inf) : 0;

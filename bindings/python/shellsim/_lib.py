@@ -107,6 +107,10 @@ class ShellsimBlockView(Structure):
 # int (*shellsim_observe_fn)(void *user, const shellsim_block_view *view)
 OBSERVE_FN = CFUNCTYPE(c_int, c_void_p, POINTER(ShellsimBlockView))
 
+# uint64_t (*shellsim_work_tally_fn)(void *user, uint64_t first,
+#                                    uint64_t found)
+TALLY_FN = CFUNCTYPE(c_uint64, c_void_p, c_uint64, c_uint64)
+
 
 class ShellsimRunOptions(_Sized):
     """struct shellsim_run_options."""
@@ -550,6 +554,7 @@ PROTOTYPES_ANALYSIS_H.update({
     "shellsim_work_state_load":
         (c_int, [WorkP, POINTER(c_ubyte), c_size_t, _E]),
     "shellsim_work_set_threads": (c_int, [WorkP, c_int, _E]),
+    "shellsim_work_set_tally": (c_int, [WorkP, TALLY_FN, c_void_p, _E]),
     "shellsim_work_stage_state_size": (c_size_t, [WorkP]),
     "shellsim_work_stage_state_pack":
         (c_size_t, [WorkP, POINTER(c_ubyte), c_size_t]),

@@ -65,7 +65,9 @@ _ENUMS = {"shellsim_status", "shellsim_band", "shellsim_arm"}
 _SCALARS = {"int": ctypes.c_int, "size_t": ctypes.c_size_t,
             "uint64_t": ctypes.c_uint64, "double": ctypes.c_double,
             "char*": ctypes.c_char_p, "void": None,
-            "unsignedchar*": ctypes.POINTER(ctypes.c_ubyte)}
+            "unsignedchar*": ctypes.POINTER(ctypes.c_ubyte),
+            "void*": ctypes.c_void_p}
+_CALLBACKS = {"shellsim_work_tally_fn": "TALLY_FN"}
 _OPAQUE = {"shellsim_scenario", "shellsim_result", "shellsim_observations",
            "shellsim_inference", "shellsim_comparison", "shellsim_sensitivity",
            "shellsim_sweep", "shellsim_work", "shellsim_work_part"}
@@ -82,6 +84,8 @@ def _ctype_of(c_type):
     base = t.rstrip("*")
     if base in _ENUMS and stars == 0:
         return ctypes.c_int
+    if base in _CALLBACKS and stars == 0:
+        return getattr(_lib, _CALLBACKS[base])
     if base + "*" * stars in _SCALARS:
         return _SCALARS[base + "*" * stars]
     if base in _OPAQUE:
