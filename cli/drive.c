@@ -158,8 +158,10 @@ uint64_t cli_drive_next_round(const cli_job *job, uint64_t n, double seconds, do
      * drivers take a round that ends a little early as due), or of 0.1 s
      * when every round ends with one (every_s 0), or of the interval
      * without a checkpoint (a sink's rounds); never of less than an
-     * eighth of the interval, nor of more than a minute; never more than 8
-     * times the last one (its rate may be that of a cold start) nor below a
+     * eighth of the interval, nor of more than a minute; never more than 64
+     * times the last one (a first round's rate, that of a cold start, is
+     * slow: it projects a round that ends before the target, not after,
+     * so the second round is allowed to go most of the way) nor below a
      * quarter of the first; a signal stops a round under way, so long
      * rounds delay nothing */
     double target = job->every_s <= 0 ? 0.1 : job->checkpoint ? due_s : job->every_s;
@@ -168,7 +170,7 @@ uint64_t cli_drive_next_round(const cli_job *job, uint64_t n, double seconds, do
     if (target > 60)
         target = 60;
     double want = seconds > 0 ? (double)n * (target / seconds) : 8.0 * (double)n;
-    uint64_t lo = cli_drive_first_round(job) / 4, hi = n <= ROUND_MAX / 8 ? 8 * n : ROUND_MAX;
+    uint64_t lo = cli_drive_first_round(job) / 4, hi = n <= ROUND_MAX / 64 ? 64 * n : ROUND_MAX;
     if (lo < 1)
         lo = 1;
     n = want <= (double)lo ? lo : want >= (double)hi ? hi : (uint64_t)want;

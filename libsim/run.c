@@ -320,7 +320,60 @@ typedef struct run_shared {
      * thread, and none is merged), holding the series' lock */
     pthread_mutex_t *locks;     /* one per recorded series */
     size_t nlocks;
+    shellsim_run_keep *keep;    /* what threads keep between ranges, or NULL */
 } run_shared;
+
+/* What a thread keeps between ranges (run.h: shellsim_run_keep). */
+typedef struct kept_thread {
+    shellsim_engine_ws *ws;
+    double *col, *vals;
+    shellsim_dayrec *rec; /* flushed */
+} kept_thread;
+
+#define KEEP_THREADS 1024 /* the most threads a run has (shellsim_work_set_threads) */
+
+struct shellsim_run_keep {
+    const shellsim_result *r; /* what was kept is of r's days ... */
+    const shellsim_summary *days;
+    size_t block; /* ... and blocks of this size */
+    kept_thread t[KEEP_THREADS];
+};
+
+static void kept_free(kept_thread *k)
+{
+    shellsim_engine_ws_free(k->ws);
+    shellsim_free(k->col);
+    shellsim_free(k->vals);
+    shellsim_dayrec_free(k->rec);
+    *k = (kept_thread){0};
+}
+
+shellsim_run_keep *shellsim_run_keep_alloc(void)
+{
+    return shellsim_calloc(1, sizeof(shellsim_run_keep));
+}
+
+void shellsim_run_keep_free(shellsim_run_keep *k)
+{
+    if (!k)
+        return;
+    for (size_t i = 0; i < KEEP_THREADS; i++)
+        kept_free(&k->t[i]);
+    shellsim_free(k);
+}
+
+/* keep, made fit for a range of blocks of `block` into r: what it kept of
+ * another result or block size dropped. */
+static void keep_for(shellsim_run_keep *k, const shellsim_result *r, size_t block)
+{
+    if (k->r == r && k->days == r->days && k->block == block)
+        return;
+    for (size_t i = 0; i < KEEP_THREADS; i++)
+        kept_free(&k->t[i]);
+    k->r = r;
+    k->days = r->days;
+    k->block = block;
+}
 
 /* A thread's state: its accumulator (r itself for thread 0; for the others
  * a result of their own with the columns and the real-valued series only:
@@ -332,6 +385,7 @@ typedef struct run_thread {
     double *col, *vals;
     shellsim_dayrec *rec;
     shellsim_capture_thread capture;
+    int flushed; /* its range done: what it may keep is clean */
 } run_thread;
 
 /* The real-valued series of a day (the whole-number ones go through the
@@ -370,12 +424,18 @@ static shellsim_dayrec *recorder_for(shellsim_result *acc, size_t cap)
 
 static void run_thread_free(void *user, int tid, void *state)
 {
+    const run_shared *sh = user;
     run_thread *t = state;
-    (void)user;
     if (!t)
         return;
     if (tid > 0)
         shellsim_result_free(t->acc);
+    if (sh->keep && t->flushed && tid >= 0 && tid < KEEP_THREADS && !sh->keep->t[tid].ws) {
+        sh->keep->t[tid] = (kept_thread){t->ws, t->col, t->vals, t->rec};
+        t->ws = NULL;
+        t->col = t->vals = NULL;
+        t->rec = NULL;
+    }
     shellsim_dayrec_free(t->rec);
     shellsim_capture_thread_free(&t->capture);
     shellsim_engine_ws_free(t->ws);
@@ -408,10 +468,19 @@ static shellsim_status run_thread_init(void *user, int tid, void **state)
     int any_real = 0;
     for (size_t i = 0; i < acc->nseries; i++)
         any_real |= acc->series[i].real;
-    t->ws = shellsim_engine_ws_alloc(sh->s, B);
-    t->col = shellsim_malloc(acc->ncolumns * B * sizeof *t->col);
-    t->vals = any_real ? shellsim_malloc(shellsim_outputs_nseries(sh->s) * B * sizeof *t->vals) : NULL;
-    t->rec = sh->r->nseries ? recorder_for(sh->r, B) : NULL;
+    kept_thread *k = sh->keep && tid >= 0 && tid < KEEP_THREADS ? &sh->keep->t[tid] : NULL;
+    if (k && k->ws) { /* what this thread kept from the range before */
+        t->ws = k->ws;
+        t->col = k->col;
+        t->vals = k->vals;
+        t->rec = k->rec;
+        *k = (kept_thread){0};
+    } else {
+        t->ws = shellsim_engine_ws_alloc(sh->s, B);
+        t->col = shellsim_malloc(acc->ncolumns * B * sizeof *t->col);
+        t->vals = any_real ? shellsim_malloc(shellsim_outputs_nseries(sh->s) * B * sizeof *t->vals) : NULL;
+        t->rec = sh->r->nseries ? recorder_for(sh->r, B) : NULL;
+    }
     if (t->rec)
         shellsim_dayrec_share(t->rec, sh->locks, (size_t)tid * 7);
     if (!t->ws || !t->col || (any_real && !t->vals) || (sh->r->nseries && !t->rec) ||
@@ -455,7 +524,10 @@ static shellsim_status run_thread_finish(void *user, void *state)
 {
     run_thread *t = state;
     (void)user;
-    return t->rec && shellsim_dayrec_flush(t->rec) != 0 ? SHELLSIM_ENOMEM : SHELLSIM_OK;
+    if (t->rec && shellsim_dayrec_flush(t->rec) != 0)
+        return SHELLSIM_ENOMEM;
+    t->flushed = 1;
+    return SHELLSIM_OK;
 }
 
 /* r += a thread's accumulator: its columns and its real-valued series,
@@ -506,9 +578,16 @@ shellsim_status shellsim_run_range_observed(const shellsim_scenario *s, const sh
                                             const shellsim_sched_observer *observers, size_t nobservers,
                                             shellsim_error *err)
 {
+    return shellsim_run_range_kept(s, o, first, last, r, observers, nobservers, NULL, err);
+}
+
+shellsim_status shellsim_run_range_kept(const shellsim_scenario *s, const shellsim_run_options *o, uint64_t first,
+                                        uint64_t last, shellsim_result *r, const shellsim_sched_observer *observers,
+                                        size_t nobservers, shellsim_run_keep *keep, shellsim_error *err)
+{
     shellsim_result_unfinish(r);
     size_t nser = shellsim_outputs_nseries(s);
-    run_shared sh = {s, o, r, shellsim_calloc(nser ? nser : 1, 1), 0, {0}, NULL, 0};
+    run_shared sh = {s, o, r, shellsim_calloc(nser ? nser : 1, 1), 0, {0}, NULL, 0, NULL};
     shellsim_sched_observer *obs = shellsim_calloc(nobservers + 1, sizeof *obs);
     sh.locks = shellsim_calloc(r->nseries + 1, sizeof *sh.locks);
     if (!sh.on || !obs || !sh.locks ||
@@ -537,6 +616,10 @@ shellsim_status shellsim_run_range_observed(const shellsim_scenario *s, const sh
     uint64_t block = BLOCK_BUFFER_BYTES / (per_rep * sizeof(double));
     sh.block = block < 1 ? 1 : block > MAX_BLOCK ? MAX_BLOCK : block;
     sh.block = shellsim_capture_block(&sh.capture, sh.block);
+    if (keep) {
+        keep_for(keep, r, sh.block);
+        sh.keep = keep;
+    }
 
     shellsim_sched_job job;
     memset(&job, 0, sizeof job);

@@ -91,6 +91,25 @@ shellsim_status shellsim_run_range_observed(const shellsim_scenario *s, const sh
                                             const shellsim_sched_observer *observers, size_t nobservers,
                                             shellsim_error *err);
 
+/* What the threads of a run keep from one range to the next when the
+ * ranges go into the same result (a work's rounds,
+ * shellsim_work_run_into): their engine workspaces, buffers and day
+ * recorders, whose memory, made, touched and freed again each range, was
+ * most of a short range's fixed cost. A thread takes what thread tid kept
+ * (recorders flushed: empty, their memory kept) or makes its own; a range
+ * into another result, or with another block size, drops what was kept
+ * first. The outcome does not depend on it. alloc: NULL when out of
+ * memory; free: NULL is a no-op. A keep is used by one range at a time. */
+typedef struct shellsim_run_keep shellsim_run_keep;
+shellsim_run_keep *shellsim_run_keep_alloc(void);
+void shellsim_run_keep_free(shellsim_run_keep *k);
+
+/* shellsim_run_range_observed, its threads keeping their state in keep
+ * (NULL: none). */
+shellsim_status shellsim_run_range_kept(const shellsim_scenario *s, const shellsim_run_options *o, uint64_t first,
+                                        uint64_t last, shellsim_result *r, const shellsim_sched_observer *observers,
+                                        size_t nobservers, shellsim_run_keep *keep, shellsim_error *err);
+
 /* The index of metric `name` in r->metrics, or -1. */
 long shellsim_result_metric_index(const shellsim_result *r, const char *name);
 

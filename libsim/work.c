@@ -84,6 +84,7 @@ struct shellsim_work {
     shellsim_cmp_work *cmp; /* a comparison (then no run) */
     shellsim_swp_work *swp; /* a sweep (then no run) */
     shellsim_inf_work *inf; /* an inference (then no run): infer_work.h */
+    shellsim_run_keep *keep; /* a run's threads' state between rounds run into it (run.h), or NULL */
 };
 
 /* A comparison and a sweep are both arrays of summaries that merge
@@ -177,6 +178,7 @@ void shellsim_work_free(shellsim_work *w)
     shellsim_cmp_work_free(w->cmp);
     shellsim_swp_work_free(w->swp);
     shellsim_inf_work_free(w->inf);
+    shellsim_run_keep_free(w->keep);
     shellsim_free(w);
 }
 
@@ -363,8 +365,10 @@ static int on_sweep_progress(void *user, uint64_t done, uint64_t total)
     return p->fn(p->user, done, total);
 }
 
-shellsim_status shellsim_work_part_run(const shellsim_work *w, shellsim_work_part *p, uint64_t first, uint64_t last,
-                                       shellsim_error *err)
+/* shellsim_work_part_run, a run's threads keeping their state in keep
+ * (NULL: none). */
+static shellsim_status part_run(const shellsim_work *w, shellsim_work_part *p, uint64_t first, uint64_t last,
+                                shellsim_run_keep *keep, shellsim_error *err)
 {
     if (w && w->inf && p && p->ip)
         return shellsim_inf_part_run(w->inf, p->ip, first, last, err);
@@ -413,7 +417,13 @@ shellsim_status shellsim_work_part_run(const shellsim_work *w, shellsim_work_par
         }
         obs[nobs++] = (shellsim_sched_observer){keep_block, &kr};
     }
-    return shellsim_run_range_observed(w->s, &o, first, last, p->r, obs, nobs, err);
+    return shellsim_run_range_kept(w->s, &o, first, last, p->r, obs, nobs, keep, err);
+}
+
+shellsim_status shellsim_work_part_run(const shellsim_work *w, shellsim_work_part *p, uint64_t first, uint64_t last,
+                                       shellsim_error *err)
+{
+    return part_run(w, p, first, last, NULL, err);
 }
 
 shellsim_status shellsim_work_run_into(shellsim_work *w, uint64_t first, uint64_t last, shellsim_error *err)
@@ -429,7 +439,11 @@ shellsim_status shellsim_work_run_into(shellsim_work *w, uint64_t first, uint64_
             own.nsums = sums_n(w);
             st = shellsim_work_part_run(w, &own, first, last, err);
         } else {
-            st = shellsim_work_part_run(w, &w->all, first, last, err);
+            /* (its threads keep their recorders from one round to the
+             * next: without a keep, each round makes its own) */
+            if (!w->keep)
+                w->keep = shellsim_run_keep_alloc();
+            st = part_run(w, &w->all, first, last, w->keep, err);
         }
         w->merged = 1;
         return st;
