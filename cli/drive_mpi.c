@@ -8,8 +8,11 @@
  * every rank, rank 0 included, takes chunks of replications from a counter
  * in a window on rank 0 (MPI_Fetch_and_op), so that a slower rank takes
  * fewer, and runs them into its part, on its threads (what a part needs
- * of the work beyond its creation, an SMC inference's generation, comes
- * with the round: shellsim_work_stage_state_size). At the round's end
+ * of the work beyond its creation, an inference's walk and SMC's
+ * generation, comes with the round: shellsim_work_stage_state_size; an
+ * inference's chunks also publish their acceptances in the window, so that
+ * a chunk stops once those below it and its own make up what the walk
+ * lacks: shellsim_work_set_tally). At the round's end
  * the ranks agree on failures and signals, then send their parts to rank 0,
  * which merges them (exactly: the output does not depend on who ran which
  * chunk), advances the work, judges --until-ci, lets a sink (run's
