@@ -9,7 +9,9 @@ For each thread count (default 2 and 1), P pairs (default 5) of the same
 run of najin-dunay (N replications, default 1,000,000; all series unless
 --series), one without --checkpoint and one with `--checkpoint FILE
 --checkpoint-every 1`, alternately (so that the load of a shared machine
-falls on both alike). Each run's CPU time (user + system, of the process
+falls on both alike), the one without first in odd pairs and second in
+even ones (so that a drift within a pair, such as a core's clock falling
+as it heats, falls on both alike too). Each run's CPU time (user + system, of the process
 and its threads) and wall time; the medians and their ratios (the cost),
 the checkpoints written (counted from the file's changes), and whether
 every output is byte for byte that of the first run without.
@@ -92,16 +94,21 @@ def main():
         ref = os.path.join(tmp, "ref%d.json" % t)
         wall0, cpu0, wall1, cpu1, saves, same = [], [], [], [], [], True
         for i in range(pairs):
-            w, c = timed(base, ref if i == 0 else os.path.join(tmp, "plain.json"))
-            wall0.append(w)
-            cpu0.append(c)
-            if os.path.exists(ck):
-                os.unlink(ck)
-            w, c, n = timed_ck(base + ["--checkpoint", ck, "--checkpoint-every", every], os.path.join(tmp, "ck.json"),
-                               ck)
-            wall1.append(w)
-            cpu1.append(c)
-            saves.append(n)
+            # in turn which of the pair runs first (without, with; with,
+            # without; ...), so that a drift within pairs falls on both
+            for which in ((0, 1) if i % 2 == 0 else (1, 0)):
+                if which == 0:
+                    w, c = timed(base, ref if i == 0 else os.path.join(tmp, "plain.json"))
+                    wall0.append(w)
+                    cpu0.append(c)
+                    continue
+                if os.path.exists(ck):
+                    os.unlink(ck)
+                w, c, n = timed_ck(base + ["--checkpoint", ck, "--checkpoint-every", every],
+                                   os.path.join(tmp, "ck.json"), ck)
+                wall1.append(w)
+                cpu1.append(c)
+                saves.append(n)
             for out in ("plain.json", "ck.json"):
                 p = os.path.join(tmp, out)
                 if os.path.exists(p):

@@ -150,6 +150,17 @@ shellsim_status cli_drive_advanced(const cli_job *job, shellsim_work *w, shellsi
     return job->sink ? job->sink->advanced(job->sink->ctx, w, err) : SHELLSIM_OK;
 }
 
+double cli_drive_round_seconds(const cli_job *job, double due_s)
+{
+    /* as cli_drive_next_round's target: until the checkpoint is due, or
+     * 0.1 s when every round ends with one; never less than an eighth of
+     * the interval nor more than a minute */
+    double target = job->every_s <= 0 ? 0.1 : due_s;
+    if (job->every_s > 0 && target < job->every_s / 8)
+        target = job->every_s / 8;
+    return target > 60 ? 60 : target;
+}
+
 uint64_t cli_drive_next_round(const cli_job *job, uint64_t n, double seconds, double due_s)
 {
     /* at the rate of the last round, a round that ends as the next
@@ -219,16 +230,23 @@ shellsim_status cli_drive_local(cli_job *job, shellsim_work **out, shellsim_erro
         st = cli_saver_pack(saver, job, w, 0, err);
     uint64_t round = cli_drive_first_round(job);
     double last_save = cli_drive_now();
+    /* a run's rounds end on time, as the checkpoint falls due (the rest of
+     * the stage, cut when due: one round a checkpoint, none sized from a
+     * first round's cold rate); the others' on a count sized from the rate
+     * so far */
+    const int on_time = saver && !job->sink && shellsim_work_stops_on_time(w);
     while (st == SHELLSIM_OK && shellsim_work_stage_end(w) > shellsim_work_done(w)) {
         if (job->checkpoint && cli_drive_signal()) {
             st = stop_on_signal(job, saver, err);
             break;
         }
         uint64_t done = shellsim_work_done(w), end = shellsim_work_stage_end(w);
-        if (cli_drive_in_rounds(job) && end - done > round)
+        double t0 = cli_drive_now(), budget = 0;
+        if (on_time)
+            budget = cli_drive_round_seconds(job, last_save + job->every_s - t0);
+        else if (cli_drive_in_rounds(job) && end - done > round)
             end = shellsim_work_round_end(w, done + round);
-        double t0 = cli_drive_now();
-        st = shellsim_work_run_into(w, done, end, err);
+        st = shellsim_work_run_into_for(w, done, end, budget, &end, err);
         if (st == SHELLSIM_EINTERRUPTED && job->checkpoint && cli_drive_signal()) {
             st = stop_on_signal(job, saver, err);
             break;

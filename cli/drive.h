@@ -60,6 +60,11 @@ uint64_t cli_drive_first_round(const cli_job *job);
  * little after), at the last round's rate; with every_s 0, of 0.1 s. */
 uint64_t cli_drive_next_round(const cli_job *job, uint64_t n, double seconds, double due_s);
 
+/* The seconds of a round that ends on time (shellsim_work_run_into_for)
+ * when the next checkpoint falls due in due_s: due_s, or 0.1 with every_s
+ * 0; within [every_s / 8, 60]. */
+double cli_drive_round_seconds(const cli_job *job, double due_s);
+
 /* Whether the work runs in rounds: with a checkpoint or a sink
  * (job->sink, whose rounds are at most its round_max). */
 int cli_drive_in_rounds(const cli_job *job);

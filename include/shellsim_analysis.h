@@ -629,6 +629,22 @@ SHELLSIM_API shellsim_status shellsim_work_part_run(const shellsim_work *w, shel
  * failures of part_run (w is then fit only to be freed). */
 SHELLSIM_API shellsim_status shellsim_work_run_into(shellsim_work *w, uint64_t first, uint64_t last,
                                                     shellsim_error *err);
+/* shellsim_work_run_into, for a driver whose rounds end on time (a
+ * checkpoint falling due) rather than on a count: a work that stops on
+ * time (shellsim_work_stops_on_time) hands out no replication once
+ * `seconds` have passed (0: never), so the replications run are [first,
+ * *reached) (OUT), at least one block of them; the replications handed
+ * out are the first ones whoever runs them, so the outcome does not
+ * depend on where a round ends. shellsim_work_advance(w, *reached)
+ * follows. Other works run all of [first, last): *reached = last.
+ * SHELLSIM_OK, EINVAL (seconds not in [0, 1e9]; reached may be NULL), or
+ * the failures of run_into. */
+SHELLSIM_API shellsim_status shellsim_work_run_into_for(shellsim_work *w, uint64_t first, uint64_t last,
+                                                        double seconds, uint64_t *reached, shellsim_error *err);
+/* 1 when shellsim_work_run_into_for may end w's rounds on time: a run's
+ * work (shellsim_work_run_create) without keep_runs, whose chunks are
+ * laid out whole; 0 for every other work and NULL. */
+SHELLSIM_API int shellsim_work_stops_on_time(const shellsim_work *w);
 /* At most the bytes of part p packed (a bound, cheap to know); pack writes
  * them into buf (cap >= that bound) and returns their number (0 when cap is
  * smaller). */

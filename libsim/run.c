@@ -578,13 +578,16 @@ shellsim_status shellsim_run_range_observed(const shellsim_scenario *s, const sh
                                             const shellsim_sched_observer *observers, size_t nobservers,
                                             shellsim_error *err)
 {
-    return shellsim_run_range_kept(s, o, first, last, r, observers, nobservers, NULL, err);
+    return shellsim_run_range_kept(s, o, first, last, r, observers, nobservers, NULL, 0, NULL, err);
 }
 
 shellsim_status shellsim_run_range_kept(const shellsim_scenario *s, const shellsim_run_options *o, uint64_t first,
                                         uint64_t last, shellsim_result *r, const shellsim_sched_observer *observers,
-                                        size_t nobservers, shellsim_run_keep *keep, shellsim_error *err)
+                                        size_t nobservers, shellsim_run_keep *keep, double stop_after_s,
+                                        uint64_t *reached, shellsim_error *err)
 {
+    if (reached)
+        *reached = last;
     shellsim_result_unfinish(r);
     size_t nser = shellsim_outputs_nseries(s);
     run_shared sh = {s, o, r, shellsim_calloc(nser ? nser : 1, 1), 0, {0}, NULL, 0, NULL};
@@ -640,6 +643,8 @@ shellsim_status shellsim_run_range_kept(const shellsim_scenario *s, const shells
     job.progress = o->progress;
     job.progress_user = o->progress_user;
     job.progress_total = r->replications;
+    job.stop_after_s = stop_after_s;
+    job.reached = reached;
     shellsim_status st = shellsim_sched_run(&job, NULL, err);
     if (st == SHELLSIM_EINTERRUPTED && sh.capture.stopped)
         shellsim_set_error(err, st, 0, "interrupted: the observer asked the run to stop");

@@ -105,10 +105,13 @@ shellsim_run_keep *shellsim_run_keep_alloc(void);
 void shellsim_run_keep_free(shellsim_run_keep *k);
 
 /* shellsim_run_range_observed, its threads keeping their state in keep
- * (NULL: none). */
+ * (NULL: none), handing out no block once stop_after_s seconds have
+ * passed (0: never; scheduler.h): the replications run are then [first,
+ * *reached) (OUT, may be NULL; last when not cut), at least one block. */
 shellsim_status shellsim_run_range_kept(const shellsim_scenario *s, const shellsim_run_options *o, uint64_t first,
                                         uint64_t last, shellsim_result *r, const shellsim_sched_observer *observers,
-                                        size_t nobservers, shellsim_run_keep *keep, shellsim_error *err);
+                                        size_t nobservers, shellsim_run_keep *keep, double stop_after_s,
+                                        uint64_t *reached, shellsim_error *err);
 
 /* The index of metric `name` in r->metrics, or -1. */
 long shellsim_result_metric_index(const shellsim_result *r, const char *name);

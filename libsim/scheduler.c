@@ -8,6 +8,7 @@
 
 #include <stdatomic.h>
 #include <string.h>
+#include <time.h>
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -38,6 +39,8 @@ typedef struct sched_run {
     unsigned char *inited;           /* per thread: thread_init was called */
     atomic_uint_fast64_t next_block; /* blocks are handed out in order */
     atomic_uint_fast64_t done;       /* replications finished */
+    atomic_uint_fast64_t cut;        /* blocks handed out before stop_after_s cut them (CUT: not cut) */
+    double deadline;                 /* stop_after_s on the monotonic clock, or 0 */
     shellsim_failure fail;
     /* the ordered stage (job->ordered): the block whose turn it is */
     uint64_t turn;
@@ -106,6 +109,28 @@ static shellsim_status deliver(sched_run *sr, void *state, uint64_t b, const she
     return st;
 }
 
+/* next_block once the blocks are cut: above every block */
+#define CUT (UINT64_MAX / 2)
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Past the deadline, once a block went out: no more blocks. The blocks
+ * handed out until then, [0, the counter's value), all run; the thread
+ * whose exchange found that value keeps it. */
+static void cut_when_due(sched_run *sr)
+{
+    if (sr->deadline <= 0 || atomic_load(&sr->next_block) == 0 || now_s() < sr->deadline)
+        return;
+    uint64_t out = atomic_exchange(&sr->next_block, CUT);
+    if (out < CUT)
+        atomic_store(&sr->cut, out);
+}
+
 /* The work of thread tid (is_caller: the calling thread). */
 static void worker(sched_run *sr, int tid, int is_caller)
 {
@@ -122,6 +147,7 @@ static void worker(sched_run *sr, int tid, int is_caller)
     }
     shellsim_sched_fault fault;
     for (;;) {
+        cut_when_due(sr);
         uint64_t b = atomic_fetch_add(&sr->next_block, 1);
         if (b >= sr->nblocks || shellsim_failure_stopped(&sr->fail))
             break;
@@ -178,6 +204,8 @@ shellsim_status shellsim_sched_run(const shellsim_sched_job *job, uint64_t *fail
     sr.places = job->places_per_rep ? job->places_per_rep : 1;
     atomic_init(&sr.next_block, 0);
     atomic_init(&sr.done, 0);
+    atomic_init(&sr.cut, CUT);
+    sr.deadline = job->stop_after_s > 0 ? now_s() + job->stop_after_s : 0;
     shellsim_failure_init(&sr.fail);
     sr.turn = 0;
     const int nthreads = shellsim_sched_threads(job->threads, sr.nblocks);
@@ -219,6 +247,10 @@ shellsim_status shellsim_sched_run(const shellsim_sched_job *job, uint64_t *fail
             job->thread_free(job->user, t, sr.state[t]);
     shellsim_free(sr.state);
     shellsim_free(sr.inited);
+    if (job->reached) {
+        uint64_t cut = atomic_load(&sr.cut);
+        *job->reached = cut < sr.nblocks ? job->first + cut * job->block : job->last;
+    }
     if (sr.fail.status != SHELLSIM_OK) {
         shellsim_set_error(err, sr.fail.status, 0, sr.fail.msg);
         if (failed_place && !shellsim_failure_stopped(&sr.fail))

@@ -115,6 +115,14 @@ typedef struct shellsim_sched_job {
     shellsim_progress_fn progress;
     void *progress_user;
     uint64_t progress_total, progress_weight;
+    /* > 0: once this many seconds have passed since the job began, no
+     * block is handed out any more (the blocks handed out still run, so
+     * those run are the first ones: replications [first, *reached)); at
+     * least one block runs. 0: every block. */
+    double stop_after_s;
+    /* NULL, or (OUT) where the job's replications ended: last, or where
+     * stop_after_s cut them (set when the job returns SHELLSIM_OK). */
+    uint64_t *reached;
 } shellsim_sched_job;
 
 /* The thread policy, the one of the library: `threads` (1 .. 1024), or all

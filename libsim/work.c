@@ -366,10 +366,13 @@ static int on_sweep_progress(void *user, uint64_t done, uint64_t total)
 }
 
 /* shellsim_work_part_run, a run's threads keeping their state in keep
- * (NULL: none). */
+ * (NULL: none), a run's chunk without per-run rows cut after
+ * stop_after_s seconds (0: never) at *reached (OUT: last when not cut). */
 static shellsim_status part_run(const shellsim_work *w, shellsim_work_part *p, uint64_t first, uint64_t last,
-                                shellsim_run_keep *keep, shellsim_error *err)
+                                shellsim_run_keep *keep, double stop_after_s, uint64_t *reached,
+                                shellsim_error *err)
 {
+    *reached = last;
     if (w && w->inf && p && p->ip)
         return shellsim_inf_part_run(w->inf, p->ip, first, last, err);
     const uint64_t cap = !w ? 0 : w->sa ? shellsim_sa_work_samples(w->sa)
@@ -417,17 +420,40 @@ static shellsim_status part_run(const shellsim_work *w, shellsim_work_part *p, u
         }
         obs[nobs++] = (shellsim_sched_observer){keep_block, &kr};
     }
-    return shellsim_run_range_kept(w->s, &o, first, last, p->r, obs, nobs, keep, err);
+    /* (a chunk's rows are laid out for all of it: never cut) */
+    return shellsim_run_range_kept(w->s, &o, first, last, p->r, obs, nobs, keep, p->keeps ? 0 : stop_after_s,
+                                   reached, err);
 }
 
 shellsim_status shellsim_work_part_run(const shellsim_work *w, shellsim_work_part *p, uint64_t first, uint64_t last,
                                        shellsim_error *err)
 {
-    return part_run(w, p, first, last, NULL, err);
+    uint64_t reached;
+    return part_run(w, p, first, last, NULL, 0, &reached, err);
+}
+
+int shellsim_work_stops_on_time(const shellsim_work *w)
+{
+    return w && !w->inf && !w->sa && !sums_work(w) && !w->all.keeps;
 }
 
 shellsim_status shellsim_work_run_into(shellsim_work *w, uint64_t first, uint64_t last, shellsim_error *err)
 {
+    uint64_t reached;
+    return shellsim_work_run_into_for(w, first, last, 0, &reached, err);
+}
+
+shellsim_status shellsim_work_run_into_for(shellsim_work *w, uint64_t first, uint64_t last, double seconds,
+                                           uint64_t *reached, shellsim_error *err)
+{
+    uint64_t at;
+    if (!reached)
+        reached = &at;
+    *reached = last;
+    if (!(seconds >= 0) || seconds > 1e9) { /* (NaN too) */
+        shellsim_set_error(err, SHELLSIM_EINVAL, 0, "shellsim_work_run_into_for: seconds not in [0, 1e9]");
+        return SHELLSIM_EINVAL;
+    }
     if (w && !w->inf && !w->sa) {
         /* a run's or a comparison's or a sweep's chunk adds to summaries
          * as it goes: w's own take it as a part's would (w->all is a
@@ -443,7 +469,7 @@ shellsim_status shellsim_work_run_into(shellsim_work *w, uint64_t first, uint64_
              * next: without a keep, each round makes its own) */
             if (!w->keep)
                 w->keep = shellsim_run_keep_alloc();
-            st = part_run(w, &w->all, first, last, w->keep, err);
+            st = part_run(w, &w->all, first, last, w->keep, seconds, reached, err);
         }
         w->merged = 1;
         return st;

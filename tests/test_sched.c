@@ -3,7 +3,9 @@
  * replication of [first, last) goes to exactly one block, for any block
  * size and thread count; the failure reported is the lowest failing place
  * whatever the threads; an interrupting progress callback stops the job
- * with SHELLSIM_EINTERRUPTED, and is called on the calling thread only;
+ * with SHELLSIM_EINTERRUPTED, and is called on the calling thread only; a
+ * job cut on time runs exactly the replications below where it says it
+ * reached, at least one block, and every one when the time is long;
  * each observer sees each block once, after the run callback; per-thread
  * state is made once per thread and merged in thread order.
  */
@@ -37,6 +39,7 @@ typedef struct rec {
     pthread_t caller;
     atomic_int progress_off_caller;
     uint64_t last_done, stop_after;
+    int slow; /* blocks of 0.2 ms */
 } rec;
 
 static rec *rec_new(uint64_t first, uint64_t last, uint64_t block)
@@ -110,7 +113,7 @@ static shellsim_status t_run(void *user, void *state, shellsim_sched_block *blk,
     }
     blk->col = t->col;
     blk->stride = blk->cnt;
-    if (r->stop_after)
+    if (r->stop_after || r->slow)
         usleep(200); /* slow blocks: the calling thread takes its share */
     return SHELLSIM_OK;
 }
@@ -257,6 +260,41 @@ Test(sched, an_interrupting_progress_callback_stops_with_einterrupted)
         cr_expect_eq(r->nmerged, 0);
         free(r);
     }
+}
+
+Test(sched, a_job_cut_on_time_runs_exactly_the_replications_below_where_it_reached)
+{
+    static const uint64_t blocks[] = {1, 7, 64};
+    for (size_t t = 0; t < sizeof thread_counts / sizeof thread_counts[0]; t++)
+        for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++)
+            for (int tiny = 0; tiny <= 2; tiny++) {
+                /* 3 ms: cut part way (the blocks take 0.2 ms each); 1 ns:
+                 * at once; 100 s: never */
+                const double seconds = tiny == 0 ? 3e-3 : tiny == 1 ? 1e-9 : 100;
+                rec *r = rec_new(100, 1100, blocks[b]);
+                r->slow = 1;
+                shellsim_sched_observer obs = {t_observe, r};
+                shellsim_sched_job job = job_for(r, thread_counts[t], &obs, 1);
+                uint64_t reached = 0;
+                job.stop_after_s = seconds;
+                job.reached = &reached;
+                cr_assert_eq(shellsim_sched_run(&job, NULL, NULL), SHELLSIM_OK);
+                const char *what = tiny == 0 ? "3 ms" : tiny == 1 ? "1 ns" : "100 s";
+                cr_expect(reached >= 100 + blocks[b] && reached <= 1100, "%s, %d threads, block %llu: reached %llu",
+                          what, thread_counts[t], (unsigned long long)blocks[b], (unsigned long long)reached);
+                cr_expect(reached == 1100 || (reached - 100) % blocks[b] == 0, "a block's end");
+                if (tiny == 2)
+                    cr_expect_eq(reached, 1100, "a long time cuts nothing");
+                if (tiny == 0 && blocks[b] == 1)
+                    cr_expect_lt(reached, 1100, "%d threads: 3 ms cut 1,000 blocks of 0.2 ms", thread_counts[t]);
+                for (uint64_t rep = 100; rep < 1100; rep++)
+                    cr_expect_eq(atomic_load(&r->seen[rep]), rep < reached ? 1u : 0u,
+                                 "%s, %d threads, block %llu: replication %llu (reached %llu)", what,
+                                 thread_counts[t], (unsigned long long)blocks[b], (unsigned long long)rep,
+                                 (unsigned long long)reached);
+                cr_expect_eq(atomic_load(&r->bad), 0);
+                free(r);
+            }
 }
 
 Test(sched, progress_reaches_the_total_when_not_interrupted)

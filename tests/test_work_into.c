@@ -10,10 +10,15 @@
  * comparison, a sweep, a sensitivity analysis, rejection ABC and ABC-SMC),
  * on 1 and 2 threads, in rounds of uneven sizes. Fixed seeds; every
  * comparison is exact. (So the packed state is a function of the counts
- * alone, whatever bins the summaries happen to have made.)
+ * alone, whatever bins the summaries happen to have made.) The same holds
+ * for a run's rounds cut on time (shellsim_work_run_into_for, the time
+ * so short that every round is cut, wherever it falls): the parts run the
+ * replications the cut rounds reached. Works that do not stop on time run
+ * their whole round; a bad time is refused.
  */
 #include <criterion/criterion.h>
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,6 +91,121 @@ static void same_states(shellsim_work *a, shellsim_work *b, uint64_t round, cons
     }
     cr_expect_gt(rounds, 2, "%s: several rounds", what);
     cr_expect_eq(shellsim_work_stage_end(b), shellsim_work_done(b), "%s: b finished too", what);
+}
+
+/* As same_states, b's rounds cut on time (after `seconds`; each round
+ * offered the rest of the stage) and a's parts run to where b's rounds
+ * reached: the states are the same bytes after every advance, and at
+ * least min_cut rounds were cut. */
+static void same_states_cut(shellsim_work *a, shellsim_work *b, double seconds, int min_cut, const char *what)
+{
+    shellsim_error err = SHELLSIM_ERROR_INIT;
+    int rounds = 0, cut = 0;
+    cr_assert(shellsim_work_stops_on_time(b), "%s", what);
+    while (shellsim_work_stage_end(b) > shellsim_work_done(b)) {
+        uint64_t done = shellsim_work_done(b), end = shellsim_work_stage_end(b), reached = 0;
+        cr_assert_eq(shellsim_work_run_into_for(b, done, end, seconds, &reached, &err), SHELLSIM_OK, "%s: %s", what,
+                     err.message);
+        cr_assert(reached > done && reached <= end, "%s: round %d reached %llu of [%llu, %llu]", what, rounds,
+                  (unsigned long long)reached, (unsigned long long)done, (unsigned long long)end);
+        cut += reached < end;
+        shellsim_work_part *p = NULL;
+        cr_assert_eq(shellsim_work_part_create(a, &p, &err), SHELLSIM_OK);
+        cr_assert_eq(shellsim_work_part_run(a, p, done, reached, &err), SHELLSIM_OK, "%s: %s", what, err.message);
+        cr_assert_eq(shellsim_work_merge_part(a, p), SHELLSIM_OK, "%s", what);
+        shellsim_work_part_free(p);
+        cr_assert_eq(shellsim_work_advance(a, reached, &err), SHELLSIM_OK, "%s: %s", what, err.message);
+        cr_assert_eq(shellsim_work_advance(b, reached, &err), SHELLSIM_OK, "%s: %s", what, err.message);
+        size_t na, nb;
+        unsigned char *sa = state_of(a, &na), *sb = state_of(b, &nb);
+        cr_expect(na == nb && memcmp(sa, sb, na) == 0, "%s: the states differ after round %d", what, rounds);
+        free(sa);
+        free(sb);
+        rounds++;
+    }
+    cr_expect_geq(cut, min_cut, "%s: rounds cut on time (%d of %d)", what, cut, rounds);
+    cr_expect_eq(shellsim_work_stage_end(a), shellsim_work_done(a), "%s: a finished too", what);
+}
+
+Test(work_into, a_runs_rounds_cut_on_time_hold_the_state_of_parts_of_the_replications_they_reached)
+{
+    shellsim_scenario *s = load("aid-gap.ini");
+    for (int threads = 1; threads <= 2; threads++) {
+        shellsim_run_options o;
+        shellsim_run_options_init(&o);
+        o.replications = 8000;
+        o.seed = 5;
+        o.threads = threads;
+        shellsim_run_extras x;
+        shellsim_run_extras_init(&x);
+        shellsim_threshold ex;
+        shellsim_threshold_init(&ex);
+        ex.metric = "russia.extra_per_day";
+        ex.value = 1000;
+        x.exceed = &ex;
+        x.nexceed = 1;
+        shellsim_work *a = NULL, *b = NULL;
+        shellsim_error err = SHELLSIM_ERROR_INIT;
+        cr_assert_eq(shellsim_work_run_create(s, &o, &x, &a, &err), SHELLSIM_OK, "%s", err.message);
+        cr_assert_eq(shellsim_work_run_create(s, &o, &x, &b, &err), SHELLSIM_OK, "%s", err.message);
+        same_states_cut(a, b, 1e-6, 3, threads == 1 ? "run, 1 thread" : "run, 2 threads");
+        shellsim_work_free(a);
+        shellsim_work_free(b);
+    }
+    /* --until-ci: its stages (here a block each: none to cut) end where
+     * they end */
+    shellsim_run_options o;
+    shellsim_run_options_init(&o);
+    o.replications = 200000;
+    o.seed = 2;
+    o.threads = 2;
+    o.series = "none";
+    shellsim_run_extras x;
+    shellsim_run_extras_init(&x);
+    x.until_metric = "russia.extra_per_day";
+    x.until_halfwidth = 40;
+    shellsim_work *a = NULL, *b = NULL;
+    shellsim_error err = SHELLSIM_ERROR_INIT;
+    cr_assert_eq(shellsim_work_run_create(s, &o, &x, &a, &err), SHELLSIM_OK, "%s", err.message);
+    cr_assert_eq(shellsim_work_run_create(s, &o, &x, &b, &err), SHELLSIM_OK, "%s", err.message);
+    same_states_cut(a, b, 1e-6, 0, "until-ci");
+    cr_expect_lt(shellsim_work_done(a), 200000, "--until-ci stopped before the cap");
+    shellsim_work_free(a);
+    shellsim_work_free(b);
+    shellsim_scenario_free(s);
+}
+
+Test(work_into, works_that_do_not_stop_on_time_run_their_whole_round_and_a_bad_time_is_refused)
+{
+    shellsim_scenario *s = load("aid-gap.ini"), *t = load("aid-gap-no-nk.ini");
+    shellsim_run_options o;
+    shellsim_run_options_init(&o);
+    o.replications = 2000;
+    o.seed = 3;
+    o.threads = 2;
+    shellsim_work *c = NULL, *k = NULL;
+    shellsim_error err = SHELLSIM_ERROR_INIT;
+    cr_assert_eq(shellsim_work_compare_create(s, t, &o, &c, &err), SHELLSIM_OK, "%s", err.message);
+    shellsim_run_options ko = o;
+    ko.keep_runs = 1;
+    cr_assert_eq(shellsim_work_run_create(s, &ko, NULL, &k, &err), SHELLSIM_OK, "%s", err.message);
+    shellsim_work *both[] = {c, k};
+    for (size_t i = 0; i < 2; i++) {
+        cr_expect_eq(shellsim_work_stops_on_time(both[i]), 0, "work %zu", i);
+        uint64_t reached = 0;
+        cr_assert_eq(shellsim_work_run_into_for(both[i], 0, 1500, 1e-6, &reached, &err), SHELLSIM_OK, "%s",
+                     err.message);
+        cr_expect_eq(reached, 1500, "work %zu ran its whole round", i);
+    }
+    cr_expect_eq(shellsim_work_stops_on_time(NULL), 0);
+    uint64_t reached = 7;
+    cr_expect_eq(shellsim_work_run_into_for(c, 1500, 2000, -1, &reached, &err), SHELLSIM_EINVAL);
+    cr_expect_eq(shellsim_work_run_into_for(c, 1500, 2000, NAN, &reached, &err), SHELLSIM_EINVAL);
+    cr_expect(strstr(err.message, "seconds") != NULL, "%s", err.message);
+    shellsim_work_free(c);
+    shellsim_work_free(k);
+    shellsim_scenario_free(s);
+    shellsim_scenario_free(t);
 }
 
 Test(work_into, a_run_with_every_series_and_exceedances_holds_the_state_of_parts_merged)

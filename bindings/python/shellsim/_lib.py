@@ -541,6 +541,9 @@ PROTOTYPES_ANALYSIS_H.update({
     "shellsim_work_part_run":
         (c_int, [WorkP, WorkPartP, c_uint64, c_uint64, _E]),
     "shellsim_work_run_into": (c_int, [WorkP, c_uint64, c_uint64, _E]),
+    "shellsim_work_run_into_for":
+        (c_int, [WorkP, c_uint64, c_uint64, c_double, POINTER(c_uint64), _E]),
+    "shellsim_work_stops_on_time": (c_int, [WorkP]),
     "shellsim_work_part_packed_size": (c_size_t, [WorkPartP]),
     "shellsim_work_part_pack":
         (c_size_t, [WorkPartP, POINTER(c_ubyte), c_size_t]),
