@@ -4,9 +4,31 @@
 #include "saver.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/* A packing buffer of at least n bytes (free() frees it): aligned on, and
+ * a multiple of, 2 MiB, in huge pages where the system grants them, so
+ * that the few MB a state packs into are faulted in a few pages, not a
+ * thousand (its first packing cost twice the later ones). NULL when out of
+ * memory. */
+static unsigned char *buffer_of(size_t n)
+{
+    if (n > SIZE_MAX - HUGE_PAGE)
+        return NULL;
+    n = (n + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+    unsigned char *p = aligned_alloc(HUGE_PAGE, n ? n : HUGE_PAGE);
+#ifdef MADV_HUGEPAGE
+    if (p)
+        madvise(p, n, MADV_HUGEPAGE); /* (advice: where it is refused, small pages) */
+#endif
+    return p;
+}
 
 struct cli_saver {
     pthread_t thread;
@@ -63,7 +85,7 @@ static shellsim_status pack(cli_saver *s, const cli_job *job, const shellsim_wor
          * again, at several times the cost of the packing) */
         free(s->buf);
         s->cap = need + need / 2 + 1;
-        if (!(s->buf = malloc(s->cap)))
+        if (!(s->buf = buffer_of(s->cap)))
             s->cap = 0;
     }
     if (!s->buf || (n = shellsim_work_state_pack(w, s->buf, s->cap - extra)) == 0) {
