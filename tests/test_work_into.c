@@ -93,6 +93,48 @@ static void same_states(shellsim_work *a, shellsim_work *b, uint64_t round, cons
     cr_expect_eq(shellsim_work_stage_end(b), shellsim_work_done(b), "%s: b finished too", what);
 }
 
+/* Two works of the same run of s into *a and *b (OUT), on `threads`
+ * threads: reps replications with every series and the exceedance of
+ * russia.extra_per_day over 1,000 (seed 5); or, with until, --until-ci on
+ * russia.extra_per_day to +-40, reps its cap, no series (seed 2). */
+static void two_runs(shellsim_scenario *s, uint64_t reps, int threads, int until, shellsim_work **a, shellsim_work **b)
+{
+    static shellsim_threshold ex; /* (the work keeps its extras' strings) */
+    shellsim_threshold_init(&ex);
+    ex.metric = "russia.extra_per_day";
+    ex.value = 1000;
+    shellsim_run_options o;
+    shellsim_run_options_init(&o);
+    o.replications = reps;
+    o.seed = until ? 2 : 5;
+    o.threads = threads;
+    shellsim_run_extras x;
+    shellsim_run_extras_init(&x);
+    if (until) {
+        o.series = "none";
+        x.until_metric = "russia.extra_per_day";
+        x.until_halfwidth = 40;
+    } else {
+        x.exceed = &ex;
+        x.nexceed = 1;
+    }
+    shellsim_error err = SHELLSIM_ERROR_INIT;
+    cr_assert_eq(shellsim_work_run_create(s, &o, &x, a, &err), SHELLSIM_OK, "%s", err.message);
+    cr_assert_eq(shellsim_work_run_create(s, &o, &x, b, &err), SHELLSIM_OK, "%s", err.message);
+}
+
+/* The options of the comparisons of aid-gap.ini and aid-gap-no-nk.ini:
+ * 2,000 replications, seed 3, 2 threads. */
+static shellsim_run_options compare_options(void)
+{
+    shellsim_run_options o;
+    shellsim_run_options_init(&o);
+    o.replications = 2000;
+    o.seed = 3;
+    o.threads = 2;
+    return o;
+}
+
 /* As same_states, b's rounds cut on time (after `seconds`; each round
  * offered the rest of the stage) and a's parts run to where b's rounds
  * reached: the states are the same bytes after every advance, and at
@@ -130,59 +172,20 @@ static void same_states_cut(shellsim_work *a, shellsim_work *b, double seconds, 
 Test(work_into, a_runs_rounds_cut_on_time_hold_the_state_of_parts_of_the_replications_they_reached)
 {
     shellsim_scenario *s = load("aid-gap.ini");
+    shellsim_work *a = NULL, *b = NULL;
     for (int threads = 1; threads <= 2; threads++) {
-        shellsim_run_options o;
-        shellsim_run_options_init(&o);
-        o.replications = 8000;
-        o.seed = 5;
-        o.threads = threads;
-        shellsim_run_extras x;
-        shellsim_run_extras_init(&x);
-        shellsim_threshold ex;
-        shellsim_threshold_init(&ex);
-        ex.metric = "russia.extra_per_day";
-        ex.value = 1000;
-        x.exceed = &ex;
-        x.nexceed = 1;
-        shellsim_work *a = NULL, *b = NULL;
-        shellsim_error err = SHELLSIM_ERROR_INIT;
-        cr_assert_eq(shellsim_work_run_create(s, &o, &x, &a, &err), SHELLSIM_OK, "%s", err.message);
-        cr_assert_eq(shellsim_work_run_create(s, &o, &x, &b, &err), SHELLSIM_OK, "%s", err.message);
+        two_runs(s, 8000, threads, 0, &a, &b);
         same_states_cut(a, b, 1e-6, 3, threads == 1 ? "run, 1 thread" : "run, 2 threads");
         shellsim_work_free(a);
         shellsim_work_free(b);
     }
-    /* --until-ci: its stages (here a block each: none to cut) end where
-     * they end */
-    shellsim_run_options o;
-    shellsim_run_options_init(&o);
-    o.replications = 200000;
-    o.seed = 2;
-    o.threads = 2;
-    o.series = "none";
-    shellsim_run_extras x;
-    shellsim_run_extras_init(&x);
-    x.until_metric = "russia.extra_per_day";
-    x.until_halfwidth = 40;
-    shellsim_work *a = NULL, *b = NULL;
-    shellsim_error err = SHELLSIM_ERROR_INIT;
-    cr_assert_eq(shellsim_work_run_create(s, &o, &x, &a, &err), SHELLSIM_OK, "%s", err.message);
-    cr_assert_eq(shellsim_work_run_create(s, &o, &x, &b, &err), SHELLSIM_OK, "%s", err.message);
-    same_states_cut(a, b, 1e-6, 0, "until-ci");
-    cr_expect_lt(shellsim_work_done(a), 200000, "--until-ci stopped before the cap");
-    shellsim_work_free(a);
-    shellsim_work_free(b);
     shellsim_scenario_free(s);
 }
 
 Test(work_into, works_that_do_not_stop_on_time_run_their_whole_round_and_a_bad_time_is_refused)
 {
     shellsim_scenario *s = load("aid-gap.ini"), *t = load("aid-gap-no-nk.ini");
-    shellsim_run_options o;
-    shellsim_run_options_init(&o);
-    o.replications = 2000;
-    o.seed = 3;
-    o.threads = 2;
+    const shellsim_run_options o = compare_options();
     shellsim_work *c = NULL, *k = NULL;
     shellsim_error err = SHELLSIM_ERROR_INIT;
     cr_assert_eq(shellsim_work_compare_create(s, t, &o, &c, &err), SHELLSIM_OK, "%s", err.message);
@@ -212,23 +215,8 @@ Test(work_into, a_run_with_every_series_and_exceedances_holds_the_state_of_parts
 {
     shellsim_scenario *s = load("aid-gap.ini");
     for (int threads = 1; threads <= 2; threads++) {
-        shellsim_run_options o;
-        shellsim_run_options_init(&o);
-        o.replications = 3000;
-        o.seed = 5;
-        o.threads = threads;
-        shellsim_run_extras x;
-        shellsim_run_extras_init(&x);
-        shellsim_threshold ex;
-        shellsim_threshold_init(&ex);
-        ex.metric = "russia.extra_per_day";
-        ex.value = 1000;
-        x.exceed = &ex;
-        x.nexceed = 1;
         shellsim_work *a = NULL, *b = NULL;
-        shellsim_error err = SHELLSIM_ERROR_INIT;
-        cr_assert_eq(shellsim_work_run_create(s, &o, &x, &a, &err), SHELLSIM_OK, "%s", err.message);
-        cr_assert_eq(shellsim_work_run_create(s, &o, &x, &b, &err), SHELLSIM_OK, "%s", err.message);
+        two_runs(s, 3000, threads, 0, &a, &b);
         same_states(a, b, 300, "run");
         shellsim_work_free(a);
         shellsim_work_free(b);
@@ -236,38 +224,27 @@ Test(work_into, a_run_with_every_series_and_exceedances_holds_the_state_of_parts
     shellsim_scenario_free(s);
 }
 
-Test(work_into, a_run_until_ci_holds_the_state_of_parts_merged_at_every_stage)
+Test(work_into, a_run_until_ci_holds_the_state_of_parts_merged_at_every_stage_its_rounds_on_count_or_on_time)
 {
     shellsim_scenario *s = load("aid-gap.ini");
-    shellsim_run_options o;
-    shellsim_run_options_init(&o);
-    o.replications = 200000;
-    o.seed = 2;
-    o.threads = 2;
-    o.series = "none";
-    shellsim_run_extras x;
-    shellsim_run_extras_init(&x);
-    x.until_metric = "russia.extra_per_day";
-    x.until_halfwidth = 40;
-    shellsim_work *a = NULL, *b = NULL;
-    shellsim_error err = SHELLSIM_ERROR_INIT;
-    cr_assert_eq(shellsim_work_run_create(s, &o, &x, &a, &err), SHELLSIM_OK, "%s", err.message);
-    cr_assert_eq(shellsim_work_run_create(s, &o, &x, &b, &err), SHELLSIM_OK, "%s", err.message);
-    same_states(a, b, 2000, "until-ci");
-    cr_expect_lt(shellsim_work_done(a), 200000, "--until-ci stopped before the cap");
-    shellsim_work_free(a);
-    shellsim_work_free(b);
+    for (int on_time = 0; on_time <= 1; on_time++) {
+        shellsim_work *a = NULL, *b = NULL;
+        two_runs(s, 200000, 2, 1, &a, &b);
+        if (on_time) /* (its stages, here a block each, have nothing to cut) */
+            same_states_cut(a, b, 1e-6, 0, "until-ci, on time");
+        else
+            same_states(a, b, 2000, "until-ci");
+        cr_expect_lt(shellsim_work_done(a), 200000, "--until-ci stopped before the cap");
+        shellsim_work_free(a);
+        shellsim_work_free(b);
+    }
     shellsim_scenario_free(s);
 }
 
 Test(work_into, a_comparison_and_a_sweep_hold_the_state_of_parts_merged)
 {
     shellsim_scenario *s = load("aid-gap.ini"), *t = load("aid-gap-no-nk.ini");
-    shellsim_run_options o;
-    shellsim_run_options_init(&o);
-    o.replications = 2000;
-    o.seed = 3;
-    o.threads = 2;
+    const shellsim_run_options o = compare_options();
     shellsim_work *a = NULL, *b = NULL;
     shellsim_error err = SHELLSIM_ERROR_INIT;
     cr_assert_eq(shellsim_work_compare_create(s, t, &o, &a, &err), SHELLSIM_OK, "%s", err.message);
