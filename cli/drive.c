@@ -175,11 +175,7 @@ uint64_t cli_drive_next_round(const cli_job *job, uint64_t n, double seconds, do
      * so the second round is allowed to go most of the way) nor below a
      * quarter of the first; a signal stops a round under way, so long
      * rounds delay nothing */
-    double target = job->every_s <= 0 ? 0.1 : job->checkpoint ? due_s : job->every_s;
-    if (job->every_s > 0 && target < job->every_s / 8)
-        target = job->every_s / 8;
-    if (target > 60)
-        target = 60;
+    double target = cli_drive_round_seconds(job, job->checkpoint ? due_s : job->every_s);
     double want = seconds > 0 ? (double)n * (target / seconds) : 8.0 * (double)n;
     uint64_t lo = cli_drive_first_round(job) / 4, hi = n <= ROUND_MAX / 64 ? 64 * n : ROUND_MAX;
     if (lo < 1)
