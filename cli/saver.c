@@ -12,22 +12,37 @@
 
 #define HUGE_PAGE ((size_t)2 << 20)
 
-/* A packing buffer of at least n bytes (free() frees it): aligned on, and
- * a multiple of, 2 MiB, in huge pages where the system grants them, so
- * that the few MB a state packs into are faulted in a few pages, not a
- * thousand (its first packing cost twice the later ones). NULL when out of
- * memory. */
-static unsigned char *buffer_of(size_t n)
+/* A packing buffer of *n bytes (at least the n asked for; *n becomes the
+ * size, for buffer_free): aligned on, and a multiple of, 2 MiB, in huge
+ * pages where the system grants them, so that the few MB a state packs
+ * into are faulted in a few pages, not a thousand (its first packing cost
+ * twice the later ones). A mapping of its own, not the heap's: advice on
+ * heap memory would stay with the heap's pages after the buffer is freed
+ * (see libsim/alloc.c's shellsim_calloc_huge). NULL when out of memory. */
+static unsigned char *buffer_of(size_t *n)
 {
-    if (n > SIZE_MAX - HUGE_PAGE)
+    if (*n > SIZE_MAX - 2 * HUGE_PAGE)
         return NULL;
-    n = (n + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
-    unsigned char *p = aligned_alloc(HUGE_PAGE, n ? n : HUGE_PAGE);
+    size_t size = *n ? (*n + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE : HUGE_PAGE, span = size + HUGE_PAGE;
+    unsigned char *m = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED)
+        return NULL;
+    unsigned char *p = m + (HUGE_PAGE - (uintptr_t)m % HUGE_PAGE) % HUGE_PAGE;
+    if (p > m)
+        munmap(m, (size_t)(p - m));
+    if (m + span > p + size)
+        munmap(p + size, (size_t)(m + span - (p + size)));
 #ifdef MADV_HUGEPAGE
-    if (p)
-        madvise(p, n, MADV_HUGEPAGE); /* (advice: where it is refused, small pages) */
+    madvise(p, size, MADV_HUGEPAGE); /* (advice: where it is refused, small pages) */
 #endif
+    *n = size;
     return p;
+}
+
+static void buffer_free(unsigned char *p, size_t n)
+{
+    if (p)
+        munmap(p, n);
 }
 
 struct cli_saver {
@@ -83,9 +98,9 @@ static shellsim_status pack(cli_saver *s, const cli_job *job, const shellsim_wor
          * never touched; with room to grow, since the state grows a
          * little at every save and a new buffer's pages are faulted in
          * again, at several times the cost of the packing) */
-        free(s->buf);
+        buffer_free(s->buf, s->cap);
         s->cap = need + need / 2 + 1;
-        if (!(s->buf = buffer_of(s->cap)))
+        if (!(s->buf = buffer_of(&s->cap)))
             s->cap = 0;
     }
     if (!s->buf || (n = shellsim_work_state_pack(w, s->buf, s->cap - extra)) == 0) {
@@ -145,7 +160,7 @@ void cli_saver_free(cli_saver *s)
     if (!s)
         return;
     cli_saver_wait(s, NULL);
-    free(s->buf);
+    buffer_free(s->buf, s->cap);
     free(s);
 }
 
@@ -194,6 +209,6 @@ shellsim_status cli_saver_save(cli_saver *s, const cli_job *job, const shellsim_
             *err = t->err;
     }
     if (!s)
-        free(own.buf);
+        buffer_free(own.buf, own.cap);
     return st;
 }

@@ -16,9 +16,12 @@ void *shellsim_realloc(void *p, size_t size);
 void shellsim_free(void *p);
 /* size bytes of zeros, aligned to 2 MiB and, where the system offers them,
  * on huge pages (for large arrays that are touched all over: a page fault
- * per 2 MiB, not per 4 KiB); freed with shellsim_free. NULL when out of
- * memory. */
+ * per 2 MiB, not per 4 KiB), in a mapping of their own (the advice reaches
+ * no other allocation); freed with shellsim_free_huge and the same size.
+ * NULL when out of memory. */
 void *shellsim_calloc_huge(size_t size);
+/* Frees p (NULL: nothing) of shellsim_calloc_huge(size). */
+void shellsim_free_huge(void *p, size_t size);
 char *shellsim_strdup(const char *s);
 char *shellsim_strndup(const char *s, size_t n);
 

@@ -368,6 +368,7 @@ typedef struct chunk {
     struct chunk *next;
     unsigned char *mem;
     size_t used, cap;
+    int huge; /* mem is of shellsim_calloc_huge */
 } chunk;
 
 struct shellsim_dayrec {
@@ -424,7 +425,10 @@ void shellsim_dayrec_free(shellsim_dayrec *r)
         }
     for (chunk *c = r->chunks, *next; c; c = next) {
         next = c->next;
-        shellsim_free(c->mem);
+        if (c->huge)
+            shellsim_free_huge(c->mem, c->cap);
+        else
+            shellsim_free(c->mem);
         shellsim_free(c);
     }
     shellsim_free(r->s);
@@ -528,7 +532,8 @@ static dcount *counts_alloc(shellsim_dayrec *r, size_t n)
         chunk *last = c;
         if (!(c = shellsim_calloc(1, sizeof *c)))
             return NULL;
-        c->mem = cap >= CHUNK_BYTES ? shellsim_calloc_huge(cap) : shellsim_calloc(cap, 1);
+        c->huge = cap >= CHUNK_BYTES;
+        c->mem = c->huge ? shellsim_calloc_huge(cap) : shellsim_calloc(cap, 1);
         if (!c->mem) {
             shellsim_free(c);
             return NULL;

@@ -4,10 +4,12 @@
  * for n = 1, 2, ... until the call succeeds, loading and running must
  * return SHELLSIM_ENOMEM with the OUT handle set to NULL, and never crash.
  * Leaks on those paths are found by running this test under ASan or
- * valgrind.
+ * valgrind. Also: huge allocations (shellsim_calloc_huge) as documented.
  */
 #include <criterion/criterion.h>
 
+#include <malloc.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -288,4 +290,74 @@ Test(alloc, running_with_kept_paths_and_an_observer_fails_cleanly_at_every_alloc
     shellsim_result_free(r);
     shellsim_scenario_free(c.s);
     test_expect_no_leaks("memory leaked");
+}
+
+/* Whether /proc/self/smaps shows the mapping holding p with huge-page
+ * advice ("hg" in its VmFlags); -1 when smaps cannot be read. */
+static int advised_huge(const void *p)
+{
+    FILE *f = fopen("/proc/self/smaps", "r");
+    if (!f)
+        return -1;
+    char line[512];
+    int in = 0, found = -1;
+    uintptr_t a = (uintptr_t)p;
+    while (found < 0 && fgets(line, sizeof line, f)) {
+        unsigned long lo, hi;
+        char c;
+        if (sscanf(line, "%lx-%lx %c", &lo, &hi, &c) == 3)
+            in = a >= lo && a < hi;
+        else if (in && strncmp(line, "VmFlags:", 8) == 0)
+            found = strstr(line, " hg") != NULL;
+    }
+    fclose(f);
+    return found;
+}
+
+/* n blocks of the heap, small and large, each checked for huge-page
+ * advice. */
+static void heap_blocks_unadvised(void **q, size_t n, const char *when)
+{
+    for (size_t i = 0; i < n; i++) {
+        q[i] = malloc(i % 8 ? 200 * i : ((size_t)1 << 20));
+        cr_assert_not_null(q[i]);
+        memset(q[i], 1, 1);
+        int hg = advised_huge(q[i]);
+        if (hg < 0)
+            cr_skip_test("no /proc/self/smaps");
+        cr_assert_eq(hg, 0, "%s: block %zu (%p) of the heap lies in memory advised to use huge pages", when, i, q[i]);
+    }
+}
+
+/* The bug this guards: huge memory taken from the heap (aligned_alloc,
+ * which glibc serves from the heap once its mmap threshold has grown) and
+ * advised there left the advice on the heap's pages: the heap grew by brk
+ * with it, and the memory was handed out again once freed, so the small
+ * allocations made after it (the sketches' bins) landed on huge pages. So
+ * glibc's heap is made to serve large blocks (M_MMAP_THRESHOLD) first. */
+Test(alloc, huge_allocations_are_zeros_aligned_and_leave_no_advice_on_other_memory)
+{
+    /* (glibc's malloc takes it; a sanitizer's allocator refuses it, and
+     * the checks below then hold for that allocator's heap) */
+    (void)mallopt(M_MMAP_THRESHOLD, 256 << 20);
+    const size_t sizes[] = {1, (size_t)2 << 20, ((size_t)5 << 20) + 3};
+    void *during[3][32], *after[32];
+    for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+        unsigned char *p = shellsim_calloc_huge(sizes[k]);
+        cr_assert_not_null(p);
+        cr_assert_eq((uintptr_t)p % ((uintptr_t)2 << 20), 0, "aligned to 2 MiB");
+        for (size_t i = 0; i < sizes[k]; i += 4093)
+            cr_assert_eq(p[i], 0);
+        cr_assert_eq(p[sizes[k] - 1], 0);
+        memset(p, 0xab, sizes[k]);
+        heap_blocks_unadvised(during[k], 32, "while a huge allocation is held");
+        shellsim_free_huge(p, sizes[k]);
+    }
+    shellsim_free_huge(NULL, 1);
+    heap_blocks_unadvised(after, 32, "after the huge allocations were freed");
+    for (size_t i = 0; i < 32; i++) {
+        free(after[i]);
+        for (size_t k = 0; k < 3; k++)
+            free(during[k][i]);
+    }
 }
