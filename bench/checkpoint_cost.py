@@ -20,7 +20,8 @@ Not a test: nothing is asserted. Reliable figures need an idle machine:
 on a loaded one a run takes longer, so writes more checkpoints, and each
 costs more; the CPU a checkpoint costs (median over the pairs of with less
 without, over the checkpoints written) is the steadier figure there, and
-times the checkpoints an idle run writes gives its cost.
+times the checkpoints an idle run writes gives its cost. The median of the
+pairs' own wall costs (with over without, pair by pair) is printed too.
 """
 import os
 import resource
@@ -85,9 +86,10 @@ def main():
     tmp = tempfile.mkdtemp()
     ck = os.path.join(tmp, "ck")
     print("| %s replications of najin-dunay%s, --checkpoint-every %s | threads | CPU s: without / with (median of %d) "
-          "| CPU cost | wall s: without / with | wall cost | checkpoints | CPU ms a checkpoint | same bytes |"
+          "| CPU cost | wall s: without / with | wall cost | wall cost, median of pairs | checkpoints "
+          "| CPU ms a checkpoint | same bytes |"
           % (reps, ", --series " + series if series else "", every, pairs))
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for t in threads:
         base = [sim, "run", os.path.join(ROOT, "scenarios", "najin-dunay.ini"), "--reps", reps, "--threads", str(t),
                 "--json"] + (["--series", series] if series else [])
@@ -122,9 +124,13 @@ def main():
         # the checkpoints written): the steadier figure on a loaded machine,
         # where runs take longer and so write more checkpoints
         per = statistics.median([(b - a) / n for a, b, n in zip(cpu0, cpu1, saves) if n]) if any(saves) else 0
-        print("| | %d | %.2f / %.2f | %+.1f%% | %.2f / %.2f | %+.1f%% | %g | %.0f | %s |" % (
-            t, c0, c1, 100 * (c1 / c0 - 1), w0, w1, 100 * (w1 / w0 - 1), statistics.median(saves), 1000 * per,
-            "yes" if same else "NO"))
+        # the pairs' own costs (with over without, pair by pair): a slow
+        # spell of the machine that falls on a few pairs moves their
+        # median less than the medians of the runs
+        paired = statistics.median([b / a for a, b in zip(wall0, wall1)])
+        print("| | %d | %.2f / %.2f | %+.1f%% | %.2f / %.2f | %+.1f%% | %+.1f%% | %g | %.0f | %s |" % (
+            t, c0, c1, 100 * (c1 / c0 - 1), w0, w1, 100 * (w1 / w0 - 1), 100 * (paired - 1),
+            statistics.median(saves), 1000 * per, "yes" if same else "NO"))
         sys.stdout.flush()
 
 
