@@ -13,25 +13,23 @@
 #define HUGE_PAGE ((size_t)2 << 20)
 
 /* A packing buffer of *n bytes (at least the n asked for; *n becomes the
- * size, for buffer_free): aligned on, and a multiple of, 2 MiB, in huge
- * pages where the system grants them, so that the few MB a state packs
- * into are faulted in a few pages, not a thousand (its first packing cost
- * twice the later ones). A mapping of its own, not the heap's: advice on
- * heap memory would stay with the heap's pages after the buffer is freed
- * (see libsim/alloc.c's shellsim_calloc_huge). NULL when out of memory. */
+ * size, for buffer_free): a multiple of 2 MiB, in huge pages where the
+ * system grants them, so that the few MB a state packs into are faulted
+ * in a few pages, not a thousand (its first packing cost twice the later
+ * ones). A mapping of its own, not the heap's: advice on heap memory would
+ * stay with the heap's pages after the buffer is freed (see
+ * libsim/alloc.c's shellsim_calloc_huge). Not aligned by hand: Linux
+ * aligns an anonymous mapping of whole 2 MiB pages on them (since 6.7),
+ * and elsewhere only its two ends lie in small pages. NULL when out of
+ * memory. */
 static unsigned char *buffer_of(size_t *n)
 {
-    if (*n > SIZE_MAX - 2 * HUGE_PAGE)
+    if (*n > SIZE_MAX - HUGE_PAGE)
         return NULL;
-    size_t size = *n ? (*n + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE : HUGE_PAGE, span = size + HUGE_PAGE;
-    unsigned char *m = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (m == MAP_FAILED)
+    size_t size = *n ? (*n + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE : HUGE_PAGE;
+    unsigned char *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
         return NULL;
-    unsigned char *p = m + (HUGE_PAGE - (uintptr_t)m % HUGE_PAGE) % HUGE_PAGE;
-    if (p > m)
-        munmap(m, (size_t)(p - m));
-    if (m + span > p + size)
-        munmap(p + size, (size_t)(m + span - (p + size)));
 #ifdef MADV_HUGEPAGE
     madvise(p, size, MADV_HUGEPAGE); /* (advice: where it is refused, small pages) */
 #endif

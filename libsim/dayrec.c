@@ -368,8 +368,14 @@ typedef struct chunk {
     struct chunk *next;
     unsigned char *mem;
     size_t used, cap;
-    int huge; /* mem is of shellsim_calloc_huge */
 } chunk;
+
+/* Whether a chunk of cap bytes is of shellsim_calloc_huge (else of
+ * shellsim_calloc). */
+static int chunk_huge(size_t cap)
+{
+    return cap >= CHUNK_BYTES;
+}
 
 struct shellsim_dayrec {
     chunk *chunks;      /* the newest first: the days' count arrays */
@@ -425,7 +431,7 @@ void shellsim_dayrec_free(shellsim_dayrec *r)
         }
     for (chunk *c = r->chunks, *next; c; c = next) {
         next = c->next;
-        if (c->huge)
+        if (chunk_huge(c->cap))
             shellsim_free_huge(c->mem, c->cap);
         else
             shellsim_free(c->mem);
@@ -532,8 +538,7 @@ static dcount *counts_alloc(shellsim_dayrec *r, size_t n)
         chunk *last = c;
         if (!(c = shellsim_calloc(1, sizeof *c)))
             return NULL;
-        c->huge = cap >= CHUNK_BYTES;
-        c->mem = c->huge ? shellsim_calloc_huge(cap) : shellsim_calloc(cap, 1);
+        c->mem = chunk_huge(cap) ? shellsim_calloc_huge(cap) : shellsim_calloc(cap, 1);
         if (!c->mem) {
             shellsim_free(c);
             return NULL;
